@@ -1,0 +1,34 @@
+// Typed storage errors. `code` is stable and is what the protocol layers map to status codes.
+
+export type StorageErrorCode =
+  | 'invalid_file_id'
+  | 'invalid_ttl'
+  | 'invalid_replica_placement'
+  | 'invalid_super_block'
+  | 'unsupported_version'
+  | 'size_mismatch'
+  | 'corrupted'
+  | 'crc_mismatch'
+  | 'not_found'
+  | 'deleted'
+  | 'cookie_mismatch'
+  | 'read_only'
+  | 'volume_full'
+  | 'volume_closed'
+  | 'invalid_volume_info'
+  | 'offset_width_mismatch'
+  | 'io';
+
+export class StorageError extends Error {
+  readonly code: StorageErrorCode;
+
+  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageError';
+    this.code = code;
+  }
+}
+
+export function isStorageError(err: unknown, code?: StorageErrorCode): err is StorageError {
+  return err instanceof StorageError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,376 @@
+// Opening a volume: super block, `.vif`, the needle map from `.idx`, and crash repair.
+//
+// Upstream marks a volume whose `.idx` and `.dat` disagree read-only and leaves repair to an
+// operator. We repair what a crash can cause and say what we did:
+// - a torn trailing `.idx` row is cut off;
+// - `.idx` rows at the tail that point past the end of `.dat` (index ahead of data) are dropped;
+// - needles in `.dat` after the last indexed one (index behind data) are indexed from a scan;
+// - a torn final needle (incomplete, or failing its checksum at the very end) is cut off;
+// - a missing `.idx` is rebuilt from the whole `.dat`.
+// Anything that does not look like crash damage (garbage followed by more data, rows pointing
+// past the end in the middle of the index) leaves the volume read-only, with the reason.
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { isZeroTail, scanDat } from './dat-scanner.ts';
+import { StorageError } from './errors.ts';
+import { encodeIndexEntry, walkIndexRows } from './idx/entry.ts';
+import { NeedleMap } from './needle-map/needle-map.ts';
+import { decodeNeedleHeader } from './needle/needle.ts';
+import { type NeedleVersion, actualSize } from './needle/version.ts';
+import {
+  type SuperBlock,
+  SUPER_BLOCK_SIZE_BYTES,
+  decodeSuperBlock,
+  decodeSuperBlockHeader,
+  encodeSuperBlock,
+  superBlockSizeBytes,
+} from './super-block.ts';
+import { type OffsetWidth, NEEDLE_HEADER_SIZE_BYTES, NEEDLE_PADDING_SIZE_BYTES, TOMBSTONE_FILE_SIZE, indexEntrySizeBytes, maxVolumeSizeBytes } from './types.ts';
+import { type VolumeInfo, newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile } from './volume-info.ts';
+import { type VolumeLocation, volumeFilePath } from './volume-files.ts';
+import { ttlSeconds } from './needle/ttl.ts';
+import { parseReplicaPlacement } from './replica-placement.ts';
+
+/** What loading found and did; shown in the volume's status. */
+export interface LoadReport {
+  indexRebuiltFromScratch: boolean;
+  indexRowsRecovered: number;
+  indexRowsDropped: number;
+  partialIndexBytesDropped: number;
+  datBytesTruncated: number;
+  notes: string[];
+}
+
+export interface LoadedVolume {
+  superBlock: SuperBlock;
+  volumeInfo: VolumeInfo;
+  dat: FileHandle;
+  idx: FileHandle;
+  datSizeBytes: number;
+  idxSizeBytes: number;
+  needleMap: NeedleMap;
+  lastAppendAtNs: bigint;
+  lastModifiedTsSeconds: number;
+  /** Non-empty when the volume must not take writes because of damage we would not repair. */
+  damage: string[];
+  report: LoadReport;
+}
+
+export interface CreateOptions {
+  superBlock: SuperBlock;
+}
+
+const INDEX_READ_CHUNK_ROWS = 1 << 20;
+const RECOVERED_ROWS_PER_WRITE = 1 << 16;
+
+async function openOrCreate(path: string, create: boolean): Promise<FileHandle | null> {
+  try {
+    return await fs.open(path, fsConstants.O_RDWR);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !create) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+  return fs.open(path, fsConstants.O_RDWR | fsConstants.O_CREAT, 0o644);
+}
+
+export async function loadVolume(
+  loc: VolumeLocation,
+  width: OffsetWidth,
+  create: CreateOptions | null,
+  log: (message: string) => void,
+): Promise<LoadedVolume> {
+  const report: LoadReport = {
+    indexRebuiltFromScratch: false,
+    indexRowsRecovered: 0,
+    indexRowsDropped: 0,
+    partialIndexBytesDropped: 0,
+    datBytesTruncated: 0,
+    notes: [],
+  };
+  const note = (message: string): void => {
+    report.notes.push(message);
+    log(`volume ${loc.volumeId}: ${message}`);
+  };
+
+  const vifPath = volumeFilePath(loc, 'vif');
+  const existingInfo = await readVolumeInfoFile(vifPath);
+  if (existingInfo !== null && existingInfo.files.length === 0 && existingInfo.bytesOffset !== 0 && existingInfo.bytesOffset !== width) {
+    throw new StorageError(
+      'offset_width_mismatch',
+      `volume ${loc.volumeId}: .vif says ${existingInfo.bytesOffset}-byte offsets, this server uses ${width}`,
+    );
+  }
+
+  const datPath = volumeFilePath(loc, 'dat');
+  const dat = await openOrCreate(datPath, create !== null);
+  if (dat === null) throw new StorageError('not_found', `volume ${loc.volumeId}: ${datPath} does not exist`);
+  let idx: FileHandle | null = null;
+  try {
+    let datSizeBytes = (await dat.stat()).size;
+    let superBlock: SuperBlock;
+    if (datSizeBytes === 0) {
+      if (create === null) throw new StorageError('invalid_super_block', `volume ${loc.volumeId}: empty .dat`);
+      const bytes = encodeSuperBlock(create.superBlock);
+      await dat.write(bytes, 0, bytes.length, 0);
+      await dat.sync();
+      superBlock = create.superBlock;
+      datSizeBytes = bytes.length;
+    } else {
+      superBlock = await readSuperBlock(dat, datSizeBytes, loc.volumeId);
+    }
+    if (existingInfo !== null && existingInfo.replication !== '') {
+      // `.vif` replication overrides the super block byte (it is what VolumeConfigure changes).
+      superBlock = { ...superBlock, replicaPlacement: parseReplicaPlacement(existingInfo.replication) };
+    }
+    const version = superBlock.version;
+    const firstNeedleOffset = superBlockSizeBytes(superBlock);
+
+    const idxPath = volumeFilePath(loc, 'idx');
+    idx = await openOrCreate(idxPath, false);
+    let rebuildAll = false;
+    if (idx === null) {
+      idx = await fs.open(idxPath, fsConstants.O_RDWR | fsConstants.O_CREAT, 0o644);
+      if (datSizeBytes > firstNeedleOffset) {
+        rebuildAll = true;
+        report.indexRebuiltFromScratch = true;
+        note(`.idx missing: rebuilding it from ${datSizeBytes} bytes of .dat`);
+      }
+    }
+
+    const entrySize = indexEntrySizeBytes(width);
+    let idxSizeBytes = (await idx.stat()).size;
+    const partial = idxSizeBytes % entrySize;
+    if (partial !== 0) {
+      idxSizeBytes -= partial;
+      await idx.truncate(idxSizeBytes);
+      report.partialIndexBytesDropped = partial;
+      note(`cut a torn trailing .idx row of ${partial} bytes`);
+    }
+
+    let needleMap = await readIndex(idx, idxSizeBytes, width, version, datSizeBytes);
+    const damage: string[] = [];
+    if (needleMap.firstRowPastDat >= 0) {
+      if (needleMap.lastRowWithinDat < needleMap.firstRowPastDat) {
+        const keepRows = needleMap.firstRowPastDat;
+        const dropped = idxSizeBytes / entrySize - keepRows;
+        idxSizeBytes = keepRows * entrySize;
+        await idx.truncate(idxSizeBytes);
+        await idx.sync();
+        report.indexRowsDropped = dropped;
+        note(`.idx was ahead of .dat: dropped ${dropped} trailing rows that pointed past its end`);
+        needleMap = await readIndex(idx, idxSizeBytes, width, version, datSizeBytes);
+      } else {
+        damage.push('.idx rows in the middle of the index point past the end of .dat');
+        note(damage[damage.length - 1] as string);
+      }
+    }
+
+    // The last indexed record must be where the index says, or the index is not ours to extend.
+    let scanFrom = Math.max(firstNeedleOffset, needleMap.map.metrics.maxNeedleEndBytes);
+    let lastAppendAtNs = 0n;
+    if (needleMap.tail !== null && damage.length === 0) {
+      const tail = needleMap.tail;
+      const header = await readHeaderAt(dat, tail.offsetBytes, datSizeBytes);
+      const expectedSize = tail.size < 0 ? 0 : tail.size;
+      if (header === null || header.id !== tail.key || header.size !== expectedSize) {
+        damage.push(`the last indexed needle at offset ${tail.offsetBytes} does not match its .idx row`);
+        note(damage[damage.length - 1] as string);
+      } else if (version === 3) {
+        lastAppendAtNs = await readAppendAtNs(dat, tail.offsetBytes, expectedSize);
+      }
+    }
+
+    if (rebuildAll) scanFrom = firstNeedleOffset;
+    if (damage.length === 0 && datSizeBytes > scanFrom) {
+      const outcome = await indexUnindexedTail(dat, idx, needleMap.map, version, width, scanFrom, datSizeBytes, idxSizeBytes);
+      idxSizeBytes = outcome.idxSizeBytes;
+      report.indexRowsRecovered = outcome.rowsAppended;
+      if (outcome.rowsAppended > 0) note(`indexed ${outcome.rowsAppended} needles found in .dat after the last .idx row`);
+      if (outcome.lastAppendAtNs > lastAppendAtNs) lastAppendAtNs = outcome.lastAppendAtNs;
+      if (outcome.truncateAt !== null) {
+        report.datBytesTruncated = datSizeBytes - outcome.truncateAt;
+        note(`cut a torn final needle: ${report.datBytesTruncated} bytes at offset ${outcome.truncateAt} (${outcome.reason})`);
+        await dat.truncate(outcome.truncateAt);
+        await dat.sync();
+        datSizeBytes = outcome.truncateAt;
+      } else if (outcome.reason !== null) {
+        damage.push(`unreadable needle at offset ${outcome.stoppedAt} followed by more data: ${outcome.reason}`);
+        note(damage[damage.length - 1] as string);
+      }
+    }
+    if (datSizeBytes % NEEDLE_PADDING_SIZE_BYTES !== 0 && damage.length === 0) {
+      damage.push(`.dat size ${datSizeBytes} is not a multiple of ${NEEDLE_PADDING_SIZE_BYTES}`);
+      note(damage[damage.length - 1] as string);
+    }
+
+    let volumeInfo = existingInfo;
+    if (volumeInfo === null) {
+      volumeInfo = newVolumeInfo({ version, bytesOffset: width });
+      if (ttlSeconds(superBlock.ttl) > 0) {
+        volumeInfo.expireAtSec = BigInt(Math.floor(Date.now() / 1000) + ttlSeconds(superBlock.ttl));
+      }
+      await writeVolumeInfoFile(vifPath, volumeInfo);
+    }
+
+    const mtimeMs = (await dat.stat()).mtimeMs;
+    return {
+      superBlock,
+      volumeInfo,
+      dat,
+      idx,
+      datSizeBytes,
+      idxSizeBytes,
+      needleMap: needleMap.map,
+      lastAppendAtNs,
+      lastModifiedTsSeconds: Math.floor(mtimeMs / 1000),
+      damage,
+      report,
+    };
+  } catch (err) {
+    await dat.close();
+    if (idx !== null) await idx.close();
+    throw err;
+  }
+}
+
+async function readSuperBlock(dat: FileHandle, datSizeBytes: number, volumeId: number): Promise<SuperBlock> {
+  if (datSizeBytes < SUPER_BLOCK_SIZE_BYTES) {
+    throw new StorageError('invalid_super_block', `volume ${volumeId}: .dat of ${datSizeBytes} bytes has no whole super block`);
+  }
+  const head = Buffer.alloc(SUPER_BLOCK_SIZE_BYTES);
+  await dat.read(head, 0, SUPER_BLOCK_SIZE_BYTES, 0);
+  const { extraSizeBytes } = decodeSuperBlockHeader(head);
+  if (extraSizeBytes === 0) return decodeSuperBlock(head);
+  const whole = Buffer.alloc(SUPER_BLOCK_SIZE_BYTES + extraSizeBytes);
+  const { bytesRead } = await dat.read(whole, 0, whole.length, 0);
+  return decodeSuperBlock(whole.subarray(0, bytesRead));
+}
+
+interface IndexScan {
+  map: NeedleMap;
+  /** The row with the highest offset: the record that must end the indexed part of `.dat`. */
+  tail: { key: bigint; offsetBytes: number; size: number } | null;
+  firstRowPastDat: number;
+  lastRowWithinDat: number;
+}
+
+async function readIndex(idx: FileHandle, idxSizeBytes: number, width: OffsetWidth, version: NeedleVersion, datSizeBytes: number): Promise<IndexScan> {
+  const entrySize = indexEntrySizeBytes(width);
+  const totalRows = idxSizeBytes / entrySize;
+  const map = new NeedleMap(version, totalRows);
+  const scan: IndexScan = { map, tail: null, firstRowPastDat: -1, lastRowWithinDat: -1 };
+  let tailOffsetUnits = 0;
+  let tailHi = 0;
+  let tailLo = 0;
+  let tailSize = 0;
+  const chunk = Buffer.allocUnsafe(Math.min(totalRows, INDEX_READ_CHUNK_ROWS) * entrySize);
+  let rowBase = 0;
+  for (let at = 0; at < idxSizeBytes; ) {
+    const want = Math.min(chunk.length, idxSizeBytes - at);
+    const { bytesRead } = await idx.read(chunk, 0, want, at);
+    if (bytesRead !== want) throw new StorageError('io', `short read of .idx at ${at}`);
+    const base = rowBase;
+    walkIndexRows(chunk.subarray(0, bytesRead), width, (hi, lo, offsetUnits, size, row) => {
+      map.applyIndexRow(hi, lo, offsetUnits, size);
+      if (offsetUnits === 0) return;
+      const end = offsetUnits * NEEDLE_PADDING_SIZE_BYTES + actualSize(size, version);
+      if (end > datSizeBytes) {
+        if (scan.firstRowPastDat < 0) scan.firstRowPastDat = base + row;
+      } else {
+        scan.lastRowWithinDat = base + row;
+        if (offsetUnits >= tailOffsetUnits) {
+          tailOffsetUnits = offsetUnits;
+          tailHi = hi;
+          tailLo = lo;
+          tailSize = size;
+        }
+      }
+    });
+    rowBase += bytesRead / entrySize;
+    at += bytesRead;
+  }
+  if (tailOffsetUnits > 0) {
+    scan.tail = { key: (BigInt(tailHi) << 32n) | BigInt(tailLo), offsetBytes: tailOffsetUnits * NEEDLE_PADDING_SIZE_BYTES, size: tailSize };
+  }
+  return scan;
+}
+
+async function readHeaderAt(dat: FileHandle, offsetBytes: number, datSizeBytes: number) {
+  if (offsetBytes + NEEDLE_HEADER_SIZE_BYTES > datSizeBytes) return null;
+  const buf = Buffer.alloc(NEEDLE_HEADER_SIZE_BYTES);
+  await dat.read(buf, 0, buf.length, offsetBytes);
+  return decodeNeedleHeader(buf);
+}
+
+async function readAppendAtNs(dat: FileHandle, offsetBytes: number, size: number): Promise<bigint> {
+  const buf = Buffer.alloc(8);
+  await dat.read(buf, 0, 8, offsetBytes + NEEDLE_HEADER_SIZE_BYTES + size + 4);
+  return buf.readBigUInt64BE(0);
+}
+
+interface TailOutcome {
+  idxSizeBytes: number;
+  rowsAppended: number;
+  lastAppendAtNs: bigint;
+  /** Where to cut `.dat` (a torn final needle), or null. */
+  truncateAt: number | null;
+  stoppedAt: number;
+  reason: string | null;
+}
+
+/** Indexes complete needles after `fromOffsetBytes`; decides what to do with an invalid tail. */
+async function indexUnindexedTail(
+  dat: FileHandle,
+  idx: FileHandle,
+  map: NeedleMap,
+  version: NeedleVersion,
+  width: OffsetWidth,
+  fromOffsetBytes: number,
+  datSizeBytes: number,
+  idxSizeBytes: number,
+): Promise<TailOutcome> {
+  const outcome: TailOutcome = { idxSizeBytes, rowsAppended: 0, lastAppendAtNs: 0n, truncateAt: null, stoppedAt: datSizeBytes, reason: null };
+  const entrySize = indexEntrySizeBytes(width);
+  let rows: Buffer[] = [];
+  const flush = async (): Promise<void> => {
+    if (rows.length === 0) return;
+    const bytes = Buffer.concat(rows);
+    await idx.write(bytes, 0, bytes.length, outcome.idxSizeBytes);
+    outcome.idxSizeBytes += rows.length * entrySize;
+    outcome.rowsAppended += rows.length;
+    rows = [];
+  };
+  for await (const record of scanDat(dat, version, fromOffsetBytes, datSizeBytes)) {
+    if (record.kind === 'invalid') {
+      outcome.stoppedAt = record.offsetBytes;
+      outcome.reason = record.reason;
+      const runsPastEnd = record.offsetBytes + record.claimedSizeBytes >= datSizeBytes;
+      if (runsPastEnd || (await isZeroTail(dat, record.offsetBytes, datSizeBytes))) {
+        outcome.truncateAt = record.offsetBytes;
+      }
+      break;
+    }
+    const { needle, offsetBytes } = record;
+    if (offsetBytes >= maxVolumeSizeBytes(width)) {
+      outcome.stoppedAt = offsetBytes;
+      outcome.reason = `offset ${offsetBytes} does not fit the index`;
+      break;
+    }
+    const offsetUnits = offsetBytes / NEEDLE_PADDING_SIZE_BYTES;
+    const existing = map.get(needle.id);
+    // A Size-0 record is a tombstone when the key is live (a delete writes nothing otherwise).
+    const isTombstone = needle.size === 0 && existing !== undefined && existing.size >= 0 && existing.offsetUnits !== 0;
+    const size = isTombstone ? TOMBSTONE_FILE_SIZE : needle.size;
+    const row = encodeIndexEntry({ key: needle.id, offset: offsetBytes, size }, width);
+    if (isTombstone) map.delete(needle.id, offsetUnits);
+    else map.put(needle.id, offsetUnits, size);
+    rows.push(row);
+    if (rows.length >= RECOVERED_ROWS_PER_WRITE) await flush();
+    if (needle.appendAtNs > outcome.lastAppendAtNs) outcome.lastAppendAtNs = needle.appendAtNs;
+  }
+  await flush();
+  if (outcome.rowsAppended > 0) await idx.sync();
+  return outcome;
+}

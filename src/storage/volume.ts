@@ -1,0 +1,438 @@
+// A needle volume: `.dat` + `.idx` + `.vif`. Appends are serialized; reads run concurrently
+// (records are immutable once written, and the map only ever points at complete records).
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { StorageError } from './errors.ts';
+import { encodeIndexEntry } from './idx/entry.ts';
+import type { NeedleMap } from './needle-map/needle-map.ts';
+import {
+  type Needle,
+  NeedleFlag,
+  dataRegion,
+  decodeNeedle,
+  decodeNeedleHeader,
+  encodeNeedle,
+  hasFlag,
+  newTombstone,
+} from './needle/needle.ts';
+import { type Ttl, isEmptyTtl, ttlMinutes, ttlSeconds } from './needle/ttl.ts';
+import { type NeedleVersion, actualSize } from './needle/version.ts';
+import { SerialQueue } from './serial-queue.ts';
+import { type SuperBlock, superBlockSizeBytes } from './super-block.ts';
+import {
+  type OffsetWidth,
+  NEEDLE_HEADER_SIZE_BYTES,
+  NEEDLE_PADDING_SIZE_BYTES,
+  TOMBSTONE_FILE_SIZE,
+  assert,
+  indexEntrySizeBytes,
+  maxVolumeSizeBytes,
+} from './types.ts';
+import { type VolumeInfo, writeVolumeInfoFile } from './volume-info.ts';
+import { type LoadReport, loadVolume } from './volume-load.ts';
+import { type VolumeLocation, volumeFilePath } from './volume-files.ts';
+
+const MAX_QUEUED_WRITES = 4096;
+const STREAM_CHUNK_BYTES = 256 * 1024;
+
+export interface VolumeOpenOptions {
+  location: VolumeLocation;
+  offsetWidth: OffsetWidth;
+  /** Create the volume with this super block if `.dat` does not exist yet. */
+  create?: SuperBlock;
+  log?: (message: string) => void;
+  /** Clock in nanoseconds; tests pin it. */
+  nowNs?: () => bigint;
+}
+
+export interface WriteOptions {
+  /** Refuse to overwrite a needle whose cookie differs (on by default). */
+  checkCookie?: boolean;
+  fsync?: boolean;
+}
+
+export interface WriteResult {
+  offsetBytes: number;
+  /** Header Size of the record (body length). */
+  size: number;
+  unchanged: boolean;
+}
+
+export interface ReadOptions {
+  /** Read a deleted needle's data if it is still in `.dat`. */
+  readDeleted?: boolean;
+}
+
+/** Where a needle's data lies in `.dat`, with its metadata, for streaming reads. */
+export interface NeedleLocation {
+  needle: Needle;
+  dataOffsetBytes: number;
+  dataSizeBytes: number;
+}
+
+export interface VolumeStats {
+  fileCount: number;
+  deletedCount: number;
+  deletedBytes: number;
+  contentSizeBytes: number;
+  datSizeBytes: number;
+  idxSizeBytes: number;
+  maxFileKey: bigint;
+  lastAppendAtNs: bigint;
+  lastModifiedTsSeconds: number;
+}
+
+function systemNowNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+}
+
+export class Volume {
+  readonly location: VolumeLocation;
+  readonly offsetWidth: OffsetWidth;
+  superBlock: SuperBlock;
+  volumeInfo: VolumeInfo;
+  readonly loadReport: LoadReport;
+  /** Reasons the volume refuses writes because of damage found at load. */
+  readonly damage: string[];
+  private dat: FileHandle;
+  private idx: FileHandle;
+  private datSizeBytes: number;
+  private idxSizeBytes: number;
+  private readonly nm: NeedleMap;
+  private lastAppendAtNs: bigint;
+  private lastModifiedTsSeconds: number;
+  private readonly writes = new SerialQueue(MAX_QUEUED_WRITES);
+  private readonly nowNs: () => bigint;
+  private closed = false;
+  /** Read-only set by an operator or the server (not persisted unless volumeInfo.readOnly). */
+  private readOnlyByRequest = false;
+
+  private constructor(options: VolumeOpenOptions, loaded: Awaited<ReturnType<typeof loadVolume>>) {
+    this.location = options.location;
+    this.offsetWidth = options.offsetWidth;
+    this.nowNs = options.nowNs ?? systemNowNs;
+    this.superBlock = loaded.superBlock;
+    this.volumeInfo = loaded.volumeInfo;
+    this.loadReport = loaded.report;
+    this.damage = loaded.damage;
+    this.dat = loaded.dat;
+    this.idx = loaded.idx;
+    this.datSizeBytes = loaded.datSizeBytes;
+    this.idxSizeBytes = loaded.idxSizeBytes;
+    this.nm = loaded.needleMap;
+    this.lastAppendAtNs = loaded.lastAppendAtNs;
+    this.lastModifiedTsSeconds = loaded.lastModifiedTsSeconds;
+  }
+
+  static async open(options: VolumeOpenOptions): Promise<Volume> {
+    const log = options.log ?? (() => {});
+    const loaded = await loadVolume(options.location, options.offsetWidth, options.create ? { superBlock: options.create } : null, log);
+    return new Volume(options, loaded);
+  }
+
+  get id(): number {
+    return this.location.volumeId;
+  }
+
+  get collection(): string {
+    return this.location.collection;
+  }
+
+  get version(): NeedleVersion {
+    return this.superBlock.version;
+  }
+
+  get ttl(): Ttl {
+    return this.superBlock.ttl;
+  }
+
+  get isReadOnly(): boolean {
+    return this.readOnlyByRequest || this.volumeInfo.readOnly || this.damage.length > 0;
+  }
+
+  /** Deletes are allowed on a persisted read-only volume only with readOnlyCanDelete. */
+  get canDelete(): boolean {
+    if (this.damage.length > 0 || this.readOnlyByRequest) return false;
+    return !this.volumeInfo.readOnly || this.volumeInfo.readOnlyCanDelete;
+  }
+
+  get needleCount(): number {
+    return this.nm.length;
+  }
+
+  stats(): VolumeStats {
+    const m = this.nm.metrics;
+    return {
+      fileCount: m.fileCount,
+      deletedCount: m.deletedCount,
+      deletedBytes: m.deletedBytes,
+      contentSizeBytes: m.fileBytes,
+      datSizeBytes: this.datSizeBytes,
+      idxSizeBytes: this.idxSizeBytes,
+      maxFileKey: m.maxFileKey,
+      lastAppendAtNs: this.lastAppendAtNs,
+      lastModifiedTsSeconds: this.lastModifiedTsSeconds,
+    };
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new StorageError('volume_closed', `volume ${this.id} is closed`);
+  }
+
+  async setReadOnly(readOnly: boolean, persist: boolean): Promise<void> {
+    this.readOnlyByRequest = readOnly;
+    if (persist || (!readOnly && this.volumeInfo.readOnly)) {
+      this.volumeInfo = { ...this.volumeInfo, readOnly };
+      await this.saveVolumeInfo();
+    }
+  }
+
+  async saveVolumeInfo(): Promise<void> {
+    const info = { ...this.volumeInfo };
+    const ttl = ttlSeconds(this.superBlock.ttl);
+    if (ttl > 0) info.expireAtSec = BigInt(Math.floor(Date.now() / 1000) + ttl);
+    this.volumeInfo = info;
+    await writeVolumeInfoFile(volumeFilePath(this.location, 'vif'), info);
+  }
+
+  /** Appends a needle. Sets the needle's size and appendAtNs. */
+  write(n: Needle, options: WriteOptions = {}): Promise<WriteResult> {
+    return this.writes.run(() => this.doWrite(n, options));
+  }
+
+  private async doWrite(n: Needle, options: WriteOptions): Promise<WriteResult> {
+    this.ensureOpen();
+    if (this.isReadOnly) throw new StorageError('read_only', `volume ${this.id} is read only`);
+    if (isEmptyTtl(n.ttl) && !isEmptyTtl(this.superBlock.ttl)) {
+      n.flags |= NeedleFlag.HasTtl;
+      n.ttl = this.superBlock.ttl;
+    }
+    const existing = this.nm.get(n.id);
+    if (await this.isUnchanged(n, existing)) {
+      return { offsetBytes: (existing?.offsetUnits ?? 0) * NEEDLE_PADDING_SIZE_BYTES, size: existing?.size ?? 0, unchanged: true };
+    }
+    if (existing !== undefined && existing.offsetUnits !== 0) {
+      const header = await this.readHeader(existing.offsetUnits * NEEDLE_PADDING_SIZE_BYTES);
+      if (n.cookie === 0 && options.checkCookie === false) n.cookie = header.cookie;
+      if (header.cookie !== n.cookie) {
+        throw new StorageError('cookie_mismatch', `mismatching cookie ${n.cookie.toString(16)}`);
+      }
+    }
+    const offsetBytes = await this.appendRecord(n, options.fsync ?? false);
+    if (existing === undefined || existing.offsetUnits * NEEDLE_PADDING_SIZE_BYTES < offsetBytes) {
+      this.nm.put(n.id, offsetBytes / NEEDLE_PADDING_SIZE_BYTES, n.size);
+      await this.appendIndexRow(n.id, offsetBytes, n.size);
+    }
+    if (n.lastModified > this.lastModifiedTsSeconds) this.lastModifiedTsSeconds = n.lastModified;
+    return { offsetBytes, size: n.size, unchanged: false };
+  }
+
+  /** Upstream skips a re-upload with the same cookie, checksum and bytes (on volumes without TTL). */
+  private async isUnchanged(n: Needle, existing: { offsetUnits: number; size: number } | undefined): Promise<boolean> {
+    if (!isEmptyTtl(this.superBlock.ttl)) return false;
+    if (existing === undefined || existing.offsetUnits === 0 || existing.size <= 0) return false;
+    let old: Needle;
+    try {
+      old = await this.readRecord(existing.offsetUnits * NEEDLE_PADDING_SIZE_BYTES, existing.size);
+    } catch {
+      return false;
+    }
+    return old.cookie === n.cookie && old.checksum === n.checksum && Buffer.compare(old.data, n.data) === 0;
+  }
+
+  /** Writes the record at the end of `.dat`; on any failure `.dat` is cut back to where it was. */
+  private async appendRecord(n: Needle, fsync: boolean): Promise<number> {
+    const offsetBytes = this.datSizeBytes;
+    assert(offsetBytes % NEEDLE_PADDING_SIZE_BYTES === 0, `volume ${this.id} .dat end ${offsetBytes} is aligned`);
+    if (offsetBytes >= maxVolumeSizeBytes(this.offsetWidth) && n.data.length > 0) {
+      throw new StorageError('volume_full', `Volume Size ${offsetBytes} Exceeded ${maxVolumeSizeBytes(this.offsetWidth)}`);
+    }
+    const now = this.nowNs();
+    n.appendAtNs = now > this.lastAppendAtNs ? now : this.lastAppendAtNs + 1n;
+    const record = encodeNeedle(n, this.version);
+    try {
+      await this.dat.write(record, 0, record.length, offsetBytes);
+      if (fsync) await this.dat.sync();
+    } catch (err) {
+      await this.dat.truncate(offsetBytes).catch(() => {});
+      throw new StorageError('io', `append to volume ${this.id} at ${offsetBytes}: ${(err as Error).message}`, { cause: err });
+    }
+    this.datSizeBytes = offsetBytes + record.length;
+    this.lastAppendAtNs = n.appendAtNs;
+    return offsetBytes;
+  }
+
+  private async appendIndexRow(key: bigint, offsetBytes: number, size: number): Promise<void> {
+    const row = encodeIndexEntry({ key, offset: offsetBytes, size }, this.offsetWidth);
+    // The record is already in `.dat`: if this fails, the next load re-indexes it from a scan.
+    await this.idx.write(row, 0, row.length, this.idxSizeBytes);
+    this.idxSizeBytes += indexEntrySizeBytes(this.offsetWidth);
+  }
+
+  /**
+   * Deletes a live needle: appends a tombstone record (with the given cookie and checksum, as Go's
+   * HTTP delete does) and a tombstone `.idx` row. Returns the size it had; 0 if not live.
+   */
+  delete(id: bigint, cookie: number, checksum = 0): Promise<number> {
+    return this.writes.run(async () => {
+      this.ensureOpen();
+      if (!this.canDelete) throw new StorageError('read_only', `volume ${this.id} is read only`);
+      const existing = this.nm.get(id);
+      if (existing === undefined || existing.size < 0) return 0;
+      const tombstone = newTombstone(cookie, id, checksum, 0n);
+      const offsetBytes = await this.appendRecord(tombstone, false);
+      const oldSize = this.nm.delete(id, offsetBytes / NEEDLE_PADDING_SIZE_BYTES);
+      await this.appendIndexRow(id, offsetBytes, TOMBSTONE_FILE_SIZE);
+      return oldSize;
+    });
+  }
+
+  /** The map entry for a needle id: size < 0 means deleted. */
+  lookup(id: bigint): { offsetBytes: number; size: number } | undefined {
+    const value = this.nm.get(id);
+    if (value === undefined || value.offsetUnits === 0) return undefined;
+    return { offsetBytes: value.offsetUnits * NEEDLE_PADDING_SIZE_BYTES, size: value.size };
+  }
+
+  private readableSize(id: bigint, options: ReadOptions): { offsetBytes: number; size: number } {
+    const entry = this.lookup(id);
+    if (entry === undefined) throw new StorageError('not_found', 'not found');
+    if (entry.size < 0) {
+      if (options.readDeleted && entry.size !== TOMBSTONE_FILE_SIZE) return { offsetBytes: entry.offsetBytes, size: -entry.size };
+      throw new StorageError('deleted', 'already deleted');
+    }
+    return entry;
+  }
+
+  /** Reads a whole needle (data verified against its checksum). Expired TTL needles are not found. */
+  async read(id: bigint, options: ReadOptions = {}): Promise<Needle> {
+    this.ensureOpen();
+    const { offsetBytes, size } = this.readableSize(id, options);
+    if (size === 0) return { ...newTombstone(0, id, 0, 0n), size: 0 };
+    const n = await this.readRecord(offsetBytes, size);
+    this.checkExpired(n);
+    return n;
+  }
+
+  /** Reads the record at an offset with the index size; in 4-byte builds retries at +32 GiB. */
+  async readRecord(offsetBytes: number, size: number): Promise<Needle> {
+    try {
+      return decodeNeedle(await this.readBytes(offsetBytes, actualSize(size, this.version)), this.version, size);
+    } catch (err) {
+      if (err instanceof StorageError && err.code === 'size_mismatch' && this.offsetWidth === 4) {
+        const wrapped = offsetBytes + maxVolumeSizeBytes(4);
+        if (wrapped + actualSize(size, this.version) <= this.datSizeBytes) {
+          return decodeNeedle(await this.readBytes(wrapped, actualSize(size, this.version)), this.version, size);
+        }
+      }
+      throw err;
+    }
+  }
+
+  /** Reads exactly `length` bytes of `.dat` at `offsetBytes`. */
+  async readBytes(offsetBytes: number, length: number): Promise<Buffer> {
+    const buf = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await this.dat.read(buf, done, length - done, offsetBytes + done);
+      if (bytesRead === 0) throw new StorageError('corrupted', `.dat ends at ${offsetBytes + done}, wanted ${length} bytes at ${offsetBytes}`);
+      done += bytesRead;
+    }
+    return buf;
+  }
+
+  private async readHeader(offsetBytes: number) {
+    return decodeNeedleHeader(await this.readBytes(offsetBytes, NEEDLE_HEADER_SIZE_BYTES));
+  }
+
+  private checkExpired(n: Needle): void {
+    if (!hasFlag(n, NeedleFlag.HasTtl) || !hasFlag(n, NeedleFlag.HasLastModified)) return;
+    const minutes = ttlMinutes(n.ttl);
+    if (minutes === 0) return;
+    const expiresAtNs = n.appendAtNs + BigInt(minutes) * 60_000_000_000n;
+    if (this.nowNs() >= expiresAtNs) throw new StorageError('not_found', 'not found');
+  }
+
+  /**
+   * Locates a needle's data without reading it, for large or ranged reads: the metadata is
+   * parsed from the bytes after the data, so memory stays bounded whatever the needle's size.
+   */
+  async locate(id: bigint, options: ReadOptions = {}): Promise<NeedleLocation> {
+    this.ensureOpen();
+    const { offsetBytes, size } = this.readableSize(id, options);
+    const recordSize = actualSize(size, this.version);
+    const head = await this.readBytes(offsetBytes, Math.min(recordSize, NEEDLE_HEADER_SIZE_BYTES + 4));
+    const header = decodeNeedleHeader(head);
+    if (header.size !== size) throw new StorageError('size_mismatch', `size mismatch at ${offsetBytes}: ${header.size} != ${size}`);
+    const { dataOffset, dataSize } = size === 0 ? { dataOffset: NEEDLE_HEADER_SIZE_BYTES, dataSize: 0 } : dataRegion(head, this.version);
+    // Re-read the record without its data and decode that image for the metadata.
+    const afterData = offsetBytes + dataOffset + dataSize;
+    const tail = await this.readBytes(afterData, offsetBytes + recordSize - afterData);
+    const image = Buffer.concat([head.subarray(0, dataOffset), tail]);
+    if (this.version !== 1 && size > 0) image.writeUInt32BE(0, NEEDLE_HEADER_SIZE_BYTES);
+    image.writeInt32BE(size - dataSize, 12);
+    const needle = decodeNeedle(image, this.version, size - dataSize, { skipChecksum: true });
+    needle.size = size;
+    this.checkExpired(needle);
+    return { needle, dataOffsetBytes: offsetBytes + dataOffset, dataSizeBytes: dataSize };
+  }
+
+  /** Streams `[start, end)` of a located needle's data in bounded chunks. */
+  createDataStream(location: NeedleLocation, startBytes = 0, endBytes = location.dataSizeBytes): Readable {
+    assert(startBytes >= 0 && endBytes <= location.dataSizeBytes && startBytes <= endBytes, 'range within needle data');
+    const dat = this.dat;
+    let position = location.dataOffsetBytes + startBytes;
+    const end = location.dataOffsetBytes + endBytes;
+    return new Readable({
+      highWaterMark: STREAM_CHUNK_BYTES,
+      async read() {
+        if (position >= end) {
+          this.push(null);
+          return;
+        }
+        const length = Math.min(STREAM_CHUNK_BYTES, end - position);
+        const buf = Buffer.allocUnsafe(length);
+        try {
+          const { bytesRead } = await dat.read(buf, 0, length, position);
+          if (bytesRead === 0) throw new StorageError('corrupted', `.dat ends at ${position}`);
+          position += bytesRead;
+          this.push(bytesRead === length ? buf : buf.subarray(0, bytesRead));
+        } catch (err) {
+          this.destroy(err as Error);
+        }
+      },
+    });
+  }
+
+  /** The first byte after the super block: where the first needle starts. */
+  get firstNeedleOffsetBytes(): number {
+    return superBlockSizeBytes(this.superBlock);
+  }
+
+  async sync(): Promise<void> {
+    await this.writes.run(async () => {
+      await this.dat.sync();
+      await this.idx.sync();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.writes.run(async () => {
+      this.closed = true;
+      await this.dat.sync().catch(() => {});
+      await this.idx.sync().catch(() => {});
+      await this.dat.close();
+      await this.idx.close();
+    });
+  }
+
+  /** Closes and removes every file of the volume (upstream's removeVolumeFiles list). */
+  async destroy(): Promise<void> {
+    await this.close();
+    for (const ext of ['dat', 'idx', 'vif', 'sdx', 'cpd', 'cpx', 'cpc', 'ldb', 'rdb', 'note']) {
+      await fs.rm(volumeFilePath(this.location, ext), { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { text } from 'node:stream/consumers';
+import { isStorageError } from '../../src/storage/errors.ts';
+import { newNeedle } from '../../src/storage/needle/needle.ts';
+import { parseTtl } from '../../src/storage/needle/ttl.ts';
+import { decodeVolumeInfo } from '../../src/storage/volume-info.ts';
+import { openTestVolume, tempDir, textNeedle } from './helpers.ts';
+
+describe('volume lifecycle', () => {
+  it('creates, appends, reads, deletes and reloads', async () => {
+    const dir = await tempDir();
+    const v = await openTestVolume({ dir });
+    assert.equal((await stat(path.join(dir, '1.dat'))).size, 8);
+    const vif = decodeVolumeInfo(await readFile(path.join(dir, '1.vif'), 'utf8'));
+    assert.equal(vif.version, 3);
+    assert.equal(vif.bytesOffset, 4);
+
+    const first = await v.write(textNeedle(1n, 'hello'));
+    assert.equal(first.offsetBytes, 8);
+    await v.write(textNeedle(2n, 'world'));
+    assert.equal(Buffer.from((await v.read(1n)).data).toString(), 'hello');
+    assert.equal(v.stats().fileCount, 2);
+
+    const deleted = await v.delete(2n, 0x1234_5678);
+    assert.ok(deleted > 0);
+    await assert.rejects(v.read(2n), (err) => isStorageError(err, 'deleted'));
+    assert.equal(Buffer.from((await v.read(2n, { readDeleted: true })).data).toString(), 'world');
+    assert.equal(await v.delete(2n, 0x1234_5678), 0, 'second delete writes nothing');
+    await assert.rejects(v.read(99n), (err) => isStorageError(err, 'not_found'));
+    const stats = v.stats();
+    assert.equal(stats.deletedCount, 1);
+    assert.equal(stats.idxSizeBytes, 3 * 16);
+    await v.close();
+
+    const again = await openTestVolume({ dir });
+    assert.equal(Buffer.from((await again.read(1n)).data).toString(), 'hello');
+    await assert.rejects(again.read(2n), (err) => isStorageError(err, 'deleted'));
+    assert.equal(again.stats().fileCount, 2);
+    assert.equal(again.stats().deletedCount, 1);
+    assert.equal(again.stats().lastAppendAtNs, stats.lastAppendAtNs);
+    assert.deepEqual(again.loadReport.notes, []);
+    await again.close();
+  });
+
+  it('keeps appendAtNs strictly increasing with a stuck clock', async () => {
+    const dir = await tempDir();
+    const v = await openTestVolume({ dir, nowNs: () => 1000n });
+    await v.write(textNeedle(1n, 'a'));
+    await v.write(textNeedle(2n, 'b'));
+    assert.equal((await v.read(1n)).appendAtNs, 1000n);
+    assert.equal((await v.read(2n)).appendAtNs, 1001n);
+    await v.close();
+  });
+
+  it('refuses an overwrite with another cookie, skips an unchanged re-upload', async () => {
+    const dir = await tempDir();
+    const v = await openTestVolume({ dir });
+    await v.write(textNeedle(1n, 'hello', 0xaaaa));
+    await assert.rejects(v.write(textNeedle(1n, 'evil', 0xbbbb)), (err) => isStorageError(err, 'cookie_mismatch'));
+    const sizeBefore = v.stats().datSizeBytes;
+    const again = await v.write(textNeedle(1n, 'hello', 0xaaaa));
+    assert.equal(again.unchanged, true);
+    assert.equal(v.stats().datSizeBytes, sizeBefore);
+    await v.write(textNeedle(1n, 'hello2', 0xaaaa));
+    assert.equal(Buffer.from((await v.read(1n)).data).toString(), 'hello2');
+    await v.close();
+  });
+
+  it('expires TTL needles on read using appendAtNs', async () => {
+    const dir = await tempDir();
+    let now = 1_000_000_000_000n;
+    const v = await openTestVolume({ dir, ttl: parseTtl('3m'), nowNs: () => now });
+    await v.write(textNeedle(1n, 'short-lived'));
+    assert.equal(Buffer.from((await v.read(1n)).data).toString(), 'short-lived');
+    now += 3n * 60_000_000_000n;
+    await assert.rejects(v.read(1n), (err) => isStorageError(err, 'not_found'));
+    await v.close();
+  });
+
+  it('read-only volumes refuse writes and deletes, persisted in .vif', async () => {
+    const dir = await tempDir();
+    const v = await openTestVolume({ dir });
+    await v.write(textNeedle(1n, 'x'));
+    await v.setReadOnly(true, true);
+    await assert.rejects(v.write(textNeedle(2n, 'y')), (err) => isStorageError(err, 'read_only'));
+    await assert.rejects(v.delete(1n, 0x1234_5678), (err) => isStorageError(err, 'read_only'));
+    await v.close();
+    const reopened = await openTestVolume({ dir });
+    assert.equal(reopened.isReadOnly, true);
+    await reopened.setReadOnly(false, true);
+    await reopened.write(textNeedle(2n, 'y'));
+    await reopened.close();
+  });
+
+  it('streams a byte range without reading the whole needle', async () => {
+    const dir = await tempDir();
+    const v = await openTestVolume({ dir });
+    const body = 'abcdefghijklmnopqrstuvwxyz'.repeat(40_000);
+    await v.write(textNeedle(5n, body));
+    const loc = await v.locate(5n);
+    assert.equal(loc.dataSizeBytes, body.length);
+    assert.equal(Buffer.from(loc.needle.name).toString(), 'file-5.txt');
+    assert.equal(Buffer.from(loc.needle.mime).toString(), 'text/plain');
+    assert.equal(loc.needle.data.length, 0);
+    assert.equal(await text(v.createDataStream(loc, 26 * 1000 + 3, 26 * 1000 + 8)), 'defgh');
+    assert.equal(await text(v.createDataStream(loc)), body);
+    await v.close();
+  });
+
+  it('works with 5-byte offsets and in a collection', async () => {
+    const dir = await tempDir();
+    const v = await openTestVolume({ dir, width: 5, collection: 'pics', volumeId: 7 });
+    await v.write(textNeedle(1n, 'x'));
+    assert.equal((await stat(path.join(dir, 'pics_7.idx'))).size, 17);
+    await v.close();
+    await assert.rejects(openTestVolume({ dir, width: 4, collection: 'pics', volumeId: 7 }), (err) => isStorageError(err, 'offset_width_mismatch'));
+  });
+
+  it('reads v1 and v2 volumes it wrote', async () => {
+    for (const version of [1, 2] as const) {
+      const dir = await tempDir();
+      const v = await openTestVolume({ dir, version });
+      await v.write(newNeedle({ cookie: 9, id: 3n, data: Buffer.from(`v${version}`) }));
+      await v.close();
+      const again = await openTestVolume({ dir, version });
+      assert.equal(Buffer.from((await again.read(3n)).data).toString(), `v${version}`);
+      await again.close();
+    }
+  });
+});
