@@ -50,8 +50,10 @@ export async function* scanDat(
       return;
     }
     const header = decodeNeedleHeader(headerBytes);
-    if (header.size < 0) {
-      yield { kind: 'invalid', offsetBytes: offset, reason: `negative size ${header.size}`, claimedSizeBytes: 0 };
+    if (header.size < 0 || header.id === 0n) {
+      // Id 0 is never assigned: a header of zeros is a pre-extended or never-written tail.
+      const reason = header.id === 0n ? 'needle id 0' : `negative size ${header.size}`;
+      yield { kind: 'invalid', offsetBytes: offset, reason, claimedSizeBytes: 0 };
       return;
     }
     const recordSize = actualSize(header.size, version);
