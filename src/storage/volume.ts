@@ -62,6 +62,8 @@ export interface WriteResult {
 export interface ReadOptions {
   /** Read a deleted needle's data if it is still in `.dat`. */
   readDeleted?: boolean;
+  /** When given, a needle with another cookie is refused (as a fid with a guessed cookie must be). */
+  cookie?: number;
 }
 
 /** Where a needle's data lies in `.dat`, with its metadata, for streaming reads. */
@@ -81,6 +83,12 @@ export interface VolumeStats {
   maxFileKey: bigint;
   lastAppendAtNs: bigint;
   lastModifiedTsSeconds: number;
+}
+
+function checkCookie(actual: number, options: ReadOptions): void {
+  if (options.cookie !== undefined && options.cookie >>> 0 !== actual >>> 0) {
+    throw new StorageError('cookie_mismatch', `cookie mismatch: expected ${(options.cookie >>> 0).toString(16)}`);
+  }
 }
 
 function systemNowNs(): bigint {
@@ -311,6 +319,7 @@ export class Volume {
     const { offsetBytes, size } = this.readableSize(id, options);
     if (size === 0) return { ...newTombstone(0, id, 0, 0n), size: 0 };
     const n = await this.readRecord(offsetBytes, size);
+    checkCookie(n.cookie, options);
     this.checkExpired(n);
     return n;
   }
@@ -365,6 +374,7 @@ export class Volume {
     const head = await this.readBytes(offsetBytes, Math.min(recordSize, NEEDLE_HEADER_SIZE_BYTES + 4));
     const header = decodeNeedleHeader(head);
     if (header.size !== size) throw new StorageError('size_mismatch', `size mismatch at ${offsetBytes}: ${header.size} != ${size}`);
+    checkCookie(header.cookie, options);
     const { dataOffset, dataSize } = size === 0 ? { dataOffset: NEEDLE_HEADER_SIZE_BYTES, dataSize: 0 } : dataRegion(head, this.version);
     // Re-read the record without its data and decode that image for the metadata.
     const afterData = offsetBytes + dataOffset + dataSize;

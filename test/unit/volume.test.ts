@@ -22,6 +22,9 @@ describe('volume lifecycle', () => {
     assert.equal(first.offsetBytes, 8);
     await v.write(textNeedle(2n, 'world'));
     assert.equal(Buffer.from((await v.read(1n)).data).toString(), 'hello');
+    assert.equal(Buffer.from((await v.read(1n, { cookie: 0x1234_5678 })).data).toString(), 'hello');
+    await assert.rejects(v.read(1n, { cookie: 0x1234_5679 }), (err) => isStorageError(err, 'cookie_mismatch'));
+    await assert.rejects(v.locate(1n, { cookie: 1 }), (err) => isStorageError(err, 'cookie_mismatch'));
     assert.equal(v.stats().fileCount, 2);
 
     const deleted = await v.delete(2n, 0x1234_5678);
