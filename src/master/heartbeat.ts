@@ -1,0 +1,246 @@
+// The SendHeartbeat stream to the master, as the Go volume server keeps it: a full volume list
+// on connect and every pulse, deltas at once when volumes come and go, leader redirects,
+// reconnects with a pause, and a leave beat on shutdown.
+//
+// We send no volume_digest: the master then leaves us in full-list mode (a wrong digest would
+// cause endless resends), which is the simplest choice upstream documents as compatible.
+import type * as grpc from '@grpc/grpc-js';
+import type { DiskLocation } from '../store/disk-location.ts';
+import type { Store, StoreListener } from '../store/store.ts';
+import type { Volume } from '../storage/volume.ts';
+import { replicaPlacementToByte } from '../storage/replica-placement.ts';
+import { ttlToUint32 } from '../storage/needle/ttl.ts';
+import { newMasterClient } from './master-client.ts';
+
+const PULSE_MS = 5_000;
+const LEADER_SWITCH_DELAY_MS = 3_000;
+/** Upstream buffers 1024 deltas; beyond that we fold them into the next full beat. */
+const MAX_PENDING_DELTAS = 1024;
+
+export interface HeartbeatIdentity {
+  ip: string;
+  port: number;
+  grpcPort: number;
+  publicUrl: string;
+  id: string;
+  dataCenter: string;
+  rack: string;
+}
+
+type Message = Record<string, unknown>;
+
+export function volumeInformation(volume: Volume, location: DiskLocation): Message {
+  const stats = volume.stats();
+  const remote = volume.volumeInfo.files[0];
+  return {
+    id: volume.id,
+    size: String(stats.datSizeBytes),
+    collection: volume.collection,
+    file_count: String(stats.fileCount),
+    delete_count: String(stats.deletedCount),
+    deleted_byte_count: String(stats.deletedBytes),
+    read_only: volume.isReadOnly,
+    replica_placement: replicaPlacementToByte(volume.superBlock.replicaPlacement),
+    version: volume.version,
+    ttl: ttlToUint32(volume.ttl),
+    compact_revision: volume.superBlock.compactionRevision,
+    modified_at_second: String(stats.lastModifiedTsSeconds),
+    remote_storage_name: remote ? `${remote.backendType}.${remote.backendId}` : '',
+    remote_storage_key: remote ? remote.key : '',
+    disk_type: location.diskType,
+    disk_id: location.diskId,
+  };
+}
+
+function shortInformation(volume: Volume, location: DiskLocation): Message {
+  return {
+    id: volume.id,
+    collection: volume.collection,
+    replica_placement: replicaPlacementToByte(volume.superBlock.replicaPlacement),
+    version: volume.version,
+    ttl: ttlToUint32(volume.ttl),
+    disk_type: location.diskType,
+    disk_id: location.diskId,
+  };
+}
+
+export class HeartbeatClient implements StoreListener {
+  private stream: grpc.ClientDuplexStream<Message, Message> | null = null;
+  private client: (grpc.Client & Record<string, any>) | null = null;
+  private currentMaster = '';
+  private stopped = false;
+  private connected = false;
+  private pulseTimer: NodeJS.Timeout | null = null;
+  private pendingNew: Message[] = [];
+  private pendingDeleted: Message[] = [];
+  private wake: (() => void) | null = null;
+  private everConnected = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly seeds: string[],
+    private readonly identity: HeartbeatIdentity,
+    private readonly log: (message: string) => void,
+  ) {
+    store.addListener(this);
+  }
+
+  get master(): string {
+    return this.currentMaster;
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** True once the first heartbeat stream came up (readiness). */
+  get hasRegistered(): boolean {
+    return this.everConnected;
+  }
+
+  start(): void {
+    void this.run();
+  }
+
+  volumeAdded(volume: Volume, location: DiskLocation): void {
+    if (this.pendingNew.length < MAX_PENDING_DELTAS) this.pendingNew.push(shortInformation(volume, location));
+    this.flushDeltas();
+  }
+
+  volumeRemoved(volume: Volume, location: DiskLocation): void {
+    if (this.pendingDeleted.length < MAX_PENDING_DELTAS) this.pendingDeleted.push(shortInformation(volume, location));
+    this.flushDeltas();
+  }
+
+  private baseMessage(): Message {
+    const id = this.identity;
+    return { ip: id.ip, port: id.port, grpc_port: id.grpcPort, public_url: id.publicUrl, data_center: id.dataCenter, rack: id.rack, id: id.id };
+  }
+
+  private flushDeltas(): void {
+    if (!this.connected || this.stream === null) return;
+    if (this.pendingNew.length === 0 && this.pendingDeleted.length === 0) return;
+    const message = { ...this.baseMessage(), new_volumes: this.pendingNew, deleted_volumes: this.pendingDeleted };
+    this.pendingNew = [];
+    this.pendingDeleted = [];
+    this.stream.write(message);
+  }
+
+  fullHeartbeat(): Message {
+    const volumes: Message[] = [];
+    const maxVolumeCounts: Record<string, number> = {};
+    const diskTags: Message[] = [];
+    for (const location of this.store.locations) {
+      maxVolumeCounts[location.diskType] = (maxVolumeCounts[location.diskType] ?? 0) + location.maxVolumeCount;
+      diskTags.push({ disk_id: location.diskId, tags: [], type: location.diskType, max_volume_count: String(location.maxVolumeCount) });
+      for (const volume of location.volumes.values()) volumes.push(volumeInformation(volume, location));
+    }
+    return {
+      ...this.baseMessage(),
+      max_file_key: this.store.maxFileKey().toString(),
+      max_volume_counts: maxVolumeCounts,
+      volumes,
+      has_no_volumes: volumes.length === 0,
+      has_no_ec_shards: true,
+      location_uuids: this.store.locations.map((l) => l.uuid),
+      disk_tags: diskTags,
+    };
+  }
+
+  private async run(): Promise<void> {
+    let seedIndex = 0;
+    let next = '';
+    while (!this.stopped) {
+      const master = next !== '' ? next : (this.seeds[seedIndex++ % this.seeds.length] as string);
+      next = '';
+      const outcome = await this.connectOnce(master);
+      if (this.stopped) break;
+      if (outcome.leader !== '' && outcome.leader !== master) {
+        this.log(`heartbeat: master ${master} says the leader is ${outcome.leader}`);
+        next = outcome.leader;
+        await this.sleep(LEADER_SWITCH_DELAY_MS);
+      } else {
+        this.log(`heartbeat to ${master} ended: ${outcome.reason}; retrying in ${PULSE_MS / 1000}s`);
+        await this.sleep(PULSE_MS);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  private connectOnce(master: string): Promise<{ leader: string; reason: string }> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (leader: string, reason: string) => {
+        if (settled) return;
+        settled = true;
+        this.connected = false;
+        if (this.pulseTimer) clearInterval(this.pulseTimer);
+        this.pulseTimer = null;
+        this.stream = null;
+        this.client?.close();
+        this.client = null;
+        resolve({ leader, reason });
+      };
+      const client = newMasterClient(master);
+      this.client = client;
+      const stream = client['SendHeartbeat']() as grpc.ClientDuplexStream<Message, Message>;
+      this.stream = stream;
+      this.currentMaster = master;
+      stream.on('data', (response: Message) => {
+        const limit = Number(response['volume_size_limit'] ?? 0);
+        if (limit > 0 && limit !== this.store.volumeSizeLimitBytes) this.store.volumeSizeLimitBytes = limit;
+        const leader = String(response['leader'] ?? '');
+        if (leader !== '' && leader !== master) {
+          stream.cancel();
+          finish(leader, 'not the leader');
+          return;
+        }
+        const duplicated = response['duplicated_uuids'] as string[] | undefined;
+        if (duplicated !== undefined && duplicated.length > 0) {
+          this.log(`heartbeat: master reports duplicate directory UUIDs ${duplicated.join(', ')}`);
+        }
+        if (!this.connected) {
+          this.connected = true;
+          if (!this.everConnected) this.log(`registered with master ${master}`);
+          this.everConnected = true;
+          this.flushDeltas();
+        }
+      });
+      stream.on('error', (err: Error) => finish('', err.message));
+      stream.on('end', () => finish('', 'stream closed by master'));
+      // Full state first, as Go does; the master answers the first message with a non-empty ip.
+      stream.write(this.fullHeartbeat());
+      this.pulseTimer = setInterval(() => {
+        if (this.stream !== null) this.stream.write(this.fullHeartbeat());
+      }, PULSE_MS);
+    });
+  }
+
+  /** Sends the leave beat (the master drops our volumes) and stops for good. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const stream = this.stream;
+    if (stream !== null && this.connected) {
+      stream.write({ ...this.baseMessage(), max_file_key: '0', has_no_volumes: true, has_no_ec_shards: true });
+      await new Promise<void>((resolve) => setTimeout(resolve, 100));
+      stream.end();
+    }
+    if (this.pulseTimer) clearInterval(this.pulseTimer);
+    this.client?.close();
+    this.wake?.();
+  }
+}

@@ -1,0 +1,35 @@
+// gRPC clients to masters: address forms and one-off calls.
+import * as grpc from '@grpc/grpc-js';
+import { GRPC_CHANNEL_OPTIONS, masterClientConstructor } from '../server/grpc/proto.ts';
+
+const PING_TIMEOUT_MS = 5_000;
+
+/** `host:port` → `host:port+10000`; `host:port.grpcPort` → `host:grpcPort` (SeaweedFS convention). */
+export function toGrpcAddress(address: string): string {
+  const colon = address.lastIndexOf(':');
+  if (colon < 0) throw new Error(`address ${address} has no port`);
+  const host = address.slice(0, colon);
+  const portPart = address.slice(colon + 1);
+  const dot = portPart.indexOf('.');
+  if (dot >= 0) return `${host}:${portPart.slice(dot + 1)}`;
+  const port = Number(portPart);
+  if (!Number.isInteger(port)) throw new Error(`address ${address} has a bad port`);
+  return `${host}:${port + 10000}`;
+}
+
+export function newMasterClient(address: string): grpc.Client & Record<string, any> {
+  const Client = masterClientConstructor();
+  return new Client(toGrpcAddress(address), grpc.credentials.createInsecure(), GRPC_CHANNEL_OPTIONS) as grpc.Client & Record<string, any>;
+}
+
+/** Calls master_pb.Seaweed/Ping and returns the remote's start time in ns (as a decimal string). */
+export function pingMaster(address: string): Promise<string> {
+  const client = newMasterClient(address);
+  return new Promise<string>((resolve, reject) => {
+    client['Ping']({}, { deadline: Date.now() + PING_TIMEOUT_MS }, (err: grpc.ServiceError | null, response: { start_time_ns: string }) => {
+      client.close();
+      if (err) reject(err);
+      else resolve(response.start_time_ns);
+    });
+  });
+}

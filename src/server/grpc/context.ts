@@ -1,0 +1,53 @@
+// What the gRPC handlers may touch, and the small helpers they share (errors, gates).
+import * as grpc from '@grpc/grpc-js';
+import type { Store } from '../../store/store.ts';
+import type { ServerStateStore } from '../../store/server-state.ts';
+
+export interface GrpcContext {
+  store: Store;
+  state: ServerStateStore;
+  /** `-id`, or ip:port: how upstream names this server in maintenance errors. */
+  serverId: string;
+  /** e.g. "30GB 4.44 needlework" */
+  version: string;
+  dataCenter: string;
+  rack: string;
+  /** Seed masters (HTTP addresses) and the one the heartbeat is connected to. */
+  masters: string[];
+  currentMaster(): string;
+  /** Sends the leave heartbeat and stops heartbeating; idempotent. */
+  leave(): Promise<void>;
+  log(message: string): void;
+}
+
+export class GrpcStatusError extends Error {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GrpcStatusError';
+  }
+}
+
+/** Upstream's maintenance gate message; tests look for "maintenance mode". */
+export function checkMaintenance(ctx: GrpcContext): void {
+  if (ctx.state.current.maintenance) {
+    throw new GrpcStatusError(grpc.status.UNKNOWN, `volume server ${ctx.serverId} is in maintenance mode`);
+  }
+}
+
+export type UnaryHandler = (request: any, call: grpc.ServerUnaryCall<any, any>) => Promise<object>;
+
+/** Wraps an async handler: thrown errors become gRPC statuses (UNKNOWN unless typed), as Go's do. */
+export function unary(handler: UnaryHandler): grpc.handleUnaryCall<any, any> {
+  return (call, callback) => {
+    handler(call.request, call).then(
+      (response) => callback(null, response),
+      (err: unknown) => {
+        const code = err instanceof GrpcStatusError ? err.code : grpc.status.UNKNOWN;
+        callback({ code, details: err instanceof Error ? err.message : String(err) });
+      },
+    );
+  };
+}

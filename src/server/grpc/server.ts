@@ -1,0 +1,54 @@
+// The VolumeServer gRPC service: every RPC is registered; those not implemented yet answer
+// UNIMPLEMENTED at once (never hang).
+import * as grpc from '@grpc/grpc-js';
+import { GRPC_CHANNEL_OPTIONS, volumeServerService } from './proto.ts';
+import type { GrpcContext } from './context.ts';
+import { controlHandlers } from './handlers/control.ts';
+import { volumeAdminHandlers } from './handlers/volume-admin.ts';
+
+function unimplemented(name: string): grpc.UntypedHandleCall {
+  const status = { code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented by this volume server yet` };
+  return ((call: any, callback?: grpc.sendUnaryData<unknown>) => {
+    if (typeof callback === 'function') {
+      callback(status);
+    } else if (typeof call.emit === 'function') {
+      call.emit('error', status);
+    }
+  }) as grpc.UntypedHandleCall;
+}
+
+export function buildVolumeServerImplementation(ctx: GrpcContext): grpc.UntypedServiceImplementation {
+  const implemented: Record<string, grpc.UntypedHandleCall> = {
+    ...controlHandlers(ctx),
+    ...volumeAdminHandlers(ctx),
+  };
+  const service = volumeServerService();
+  const implementation: grpc.UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(service)) {
+    const key = method.originalName ?? name;
+    implementation[key] = implemented[key] ?? unimplemented(key);
+  }
+  return implementation;
+}
+
+export async function startGrpcServer(ctx: GrpcContext, host: string, port: number): Promise<{ port: number; close(): Promise<void> }> {
+  const server = new grpc.Server({ ...GRPC_CHANNEL_OPTIONS, 'grpc.max_concurrent_streams': 1000 });
+  server.addService(volumeServerService(), buildVolumeServerImplementation(ctx));
+  const boundPort = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, actual) => (err ? reject(err) : resolve(actual)));
+  });
+  return {
+    port: boundPort,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2000);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}

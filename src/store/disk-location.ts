@@ -1,0 +1,110 @@
+// One `-dir`: its volumes, its slot limit, its disk type, and its identity file.
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { OffsetWidth } from '../storage/types.ts';
+import { pathExists } from '../storage/path-exists.ts';
+import { Volume } from '../storage/volume.ts';
+import { parseVolumeBaseName, volumeFilePath } from '../storage/volume-files.ts';
+
+export interface DiskLocationConfig {
+  dir: string;
+  idxDir?: string;
+  /** 0 means no limit. */
+  maxVolumeCount: number;
+  /** Upstream's disk type string; HDD is "". */
+  diskType: string;
+  /** Position of this location in `-dir`. */
+  diskId: number;
+}
+
+/** Why a volume found on disk could not be loaded; kept for status instead of crashing. */
+export interface VolumeLoadFailure {
+  collection: string;
+  volumeId: number;
+  error: string;
+}
+
+export class DiskLocation {
+  readonly dir: string;
+  readonly idxDir: string | undefined;
+  readonly maxVolumeCount: number;
+  readonly diskType: string;
+  readonly diskId: number;
+  readonly volumes = new Map<number, Volume>();
+  readonly loadFailures: VolumeLoadFailure[] = [];
+  uuid = '';
+
+  constructor(config: DiskLocationConfig) {
+    this.dir = path.resolve(config.dir);
+    this.idxDir = config.idxDir === undefined || config.idxDir === '' ? undefined : path.resolve(config.idxDir);
+    this.maxVolumeCount = config.maxVolumeCount;
+    this.diskType = config.diskType;
+    this.diskId = config.diskId;
+  }
+
+  /** Creates the directory and reads (or writes) `vol_dir.uuid`, as upstream does. */
+  async prepare(): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    if (this.idxDir !== undefined) await fs.mkdir(this.idxDir, { recursive: true });
+    const uuidPath = path.join(this.dir, 'vol_dir.uuid');
+    try {
+      this.uuid = (await fs.readFile(uuidPath, 'utf8')).trim();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    if (this.uuid === '') {
+      this.uuid = randomUUID();
+      await fs.writeFile(uuidPath, this.uuid);
+    }
+  }
+
+  location(collection: string, volumeId: number) {
+    return { dir: this.dir, ...(this.idxDir !== undefined ? { idxDir: this.idxDir } : {}), collection, volumeId };
+  }
+
+  hasFreeSlot(): boolean {
+    return this.maxVolumeCount === 0 || this.volumes.size < this.maxVolumeCount;
+  }
+
+  /** Volume base names on disk, found by `.idx` or `.vif` as upstream does (and `.dat` too). */
+  async discover(): Promise<Array<{ collection: string; volumeId: number }>> {
+    const found = new Map<string, { collection: string; volumeId: number }>();
+    const dirs = [this.dir, ...(this.idxDir !== undefined ? [this.idxDir] : [])];
+    for (const dir of dirs) {
+      for (const name of await fs.readdir(dir)) {
+        const ext = path.extname(name);
+        if (ext !== '.idx' && ext !== '.vif' && ext !== '.dat') continue;
+        const parsed = parseVolumeBaseName(name.slice(0, -ext.length));
+        if (parsed !== null) found.set(`${parsed.collection}_${parsed.volumeId}`, parsed);
+      }
+    }
+    return [...found.values()];
+  }
+
+  /** Loads every volume found; a volume that fails to load is recorded and skipped. */
+  async loadExisting(width: OffsetWidth, log: (message: string) => void): Promise<void> {
+    for (const { collection, volumeId } of await this.discover()) {
+      const loc = this.location(collection, volumeId);
+      if (await pathExists(volumeFilePath(loc, 'note'))) {
+        // A `.note` marks a copy that never finished: upstream deletes such a volume at start.
+        log(`volume ${volumeId}: removing an unfinished copy (${volumeFilePath(loc, 'note')})`);
+        for (const ext of ['dat', 'idx', 'vif', 'note']) await fs.rm(volumeFilePath(loc, ext), { force: true });
+        continue;
+      }
+      if (!(await pathExists(volumeFilePath(loc, 'dat')))) continue;
+      try {
+        const volume = await Volume.open({ location: loc, offsetWidth: width, log });
+        this.volumes.set(volumeId, volume);
+      } catch (err) {
+        this.loadFailures.push({ collection, volumeId, error: (err as Error).message });
+        log(`volume ${volumeId} in ${this.dir} failed to load: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const volume of this.volumes.values()) await volume.close();
+    this.volumes.clear();
+  }
+}

@@ -1,0 +1,192 @@
+// The set of disk locations and their volumes: allocation, mount/unmount, deletion, lookups.
+// Protocol-free: the gRPC and HTTP adapters translate StoreError codes and messages.
+import { StorageError } from '../storage/errors.ts';
+import { parseTtl } from '../storage/needle/ttl.ts';
+import { type NeedleVersion, isSupportedVersion } from '../storage/needle/version.ts';
+import { parseReplicaPlacement } from '../storage/replica-placement.ts';
+import { newSuperBlock } from '../storage/super-block.ts';
+import type { OffsetWidth } from '../storage/types.ts';
+import { Volume } from '../storage/volume.ts';
+import { volumeFilePath } from '../storage/volume-files.ts';
+import { pathExists } from '../storage/path-exists.ts';
+import { DiskLocation, type DiskLocationConfig } from './disk-location.ts';
+
+export type StoreErrorCode = 'already_exists' | 'no_free_space' | 'not_found' | 'not_empty' | 'invalid_argument';
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+/** Told about volumes coming and going, so the heartbeat can send deltas at once. */
+export interface StoreListener {
+  volumeAdded(volume: Volume, location: DiskLocation): void;
+  volumeRemoved(volume: Volume, location: DiskLocation): void;
+}
+
+export interface AllocateRequest {
+  volumeId: number;
+  collection: string;
+  replication: string;
+  ttl: string;
+  diskType: string;
+  version: number;
+}
+
+/** Upstream's disk type normalisation: "" and "hdd" are the same HDD type, reported as "". */
+export function normalizeDiskType(diskType: string): string {
+  const lower = diskType.toLowerCase();
+  return lower === 'hdd' ? '' : lower;
+}
+
+export class Store {
+  readonly locations: DiskLocation[];
+  private listeners: StoreListener[] = [];
+  /** From the master's heartbeat responses; 0 until known. */
+  volumeSizeLimitBytes = 0;
+
+  constructor(
+    configs: DiskLocationConfig[],
+    readonly offsetWidth: OffsetWidth,
+    private readonly log: (message: string) => void,
+  ) {
+    this.locations = configs.map((c) => new DiskLocation({ ...c, diskType: normalizeDiskType(c.diskType) }));
+  }
+
+  async load(): Promise<void> {
+    for (const location of this.locations) {
+      await location.prepare();
+      await location.loadExisting(this.offsetWidth, this.log);
+    }
+  }
+
+  addListener(listener: StoreListener): void {
+    this.listeners.push(listener);
+  }
+
+  *allVolumes(): Generator<{ volume: Volume; location: DiskLocation }> {
+    for (const location of this.locations) for (const volume of location.volumes.values()) yield { volume, location };
+  }
+
+  findVolume(volumeId: number): Volume | undefined {
+    for (const location of this.locations) {
+      const volume = location.volumes.get(volumeId);
+      if (volume !== undefined) return volume;
+    }
+    return undefined;
+  }
+
+  locationOf(volume: Volume): DiskLocation | undefined {
+    return this.locations.find((l) => l.volumes.get(volume.id) === volume);
+  }
+
+  async allocateVolume(request: AllocateRequest): Promise<Volume> {
+    let replicaPlacement;
+    try {
+      replicaPlacement = parseReplicaPlacement(request.replication);
+    } catch (err) {
+      throw new StoreError('invalid_argument', (err as StorageError).message);
+    }
+    let ttl;
+    try {
+      ttl = parseTtl(request.ttl);
+    } catch (err) {
+      throw new StoreError('invalid_argument', (err as StorageError).message);
+    }
+    const version = request.version === 0 ? 3 : request.version;
+    if (!isSupportedVersion(version)) {
+      throw new StoreError('invalid_argument', `volume super block version ${request.version} is not supported`);
+    }
+    if (this.findVolume(request.volumeId) !== undefined) {
+      throw new StoreError('already_exists', `Volume Id ${request.volumeId} already exists!`);
+    }
+    const diskType = normalizeDiskType(request.diskType);
+    const candidates = this.locations.filter((l) => l.diskType === diskType && l.hasFreeSlot());
+    if (candidates.length === 0) throw new StoreError('no_free_space', 'No more free space left');
+    const location = candidates.reduce((best, l) => (l.volumes.size < best.volumes.size ? l : best));
+    const volume = await Volume.open({
+      location: location.location(request.collection, request.volumeId),
+      offsetWidth: this.offsetWidth,
+      create: newSuperBlock({ version: version as NeedleVersion, replicaPlacement, ttl }),
+      log: this.log,
+    });
+    location.volumes.set(request.volumeId, volume);
+    this.log(`allocated volume ${request.volumeId} (collection "${request.collection}", replication ${request.replication || '000'}) in ${location.dir}`);
+    for (const listener of this.listeners) listener.volumeAdded(volume, location);
+    return volume;
+  }
+
+  /** Loads a volume from the first location that has its files. */
+  async mountVolume(volumeId: number): Promise<Volume> {
+    const mounted = this.findVolume(volumeId);
+    if (mounted !== undefined) return mounted;
+    for (const location of this.locations) {
+      for (const found of await location.discover()) {
+        if (found.volumeId !== volumeId) continue;
+        const loc = location.location(found.collection, volumeId);
+        if (!(await pathExists(volumeFilePath(loc, 'dat')))) continue;
+        const volume = await Volume.open({ location: loc, offsetWidth: this.offsetWidth, log: this.log });
+        location.volumes.set(volumeId, volume);
+        for (const listener of this.listeners) listener.volumeAdded(volume, location);
+        return volume;
+      }
+    }
+    throw new StoreError('not_found', `volume ${volumeId} not found on disk`);
+  }
+
+  /** Unloads every copy of the id; absent is success. */
+  async unmountVolume(volumeId: number): Promise<void> {
+    for (const location of this.locations) {
+      const volume = location.volumes.get(volumeId);
+      if (volume === undefined) continue;
+      location.volumes.delete(volumeId);
+      await volume.close();
+      for (const listener of this.listeners) listener.volumeRemoved(volume, location);
+    }
+  }
+
+  async deleteVolume(volumeId: number, onlyEmpty: boolean): Promise<void> {
+    let deleted = 0;
+    for (const location of this.locations) {
+      const volume = location.volumes.get(volumeId);
+      if (volume === undefined) continue;
+      if (onlyEmpty && (volume.stats().datSizeBytes > volume.firstNeedleOffsetBytes || volume.stats().contentSizeBytes > 0)) {
+        throw new StoreError('not_empty', `DeleteVolume ${volumeId}: volume not empty`);
+      }
+      location.volumes.delete(volumeId);
+      await volume.destroy();
+      deleted++;
+      for (const listener of this.listeners) listener.volumeRemoved(volume, location);
+    }
+    if (deleted === 0) throw new StoreError('not_found', `delete volume ${volumeId} not found on disk`);
+  }
+
+  async deleteCollection(collection: string): Promise<void> {
+    for (const location of this.locations) {
+      for (const volume of [...location.volumes.values()]) {
+        if (volume.collection !== collection) continue;
+        location.volumes.delete(volume.id);
+        await volume.destroy();
+        for (const listener of this.listeners) listener.volumeRemoved(volume, location);
+      }
+    }
+  }
+
+  /** Largest needle id across volumes (the master bumps its sequence to it). */
+  maxFileKey(): bigint {
+    let max = 0n;
+    for (const { volume } of this.allVolumes()) if (volume.stats().maxFileKey > max) max = volume.stats().maxFileKey;
+    return max;
+  }
+
+  async close(): Promise<void> {
+    for (const location of this.locations) await location.close();
+  }
+}
+
+export { StorageError };
