@@ -1,0 +1,123 @@
+// Real SeaweedFS peers for interop tests: the weed binary, free ports, processes on loopback.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after } from 'node:test';
+
+const READY_TIMEOUT_MS = 30_000;
+const POLL_INTERVAL_MS = 200;
+
+/** WEED_BINARY, else the cached hand/proxy build (see scripts/obtain-weed.sh); null when absent. */
+export function weedBinary(): string | null {
+  const cache = process.env['NEEDLEWORK_CACHE'] ?? path.join(os.homedir(), '.cache', 'needlework');
+  const candidate = process.env['WEED_BINARY'] ?? path.join(cache, 'weed-4.44', 'weed');
+  return existsSync(candidate) ? candidate : null;
+}
+
+export function skipReason(): string | false {
+  return weedBinary() === null ? 'no SeaweedFS 4.44 weed binary (set WEED_BINARY or run scripts/obtain-weed.sh)' : false;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A master HTTP port whose +10000 gRPC port is also free (SeaweedFS's convention). */
+export async function freeMasterPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * 12_000);
+    if ((await isFree(port)) && (await isFree(port + 10_000))) return port;
+  }
+  throw new Error('no free master port pair');
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+export interface Peer {
+  process: ChildProcess;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+export function startProcess(command: string, args: string[], logFile: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Peer {
+  const fd = openSync(logFile, 'a');
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', fd, fd] });
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => {
+    exited = true;
+    resolve();
+  }));
+  const peer: Peer = {
+    process: child,
+    logFile,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exitedPromise;
+      clearTimeout(timer);
+    },
+  };
+  after(() => peer.stop());
+  return peer;
+}
+
+export async function waitForHttp(url: string, accept: (status: number) => boolean = (s) => s < 500): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await response.arrayBuffer();
+      if (accept(response.status)) return;
+      lastError = `status ${response.status}`;
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+  throw new Error(`${url} not ready after ${READY_TIMEOUT_MS} ms: ${lastError}`);
+}
+
+export async function startMaster(workDir: string): Promise<{ peer: Peer; port: number; address: string }> {
+  const weed = weedBinary();
+  if (weed === null) throw new Error('no weed binary');
+  const port = await freeMasterPort();
+  const peer = startProcess(
+    weed,
+    ['master', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-mdir=${path.join(workDir, 'master')}`, '-peers=none', '-volumeSizeLimitMB=32', '-defaultReplication=000'],
+    path.join(workDir, 'master.log'),
+    workDir,
+  );
+  await waitForHttp(`http://127.0.0.1:${port}/dir/status`);
+  return { peer, port, address: `127.0.0.1:${port}` };
+}
+
+export async function startGoVolumeServer(workDir: string, dataDir: string, master: string): Promise<{ peer: Peer; port: number }> {
+  const weed = weedBinary();
+  if (weed === null) throw new Error('no weed binary');
+  const port = await freePort();
+  const grpcPort = await freePort();
+  const peer = startProcess(
+    weed,
+    ['volume', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-port.grpc=${grpcPort}`, `-dir=${dataDir}`, '-max=8', `-master=${master}`, '-preStopSeconds=0'],
+    path.join(workDir, `go-volume-${port}.log`),
+    workDir,
+  );
+  await waitForHttp(`http://127.0.0.1:${port}/status`);
+  return { peer, port };
+}
