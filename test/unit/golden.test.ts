@@ -176,7 +176,15 @@ describe('a volume written by a real Go weed volume server', () => {
     const dir = await tempDir();
     for (const ext of ['dat', 'idx', 'vif']) await cp(path.join(FIXTURES, 'goserver', `1.${ext}`), path.join(dir, `1.${ext}`));
     const logs: string[] = [];
-    const volume = await Volume.open({ location: { dir, collection: '', volumeId: 1 }, offsetWidth: 4, log: (m) => logs.push(m) });
+    // The fixture holds a ttl=3m needle: read it at the time it was written, then later.
+    const writtenAtNs = manifest.records.reduce((max: bigint, r: { appendAtNs: string }) => (BigInt(r.appendAtNs) > max ? BigInt(r.appendAtNs) : max), 0n);
+    let nowNs = writtenAtNs;
+    const volume = await Volume.open({
+      location: { dir, collection: '', volumeId: 1 },
+      offsetWidth: 4,
+      log: (m) => logs.push(m),
+      nowNs: () => nowNs,
+    });
     assert.deepEqual(volume.loadReport.notes, [], 'a healthy Go volume needs no repair');
     assert.equal(volume.isReadOnly, false);
     assert.equal(manifest.files.length, 13);
@@ -210,6 +218,9 @@ describe('a volume written by a real Go weed volume server', () => {
       const original = await volume.readBytes(Number(f.stored.offset), f.stored.recordLength);
       assert.deepEqual(encodeNeedle(n, 3), original, `${f.label}: re-encoding`);
     }
+    const ttlFile = manifest.files.find((f: { label: string }) => f.label === 'ttl');
+    nowNs = writtenAtNs + 4n * 60_000_000_000n;
+    await assert.rejects(volume.read(BigInt(ttlFile.key)), (err) => isStorageError(err, 'not_found'), 'ttl=3m expired after 4 minutes');
     const stats = volume.stats();
     assert.equal(stats.datSizeBytes, (await readFile(path.join(dir, '1.dat'))).length);
     await volume.close();
