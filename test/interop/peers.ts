@@ -53,6 +53,12 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
+/** Outside node:test (benchmarks) pass `cleanupWithTest: false` and stop the peer yourself. */
+export let cleanupWithTest = true;
+export function setCleanupWithTest(value: boolean): void {
+  cleanupWithTest = value;
+}
+
 export function startProcess(command: string, args: string[], logFile: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Peer {
   const fd = openSync(logFile, 'a');
   const child = spawn(command, args, { cwd, env, stdio: ['ignore', fd, fd] });
@@ -72,7 +78,7 @@ export function startProcess(command: string, args: string[], logFile: string, c
       clearTimeout(timer);
     },
   };
-  after(() => peer.stop());
+  if (cleanupWithTest) after(() => peer.stop());
   return peer;
 }
 

@@ -24,9 +24,9 @@ export function buildVolumeServerImplementation(ctx: GrpcContext): grpc.UntypedS
   };
   const service = volumeServerService();
   const implementation: grpc.UntypedServiceImplementation = {};
-  for (const [name, method] of Object.entries(service)) {
-    const key = method.originalName ?? name;
-    implementation[key] = implemented[key] ?? unimplemented(key);
+  for (const name of Object.keys(service)) {
+    // Keys of a grpc-js service definition are the proto method names ("AllocateVolume").
+    implementation[name] = implemented[name] ?? unimplemented(name);
   }
   return implementation;
 }

@@ -1,0 +1,167 @@
+// Parity runner: runs upstream's test/volume_server/{http,grpc,rust} packages (SeaweedFS 4.44)
+// against our server, with the real Go master. Prints per-test results and a closing
+// "N passed, N failed" line, writes the results to a JSON file, and with --gate fails when a test
+// in test/parity/must-pass.txt does not pass.
+//
+// Where the upstream tests come from, in order:
+//   1. compiled test binaries in $NEEDLEWORK_CACHE/parity-4.44/<pkg>.test (see test/parity/README.md);
+//   2. `go test` of github.com/seaweedfs/seaweedfs/test/volume_server/<pkg> through test/go/go.mod.
+// The master is $WEED_BINARY, else $NEEDLEWORK_CACHE/weed-4.44/weed.
+//
+// Usage: node --import tsx scripts/parity.ts [--gate] [--packages http,grpc,rust] [--run REGEX]
+//        [--must-pass-only] [--out results.json] [--parallel N]
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CACHE = process.env['NEEDLEWORK_CACHE'] ?? path.join(os.homedir(), '.cache', 'needlework');
+const MUST_PASS_FILE = path.join(ROOT, 'test', 'parity', 'must-pass.txt');
+const PACKAGE_TIMEOUT = '60m';
+
+interface Options {
+  gate: boolean;
+  packages: string[];
+  run: string | null;
+  mustPassOnly: boolean;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { gate: false, packages: ['http', 'grpc', 'rust'], run: null, mustPassOnly: false, out: path.join(ROOT, 'parity-results.json') };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--gate') options.gate = true;
+    else if (arg === '--must-pass-only') options.mustPassOnly = true;
+    else if (arg === '--packages') options.packages = value().split(',');
+    else if (arg === '--run') options.run = value();
+    else if (arg === '--out') options.out = path.resolve(value());
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  return options;
+}
+
+/** `Package.TestName` lines; '#' comments explain why a test is not (yet) listed elsewhere. */
+function readMustPass(): Map<string, string[]> {
+  const byPackage = new Map<string, string[]>();
+  if (!existsSync(MUST_PASS_FILE)) return byPackage;
+  for (const raw of readFileSync(MUST_PASS_FILE, 'utf8').split('\n')) {
+    const line = raw.replace(/#.*/, '').trim();
+    if (line === '') continue;
+    const [pkg, test] = line.split('.');
+    if (pkg === undefined || test === undefined) throw new Error(`bad must-pass line: ${raw}`);
+    byPackage.set(pkg, [...(byPackage.get(pkg) ?? []), test]);
+  }
+  return byPackage;
+}
+
+function weedBinary(): string | null {
+  const candidate = process.env['WEED_BINARY'] ?? path.join(CACHE, 'weed-4.44', 'weed');
+  return existsSync(candidate) ? candidate : null;
+}
+
+type Outcome = 'pass' | 'fail' | 'skip';
+
+function runPackage(pkg: string, runPattern: string | null, env: NodeJS.ProcessEnv, logFile: string): Promise<Map<string, Outcome>> {
+  const testBinary = path.join(CACHE, 'parity-4.44', `${pkg}.test`);
+  const testArgs = ['-test.v', '-test.count=1', `-test.timeout=${PACKAGE_TIMEOUT}`, ...(runPattern ? [`-test.run=${runPattern}`] : [])];
+  const [command, args, cwd] = existsSync(testBinary)
+    ? [testBinary, testArgs, os.tmpdir()]
+    : ['go', ['test', `github.com/seaweedfs/seaweedfs/test/volume_server/${pkg}`, ...testArgs.map((a) => a.replace('-test.', '-'))], path.join(ROOT, 'test', 'go')];
+  const results = new Map<string, Outcome>();
+  const log: string[] = [];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let pending = '';
+    const onData = (chunk: Buffer) => {
+      const text = pending + chunk.toString('utf8');
+      const lines = text.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        log.push(line);
+        const match = /^\s*--- (PASS|FAIL|SKIP): (Test\w+)/.exec(line);
+        if (match === null) continue;
+        const outcome = match[1] === 'PASS' ? 'pass' : match[1] === 'FAIL' ? 'fail' : 'skip';
+        // Subtests (Test/Sub) are reported under their parent only.
+        results.set(match[2] as string, outcome);
+        process.stdout.write(`${outcome.toUpperCase().padEnd(4)} ${pkg}.${match[2]}\n`);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', () => {
+      if (pending !== '') log.push(pending);
+      writeFileSync(logFile, log.join('\n'));
+      resolve(results);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const mustPass = readMustPass();
+  const weed = weedBinary();
+  if (weed === null) {
+    const message =
+      'no weed binary: set WEED_BINARY or place SeaweedFS 4.44 weed at ' +
+      path.join(CACHE, 'weed-4.44', 'weed') +
+      ' (scripts/obtain-weed.sh builds it through the Go module proxy when the proxy serves the module)';
+    if (options.gate && process.env['NEEDLEWORK_REQUIRE_PARITY'] !== '1') {
+      console.log(`parity gate SKIPPED: ${message}`);
+      return;
+    }
+    throw new Error(message);
+  }
+  const logDir = path.join(os.tmpdir(), 'needlework-parity-logs');
+  mkdirSync(logDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    VOLUME_SERVER_IMPL: 'rust',
+    RUST_VOLUME_BINARY: path.join(ROOT, 'bin', 'needlework'),
+    WEED_BINARY: weed,
+    PATH: `${path.dirname(weed)}:${process.env['PATH'] ?? ''}`,
+  };
+
+  const all: Array<{ pkg: string; test: string; outcome: Outcome }> = [];
+  for (const pkg of options.packages) {
+    let pattern = options.run;
+    if (options.mustPassOnly) {
+      const tests = mustPass.get(pkg) ?? [];
+      if (tests.length === 0) continue;
+      pattern = `^(${tests.join('|')})$`;
+    }
+    const results = await runPackage(pkg, pattern, env, path.join(logDir, `${pkg}.log`));
+    for (const [test, outcome] of results) all.push({ pkg, test, outcome });
+  }
+
+  const passed = all.filter((r) => r.outcome === 'pass').length;
+  const failed = all.filter((r) => r.outcome === 'fail').length;
+  const skipped = all.filter((r) => r.outcome === 'skip').length;
+  writeFileSync(options.out, JSON.stringify({ date: new Date().toISOString(), passed, failed, skipped, results: all }, null, 2));
+
+  let regressions: string[] = [];
+  if (options.gate) {
+    const outcomeOf = new Map(all.map((r) => [`${r.pkg}.${r.test}`, r.outcome]));
+    for (const [pkg, tests] of mustPass) {
+      if (!options.packages.includes(pkg)) continue;
+      for (const test of tests) if (outcomeOf.get(`${pkg}.${test}`) !== 'pass') regressions.push(`${pkg}.${test}: ${outcomeOf.get(`${pkg}.${test}`) ?? 'not run'}`);
+    }
+    for (const r of regressions) console.log(`REGRESSION ${r}`);
+  }
+  console.log(`logs in ${logDir}; results in ${options.out}`);
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  if (regressions.length > 0) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(`parity: ${(err as Error).message}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,53 @@
+// Entry point: `needlework [volume] <weed volume flags>`.
+import { FlagError, HelpRequestedError, parseVolumeFlags, usage } from './flags.ts';
+import { findSecurityFile, loadSecurityConfig } from './security-config.ts';
+import { startVolumeServer } from './volume-server.ts';
+
+const FORCED_EXIT_AFTER_MS = 20_000;
+
+function log(message: string): void {
+  process.stderr.write(`${new Date().toISOString()} needlework: ${message}\n`);
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseVolumeFlags(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof HelpRequestedError) {
+      process.stdout.write(usage());
+      process.exit(0);
+    }
+    if (err instanceof FlagError) {
+      process.stderr.write(`${err.message}\n${usage()}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  for (const flag of config.ignoredFlags) log(`flag -${flag} is accepted but has no effect in this server`);
+  const securityPath = config.securityFile ?? (await findSecurityFile(config.configDir));
+  const security = await loadSecurityConfig(securityPath);
+  if (security.whiteList.length > 0) config.whiteList = [...config.whiteList, ...security.whiteList];
+
+  const server = await startVolumeServer(config, security, log);
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) process.exit(1);
+    setTimeout(() => process.exit(1), FORCED_EXIT_AFTER_MS).unref();
+    server.stop(signal).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log(`error while stopping: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+main().catch((err: unknown) => {
+  log(`fatal: ${(err as Error).stack ?? String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+// Process lifecycle: load the store, connect to the master, serve gRPC and HTTP, shut down cleanly.
+import type { VolumeConfig } from './flags.ts';
+import type { SecurityConfig } from './security-config.ts';
+import { HeartbeatClient } from '../master/heartbeat.ts';
+import { startGrpcServer } from '../server/grpc/server.ts';
+import type { GrpcContext } from '../server/grpc/context.ts';
+import { ServerStateStore } from '../store/server-state.ts';
+import { Store } from '../store/store.ts';
+import { startHttpServers } from '../server/http/start.ts';
+
+/** Version string upstream reports: size limit of the offset width, then the release. */
+export function serverVersion(offsetWidth: 4 | 5): string {
+  return `${offsetWidth === 4 ? '30GB' : '8000GB'} 4.44 needlework`;
+}
+
+export interface RunningServer {
+  stop(reason: string): Promise<void>;
+}
+
+export async function startVolumeServer(config: VolumeConfig, security: SecurityConfig, log: (message: string) => void): Promise<RunningServer> {
+  const store = new Store(
+    config.folders.map((folder, diskId) => ({
+      dir: folder.dir,
+      ...(folder.idxDir !== undefined ? { idxDir: folder.idxDir } : {}),
+      maxVolumeCount: folder.maxVolumeCount,
+      diskType: folder.diskType,
+      diskId,
+    })),
+    config.offsetWidth,
+    log,
+  );
+  await store.load();
+  const volumeCount = [...store.allVolumes()].length;
+  log(`loaded ${volumeCount} volumes from ${config.folders.map((f) => f.dir).join(', ')} (${config.offsetWidth}-byte offsets)`);
+
+  const firstLocation = store.locations[0];
+  if (firstLocation === undefined) throw new Error('no -dir given');
+  const state = new ServerStateStore(ServerStateStore.pathIn(firstLocation.idxDir ?? firstLocation.dir));
+  await state.load();
+
+  let stopping = false;
+  let heartbeatStopped = false;
+  const heartbeat =
+    config.masters.length > 0
+      ? new HeartbeatClient(store, config.masters, {
+          ip: config.ip,
+          port: config.httpPort,
+          grpcPort: config.grpcPort,
+          publicUrl: config.publicUrl,
+          id: config.serverId,
+          dataCenter: config.dataCenter,
+          rack: config.rack,
+        }, log)
+      : null;
+  if (heartbeat === null) log('no -master given: serving local volumes without a master');
+
+  const stopHeartbeat = async (): Promise<void> => {
+    if (heartbeatStopped) return;
+    heartbeatStopped = true;
+    await heartbeat?.stop();
+  };
+
+  const grpcContext: GrpcContext = {
+    store,
+    state,
+    serverId: config.serverId,
+    version: serverVersion(config.offsetWidth),
+    dataCenter: config.dataCenter,
+    rack: config.rack,
+    masters: config.masters,
+    currentMaster: () => heartbeat?.master ?? '',
+    leave: stopHeartbeat,
+    log,
+  };
+  const grpcServer = await startGrpcServer(grpcContext, config.bindIp === '' ? '0.0.0.0' : config.bindIp, config.grpcPort);
+  log(`gRPC listening on ${config.bindIp}:${grpcServer.port}`);
+
+  const http = await startHttpServers({
+    store,
+    config,
+    security,
+    serverVersion: serverVersion(config.offsetWidth),
+    isHealthy: () => !stopping && !heartbeatStopped,
+    log,
+  });
+  log(`HTTP listening on ${config.bindIp}:${config.httpPort}${config.publicPort !== config.httpPort ? ` (public ${config.publicPort})` : ''}`);
+
+  heartbeat?.start();
+
+  return {
+    async stop(reason: string) {
+      if (stopping) return;
+      log(`stopping (${reason})`);
+      const wasHeartbeating = !heartbeatStopped;
+      stopping = true;
+      if (wasHeartbeating) {
+        await stopHeartbeat();
+        if (config.preStopSeconds > 0) await new Promise((resolve) => setTimeout(resolve, config.preStopSeconds * 1000));
+      }
+      await http.close();
+      await grpcServer.close();
+      await store.close();
+      log('stopped');
+    },
+  };
+}

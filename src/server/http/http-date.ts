@@ -1,0 +1,33 @@
+// HTTP dates in Go's http.TimeFormat ("Mon, 02 Jan 2006 15:04:05 GMT"), parsed as strictly as Go.
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const FORMAT_RE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+export function formatHttpDate(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000);
+  return `${DAYS[d.getUTCDay()]}, ${pad2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCFullYear()).padStart(4, '0')} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} GMT`;
+}
+
+/** Unix seconds, or undefined when Go's time.Parse(http.TimeFormat, …) would fail. */
+export function parseHttpDate(text: string): number | undefined {
+  const m = FORMAT_RE.exec(text);
+  if (m === null) return undefined;
+  const [, , dayText, monthText, yearText, hourText, minuteText, secondText] = m as unknown as string[];
+  const day = Number(dayText);
+  const month = MONTHS.indexOf(monthText as string);
+  const year = Number(yearText);
+  const hour = Number(hourText);
+  const minute = Number(minuteText);
+  const second = Number(secondText);
+  if (hour > 23 || minute > 59 || second > 59 || day < 1) return undefined;
+  const daysInMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  if (day > daysInMonth) return undefined;
+  const ms = Date.UTC(year, month, day, hour, minute, second);
+  // Date.UTC maps years 0..99 to 1900..1999; Go does not.
+  const fixed = year < 100 ? new Date(ms).setUTCFullYear(year) : ms;
+  return Math.floor(fixed / 1000);
+}

@@ -1,0 +1,86 @@
+// Listening on the admin port and, when it differs, the public port, with @hono/node-server.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { createAdminApp, createPublicApp } from './app.ts';
+import type { HttpDeps } from './deps.ts';
+import type { AppEnv } from './request-info.ts';
+import { createServerContext } from './server-context.ts';
+
+export interface HttpListenOptions {
+  /** Undefined or '' listens on all interfaces. */
+  host: string | undefined;
+  /** 0 picks a free port. */
+  port: number;
+  /** The separate public (read-only) listener, if any; its host defaults to `host`. */
+  public?: { host?: string; port: number };
+  /** Keep-alive idle time (Go's -idleTimeout, default 30 s). */
+  idleTimeoutMs?: number;
+  /** How long close() lets in-flight requests finish before cutting connections. */
+  closeGraceMs?: number;
+}
+
+export interface HttpServers {
+  adminPort: number;
+  /** Undefined when there is no separate public listener. */
+  publicPort: number | undefined;
+  close(): Promise<void>;
+}
+
+const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+const DEFAULT_CLOSE_GRACE_MS = 5_000;
+/** Go's http.DefaultMaxHeaderBytes. */
+const MAX_HEADER_BYTES = 1024 * 1024;
+
+async function listen(app: Hono<AppEnv>, host: string | undefined, port: number, idleTimeoutMs: number): Promise<Server> {
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    // Uploads may be large and slow; Go sets no request deadline either.
+    serverOptions: { requestTimeout: 0, keepAliveTimeout: idleTimeoutMs, maxHeaderSize: MAX_HEADER_BYTES },
+  }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host === '' ? undefined : host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
+}
+
+async function closeServer(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, graceMs);
+  });
+  await Promise.race([closed, grace]);
+  clearTimeout(timer);
+  server.closeAllConnections();
+  await closed;
+}
+
+export async function listenHttpServers(deps: HttpDeps, options: HttpListenOptions): Promise<HttpServers> {
+  const server = createServerContext(deps);
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const admin = await listen(createAdminApp(deps, server), options.host, options.port, idleTimeoutMs);
+  let publicServer: Server | undefined;
+  if (options.public !== undefined) {
+    try {
+      publicServer = await listen(createPublicApp(deps, server), options.public.host ?? options.host, options.public.port, idleTimeoutMs);
+    } catch (err) {
+      await closeServer(admin, 0);
+      throw err;
+    }
+  }
+  const graceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
+  return {
+    adminPort: (admin.address() as AddressInfo).port,
+    publicPort: publicServer === undefined ? undefined : (publicServer.address() as AddressInfo).port,
+    close: async () => {
+      await Promise.all([closeServer(admin, graceMs), ...(publicServer ? [closeServer(publicServer, graceMs)] : [])]);
+    },
+  };
+}

@@ -1,0 +1,15 @@
+// Builds the ServerContext the handlers share from the caller's deps.
+import { resolveHooks } from './default-hooks.ts';
+import { DEFAULT_MAX_GUNZIP_BYTES, type HttpDeps, type ServerContext } from './deps.ts';
+
+export function createServerContext(deps: HttpDeps): ServerContext {
+  if (!Number.isSafeInteger(deps.fileSizeLimitBytes) || deps.fileSizeLimitBytes < 0) {
+    throw new Error(`fileSizeLimitBytes must be a non-negative integer, got ${deps.fileSizeLimitBytes}`);
+  }
+  return {
+    deps,
+    hooks: resolveHooks(deps.hooks),
+    maxGunzipBytes: deps.maxGunzipBytes ?? DEFAULT_MAX_GUNZIP_BYTES,
+    serverHeader: `SeaweedFS Volume ${deps.serverVersion}`,
+  };
+}

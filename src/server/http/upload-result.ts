@@ -1,0 +1,24 @@
+// Go's operation.UploadResult as JSON: fields in struct order, empty ones omitted.
+
+export interface UploadResultInput {
+  /** Byte strings (as stored); printed as UTF-8 text. */
+  name: string;
+  size: number;
+  etag: string;
+  mime: string;
+  contentMd5: string;
+}
+
+function text(byteString: string): string {
+  return Buffer.from(byteString, 'latin1').toString('utf8');
+}
+
+export function uploadResultFields(input: UploadResultInput): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  if (input.name !== '') out.name = text(input.name);
+  if (input.size !== 0) out.size = input.size;
+  if (input.etag !== '') out.eTag = input.etag;
+  if (input.mime !== '') out.mime = text(input.mime);
+  if (input.contentMd5 !== '') out.contentMd5 = input.contentMd5;
+  return out;
+}
