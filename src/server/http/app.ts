@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
 import type { HttpDeps, ServerContext } from './deps.ts';
 import { handleHealth, handleStatus } from './handle-status.ts';
+import { handleUi } from './handle-ui.ts';
 import { BadRequestTarget, cleanServePath, escapePath } from './raw-target.ts';
 import { type AppEnv, computeRequestInfo } from './request-info.ts';
 import { REQUEST_ID_HEADER, newRequestId } from './request-id.ts';
@@ -76,6 +77,7 @@ export function createAdminApp(deps: HttpDeps, server: ServerContext = createSer
   app.all('/status', (c) => handleStatus(c, server));
   app.all('/healthz', (c) => handleHealth(c, server));
   app.all('/readyz', (c) => handleHealth(c, server));
+  if (deps.uiEnabled ?? true) app.get('/ui/index.html', (c) => handleUi(c, server));
   return finish(app, server, 'admin');
 }
 

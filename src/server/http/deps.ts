@@ -72,6 +72,8 @@ export interface HttpHooks {
 }
 
 export interface HttpDeps {
+  /** /ui/index.html is served only when JWT signing is off or [access] ui = true. Default true. */
+  uiEnabled?: boolean;
   store: Store;
   /** Go's version.VERSION, e.g. "30GB 4.44": sent as `Server: SeaweedFS Volume <serverVersion>`. */
   serverVersion: string;

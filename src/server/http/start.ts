@@ -16,8 +16,8 @@ export interface HttpStartConfig {
 export interface HttpStartOptions {
   store: Store;
   config: HttpStartConfig;
-  /** security.toml (JWT keys, whitelist): not used yet, see HttpHooks.authorize / guardWrite. */
-  security?: object;
+  /** security.toml: the JWT keys and whitelist plug into HttpHooks.authorize / guardWrite. */
+  security?: { jwtSigningKey?: string; uiAccess?: boolean };
   /** Reported as `Server: SeaweedFS Volume <serverVersion>` and as /status `Version`. */
   serverVersion: string;
   isHealthy(): boolean;
@@ -34,6 +34,7 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
       statusVersion: options.serverVersion,
       fileSizeLimitBytes: config.fileSizeLimitBytes,
       isHealthy: options.isHealthy,
+      uiEnabled: (options.security?.jwtSigningKey ?? '') === '' || options.security?.uiAccess === true,
       log: options.log,
       ...(options.hooks !== undefined ? { hooks: options.hooks } : {}),
     },

@@ -1,0 +1,35 @@
+// GET /ui/index.html: a small HTML status page (volumes and disks). Registered only when JWT
+// signing is off or security.toml sets [access] ui = true, as upstream does.
+import type { Context } from 'hono';
+import type { ServerContext } from './deps.ts';
+import type { AppEnv } from './request-info.ts';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
+}
+
+export function handleUi(_c: Context<AppEnv>, server: ServerContext): Response {
+  const { store, serverVersion } = server.deps;
+  const rows = [...store.allVolumes()]
+    .sort((a, b) => a.volume.id - b.volume.id)
+    .map(({ volume, location }) => {
+      const s = volume.stats();
+      const repair = volume.loadReport.notes.concat(volume.damage).join('; ');
+      return `<tr><td>${volume.id}</td><td>${escape(volume.collection)}</td><td>${escape(location.dir)}</td><td>${s.datSizeBytes}</td><td>${s.fileCount}</td><td>${s.deletedCount}</td><td>${volume.isReadOnly}</td><td>${escape(repair)}</td></tr>`;
+    })
+    .join('\n');
+  const disks = store.locations.map((l) => `<tr><td>${escape(l.dir)}</td><td>${l.volumes.size}</td><td>${l.maxVolumeCount}</td></tr>`).join('\n');
+  const html = `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>SeaweedFS ${escape(serverVersion)}</title></head>
+<body><h1>SeaweedFS Volume Server (Needlework ${escape(serverVersion)})</h1>
+<h2>Disks</h2><table><tr><th>Dir</th><th>Volumes</th><th>Max</th></tr>
+${disks}
+</table>
+<h2>Volumes</h2><table><tr><th>Id</th><th>Collection</th><th>Dir</th><th>Size</th><th>Files</th><th>Deleted</th><th>Read only</th><th>Load repairs / damage</th></tr>
+${rows}
+</table></body></html>
+`;
+  return new Response(html, { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+}
