@@ -127,3 +127,25 @@ export async function startGoVolumeServer(workDir: string, dataDir: string, mast
   await waitForHttp(`http://127.0.0.1:${port}/status`);
   return { peer, port };
 }
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+/** Starts our server (bin/needlework) with the argv the upstream harness uses. */
+export async function startOurVolumeServer(
+  workDir: string,
+  dataDir: string,
+  master: string,
+  ports?: { port: number; grpcPort: number },
+): Promise<{ peer: Peer; port: number; grpcPort: number }> {
+  const port = ports?.port ?? (await freePort());
+  const grpcPort = ports?.grpcPort ?? (await freePort());
+  const peer = startProcess(
+    path.join(ROOT, 'bin', 'needlework'),
+    ['--port', String(port), '--port.grpc', String(grpcPort), '--port.public', String(port), '--ip', '127.0.0.1', '--ip.bind', '127.0.0.1',
+      '--dir', dataDir, '--max', '16', '--master', master, '--preStopSeconds', '0'],
+    path.join(workDir, `needlework-${port}.log`),
+    workDir,
+  );
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`);
+  return { peer, port, grpcPort };
+}
