@@ -13,6 +13,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REQUESTS_PER_PHASE = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = 16;
 const PHASE_TIME_CAP_MS = 60_000;
+/** The harness master's 32 MB volume limit fills 8 slots within the 1 MB phase. */
+const MAX_VOLUMES = 64;
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 interface PhaseResult {
@@ -33,13 +35,25 @@ function request(method: string, url: string, body?: Buffer): Promise<{ status: 
   });
 }
 
+/**
+ * Fids from multi-count assigns (`fid`, `fid_1`, ... `fid_{n-1}`): the master reserves room per
+ * assign call, so one call per batch keeps thousands of fids from exhausting its volume slots.
+ */
 async function assign(master: string, count: number): Promise<string[]> {
   const fids: string[] = [];
+  let failures = 0;
   while (fids.length < count) {
-    const res = await request('GET', `http://${master}/dir/assign?count=1`);
-    const json = JSON.parse(res.body.toString()) as { fid?: string; error?: string };
-    if (json.fid === undefined) throw new Error(`assign failed: ${res.body.toString()}`);
-    fids.push(json.fid);
+    const batch = Math.min(100, count - fids.length);
+    const res = await request('GET', `http://${master}/dir/assign?count=${batch}`);
+    const json = JSON.parse(res.body.toString()) as { fid?: string; count?: number; error?: string };
+    if (json.fid !== undefined) {
+      const granted = json.count ?? 1;
+      for (let i = 0; i < granted && fids.length < count; i++) fids.push(i === 0 ? json.fid : `${json.fid}_${i}`);
+      continue;
+    }
+    // While the master grows new volumes it answers with an error; wait and retry (bounded).
+    if (++failures > 100) throw new Error(`assign failed: ${res.body.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return fids;
 }
@@ -89,7 +103,7 @@ async function startOurs(work: string, dataDir: string, master: string): Promise
   const grpcPort = await freePort();
   const peer = startProcess(
     path.join(ROOT, 'bin', 'needlework'),
-    ['--port', String(port), '--port.grpc', String(grpcPort), '--ip', '127.0.0.1', '--ip.bind', '127.0.0.1', '--dir', dataDir, '--max', '8', '--master', master, '--preStopSeconds', '0'],
+    ['--port', String(port), '--port.grpc', String(grpcPort), '--ip', '127.0.0.1', '--ip.bind', '127.0.0.1', '--dir', dataDir, '--max', String(MAX_VOLUMES), '--master', master, '--preStopSeconds', '0'],
     path.join(work, 'needlework.log'),
     work,
   );
@@ -121,7 +135,7 @@ if (weedBinary() === null) {
   process.exit(0);
 }
 const go = await withCluster('go', async (work, dataDir, master) => {
-  const server = await startGoVolumeServer(work, dataDir, master);
+  const server = await startGoVolumeServer(work, dataDir, master, MAX_VOLUMES);
   return { url: `http://127.0.0.1:${server.port}`, stop: () => server.peer.stop() };
 });
 const ours = await withCluster('needlework', startOurs);

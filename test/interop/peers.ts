@@ -113,14 +113,14 @@ export async function startMaster(workDir: string): Promise<{ peer: Peer; port: 
   return { peer, port, address: `127.0.0.1:${port}` };
 }
 
-export async function startGoVolumeServer(workDir: string, dataDir: string, master: string): Promise<{ peer: Peer; port: number }> {
+export async function startGoVolumeServer(workDir: string, dataDir: string, master: string, maxVolumes = 8): Promise<{ peer: Peer; port: number }> {
   const weed = weedBinary();
   if (weed === null) throw new Error('no weed binary');
   const port = await freePort();
   const grpcPort = await freePort();
   const peer = startProcess(
     weed,
-    ['volume', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-port.grpc=${grpcPort}`, `-dir=${dataDir}`, '-max=8', `-master=${master}`, '-preStopSeconds=0'],
+    ['volume', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-port.grpc=${grpcPort}`, `-dir=${dataDir}`, `-max=${maxVolumes}`, `-master=${master}`, '-preStopSeconds=0'],
     path.join(workDir, `go-volume-${port}.log`),
     workDir,
   );
