@@ -18,7 +18,7 @@ import {
 } from './needle/needle.ts';
 import { type Ttl, isEmptyTtl, ttlMinutes, ttlSeconds } from './needle/ttl.ts';
 import { type NeedleVersion, actualSize } from './needle/version.ts';
-import { SerialQueue } from './serial-queue.ts';
+import { BatchQueue } from './batch-queue.ts';
 import { type SuperBlock, superBlockSizeBytes } from './super-block.ts';
 import {
   type OffsetWidth,
@@ -34,6 +34,13 @@ import { type LoadReport, loadVolume } from './volume-load.ts';
 import { type VolumeLocation, volumeFilePath } from './volume-files.ts';
 
 const MAX_QUEUED_WRITES = 4096;
+/** Upstream's worker writes at most 128 requests or 4 MiB at a time. */
+const MAX_BATCH_ITEMS = 128;
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+type AppendOp =
+  | { kind: 'write'; needle: Needle; options: WriteOptions }
+  | { kind: 'delete'; id: bigint; cookie: number; checksum: number };
 const STREAM_CHUNK_BYTES = 256 * 1024;
 
 export interface VolumeOpenOptions {
@@ -110,7 +117,10 @@ export class Volume {
   private readonly nm: NeedleMap;
   private lastAppendAtNs: bigint;
   private lastModifiedTsSeconds: number;
-  private readonly writes = new SerialQueue(MAX_QUEUED_WRITES);
+  private readonly appends = new BatchQueue<AppendOp>(
+    { maxPending: MAX_QUEUED_WRITES, maxBatchItems: MAX_BATCH_ITEMS, maxBatchBytes: MAX_BATCH_BYTES },
+    (batch) => this.processBatch(batch),
+  );
   private readonly nowNs: () => bigint;
   private closed = false;
   /** Read-only set by an operator or the server (not persisted unless volumeInfo.readOnly). */
@@ -206,34 +216,140 @@ export class Volume {
 
   /** Appends a needle. Sets the needle's size and appendAtNs. */
   write(n: Needle, options: WriteOptions = {}): Promise<WriteResult> {
-    return this.writes.run(() => this.doWrite(n, options));
+    return this.appends.add<WriteResult>({ kind: 'write', needle: n, options }, n.data.length);
   }
 
-  private async doWrite(n: Needle, options: WriteOptions): Promise<WriteResult> {
-    this.ensureOpen();
-    if (this.isReadOnly) throw new StorageError('read_only', `volume ${this.id} is read only`);
-    if (isEmptyTtl(n.ttl) && !isEmptyTtl(this.superBlock.ttl)) {
-      n.flags |= NeedleFlag.HasTtl;
-      n.ttl = this.superBlock.ttl;
-    }
-    const existing = this.nm.get(n.id);
-    if (await this.isUnchanged(n, existing)) {
-      return { offsetBytes: (existing?.offsetUnits ?? 0) * NEEDLE_PADDING_SIZE_BYTES, size: existing?.size ?? 0, unchanged: true };
-    }
-    if (existing !== undefined && existing.offsetUnits !== 0) {
-      const header = await this.readHeader(existing.offsetUnits * NEEDLE_PADDING_SIZE_BYTES);
-      if (n.cookie === 0 && options.checkCookie === false) n.cookie = header.cookie;
-      if (header.cookie !== n.cookie) {
-        throw new StorageError('cookie_mismatch', `mismatching cookie ${n.cookie.toString(16)}`);
+  /**
+   * Deletes a live needle: appends a tombstone record (with the given cookie and checksum, as Go's
+   * HTTP delete does) and a tombstone `.idx` row. Returns the size it had; 0 if not live.
+   */
+  delete(id: bigint, cookie: number, checksum = 0): Promise<number> {
+    return this.appends.add<number>({ kind: 'delete', id, cookie, checksum }, 0);
+  }
+
+  /**
+   * Writes one batch: every operation is checked in order (seeing the batch's own earlier
+   * operations through `pending`), the records go to `.dat` in one write (one fsync if any asked),
+   * then the map and `.idx` are updated in the same order. A failed `.dat` write is cut back.
+   */
+  private async processBatch(batch: Array<{ item: AppendOp; resolve(value: unknown): void; reject(err: unknown): void }>): Promise<void> {
+    const planned: Array<{ op: AppendOp; offsetBytes: number; resolve(value: unknown): void; reject(err: unknown): void; indexed: boolean }> = [];
+    const records: Buffer[] = [];
+    const pending = new Map<bigint, { offsetUnits: number; size: number; cookie: number }>();
+    const startBytes = this.datSizeBytes;
+    let endBytes = startBytes;
+    let fsync = false;
+    let lastAppendAtNs = this.lastAppendAtNs;
+    for (const entry of batch) {
+      const op = entry.item;
+      try {
+        this.ensureOpen();
+        const id = op.kind === 'write' ? op.needle.id : op.id;
+        const inBatch = pending.get(id);
+        const existing = inBatch ?? this.nm.get(id);
+        let record: Buffer;
+        let indexed = true;
+        if (op.kind === 'write') {
+          const n = op.needle;
+          if (this.isReadOnly) throw new StorageError('read_only', `volume ${this.id} is read only`);
+          if (isEmptyTtl(n.ttl) && !isEmptyTtl(this.superBlock.ttl)) {
+            n.flags |= NeedleFlag.HasTtl;
+            n.ttl = this.superBlock.ttl;
+          }
+          if (inBatch === undefined && (await this.isUnchanged(n, existing))) {
+            entry.resolve({ offsetBytes: (existing?.offsetUnits ?? 0) * NEEDLE_PADDING_SIZE_BYTES, size: existing?.size ?? 0, unchanged: true });
+            continue;
+          }
+          if (existing !== undefined && existing.offsetUnits !== 0) {
+            const existingCookie = inBatch?.cookie ?? (await this.readHeader(existing.offsetUnits * NEEDLE_PADDING_SIZE_BYTES)).cookie;
+            if (n.cookie === 0 && op.options.checkCookie === false) n.cookie = existingCookie;
+            if (existingCookie !== n.cookie) throw new StorageError('cookie_mismatch', `mismatching cookie ${n.cookie.toString(16)}`);
+          }
+          if (endBytes >= maxVolumeSizeBytes(this.offsetWidth) && n.data.length > 0) {
+            throw new StorageError('volume_full', `Volume Size ${endBytes} Exceeded ${maxVolumeSizeBytes(this.offsetWidth)}`);
+          }
+          lastAppendAtNs = this.nextAppendAtNs(lastAppendAtNs);
+          n.appendAtNs = lastAppendAtNs;
+          record = encodeNeedle(n, this.version);
+          indexed = existing === undefined || existing.offsetUnits * NEEDLE_PADDING_SIZE_BYTES < endBytes;
+          pending.set(id, { offsetUnits: endBytes / NEEDLE_PADDING_SIZE_BYTES, size: n.size, cookie: n.cookie });
+          fsync ||= op.options.fsync === true;
+        } else {
+          if (!this.canDelete) throw new StorageError('read_only', `volume ${this.id} is read only`);
+          if (existing === undefined || existing.size < 0) {
+            entry.resolve(0);
+            continue;
+          }
+          lastAppendAtNs = this.nextAppendAtNs(lastAppendAtNs);
+          record = encodeNeedle(newTombstone(op.cookie, id, op.checksum, lastAppendAtNs), this.version);
+          pending.set(id, { offsetUnits: existing.offsetUnits, size: existing.size === 0 ? -1 : -existing.size, cookie: op.cookie });
+        }
+        planned.push({ op, offsetBytes: endBytes, resolve: entry.resolve, reject: entry.reject, indexed });
+        records.push(record);
+        endBytes += record.length;
+      } catch (err) {
+        entry.reject(err);
       }
     }
-    const offsetBytes = await this.appendRecord(n, options.fsync ?? false);
-    if (existing === undefined || existing.offsetUnits * NEEDLE_PADDING_SIZE_BYTES < offsetBytes) {
-      this.nm.put(n.id, offsetBytes / NEEDLE_PADDING_SIZE_BYTES, n.size);
-      await this.appendIndexRow(n.id, offsetBytes, n.size);
+    if (planned.length === 0) return;
+
+    assert(startBytes % NEEDLE_PADDING_SIZE_BYTES === 0, `volume ${this.id} .dat end ${startBytes} is aligned`);
+    try {
+      const bytes = records.length === 1 ? (records[0] as Buffer) : Buffer.concat(records, endBytes - startBytes);
+      await this.writeFully(this.dat, bytes, startBytes);
+      if (fsync) await this.dat.sync();
+    } catch (err) {
+      await this.dat.truncate(startBytes).catch(() => {});
+      const failure = new StorageError('io', `append to volume ${this.id} at ${startBytes}: ${(err as Error).message}`, { cause: err });
+      for (const p of planned) p.reject(failure);
+      return;
     }
-    if (n.lastModified > this.lastModifiedTsSeconds) this.lastModifiedTsSeconds = n.lastModified;
-    return { offsetBytes, size: n.size, unchanged: false };
+    this.datSizeBytes = endBytes;
+    this.lastAppendAtNs = lastAppendAtNs;
+
+    const rows: Buffer[] = [];
+    const results: unknown[] = [];
+    for (const p of planned) {
+      const offsetUnits = p.offsetBytes / NEEDLE_PADDING_SIZE_BYTES;
+      if (p.op.kind === 'write') {
+        const n = p.op.needle;
+        if (p.indexed) {
+          this.nm.put(n.id, offsetUnits, n.size);
+          rows.push(encodeIndexEntry({ key: n.id, offset: p.offsetBytes, size: n.size }, this.offsetWidth));
+        }
+        if (n.lastModified > this.lastModifiedTsSeconds) this.lastModifiedTsSeconds = n.lastModified;
+        results.push({ offsetBytes: p.offsetBytes, size: n.size, unchanged: false } satisfies WriteResult);
+      } else {
+        results.push(this.nm.delete(p.op.id, offsetUnits));
+        rows.push(encodeIndexEntry({ key: p.op.id, offset: p.offsetBytes, size: TOMBSTONE_FILE_SIZE }, this.offsetWidth));
+      }
+    }
+    try {
+      // The records are already in `.dat`: if this fails, the next load re-indexes them from a scan.
+      if (rows.length > 0) {
+        await this.writeFully(this.idx, rows.length === 1 ? (rows[0] as Buffer) : Buffer.concat(rows), this.idxSizeBytes);
+        this.idxSizeBytes += rows.length * indexEntrySizeBytes(this.offsetWidth);
+      }
+    } catch (err) {
+      const failure = new StorageError('io', `index append to volume ${this.id}: ${(err as Error).message}`, { cause: err });
+      for (const p of planned) p.reject(failure);
+      return;
+    }
+    planned.forEach((p, i) => p.resolve(results[i]));
+  }
+
+  private nextAppendAtNs(previous: bigint): bigint {
+    const now = this.nowNs();
+    return now > previous ? now : previous + 1n;
+  }
+
+  private async writeFully(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
+    let done = 0;
+    while (done < bytes.length) {
+      const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+      if (bytesWritten === 0) throw new Error(`short write at ${position + done}`);
+      done += bytesWritten;
+    }
   }
 
   /** Upstream skips a re-upload with the same cookie, checksum and bytes (on volumes without TTL). */
@@ -247,53 +363,6 @@ export class Volume {
       return false;
     }
     return old.cookie === n.cookie && old.checksum === n.checksum && Buffer.compare(old.data, n.data) === 0;
-  }
-
-  /** Writes the record at the end of `.dat`; on any failure `.dat` is cut back to where it was. */
-  private async appendRecord(n: Needle, fsync: boolean): Promise<number> {
-    const offsetBytes = this.datSizeBytes;
-    assert(offsetBytes % NEEDLE_PADDING_SIZE_BYTES === 0, `volume ${this.id} .dat end ${offsetBytes} is aligned`);
-    if (offsetBytes >= maxVolumeSizeBytes(this.offsetWidth) && n.data.length > 0) {
-      throw new StorageError('volume_full', `Volume Size ${offsetBytes} Exceeded ${maxVolumeSizeBytes(this.offsetWidth)}`);
-    }
-    const now = this.nowNs();
-    n.appendAtNs = now > this.lastAppendAtNs ? now : this.lastAppendAtNs + 1n;
-    const record = encodeNeedle(n, this.version);
-    try {
-      await this.dat.write(record, 0, record.length, offsetBytes);
-      if (fsync) await this.dat.sync();
-    } catch (err) {
-      await this.dat.truncate(offsetBytes).catch(() => {});
-      throw new StorageError('io', `append to volume ${this.id} at ${offsetBytes}: ${(err as Error).message}`, { cause: err });
-    }
-    this.datSizeBytes = offsetBytes + record.length;
-    this.lastAppendAtNs = n.appendAtNs;
-    return offsetBytes;
-  }
-
-  private async appendIndexRow(key: bigint, offsetBytes: number, size: number): Promise<void> {
-    const row = encodeIndexEntry({ key, offset: offsetBytes, size }, this.offsetWidth);
-    // The record is already in `.dat`: if this fails, the next load re-indexes it from a scan.
-    await this.idx.write(row, 0, row.length, this.idxSizeBytes);
-    this.idxSizeBytes += indexEntrySizeBytes(this.offsetWidth);
-  }
-
-  /**
-   * Deletes a live needle: appends a tombstone record (with the given cookie and checksum, as Go's
-   * HTTP delete does) and a tombstone `.idx` row. Returns the size it had; 0 if not live.
-   */
-  delete(id: bigint, cookie: number, checksum = 0): Promise<number> {
-    return this.writes.run(async () => {
-      this.ensureOpen();
-      if (!this.canDelete) throw new StorageError('read_only', `volume ${this.id} is read only`);
-      const existing = this.nm.get(id);
-      if (existing === undefined || existing.size < 0) return 0;
-      const tombstone = newTombstone(cookie, id, checksum, 0n);
-      const offsetBytes = await this.appendRecord(tombstone, false);
-      const oldSize = this.nm.delete(id, offsetBytes / NEEDLE_PADDING_SIZE_BYTES);
-      await this.appendIndexRow(id, offsetBytes, TOMBSTONE_FILE_SIZE);
-      return oldSize;
-    });
   }
 
   /** The map entry for a needle id: size < 0 means deleted. */
@@ -421,7 +490,7 @@ export class Volume {
   }
 
   async sync(): Promise<void> {
-    await this.writes.run(async () => {
+    await this.appends.exclusive(async () => {
       await this.dat.sync();
       await this.idx.sync();
     });
@@ -429,7 +498,7 @@ export class Volume {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.writes.run(async () => {
+    await this.appends.exclusive(async () => {
       this.closed = true;
       await this.dat.sync().catch(() => {});
       await this.idx.sync().catch(() => {});

@@ -133,4 +133,42 @@ describe('volume lifecycle', () => {
       await again.close();
     }
   });
+
+  it('group-commits concurrent operations with per-needle rules intact', async () => {
+    const dir = await tempDir();
+    const v = await openTestVolume({ dir });
+    await v.write(textNeedle(1n, 'before', 0xaaaa));
+    // Issued together, these land in one batch and must behave as if applied one by one.
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 200 }, (_, i) => v.write(textNeedle(BigInt(100 + i), `bulk ${i}`))),
+      v.write(textNeedle(2n, 'first', 0xbbbb)),
+      v.write(textNeedle(2n, 'second', 0xbbbb)),
+      v.write(textNeedle(2n, 'wrong cookie', 0xcccc)),
+      v.delete(1n, 0xaaaa),
+      v.delete(1n, 0xaaaa),
+      v.write(textNeedle(3n, 'gone', 0xdddd)),
+      v.delete(3n, 0xdddd),
+    ]);
+    const tail = results.slice(200);
+    assert.equal(tail[0]!.status, 'fulfilled');
+    assert.equal(tail[1]!.status, 'fulfilled');
+    assert.ok(tail[2]!.status === 'rejected' && isStorageError(tail[2]!.reason, 'cookie_mismatch'));
+    assert.ok(tail[3]!.status === 'fulfilled' && (tail[3]! as PromiseFulfilledResult<number>).value > 0);
+    assert.deepEqual(tail[4], { status: 'fulfilled', value: 0 }, 'second delete of the same key writes nothing');
+    assert.ok(tail[6]!.status === 'fulfilled' && (tail[6]! as PromiseFulfilledResult<number>).value > 0);
+    const check = async (vol: typeof v) => {
+      assert.equal(Buffer.from((await vol.read(2n)).data).toString(), 'second');
+      await assert.rejects(vol.read(1n), (err) => isStorageError(err, 'deleted'));
+      await assert.rejects(vol.read(3n), (err) => isStorageError(err, 'deleted'));
+      for (let i = 0; i < 200; i++) assert.equal(Buffer.from((await vol.read(BigInt(100 + i))).data).toString(), `bulk ${i}`);
+    };
+    await check(v);
+    const stats = v.stats();
+    await v.close();
+    const reopened = await openTestVolume({ dir });
+    assert.deepEqual(reopened.loadReport.notes, []);
+    await check(reopened);
+    assert.equal(reopened.stats().idxSizeBytes, stats.idxSizeBytes);
+    await reopened.close();
+  });
 });
