@@ -19,6 +19,13 @@ export function parseGoUint(text: string, base: 10 | 16, bitSize: 32 | 64): bigi
   return value;
 }
 
+/** ParseUint that returns undefined instead of throwing, for optional parameters on hot paths. */
+export function tryParseGoUint(text: string, base: 10 | 16, bitSize: 32 | 64): bigint | undefined {
+  if (!(base === 10 ? DECIMAL.test(text) : HEX.test(text))) return undefined;
+  const value = BigInt(base === 10 ? text : `0x${text}`);
+  return value >= 1n << BigInt(bitSize) ? undefined : value;
+}
+
 /** strconv.ParseBool: undefined when Go would return an error. */
 export function parseGoBool(text: string): boolean | undefined {
   switch (text) {

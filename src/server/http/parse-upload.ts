@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { EMPTY_TTL, type Ttl, parseTtl } from '../../storage/needle/ttl.ts';
 import { BodyTooLarge, contentLengthOf, readBodyBounded } from './body.ts';
-import { parseGoBool, parseGoUint } from './go-strconv.ts';
+import { parseGoBool, tryParseGoUint } from './go-strconv.ts';
 import { gunzipBounded, gunzippedLength } from './gzip.ts';
 import { parseMediaType } from './media-type.ts';
 import { mimeByExtension } from './mime-types.ts';
@@ -210,13 +210,9 @@ export async function parseUpload(request: UploadRequest, bodyAlreadyRead = fals
     }
   }
 
-  let modifiedTimeSeconds = 0;
-  try {
-    // LastModified is kept in 5 bytes on disk.
-    modifiedTimeSeconds = Number(parseGoUint(formValue('ts'), 10, 64) & 0xff_ffff_ffffn);
-  } catch {
-    modifiedTimeSeconds = 0;
-  }
+  // LastModified is kept in 5 bytes on disk; an absent or bad ts means "now" (0 here).
+  const ts = tryParseGoUint(formValue('ts'), 10, 64);
+  const modifiedTimeSeconds = ts === undefined ? 0 : Number(ts & 0xff_ffff_ffffn);
   let ttl: Ttl = EMPTY_TTL;
   try {
     ttl = parseTtl(formValue('ttl'));
