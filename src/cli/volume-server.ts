@@ -92,10 +92,15 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
       if (stopping) return;
       log(`stopping (${reason})`);
       const wasHeartbeating = !heartbeatStopped;
+      // preStopSeconds lets clients the master pointed here drain; with no master link there are none.
+      const hadMaster = heartbeat?.isConnected === true;
       stopping = true;
       if (wasHeartbeating) {
         await stopHeartbeat();
-        if (config.preStopSeconds > 0) await new Promise((resolve) => setTimeout(resolve, config.preStopSeconds * 1000));
+        if (hadMaster && config.preStopSeconds > 0) {
+          log(`waiting ${config.preStopSeconds}s (-preStopSeconds) before closing listeners`);
+          await new Promise((resolve) => setTimeout(resolve, config.preStopSeconds * 1000));
+        }
       }
       await http.close();
       await grpcServer.close();

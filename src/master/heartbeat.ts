@@ -160,7 +160,8 @@ export class HeartbeatClient implements StoreListener {
         next = outcome.leader;
         await this.sleep(LEADER_SWITCH_DELAY_MS);
       } else {
-        this.log(`heartbeat to ${master} ended: ${outcome.reason}; retrying in ${PULSE_MS / 1000}s`);
+        const state = this.everConnected ? 'serving local volumes meanwhile' : 'not registered with any master yet; serving local volumes meanwhile';
+        this.log(`heartbeat to master ${master} ended: ${outcome.reason}; ${state}; retrying in ${PULSE_MS / 1000}s`);
         await this.sleep(PULSE_MS);
       }
     }
