@@ -7,33 +7,25 @@ const MAX_PRESIZE_BYTES = 4 * 1024 * 1024;
 const INITIAL_BYTES = 64 * 1024;
 
 /**
- * Reads all of `stream` when it has at most `capBytes`; throws BodyTooLarge as soon as more
+ * Reads all of `source` when it has at most `capBytes`; throws BodyTooLarge as soon as more
  * arrive. `expectedBytes` (Content-Length) pre-sizes the buffer (bounded) when it is within the cap.
+ * `source` is a Node request (fast: no web-stream conversion) or a web ReadableStream.
  */
-export async function readBodyBounded(stream: ReadableStream<Uint8Array> | null, capBytes: number, expectedBytes?: number): Promise<Buffer> {
-  if (stream === null) return Buffer.alloc(0);
-  const reader = stream.getReader();
+export async function readBodyBounded(source: AsyncIterable<Uint8Array> | null, capBytes: number, expectedBytes?: number): Promise<Buffer> {
+  if (source === null) return Buffer.alloc(0);
   const presize = expectedBytes !== undefined && expectedBytes >= 0 && expectedBytes <= capBytes ? Math.min(expectedBytes, MAX_PRESIZE_BYTES) : INITIAL_BYTES;
   let buf = Buffer.allocUnsafe(Math.min(capBytes, presize));
   let length = 0;
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      if (length + value.length > capBytes) throw new BodyTooLarge(`body over ${capBytes} bytes`);
-      if (length + value.length > buf.length) {
-        const grown = Buffer.allocUnsafe(Math.min(capBytes, Math.max(buf.length * 2, length + value.length)));
-        buf.copy(grown, 0, 0, length);
-        buf = grown;
-      }
-      buf.set(value, length);
-      length += value.length;
+  // Leaving the loop early (the throw) ends the source, as a cancelled read would.
+  for await (const value of source) {
+    if (length + value.length > capBytes) throw new BodyTooLarge(`body over ${capBytes} bytes`);
+    if (length + value.length > buf.length) {
+      const grown = Buffer.allocUnsafe(Math.min(capBytes, Math.max(buf.length * 2, length + value.length)));
+      buf.copy(grown, 0, 0, length);
+      buf = grown;
     }
-  } catch (err) {
-    await reader.cancel().catch(() => {});
-    throw err;
-  } finally {
-    reader.releaseLock();
+    buf.set(value, length);
+    length += value.length;
   }
   return buf.subarray(0, length);
 }

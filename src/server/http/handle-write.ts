@@ -1,4 +1,5 @@
 // POST/PUT of a needle (Go's PostHandler): form → vid → JWT → body → fid → write → 201/204.
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { etagOf } from '../../storage/needle/crc.ts';
 import { NeedleFlag, hasFlag } from '../../storage/needle/needle.ts';
@@ -26,13 +27,20 @@ async function parseForm(c: Context<AppEnv>, query: GoQuery): Promise<{ formValu
   if (mediaType?.type !== 'application/x-www-form-urlencoded') return { formValue: (key) => query.get(key), bodyRead: false };
   let body: Buffer;
   try {
-    body = await readBodyBounded(c.req.raw.body, MAX_FORM_BODY_BYTES);
+    body = await readBodyBounded(requestBody(c), MAX_FORM_BODY_BYTES);
   } catch (err) {
     return err instanceof BodyTooLarge ? 'http: POST too large' : (err as Error).message;
   }
   const form = parseGoQuery(body.toString('latin1'));
   if (form.error !== undefined) return form.error;
   return { formValue: (key) => (form.has(key) ? form.get(key) : query.get(key)), bodyRead: true };
+}
+
+/** The body as @hono/node-server's IncomingMessage when there is one: no web-stream conversion. */
+function requestBody(c: Context<AppEnv>): AsyncIterable<Uint8Array> | null {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming !== undefined && !incoming.readableEnded && incoming.readableFlowing === null) return incoming;
+  return c.req.raw.body;
 }
 
 export async function handleWrite(c: Context<AppEnv>, server: ServerContext): Promise<Response> {
@@ -60,7 +68,7 @@ export async function handleWrite(c: Context<AppEnv>, server: ServerContext): Pr
         method: c.req.method,
         path: info.path,
         headers: c.req.raw.headers,
-        body: c.req.raw.body,
+        body: requestBody(c),
         formValue: form.formValue,
         fileSizeLimitBytes: deps.fileSizeLimitBytes,
         maxGunzipBytes: server.maxGunzipBytes,

@@ -43,7 +43,8 @@ export interface UploadRequest {
   /** Decoded URL path (byte string). */
   path: string;
   headers: Headers;
-  body: ReadableStream<Uint8Array> | null;
+  /** The Node request itself when served by @hono/node-server, else the web body stream. */
+  body: AsyncIterable<Uint8Array> | null;
   /** Go's r.FormValue: query (and urlencoded body) values. */
   formValue(key: string): string;
   fileSizeLimitBytes: number;
