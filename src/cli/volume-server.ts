@@ -63,6 +63,8 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
   const grpcContext: GrpcContext = {
     store,
     state,
+    ip: config.ip,
+    port: config.httpPort,
     serverId: config.serverId,
     version: serverVersion(config.offsetWidth),
     dataCenter: config.dataCenter,

@@ -33,3 +33,29 @@ export function pingMaster(address: string): Promise<string> {
     });
   });
 }
+
+export interface MasterReadonlyNotice {
+  ip: string;
+  port: number;
+  volume_id: number;
+  collection: string;
+  replica_placement: number;
+  version: number;
+  ttl: number;
+  disk_type: string;
+  is_readonly: boolean;
+}
+
+const MARK_READONLY_TIMEOUT_MS = 10_000;
+
+/** Tells the master a volume's writability changed (master_pb.Seaweed/VolumeMarkReadonly). */
+export function markReadonlyOnMaster(address: string, notice: MasterReadonlyNotice): Promise<void> {
+  const client = newMasterClient(address);
+  return new Promise<void>((resolve, reject) => {
+    client['VolumeMarkReadonly'](notice, { deadline: Date.now() + MARK_READONLY_TIMEOUT_MS }, (err: grpc.ServiceError | null) => {
+      client.close();
+      if (err) reject(new Error(`grpc VolumeMarkReadonly with master ${address}: ${err.message}`));
+      else resolve();
+    });
+  });
+}

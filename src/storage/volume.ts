@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StorageError } from './errors.ts';
-import { encodeIndexEntry } from './idx/entry.ts';
+import { decodeIndexEntry, encodeIndexEntry } from './idx/entry.ts';
 import type { NeedleMap } from './needle-map/needle-map.ts';
 import {
   type Needle,
@@ -19,6 +19,7 @@ import {
 import { type Ttl, isEmptyTtl, ttlMinutes, ttlSeconds } from './needle/ttl.ts';
 import { type NeedleVersion, actualSize } from './needle/version.ts';
 import { BatchQueue } from './batch-queue.ts';
+import { scanDat } from './dat-scanner.ts';
 import { type SuperBlock, superBlockSizeBytes } from './super-block.ts';
 import {
   type OffsetWidth,
@@ -40,6 +41,7 @@ const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 
 type AppendOp =
   | { kind: 'write'; needle: Needle; options: WriteOptions }
+  | { kind: 'blob'; id: bigint; size: number; blob: Buffer }
   | { kind: 'delete'; id: bigint; cookie: number; checksum: number };
 const STREAM_CHUNK_BYTES = 256 * 1024;
 
@@ -125,6 +127,7 @@ export class Volume {
   private closed = false;
   /** Read-only set by an operator or the server (not persisted unless volumeInfo.readOnly). */
   private readOnlyByRequest = false;
+  private canDeleteByRequest = false;
 
   private constructor(options: VolumeOpenOptions, loaded: Awaited<ReturnType<typeof loadVolume>>) {
     this.location = options.location;
@@ -171,7 +174,8 @@ export class Volume {
 
   /** Deletes are allowed on a persisted read-only volume only with readOnlyCanDelete. */
   get canDelete(): boolean {
-    if (this.damage.length > 0 || this.readOnlyByRequest) return false;
+    if (this.damage.length > 0) return false;
+    if (this.readOnlyByRequest && !this.canDeleteByRequest) return false;
     return !this.volumeInfo.readOnly || this.volumeInfo.readOnlyCanDelete;
   }
 
@@ -198,10 +202,16 @@ export class Volume {
     if (this.closed) throw new StorageError('volume_closed', `volume ${this.id} is closed`);
   }
 
-  async setReadOnly(readOnly: boolean, persist: boolean): Promise<void> {
+  /**
+   * Marks the volume read-only (or writable again). `canDelete`: writes refused, deletes still
+   * allowed. `persist` records it in `.vif` so it survives a restart; making a volume writable
+   * always clears a persisted mark.
+   */
+  async setReadOnly(readOnly: boolean, persist: boolean, canDelete = false): Promise<void> {
     this.readOnlyByRequest = readOnly;
+    this.canDeleteByRequest = readOnly && canDelete;
     if (persist || (!readOnly && this.volumeInfo.readOnly)) {
-      this.volumeInfo = { ...this.volumeInfo, readOnly };
+      this.volumeInfo = { ...this.volumeInfo, readOnly, readOnlyCanDelete: readOnly && canDelete };
       await this.saveVolumeInfo();
     }
   }
@@ -217,6 +227,14 @@ export class Volume {
   /** Appends a needle. Sets the needle's size and appendAtNs. */
   write(n: Needle, options: WriteOptions = {}): Promise<WriteResult> {
     return this.appends.add<WriteResult>({ kind: 'write', needle: n, options }, n.data.length);
+  }
+
+  /**
+   * Appends a raw record copied from another volume (replication, merge), indexed under `id`
+   * with a fresh AppendAtNs. An identical live needle makes it a no-op. Returns the offset.
+   */
+  writeBlob(id: bigint, size: number, blob: Buffer): Promise<{ offsetBytes: number; unchanged: boolean }> {
+    return this.appends.add({ kind: 'blob', id, size, blob: Buffer.from(blob) }, blob.length);
   }
 
   /**
@@ -245,6 +263,25 @@ export class Volume {
       try {
         this.ensureOpen();
         const id = op.kind === 'write' ? op.needle.id : op.id;
+        if (op.kind === 'blob') {
+          if (this.isReadOnly) throw new StorageError('read_only', `volume ${this.id} is read only`);
+          this.checkBlob(op);
+          const existing = pending.get(id) ?? this.nm.get(id);
+          if (!pending.has(id) && (await this.isSameBlob(op, existing))) {
+            entry.resolve({ offsetBytes: (existing?.offsetUnits ?? 0) * NEEDLE_PADDING_SIZE_BYTES, unchanged: true });
+            continue;
+          }
+          if (endBytes >= maxVolumeSizeBytes(this.offsetWidth)) {
+            throw new StorageError('volume_full', `Volume Size ${endBytes} Exceeded ${maxVolumeSizeBytes(this.offsetWidth)}`);
+          }
+          lastAppendAtNs = this.nextAppendAtNs(lastAppendAtNs);
+          if (this.version === 3) op.blob.writeBigUInt64BE(lastAppendAtNs, NEEDLE_HEADER_SIZE_BYTES + op.size + 4);
+          pending.set(id, { offsetUnits: endBytes / NEEDLE_PADDING_SIZE_BYTES, size: op.size, cookie: op.blob.readUInt32BE(0) });
+          planned.push({ op, offsetBytes: endBytes, resolve: entry.resolve, reject: entry.reject, indexed: true });
+          records.push(op.blob);
+          endBytes += op.blob.length;
+          continue;
+        }
         const inBatch = pending.get(id);
         const existing = inBatch ?? this.nm.get(id);
         let record: Buffer;
@@ -319,6 +356,10 @@ export class Volume {
         }
         if (n.lastModified > this.lastModifiedTsSeconds) this.lastModifiedTsSeconds = n.lastModified;
         results.push({ offsetBytes: p.offsetBytes, size: n.size, unchanged: false } satisfies WriteResult);
+      } else if (p.op.kind === 'blob') {
+        this.nm.put(p.op.id, offsetUnits, p.op.size);
+        rows.push(encodeIndexEntry({ key: p.op.id, offset: p.offsetBytes, size: p.op.size }, this.offsetWidth));
+        results.push({ offsetBytes: p.offsetBytes, unchanged: false });
       } else {
         results.push(this.nm.delete(p.op.id, offsetUnits));
         rows.push(encodeIndexEntry({ key: p.op.id, offset: p.offsetBytes, size: TOMBSTONE_FILE_SIZE }, this.offsetWidth));
@@ -336,6 +377,89 @@ export class Volume {
       return;
     }
     planned.forEach((p, i) => p.resolve(results[i]));
+  }
+
+  /** A blob must be one whole record of this volume's version whose header Size is `size`. */
+  private checkBlob(op: { size: number; blob: Buffer }): void {
+    if (op.blob.length < NEEDLE_HEADER_SIZE_BYTES) throw new StorageError('corrupted', `needle blob of ${op.blob.length} bytes is shorter than a header`);
+    const header = decodeNeedleHeader(op.blob);
+    if (header.size !== op.size) throw new StorageError('size_mismatch', `needle blob header size ${header.size} differs from ${op.size}`);
+    if (op.size < 0 || op.blob.length !== actualSize(op.size, this.version)) {
+      throw new StorageError('corrupted', `needle blob of ${op.blob.length} bytes is not one record of size ${op.size}`);
+    }
+  }
+
+  /** Same size, cookie, checksum and data as the live needle: upstream skips the write. */
+  private async isSameBlob(op: { size: number; blob: Buffer }, existing: { offsetUnits: number; size: number } | undefined): Promise<boolean> {
+    if (existing === undefined || existing.offsetUnits === 0 || existing.size !== op.size) return false;
+    try {
+      const old = await this.readRecord(existing.offsetUnits * NEEDLE_PADDING_SIZE_BYTES, existing.size);
+      const incoming = decodeNeedle(op.blob, this.version, op.size);
+      return old.cookie === incoming.cookie && old.checksum === incoming.checksum && Buffer.compare(old.data, incoming.data) === 0;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Header and tail metadata of the record at an offset (a tombstone's too); data is not checked. */
+  async readMetaAt(offsetBytes: number, size: number): Promise<Needle> {
+    this.ensureOpen();
+    const bodySize = size < 0 ? 0 : size;
+    const bytes = await this.readBytes(offsetBytes, actualSize(bodySize, this.version));
+    return decodeNeedle(bytes, this.version, bodySize, { skipChecksum: true });
+  }
+
+  /**
+   * Records in `.dat` order whose index entry points at exactly that record and is live: what a
+   * full copy of the volume consists of (superseded versions and deletions are skipped).
+   */
+  async *liveRecords(): AsyncGenerator<{ offsetBytes: number; needle: Needle }> {
+    this.ensureOpen();
+    for await (const record of scanDat(this.dat, this.version, this.firstNeedleOffsetBytes, this.datSizeBytes)) {
+      if (record.kind === 'invalid') throw new StorageError('corrupted', `volume ${this.id}: ${record.reason} at offset ${record.offsetBytes}`);
+      const entry = this.nm.get(record.needle.id);
+      if (entry === undefined || entry.size < 0 || entry.offsetUnits * NEEDLE_PADDING_SIZE_BYTES !== record.offsetBytes) continue;
+      yield { offsetBytes: record.offsetBytes, needle: record.needle };
+    }
+  }
+
+  /**
+   * The `.dat` offset of the first record appended after `sinceNs`, found by binary search over
+   * `.idx` rows (which are in append order), or null when there is none. Version 3 only (older
+   * records carry no append time: everything counts as new).
+   */
+  async firstOffsetAppendedAfter(sinceNs: bigint): Promise<number | null> {
+    this.ensureOpen();
+    const entrySize = indexEntrySizeBytes(this.offsetWidth);
+    const rows = Math.floor(this.idxSizeBytes / entrySize);
+    const row = Buffer.alloc(entrySize);
+    const entryAt = async (i: number) => {
+      await this.idx.read(row, 0, entrySize, i * entrySize);
+      return decodeIndexEntry(row, this.offsetWidth);
+    };
+    if (this.version !== 3) return rows === 0 ? null : (await entryAt(0)).offset;
+    let lo = 0;
+    let hi = rows;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const entry = await entryAt(mid);
+      const bodySize = entry.size < 0 ? 0 : entry.size;
+      const stamp = await this.readBytes(entry.offset + NEEDLE_HEADER_SIZE_BYTES + bodySize + 4, 8);
+      if (stamp.readBigUInt64BE(0) <= sinceNs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === rows ? null : (await entryAt(lo)).offset;
+  }
+
+  /** Deleted bytes over content bytes: how much a compaction would reclaim. */
+  garbageRatio(): number {
+    const m = this.nm.metrics;
+    if (m.fileBytes === 0) return 0;
+    if (m.deletedCount > 0 && m.deletedBytes === 0) {
+      // Entries whose deleted size was lost (e.g. a converted sorted index): estimate from `.dat`.
+      return (this.datSizeBytes - m.fileBytes - this.firstNeedleOffsetBytes) / this.datSizeBytes;
+    }
+    return m.deletedBytes / m.fileBytes;
   }
 
   private nextAppendAtNs(previous: bigint): bigint {

@@ -6,6 +6,7 @@ import { text } from 'node:stream/consumers';
 import { isStorageError } from '../../src/storage/errors.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { parseTtl } from '../../src/storage/needle/ttl.ts';
+import { actualSize } from '../../src/storage/needle/version.ts';
 import { decodeVolumeInfo } from '../../src/storage/volume-info.ts';
 import { openTestVolume, tempDir, textNeedle } from './helpers.ts';
 
@@ -170,5 +171,59 @@ describe('volume lifecycle', () => {
     await check(reopened);
     assert.equal(reopened.stats().idxSizeBytes, stats.idxSizeBytes);
     await reopened.close();
+  });
+
+  it('copies raw records between volumes with writeBlob, reads metadata at offsets, lists live records', async () => {
+    const dir = await tempDir();
+    const source = await openTestVolume({ dir, volumeId: 1 });
+    const target = await openTestVolume({ dir, volumeId: 2, nowNs: () => 5_000_000_000_000_000_000n });
+    await source.write(textNeedle(7n, 'copy me', 0xabc));
+    const entry = source.lookup(7n)!;
+    const blob = await source.readBytes(entry.offsetBytes, actualSize(entry.size, 3));
+    const written = await target.writeBlob(70n, entry.size, blob);
+    assert.equal(written.unchanged, false);
+    const copy = await target.read(70n, { cookie: 0xabc });
+    assert.equal(Buffer.from(copy.data).toString(), 'copy me');
+    assert.equal(copy.id, 7n, 'the header keeps the source id, as upstream');
+    assert.equal(copy.appendAtNs, 5_000_000_000_000_000_000n, 'a fresh append timestamp');
+    assert.equal((await target.writeBlob(70n, entry.size, blob)).unchanged, true);
+    await assert.rejects(target.writeBlob(71n, entry.size + 1, blob), (err) => isStorageError(err, 'size_mismatch'));
+    await assert.rejects(target.writeBlob(71n, entry.size, blob.subarray(0, 10)), (err) => isStorageError(err, 'corrupted'));
+
+    await source.write(textNeedle(8n, 'old'));
+    await source.write(textNeedle(9n, 'keep'));
+    await source.write(textNeedle(8n, 'new'));
+    await source.delete(9n, 0x1234_5678);
+    const live: string[] = [];
+    for await (const r of source.liveRecords()) live.push(Buffer.from(r.needle.data).toString());
+    assert.deepEqual(live, ['copy me', 'new']);
+
+    const tombstoneOffset = source.stats().datSizeBytes - actualSize(0, 3);
+    const meta = await source.readMetaAt(tombstoneOffset, -1);
+    assert.equal(meta.cookie, 0x1234_5678);
+    assert.ok(meta.appendAtNs > 0n);
+    await source.close();
+    await target.close();
+  });
+
+  it('finds the first record appended after a time, and reports the garbage ratio', async () => {
+    const dir = await tempDir();
+    let now = 1000n;
+    const v = await openTestVolume({ dir, nowNs: () => (now += 10n) });
+    assert.equal(await v.firstOffsetAppendedAfter(0n), null, 'empty volume');
+    const offsets: number[] = [];
+    for (let i = 1; i <= 9; i++) offsets.push((await v.write(textNeedle(BigInt(i), `n${i}`))).offsetBytes);
+    const stamps = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8, 9].map(async (i) => (await v.read(BigInt(i))).appendAtNs));
+    assert.equal(await v.firstOffsetAppendedAfter(0n), offsets[0]);
+    assert.equal(await v.firstOffsetAppendedAfter(stamps[3]!), offsets[4]);
+    assert.equal(await v.firstOffsetAppendedAfter(stamps[3]! + 1n), offsets[4]);
+    assert.equal(await v.firstOffsetAppendedAfter(stamps[8]!), null);
+    assert.equal(await v.firstOffsetAppendedAfter(0xffff_ffff_ffff_ffffn), null);
+    assert.equal(v.garbageRatio(), 0);
+    await v.delete(1n, 0x1234_5678);
+    const m = v.stats();
+    assert.equal(v.garbageRatio(), m.deletedBytes / m.contentSizeBytes);
+    assert.ok(v.garbageRatio() > 0 && v.garbageRatio() < 1);
+    await v.close();
   });
 });

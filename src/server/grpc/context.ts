@@ -6,6 +6,9 @@ import type { ServerStateStore } from '../../store/server-state.ts';
 export interface GrpcContext {
   store: Store;
   state: ServerStateStore;
+  /** -ip and the HTTP port: how the master knows this server. */
+  ip: string;
+  port: number;
   /** `-id`, or ip:port: how upstream names this server in maintenance errors. */
   serverId: string;
   /** e.g. "30GB 4.44 needlework" */
@@ -35,6 +38,38 @@ export function checkMaintenance(ctx: GrpcContext): void {
   if (ctx.state.current.maintenance) {
     throw new GrpcStatusError(grpc.status.UNKNOWN, `volume server ${ctx.serverId} is in maintenance mode`);
   }
+}
+
+/** Wraps an async server-stream handler: a thrown error ends the stream with a status. */
+export function serverStream(handler: (request: any, call: grpc.ServerWritableStream<any, any>) => Promise<void>): grpc.handleServerStreamingCall<any, any> {
+  return (call) => {
+    handler(call.request, call).then(
+      () => call.end(),
+      (err: unknown) => {
+        const code = err instanceof GrpcStatusError ? err.code : grpc.status.UNKNOWN;
+        // grpc-js ends a server stream with a status when the call emits 'error' with code/details.
+        call.emit('error', { code, details: err instanceof Error ? err.message : String(err) });
+      },
+    );
+  };
+}
+
+/** Resolves once the stream can take more (backpressure), or rejects when the client went away. */
+export function writeMessage(call: grpc.ServerWritableStream<any, any>, message: object): Promise<void> {
+  if (call.cancelled) return Promise.reject(new GrpcStatusError(grpc.status.CANCELLED, 'client cancelled'));
+  if (call.write(message)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      call.off('cancelled', onCancel);
+      resolve();
+    };
+    const onCancel = () => {
+      call.off('drain', onDrain);
+      reject(new GrpcStatusError(grpc.status.CANCELLED, 'client cancelled'));
+    };
+    call.once('drain', onDrain);
+    call.once('cancelled', onCancel);
+  });
 }
 
 export type UnaryHandler = (request: any, call: grpc.ServerUnaryCall<any, any>) => Promise<object>;

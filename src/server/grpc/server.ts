@@ -5,6 +5,9 @@ import { GRPC_CHANNEL_OPTIONS, volumeServerService } from './proto.ts';
 import type { GrpcContext } from './context.ts';
 import { controlHandlers } from './handlers/control.ts';
 import { volumeAdminHandlers } from './handlers/volume-admin.ts';
+import { needleDataHandlers } from './handlers/needle-data.ts';
+import { volumeStateHandlers } from './handlers/volume-state.ts';
+import { copyHandlers } from './handlers/copy.ts';
 
 function unimplemented(name: string): grpc.UntypedHandleCall {
   const status = { code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented by this volume server yet` };
@@ -21,6 +24,9 @@ export function buildVolumeServerImplementation(ctx: GrpcContext): grpc.UntypedS
   const implemented: Record<string, grpc.UntypedHandleCall> = {
     ...controlHandlers(ctx),
     ...volumeAdminHandlers(ctx),
+    ...needleDataHandlers(ctx),
+    ...volumeStateHandlers(ctx),
+    ...copyHandlers(ctx),
   };
   const service = volumeServerService();
   const implementation: grpc.UntypedServiceImplementation = {};

@@ -1,0 +1,155 @@
+// Volume state RPCs: VolumeMarkReadonly, VolumeMarkWritable, VolumeConfigure, VolumeSyncStatus,
+// ReadVolumeFileStatus.
+import { stat } from 'node:fs/promises';
+import type * as grpc from '@grpc/grpc-js';
+import { markReadonlyOnMaster } from '../../../master/master-client.ts';
+import { ttlToString, ttlToUint32 } from '../../../storage/needle/ttl.ts';
+import { parseReplicaPlacement, replicaPlacementToByte, replicaPlacementToString } from '../../../storage/replica-placement.ts';
+import { readVolumeInfoFile, writeVolumeInfoFile } from '../../../storage/volume-info.ts';
+import { volumeFilePath } from '../../../storage/volume-files.ts';
+import type { Volume } from '../../../storage/volume.ts';
+import { type GrpcContext, checkMaintenance, unary } from '../context.ts';
+
+function volumeOrThrow(ctx: GrpcContext, volumeId: number, message: string): Volume {
+  const volume = ctx.store.findVolume(volumeId);
+  if (volume === undefined) throw new Error(message);
+  return volume;
+}
+
+async function notifyMaster(ctx: GrpcContext, volume: Volume, isReadonly: boolean): Promise<void> {
+  const master = ctx.currentMaster() || ctx.masters[0];
+  if (master === undefined || master === '') return;
+  const location = ctx.store.locationOf(volume);
+  await markReadonlyOnMaster(master, {
+    ip: ctx.ip,
+    port: ctx.port,
+    volume_id: volume.id,
+    collection: volume.collection,
+    replica_placement: replicaPlacementToByte(volume.superBlock.replicaPlacement),
+    version: volume.version,
+    ttl: ttlToUint32(volume.ttl),
+    disk_type: location?.diskType ?? '',
+    is_readonly: isReadonly,
+  });
+}
+
+async function secondsOf(path: string): Promise<string> {
+  try {
+    return String(Math.floor((await stat(path)).mtimeMs / 1000));
+  } catch {
+    return '0';
+  }
+}
+
+export function volumeStateHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
+  return {
+    VolumeMarkReadonly: unary(async (request: { volume_id: number; persist: boolean; can_delete: boolean }) => {
+      const volume = volumeOrThrow(ctx, request.volume_id, `volume ${request.volume_id} not found`);
+      checkMaintenance(ctx);
+      // Tell the master first so it stops assigning here, then flip the local flag.
+      await notifyMaster(ctx, volume, true);
+      await volume.setReadOnly(true, request.persist, request.can_delete);
+      await notifyMaster(ctx, volume, true);
+      return {};
+    }),
+
+    VolumeMarkWritable: unary(async (request: { volume_id: number }) => {
+      const volume = volumeOrThrow(ctx, request.volume_id, `volume ${request.volume_id} not found`);
+      checkMaintenance(ctx);
+      await volume.setReadOnly(false, true, false);
+      await notifyMaster(ctx, volume, false);
+      return {};
+    }),
+
+    VolumeConfigure: unary(async (request: { volume_id: number; replication: string }) => {
+      checkMaintenance(ctx);
+      try {
+        parseReplicaPlacement(request.replication);
+      } catch (err) {
+        return { error: `volume configure replication ${request.replication}: ${(err as Error).message}` };
+      }
+      const volume = ctx.store.findVolume(request.volume_id);
+      const location = volume === undefined ? undefined : ctx.store.locationOf(volume);
+      if (volume === undefined || location === undefined) {
+        let error = `volume configure ${request.replication}: volume ${request.volume_id} not found on disk`;
+        try {
+          await ctx.store.mountVolume(request.volume_id);
+        } catch (err) {
+          error += `. Also failed to restore mount: ${(err as Error).message}`;
+        }
+        return { error };
+      }
+      const loc = volume.location;
+      await ctx.store.unmountVolume(request.volume_id);
+      try {
+        const vifPath = volumeFilePath(loc, 'vif');
+        const info = await readVolumeInfoFile(vifPath);
+        if (info === null) throw new Error(`volume ${request.volume_id} not found on disk`);
+        info.replication = replicaPlacementToString(parseReplicaPlacement(request.replication));
+        await writeVolumeInfoFile(vifPath, info);
+      } catch (err) {
+        let error = `volume configure ${request.replication}: ${(err as Error).message}`;
+        try {
+          await ctx.store.mountVolume(request.volume_id);
+        } catch (mountErr) {
+          error += `. Also failed to restore mount: ${(mountErr as Error).message}`;
+        }
+        return { error };
+      }
+      try {
+        await ctx.store.mountVolume(request.volume_id);
+      } catch (err) {
+        return { error: `volume configure mount ${request.volume_id}: ${(err as Error).message}` };
+      }
+      return { error: '' };
+    }),
+
+    VolumeSyncStatus: unary(async (request: { volume_id: number }) => {
+      const volume = volumeOrThrow(ctx, request.volume_id, `not found volume id ${request.volume_id}`);
+      const stats = volume.stats();
+      return {
+        volume_id: volume.id,
+        collection: volume.collection,
+        replication: replicaPlacementToString(volume.superBlock.replicaPlacement),
+        ttl: ttlToString(volume.ttl),
+        tail_offset: String(stats.datSizeBytes),
+        compact_revision: volume.superBlock.compactionRevision,
+        idx_file_size: String(stats.idxSizeBytes),
+        version: volume.version,
+      };
+    }),
+
+    ReadVolumeFileStatus: unary(async (request: { volume_id: number }) => {
+      const volume = volumeOrThrow(ctx, request.volume_id, `not found volume id ${request.volume_id}`);
+      const stats = volume.stats();
+      const info = volume.volumeInfo;
+      return {
+        volume_id: volume.id,
+        idx_file_timestamp_seconds: await secondsOf(volumeFilePath(volume.location, 'idx')),
+        idx_file_size: String(stats.idxSizeBytes),
+        dat_file_timestamp_seconds: await secondsOf(volumeFilePath(volume.location, 'dat')),
+        dat_file_size: String(stats.datSizeBytes),
+        file_count: String(stats.fileCount),
+        compaction_revision: volume.superBlock.compactionRevision,
+        collection: volume.collection,
+        disk_type: ctx.store.locationOf(volume)?.diskType ?? '',
+        volume_info: {
+          files: [],
+          version: info.version,
+          replication: info.replication,
+          bytes_offset: info.bytesOffset,
+          dat_file_size: info.datFileSize.toString(),
+          expire_at_sec: info.expireAtSec.toString(),
+          read_only: info.readOnly,
+          ec_shard_config: info.ecShardConfig === null ? null : {
+            data_shards: info.ecShardConfig.dataShards,
+            parity_shards: info.ecShardConfig.parityShards,
+            encode_ts_ns: info.ecShardConfig.encodeTsNs.toString(),
+          },
+          read_only_can_delete: info.readOnlyCanDelete,
+        },
+        version: volume.version,
+      };
+    }),
+  };
+}
