@@ -423,6 +423,16 @@ export class Volume {
     }
   }
 
+  /** Every record from `fromOffsetBytes` to the current end, in `.dat` order (tails, backups). */
+  async *recordsFrom(fromOffsetBytes: number): AsyncGenerator<{ offsetBytes: number; sizeBytes: number; appendAtNs: bigint }> {
+    this.ensureOpen();
+    const endBytes = this.datSizeBytes;
+    for await (const record of scanDat(this.dat, this.version, fromOffsetBytes, endBytes, { verifyChecksum: false })) {
+      if (record.kind === 'invalid') throw new StorageError('corrupted', `volume ${this.id}: ${record.reason} at offset ${record.offsetBytes}`);
+      yield { offsetBytes: record.offsetBytes, sizeBytes: record.sizeBytes, appendAtNs: record.needle.appendAtNs };
+    }
+  }
+
   /**
    * The `.dat` offset of the first record appended after `sinceNs`, found by binary search over
    * `.idx` rows (which are in append order), or null when there is none. Version 3 only (older

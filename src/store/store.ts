@@ -105,10 +105,8 @@ export class Store {
     if (this.findVolume(request.volumeId) !== undefined) {
       throw new StoreError('already_exists', `Volume Id ${request.volumeId} already exists!`);
     }
-    const diskType = normalizeDiskType(request.diskType);
-    const candidates = this.locations.filter((l) => l.diskType === diskType && l.hasFreeSlot());
-    if (candidates.length === 0) throw new StoreError('no_free_space', 'No more free space left');
-    const location = candidates.reduce((best, l) => (l.volumes.size < best.volumes.size ? l : best));
+    const location = this.pickLocation(request.diskType);
+    if (location === undefined) throw new StoreError('no_free_space', 'No more free space left');
     const volume = await Volume.open({
       location: location.location(request.collection, request.volumeId),
       offsetWidth: this.offsetWidth,
@@ -119,6 +117,14 @@ export class Store {
     this.log(`allocated volume ${request.volumeId} (collection "${request.collection}", replication ${request.replication || '000'}) in ${location.dir}`);
     for (const listener of this.listeners) listener.volumeAdded(volume, location);
     return volume;
+  }
+
+  /** Among locations of this disk type with a free slot, the one holding the fewest volumes. */
+  pickLocation(diskType: string): DiskLocation | undefined {
+    const wanted = normalizeDiskType(diskType);
+    const candidates = this.locations.filter((l) => l.diskType === wanted && l.hasFreeSlot());
+    if (candidates.length === 0) return undefined;
+    return candidates.reduce((best, l) => (l.volumes.size < best.volumes.size ? l : best));
   }
 
   /** Loads a volume from the first location that has its files. */

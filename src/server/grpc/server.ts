@@ -8,6 +8,8 @@ import { volumeAdminHandlers } from './handlers/volume-admin.ts';
 import { needleDataHandlers } from './handlers/needle-data.ts';
 import { volumeStateHandlers } from './handlers/volume-state.ts';
 import { copyHandlers } from './handlers/copy.ts';
+import { volumeCopyHandlers } from './handlers/volume-copy.ts';
+import { tailHandlers } from './handlers/tail.ts';
 
 function unimplemented(name: string): grpc.UntypedHandleCall {
   const status = { code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented by this volume server yet` };
@@ -27,6 +29,8 @@ export function buildVolumeServerImplementation(ctx: GrpcContext): grpc.UntypedS
     ...needleDataHandlers(ctx),
     ...volumeStateHandlers(ctx),
     ...copyHandlers(ctx),
+    ...volumeCopyHandlers(ctx),
+    ...tailHandlers(ctx),
   };
   const service = volumeServerService();
   const implementation: grpc.UntypedServiceImplementation = {};
