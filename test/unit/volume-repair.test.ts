@@ -165,4 +165,32 @@ describe('load-time repair', () => {
     assert.equal(Buffer.from((await v.read(2n)).data).toString(), 'needle number 2');
     await v.close();
   });
+
+  it('scrub: healthy, corrupt data (full only), truncated .dat and a torn .idx row', async () => {
+    const { dir, dat, idx } = await volumeWith(3);
+    let v = await openTestVolume({ dir });
+    assert.deepEqual(await v.scrub(true), { files: 3, errors: [] });
+    await v.close();
+
+    const bytes = await readFile(dat);
+    bytes[8 + 21] = bytes[8 + 21]! ^ 0xff; // a data byte of the first needle
+    await writeFile(dat, bytes);
+    v = await openTestVolume({ dir });
+    assert.deepEqual((await v.scrub(false)).errors, [], 'the index check does not read data');
+    const full = await v.scrub(true);
+    assert.equal(full.errors.length, 1);
+    assert.match(full.errors[0]!, /CRC/);
+
+    await appendFile(idx, Buffer.from([1, 2]));
+    assert.match((await v.scrub(false)).errors[0]!, /not a multiple/);
+    await v.close();
+
+    const second = await volumeWith(2);
+    const live = await openTestVolume({ dir: second.dir });
+    await truncate(second.dat, 8);
+    const truncated = await live.scrub(false);
+    assert.equal(truncated.files, 2);
+    assert.equal(truncated.errors.length, 2);
+    await live.close();
+  });
 });

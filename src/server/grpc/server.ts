@@ -10,6 +10,7 @@ import { volumeStateHandlers } from './handlers/volume-state.ts';
 import { copyHandlers } from './handlers/copy.ts';
 import { volumeCopyHandlers } from './handlers/volume-copy.ts';
 import { tailHandlers } from './handlers/tail.ts';
+import { scrubQueryHandlers } from './handlers/scrub-query.ts';
 
 function unimplemented(name: string): grpc.UntypedHandleCall {
   const status = { code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented by this volume server yet` };
@@ -31,6 +32,7 @@ export function buildVolumeServerImplementation(ctx: GrpcContext): grpc.UntypedS
     ...copyHandlers(ctx),
     ...volumeCopyHandlers(ctx),
     ...tailHandlers(ctx),
+    ...scrubQueryHandlers(ctx),
   };
   const service = volumeServerService();
   const implementation: grpc.UntypedServiceImplementation = {};
