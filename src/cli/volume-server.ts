@@ -69,6 +69,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     version: serverVersion(config.offsetWidth),
     dataCenter: config.dataCenter,
     rack: config.rack,
+    compactionBytesPerSecond: config.compactionBytesPerSecond,
     masters: config.masters,
     currentMaster: () => heartbeat?.master ?? '',
     leave: stopHeartbeat,

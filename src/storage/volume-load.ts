@@ -30,6 +30,7 @@ import { type VolumeInfo, newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile
 import { type VolumeLocation, volumeFilePath } from './volume-files.ts';
 import { ttlSeconds } from './needle/ttl.ts';
 import { parseReplicaPlacement } from './replica-placement.ts';
+import { reconcileCompactState } from './compaction.ts';
 
 /** What loading found and did; shown in the volume's status. */
 export interface LoadReport {
@@ -94,6 +95,7 @@ export async function loadVolume(
     log(`volume ${loc.volumeId}: ${message}`);
   };
 
+  await reconcileCompactState(loc, note);
   const vifPath = volumeFilePath(loc, 'vif');
   const existingInfo = await readVolumeInfoFile(vifPath);
   if (existingInfo !== null && existingInfo.files.length === 0 && existingInfo.bytesOffset !== 0 && existingInfo.bytesOffset !== width) {

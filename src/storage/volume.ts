@@ -20,6 +20,7 @@ import { type Ttl, isEmptyTtl, ttlMinutes, ttlSeconds } from './needle/ttl.ts';
 import { type NeedleVersion, actualSize } from './needle/version.ts';
 import { BatchQueue } from './batch-queue.ts';
 import { scanDat } from './dat-scanner.ts';
+import { carryOverChanges, removeCompactionLeftovers, swapInCompacted, writeCompactedCopy } from './compaction.ts';
 import { type SuperBlock, superBlockSizeBytes } from './super-block.ts';
 import {
   type OffsetWidth,
@@ -44,6 +45,8 @@ type AppendOp =
   | { kind: 'blob'; id: bigint; size: number; blob: Buffer }
   | { kind: 'delete'; id: bigint; cookie: number; checksum: number };
 const STREAM_CHUNK_BYTES = 256 * 1024;
+/** Old descriptors stay open this long after a compaction swap, for reads in flight. */
+const OLD_HANDLE_GRACE_MS = 10_000;
 
 export interface VolumeOpenOptions {
   location: VolumeLocation;
@@ -109,14 +112,17 @@ export class Volume {
   readonly offsetWidth: OffsetWidth;
   superBlock: SuperBlock;
   volumeInfo: VolumeInfo;
-  readonly loadReport: LoadReport;
+  loadReport: LoadReport;
   /** Reasons the volume refuses writes because of damage found at load. */
-  readonly damage: string[];
+  damage: string[];
   private dat: FileHandle;
   private idx: FileHandle;
   private datSizeBytes: number;
   private idxSizeBytes: number;
-  private readonly nm: NeedleMap;
+  private nm: NeedleMap;
+  private readonly log: (message: string) => void;
+  /** Set between compact() and commitCompact()/cleanupCompact(). */
+  private compacting: { idxSizeBytes: number; compactionRevision: number } | null = null;
   private lastAppendAtNs: bigint;
   private lastModifiedTsSeconds: number;
   private readonly appends = new BatchQueue<AppendOp>(
@@ -133,6 +139,7 @@ export class Volume {
     this.location = options.location;
     this.offsetWidth = options.offsetWidth;
     this.nowNs = options.nowNs ?? systemNowNs;
+    this.log = options.log ?? (() => {});
     this.superBlock = loaded.superBlock;
     this.volumeInfo = loaded.volumeInfo;
     this.loadReport = loaded.report;
@@ -503,6 +510,102 @@ export class Volume {
       }
     }
     return { files: rows, errors };
+  }
+
+  get isCompacting(): boolean {
+    return this.compacting !== null;
+  }
+
+  /**
+   * Vacuum, step 1: writes the live needles (as of now) to `.cpd`/`.cpx` with the compaction
+   * revision advanced. Writes go on meanwhile; commitCompact carries them over.
+   */
+  async compact(options: { bytesPerSecond?: number; onProgress?: (processedBytes: number) => Promise<void> } = {}): Promise<void> {
+    this.ensureOpen();
+    if (this.compacting !== null) throw new StorageError('io', `volume ${this.id} is already compacting`);
+    // Taken between batches, so the map and `.idx` agree exactly.
+    const snapshot = await this.appends.exclusive(async () => {
+      const entries = this.nm.map.sortedEntries().filter((e) => e.offsetUnits !== 0 && e.size >= 0);
+      return { entries, idxSizeBytes: this.idxSizeBytes, compactionRevision: this.superBlock.compactionRevision };
+    });
+    this.compacting = { idxSizeBytes: snapshot.idxSizeBytes, compactionRevision: snapshot.compactionRevision };
+    try {
+      const result = await writeCompactedCopy({
+        dat: this.dat,
+        version: this.version,
+        width: this.offsetWidth,
+        superBlock: { ...this.superBlock, compactionRevision: (snapshot.compactionRevision + 1) & 0xffff },
+        entries: snapshot.entries,
+        location: this.location,
+        nowNs: this.nowNs(),
+        bytesPerSecond: options.bytesPerSecond ?? 0,
+        onProgress: options.onProgress ?? (async () => {}),
+        log: this.log,
+      });
+      this.log(`volume ${this.id}: compacted ${result.kept} needles into ${result.cpdSizeBytes} bytes (${result.dropped} dropped)`);
+    } catch (err) {
+      this.compacting = null;
+      await removeCompactionLeftovers(this.location).catch(() => {});
+      throw err;
+    }
+  }
+
+  /** Vacuum, step 2: carries over writes made since compact(), then swaps the files in. */
+  commitCompact(): Promise<void> {
+    return this.appends.exclusive(async () => {
+      this.ensureOpen();
+      const compacting = this.compacting;
+      if (compacting === null) throw new StorageError('io', `volume ${this.id} has no compaction to commit`);
+      try {
+        if (compacting.compactionRevision !== this.superBlock.compactionRevision) {
+          throw new StorageError('io', `volume ${this.id} was compacted by someone else meanwhile`);
+        }
+        await this.dat.sync();
+        await this.idx.sync();
+        await carryOverChanges({
+          dat: this.dat,
+          idx: this.idx,
+          fromIdxBytes: compacting.idxSizeBytes,
+          toIdxBytes: this.idxSizeBytes,
+          version: this.version,
+          width: this.offsetWidth,
+          location: this.location,
+          nowNs: this.nowNs(),
+        });
+      } catch (err) {
+        this.compacting = null;
+        await removeCompactionLeftovers(this.location).catch(() => {});
+        throw err;
+      }
+      const oldDat = this.dat;
+      const oldIdx = this.idx;
+      await swapInCompacted(this.location);
+      const loaded = await loadVolume(this.location, this.offsetWidth, null, this.log);
+      this.superBlock = loaded.superBlock;
+      this.volumeInfo = loaded.volumeInfo;
+      this.loadReport = loaded.report;
+      this.damage = loaded.damage;
+      this.dat = loaded.dat;
+      this.idx = loaded.idx;
+      this.datSizeBytes = loaded.datSizeBytes;
+      this.idxSizeBytes = loaded.idxSizeBytes;
+      this.nm = loaded.needleMap;
+      if (loaded.lastAppendAtNs > this.lastAppendAtNs) this.lastAppendAtNs = loaded.lastAppendAtNs;
+      this.compacting = null;
+      // Reads already in flight hold the old descriptors; the files are unlinked, the data still there.
+      setTimeout(() => {
+        void oldDat.close().catch(() => {});
+        void oldIdx.close().catch(() => {});
+      }, OLD_HANDLE_GRACE_MS).unref();
+    });
+  }
+
+  /** Vacuum, abandoned: removes `.cpd`/`.cpx` left by compact(). */
+  async cleanupCompact(): Promise<void> {
+    await this.appends.exclusive(async () => {
+      this.compacting = null;
+      await removeCompactionLeftovers(this.location);
+    });
   }
 
   /** Deleted bytes over content bytes: how much a compaction would reclaim. */

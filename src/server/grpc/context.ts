@@ -15,6 +15,8 @@ export interface GrpcContext {
   version: string;
   dataCenter: string;
   rack: string;
+  /** -compactionMBps in bytes per second; 0 means unthrottled. */
+  compactionBytesPerSecond: number;
   /** Seed masters (HTTP addresses) and the one the heartbeat is connected to. */
   masters: string[];
   currentMaster(): string;

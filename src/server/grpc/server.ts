@@ -11,6 +11,7 @@ import { copyHandlers } from './handlers/copy.ts';
 import { volumeCopyHandlers } from './handlers/volume-copy.ts';
 import { tailHandlers } from './handlers/tail.ts';
 import { scrubQueryHandlers } from './handlers/scrub-query.ts';
+import { vacuumHandlers } from './handlers/vacuum.ts';
 
 function unimplemented(name: string): grpc.UntypedHandleCall {
   const status = { code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented by this volume server yet` };
@@ -33,6 +34,7 @@ export function buildVolumeServerImplementation(ctx: GrpcContext): grpc.UntypedS
     ...volumeCopyHandlers(ctx),
     ...tailHandlers(ctx),
     ...scrubQueryHandlers(ctx),
+    ...vacuumHandlers(ctx),
   };
   const service = volumeServerService();
   const implementation: grpc.UntypedServiceImplementation = {};

@@ -1,9 +1,9 @@
-// Copying volume files out: CopyFile, VolumeIncrementalCopy, and the garbage check of vacuum.
+// Copying volume files out: CopyFile and VolumeIncrementalCopy.
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { volumeBaseName, volumeFilePath } from '../../../storage/volume-files.ts';
-import { type GrpcContext, serverStream, unary, writeMessage } from '../context.ts';
+import { type GrpcContext, serverStream, writeMessage } from '../context.ts';
 
 /** Upstream streams files in 2 MiB messages. */
 const COPY_CHUNK_BYTES = 2 * 1024 * 1024;
@@ -109,10 +109,5 @@ export function copyHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandl
       }
     }),
 
-    VacuumVolumeCheck: unary(async (request: { volume_id: number }) => {
-      const volume = ctx.store.findVolume(request.volume_id);
-      if (volume === undefined) throw new Error(`volume id ${request.volume_id} is not found during check compact`);
-      return { garbage_ratio: volume.garbageRatio() };
-    }),
   };
 }
