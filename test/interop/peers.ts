@@ -113,7 +113,7 @@ export async function startMaster(workDir: string): Promise<{ peer: Peer; port: 
   return { peer, port, address: `127.0.0.1:${port}` };
 }
 
-export async function startGoVolumeServer(workDir: string, dataDir: string, master: string, maxVolumes = 8): Promise<{ peer: Peer; port: number }> {
+export async function startGoVolumeServer(workDir: string, dataDir: string, master: string, maxVolumes = 8): Promise<{ peer: Peer; port: number; grpcPort: number }> {
   const weed = weedBinary();
   if (weed === null) throw new Error('no weed binary');
   const port = await freePort();
@@ -125,7 +125,7 @@ export async function startGoVolumeServer(workDir: string, dataDir: string, mast
     workDir,
   );
   await waitForHttp(`http://127.0.0.1:${port}/status`);
-  return { peer, port };
+  return { peer, port, grpcPort };
 }
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -149,3 +149,23 @@ export async function startOurVolumeServer(
   await waitForHttp(`http://127.0.0.1:${port}/healthz`);
   return { peer, port, grpcPort };
 }
+
+/** Runs commands in `weed shell` against a master; returns everything it printed. */
+const SHELL_TIMEOUT_MS = 60_000;
+
+export function runShell(master: string, commands: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(weedBinary()!, ['shell', `-master=${master}`], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), SHELL_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(output);
+    });
+    child.stdin.end(`${commands}\nexit\n`);
+  });
+}
+

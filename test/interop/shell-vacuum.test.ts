@@ -1,30 +1,11 @@
 // `weed shell` volume.vacuum, driven by the real master, compacts one of our volumes; the
 // compacted files then open in a Go volume server with every live file intact.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../unit/helpers.ts';
-import { skipReason, startGoVolumeServer, startMaster, startOurVolumeServer, weedBinary } from './peers.ts';
-
-const SHELL_TIMEOUT_MS = 60_000;
-
-function runShell(master: string, commands: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(weedBinary()!, ['shell', `-master=${master}`], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), SHELL_TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(output);
-    });
-    child.stdin.end(`${commands}\nexit\n`);
-  });
-}
+import { runShell, skipReason, startGoVolumeServer, startMaster, startOurVolumeServer } from './peers.ts';
 
 async function compactionRevision(datPath: string): Promise<number> {
   const handle = await open(datPath, 'r');
@@ -44,7 +25,7 @@ describe('weed shell volume.vacuum on our volume server', { skip: skipReason() }
 
     let assigned: { fid?: string } = {};
     for (let attempt = 0; attempt < 50 && assigned.fid === undefined; attempt++) {
-      assigned = await (await fetch(`http://${master.address}/dir/assign?count=20`)).json();
+      assigned = (await (await fetch(`http://${master.address}/dir/assign?count=20`)).json()) as { fid?: string };
       if (assigned.fid === undefined) await new Promise((resolve) => setTimeout(resolve, 300));
     }
     const base = assigned.fid!;
