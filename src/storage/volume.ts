@@ -140,6 +140,7 @@ export class Volume {
     this.offsetWidth = options.offsetWidth;
     this.nowNs = options.nowNs ?? systemNowNs;
     this.log = options.log ?? (() => {});
+    // Definite assignment: adopt() sets every field below.
     this.superBlock = loaded.superBlock;
     this.volumeInfo = loaded.volumeInfo;
     this.loadReport = loaded.report;
@@ -149,8 +150,25 @@ export class Volume {
     this.datSizeBytes = loaded.datSizeBytes;
     this.idxSizeBytes = loaded.idxSizeBytes;
     this.nm = loaded.needleMap;
-    this.lastAppendAtNs = loaded.lastAppendAtNs;
+    this.lastAppendAtNs = 0n;
     this.lastModifiedTsSeconds = loaded.lastModifiedTsSeconds;
+    this.adopt(loaded);
+  }
+
+  /** Takes over the state of a (re)load: at open, and after a compaction swap. */
+  private adopt(loaded: Awaited<ReturnType<typeof loadVolume>>): void {
+    this.superBlock = loaded.superBlock;
+    this.volumeInfo = loaded.volumeInfo;
+    this.loadReport = loaded.report;
+    this.damage = loaded.damage;
+    this.dat = loaded.dat;
+    this.idx = loaded.idx;
+    this.datSizeBytes = loaded.datSizeBytes;
+    this.idxSizeBytes = loaded.idxSizeBytes;
+    this.nm = loaded.needleMap;
+    // Never let append times go backwards across a reload.
+    if (loaded.lastAppendAtNs > this.lastAppendAtNs) this.lastAppendAtNs = loaded.lastAppendAtNs;
+    if (loaded.lastModifiedTsSeconds > this.lastModifiedTsSeconds) this.lastModifiedTsSeconds = loaded.lastModifiedTsSeconds;
   }
 
   static async open(options: VolumeOpenOptions): Promise<Volume> {
@@ -580,17 +598,7 @@ export class Volume {
       const oldDat = this.dat;
       const oldIdx = this.idx;
       await swapInCompacted(this.location);
-      const loaded = await loadVolume(this.location, this.offsetWidth, null, this.log);
-      this.superBlock = loaded.superBlock;
-      this.volumeInfo = loaded.volumeInfo;
-      this.loadReport = loaded.report;
-      this.damage = loaded.damage;
-      this.dat = loaded.dat;
-      this.idx = loaded.idx;
-      this.datSizeBytes = loaded.datSizeBytes;
-      this.idxSizeBytes = loaded.idxSizeBytes;
-      this.nm = loaded.needleMap;
-      if (loaded.lastAppendAtNs > this.lastAppendAtNs) this.lastAppendAtNs = loaded.lastAppendAtNs;
+      this.adopt(await loadVolume(this.location, this.offsetWidth, null, this.log));
       this.compacting = null;
       // Reads already in flight hold the old descriptors; the files are unlinked, the data still there.
       setTimeout(() => {

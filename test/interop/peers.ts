@@ -169,3 +169,13 @@ export function runShell(master: string, commands: string): Promise<string> {
   });
 }
 
+
+/** `count` fids on one volume from a multi-count assign, retrying while the master grows volumes. */
+export async function assignFids(master: string, count: number): Promise<string[]> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const assigned = (await (await fetch(`http://${master}/dir/assign?count=${count}`)).json()) as { fid?: string };
+    if (assigned.fid !== undefined) return Array.from({ length: count }, (_, i) => (i === 0 ? assigned.fid! : `${assigned.fid}_${i}`));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`master ${master} assigned no fids`);
+}

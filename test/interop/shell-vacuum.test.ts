@@ -5,7 +5,7 @@ import { mkdir, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../unit/helpers.ts';
-import { runShell, skipReason, startGoVolumeServer, startMaster, startOurVolumeServer } from './peers.ts';
+import { assignFids, runShell, skipReason, startGoVolumeServer, startMaster, startOurVolumeServer } from './peers.ts';
 
 async function compactionRevision(datPath: string): Promise<number> {
   const handle = await open(datPath, 'r');
@@ -23,14 +23,8 @@ describe('weed shell volume.vacuum on our volume server', { skip: skipReason() }
     const master = await startMaster(work);
     const ours = await startOurVolumeServer(work, dataDir, master.address);
 
-    let assigned: { fid?: string } = {};
-    for (let attempt = 0; attempt < 50 && assigned.fid === undefined; attempt++) {
-      assigned = (await (await fetch(`http://${master.address}/dir/assign?count=20`)).json()) as { fid?: string };
-      if (assigned.fid === undefined) await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    const base = assigned.fid!;
-    const vid = base.split(',')[0]!;
-    const fids = Array.from({ length: 20 }, (_, i) => (i === 0 ? base : `${base}_${i}`));
+    const fids = await assignFids(master.address, 20);
+    const vid = fids[0]!.split(',')[0]!;
     for (const [i, fid] of fids.entries()) {
       const response = await fetch(`http://127.0.0.1:${ours.port}/${fid}`, { method: 'POST', body: `file ${i} `.repeat(500) });
       assert.equal(response.status, 201);

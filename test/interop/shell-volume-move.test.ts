@@ -5,7 +5,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../unit/helpers.ts';
-import { runShell, skipReason, startGoVolumeServer, startMaster, startOurVolumeServer } from './peers.ts';
+import { assignFids, runShell, skipReason, startGoVolumeServer, startMaster, startOurVolumeServer } from './peers.ts';
 
 async function statusOf(url: string): Promise<{ status: number; body: string }> {
   const response = await fetch(url);
@@ -22,13 +22,8 @@ describe('weed shell volume.move between Go and our server', { skip: skipReason(
     const master = await startMaster(work);
     const go = await startGoVolumeServer(work, goDir, master.address);
 
-    let assigned: { fid?: string } = {};
-    for (let attempt = 0; attempt < 50 && assigned.fid === undefined; attempt++) {
-      assigned = (await (await fetch(`http://${master.address}/dir/assign?count=12`)).json()) as { fid?: string };
-      if (assigned.fid === undefined) await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    const vid = assigned.fid!.split(',')[0]!;
-    const fids = Array.from({ length: 12 }, (_, i) => (i === 0 ? assigned.fid! : `${assigned.fid}_${i}`));
+    const fids = await assignFids(master.address, 12);
+    const vid = fids[0]!.split(',')[0]!;
     for (const [i, fid] of fids.entries()) {
       assert.equal((await fetch(`http://127.0.0.1:${go.port}/${fid}`, { method: 'POST', body: `moved file ${i}\n`.repeat(40 + i) })).status, 201);
     }

@@ -1,61 +1,7 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync, gunzipSync } from 'node:zlib';
-import { listenHttpServers, type HttpServers } from '../../src/server/http/index.ts';
-import { Store } from '../../src/store/store.ts';
-import { tempDir } from './helpers.ts';
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: Uint8Array | string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-interface Fixture {
-  store: Store;
-  servers: HttpServers;
-  admin: number;
-  public: number;
-  logs: string[];
-  setHealthy(value: boolean): void;
-}
-
-async function startFixture(fileSizeLimitBytes = 8 * 1024 * 1024): Promise<Fixture> {
-  const dir = await tempDir('needlework-http-');
-  const logs: string[] = [];
-  const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, (m) => logs.push(m));
-  await store.load();
-  await store.allocateVolume({ volumeId: 7, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
-  let healthy = true;
-  const servers = await listenHttpServers(
-    { store, serverVersion: '30GB 4.44', fileSizeLimitBytes, isHealthy: () => healthy, log: (m) => logs.push(m) },
-    { host: '127.0.0.1', port: 0, public: { port: 0 }, closeGraceMs: 100 },
-  );
-  return {
-    store,
-    servers,
-    admin: servers.adminPort,
-    public: servers.publicPort as number,
-    logs,
-    setHealthy: (value) => {
-      healthy = value;
-    },
-  };
-}
+import { type Fixture, send, startFixture } from './http-fixture.ts';
 
 const FID = '7,01e240a1b2c3d4';
 const PAYLOAD = 'hello volume server round trip!';

@@ -2,14 +2,12 @@
 // (filter JSON-lines needles on the server).
 import { gunzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
-import { markReadonlyOnMaster } from '../../../master/master-client.ts';
 import { isStorageError } from '../../../storage/errors.ts';
 import { parseFileId } from '../../../storage/needle/file-id.ts';
 import { NeedleFlag, hasFlag } from '../../../storage/needle/needle.ts';
-import { ttlToUint32 } from '../../../storage/needle/ttl.ts';
-import { replicaPlacementToByte } from '../../../storage/replica-placement.ts';
 import type { Volume } from '../../../storage/volume.ts';
 import { type GrpcContext, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
+import { notifyMasterReadonly } from '../master-notify.ts';
 
 /** A gzipped needle is inflated for a query up to this size. */
 const MAX_QUERY_INPUT_BYTES = 256 * 1024 * 1024;
@@ -22,19 +20,7 @@ function modeNumber(mode: string | number): number {
 
 async function markBrokenReadonly(ctx: GrpcContext, volume: Volume): Promise<void> {
   checkMaintenance(ctx);
-  const master = ctx.currentMaster() || ctx.masters[0];
-  const notice = {
-    ip: ctx.ip,
-    port: ctx.port,
-    volume_id: volume.id,
-    collection: volume.collection,
-    replica_placement: replicaPlacementToByte(volume.superBlock.replicaPlacement),
-    version: volume.version,
-    ttl: ttlToUint32(volume.ttl),
-    disk_type: ctx.store.locationOf(volume)?.diskType ?? '',
-    is_readonly: true,
-  };
-  if (master !== undefined && master !== '') await markReadonlyOnMaster(master, notice);
+  await notifyMasterReadonly(ctx, volume, true);
   await volume.setReadOnly(true, true);
 }
 

@@ -2,35 +2,18 @@
 // ReadVolumeFileStatus.
 import { stat } from 'node:fs/promises';
 import type * as grpc from '@grpc/grpc-js';
-import { markReadonlyOnMaster } from '../../../master/master-client.ts';
-import { ttlToString, ttlToUint32 } from '../../../storage/needle/ttl.ts';
-import { parseReplicaPlacement, replicaPlacementToByte, replicaPlacementToString } from '../../../storage/replica-placement.ts';
+import { ttlToString } from '../../../storage/needle/ttl.ts';
+import { parseReplicaPlacement, replicaPlacementToString } from '../../../storage/replica-placement.ts';
 import { readVolumeInfoFile, writeVolumeInfoFile } from '../../../storage/volume-info.ts';
 import { volumeFilePath } from '../../../storage/volume-files.ts';
 import type { Volume } from '../../../storage/volume.ts';
 import { type GrpcContext, checkMaintenance, unary } from '../context.ts';
+import { notifyMasterReadonly } from '../master-notify.ts';
 
 function volumeOrThrow(ctx: GrpcContext, volumeId: number, message: string): Volume {
   const volume = ctx.store.findVolume(volumeId);
   if (volume === undefined) throw new Error(message);
   return volume;
-}
-
-async function notifyMaster(ctx: GrpcContext, volume: Volume, isReadonly: boolean): Promise<void> {
-  const master = ctx.currentMaster() || ctx.masters[0];
-  if (master === undefined || master === '') return;
-  const location = ctx.store.locationOf(volume);
-  await markReadonlyOnMaster(master, {
-    ip: ctx.ip,
-    port: ctx.port,
-    volume_id: volume.id,
-    collection: volume.collection,
-    replica_placement: replicaPlacementToByte(volume.superBlock.replicaPlacement),
-    version: volume.version,
-    ttl: ttlToUint32(volume.ttl),
-    disk_type: location?.diskType ?? '',
-    is_readonly: isReadonly,
-  });
 }
 
 async function secondsOf(path: string): Promise<string> {
@@ -47,9 +30,9 @@ export function volumeStateHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
       const volume = volumeOrThrow(ctx, request.volume_id, `volume ${request.volume_id} not found`);
       checkMaintenance(ctx);
       // Tell the master first so it stops assigning here, then flip the local flag.
-      await notifyMaster(ctx, volume, true);
+      await notifyMasterReadonly(ctx, volume, true);
       await volume.setReadOnly(true, request.persist, request.can_delete);
-      await notifyMaster(ctx, volume, true);
+      await notifyMasterReadonly(ctx, volume, true);
       return {};
     }),
 
@@ -57,7 +40,7 @@ export function volumeStateHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
       const volume = volumeOrThrow(ctx, request.volume_id, `volume ${request.volume_id} not found`);
       checkMaintenance(ctx);
       await volume.setReadOnly(false, true, false);
-      await notifyMaster(ctx, volume, false);
+      await notifyMasterReadonly(ctx, volume, false);
       return {};
     }),
 
