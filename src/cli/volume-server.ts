@@ -82,6 +82,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     store,
     config,
     security,
+    whiteList: config.whiteList,
     serverVersion: serverVersion(config.offsetWidth),
     isHealthy: () => !stopping && !heartbeatStopped,
     log,

@@ -3,6 +3,8 @@
 import type { Store } from '../../store/store.ts';
 import type { HttpHooks } from './deps.ts';
 import { type HttpServers, listenHttpServers } from './listen.ts';
+import { jwtAuthorizer } from './jwt.ts';
+import { whiteListGuard } from './white-list.ts';
 
 export interface HttpStartConfig {
   bindIp: string;
@@ -16,8 +18,10 @@ export interface HttpStartConfig {
 export interface HttpStartOptions {
   store: Store;
   config: HttpStartConfig;
-  /** security.toml: the JWT keys and whitelist plug into HttpHooks.authorize / guardWrite. */
-  security?: { jwtSigningKey?: string; uiAccess?: boolean };
+  /** security.toml: JWT keys (HttpHooks.authorize) and the UI switch. */
+  security?: { jwtSigningKey?: string; jwtReadSigningKey?: string; uiAccess?: boolean };
+  /** -whiteList plus [guard] white_list: who may write and delete (empty: everyone). */
+  whiteList?: string[];
   /** Reported as `Server: SeaweedFS Volume <serverVersion>` and as /status `Version`. */
   serverVersion: string;
   isHealthy(): boolean;
@@ -36,7 +40,11 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
       isHealthy: options.isHealthy,
       uiEnabled: (options.security?.jwtSigningKey ?? '') === '' || options.security?.uiAccess === true,
       log: options.log,
-      ...(options.hooks !== undefined ? { hooks: options.hooks } : {}),
+      hooks: {
+        authorize: jwtAuthorizer({ writeKey: options.security?.jwtSigningKey ?? '', readKey: options.security?.jwtReadSigningKey ?? '' }),
+        guardWrite: whiteListGuard(options.whiteList ?? []),
+        ...options.hooks,
+      },
     },
     {
       host: config.bindIp,
