@@ -326,3 +326,29 @@ describe('http streaming of large needles', () => {
     first.destroy();
   });
 });
+
+describe('static assets', () => {
+  let fx: Fixture;
+  before(async () => {
+    fx = await startFixture();
+  });
+  after(() => fx.servers.close());
+
+  it('serves favicon and /seaweedfsstatic files on both ports, 404 for anything else', async () => {
+    for (const port of [fx.admin, fx.public]) {
+      const icon = await send(port, 'GET', '/favicon.ico');
+      assert.equal(icon.status, 200);
+      assert.ok(icon.body.length > 0);
+      const png = await send(port, 'GET', '/seaweedfsstatic/seaweed50x50.png');
+      assert.equal(png.status, 200);
+      assert.equal(png.headers['content-type'], 'image/png');
+      assert.deepEqual([...png.body.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+      assert.equal((await send(port, 'GET', '/seaweedfsstatic/missing.png')).status, 404);
+      // A traversal attempt is cleaned and redirected (Go's ServeMux), never served from disk.
+      const traversal = await send(port, 'GET', '/seaweedfsstatic/..%2Fpackage.json');
+      assert.equal(traversal.status, 301);
+      assert.ok(!traversal.body.toString().includes('needlework'));
+      assert.notEqual((await send(port, 'GET', '/package.json')).status, 200);
+    }
+  });
+});

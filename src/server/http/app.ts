@@ -5,6 +5,7 @@ import type { Context, Next } from 'hono';
 import type { HttpDeps, ServerContext } from './deps.ts';
 import { handleHealth, handleStatus } from './handle-status.ts';
 import { handleUi } from './handle-ui.ts';
+import { handleStatic } from './handle-static.ts';
 import { BadRequestTarget, cleanServePath, escapePath } from './raw-target.ts';
 import { type AppEnv, computeRequestInfo } from './request-info.ts';
 import { REQUEST_ID_HEADER, newRequestId } from './request-id.ts';
@@ -68,6 +69,8 @@ function baseApp(server: ServerContext): Hono<AppEnv> {
 }
 
 function finish(app: Hono<AppEnv>, server: ServerContext, port: Port): Hono<AppEnv> {
+  app.all('/favicon.ico', (c) => handleStatic(c, 'favicon.ico'));
+  app.all('/seaweedfsstatic/:name', (c) => handleStatic(c, c.req.param('name')));
   app.all('*', storeHandler(server, port));
   return app;
 }
