@@ -2,6 +2,7 @@
 import type { VolumeConfig } from './flags.ts';
 import type { SecurityConfig } from './security-config.ts';
 import { HeartbeatClient } from '../master/heartbeat.ts';
+import { VolumeLookup } from '../master/volume-lookup.ts';
 import { startGrpcServer } from '../server/grpc/server.ts';
 import type { GrpcContext } from '../server/grpc/context.ts';
 import { ServerStateStore } from '../store/server-state.ts';
@@ -60,6 +61,11 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     await heartbeat?.stop();
   };
 
+  const lookup = new VolumeLookup(() => {
+    const current = heartbeat?.master ?? '';
+    return current !== '' ? [current, ...config.masters.filter((m) => m !== current)] : config.masters;
+  });
+
   const grpcContext: GrpcContext = {
     store,
     state,
@@ -83,6 +89,11 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     config,
     security,
     whiteList: config.whiteList,
+    readMode: {
+      mode: config.readMode,
+      selfAddress: `${config.ip}:${config.httpPort}`,
+      lookup: (volumeId) => lookup.lookup(volumeId),
+    },
     serverVersion: serverVersion(config.offsetWidth),
     isHealthy: () => !stopping && !heartbeatStopped,
     log,

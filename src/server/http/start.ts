@@ -5,6 +5,7 @@ import type { HttpHooks } from './deps.ts';
 import { type HttpServers, listenHttpServers } from './listen.ts';
 import { jwtAuthorizer } from './jwt.ts';
 import { whiteListGuard } from './white-list.ts';
+import { type ReadModeOptions, readNonLocalHandler } from './read-modes.ts';
 
 export interface HttpStartConfig {
   bindIp: string;
@@ -20,6 +21,8 @@ export interface HttpStartOptions {
   config: HttpStartConfig;
   /** security.toml: JWT keys (HttpHooks.authorize) and the UI switch. */
   security?: { jwtSigningKey?: string; jwtReadSigningKey?: string; uiAccess?: boolean };
+  /** Reads of volumes held elsewhere (-readMode); undefined: answer 404. */
+  readMode?: ReadModeOptions;
   /** -whiteList plus [guard] white_list: who may write and delete (empty: everyone). */
   whiteList?: string[];
   /** Reported as `Server: SeaweedFS Volume <serverVersion>` and as /status `Version`. */
@@ -43,6 +46,7 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
       hooks: {
         authorize: jwtAuthorizer({ writeKey: options.security?.jwtSigningKey ?? '', readKey: options.security?.jwtReadSigningKey ?? '' }),
         guardWrite: whiteListGuard(options.whiteList ?? []),
+        ...(options.readMode !== undefined ? { readNonLocal: readNonLocalHandler(options.readMode) } : {}),
         ...options.hooks,
       },
     },
