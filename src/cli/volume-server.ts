@@ -89,6 +89,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     config,
     security,
     whiteList: config.whiteList,
+    lookup,
     readMode: {
       mode: config.readMode,
       selfAddress: `${config.ip}:${config.httpPort}`,

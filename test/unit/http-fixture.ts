@@ -1,6 +1,7 @@
 // Shared HTTP test fixture: a store with volume 7 behind admin and public listeners on loopback.
 import { request as httpRequest } from 'node:http';
 import { listenHttpServers, type HttpServers } from '../../src/server/http/index.ts';
+import type { HttpHooks } from '../../src/server/http/deps.ts';
 import { Store } from '../../src/store/store.ts';
 import { tempDir } from './helpers.ts';
 
@@ -32,7 +33,7 @@ export interface Fixture {
   setHealthy(value: boolean): void;
 }
 
-export async function startFixture(fileSizeLimitBytes = 8 * 1024 * 1024): Promise<Fixture> {
+export async function startFixture(fileSizeLimitBytes = 8 * 1024 * 1024, hooks?: (store: Store) => Partial<HttpHooks>): Promise<Fixture> {
   const dir = await tempDir('needlework-http-');
   const logs: string[] = [];
   const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, (m) => logs.push(m));
@@ -40,7 +41,7 @@ export async function startFixture(fileSizeLimitBytes = 8 * 1024 * 1024): Promis
   await store.allocateVolume({ volumeId: 7, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
   let healthy = true;
   const servers = await listenHttpServers(
-    { store, serverVersion: '30GB 4.44', fileSizeLimitBytes, isHealthy: () => healthy, log: (m) => logs.push(m) },
+    { store, serverVersion: '30GB 4.44', fileSizeLimitBytes, isHealthy: () => healthy, log: (m) => logs.push(m), ...(hooks ? { hooks: hooks(store) } : {}) },
     { host: '127.0.0.1', port: 0, public: { port: 0 }, closeGraceMs: 100 },
   );
   return {

@@ -6,6 +6,8 @@ import { type HttpServers, listenHttpServers } from './listen.ts';
 import { jwtAuthorizer } from './jwt.ts';
 import { whiteListGuard } from './white-list.ts';
 import { type ReadModeOptions, readNonLocalHandler } from './read-modes.ts';
+import { chunkManifestHooks } from './chunk-manifest.ts';
+import type { VolumeLookup } from '../../master/volume-lookup.ts';
 
 export interface HttpStartConfig {
   bindIp: string;
@@ -21,6 +23,8 @@ export interface HttpStartOptions {
   config: HttpStartConfig;
   /** security.toml: JWT keys (HttpHooks.authorize) and the UI switch. */
   security?: { jwtSigningKey?: string; jwtReadSigningKey?: string; uiAccess?: boolean };
+  /** Finds volumes on other servers (read modes, chunk manifests); undefined without a master. */
+  lookup?: VolumeLookup;
   /** Reads of volumes held elsewhere (-readMode); undefined: answer 404. */
   readMode?: ReadModeOptions;
   /** -whiteList plus [guard] white_list: who may write and delete (empty: everyone). */
@@ -47,6 +51,7 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
         authorize: jwtAuthorizer({ writeKey: options.security?.jwtSigningKey ?? '', readKey: options.security?.jwtReadSigningKey ?? '' }),
         guardWrite: whiteListGuard(options.whiteList ?? []),
         ...(options.readMode !== undefined ? { readNonLocal: readNonLocalHandler(options.readMode) } : {}),
+        ...chunkManifestHooks({ store: options.store, lookup: options.lookup }),
         ...options.hooks,
       },
     },
