@@ -7,6 +7,7 @@ import { jwtAuthorizer } from './jwt.ts';
 import { whiteListGuard } from './white-list.ts';
 import { type ReadModeOptions, readNonLocalHandler } from './read-modes.ts';
 import { chunkManifestHooks } from './chunk-manifest.ts';
+import { throttleHooks } from './throttle.ts';
 import type { VolumeLookup } from '../../master/volume-lookup.ts';
 
 export interface HttpStartConfig {
@@ -16,6 +17,10 @@ export interface HttpStartConfig {
   publicPort: number;
   fileSizeLimitBytes: number;
   idleTimeoutSeconds: number;
+  concurrentUploadLimitBytes?: number;
+  concurrentDownloadLimitBytes?: number;
+  inflightUploadDataTimeoutMs?: number;
+  inflightDownloadDataTimeoutMs?: number;
 }
 
 export interface HttpStartOptions {
@@ -52,6 +57,16 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
         guardWrite: whiteListGuard(options.whiteList ?? []),
         ...(options.readMode !== undefined ? { readNonLocal: readNonLocalHandler(options.readMode) } : {}),
         ...chunkManifestHooks({ store: options.store, lookup: options.lookup }),
+        ...throttleHooks({
+          uploadLimitBytes: config.concurrentUploadLimitBytes ?? 0,
+          uploadTimeoutMs: config.inflightUploadDataTimeoutMs ?? 60_000,
+          downloadLimitBytes: config.concurrentDownloadLimitBytes ?? 0,
+          downloadTimeoutMs: config.inflightDownloadDataTimeoutMs ?? 60_000,
+          store: options.store,
+          ...(options.readMode !== undefined
+            ? { readFromReplica: readNonLocalHandler({ ...options.readMode, mode: options.readMode.mode === 'local' ? 'redirect' : options.readMode.mode }) }
+            : {}),
+        }),
         ...options.hooks,
       },
     },
