@@ -8,6 +8,7 @@ import { whiteListGuard } from './white-list.ts';
 import { type ReadModeOptions, readNonLocalHandler } from './read-modes.ts';
 import { chunkManifestHooks } from './chunk-manifest.ts';
 import { throttleHooks } from './throttle.ts';
+import { replicationHooks } from './replication.ts';
 import type { VolumeLookup } from '../../master/volume-lookup.ts';
 
 export interface HttpStartConfig {
@@ -57,6 +58,9 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
         guardWrite: whiteListGuard(options.whiteList ?? []),
         ...(options.readMode !== undefined ? { readNonLocal: readNonLocalHandler(options.readMode) } : {}),
         ...chunkManifestHooks({ store: options.store, lookup: options.lookup }),
+        ...(options.lookup !== undefined && options.readMode !== undefined
+          ? replicationHooks({ lookup: options.lookup, selfAddress: options.readMode.selfAddress })
+          : {}),
         ...throttleHooks({
           uploadLimitBytes: config.concurrentUploadLimitBytes ?? 0,
           uploadTimeoutMs: config.inflightUploadDataTimeoutMs ?? 60_000,
