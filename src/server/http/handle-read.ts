@@ -1,6 +1,8 @@
 // GET and HEAD of a needle (Go's GetOrHeadHandler): path → volume → needle → conditional checks
 // → headers → body, streaming large plain needles straight from `.dat`.
+import path from 'node:path';
 import type { Context } from 'hono';
+import { imageRequestOf, transformImage } from './image-transform.ts';
 import { isStorageError } from '../../storage/errors.ts';
 import { etagOf } from '../../storage/needle/crc.ts';
 import { type Needle, NeedleFlag, hasFlag } from '../../storage/needle/needle.ts';
@@ -100,14 +102,17 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
     if (!stored.startsWith('application/octet-stream')) mimeType = stored;
   }
 
+  const ext = (parts.ext !== '' ? parts.ext : path.extname(filename)).toLowerCase();
+  const imageRequest = imageRequestOf(info.query, ext);
   let source: ContentSource;
-  if (loaded.location !== undefined) {
+  if (loaded.location !== undefined && imageRequest === null) {
     source = volumeSource(volume, loaded.location);
   } else {
-    let data = n.data;
+    // An image to transform is read whole (streamed needles included): it must be decoded anyway.
+    let data = loaded.location !== undefined ? await volume.readBytes(loaded.location.dataOffsetBytes, loaded.location.dataSizeBytes) : n.data;
     if (hasFlag(n, NeedleFlag.IsCompressed) && isGzipped(data)) {
-      // Image transforms (later) need the plain bytes whatever the client accepts.
-      if ((c.req.header('accept-encoding') ?? '').includes('gzip')) {
+      // Image transforms need the plain bytes whatever the client accepts.
+      if (imageRequest === null && (c.req.header('accept-encoding') ?? '').includes('gzip')) {
         headers.set('Content-Encoding', 'gzip');
       } else {
         try {
@@ -123,6 +128,7 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
         }
       }
     }
+    if (imageRequest !== null) data = await transformImage(data, ext, imageRequest);
     source = memorySource(data);
   }
   return sendContent(headers, {
