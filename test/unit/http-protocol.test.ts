@@ -352,3 +352,23 @@ describe('static assets', () => {
     }
   });
 });
+
+describe('/stats endpoints', () => {
+  let fx: Fixture;
+  before(async () => {
+    fx = await startFixture();
+  });
+  after(() => fx.servers.close());
+
+  it('report request counters, memory and disks on the admin port only', async () => {
+    await send(fx.admin, 'GET', '/status');
+    const counter = JSON.parse((await send(fx.admin, 'GET', '/stats/counter')).body.toString());
+    assert.ok(counter.Counters.Total >= 1);
+    assert.ok(counter.Version.length > 0);
+    const memory = JSON.parse((await send(fx.admin, 'GET', '/stats/memory')).body.toString());
+    assert.ok(memory.Memory.Self > 0);
+    const disk = JSON.parse((await send(fx.admin, 'GET', '/stats/disk')).body.toString());
+    assert.equal(disk.DiskStatuses.length, 1);
+    assert.equal((await send(fx.public, 'GET', '/stats/disk')).status, 400, 'the public port has no stats');
+  });
+});

@@ -6,6 +6,7 @@ import type { HttpDeps, ServerContext } from './deps.ts';
 import { handleHealth, handleStatus } from './handle-status.ts';
 import { handleUi } from './handle-ui.ts';
 import { handleStatic } from './handle-static.ts';
+import { RequestCounters, handleStatsCounter, handleStatsDisk, handleStatsMemory } from './handle-stats.ts';
 import { BadRequestTarget, cleanServePath, escapePath } from './raw-target.ts';
 import { type AppEnv, computeRequestInfo } from './request-info.ts';
 import { REQUEST_ID_HEADER, newRequestId } from './request-id.ts';
@@ -77,7 +78,12 @@ function finish(app: Hono<AppEnv>, server: ServerContext, port: Port): Hono<AppE
 
 export function createAdminApp(deps: HttpDeps, server: ServerContext = createServerContext(deps)): Hono<AppEnv> {
   const app = baseApp(server);
+  const counters = new RequestCounters();
+  app.use('*', counters.middleware());
   app.all('/status', (c) => handleStatus(c, server));
+  app.get('/stats/counter', (c) => handleStatsCounter(c, server, counters));
+  app.get('/stats/memory', (c) => handleStatsMemory(c, server));
+  app.get('/stats/disk', (c) => handleStatsDisk(c, server));
   app.all('/healthz', (c) => handleHealth(c, server));
   app.all('/readyz', (c) => handleHealth(c, server));
   if (deps.uiEnabled ?? true) app.get('/ui/index.html', (c) => handleUi(c, server));
