@@ -99,13 +99,13 @@ export async function waitForHttp(url: string, accept: (status: number) => boole
   throw new Error(`${url} not ready after ${READY_TIMEOUT_MS} ms: ${lastError}`);
 }
 
-export async function startMaster(workDir: string): Promise<{ peer: Peer; port: number; address: string }> {
+export async function startMaster(workDir: string, configDir?: string): Promise<{ peer: Peer; port: number; address: string }> {
   const weed = weedBinary();
   if (weed === null) throw new Error('no weed binary');
   const port = await freeMasterPort();
   const peer = startProcess(
     weed,
-    ['master', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-mdir=${path.join(workDir, 'master')}`, '-peers=none', '-volumeSizeLimitMB=32', '-defaultReplication=000'],
+    [...(configDir !== undefined ? [`-config_dir=${configDir}`] : []), 'master', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-mdir=${path.join(workDir, 'master')}`, '-peers=none', '-volumeSizeLimitMB=32', '-defaultReplication=000'],
     path.join(workDir, 'master.log'),
     workDir,
   );
@@ -136,13 +136,14 @@ export async function startOurVolumeServer(
   dataDir: string,
   master: string,
   ports?: { port: number; grpcPort: number },
+  extraArgs: string[] = [],
 ): Promise<{ peer: Peer; port: number; grpcPort: number }> {
   const port = ports?.port ?? (await freePort());
   const grpcPort = ports?.grpcPort ?? (await freePort());
   const peer = startProcess(
     path.join(ROOT, 'bin', 'needlework'),
     ['--port', String(port), '--port.grpc', String(grpcPort), '--port.public', String(port), '--ip', '127.0.0.1', '--ip.bind', '127.0.0.1',
-      '--dir', dataDir, '--max', '16', '--master', master, '--preStopSeconds', '0'],
+      '--dir', dataDir, '--max', '16', '--master', master, '--preStopSeconds', '0', ...extraArgs],
     path.join(workDir, `needlework-${port}.log`),
     workDir,
   );
