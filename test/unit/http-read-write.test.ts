@@ -207,3 +207,30 @@ describe('http upload, read, delete', () => {
     assert.equal(missing.status, 500);
   });
 });
+
+describe('automatic gzip of compressible uploads', () => {
+  let fx: Fixture;
+  before(async () => {
+    fx = await startFixture();
+  });
+  after(() => fx.servers.close());
+
+  it('stores compressible text gzipped, serves it plain or gzipped, leaves images and small text alone', async () => {
+    const text = 'the quick brown fox jumps over the lazy dog\n'.repeat(200);
+    assert.equal((await send(fx.admin, 'POST', '/7,0a00000001', { 'Content-Type': 'text/plain' }, text)).status, 201);
+    const stored = await fx.store.findVolume(7)!.read(0x0an);
+    assert.ok((stored.flags & 0x01) !== 0, 'stored with the compressed flag');
+    assert.ok(stored.data.length < text.length / 5);
+    assert.equal((await send(fx.admin, 'GET', '/7,0a00000001')).body.toString(), text);
+    const gz = await send(fx.admin, 'GET', '/7,0a00000001', { 'Accept-Encoding': 'gzip' });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(gz.body).toString(), text);
+    // The same upload again is recognised as unchanged (gzip output is deterministic).
+    assert.equal((await send(fx.admin, 'POST', '/7,0a00000001', { 'Content-Type': 'text/plain' }, text)).status, 204);
+
+    assert.equal((await send(fx.admin, 'POST', '/7,0b00000001', { 'Content-Type': 'image/png' }, text)).status, 201);
+    assert.equal((await fx.store.findVolume(7)!.read(0x0bn)).flags & 0x01, 0, 'images are not compressed');
+    assert.equal((await send(fx.admin, 'POST', '/7,0c00000001', { 'Content-Type': 'text/plain' }, 'tiny')).status, 201);
+    assert.equal((await fx.store.findVolume(7)!.read(0x0cn)).flags & 0x01, 0, 'no gain, no gzip');
+  });
+});

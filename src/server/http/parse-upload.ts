@@ -3,7 +3,9 @@
 import { createHash } from 'node:crypto';
 import { EMPTY_TTL, type Ttl, parseTtl } from '../../storage/needle/ttl.ts';
 import { BodyTooLarge, contentLengthOf, readBodyBounded } from './body.ts';
+import { gzipSync } from 'node:zlib';
 import { parseGoBool, tryParseGoUint } from './go-strconv.ts';
+import { detectContentType } from './sniff.ts';
 import { gunzipBounded, gunzippedLength } from './gzip.ts';
 import { parseMediaType } from './media-type.ts';
 import { mimeByExtension } from './mime-types.ts';
@@ -18,6 +20,15 @@ const FORM_FIELDS = new Set(['ts', 'ttl', 'cm', 'fsync']);
 const MAX_FORM_FIELD_BYTES = 1024;
 
 export class UploadError extends Error {}
+
+/** Upstream's IsCompressableFileType, by mime (it passes a base name where an extension is expected). */
+export function isCompressibleMime(mime: string): boolean {
+  const type = mime.split(';')[0]!.trim().toLowerCase();
+  if (type.startsWith('text/')) return true;
+  if (type.startsWith('application/')) return !type.endsWith('zstd') && (type.endsWith('xml') || type.endsWith('script'));
+  if (type.startsWith('audio/')) return ['wave', 'wav', 'x-wav', 'x-pn-wav'].includes(type.slice(6));
+  return false;
+}
 
 export interface ParsedUpload {
   /** Byte string. */
@@ -224,8 +235,6 @@ export async function parseUpload(request: UploadRequest, bodyAlreadyRead = fals
   const expectedMd5 = request.headers.get('content-md5') || body.partContentMd5;
   let originalDataSize = body.data.length;
   let uncompressed = body.data;
-  // Auto-compression of compressible uploads (Go's IsCompressableFileType) is not done yet:
-  // data is stored as sent, flagged compressed only when the client sent gzip.
   if (body.isGzipped) {
     if (expectedMd5 !== '') {
       try {
@@ -247,12 +256,25 @@ export async function parseUpload(request: UploadRequest, bodyAlreadyRead = fals
       );
     }
   }
+  // Upstream stores compressible uploads gzipped (never replica copies, which arrive as stored).
+  let data = body.data;
+  let isGzipped = body.isGzipped;
+  if (!isGzipped && !isChunkManifest && formValue('type') !== 'replicate' && data.length > 0) {
+    const sniffed = mimeType === '' || mimeType === 'application/octet-stream' ? detectContentType(data.subarray(0, 512)) : mimeType;
+    if (isCompressibleMime(sniffed)) {
+      const compressed = gzipSync(data);
+      if (compressed.length * 10 < data.length * 9) {
+        data = compressed;
+        isGzipped = true;
+      }
+    }
+  }
   return {
     fileName: body.fileName,
-    data: body.data,
+    data,
     mimeType,
     pairs,
-    isGzipped: body.isGzipped,
+    isGzipped,
     originalDataSize,
     modifiedTimeSeconds,
     ttl,
