@@ -47,3 +47,18 @@ describe('chunk manifests', () => {
     assert.equal((await send(fx.admin, 'GET', '/7,0400000004?cm=false')).status, 200);
   });
 });
+
+describe('a manifest that does not parse', () => {
+  let fx: Fixture;
+  before(async () => {
+    fx = await startFixture(8 * 1024 * 1024, (store) => chunkManifestHooks({ store, lookup: undefined }));
+  });
+  after(() => fx.servers.close());
+
+  it('is served as stored, as upstream does', async () => {
+    assert.equal((await send(fx.admin, 'POST', '/7,0500000005?cm=true', { 'Content-Type': 'application/octet-stream' }, 'manifest-placeholder-payload')).status, 201);
+    const res = await send(fx.admin, 'GET', '/7,0500000005');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.toString(), 'manifest-placeholder-payload');
+  });
+});

@@ -229,6 +229,8 @@ describe('automatic gzip of compressible uploads', () => {
     assert.equal((await send(fx.admin, 'POST', '/7,0a00000001', { 'Content-Type': 'text/plain' }, text)).status, 204);
 
     assert.equal((await send(fx.admin, 'POST', '/7,0b00000001', { 'Content-Type': 'image/png' }, text)).status, 201);
+    assert.equal((await send(fx.admin, 'POST', '/7,0d00000001', { 'Content-Type': 'application/octet-stream' }, text)).status, 201);
+    assert.equal((await fx.store.findVolume(7)!.read(0x0dn)).flags & 0x01, 0, 'octet-stream is unknown: not compressed');
     assert.equal((await fx.store.findVolume(7)!.read(0x0bn)).flags & 0x01, 0, 'images are not compressed');
     assert.equal((await send(fx.admin, 'POST', '/7,0c00000001', { 'Content-Type': 'text/plain' }, 'tiny')).status, 201);
     assert.equal((await fx.store.findVolume(7)!.read(0x0cn)).flags & 0x01, 0, 'no gain, no gzip');

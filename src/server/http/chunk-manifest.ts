@@ -129,7 +129,13 @@ export function chunkManifestHooks(access: ChunkAccess): Pick<HttpHooks, 'serveC
   return {
     async serveChunkManifest(c, needle, read) {
       const info = (c as Context<AppEnv>).get('info');
-      const manifest = parseChunkManifest(needle);
+      let manifest: ChunkManifest;
+      try {
+        manifest = parseChunkManifest(needle);
+      } catch {
+        // Upstream serves the stored bytes as they are when the manifest does not load.
+        return undefined;
+      }
       read.headers.set('X-File-Store', 'chunked');
       const mimeType = manifest.mime.startsWith('application/octet-stream') ? '' : manifest.mime;
       return sendContent(read.headers, {

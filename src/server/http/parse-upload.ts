@@ -260,8 +260,9 @@ export async function parseUpload(request: UploadRequest, bodyAlreadyRead = fals
   let data = body.data;
   let isGzipped = body.isGzipped;
   if (!isGzipped && !isChunkManifest && formValue('type') !== 'replicate' && data.length > 0) {
-    const sniffed = mimeType === '' || mimeType === 'application/octet-stream' ? detectContentType(data.subarray(0, 512)) : mimeType;
-    if (isCompressibleMime(sniffed)) {
+    // Upstream sniffs only when no mime was given; octet-stream means "unknown": not compressed.
+    const effective = mimeType === '' ? detectContentType(data.subarray(0, 512)) : mimeType;
+    if (effective !== 'application/octet-stream' && isCompressibleMime(effective)) {
       const compressed = gzipSync(data);
       if (compressed.length * 10 < data.length * 9) {
         data = compressed;
