@@ -110,16 +110,16 @@ function systemNowNs(): bigint {
 export class Volume {
   readonly location: VolumeLocation;
   readonly offsetWidth: OffsetWidth;
-  superBlock: SuperBlock;
-  volumeInfo: VolumeInfo;
-  loadReport: LoadReport;
+  superBlock!: SuperBlock;
+  volumeInfo!: VolumeInfo;
+  loadReport!: LoadReport;
   /** Reasons the volume refuses writes because of damage found at load. */
-  damage: string[];
-  private dat: FileHandle;
-  private idx: FileHandle;
-  private datSizeBytes: number;
-  private idxSizeBytes: number;
-  private nm: NeedleMap;
+  damage!: string[];
+  private dat!: FileHandle;
+  private idx!: FileHandle;
+  private datSizeBytes!: number;
+  private idxSizeBytes!: number;
+  private nm!: NeedleMap;
   private readonly log: (message: string) => void;
   /** Set between compact() and commitCompact()/cleanupCompact(). */
   private compacting: { idxSizeBytes: number; compactionRevision: number } | null = null;
@@ -140,18 +140,8 @@ export class Volume {
     this.offsetWidth = options.offsetWidth;
     this.nowNs = options.nowNs ?? systemNowNs;
     this.log = options.log ?? (() => {});
-    // Definite assignment: adopt() sets every field below.
-    this.superBlock = loaded.superBlock;
-    this.volumeInfo = loaded.volumeInfo;
-    this.loadReport = loaded.report;
-    this.damage = loaded.damage;
-    this.dat = loaded.dat;
-    this.idx = loaded.idx;
-    this.datSizeBytes = loaded.datSizeBytes;
-    this.idxSizeBytes = loaded.idxSizeBytes;
-    this.nm = loaded.needleMap;
     this.lastAppendAtNs = 0n;
-    this.lastModifiedTsSeconds = loaded.lastModifiedTsSeconds;
+    this.lastModifiedTsSeconds = 0;
     this.adopt(loaded);
   }
 

@@ -15,7 +15,7 @@ import { applyPairs } from './pairs.ts';
 import type { AppEnv } from './request-info.ts';
 import { emptyResponse, jsonError } from './responses.ts';
 import { sendContent } from './send-content.ts';
-import { FidParseError, parseHttpFid, parseHttpVolumeId, parseUrlPath } from './url-path.ts';
+import { FidParseError, fileTargetOf, parseUrlPath } from './url-path.ts';
 
 /** Go's PagedReadLimit: larger needles are read meta-only and their data streamed. */
 const PAGED_READ_LIMIT_BYTES = 1024 * 1024;
@@ -49,9 +49,7 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
   }
   let target: FileTarget;
   try {
-    const volumeId = parseHttpVolumeId(parts.vid);
-    const { needleId, cookie } = parseHttpFid(parts.fid);
-    target = { vidText: parts.vid, fidText: parts.fid, volumeId, needleId, cookie };
+    target = fileTargetOf(parts);
   } catch (err) {
     if (!(err instanceof FidParseError)) throw err;
     return emptyResponse(400, new Headers(), info.isHead);

@@ -9,7 +9,7 @@ import type { FileTarget, HttpHooks } from './deps.ts';
 import { InflightLimiter } from './inflight-limiter.ts';
 import type { AppEnv } from './request-info.ts';
 import { emptyResponse, jsonError } from './responses.ts';
-import { FidParseError, parseHttpFid, parseHttpVolumeId, parseUrlPath } from './url-path.ts';
+import { FidParseError, fileTargetOf, parseUrlPath } from './url-path.ts';
 
 export interface ThrottleOptions {
   uploadLimitBytes: number;
@@ -58,9 +58,7 @@ export function throttleHooks(options: ThrottleOptions): Pick<HttpHooks, 'around
         const parts = parseUrlPath(info.path);
         let target: FileTarget;
         try {
-          const volumeId = parseHttpVolumeId(parts.vid);
-          const { needleId, cookie } = parseHttpFid(parts.fid);
-          target = { vidText: parts.vid, fidText: parts.fid, volumeId, needleId, cookie };
+          target = fileTargetOf(parts);
         } catch (err) {
           if (!(err instanceof FidParseError)) throw err;
           return emptyResponse(400, new Headers(), info.isHead);

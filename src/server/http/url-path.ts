@@ -109,3 +109,10 @@ export function writeFidText(path: string): string {
   const dot = path.lastIndexOf('.');
   return dot > comma ? path.slice(comma + 1, dot) : path.slice(comma + 1);
 }
+
+/** The vid and fid of a read URL as a target; throws FidParseError when either is malformed. */
+export function fileTargetOf(parts: { vid: string; fid: string }): { vidText: string; fidText: string; volumeId: number; needleId: bigint; cookie: number } {
+  const volumeId = parseHttpVolumeId(parts.vid);
+  const { needleId, cookie } = parseHttpFid(parts.fid);
+  return { vidText: parts.vid, fidText: parts.fid, volumeId, needleId, cookie };
+}
