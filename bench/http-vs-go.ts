@@ -6,10 +6,8 @@ import http from 'node:http';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, setCleanupWithTest, startGoVolumeServer, startMaster, startProcess, waitForHttp, weedBinary } from '../test/interop/peers.ts';
+import { setCleanupWithTest, startGoVolumeServer, startMaster, startOurVolumeServer, weedBinary } from '../test/interop/peers.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REQUESTS_PER_PHASE = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = 16;
 const PHASE_TIME_CAP_MS = 60_000;
@@ -98,19 +96,6 @@ async function measure(label: string, volumeUrl: string, master: string): Promis
   return results;
 }
 
-async function startOurs(work: string, dataDir: string, master: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const grpcPort = await freePort();
-  const peer = startProcess(
-    path.join(ROOT, 'bin', 'needlework'),
-    ['--port', String(port), '--port.grpc', String(grpcPort), '--ip', '127.0.0.1', '--ip.bind', '127.0.0.1', '--dir', dataDir, '--max', String(MAX_VOLUMES), '--master', master, '--preStopSeconds', '0'],
-    path.join(work, 'needlework.log'),
-    work,
-  );
-  await waitForHttp(`http://127.0.0.1:${port}/healthz`);
-  return { url: `http://127.0.0.1:${port}`, stop: () => peer.stop() };
-}
-
 async function withCluster(name: string, start: (work: string, dataDir: string, master: string) => Promise<{ url: string; stop(): Promise<void> }>) {
   const work = await mkdtemp(path.join(os.tmpdir(), `needlework-bench-${name}-`));
   try {
@@ -138,7 +123,10 @@ const go = await withCluster('go', async (work, dataDir, master) => {
   const server = await startGoVolumeServer(work, dataDir, master, MAX_VOLUMES);
   return { url: `http://127.0.0.1:${server.port}`, stop: () => server.peer.stop() };
 });
-const ours = await withCluster('needlework', startOurs);
+const ours = await withCluster('needlework', async (work, dataDir, master) => {
+  const server = await startOurVolumeServer(work, dataDir, master, undefined, [], MAX_VOLUMES);
+  return { url: `http://127.0.0.1:${server.port}`, stop: () => server.peer.stop() };
+});
 console.log(`${'phase'.padEnd(12)} ${'Go rps'.padStart(9)} ${'ours rps'.padStart(9)} ${'ratio'.padStart(6)}   ${'Go p99'.padStart(9)} ${'ours p99'.padStart(9)}`);
 for (const [key, goResult] of go) {
   const our = ours.get(key);

@@ -1,6 +1,6 @@
 // The set of disk locations and their volumes: allocation, mount/unmount, deletion, lookups.
 // Protocol-free: the gRPC and HTTP adapters translate StoreError codes and messages.
-import { StorageError } from '../storage/errors.ts';
+import type { StorageError } from '../storage/errors.ts';
 import { parseTtl } from '../storage/needle/ttl.ts';
 import { type NeedleVersion, isSupportedVersion } from '../storage/needle/version.ts';
 import { parseReplicaPlacement } from '../storage/replica-placement.ts';
@@ -194,5 +194,3 @@ export class Store {
     for (const location of this.locations) await location.close();
   }
 }
-
-export { StorageError };

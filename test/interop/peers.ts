@@ -137,13 +137,14 @@ export async function startOurVolumeServer(
   master: string,
   ports?: { port: number; grpcPort: number },
   extraArgs: string[] = [],
+  maxVolumes = 16,
 ): Promise<{ peer: Peer; port: number; grpcPort: number }> {
   const port = ports?.port ?? (await freePort());
   const grpcPort = ports?.grpcPort ?? (await freePort());
   const peer = startProcess(
     path.join(ROOT, 'bin', 'needlework'),
     ['--port', String(port), '--port.grpc', String(grpcPort), '--port.public', String(port), '--ip', '127.0.0.1', '--ip.bind', '127.0.0.1',
-      '--dir', dataDir, '--max', '16', '--master', master, '--preStopSeconds', '0', ...extraArgs],
+      '--dir', dataDir, '--max', String(maxVolumes), '--master', master, '--preStopSeconds', '0', ...extraArgs],
     path.join(workDir, `needlework-${port}.log`),
     workDir,
   );

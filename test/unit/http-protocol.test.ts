@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { gzipSync, gunzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { type Fixture, send, startFixture } from './http-fixture.ts';
 
 function multipartBody(boundary: string, parts: Array<{ headers: Record<string, string>; data: Uint8Array | string }>): Buffer {

@@ -1,6 +1,7 @@
 // What the gRPC handlers may touch, and the small helpers they share (errors, gates).
 import * as grpc from '@grpc/grpc-js';
 import type { Store } from '../../store/store.ts';
+import type { Volume } from '../../storage/volume.ts';
 import type { ServerStateStore } from '../../store/server-state.ts';
 
 export interface GrpcContext {
@@ -33,6 +34,13 @@ export class GrpcStatusError extends Error {
     super(message);
     this.name = 'GrpcStatusError';
   }
+}
+
+/** The volume, or an error with upstream's message for this RPC (callers match on the text). */
+export function volumeOrThrow(ctx: GrpcContext, volumeId: number, message = `not found volume id ${volumeId}`): Volume {
+  const volume = ctx.store.findVolume(volumeId);
+  if (volume === undefined) throw new Error(message);
+  return volume;
 }
 
 /** Upstream's maintenance gate message; tests look for "maintenance mode". */

@@ -8,14 +8,14 @@ import { etagOf } from '../../storage/needle/crc.ts';
 import { type Needle, NeedleFlag, hasFlag } from '../../storage/needle/needle.ts';
 import type { NeedleLocation, Volume } from '../../storage/volume.ts';
 import { type ContentSource, memorySource, volumeSource } from './content-source.ts';
-import type { FileTarget, ServerContext } from './deps.ts';
+import type { ServerContext } from './deps.ts';
 import { gunzipBounded, isGzipped } from './gzip.ts';
 import { formatHttpDate, parseHttpDate } from './http-date.ts';
 import { applyPairs } from './pairs.ts';
 import type { AppEnv } from './request-info.ts';
 import { emptyResponse, jsonError } from './responses.ts';
 import { sendContent } from './send-content.ts';
-import { FidParseError, fileTargetOf, parseUrlPath } from './url-path.ts';
+import { fileTargetOrNull, parseUrlPath } from './url-path.ts';
 
 /** Go's PagedReadLimit: larger needles are read meta-only and their data streamed. */
 const PAGED_READ_LIMIT_BYTES = 1024 * 1024;
@@ -47,13 +47,8 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
   if (!hooks.authorize(c, { vidText: parts.vid, fidText: parts.fid, isWrite: false })) {
     return jsonError(401, 'wrong jwt', info.pretty);
   }
-  let target: FileTarget;
-  try {
-    target = fileTargetOf(parts);
-  } catch (err) {
-    if (!(err instanceof FidParseError)) throw err;
-    return emptyResponse(400, new Headers(), info.isHead);
-  }
+  const target = fileTargetOrNull(parts);
+  if (target === null) return emptyResponse(400, new Headers(), info.isHead);
 
   const volume = deps.store.findVolume(target.volumeId);
   if (volume === undefined) return hooks.readNonLocal(c, target);

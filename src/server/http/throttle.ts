@@ -9,7 +9,7 @@ import type { FileTarget, HttpHooks } from './deps.ts';
 import { InflightLimiter } from './inflight-limiter.ts';
 import type { AppEnv } from './request-info.ts';
 import { emptyResponse, jsonError } from './responses.ts';
-import { FidParseError, fileTargetOf, parseUrlPath } from './url-path.ts';
+import { fileTargetOrNull, parseUrlPath } from './url-path.ts';
 
 export interface ThrottleOptions {
   uploadLimitBytes: number;
@@ -56,13 +56,8 @@ export function throttleHooks(options: ThrottleOptions): Pick<HttpHooks, 'around
       if (!downloads.enabled) return run();
       if (downloads.overLimit && info.query.get('proxied') !== 'true') {
         const parts = parseUrlPath(info.path);
-        let target: FileTarget;
-        try {
-          target = fileTargetOf(parts);
-        } catch (err) {
-          if (!(err instanceof FidParseError)) throw err;
-          return emptyResponse(400, new Headers(), info.isHead);
-        }
+        const target = fileTargetOrNull(parts);
+        if (target === null) return emptyResponse(400, new Headers(), info.isHead);
         const volume = options.store.findVolume(target.volumeId);
         if (volume !== undefined && copyCount(volume.superBlock.replicaPlacement) > 1 && options.readFromReplica !== undefined) {
           return options.readFromReplica(ctx, target);

@@ -110,6 +110,16 @@ export function writeFidText(path: string): string {
   return dot > comma ? path.slice(comma + 1, dot) : path.slice(comma + 1);
 }
 
+/** The vid and fid of a read URL as a target, or null when either is malformed. */
+export function fileTargetOrNull(parts: { vid: string; fid: string }): ReturnType<typeof fileTargetOf> | null {
+  try {
+    return fileTargetOf(parts);
+  } catch (err) {
+    if (err instanceof FidParseError) return null;
+    throw err;
+  }
+}
+
 /** The vid and fid of a read URL as a target; throws FidParseError when either is malformed. */
 export function fileTargetOf(parts: { vid: string; fid: string }): { vidText: string; fidText: string; volumeId: number; needleId: bigint; cookie: number } {
   const volumeId = parseHttpVolumeId(parts.vid);

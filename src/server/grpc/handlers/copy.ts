@@ -4,21 +4,12 @@ import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { volumeBaseName, volumeFilePath } from '../../../storage/volume-files.ts';
 import { type GrpcContext, serverStream, writeMessage } from '../context.ts';
+import { collectionProblem, extensionProblem } from '../file-name-checks.ts';
 
 /** Upstream streams files in 2 MiB messages. */
 const COPY_CHUNK_BYTES = 2 * 1024 * 1024;
 /** compaction_revision value meaning "any revision". */
 const ANY_COMPACTION_REVISION = 0xffff_ffff;
-
-function checkExtension(ext: string): void {
-  if (!/^\.[A-Za-z0-9]+$/.test(ext)) throw new Error(`invalid file extension ${JSON.stringify(ext)}`);
-}
-
-function checkCollection(collection: string): void {
-  if (collection === '.' || collection === '..' || collection.includes('/') || collection.includes('\\')) {
-    throw new Error(`invalid collection ${JSON.stringify(collection)}`);
-  }
-}
 
 /**
  * Streams `file` up to `stopOffsetBytes` in chunks; the first message carries the file's mtime in
@@ -57,8 +48,8 @@ export function copyHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandl
       volume_id: number; ext: string; compaction_revision: number; stop_offset: string;
       collection: string; is_ec_volume: boolean; ignore_source_file_not_found: boolean;
     }, call) => {
-      checkExtension(request.ext);
-      checkCollection(request.collection);
+      const problem = extensionProblem(request.ext) ?? collectionProblem(request.collection);
+      if (problem !== null) throw new Error(problem);
       const stopOffsetBytes = Math.min(Number(request.stop_offset), Number.MAX_SAFE_INTEGER);
       const allowMissing = request.ignore_source_file_not_found || stopOffsetBytes === 0;
       let file: string | undefined;

@@ -7,14 +7,7 @@ import { legacyChecksumValue } from '../../../storage/needle/crc.ts';
 import { NeedleFlag, hasFlag } from '../../../storage/needle/needle.ts';
 import { ttlToString } from '../../../storage/needle/ttl.ts';
 import { actualSize } from '../../../storage/needle/version.ts';
-import type { Volume } from '../../../storage/volume.ts';
-import { type GrpcContext, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
-
-function volumeOrThrow(ctx: GrpcContext, volumeId: number, message = `not found volume id ${volumeId}`): Volume {
-  const volume = ctx.store.findVolume(volumeId);
-  if (volume === undefined) throw new Error(message);
-  return volume;
-}
+import { type GrpcContext, checkMaintenance, serverStream, unary, writeMessage, volumeOrThrow } from '../context.ts';
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

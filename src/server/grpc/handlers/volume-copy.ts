@@ -9,6 +9,7 @@ import { volumeBaseName, volumeFilePath } from '../../../storage/volume-files.ts
 import { StoreError } from '../../../store/store.ts';
 import { type GrpcContext, checkMaintenance, serverStream, writeMessage } from '../context.ts';
 import { copyFileFromPeer, newPeerClient, unaryCall } from '../peer-client.ts';
+import { collectionProblem, extensionProblem } from '../file-name-checks.ts';
 
 const PROGRESS_EVERY_BYTES = 128 * 1024 * 1024;
 const MAX_VIF_BYTES = 1024 * 1024;
@@ -44,15 +45,6 @@ async function lastAppendAtNs(idxPath: string, datPath: string, width: 4 | 5, ve
     await idx.close();
     await dat.close();
   }
-}
-
-function checkExtension(ext: string): string | null {
-  return /^\.[A-Za-z0-9]+$/.test(ext) ? null : `invalid file extension ${JSON.stringify(ext)}`;
-}
-
-function checkCollection(collection: string): string | null {
-  const bad = collection === '.' || collection === '..' || collection.includes('/') || collection.includes('\\');
-  return bad ? `invalid collection ${JSON.stringify(collection)}` : null;
 }
 
 export function volumeCopyHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
@@ -165,7 +157,7 @@ async function receiveFile(ctx: GrpcContext, call: grpc.ServerReadableStream<any
         if (message.data === 'file_content') return answer('file info must be sent first');
         if (message.data !== 'info') return answer('unknown message type');
         const info = message.info as ReceiveInfo;
-        const problem = checkExtension(info.ext) ?? checkCollection(info.collection);
+        const problem = extensionProblem(info.ext) ?? collectionProblem(info.collection);
         if (problem !== null) return answer(problem);
         const resolved = resolveReceiveTarget(ctx, info);
         if ('error' in resolved) return answer(resolved.error);

@@ -6,15 +6,8 @@ import { ttlToString } from '../../../storage/needle/ttl.ts';
 import { parseReplicaPlacement, replicaPlacementToString } from '../../../storage/replica-placement.ts';
 import { readVolumeInfoFile, writeVolumeInfoFile } from '../../../storage/volume-info.ts';
 import { volumeFilePath } from '../../../storage/volume-files.ts';
-import type { Volume } from '../../../storage/volume.ts';
-import { type GrpcContext, checkMaintenance, unary } from '../context.ts';
+import { type GrpcContext, checkMaintenance, unary, volumeOrThrow } from '../context.ts';
 import { notifyMasterReadonly } from '../master-notify.ts';
-
-function volumeOrThrow(ctx: GrpcContext, volumeId: number, message: string): Volume {
-  const volume = ctx.store.findVolume(volumeId);
-  if (volume === undefined) throw new Error(message);
-  return volume;
-}
 
 async function secondsOf(path: string): Promise<string> {
   try {
