@@ -7,6 +7,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { DiskLocation } from '../store/disk-location.ts';
 import type { Store, StoreListener } from '../store/store.ts';
+import type { EcShardListener, EcShardMessage } from '../store/ec-shard-store.ts';
 import type { Volume } from '../storage/volume.ts';
 import { replicaPlacementToByte } from '../storage/replica-placement.ts';
 import { ttlToUint32 } from '../storage/needle/ttl.ts';
@@ -64,7 +65,7 @@ function shortInformation(volume: Volume, location: DiskLocation): Message {
   };
 }
 
-export class HeartbeatClient implements StoreListener {
+export class HeartbeatClient implements StoreListener, EcShardListener {
   private stream: grpc.ClientDuplexStream<Message, Message> | null = null;
   private client: (grpc.Client & Record<string, any>) | null = null;
   private currentMaster = '';
@@ -73,6 +74,8 @@ export class HeartbeatClient implements StoreListener {
   private pulseTimer: NodeJS.Timeout | null = null;
   private pendingNew: Message[] = [];
   private pendingDeleted: Message[] = [];
+  private pendingNewEc: EcShardMessage[] = [];
+  private pendingDeletedEc: EcShardMessage[] = [];
   private wake: (() => void) | null = null;
   private everConnected = false;
 
@@ -83,6 +86,7 @@ export class HeartbeatClient implements StoreListener {
     private readonly log: (message: string) => void,
   ) {
     store.addListener(this);
+    store.ec.addListener(this);
   }
 
   get master(): string {
@@ -112,6 +116,12 @@ export class HeartbeatClient implements StoreListener {
     this.flushDeltas();
   }
 
+  ecShardsChanged(change: 'added' | 'removed', message: EcShardMessage): void {
+    const pending = change === 'added' ? this.pendingNewEc : this.pendingDeletedEc;
+    if (pending.length < MAX_PENDING_DELTAS) pending.push(message);
+    this.flushDeltas();
+  }
+
   private baseMessage(): Message {
     const id = this.identity;
     return { ip: id.ip, port: id.port, grpc_port: id.grpcPort, public_url: id.publicUrl, data_center: id.dataCenter, rack: id.rack, id: id.id };
@@ -119,11 +129,19 @@ export class HeartbeatClient implements StoreListener {
 
   private flushDeltas(): void {
     if (!this.connected || this.stream === null) return;
-    if (this.pendingNew.length === 0 && this.pendingDeleted.length === 0) return;
-    const message = { ...this.baseMessage(), new_volumes: this.pendingNew, deleted_volumes: this.pendingDeleted };
-    this.pendingNew = [];
-    this.pendingDeleted = [];
-    this.stream.write(message);
+    if (this.pendingNew.length > 0 || this.pendingDeleted.length > 0) {
+      const message = { ...this.baseMessage(), new_volumes: this.pendingNew, deleted_volumes: this.pendingDeleted };
+      this.pendingNew = [];
+      this.pendingDeleted = [];
+      this.stream.write(message);
+    }
+    // EC deltas travel in their own message, as upstream sends them.
+    if (this.pendingNewEc.length > 0 || this.pendingDeletedEc.length > 0) {
+      const message = { ...this.baseMessage(), new_ec_shards: this.pendingNewEc, deleted_ec_shards: this.pendingDeletedEc };
+      this.pendingNewEc = [];
+      this.pendingDeletedEc = [];
+      this.stream.write(message);
+    }
   }
 
   fullHeartbeat(): Message {
@@ -135,13 +153,15 @@ export class HeartbeatClient implements StoreListener {
       diskTags.push({ disk_id: location.diskId, tags: [], type: location.diskType, max_volume_count: String(location.maxVolumeCount) });
       for (const volume of location.volumes.values()) volumes.push(volumeInformation(volume, location));
     }
+    const ecShards = this.store.ec.heartbeatMessages();
     return {
       ...this.baseMessage(),
       max_file_key: this.store.maxFileKey().toString(),
       max_volume_counts: maxVolumeCounts,
       volumes,
       has_no_volumes: volumes.length === 0,
-      has_no_ec_shards: true,
+      ec_shards: ecShards,
+      has_no_ec_shards: ecShards.length === 0,
       location_uuids: this.store.locations.map((l) => l.uuid),
       disk_tags: diskTags,
     };

@@ -787,9 +787,10 @@ export class Volume {
   }
 
   /** Closes and removes every file of the volume (upstream's removeVolumeFiles list). */
-  async destroy(): Promise<void> {
+  /** Removes the volume's files; `keepVif` when an EC volume of the same id shares the `.vif`. */
+  async destroy(options: { keepVif?: boolean } = {}): Promise<void> {
     await this.close();
-    for (const ext of ['dat', 'idx', 'vif', 'sdx', 'cpd', 'cpx', 'cpc', 'ldb', 'rdb', 'note']) {
+    for (const ext of ['dat', 'idx', ...(options.keepVif === true ? [] : ['vif']), 'sdx', 'cpd', 'cpx', 'cpc', 'ldb', 'rdb', 'note']) {
       await fs.rm(volumeFilePath(this.location, ext), { recursive: true, force: true });
     }
   }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { OffsetWidth } from '../storage/types.ts';
 import { pathExists } from '../storage/path-exists.ts';
 import { Volume } from '../storage/volume.ts';
+import type { EcVolume } from '../ec/ec-volume.ts';
 import { parseVolumeBaseName, volumeFilePath } from '../storage/volume-files.ts';
 
 export interface DiskLocationConfig {
@@ -32,6 +33,8 @@ export class DiskLocation {
   readonly diskType: string;
   readonly diskId: number;
   readonly volumes = new Map<number, Volume>();
+  /** EC volumes with at least one shard mounted from this directory. */
+  readonly ecVolumes = new Map<number, EcVolume>();
   readonly loadFailures: VolumeLoadFailure[] = [];
   uuid = '';
 
@@ -65,6 +68,13 @@ export class DiskLocation {
 
   hasFreeSlot(): boolean {
     return this.maxVolumeCount === 0 || this.volumes.size < this.maxVolumeCount;
+  }
+
+  /** Mounted EC shards here (upstream counts them against free slots, dataShards per volume slot). */
+  ecShardCount(): number {
+    let count = 0;
+    for (const volume of this.ecVolumes.values()) count += volume.shards.size;
+    return count;
   }
 
   /** Volume base names on disk, found by `.idx` or `.vif` as upstream does (and `.dat` too). */

@@ -7,9 +7,14 @@ import { parseReplicaPlacement } from '../storage/replica-placement.ts';
 import { newSuperBlock } from '../storage/super-block.ts';
 import type { OffsetWidth } from '../storage/types.ts';
 import { Volume } from '../storage/volume.ts';
-import { volumeFilePath } from '../storage/volume-files.ts';
+import { volumeBaseName, volumeFilePath } from '../storage/volume-files.ts';
+import { findEcxDir } from '../ec/ec-volume.ts';
 import { pathExists } from '../storage/path-exists.ts';
 import { DiskLocation, type DiskLocationConfig } from './disk-location.ts';
+import { EcShardStore } from './ec-shard-store.ts';
+import { removeStaleEcArtifacts } from './ec-files.ts';
+import type { ParityCoder } from '../ec/ec-encoder.ts';
+import { type CodingPool, createCodingPool } from '../ec/coding-pool.ts';
 
 export type StoreErrorCode = 'already_exists' | 'no_free_space' | 'not_found' | 'not_empty' | 'invalid_argument';
 
@@ -49,6 +54,8 @@ export class Store {
   private listeners: StoreListener[] = [];
   /** From the master's heartbeat responses; 0 until known. */
   volumeSizeLimitBytes = 0;
+  readonly ec: EcShardStore;
+  private pool: CodingPool | null = null;
 
   constructor(
     configs: DiskLocationConfig[],
@@ -56,6 +63,7 @@ export class Store {
     private readonly log: (message: string) => void,
   ) {
     this.locations = configs.map((c) => new DiskLocation({ ...c, diskType: normalizeDiskType(c.diskType) }));
+    this.ec = new EcShardStore(this.locations, offsetWidth, log, () => this.coder());
   }
 
   async load(): Promise<void> {
@@ -63,6 +71,14 @@ export class Store {
       await location.prepare();
       await location.loadExisting(this.offsetWidth, this.log);
     }
+    // After every location is prepared: a shard's `.ecx` may sit on a sibling disk.
+    for (const location of this.locations) await this.ec.loadExisting(location);
+  }
+
+  /** The Reed-Solomon worker pool, started on first use. */
+  coder(): ParityCoder {
+    this.pool ??= createCodingPool();
+    return this.pool;
   }
 
   addListener(listener: StoreListener): void {
@@ -165,11 +181,17 @@ export class Store {
         throw new StoreError('not_empty', `DeleteVolume ${volumeId}: volume not empty`);
       }
       location.volumes.delete(volumeId);
-      await volume.destroy();
+      await volume.destroy({ keepVif: await this.sharesVifWithEc(location, volume) });
       deleted++;
       for (const listener of this.listeners) listener.volumeRemoved(volume, location);
     }
     if (deleted === 0) throw new StoreError('not_found', `delete volume ${volumeId} not found on disk`);
+  }
+
+  /** An EC volume of the same id on this disk uses the same `.vif` file. */
+  private async sharesVifWithEc(location: DiskLocation, volume: Volume): Promise<boolean> {
+    if (location.ecVolumes.has(volume.id)) return true;
+    return (await findEcxDir(location.dir, location.idxDir, volumeBaseName(volume.collection, volume.id))) !== null;
   }
 
   async deleteCollection(collection: string): Promise<void> {
@@ -177,9 +199,15 @@ export class Store {
       for (const volume of [...location.volumes.values()]) {
         if (volume.collection !== collection) continue;
         location.volumes.delete(volume.id);
-        await volume.destroy();
+        await volume.destroy({ keepVif: await this.sharesVifWithEc(location, volume) });
         for (const listener of this.listeners) listener.volumeRemoved(volume, location);
       }
+    }
+    // The collection's EC volumes go too, as upstream's DeleteCollection removes them.
+    const ecIds = new Set([...this.ec.all()].filter(({ volume }) => volume.collection === collection).map(({ volume }) => volume.volumeId));
+    for (const volumeId of ecIds) {
+      await this.ec.unload(volumeId);
+      for (const location of this.locations) await removeStaleEcArtifacts(location, collection, volumeId);
     }
   }
 
@@ -192,5 +220,8 @@ export class Store {
 
   async close(): Promise<void> {
     for (const location of this.locations) await location.close();
+    await this.ec.close();
+    await this.pool?.close();
+    this.pool = null;
   }
 }

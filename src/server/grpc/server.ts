@@ -12,6 +12,7 @@ import { volumeCopyHandlers } from './handlers/volume-copy.ts';
 import { tailHandlers } from './handlers/tail.ts';
 import { scrubQueryHandlers } from './handlers/scrub-query.ts';
 import { vacuumHandlers } from './handlers/vacuum.ts';
+import { erasureCodingHandlers } from './handlers/erasure-coding.ts';
 
 function unimplemented(name: string): grpc.UntypedHandleCall {
   const status = { code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented by this volume server yet` };
@@ -35,6 +36,7 @@ export function buildVolumeServerImplementation(ctx: GrpcContext): grpc.UntypedS
     ...tailHandlers(ctx),
     ...scrubQueryHandlers(ctx),
     ...vacuumHandlers(ctx),
+    ...erasureCodingHandlers(ctx),
   };
   const service = volumeServerService();
   const implementation: grpc.UntypedServiceImplementation = {};
@@ -45,11 +47,28 @@ export function buildVolumeServerImplementation(ctx: GrpcContext): grpc.UntypedS
   return implementation;
 }
 
-export async function startGrpcServer(ctx: GrpcContext, host: string, port: number): Promise<{ port: number; close(): Promise<void> }> {
-  const server = new grpc.Server({ ...GRPC_CHANNEL_OPTIONS, 'grpc.max_concurrent_streams': 1000 });
+export interface GrpcServerOptions {
+  /** Transport security (mTLS from security.toml); default plaintext. */
+  credentials?: grpc.ServerCredentials;
+  /** Run in order around every call (TLS common-name check, metrics). */
+  interceptors?: grpc.ServerInterceptor[];
+}
+
+export async function startGrpcServer(
+  ctx: GrpcContext,
+  host: string,
+  port: number,
+  options: GrpcServerOptions = {},
+): Promise<{ port: number; close(): Promise<void> }> {
+  const server = new grpc.Server({
+    ...GRPC_CHANNEL_OPTIONS,
+    'grpc.max_concurrent_streams': 1000,
+    ...(options.interceptors !== undefined && options.interceptors.length > 0 ? { interceptors: options.interceptors } : {}),
+  });
   server.addService(volumeServerService(), buildVolumeServerImplementation(ctx));
+  const credentials = options.credentials ?? grpc.ServerCredentials.createInsecure();
   const boundPort = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, actual) => (err ? reject(err) : resolve(actual)));
+    server.bindAsync(`${host}:${port}`, credentials, (err, actual) => (err ? reject(err) : resolve(actual)));
   });
   return {
     port: boundPort,

@@ -30,6 +30,9 @@ export async function handleDelete(c: Context<AppEnv>, server: ServerContext): P
   }
   const notFound = (): Response => jsonResponse(404, { size: 0 }, info.pretty);
   const volume = volumeId === undefined ? undefined : deps.store.findVolume(volumeId);
+  if (volumeId !== undefined && volume === undefined && deps.store.ec.find(volumeId) !== undefined) {
+    return deleteFromEcVolume(c, server, volumeId, ids);
+  }
   if (volumeId === undefined || volume === undefined) return notFound();
 
   let needle: Needle;
@@ -61,4 +64,27 @@ export async function handleDelete(c: Context<AppEnv>, server: ServerContext): P
     return jsonError(500, `Deletion Failed: ${(err as Error).message}`, info.pretty);
   }
   return jsonResponse(202, { size: count }, info.pretty);
+}
+
+/** A needle of a volume held here as EC shards: checked by reading it, then journaled in `.ecj`. */
+async function deleteFromEcVolume(c: Context<AppEnv>, server: ServerContext, volumeId: number, ids: { needleId: bigint; cookie: number }): Promise<Response> {
+  const info = c.get('info');
+  const { deps } = server;
+  let needle: Needle | undefined;
+  try {
+    needle = await deps.store.ec.readNeedle(volumeId, ids.needleId);
+  } catch (err) {
+    return jsonError(500, `Deletion Failed: ${(err as Error).message}`, info.pretty);
+  }
+  if (needle === undefined) return jsonResponse(404, { size: 0 }, info.pretty);
+  if (ids.cookie !== 0 && needle.cookie >>> 0 !== ids.cookie >>> 0) {
+    return jsonError(500, `Deletion Failed: unexpected cookie ${ids.cookie.toString(16)}`, info.pretty);
+  }
+  try {
+    await deps.store.ec.deleteNeedle(volumeId, ids.needleId);
+  } catch (err) {
+    deps.log(`delete ${info.path}: ${(err as Error).message}`);
+    return jsonError(500, `Deletion Failed: ${(err as Error).message}`, info.pretty);
+  }
+  return jsonResponse(202, { size: needle.size }, info.pretty);
 }

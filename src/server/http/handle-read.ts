@@ -51,11 +51,19 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
   if (target === null) return emptyResponse(400, new Headers(), info.isHead);
 
   const volume = deps.store.findVolume(target.volumeId);
-  if (volume === undefined) return hooks.readNonLocal(c, target);
+  // A volume held here only as EC shards is read through them (and peers' shards).
+  const isEc = volume === undefined && deps.store.ec.find(target.volumeId) !== undefined;
+  if (volume === undefined && !isEc) return hooks.readNonLocal(c, target);
 
   let loaded: LoadedNeedle;
   try {
-    loaded = await loadNeedle(volume, target.needleId, info.query.get('readDeleted') === 'true');
+    if (volume !== undefined) {
+      loaded = await loadNeedle(volume, target.needleId, info.query.get('readDeleted') === 'true');
+    } else {
+      const n = await deps.store.ec.readNeedle(target.volumeId, target.needleId);
+      if (n === undefined) return hooks.readNonLocal(c, target);
+      loaded = { needle: n };
+    }
   } catch (err) {
     if (isStorageError(err, 'not_found') || isStorageError(err, 'deleted')) return emptyResponse(404, new Headers(), info.isHead);
     deps.log(`read ${info.path}: ${(err as Error).message}`);
@@ -98,11 +106,11 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
   const ext = (parts.ext !== '' ? parts.ext : path.extname(filename)).toLowerCase();
   const imageRequest = imageRequestOf(info.query, ext);
   let source: ContentSource;
-  if (loaded.location !== undefined && imageRequest === null) {
+  if (volume !== undefined && loaded.location !== undefined && imageRequest === null) {
     source = volumeSource(volume, loaded.location);
   } else {
     // An image to transform is read whole (streamed needles included): it must be decoded anyway.
-    let data = loaded.location !== undefined ? await volume.readBytes(loaded.location.dataOffsetBytes, loaded.location.dataSizeBytes) : n.data;
+    let data = volume !== undefined && loaded.location !== undefined ? await volume.readBytes(loaded.location.dataOffsetBytes, loaded.location.dataSizeBytes) : n.data;
     if (hasFlag(n, NeedleFlag.IsCompressed) && isGzipped(data)) {
       // Image transforms need the plain bytes whatever the client accepts.
       if (imageRequest === null && (c.req.header('accept-encoding') ?? '').includes('gzip')) {

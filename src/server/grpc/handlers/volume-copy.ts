@@ -159,7 +159,7 @@ async function receiveFile(ctx: GrpcContext, call: grpc.ServerReadableStream<any
         const info = message.info as ReceiveInfo;
         const problem = extensionProblem(info.ext) ?? collectionProblem(info.collection);
         if (problem !== null) return answer(problem);
-        const resolved = resolveReceiveTarget(ctx, info);
+        const resolved = await resolveReceiveTarget(ctx, info);
         if ('error' in resolved) return answer(resolved.error);
         target = resolved.path;
         handle = await fs.open(target, 'w');
@@ -187,12 +187,16 @@ async function receiveFile(ctx: GrpcContext, call: grpc.ServerReadableStream<any
   }
 }
 
-function resolveReceiveTarget(ctx: GrpcContext, info: ReceiveInfo): { path: string } | { error: string } {
+async function resolveReceiveTarget(ctx: GrpcContext, info: ReceiveInfo): Promise<{ path: string } | { error: string }> {
   const locations = ctx.store.locations;
   if (locations.length === 0) return { error: 'no storage location available' };
   if (info.is_ec_volume) {
+    // Writing would truncate files a mounted EC volume is reading.
+    const mountedOn = [...ctx.store.ec.all()].filter(({ volume }) => volume.volumeId === info.volume_id).map(({ location }) => location.diskId);
+    if (mountedOn.length > 0) return { error: `ec volume ${info.volume_id} is mounted on disk_ids:[${mountedOn.join(' ')}]; unmount before ReceiveFile` };
     if (info.disk_id >= locations.length) return { error: `invalid disk_id ${info.disk_id}: only have ${locations.length} disks` };
-    const location = info.disk_id > 0 ? locations[info.disk_id]! : locations.reduce((best, l) => (l.volumes.size < best.volumes.size ? l : best));
+    const location = info.disk_id > 0 ? locations[info.disk_id] : await ctx.store.ec.targetLocation(info.collection, info.volume_id);
+    if (location === undefined) return { error: 'no storage location available' };
     return { path: path.join(location.dir, `${volumeBaseName(info.collection, info.volume_id)}${info.ext}`) };
   }
   const volume = ctx.store.findVolume(info.volume_id);

@@ -1,0 +1,184 @@
+// Striping a `.dat` into `.ec00`…: data shards are the `.dat` cut into 1 GiB then 1 MiB blocks
+// row by row (zero-filled past the end), parity shards are Reed-Solomon over each row. Also
+// regenerating missing shard files from the ones present. Memory stays bounded: a batch holds
+// one chunk per shard, and at most MAX_BATCHES_IN_FLIGHT batches exist at once.
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { assert } from '../storage/types.ts';
+import { type EcRatio, LARGE_BLOCK_SIZE_BYTES, SMALL_BLOCK_SIZE_BYTES, stripeRows, totalShards } from './ec-layout.ts';
+
+/** What the encoder needs from the Reed-Solomon worker pool. */
+export interface ParityCoder {
+  encodeParity(dataShards: number, parityShards: number, data: Uint8Array[]): Promise<Uint8Array[]>;
+  reconstruct(dataShards: number, parityShards: number, shards: (Uint8Array | null)[], wanted: number[]): Promise<Map<number, Uint8Array>>;
+}
+
+/** Bytes of each shard coded per batch: one small block, so a small row is one batch. */
+const CHUNK_BYTES = SMALL_BLOCK_SIZE_BYTES;
+const MAX_BATCHES_IN_FLIGHT = 4;
+
+async function readFully(handle: FileHandle, buf: Uint8Array, positionBytes: number): Promise<number> {
+  let done = 0;
+  while (done < buf.length) {
+    const { bytesRead } = await handle.read(buf, done, buf.length - done, positionBytes + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
+}
+
+async function writeFully(handle: FileHandle, buf: Uint8Array, positionBytes: number): Promise<void> {
+  let done = 0;
+  while (done < buf.length) {
+    const { bytesWritten } = await handle.write(buf, done, buf.length - done, positionBytes + done);
+    done += bytesWritten;
+  }
+}
+
+/** Runs tasks with at most `limit` in flight; the first failure rejects after in-flight ones settle. */
+async function runBounded(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown = null;
+  const worker = async () => {
+    while (failure === null && next < count) {
+      const index = next++;
+      try {
+        await task(index);
+      } catch (err) {
+        if (failure === null) failure = err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  if (failure !== null) throw failure;
+}
+
+/** One batch: for every data shard, `lengthBytes` of `.dat` starting at its block position. */
+interface Batch {
+  /** Where shard i's chunk starts in `.dat`: blockStart + i * blockSize. */
+  datRowStart: number;
+  blockSizeBytes: number;
+  innerOffsetBytes: number;
+  shardOffsetBytes: number;
+  lengthBytes: number;
+}
+
+function planBatches(datSizeBytes: number, dataShards: number): Batch[] {
+  const { largeRows, smallRows } = stripeRows(datSizeBytes, dataShards);
+  const batches: Batch[] = [];
+  for (let row = 0; row < largeRows; row++) {
+    for (let inner = 0; inner < LARGE_BLOCK_SIZE_BYTES; inner += CHUNK_BYTES) {
+      batches.push({
+        datRowStart: row * LARGE_BLOCK_SIZE_BYTES * dataShards,
+        blockSizeBytes: LARGE_BLOCK_SIZE_BYTES,
+        innerOffsetBytes: inner,
+        shardOffsetBytes: row * LARGE_BLOCK_SIZE_BYTES + inner,
+        lengthBytes: CHUNK_BYTES,
+      });
+    }
+  }
+  const smallStart = largeRows * LARGE_BLOCK_SIZE_BYTES * dataShards;
+  for (let row = 0; row < smallRows; row++) {
+    batches.push({
+      datRowStart: smallStart + row * SMALL_BLOCK_SIZE_BYTES * dataShards,
+      blockSizeBytes: SMALL_BLOCK_SIZE_BYTES,
+      innerOffsetBytes: 0,
+      shardOffsetBytes: largeRows * LARGE_BLOCK_SIZE_BYTES + row * SMALL_BLOCK_SIZE_BYTES,
+      lengthBytes: SMALL_BLOCK_SIZE_BYTES,
+    });
+  }
+  return batches;
+}
+
+/**
+ * Writes `shardPaths[i]` for every shard of `ratio` from the `.dat` (its first `datSizeBytes`).
+ * On failure the caller removes the outputs.
+ */
+export async function encodeDatFile(datPath: string, datSizeBytes: number, shardPaths: string[], ratio: EcRatio, coder: ParityCoder): Promise<void> {
+  const total = totalShards(ratio);
+  assert(shardPaths.length === total, 'one output path per shard');
+  const dat = await fs.open(datPath, 'r');
+  const outputs: FileHandle[] = [];
+  try {
+    for (const shardPath of shardPaths) outputs.push(await fs.open(shardPath, 'w'));
+    const batches = planBatches(datSizeBytes, ratio.dataShards);
+    await runBounded(batches.length, MAX_BATCHES_IN_FLIGHT, async (index) => {
+      const batch = batches[index] as Batch;
+      const data: Uint8Array[] = [];
+      for (let i = 0; i < ratio.dataShards; i++) {
+        const chunk = new Uint8Array(batch.lengthBytes);
+        const start = batch.datRowStart + i * batch.blockSizeBytes + batch.innerOffsetBytes;
+        if (start < datSizeBytes) {
+          const wanted = Math.min(batch.lengthBytes, datSizeBytes - start);
+          await readFully(dat, chunk.subarray(0, wanted), start);
+        }
+        data.push(chunk);
+      }
+      // Data chunks go to disk before the coder may take ownership of them.
+      await Promise.all(data.map((chunk, i) => writeFully(outputs[i] as FileHandle, chunk, batch.shardOffsetBytes)));
+      const parity = await coder.encodeParity(ratio.dataShards, ratio.parityShards, data);
+      assert(parity.length === ratio.parityShards, 'parity shard count');
+      await Promise.all(parity.map((chunk, j) => writeFully(outputs[ratio.dataShards + j] as FileHandle, chunk, batch.shardOffsetBytes)));
+    });
+    for (const output of outputs) await output.sync();
+  } finally {
+    await dat.close();
+    for (const output of outputs) await output.close();
+  }
+}
+
+/**
+ * Regenerates the shards whose path in `missing` is given, from the shards in `present` (at
+ * least dataShards of them, all of `shardSizeBytes`). Outputs are written to `<path>.tmp` and
+ * renamed only when complete.
+ */
+export async function rebuildShardFiles(
+  present: Map<number, string>,
+  missing: Map<number, string>,
+  shardSizeBytes: number,
+  ratio: EcRatio,
+  coder: ParityCoder,
+): Promise<void> {
+  const total = totalShards(ratio);
+  if (present.size < ratio.dataShards) {
+    throw new Error(`cannot rebuild: only ${present.size} shards present, need at least ${ratio.dataShards}`);
+  }
+  const inputs = new Map<number, FileHandle>();
+  const outputs = new Map<number, FileHandle>();
+  let complete = false;
+  try {
+    // Any dataShards inputs suffice; prefer data shards (no decoding needed for them).
+    const chosen = [...present.keys()].sort((a, b) => a - b).slice(0, ratio.dataShards);
+    for (const id of chosen) {
+      const handle = await fs.open(present.get(id) as string, 'r');
+      inputs.set(id, handle);
+      const size = (await handle.stat()).size;
+      if (size !== shardSizeBytes) throw new Error(`ec shard ${present.get(id)} is ${size} bytes, expected ${shardSizeBytes}`);
+    }
+    for (const [id, shardPath] of missing) outputs.set(id, await fs.open(`${shardPath}.tmp`, 'w'));
+    const wanted = [...missing.keys()];
+    const chunkCount = Math.ceil(shardSizeBytes / CHUNK_BYTES);
+    await runBounded(chunkCount, MAX_BATCHES_IN_FLIGHT, async (index) => {
+      const offset = index * CHUNK_BYTES;
+      const length = Math.min(CHUNK_BYTES, shardSizeBytes - offset);
+      const shards: (Uint8Array | null)[] = new Array(total).fill(null);
+      for (const [id, handle] of inputs) {
+        const chunk = new Uint8Array(length);
+        const got = await readFully(handle, chunk, offset);
+        if (got !== length) throw new Error(`short read of ec shard ${id} at ${offset}`);
+        shards[id] = chunk;
+      }
+      const rebuilt = await coder.reconstruct(ratio.dataShards, ratio.parityShards, shards, wanted);
+      await Promise.all(wanted.map((id) => writeFully(outputs.get(id) as FileHandle, rebuilt.get(id) as Uint8Array, offset)));
+    });
+    for (const output of outputs.values()) await output.sync();
+    complete = true;
+  } finally {
+    for (const handle of inputs.values()) await handle.close();
+    for (const handle of outputs.values()) await handle.close();
+    for (const shardPath of missing.values()) {
+      if (complete) await fs.rename(`${shardPath}.tmp`, shardPath);
+      else await fs.rm(`${shardPath}.tmp`, { force: true });
+    }
+  }
+}

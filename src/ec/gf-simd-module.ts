@@ -1,0 +1,120 @@
+// Emits the WebAssembly SIMD kernel: outputs = coefficient matrix x inputs over GF(2^8), 16 bytes
+// per vector, using the split-nibble table trick (PSHUFB in klauspost/reedsolomon, i8x16.swizzle
+// here): c*x = lowTable[x & 15] ^ highTable[x >> 4], each table 16 bytes, so one swizzle per nibble.
+//
+// Memory layout the kernel assumes (all offsets chosen by the caller, see gf-simd-kernel.ts):
+//   inputs:  input i at inPtr + i * strideBytes, outputs: output j at outPtr + j * strideBytes,
+//   tables:  for input i, output j of the group: low 16 bytes then high 16 bytes at
+//            tabPtr + (i * groupOutputs + j) * 32.
+// The kernel is specialised per input count and output group size, with the stride and table
+// offsets as immediates, so the hot loop is loads, shuffles and XORs. It overwrites the outputs.
+import assert from 'node:assert/strict';
+import { assembleModule, FunctionBuilder, ValType } from './wasm-assembler.ts';
+
+export interface SimdKernelShape {
+  inputs: number;
+  /** Outputs computed per pass over the inputs; 16-byte accumulators live in locals. */
+  groupOutputs: number;
+  /** 16-byte vectors per column step (more = fewer table loads, more registers). */
+  unroll: number;
+  strideBytes: number;
+  /**
+   * i8x16.relaxed_swizzle instead of i8x16.swizzle. Our indices are always 0..15, where both agree;
+   * the relaxed form compiles to a bare PSHUFB, the strict one adds a saturating add per shuffle.
+   */
+  relaxed: boolean;
+}
+
+export const KERNEL_EXPORT = 'mulMatrix';
+export const TABLE_BYTES_PER_COEFFICIENT = 32;
+export const MAX_KERNEL_INPUTS = 256;
+
+const NIBBLE_MASK = new Uint8Array(16).fill(0x0f);
+const ZERO = new Uint8Array(16);
+
+/**
+ * kernel(inPtr, outPtr, tabPtr, lengthBytes) over the imported memory `env.memory`; lengthBytes must
+ * be a multiple of 16 * unroll (the caller stages whole vectors and ignores the tail).
+ */
+export function buildSimdKernelModule(shape: SimdKernelShape, memoryPages: { initial: number; maximum: number }): Uint8Array {
+  const { inputs, groupOutputs, unroll, strideBytes } = shape;
+  assert.ok(inputs >= 1 && inputs <= MAX_KERNEL_INPUTS);
+  assert.ok(groupOutputs >= 1 && groupOutputs <= 8);
+  assert.ok(unroll >= 1 && unroll <= 4);
+  assert.ok(strideBytes > 0 && strideBytes % (16 * unroll) === 0);
+  assert.ok(inputs * strideBytes < 2 ** 31, 'immediate offsets must fit');
+
+  const i32 = ValType.i32;
+  const fn = new FunctionBuilder([i32, i32, i32, i32]);
+  const [inPtr, outPtr, tabPtr, lengthBytes] = [0, 1, 2, 3];
+  const column = fn.local(i32); // byte offset of the current column step
+  const inColumn = fn.local(i32); // input i's column address
+  const table = fn.local(i32); // input i's tables
+  const remaining = fn.local(i32); // inputs left in this column step
+  const mask = fn.local(ValType.v128);
+  const low = Array.from({ length: unroll }, () => fn.local(ValType.v128));
+  const high = Array.from({ length: unroll }, () => fn.local(ValType.v128));
+  const lowTable = fn.local(ValType.v128);
+  const highTable = fn.local(ValType.v128);
+  const acc = Array.from({ length: groupOutputs * unroll }, () => fn.local(ValType.v128));
+  const swizzle = () => (shape.relaxed ? fn.i8x16RelaxedSwizzle() : fn.i8x16Swizzle());
+
+  fn.v128Const(NIBBLE_MASK).localSet(mask);
+  fn.block(); // exit label
+  fn.localGet(lengthBytes).i32Eqz().brIf(0);
+  fn.loop(); // column loop
+  for (const a of acc) fn.v128Const(ZERO).localSet(a);
+  fn.localGet(inPtr).localGet(column).i32Add().localSet(inColumn);
+  fn.localGet(tabPtr).localSet(table);
+  fn.i32Const(inputs).localSet(remaining);
+  // A real loop over the inputs, not unrolled: unrolled, TurboFan hoists every table load to the
+  // top of the column step and spills them all to the stack (measured: several times slower).
+  fn.loop(); // input loop
+  for (let u = 0; u < unroll; u++) {
+    // low = v & 0x0f; high = (v >> 4) & 0x0f, shifting 16-bit lanes (one instruction) then masking.
+    fn.localGet(inColumn).v128Load(u * 16).localTee(high[u]!);
+    fn.localGet(mask).v128And().localSet(low[u]!);
+    fn.localGet(high[u]!).i32Const(4).i16x8ShrU().localGet(mask).v128And().localSet(high[u]!);
+  }
+  for (let j = 0; j < groupOutputs; j++) {
+    const tableOffset = j * TABLE_BYTES_PER_COEFFICIENT;
+    fn.localGet(table).v128Load(tableOffset).localSet(lowTable);
+    fn.localGet(table).v128Load(tableOffset + 16).localSet(highTable);
+    for (let u = 0; u < unroll; u++) {
+      const a = acc[j * unroll + u]!;
+      fn.localGet(lowTable).localGet(low[u]!);
+      swizzle();
+      fn.localGet(highTable).localGet(high[u]!);
+      swizzle();
+      fn.v128Xor().localGet(a).v128Xor().localSet(a);
+    }
+  }
+  fn.localGet(inColumn).i32Const(strideBytes).i32Add().localSet(inColumn);
+  fn.localGet(table).i32Const(groupOutputs * TABLE_BYTES_PER_COEFFICIENT).i32Add().localSet(table);
+  fn.localGet(remaining).i32Const(1).i32Sub().localTee(remaining).brIf(0);
+  fn.end(); // input loop
+  for (let j = 0; j < groupOutputs; j++) {
+    for (let u = 0; u < unroll; u++) {
+      fn.localGet(outPtr).localGet(column).i32Add().localGet(acc[j * unroll + u]!).v128Store(j * strideBytes + u * 16);
+    }
+  }
+  fn.localGet(column).i32Const(16 * unroll).i32Add().localTee(column);
+  fn.localGet(lengthBytes).i32LtU().brIf(0);
+  fn.end(); // column loop
+  fn.end(); // block
+  return assembleModule({ importedMemoryPages: memoryPages, functions: [{ name: KERNEL_EXPORT, fn }] });
+}
+
+/** A module that only uses i8x16.relaxed_swizzle: validates iff the engine has relaxed SIMD on. */
+export function relaxedSimdProbeModule(): Uint8Array {
+  const fn = new FunctionBuilder([ValType.v128, ValType.v128], [ValType.v128]);
+  fn.localGet(0).localGet(1).i8x16RelaxedSwizzle();
+  return assembleModule({ functions: [{ name: 'probe', fn }] });
+}
+
+/** Same shape with the standard swizzle: validates iff the engine has fixed-width SIMD. */
+export function simdProbeModule(): Uint8Array {
+  const fn = new FunctionBuilder([ValType.v128, ValType.v128], [ValType.v128]);
+  fn.localGet(0).localGet(1).i8x16Swizzle();
+  return assembleModule({ functions: [{ name: 'probe', fn }] });
+}

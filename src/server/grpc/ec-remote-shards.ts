@@ -1,0 +1,132 @@
+// Shard bytes held by other volume servers: where they are (the master's LookupEcVolume, cached
+// briefly) and reading a range of one (VolumeEcShardRead), for EC reads of shards not mounted here.
+import type * as grpc from '@grpc/grpc-js';
+import type { EcVolume } from '../../ec/ec-volume.ts';
+import type { RemoteShardSource } from '../../ec/ec-needle-reader.ts';
+import { newMasterClient } from '../../master/master-client.ts';
+import { newPeerClient } from './peer-client.ts';
+
+/** Shard holders change when shards move; upstream refreshes on a similar scale. */
+const LOCATIONS_TTL_MS = 10_000;
+const LOOKUP_TIMEOUT_MS = 5_000;
+const SHARD_READ_TIMEOUT_MS = 30_000;
+const MAX_CACHED_VOLUMES = 1_000;
+
+interface LookupResponse {
+  shard_id_locations: Array<{ shard_id: number; locations: Array<{ url: string; grpc_port: number }> }>;
+}
+
+export class RemoteEcShards implements RemoteShardSource {
+  private readonly cache = new Map<number, { holders: Map<number, string[]>; expiresAtMs: number }>();
+
+  /**
+   * `masters()` gives the master to ask first; `selfUrl` (ip:port) is skipped as a holder, since
+   * local shards are read before this is asked.
+   */
+  constructor(
+    private readonly masters: () => string[],
+    private readonly selfUrl: string,
+  ) {}
+
+  private async holders(volumeId: number): Promise<Map<number, string[]>> {
+    const cached = this.cache.get(volumeId);
+    if (cached !== undefined && cached.expiresAtMs > Date.now()) return cached.holders;
+    let lastError: unknown = new Error('no master to ask');
+    for (const master of this.masters()) {
+      const client = newMasterClient(master);
+      try {
+        const response = await new Promise<LookupResponse>((resolve, reject) => {
+          client['LookupEcVolume']({ volume_id: volumeId }, { deadline: Date.now() + LOOKUP_TIMEOUT_MS }, (err: grpc.ServiceError | null, r: LookupResponse) => (err ? reject(err) : resolve(r)));
+        });
+        const holders = new Map<number, string[]>();
+        for (const entry of response.shard_id_locations ?? []) {
+          const addresses = (entry.locations ?? [])
+            .filter((l) => l.url !== this.selfUrl)
+            .map((l) => (l.grpc_port > 0 ? `${l.url}.${l.grpc_port}` : l.url));
+          holders.set(entry.shard_id, addresses);
+        }
+        if (this.cache.size >= MAX_CACHED_VOLUMES) this.cache.clear();
+        this.cache.set(volumeId, { holders, expiresAtMs: Date.now() + LOCATIONS_TTL_MS });
+        return holders;
+      } catch (err) {
+        lastError = err;
+      } finally {
+        client.close();
+      }
+    }
+    throw lastError;
+  }
+
+  async read(volume: EcVolume, shardId: number, offsetBytes: number, sizeBytes: number, key: bigint): Promise<Buffer | 'deleted' | null> {
+    let holders: Map<number, string[]>;
+    try {
+      holders = await this.holders(volume.volumeId);
+    } catch {
+      return null;
+    }
+    for (const address of holders.get(shardId) ?? []) {
+      try {
+        const bytes = await readFromPeer(address, volume, shardId, offsetBytes, sizeBytes, key);
+        if (bytes === 'deleted' || bytes.length === sizeBytes) return bytes;
+      } catch {
+        // Try the next holder; the caller rebuilds from other shards when none answers.
+      }
+    }
+    return null;
+  }
+
+  async deleteNeedle(volume: EcVolume, key: bigint, shardId: number): Promise<void> {
+    const holders = await this.holders(volume.volumeId);
+    const failures: string[] = [];
+    for (const address of holders.get(shardId) ?? []) {
+      try {
+        await deleteOnPeer(address, volume, key);
+      } catch (err) {
+        failures.push(`${address}: ${(err as Error).message}`);
+      }
+    }
+    if (failures.length > 0) throw new Error(`delete ${volume.volumeId},${key.toString(16)} on ec shard holders: ${failures.join('; ')}`);
+  }
+}
+
+const BLOB_DELETE_TIMEOUT_MS = 10_000;
+
+async function deleteOnPeer(address: string, volume: EcVolume, key: bigint): Promise<void> {
+  const client = newPeerClient(address);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client['VolumeEcBlobDelete'](
+        { volume_id: volume.volumeId, collection: volume.collection, file_key: key.toString(), version: volume.version },
+        { deadline: Date.now() + BLOB_DELETE_TIMEOUT_MS },
+        (err: grpc.ServiceError | null) => (err ? reject(err) : resolve()),
+      );
+    });
+  } finally {
+    client.close();
+  }
+}
+
+async function readFromPeer(address: string, volume: EcVolume, shardId: number, offsetBytes: number, sizeBytes: number, key: bigint): Promise<Buffer | 'deleted'> {
+  const client = newPeerClient(address);
+  try {
+    const stream = client['VolumeEcShardRead'](
+      {
+        volume_id: volume.volumeId,
+        shard_id: shardId,
+        offset: String(offsetBytes),
+        size: String(sizeBytes),
+        file_key: key.toString(),
+        encode_ts_ns: volume.encodeTsNs.toString(),
+      },
+      { deadline: Date.now() + SHARD_READ_TIMEOUT_MS },
+    ) as grpc.ClientReadableStream<{ data: Buffer; is_deleted: boolean }>;
+    const chunks: Buffer[] = [];
+    for await (const message of stream) {
+      if (message.is_deleted) return 'deleted';
+      chunks.push(message.data);
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    client.close();
+  }
+}

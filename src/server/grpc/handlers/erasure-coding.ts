@@ -1,0 +1,403 @@
+// Erasure-coding RPCs: generate, rebuild, copy, delete, mount, unmount, shard reads, blob delete,
+// decode back to a volume, shard info. Error texts follow upstream's; clients match on them.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { DEFAULT_EC_RATIO, MAX_SHARD_COUNT, ecRatioOf, shardExt, totalShards } from '../../../ec/ec-layout.ts';
+import { encodeDatFile, rebuildShardFiles } from '../../../ec/ec-encoder.ts';
+import { ecxTotals, foldEcjIntoEcx, hasLiveNeedles, writeSortedEcxFromIdx } from '../../../ec/ec-index.ts';
+import { decodeEcToVolume } from '../../../ec/ec-to-volume.ts';
+import { findEcxDir } from '../../../ec/ec-volume.ts';
+import { ttlMinutes } from '../../../storage/needle/ttl.ts';
+import { newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile } from '../../../storage/volume-info.ts';
+import { volumeBaseName, volumeFilePath } from '../../../storage/volume-files.ts';
+import type { DiskLocation } from '../../../store/disk-location.ts';
+import {
+  BITROT_SIDECAR_EXT,
+  ecFilesStatus,
+  ecGenerationOf,
+  removeShardFiles,
+  removeSharedEcIndex,
+  removeStaleEcArtifacts,
+} from '../../../store/ec-files.ts';
+import { type GrpcContext, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
+import { copyFileFromPeer, newPeerClient } from '../peer-client.ts';
+
+/** Upstream's BufferSizeLimit for shard reads: 2 MiB per message. */
+const SHARD_READ_CHUNK_BYTES = 2 * 1024 * 1024;
+const ANY_COMPACTION_REVISION = 0xffff_ffff;
+const WHOLE_FILE = '9223372036854775807';
+
+function shardIdsOf(values: number[] | undefined): number[] {
+  const ids = values ?? [];
+  for (const id of ids) {
+    if (!Number.isInteger(id) || id < 0 || id >= MAX_SHARD_COUNT) throw new GrpcStatusError(grpc.status.INVALID_ARGUMENT, `invalid shard id ${id}`);
+  }
+  return ids;
+}
+
+async function exists(filePath: string): Promise<boolean> {
+  return fs.access(filePath).then(
+    () => true,
+    () => false,
+  );
+}
+
+export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
+  const store = ctx.store;
+
+  async function generate(request: { volume_id: number; collection: string }): Promise<object> {
+    checkMaintenance(ctx);
+    const volume = store.findVolume(request.volume_id);
+    if (volume === undefined) throw new Error(`volume ${request.volume_id} not found`);
+    if (volume.collection !== request.collection) throw new Error(`existing collection:${volume.collection} unexpected input: ${request.collection}`);
+    const loc = volume.location;
+    const vifPath = volumeFilePath(loc, 'vif');
+    // A regeneration keeps the ratio an earlier run recorded.
+    const previous = await readVolumeInfoFile(vifPath).catch(() => null);
+    const ratio = previous?.ecShardConfig != null ? ecRatioOf(previous) : DEFAULT_EC_RATIO;
+    const shardPaths = Array.from({ length: totalShards(ratio) }, (_, i) => volumeFilePath(loc, shardExt(i)));
+    const ecxPath = volumeFilePath(loc, 'ecx');
+
+    await store.ec.unload(request.volume_id);
+    for (const location of store.locations) {
+      try {
+        await removeStaleEcArtifacts(location, request.collection, request.volume_id);
+      } catch (err) {
+        throw new Error(`wipe stale EC artifacts for volume ${request.volume_id} on ${location.dir}: ${(err as Error).message}`);
+      }
+    }
+    let done = false;
+    try {
+      await volume.sync();
+      // The index first: anything appended while the shards are cut is then in the shards
+      // but not indexed, which is harmless; the other order could index missing data.
+      await writeSortedEcxFromIdx(volumeFilePath(loc, 'idx'), ecxPath, store.offsetWidth);
+      const datSizeBytes = volume.stats().datSizeBytes;
+      await encodeDatFile(volumeFilePath(loc, 'dat'), datSizeBytes, shardPaths, ratio, store.coder());
+      const ttlSeconds = ttlMinutes(volume.ttl) * 60;
+      const info = newVolumeInfo({
+        version: volume.version,
+        datFileSize: BigInt(datSizeBytes),
+        expireAtSec: ttlSeconds > 0 ? BigInt(Math.floor(Date.now() / 1000) + ttlSeconds) : 0n,
+        ecShardConfig: { dataShards: ratio.dataShards, parityShards: ratio.parityShards, encodeTsNs: BigInt(Date.now()) * 1_000_000n },
+      });
+      await writeVolumeInfoFile(vifPath, info);
+      done = true;
+      ctx.log(`volume ${request.volume_id}: generated ${shardPaths.length} ec shards (${ratio.dataShards}+${ratio.parityShards}) from ${datSizeBytes} bytes`);
+    } finally {
+      if (!done) {
+        for (const shardPath of shardPaths) await fs.rm(shardPath, { force: true });
+        await fs.rm(ecxPath, { force: true });
+      }
+    }
+    return {};
+  }
+
+  async function rebuild(request: { volume_id: number; collection: string }): Promise<object> {
+    checkMaintenance(ctx);
+    const base = volumeBaseName(request.collection, request.volume_id);
+    let rebuildLocation: DiskLocation | undefined;
+    let rebuildShardCount = 0;
+    const shardDirs = new Map<number, string>();
+    for (const location of store.locations) {
+      const status = await ecFilesStatus(location, request.collection, request.volume_id);
+      for (const id of status.shardIds) if (!shardDirs.has(id)) shardDirs.set(id, location.dir);
+      const hasEcx = (await findEcxDir(location.dir, location.idxDir, base)) !== null;
+      if (status.shardIds.length === 0 && !hasEcx) continue;
+      if (hasEcx && (rebuildLocation === undefined || status.shardIds.length > rebuildShardCount)) {
+        rebuildLocation = location;
+        rebuildShardCount = status.shardIds.length;
+      }
+    }
+    if (rebuildLocation === undefined) return { rebuilt_shard_ids: [] };
+    const dataBase = path.join(rebuildLocation.dir, base);
+    const ratio = ecRatioOf(await readVolumeInfoFile(`${dataBase}.vif`).catch(() => null));
+    const present = new Map<number, string>();
+    const missing = new Map<number, string>();
+    for (let id = 0; id < totalShards(ratio); id++) {
+      const dir = shardDirs.get(id);
+      if (dir !== undefined) present.set(id, path.join(dir, `${base}.${shardExt(id)}`));
+      else missing.set(id, `${dataBase}.${shardExt(id)}`);
+    }
+    const rebuilt = [...missing.keys()];
+    if (missing.size > 0) {
+      const sizes = new Set<number>();
+      for (const shardPath of present.values()) sizes.add((await fs.stat(shardPath)).size);
+      if (sizes.size > 1) throw new Error(`RebuildEcFiles ${dataBase}: ec shards have different sizes ${[...sizes].join(', ')}`);
+      try {
+        await rebuildShardFiles(present, missing, [...sizes][0] ?? 0, ratio, store.coder());
+      } catch (err) {
+        throw new Error(`RebuildEcFiles ${dataBase}: ${(err as Error).message}`);
+      }
+    }
+    // Folding `.ecj` removes it; a mounted volume still journals there, so leave it then.
+    const ecxDir = (await findEcxDir(rebuildLocation.dir, rebuildLocation.idxDir, base)) as string;
+    if (store.ec.find(request.volume_id) === undefined) {
+      try {
+        await foldEcjIntoEcx(path.join(ecxDir, `${base}.ecx`), path.join(ecxDir, `${base}.ecj`), store.offsetWidth);
+      } catch (err) {
+        throw new Error(`RebuildEcxFile ${path.join(ecxDir, base)}: ${(err as Error).message}`);
+      }
+    }
+    if (rebuilt.length > 0) ctx.log(`volume ${request.volume_id}: rebuilt ec shards ${rebuilt.join(',')}`);
+    return { rebuilt_shard_ids: rebuilt };
+  }
+
+  async function copyShards(request: {
+    volume_id: number; collection: string; shard_ids: number[]; copy_ecx_file: boolean; source_data_node: string;
+    copy_ecj_file: boolean; copy_vif_file: boolean; disk_id: number; copy_ecsum_file: boolean;
+  }): Promise<object> {
+    checkMaintenance(ctx);
+    const shardIds = shardIdsOf(request.shard_ids);
+    let location: DiskLocation | undefined;
+    if (request.disk_id > 0) {
+      if (request.disk_id >= store.locations.length) throw new Error(`invalid disk_id ${request.disk_id}: only have ${store.locations.length} disks`);
+      location = store.locations[request.disk_id];
+    } else {
+      location = await store.ec.targetLocation(request.collection, request.volume_id);
+    }
+    if (location === undefined) throw new Error('no space left');
+    const loc = location.location(request.collection, request.volume_id);
+    const client = newPeerClient(request.source_data_node);
+    const pull = async (ext: string, destination: string, ignoreMissing: boolean) => {
+      try {
+        await copyFileFromPeer(
+          client,
+          {
+            volume_id: request.volume_id,
+            ext,
+            compaction_revision: ANY_COMPACTION_REVISION,
+            stop_offset: WHOLE_FILE,
+            collection: request.collection,
+            is_ec_volume: true,
+            ignore_source_file_not_found: ignoreMissing,
+          },
+          destination,
+        );
+      } catch (err) {
+        // A failed pull leaves no partial file behind.
+        await fs.rm(destination, { force: true });
+        throw err;
+      }
+    };
+    try {
+      for (const id of shardIds) await pull(`.${shardExt(id)}`, volumeFilePath(loc, shardExt(id)), false);
+      if (request.copy_ecx_file) {
+        const ecxPath = volumeFilePath(loc, 'ecx');
+        await pull('.ecx', ecxPath, false);
+        if ((await fs.stat(ecxPath)).size === 0) {
+          await fs.rm(ecxPath, { force: true });
+          throw new Error(`VolumeEcShardsCopy volume ${request.volume_id}: source .ecx is 0 bytes`);
+        }
+      }
+      if (request.copy_ecj_file) await pull('.ecj', volumeFilePath(loc, 'ecj'), true);
+      if (request.copy_vif_file) await pull('.vif', volumeFilePath(loc, 'vif'), true);
+      if (request.copy_ecsum_file) await pull(BITROT_SIDECAR_EXT, path.join(loc.dir, `${volumeBaseName(request.collection, request.volume_id)}${BITROT_SIDECAR_EXT}`), true);
+    } catch (err) {
+      const message = (err as grpc.ServiceError).details ?? (err as Error).message;
+      throw new Error(`VolumeEcShardsCopy volume ${request.volume_id}: ${message}`);
+    } finally {
+      client.close();
+    }
+    return {};
+  }
+
+  async function deleteShards(request: { volume_id: number; collection: string; shard_ids: number[]; full_teardown: boolean; encode_ts_ns: string }): Promise<object> {
+    checkMaintenance(ctx);
+    const { volume_id: volumeId, collection } = request;
+    const fence = BigInt(request.encode_ts_ns ?? '0');
+    if (request.full_teardown) {
+      if (fence === 0n) {
+        await store.ec.unload(volumeId);
+        for (const location of store.locations) await removeStaleEcArtifacts(location, collection, volumeId);
+      } else {
+        // Only disks holding a strictly older encode run are wiped; newer, unstamped or unknown stay.
+        for (const location of store.locations) {
+          const generation = await ecGenerationOf(location, collection, volumeId);
+          if (!generation.found || generation.encodeTsNs === 0n || generation.encodeTsNs >= fence) continue;
+          const mounted = location.ecVolumes.get(volumeId);
+          if (mounted !== undefined) for (const id of mounted.shardIds()) await store.ec.unmount(volumeId, id);
+          await removeStaleEcArtifacts(location, collection, volumeId);
+        }
+      }
+      return { full_teardown_done: true };
+    }
+    const shardIds = shardIdsOf(request.shard_ids);
+    // A deleted shard must not keep serving from an unlinked file.
+    for (const id of shardIds) await store.ec.unmount(volumeId, id);
+    for (const location of store.locations) await removeShardFiles(location, collection, volumeId, shardIds);
+    const statuses = [];
+    let shardsLeft = 0;
+    for (const location of store.locations) {
+      const status = await ecFilesStatus(location, collection, volumeId);
+      shardsLeft += status.shardIds.length;
+      statuses.push({ location, status });
+    }
+    if (shardsLeft === 0) {
+      for (const { location, status } of statuses) await removeSharedEcIndex(location, collection, volumeId, status);
+    }
+    return {};
+  }
+
+  async function toVolume(request: { volume_id: number; collection: string; from_staged: boolean; disk_type: string }): Promise<object> {
+    checkMaintenance(ctx);
+    if (request.from_staged) return adoptStaged(request);
+    const ecVolume = store.ec.find(request.volume_id);
+    if (ecVolume === undefined) throw new Error(`ec volume ${request.volume_id} not found`);
+    if (ecVolume.collection !== request.collection) throw new Error(`existing collection:${ecVolume.collection} unexpected input: ${request.collection}`);
+    const dataShardPaths: string[] = [];
+    for (let id = 0; id < ecVolume.ratio.dataShards; id++) {
+      const found = store.ec.findShard(request.volume_id, id);
+      if (found === undefined) throw new Error(`ec volume ${request.volume_id} missing shard ${id}`);
+      dataShardPaths.push(found.shard.path);
+    }
+    const location = store.locations.find((l) => l.ecVolumes.get(request.volume_id) === ecVolume) as DiskLocation;
+    try {
+      await foldEcjIntoEcx(ecVolume.ecxPath, ecVolume.ecjPath, store.offsetWidth);
+    } catch (err) {
+      throw new Error(`RebuildEcxFile ${ecVolume.ecxPath}: ${(err as Error).message}`);
+    }
+    if (!(await hasLiveNeedles(ecVolume.ecxPath, store.offsetWidth))) {
+      throw new GrpcStatusError(grpc.status.FAILED_PRECONDITION, `ec volume ${request.volume_id} has no live entries`);
+    }
+    await decodeEcToVolume({
+      ecxPath: ecVolume.ecxPath,
+      ecjPath: ecVolume.ecjPath,
+      dataShardPaths,
+      encodedDatSizeBytes: ecVolume.datFileSizeBytes,
+      location: location.location(request.collection, request.volume_id),
+      offsetWidth: store.offsetWidth,
+      log: ctx.log,
+    });
+    ctx.log(`ec volume ${request.volume_id}: decoded back into a normal volume in ${location.dir}`);
+    return {};
+  }
+
+  async function adoptStaged(request: { volume_id: number; collection: string; disk_type: string }): Promise<object> {
+    if (store.findVolume(request.volume_id) !== undefined) throw new Error(`staged volume ${request.volume_id} already exists on this server`);
+    const wanted = request.disk_type.toLowerCase() === 'hdd' ? '' : request.disk_type.toLowerCase();
+    let loc;
+    for (const location of store.locations) {
+      if (location.diskType !== wanted) continue;
+      const candidate = location.location(request.collection, request.volume_id);
+      if (await exists(`${volumeFilePath(candidate, 'dat')}.copying`)) {
+        loc = candidate;
+        break;
+      }
+    }
+    if (loc === undefined) throw new Error(`staged volume ${request.volume_id}: no .dat.copying found on a ${request.disk_type} disk`);
+    for (const ext of ['dat', 'idx', 'vif']) {
+      if (!(await exists(`${volumeFilePath(loc, ext)}.copying`))) throw new Error(`staged volume ${request.volume_id} missing .${ext}.copying`);
+    }
+    // The `.note` makes a crash half way sweep the partial volume at the next start.
+    const note = volumeFilePath(loc, 'note');
+    await fs.writeFile(note, `adopting decoded volume ${request.volume_id}`);
+    try {
+      for (const ext of ['vif', 'dat', 'idx']) await fs.rename(`${volumeFilePath(loc, ext)}.copying`, volumeFilePath(loc, ext));
+    } finally {
+      await fs.rm(note, { force: true });
+    }
+    try {
+      await store.mountVolume(request.volume_id);
+    } catch (err) {
+      throw new Error(`mount staged volume ${request.volume_id}: ${(err as Error).message}`);
+    }
+    return {};
+  }
+
+  async function shardsInfo(request: { volume_id: number }): Promise<object> {
+    const infos: object[] = [];
+    const seen = new Set<number>();
+    let primary;
+    for (const { volume } of store.ec.all()) {
+      if (volume.volumeId !== request.volume_id) continue;
+      primary ??= volume;
+      for (const id of volume.shardIds()) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        infos.push({ shard_id: id, size: String(volume.shards.get(id)?.sizeBytes ?? 0), collection: volume.collection, volume_id: volume.volumeId });
+      }
+    }
+    if (primary === undefined) throw new Error(`VolumeEcShardsInfo: EC volume ${request.volume_id} not found`);
+    const totals = await ecxTotals(primary.ecxPath, store.offsetWidth);
+    return { ec_shard_infos: infos, volume_size: String(totals.totalSizeBytes), file_count: String(totals.files), file_deleted_count: String(totals.deletedFiles) };
+  }
+
+  return {
+    VolumeEcShardsGenerate: unary(generate),
+    VolumeEcShardsRebuild: unary(rebuild),
+    VolumeEcShardsCopy: unary(copyShards),
+    VolumeEcShardsDelete: unary(deleteShards),
+
+    VolumeEcShardsMount: unary(async (request: { volume_id: number; collection: string; shard_ids: number[]; source_disk_type: string }) => {
+      for (const id of shardIdsOf(request.shard_ids)) {
+        try {
+          await store.ec.mount(request.collection, request.volume_id, id, request.source_disk_type);
+        } catch (err) {
+          throw new Error(`mount ${request.volume_id}.${id}: ${(err as Error).message}`);
+        }
+      }
+      return {};
+    }),
+
+    VolumeEcShardsUnmount: unary(async (request: { volume_id: number; shard_ids: number[]; encode_ts_ns: string }) => {
+      for (const id of shardIdsOf(request.shard_ids)) {
+        try {
+          await store.ec.unmount(request.volume_id, id, BigInt(request.encode_ts_ns ?? '0'));
+        } catch (err) {
+          throw new Error(`unmount ${request.volume_id}.${id}: ${(err as Error).message}`);
+        }
+      }
+      return {};
+    }),
+
+    VolumeEcShardRead: serverStream(async (request: { volume_id: number; shard_id: number; offset: string; size: string; file_key: string; encode_ts_ns: string }, call) => {
+      const found = store.ec.findShard(request.volume_id, request.shard_id);
+      if (found === undefined) throw new Error(`not found ec shard ${request.volume_id}.${request.shard_id}`);
+      const { volume, shard } = found;
+      const wantedRun = BigInt(request.encode_ts_ns ?? '0');
+      if (wantedRun !== 0n && wantedRun !== volume.encodeTsNs) {
+        throw new Error(`ec shard ${request.volume_id}.${request.shard_id} belongs to a different encode run`);
+      }
+      const encodeTsNs = volume.encodeTsNs.toString();
+      const fileKey = BigInt(request.file_key ?? '0');
+      if (fileKey !== 0n) {
+        const entry = await volume.findNeedle(fileKey);
+        if (entry !== null && entry.size < 0) {
+          await writeMessage(call, { is_deleted: true, encode_ts_ns: encodeTsNs });
+          return;
+        }
+      }
+      let offset = Number(request.offset);
+      let remaining = Number(request.size);
+      if (remaining <= 0) return;
+      const buf = Buffer.allocUnsafe(Math.min(remaining, SHARD_READ_CHUNK_BYTES));
+      while (remaining > 0) {
+        const want = Math.min(buf.length, remaining);
+        const got = await shard.readAt(buf, offset, want);
+        if (got > 0) {
+          await writeMessage(call, { data: Buffer.from(buf.subarray(0, got)), encode_ts_ns: encodeTsNs });
+          offset += got;
+          remaining -= got;
+        }
+        if (got < want) return;
+      }
+    }),
+
+    VolumeEcBlobDelete: unary(async (request: { volume_id: number; collection: string; file_key: string; version: number }) => {
+      checkMaintenance(ctx);
+      const volume = store.ec.find(request.volume_id);
+      if (volume === undefined) return {};
+      const key = BigInt(request.file_key);
+      const entry = await volume.findNeedle(key);
+      if (entry === null) throw new Error('locate in local ec volume: FindNeedleFromEcx: needle not found');
+      if (entry.size < 0) return {};
+      await volume.deleteNeedle(key);
+      return {};
+    }),
+
+    VolumeEcShardsToVolume: unary(toVolume),
+    VolumeEcShardsInfo: unary(shardsInfo),
+  };
+}

@@ -1,0 +1,111 @@
+// EC files of one volume on one disk location, as files (not mounts): what is there, and
+// removing shards, indexes and sidecars the way upstream's delete and re-encode paths do.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { MAX_SHARD_COUNT, shardExt, shardIdOfFileName } from '../ec/ec-layout.ts';
+import { readVolumeInfoFile } from '../storage/volume-info.ts';
+import { volumeBaseName } from '../storage/volume-files.ts';
+import type { DiskLocation } from './disk-location.ts';
+
+/** Bitrot checksum sidecar written by upstream encoders beside the shards. */
+export const BITROT_SIDECAR_EXT = '.ecsum';
+
+export interface EcFilesStatus {
+  hasEcx: boolean;
+  hasIdx: boolean;
+  shardIds: number[];
+}
+
+function dirsOf(location: DiskLocation): string[] {
+  return location.idxDir !== undefined && location.idxDir !== location.dir ? [location.dir, location.idxDir] : [location.dir];
+}
+
+async function removeIfExists(filePath: string): Promise<void> {
+  await fs.rm(filePath, { force: true });
+}
+
+/** What EC files of the volume this location's directories hold (upstream checkEcVolumeStatus). */
+export async function ecFilesStatus(location: DiskLocation, collection: string, volumeId: number): Promise<EcFilesStatus> {
+  const base = volumeBaseName(collection, volumeId);
+  const status: EcFilesStatus = { hasEcx: false, hasIdx: false, shardIds: [] };
+  for (const dir of dirsOf(location)) {
+    for (const name of await fs.readdir(dir)) {
+      if (name === `${base}.ecx` || name === `${base}.ecj`) status.hasEcx = true;
+      else if (name === `${base}.idx`) status.hasIdx = true;
+      else {
+        const shardId = shardIdOfFileName(name, base);
+        if (shardId !== null && dir === location.dir) status.shardIds.push(shardId);
+      }
+    }
+  }
+  status.shardIds.sort((a, b) => a - b);
+  return status;
+}
+
+async function removeBitrotSidecars(basePath: string): Promise<void> {
+  await removeIfExists(basePath + BITROT_SIDECAR_EXT);
+  const dir = path.dirname(basePath);
+  const prefix = `${path.basename(basePath)}${BITROT_SIDECAR_EXT}.v`;
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    if (name.startsWith(prefix)) await removeIfExists(path.join(dir, name));
+  }
+}
+
+/**
+ * Removes every artifact of an earlier encode (shards, `.ecx`, `.ecj`, sidecars) so a new run
+ * never mixes with it; the `.vif` only where no `.idx` says a normal volume owns it.
+ */
+export async function removeStaleEcArtifacts(location: DiskLocation, collection: string, volumeId: number): Promise<void> {
+  const base = volumeBaseName(collection, volumeId);
+  for (let id = 0; id < MAX_SHARD_COUNT; id++) await removeIfExists(path.join(location.dir, `${base}.${shardExt(id)}`));
+  for (const dir of dirsOf(location)) {
+    await removeIfExists(path.join(dir, `${base}.ecx`));
+    await removeIfExists(path.join(dir, `${base}.ecj`));
+    await removeBitrotSidecars(path.join(dir, base));
+  }
+  for (const dir of dirsOf(location)) {
+    const hasIdx = await fs.access(path.join(dir, `${base}.idx`)).then(() => true, () => false);
+    if (!hasIdx) await removeIfExists(path.join(dir, `${base}.vif`));
+  }
+}
+
+/** Deletes the listed shard files here; a disk left without shards loses its sidecars. */
+export async function removeShardFiles(location: DiskLocation, collection: string, volumeId: number, shardIds: number[]): Promise<void> {
+  const base = volumeBaseName(collection, volumeId);
+  let found = false;
+  for (const id of shardIds) {
+    const shardPath = path.join(location.dir, `${base}.${shardExt(id)}`);
+    if (await fs.access(shardPath).then(() => true, () => false)) {
+      found = true;
+      await removeIfExists(shardPath);
+    }
+  }
+  if (!found) return;
+  if ((await ecFilesStatus(location, collection, volumeId)).shardIds.length === 0) await removeBitrotSidecars(path.join(location.dir, base));
+}
+
+/** Once no shard is left anywhere: the shared `.ecx`/`.ecj`, and the `.vif` unless a `.idx` owns it. */
+export async function removeSharedEcIndex(location: DiskLocation, collection: string, volumeId: number, status: EcFilesStatus): Promise<void> {
+  const base = volumeBaseName(collection, volumeId);
+  if (status.hasEcx) {
+    for (const dir of dirsOf(location)) {
+      await removeIfExists(path.join(dir, `${base}.ecx`));
+      await removeIfExists(path.join(dir, `${base}.ecj`));
+    }
+  }
+  if (!status.hasIdx) await removeIfExists(path.join(location.dir, `${base}.vif`));
+}
+
+/** The encode run recorded in this location's `.vif` (0 when absent or unstamped), and whether one exists. */
+export async function ecGenerationOf(location: DiskLocation, collection: string, volumeId: number): Promise<{ encodeTsNs: bigint; found: boolean }> {
+  const base = volumeBaseName(collection, volumeId);
+  for (const dir of dirsOf(location)) {
+    try {
+      const info = await readVolumeInfoFile(path.join(dir, `${base}.vif`));
+      if (info !== null) return { encodeTsNs: info.ecShardConfig?.encodeTsNs ?? 0n, found: true };
+    } catch {
+      return { encodeTsNs: 0n, found: true };
+    }
+  }
+  return { encodeTsNs: 0n, found: false };
+}

@@ -1,0 +1,64 @@
+// Piscina task module: Reed-Solomon encode/reconstruct off the event loop (see src/ec/coding-pool.ts).
+// Inputs arrive transferred; results go back transferred (each result has its own ArrayBuffer).
+// No top-level await: piscina may load this file through require() first.
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { ReedSolomon } from '../ec/reed-solomon.ts';
+
+export interface EncodeParityTask {
+  op: 'encode';
+  dataShards: number;
+  parityShards: number;
+  data: Uint8Array[];
+}
+
+export interface ReconstructTask {
+  op: 'reconstruct';
+  dataShards: number;
+  parityShards: number;
+  shards: (Uint8Array | null)[];
+  wanted: number[];
+}
+
+export type CodingTask = EncodeParityTask | ReconstructTask;
+/** encode: the parity shards; reconstruct: [index, shard] for every wanted index. */
+export type CodingResult = Uint8Array[] | [number, Uint8Array][];
+
+/** Codecs per shape; a process uses one or two ratios, the bound is only a backstop. */
+const MAX_CODECS = 16;
+const codecs = new Map<string, ReedSolomon>();
+
+function codec(dataShards: number, parityShards: number): ReedSolomon {
+  const key = `${dataShards}+${parityShards}`;
+  let rs = codecs.get(key);
+  if (rs === undefined) {
+    if (codecs.size >= MAX_CODECS) codecs.delete(codecs.keys().next().value!);
+    rs = new ReedSolomon(dataShards, parityShards);
+    codecs.set(key, rs);
+  }
+  return rs;
+}
+
+function transferable(value: CodingResult, views: Uint8Array[]): unknown {
+  // A buffer listed twice in a transfer list is a DataCloneError (a returned input may share one);
+  // a SharedArrayBuffer cannot be listed at all (it is shared, not moved).
+  const buffers = [...new Set(views.map((v) => v.buffer))].filter((b) => b instanceof ArrayBuffer);
+  return move({ [transferableSymbol]: buffers, [valueSymbol]: value } as never);
+}
+
+export default function runCodingTask(task: CodingTask): unknown {
+  const rs = codec(task.dataShards, task.parityShards);
+  if (task.op === 'encode') {
+    if (task.data.length !== rs.dataShards) throw new RangeError(`expected ${rs.dataShards} data shards, got ${task.data.length}`);
+    const sizeBytes = task.data[0]?.length ?? 0;
+    const parity = Array.from({ length: rs.parityShards }, () => new Uint8Array(sizeBytes));
+    rs.encode([...task.data, ...parity]);
+    return transferable(parity, parity);
+  }
+  const shards = task.shards;
+  rs.reconstruct(shards, task.wanted);
+  const entries: [number, Uint8Array][] = task.wanted.map((i) => [i, shards[i]!]);
+  return transferable(
+    entries,
+    entries.map(([, shard]) => shard),
+  );
+}

@@ -1,0 +1,121 @@
+// `weed shell` erasure coding against our server: ec.encode turns a volume into 14 shards,
+// ec.rebuild regenerates deleted shards, ec.decode turns the shards back into a volume; every
+// file stays readable at each step. Then the same with shards spread over a Go and our server.
+import assert from 'node:assert/strict';
+import { mkdir, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { newPeerClient, unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { tempDir } from '../unit/helpers.ts';
+import { assignFids, runShell, skipReason, startGoVolumeServer, startMaster, startOurVolumeServer } from './peers.ts';
+
+function bodyOf(i: number): string {
+  return `erasure coded file ${i}\n`.repeat(30 + i * 13);
+}
+
+async function expectFiles(port: number, fids: string[], deleted: Set<number>, where: string): Promise<void> {
+  for (const [i, fid] of fids.entries()) {
+    const response = await fetch(`http://127.0.0.1:${port}/${fid}`);
+    const text = await response.text();
+    if (deleted.has(i)) assert.equal(response.status, 404, `${where}: deleted ${fid}`);
+    else assert.deepEqual({ status: response.status, text }, { status: 200, text: bodyOf(i) }, `${where}: ${fid}`);
+  }
+}
+
+async function shardFiles(dir: string, vid: string): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => name.startsWith(`${vid}.ec`)).sort();
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+describe('weed shell erasure coding with our server', { skip: skipReason() }, () => {
+  it('ec.encode, ec.rebuild after losing two shards, ec.decode: files readable throughout', async () => {
+    const work = await tempDir('needlework-ec-');
+    const dir = path.join(work, 'ours');
+    await mkdir(dir);
+    const master = await startMaster(work);
+    const ours = await startOurVolumeServer(work, dir, master.address, undefined, [], 30);
+    const fids = await assignFids(master.address, 16);
+    const vid = fids[0]!.split(',')[0]!;
+    for (const [i, fid] of fids.entries()) {
+      assert.equal((await fetch(`http://127.0.0.1:${ours.port}/${fid}`, { method: 'POST', body: bodyOf(i) })).status, 201);
+    }
+    const deleted = new Set([2]);
+    assert.equal((await fetch(`http://127.0.0.1:${ours.port}/${fids[2]}`, { method: 'DELETE' })).status, 202);
+
+    let output = await runShell(master.address, `lock\nec.encode -volumeId ${vid} -force\nunlock`);
+    assert.equal((await shardFiles(dir, vid)).filter((n) => /\.ec\d\d$/.test(n)).length, 14, `14 shards after ec.encode (shell: ${output})`);
+    assert.ok(!(await readdir(dir)).includes(`${vid}.dat`), `the volume itself is gone after ec.encode (shell: ${output})`);
+    await expectFiles(ours.port, fids, deleted, `after ec.encode (shell: ${output})`);
+
+    // A delete of an EC-coded file is journaled.
+    assert.equal((await fetch(`http://127.0.0.1:${ours.port}/${fids[5]}`, { method: 'DELETE' })).status, 202);
+    deleted.add(5);
+
+    // Lose two shards, one data and one parity.
+    const client = newPeerClient(`127.0.0.1:${ours.port}.${ours.grpcPort}`);
+    await unaryCall(client, 'VolumeEcShardsUnmount', { volume_id: Number(vid), shard_ids: [1, 12] });
+    await unaryCall(client, 'VolumeEcShardsDelete', { volume_id: Number(vid), collection: '', shard_ids: [1, 12] });
+    client.close();
+    assert.equal((await shardFiles(dir, vid)).filter((n) => /\.ec\d\d$/.test(n)).length, 12);
+    await expectFiles(ours.port, fids, deleted, 'with shards 1 and 12 lost (reconstructing reads)');
+
+    // The master learns of the loss through our heartbeat; then ec.rebuild regenerates both.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    output = await runShell(master.address, `lock\nec.rebuild -apply\nunlock`);
+    await waitFor(async () => (await shardFiles(dir, vid)).filter((n) => /\.ec\d\d$/.test(n)).length === 14, `14 shards after ec.rebuild (shell: ${output})`);
+    await expectFiles(ours.port, fids, deleted, `after ec.rebuild (shell: ${output})`);
+
+    output = await runShell(master.address, `lock\nec.decode -volumeId ${vid}\nunlock`);
+    await waitFor(async () => (await readdir(dir)).includes(`${vid}.dat`), `a .dat after ec.decode (shell: ${output})`);
+    await expectFiles(ours.port, fids, deleted, `after ec.decode (shell: ${output})`);
+    assert.deepEqual((await shardFiles(dir, vid)).filter((n) => /\.ec\d\d$/.test(n)), [], `no shards left after ec.decode (shell: ${output})`);
+
+    await ours.peer.stop();
+    await master.peer.stop();
+  });
+
+  it('shards spread over a Go and our server: reads from both, then ec.decode', async () => {
+    const work = await tempDir('needlework-ec-mixed-');
+    const goDir = path.join(work, 'go');
+    const ourDir = path.join(work, 'ours');
+    await mkdir(goDir);
+    await mkdir(ourDir);
+    const master = await startMaster(work);
+    const ours = await startOurVolumeServer(work, ourDir, master.address, undefined, [], 30);
+    const fids = await assignFids(master.address, 12);
+    const vid = fids[0]!.split(',')[0]!;
+    for (const [i, fid] of fids.entries()) {
+      assert.equal((await fetch(`http://127.0.0.1:${ours.port}/${fid}`, { method: 'POST', body: bodyOf(i) })).status, 201);
+    }
+    const go = await startGoVolumeServer(work, goDir, master.address, 30);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+    let output = await runShell(master.address, `lock\nec.encode -volumeId ${vid} -force\nunlock`);
+    const onGo = (await shardFiles(goDir, vid)).filter((n) => /\.ec\d\d$/.test(n));
+    const onOurs = (await shardFiles(ourDir, vid)).filter((n) => /\.ec\d\d$/.test(n));
+    assert.equal(onGo.length + onOurs.length, 14, `all shards placed (go ${onGo}, ours ${onOurs}; shell: ${output})`);
+    assert.ok(onGo.length > 0 && onOurs.length > 0, `shards on both servers (go ${onGo}, ours ${onOurs}; shell: ${output})`);
+    await expectFiles(ours.port, fids, new Set(), `read from our server (shell: ${output})`);
+    await expectFiles(go.port, fids, new Set(), `read from the Go server (shell: ${output})`);
+
+    output = await runShell(master.address, `lock\nec.decode -volumeId ${vid}\nunlock`);
+    await waitFor(
+      async () => (await readdir(ourDir)).includes(`${vid}.dat`) || (await readdir(goDir)).includes(`${vid}.dat`),
+      `a .dat after ec.decode (shell: ${output})`,
+    );
+    const holder = (await readdir(ourDir)).includes(`${vid}.dat`) ? ours.port : go.port;
+    await expectFiles(holder, fids, new Set(), `after ec.decode (shell: ${output})`);
+
+    await go.peer.stop();
+    await ours.peer.stop();
+    await master.peer.stop();
+  });
+});
