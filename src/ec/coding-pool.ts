@@ -95,6 +95,9 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(MAX_DEFAULT_THREADS, availableParallelism() - 1));
 }
 
+/** Calls waiting for a pool slot beyond threads + maxQueue; more is a caller bug. */
+const MAX_WAITING_CALLS = 4096;
+
 export function createCodingPool(options: CodingPoolOptions = {}): CodingPool {
   const threads = options.threads ?? defaultThreads();
   const maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
@@ -116,14 +119,25 @@ export function createCodingPool(options: CodingPoolOptions = {}): CodingPool {
     if (closed) throw new Error('coding pool is closed');
   }
 
+  // Callers beyond the pool's queue wait their turn (backpressure) instead of failing; the wait
+  // list itself is bounded, so a runaway caller still gets a clear error.
+  const admitted = threads + maxQueue;
+  let running = 0;
+  const waiting: Array<() => void> = [];
+
   async function run(task: CodingTask, transferList: ArrayBuffer[]): Promise<CodingResult> {
+    if (running >= admitted) {
+      if (waiting.length >= MAX_WAITING_CALLS) {
+        throw new Error(`coding pool is saturated (${running} running or queued, ${waiting.length} waiting): limit concurrent encode/reconstruct calls`);
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    running++;
     try {
       return (await piscina.run(task, { transferList })) as CodingResult;
-    } catch (err) {
-      if (err instanceof Error && err.message === 'Task queue is at limit') {
-        throw new Error(`coding pool queue is full (maxQueue ${maxQueue}, ${threads} threads): limit concurrent encode/reconstruct calls`, { cause: err });
-      }
-      throw err;
+    } finally {
+      running--;
+      waiting.shift()?.();
     }
   }
 

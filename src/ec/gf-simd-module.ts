@@ -6,8 +6,12 @@
 //   inputs:  input i at inPtr + i * strideBytes, outputs: output j at outPtr + j * strideBytes,
 //   tables:  for input i, output j of the group: low 16 bytes then high 16 bytes at
 //            tabPtr + (i * groupOutputs + j) * 32.
-// The kernel is specialised per input count and output group size, with the stride and table
-// offsets as immediates, so the hot loop is loads, shuffles and XORs. It overwrites the outputs.
+// Per 16-byte column step: for each input (a loop), split the bytes into nibbles once, then for
+// each output of the group two table loads, two swizzles and two XORs into a v128 accumulator; the
+// accumulators are stored (overwriting the outputs) after the last input. The kernel is specialised
+// per input count and group size, with stride and table offsets as immediates.
+// Do not unroll the input loop: TurboFan then hoists every table load of the step to the top and
+// spills them all to the stack (seen in --print-wasm-code, several times slower).
 import assert from 'node:assert/strict';
 import { assembleModule, FunctionBuilder, ValType } from './wasm-assembler.ts';
 
@@ -42,7 +46,7 @@ export function buildSimdKernelModule(shape: SimdKernelShape, memoryPages: { ini
   assert.ok(groupOutputs >= 1 && groupOutputs <= 8);
   assert.ok(unroll >= 1 && unroll <= 4);
   assert.ok(strideBytes > 0 && strideBytes % (16 * unroll) === 0);
-  assert.ok(inputs * strideBytes < 2 ** 31, 'immediate offsets must fit');
+  assert.ok(inputs * strideBytes < 2 ** 31 && groupOutputs * strideBytes < 2 ** 31, 'offsets must fit in i32');
 
   const i32 = ValType.i32;
   const fn = new FunctionBuilder([i32, i32, i32, i32]);
@@ -67,8 +71,7 @@ export function buildSimdKernelModule(shape: SimdKernelShape, memoryPages: { ini
   fn.localGet(inPtr).localGet(column).i32Add().localSet(inColumn);
   fn.localGet(tabPtr).localSet(table);
   fn.i32Const(inputs).localSet(remaining);
-  // A real loop over the inputs, not unrolled: unrolled, TurboFan hoists every table load to the
-  // top of the column step and spills them all to the stack (measured: several times slower).
+  // A real loop over the inputs, not unrolled (see the top of this file).
   fn.loop(); // input loop
   for (let u = 0; u < unroll; u++) {
     // low = v & 0x0f; high = (v >> 4) & 0x0f, shifting 16-bit lanes (one instruction) then masking.

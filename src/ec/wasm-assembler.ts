@@ -4,7 +4,7 @@
 // proposal: every SIMD instruction is the prefix 0xfd followed by its opcode as unsigned LEB128.
 import assert from 'node:assert/strict';
 
-export const ValType = { i32: 0x7f, i64: 0x7e, v128: 0x7b } as const;
+export const ValType = { i32: 0x7f, v128: 0x7b } as const;
 export type ValType = (typeof ValType)[keyof typeof ValType];
 
 /** Block type for `block`/`loop` without params or results. */
@@ -15,20 +15,15 @@ const Op = {
   block: 0x02,
   loop: 0x03,
   end: 0x0b,
-  br: 0x0c,
   brIf: 0x0d,
-  return: 0x0f,
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
   i32Const: 0x41,
   i32Eqz: 0x45,
-  i32Ne: 0x47,
   i32LtU: 0x49,
-  i32GeU: 0x4f,
   i32Add: 0x6a,
   i32Sub: 0x6b,
-  i32Mul: 0x6c,
 } as const;
 
 const SIMD_PREFIX = 0xfd;
@@ -38,10 +33,8 @@ const SimdOp = {
   v128Store: 0x0b,
   v128Const: 0x0c,
   i8x16Swizzle: 0x0e,
-  i8x16Splat: 0x0f,
   v128And: 0x4e,
   v128Xor: 0x51,
-  i8x16ShrU: 0x6d,
   i16x8ShrU: 0x8d,
   /** Relaxed SIMD proposal: indices >= 16 are implementation-defined (a bare PSHUFB on x64). */
   i8x16RelaxedSwizzle: 0x100,
@@ -119,15 +112,9 @@ export class FunctionBuilder {
     this.depth--;
     return this.emit(Op.end);
   }
-  /** Branch to the enclosing label `labelDepth` levels out (0 = innermost). */
-  br(labelDepth: number): this {
-    return this.emit(Op.br, ...unsignedLeb128(labelDepth));
-  }
+  /** Branch if non-zero to the label `labelDepth` levels out (0 = innermost; a loop label jumps back). */
   brIf(labelDepth: number): this {
     return this.emit(Op.brIf, ...unsignedLeb128(labelDepth));
-  }
-  return(): this {
-    return this.emit(Op.return);
   }
   localGet(index: number): this {
     return this.emit(Op.localGet, ...unsignedLeb128(index));
@@ -144,23 +131,14 @@ export class FunctionBuilder {
   i32Eqz(): this {
     return this.emit(Op.i32Eqz);
   }
-  i32Ne(): this {
-    return this.emit(Op.i32Ne);
-  }
   i32LtU(): this {
     return this.emit(Op.i32LtU);
-  }
-  i32GeU(): this {
-    return this.emit(Op.i32GeU);
   }
   i32Add(): this {
     return this.emit(Op.i32Add);
   }
   i32Sub(): this {
     return this.emit(Op.i32Sub);
-  }
-  i32Mul(): this {
-    return this.emit(Op.i32Mul);
   }
   /** `offsetBytes` is the constant added to the i32 address on the stack; alignment hint 16. */
   v128Load(offsetBytes = 0): this {
@@ -179,17 +157,11 @@ export class FunctionBuilder {
   i8x16RelaxedSwizzle(): this {
     return this.simd(SimdOp.i8x16RelaxedSwizzle);
   }
-  i8x16Splat(): this {
-    return this.simd(SimdOp.i8x16Splat);
-  }
   v128And(): this {
     return this.simd(SimdOp.v128And);
   }
   v128Xor(): this {
     return this.simd(SimdOp.v128Xor);
-  }
-  i8x16ShrU(): this {
-    return this.simd(SimdOp.i8x16ShrU);
   }
   i16x8ShrU(): this {
     return this.simd(SimdOp.i16x8ShrU);
