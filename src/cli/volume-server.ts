@@ -3,11 +3,15 @@ import type { VolumeConfig } from './flags.ts';
 import type { SecurityConfig } from './security-config.ts';
 import { HeartbeatClient } from '../master/heartbeat.ts';
 import { VolumeLookup } from '../master/volume-lookup.ts';
+import { RemoteEcShards } from '../server/grpc/ec-remote-shards.ts';
 import { startGrpcServer } from '../server/grpc/server.ts';
 import type { GrpcContext } from '../server/grpc/context.ts';
 import { ServerStateStore } from '../store/server-state.ts';
 import { Store } from '../store/store.ts';
 import { startHttpServers } from '../server/http/start.ts';
+import { grpcMetricsInterceptor } from '../server/metrics/grpc-interceptor.ts';
+import { setUpMetrics } from './metrics-setup.ts';
+import { setUpTransportSecurity } from './transport-security.ts';
 
 /** Version string upstream reports: size limit of the offset width, then the release. */
 export function serverVersion(offsetWidth: 4 | 5): string {
@@ -19,6 +23,8 @@ export interface RunningServer {
 }
 
 export async function startVolumeServer(config: VolumeConfig, security: SecurityConfig, log: (message: string) => void): Promise<RunningServer> {
+  // First, so bad certificates stop the server before it touches any volume.
+  const transport = setUpTransportSecurity(security, log);
   const store = new Store(
     config.folders.map((folder, diskId) => ({
       dir: folder.dir,
@@ -61,10 +67,13 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     await heartbeat?.stop();
   };
 
-  const lookup = new VolumeLookup(() => {
+  const mastersInOrder = (): string[] => {
     const current = heartbeat?.master ?? '';
     return current !== '' ? [current, ...config.masters.filter((m) => m !== current)] : config.masters;
-  });
+  };
+  const lookup = new VolumeLookup(mastersInOrder);
+  // EC reads of shards this server does not hold go to their holders, found through the master.
+  if (config.masters.length > 0) store.ec.remote = new RemoteEcShards(mastersInOrder, `${config.ip}:${config.httpPort}`);
 
   const grpcContext: GrpcContext = {
     store,
@@ -81,8 +90,12 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     leave: stopHeartbeat,
     log,
   };
-  const grpcServer = await startGrpcServer(grpcContext, config.bindIp === '' ? '0.0.0.0' : config.bindIp, config.grpcPort);
-  log(`gRPC listening on ${config.bindIp}:${grpcServer.port}`);
+  const metrics = await setUpMetrics(config, store, log);
+  const grpcServer = await startGrpcServer(grpcContext, config.bindIp === '' ? '0.0.0.0' : config.bindIp, config.grpcPort, {
+    credentials: transport.grpcServer.credentials,
+    interceptors: [...transport.grpcServer.interceptors, grpcMetricsInterceptor(metrics.metrics)],
+  });
+  log(`gRPC listening on ${config.bindIp}:${grpcServer.port}${transport.grpcServerTls ? ' (mutual TLS)' : ''}${transport.grpcClientTls ? '; dialing masters and peers with TLS' : ''}`);
 
   const http = await startHttpServers({
     store,
@@ -98,8 +111,10 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     serverVersion: serverVersion(config.offsetWidth),
     isHealthy: () => !stopping && !heartbeatStopped,
     log,
+    metrics: metrics.metrics,
+    ...(transport.httpsAdmin !== undefined ? { tls: { serverOptions: transport.httpsAdmin.serverOptions, attach: transport.httpsAdmin.attach } } : {}),
   });
-  log(`HTTP listening on ${config.bindIp}:${config.httpPort}${config.publicPort !== config.httpPort ? ` (public ${config.publicPort})` : ''}`);
+  log(`${transport.httpsAdmin !== undefined ? 'HTTPS' : 'HTTP'} listening on ${config.bindIp}:${config.httpPort}${config.publicPort !== config.httpPort ? ` (public ${config.publicPort}, HTTP)` : ''}`);
 
   heartbeat?.start();
 
@@ -120,6 +135,8 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
       }
       await http.close();
       await grpcServer.close();
+      await metrics.close();
+      transport.close();
       await store.close();
       log('stopped');
     },

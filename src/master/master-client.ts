@@ -1,5 +1,7 @@
-// gRPC clients to masters: address forms and one-off calls.
+// gRPC clients to masters: address forms and one-off calls. Every client (the heartbeat's too) is
+// dialed with the process-wide credentials: mTLS when security.toml configures it.
 import * as grpc from '@grpc/grpc-js';
+import { grpcClientCredentials } from '../security/grpc-credentials.ts';
 import { GRPC_CHANNEL_OPTIONS, masterClientConstructor } from '../server/grpc/proto.ts';
 
 const PING_TIMEOUT_MS = 5_000;
@@ -19,7 +21,7 @@ export function toGrpcAddress(address: string): string {
 
 export function newMasterClient(address: string): grpc.Client & Record<string, any> {
   const Client = masterClientConstructor();
-  return new Client(toGrpcAddress(address), grpc.credentials.createInsecure(), GRPC_CHANNEL_OPTIONS) as grpc.Client & Record<string, any>;
+  return new Client(toGrpcAddress(address), grpcClientCredentials(), GRPC_CHANNEL_OPTIONS) as grpc.Client & Record<string, any>;
 }
 
 /** Calls master_pb.Seaweed/Ping and returns the remote's start time in ns (as a decimal string). */
@@ -31,6 +33,30 @@ export function pingMaster(address: string): Promise<string> {
       if (err) reject(err);
       else resolve(response.start_time_ns);
     });
+  });
+}
+
+export interface MasterConfiguration {
+  /** Prometheus push gateway the master tells its servers to push to ('' for none). */
+  metricsAddress: string;
+  metricsIntervalSeconds: number;
+}
+
+const CONFIGURATION_TIMEOUT_MS = 10_000;
+
+/** master_pb.Seaweed/GetMasterConfiguration: the cluster settings a volume server reads at start. */
+export function getMasterConfiguration(address: string): Promise<MasterConfiguration> {
+  const client = newMasterClient(address);
+  return new Promise<MasterConfiguration>((resolve, reject) => {
+    client['GetMasterConfiguration'](
+      {},
+      { deadline: Date.now() + CONFIGURATION_TIMEOUT_MS },
+      (err: grpc.ServiceError | null, response: { metrics_address: string; metrics_interval_seconds: number }) => {
+        client.close();
+        if (err) reject(new Error(`get master ${address} configuration: ${err.message}`));
+        else resolve({ metricsAddress: response.metrics_address, metricsIntervalSeconds: response.metrics_interval_seconds });
+      },
+    );
   });
 }
 

@@ -1,14 +1,16 @@
-// Calls to peer volume servers (addressed `host:port.grpcPort`): file status and file copies.
+// Calls to peer volume servers (addressed `host:port.grpcPort`): file status and file copies,
+// dialed with the process-wide gRPC credentials (mTLS when security.toml configures it).
 import { open } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import { toGrpcAddress } from '../../master/master-client.ts';
+import { grpcClientCredentials } from '../../security/grpc-credentials.ts';
 import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from './proto.ts';
 
 export type PeerClient = grpc.Client & Record<string, any>;
 
 export function newPeerClient(address: string): PeerClient {
   const Client = volumeServerClientConstructor();
-  return new Client(toGrpcAddress(address), grpc.credentials.createInsecure(), GRPC_CHANNEL_OPTIONS) as PeerClient;
+  return new Client(toGrpcAddress(address), grpcClientCredentials(), GRPC_CHANNEL_OPTIONS) as PeerClient;
 }
 
 export function unaryCall<Response>(client: PeerClient, method: string, request: object, timeoutMs = 60_000): Promise<Response> {

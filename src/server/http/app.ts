@@ -13,6 +13,7 @@ import { REQUEST_ID_HEADER, newRequestId } from './request-id.ts';
 import { emptyResponse } from './responses.ts';
 import { createServerContext } from './server-context.ts';
 import { type Port, storeHandler } from './store-handler.ts';
+import { meterStoreHandler } from '../metrics/http-middleware.ts';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
 
@@ -72,7 +73,9 @@ function baseApp(server: ServerContext): Hono<AppEnv> {
 function finish(app: Hono<AppEnv>, server: ServerContext, port: Port): Hono<AppEnv> {
   app.all('/favicon.ico', (c) => handleStatic(c, 'favicon.ico'));
   app.all('/seaweedfsstatic/:name', (c) => handleStatic(c, c.req.param('name')));
-  app.all('*', storeHandler(server, port));
+  const store = storeHandler(server, port);
+  // Upstream meters only this `/` handler, not /status, /healthz and the like.
+  app.all('*', server.deps.metrics !== undefined ? meterStoreHandler(server.deps.metrics, port, store) : store);
   return app;
 }
 

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { Needle } from '../../storage/needle/needle.ts';
 import type { Volume } from '../../storage/volume.ts';
 import type { Store } from '../../store/store.ts';
+import type { VolumeServerMetrics } from '../metrics/registry.ts';
 
 /** A parsed store-handler target: `/vid,fid`, `/vid/fid` or `/vid/fid/filename`. */
 export interface FileTarget {
@@ -87,6 +88,8 @@ export interface HttpDeps {
   isHealthy(): boolean;
   log: (message: string) => void;
   hooks?: Partial<HttpHooks>;
+  /** Prometheus metrics: store requests are counted and timed when set. */
+  metrics?: VolumeServerMetrics;
 }
 
 export const DEFAULT_MAX_GUNZIP_BYTES = 1024 * 1024 * 1024;

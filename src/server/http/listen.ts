@@ -1,6 +1,8 @@
 // Listening on the admin port and, when it differs, the public port, with @hono/node-server.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
+import type { Server as TlsServer } from 'node:tls';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createAdminApp, createPublicApp } from './app.ts';
@@ -19,6 +21,14 @@ export interface HttpListenOptions {
   idleTimeoutMs?: number;
   /** How long close() lets in-flight requests finish before cutting connections. */
   closeGraceMs?: number;
+  /** HTTPS on the admin listener ([https.volume]); the public listener stays HTTP, as upstream. */
+  tls?: AdminTls;
+}
+
+export interface AdminTls {
+  serverOptions: HttpsServerOptions;
+  /** Called with the listening server (certificate refresh); returns a function to stop. */
+  attach?(server: TlsServer): () => void;
 }
 
 export interface HttpServers {
@@ -33,12 +43,14 @@ const DEFAULT_CLOSE_GRACE_MS = 5_000;
 /** Go's http.DefaultMaxHeaderBytes. */
 const MAX_HEADER_BYTES = 1024 * 1024;
 
-async function listen(app: Hono<AppEnv>, host: string | undefined, port: number, idleTimeoutMs: number): Promise<Server> {
-  const server = createAdaptorServer({
-    fetch: app.fetch,
-    // Uploads may be large and slow; Go sets no request deadline either.
-    serverOptions: { requestTimeout: 0, keepAliveTimeout: idleTimeoutMs, maxHeaderSize: MAX_HEADER_BYTES },
-  }) as Server;
+async function listen(app: Hono<AppEnv>, host: string | undefined, port: number, idleTimeoutMs: number, tls?: AdminTls): Promise<Server> {
+  // Uploads may be large and slow; Go sets no request deadline either.
+  const httpOptions = { requestTimeout: 0, keepAliveTimeout: idleTimeoutMs, maxHeaderSize: MAX_HEADER_BYTES };
+  const server = (
+    tls === undefined
+      ? createAdaptorServer({ fetch: app.fetch, serverOptions: httpOptions })
+      : createAdaptorServer({ fetch: app.fetch, createServer: createHttpsServer, serverOptions: { ...tls.serverOptions, ...httpOptions } })
+  ) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host === '' ? undefined : host, () => {
@@ -65,12 +77,14 @@ async function closeServer(server: Server, graceMs: number): Promise<void> {
 export async function listenHttpServers(deps: HttpDeps, options: HttpListenOptions): Promise<HttpServers> {
   const server = createServerContext(deps);
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-  const admin = await listen(createAdminApp(deps, server), options.host, options.port, idleTimeoutMs);
+  const admin = await listen(createAdminApp(deps, server), options.host, options.port, idleTimeoutMs, options.tls);
+  const detachTls = options.tls?.attach?.(admin as unknown as TlsServer);
   let publicServer: Server | undefined;
   if (options.public !== undefined) {
     try {
       publicServer = await listen(createPublicApp(deps, server), options.public.host ?? options.host, options.public.port, idleTimeoutMs);
     } catch (err) {
+      detachTls?.();
       await closeServer(admin, 0);
       throw err;
     }
@@ -80,6 +94,7 @@ export async function listenHttpServers(deps: HttpDeps, options: HttpListenOptio
     adminPort: (admin.address() as AddressInfo).port,
     publicPort: publicServer === undefined ? undefined : (publicServer.address() as AddressInfo).port,
     close: async () => {
+      detachTls?.();
       await Promise.all([closeServer(admin, graceMs), ...(publicServer ? [closeServer(publicServer, graceMs)] : [])]);
     },
   };

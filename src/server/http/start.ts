@@ -2,7 +2,7 @@
 // Structural types keep this layer independent of src/cli.
 import type { Store } from '../../store/store.ts';
 import type { HttpHooks } from './deps.ts';
-import { type HttpServers, listenHttpServers } from './listen.ts';
+import { type AdminTls, type HttpServers, listenHttpServers } from './listen.ts';
 import { jwtAuthorizer } from './jwt.ts';
 import { whiteListGuard } from './white-list.ts';
 import { type ReadModeOptions, readNonLocalHandler } from './read-modes.ts';
@@ -10,6 +10,8 @@ import { chunkManifestHooks } from './chunk-manifest.ts';
 import { throttleHooks } from './throttle.ts';
 import { replicationHooks } from './replication.ts';
 import type { VolumeLookup } from '../../master/volume-lookup.ts';
+import { HandlerLabel, type VolumeServerMetrics } from '../metrics/registry.ts';
+import { meterTransfers } from '../metrics/transfer-meter.ts';
 
 export interface HttpStartConfig {
   bindIp: string;
@@ -40,10 +42,35 @@ export interface HttpStartOptions {
   isHealthy(): boolean;
   log: (message: string) => void;
   hooks?: Partial<HttpHooks>;
+  /** Prometheus metrics to feed (request counters, transfer sizes); undefined: none. */
+  metrics?: VolumeServerMetrics;
+  /** HTTPS on the admin port ([https.volume]); undefined: plain HTTP. */
+  tls?: AdminTls;
+}
+
+/** Counts redirects of non-local reads (upstream's readRedirectRequest); a 301 here is only ever one. */
+function meterReadNonLocal(handler: HttpHooks['readNonLocal'], metrics: VolumeServerMetrics, mode: ReadModeOptions['mode']): HttpHooks['readNonLocal'] {
+  if (mode !== 'redirect') return handler;
+  return async (c, target) => {
+    const response = await handler(c, target);
+    if (response.status === 301) metrics.handlerTotal.inc({ type: HandlerLabel.ReadRedirectRequest });
+    return response;
+  };
 }
 
 export function startHttpServers(options: HttpStartOptions): Promise<HttpServers> {
-  const { config } = options;
+  const { config, metrics } = options;
+  const throttle = throttleHooks({
+    uploadLimitBytes: config.concurrentUploadLimitBytes ?? 0,
+    uploadTimeoutMs: config.inflightUploadDataTimeoutMs ?? 60_000,
+    downloadLimitBytes: config.concurrentDownloadLimitBytes ?? 0,
+    downloadTimeoutMs: config.inflightDownloadDataTimeoutMs ?? 60_000,
+    store: options.store,
+    ...(options.readMode !== undefined
+      ? { readFromReplica: readNonLocalHandler({ ...options.readMode, mode: options.readMode.mode === 'local' ? 'redirect' : options.readMode.mode }) }
+      : {}),
+  });
+  const readNonLocal = options.readMode !== undefined ? readNonLocalHandler(options.readMode) : undefined;
   return listenHttpServers(
     {
       store: options.store,
@@ -56,23 +83,19 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
       hooks: {
         authorize: jwtAuthorizer({ writeKey: options.security?.jwtSigningKey ?? '', readKey: options.security?.jwtReadSigningKey ?? '' }),
         guardWrite: whiteListGuard(options.whiteList ?? []),
-        ...(options.readMode !== undefined ? { readNonLocal: readNonLocalHandler(options.readMode) } : {}),
+        ...(readNonLocal !== undefined && options.readMode !== undefined
+          ? { readNonLocal: metrics !== undefined ? meterReadNonLocal(readNonLocal, metrics, options.readMode.mode) : readNonLocal }
+          : {}),
         ...chunkManifestHooks({ store: options.store, lookup: options.lookup }),
         ...(options.lookup !== undefined && options.readMode !== undefined
           ? replicationHooks({ lookup: options.lookup, selfAddress: options.readMode.selfAddress })
           : {}),
-        ...throttleHooks({
-          uploadLimitBytes: config.concurrentUploadLimitBytes ?? 0,
-          uploadTimeoutMs: config.inflightUploadDataTimeoutMs ?? 60_000,
-          downloadLimitBytes: config.concurrentDownloadLimitBytes ?? 0,
-          downloadTimeoutMs: config.inflightDownloadDataTimeoutMs ?? 60_000,
-          store: options.store,
-          ...(options.readMode !== undefined
-            ? { readFromReplica: readNonLocalHandler({ ...options.readMode, mode: options.readMode.mode === 'local' ? 'redirect' : options.readMode.mode }) }
-            : {}),
-        }),
+        ...(metrics !== undefined
+          ? meterTransfers(throttle, metrics, { uploadLimitBytes: config.concurrentUploadLimitBytes ?? 0, downloadLimitBytes: config.concurrentDownloadLimitBytes ?? 0 })
+          : throttle),
         ...options.hooks,
       },
+      ...(metrics !== undefined ? { metrics } : {}),
     },
     {
       host: config.bindIp,
@@ -80,6 +103,7 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
       // Go's isSeparatedPublicPort: a second listener only when the ports differ.
       ...(config.publicPort !== config.httpPort ? { public: { port: config.publicPort } } : {}),
       idleTimeoutMs: config.idleTimeoutSeconds * 1000,
+      ...(options.tls !== undefined ? { tls: options.tls } : {}),
     },
   );
 }

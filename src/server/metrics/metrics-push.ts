@@ -1,0 +1,59 @@
+// Pushing to a Prometheus push gateway, as upstream's stats.LoopPushingMetric: the master's
+// configuration (weed master -metrics.address / -metrics.intervalSeconds, read once at start via
+// GetMasterConfiguration) names the gateway; every interval we PUT our whole registry to
+// <address>/metrics/job/volumeServer/instance/<ip:port>. No address or a zero interval: no push.
+import type { MetricsSource } from './metrics-server.ts';
+
+const PUSH_TIMEOUT_MS = 10_000;
+
+export interface PushTarget {
+  /** Gateway address, with or without a scheme (http:// is assumed, as Go's push client does). */
+  address: string;
+  intervalSeconds: number;
+  /** Grouping key `instance`: this server's ip:port. */
+  instance: string;
+  job?: string;
+}
+
+export interface MetricsPusher {
+  /** Resolves after the first push attempt (tests). */
+  readonly firstPush: Promise<void>;
+  stop(): void;
+}
+
+export function pushUrl(target: PushTarget): string {
+  const base = (/^[a-z][a-z0-9+.-]*:\/\//i.test(target.address) ? target.address : `http://${target.address}`).replace(/\/+$/, '');
+  return `${base}/metrics/job/${encodeURIComponent(target.job ?? 'volumeServer')}/instance/${encodeURIComponent(target.instance)}`;
+}
+
+export function startMetricsPush(source: MetricsSource, target: PushTarget, log: (message: string) => void): MetricsPusher | null {
+  if (target.address === '' || target.intervalSeconds <= 0) return null;
+  const url = pushUrl(target);
+  log(`volumeServer sends metrics to ${target.address} every ${target.intervalSeconds} seconds`);
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  const pushOnce = async (): Promise<void> => {
+    try {
+      const { contentType, body } = await source.scrape();
+      const response = await fetch(url, { method: 'PUT', headers: { 'Content-Type': contentType }, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
+      await response.arrayBuffer();
+      if (response.status !== 200 && response.status !== 202) log(`could not push metrics to prometheus push gateway ${target.address}: status ${response.status}`);
+    } catch (err) {
+      log(`could not push metrics to prometheus push gateway ${target.address}: ${(err as Error).message}`);
+    }
+  };
+  const loop = async (): Promise<void> => {
+    await pushOnce();
+    if (stopped) return;
+    timer = setTimeout(() => void loop(), target.intervalSeconds * 1000);
+    timer.unref();
+  };
+  const firstPush = loop();
+  return {
+    firstPush,
+    stop() {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,148 @@
+// Our real gRPC server with mutual TLS from security.toml-style settings: TLS clients holding a
+// CA-signed certificate get through; plaintext clients, clients without a certificate and
+// clients from another CA do not; the common-name allow-list and wildcard domain act per call.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { type GrpcServerSecurity, grpcClientUsesTls, grpcServerSecurity, useGrpcClientTls } from '../../../src/security/grpc-credentials.ts';
+import type { GrpcServerTls } from '../../../src/security/tls-settings.ts';
+import type { GrpcContext } from '../../../src/server/grpc/context.ts';
+import { newPeerClient, unaryCall } from '../../../src/server/grpc/peer-client.ts';
+import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from '../../../src/server/grpc/proto.ts';
+import { startGrpcServer } from '../../../src/server/grpc/server.ts';
+import { ServerStateStore } from '../../../src/store/server-state.ts';
+import { Store } from '../../../src/store/store.ts';
+import { type SuiteScope, suiteScope } from '../suite-scope.ts';
+import { type CertPair, type TestPki, makeTestPki, opensslMissing } from './test-certs.ts';
+
+const HOUR_MS = 3_600_000;
+const CALL_TIMEOUT_MS = 5_000;
+
+async function grpcContext(scope: SuiteScope): Promise<GrpcContext> {
+  const dir = await scope.tempDir('needlework-grpc-tls-');
+  const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, () => {});
+  await store.load();
+  scope.defer(() => store.close());
+  const state = new ServerStateStore(ServerStateStore.pathIn(dir));
+  await state.load();
+  return {
+    store,
+    state,
+    ip: '127.0.0.1',
+    port: 8080,
+    serverId: '127.0.0.1:8080',
+    version: '30GB 4.44 needlework',
+    dataCenter: '',
+    rack: '',
+    compactionBytesPerSecond: 0,
+    masters: [],
+    currentMaster: () => '',
+    leave: async () => {},
+    log: () => {},
+  };
+}
+
+async function startTlsServer(scope: SuiteScope, pki: TestPki, names: Pick<GrpcServerTls, 'allowedCommonNames' | 'allowedWildcardDomain'>): Promise<number> {
+  const security: GrpcServerSecurity = grpcServerSecurity(
+    { certFile: pki.server.cert, keyFile: pki.server.key, caFile: pki.caCert, limits: {}, ...names },
+    HOUR_MS,
+    () => {},
+  );
+  const server = await startGrpcServer(await grpcContext(scope), '127.0.0.1', 0, { credentials: security.credentials, interceptors: security.interceptors });
+  scope.defer(async () => {
+    await server.close();
+    security.close();
+  });
+  return server.port;
+}
+
+function rawClient(port: number, credentials: grpc.ChannelCredentials) {
+  const Client = volumeServerClientConstructor();
+  const client = new Client(`127.0.0.1:${port}`, credentials, GRPC_CHANNEL_OPTIONS) as grpc.Client & Record<string, any>;
+  after(() => client.close());
+  return client;
+}
+
+function tlsCredentials(pki: TestPki, pair: CertPair | null): grpc.ChannelCredentials {
+  return grpc.credentials.createSsl(
+    readFileSync(pki.caCert),
+    pair === null ? null : readFileSync(pair.key),
+    pair === null ? null : readFileSync(pair.cert),
+    { checkServerIdentity: () => undefined },
+  );
+}
+
+function getState(client: grpc.Client & Record<string, any>): Promise<unknown> {
+  return unaryCall(client as never, 'GetState', {}, CALL_TIMEOUT_MS);
+}
+
+describe('gRPC server with mutual TLS', { skip: opensslMissing() }, () => {
+  const scope = suiteScope();
+  let pki: TestPki;
+  let port: number;
+
+  before(async () => {
+    pki = await makeTestPki();
+    scope.defer(() => pki.remove());
+    port = await startTlsServer(scope, pki, { allowedCommonNames: [], allowedWildcardDomain: '' });
+  });
+
+  it('answers a TLS client presenting a CA-signed certificate (our own peer client)', async () => {
+    useGrpcClientTls({ certFile: pki.client.cert, keyFile: pki.client.key, caFile: pki.caCert }, HOUR_MS, () => {});
+    try {
+      assert.equal(grpcClientUsesTls(), true);
+      const client = newPeerClient(`127.0.0.1:1.${port}`);
+      try {
+        const response = (await getState(client)) as { state: { maintenance: boolean } };
+        assert.equal(response.state.maintenance, false);
+      } finally {
+        client.close();
+      }
+    } finally {
+      useGrpcClientTls(null, HOUR_MS, () => {});
+    }
+    assert.equal(grpcClientUsesTls(), false);
+  });
+
+  it('refuses a plaintext client', async () => {
+    await assert.rejects(getState(rawClient(port, grpc.credentials.createInsecure())), (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE);
+  });
+
+  it('refuses a TLS client without a certificate', async () => {
+    await assert.rejects(getState(rawClient(port, tlsCredentials(pki, null))), (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE);
+  });
+
+  it('refuses a client certificate from another CA', async () => {
+    await assert.rejects(getState(rawClient(port, tlsCredentials(pki, pki.strangerClient))), (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE);
+  });
+
+  it('without a common-name list, accepts any CA-signed client', async () => {
+    await getState(rawClient(port, tlsCredentials(pki, pki.otherClient)));
+  });
+});
+
+describe('gRPC client common names', { skip: opensslMissing() }, () => {
+  const scope = suiteScope();
+  let pki: TestPki;
+
+  before(async () => {
+    pki = await makeTestPki();
+    scope.defer(() => pki.remove());
+  });
+
+  it('allowed_commonNames admits the listed name and refuses others with upstream message', async () => {
+    const port = await startTlsServer(scope, pki, { allowedCommonNames: ['volume-client', 'volume'], allowedWildcardDomain: '' });
+    await getState(rawClient(port, tlsCredentials(pki, pki.client)));
+    await assert.rejects(
+      getState(rawClient(port, tlsCredentials(pki, pki.otherClient))),
+      (err: grpc.ServiceError) => err.code === grpc.status.UNAUTHENTICATED && /invalid subject client common name: intruder\.example\.org/.test(err.details),
+    );
+  });
+
+  it('allowed_wildcard_domain admits names ending with the domain', async () => {
+    const port = await startTlsServer(scope, pki, { allowedCommonNames: [], allowedWildcardDomain: '.example.org' });
+    await getState(rawClient(port, tlsCredentials(pki, pki.otherClient)));
+    await assert.rejects(getState(rawClient(port, tlsCredentials(pki, pki.client))), (err: grpc.ServiceError) => err.code === grpc.status.UNAUTHENTICATED);
+  });
+});
