@@ -2,7 +2,7 @@
 // ec.rebuild regenerates deleted shards, ec.decode turns the shards back into a volume; every
 // file stays readable at each step. Then the same with shards spread over a Go and our server.
 import assert from 'node:assert/strict';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { newPeerClient, unaryCall } from '../../src/server/grpc/peer-client.ts';
@@ -105,6 +105,18 @@ describe('weed shell erasure coding with our server', { skip: skipReason() }, ()
     assert.ok(onGo.length > 0 && onOurs.length > 0, `shards on both servers (go ${onGo}, ours ${onOurs}; shell: ${output})`);
     await expectFiles(ours.port, fids, new Set(), `read from our server (shell: ${output})`);
     await expectFiles(go.port, fids, new Set(), `read from the Go server (shell: ${output})`);
+
+    // Our .ecx lost: mounting with recover_missing_index fetches it from the Go server.
+    const ourIds = onOurs.map((name) => Number(name.slice(-2)));
+    const client = newPeerClient(`127.0.0.1:${ours.port}.${ours.grpcPort}`);
+    await unaryCall(client, 'VolumeEcShardsUnmount', { volume_id: Number(vid), shard_ids: ourIds });
+    await rm(path.join(ourDir, `${vid}.ecx`));
+    await rm(path.join(ourDir, `${vid}.ecj`), { force: true });
+    await assert.rejects(unaryCall(client, 'VolumeEcShardsMount', { volume_id: Number(vid), collection: '', shard_ids: ourIds }), /no \.ecx index found/);
+    await unaryCall(client, 'VolumeEcShardsMount', { volume_id: Number(vid), collection: '', shard_ids: ourIds, recover_missing_index: true });
+    client.close();
+    assert.ok((await readdir(ourDir)).includes(`${vid}.ecx`), 'the .ecx came back from the Go peer');
+    await expectFiles(ours.port, fids, new Set(), 'read from our server after index recovery');
 
     output = await runShell(master.address, `lock\nec.decode -volumeId ${vid}\nunlock`);
     await waitFor(

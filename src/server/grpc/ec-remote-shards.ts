@@ -16,6 +16,24 @@ interface LookupResponse {
   shard_id_locations: Array<{ shard_id: number; locations: Array<{ url: string; grpc_port: number }> }>;
 }
 
+/** Shard id → peer addresses (`ip:port.grpcPort`) holding it, from one master; `selfUrl` left out. */
+export async function lookupEcShardHolders(master: string, volumeId: number, selfUrl: string): Promise<Map<number, string[]>> {
+  const client = newMasterClient(master);
+  try {
+    const response = await new Promise<LookupResponse>((resolve, reject) => {
+      client['LookupEcVolume']({ volume_id: volumeId }, { deadline: Date.now() + LOOKUP_TIMEOUT_MS }, (err: grpc.ServiceError | null, r: LookupResponse) => (err ? reject(err) : resolve(r)));
+    });
+    const holders = new Map<number, string[]>();
+    for (const entry of response.shard_id_locations ?? []) {
+      const addresses = (entry.locations ?? []).filter((l) => l.url !== selfUrl).map((l) => (l.grpc_port > 0 ? `${l.url}.${l.grpc_port}` : l.url));
+      holders.set(entry.shard_id, addresses);
+    }
+    return holders;
+  } finally {
+    client.close();
+  }
+}
+
 export class RemoteEcShards implements RemoteShardSource {
   private readonly cache = new Map<number, { holders: Map<number, string[]>; expiresAtMs: number }>();
 
@@ -33,25 +51,13 @@ export class RemoteEcShards implements RemoteShardSource {
     if (cached !== undefined && cached.expiresAtMs > Date.now()) return cached.holders;
     let lastError: unknown = new Error('no master to ask');
     for (const master of this.masters()) {
-      const client = newMasterClient(master);
       try {
-        const response = await new Promise<LookupResponse>((resolve, reject) => {
-          client['LookupEcVolume']({ volume_id: volumeId }, { deadline: Date.now() + LOOKUP_TIMEOUT_MS }, (err: grpc.ServiceError | null, r: LookupResponse) => (err ? reject(err) : resolve(r)));
-        });
-        const holders = new Map<number, string[]>();
-        for (const entry of response.shard_id_locations ?? []) {
-          const addresses = (entry.locations ?? [])
-            .filter((l) => l.url !== this.selfUrl)
-            .map((l) => (l.grpc_port > 0 ? `${l.url}.${l.grpc_port}` : l.url));
-          holders.set(entry.shard_id, addresses);
-        }
+        const holders = await lookupEcShardHolders(master, volumeId, this.selfUrl);
         if (this.cache.size >= MAX_CACHED_VOLUMES) this.cache.clear();
         this.cache.set(volumeId, { holders, expiresAtMs: Date.now() + LOCATIONS_TTL_MS });
         return holders;
       } catch (err) {
         lastError = err;
-      } finally {
-        client.close();
       }
     }
     throw lastError;

@@ -22,6 +22,7 @@ import {
 } from '../../../store/ec-files.ts';
 import { type GrpcContext, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
 import { copyFileFromPeer, newPeerClient } from '../peer-client.ts';
+import { recoverMissingEcIndexes } from '../ec-index-recovery.ts';
 
 /** Upstream's BufferSizeLimit for shard reads: 2 MiB per message. */
 const SHARD_READ_CHUNK_BYTES = 2 * 1024 * 1024;
@@ -330,7 +331,8 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     VolumeEcShardsCopy: unary(copyShards),
     VolumeEcShardsDelete: unary(deleteShards),
 
-    VolumeEcShardsMount: unary(async (request: { volume_id: number; collection: string; shard_ids: number[]; source_disk_type: string }) => {
+    VolumeEcShardsMount: unary(async (request: { volume_id: number; collection: string; shard_ids: number[]; source_disk_type: string; recover_missing_index: boolean }) => {
+      if (request.recover_missing_index) await recoverMissingEcIndexes(ctx, request.volume_id);
       for (const id of shardIdsOf(request.shard_ids)) {
         try {
           await store.ec.mount(request.collection, request.volume_id, id, request.source_disk_type);
