@@ -1,12 +1,14 @@
 // TLS for the whole process, from security.toml: credentials for our gRPC server, for every
-// outgoing gRPC connection (set process-wide, as upstream's grpcDialOption), and HTTPS for the
-// admin HTTP port. With no TLS keys in security.toml everything stays plaintext, as before.
+// outgoing gRPC connection (set process-wide, as upstream's grpcDialOption), HTTPS for the admin
+// HTTP port, and HTTPS for outgoing HTTP ([https.client], process-wide too). With no TLS keys in
+// security.toml everything stays plaintext, as before.
 import { parseGoDurationMs } from './flags.ts';
 import type { SecurityConfig } from './security-config.ts';
 import { type GrpcServerSecurity, grpcServerSecurity, useGrpcClientTls } from '../security/grpc-credentials.ts';
 import { type HttpsServerSecurity, httpsServerSecurity } from '../security/https-server.ts';
+import { useHttpsClient } from '../security/outgoing-http.ts';
 import { DEFAULT_CERT_REFRESH_MS } from '../security/pem-reloader.ts';
-import { grpcClientTls, grpcServerTls, httpsServerTls } from '../security/tls-settings.ts';
+import { grpcClientTls, grpcServerTls, httpsClientTls, httpsServerTls } from '../security/tls-settings.ts';
 
 /** Upstream's certreload.RefreshIntervalEnv. */
 export const CERT_REFRESH_ENV = 'WEED_TLS_CERT_REFRESH_INTERVAL';
@@ -18,6 +20,8 @@ export interface TransportSecurity {
   /** For the startup log. */
   grpcServerTls: boolean;
   grpcClientTls: boolean;
+  /** Outgoing HTTP (replication, proxied reads, master lookups) uses HTTPS. */
+  httpsClient: boolean;
   /** Stops certificate refresh and restores plaintext dialing. */
   close(): void;
 }
@@ -47,7 +51,8 @@ export function setUpTransportSecurity(
   const serverDecision = grpcServerTls(security);
   const clientDecision = grpcClientTls(security);
   const httpsDecision = httpsServerTls(security);
-  for (const warning of [serverDecision.warning, clientDecision.warning, httpsDecision.warning]) {
+  const httpsClientDecision = httpsClientTls(security);
+  for (const warning of [serverDecision.warning, clientDecision.warning, httpsDecision.warning, httpsClientDecision.warning]) {
     if (warning !== undefined) log(`security.toml: ${warning}`);
   }
   const grpcServer = grpcServerSecurity(serverDecision.tls, refreshMs, log);
@@ -55,9 +60,11 @@ export function setUpTransportSecurity(
   try {
     httpsAdmin = httpsDecision.tls !== null ? httpsServerSecurity(httpsDecision.tls, refreshMs, log) : undefined;
     useGrpcClientTls(clientDecision.tls, refreshMs, log);
+    useHttpsClient(httpsClientDecision.tls, refreshMs, log);
   } catch (err) {
     grpcServer.close();
     httpsAdmin?.close();
+    useGrpcClientTls(null, refreshMs, log);
     throw err;
   }
   return {
@@ -65,10 +72,12 @@ export function setUpTransportSecurity(
     httpsAdmin,
     grpcServerTls: serverDecision.tls !== null,
     grpcClientTls: clientDecision.tls !== null,
+    httpsClient: httpsClientDecision.tls !== null,
     close() {
       grpcServer.close();
       httpsAdmin?.close();
       useGrpcClientTls(null, refreshMs, log);
+      useHttpsClient(null, refreshMs, log);
     },
   };
 }

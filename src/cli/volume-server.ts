@@ -114,7 +114,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     metrics: metrics.metrics,
     ...(transport.httpsAdmin !== undefined ? { tls: { serverOptions: transport.httpsAdmin.serverOptions, attach: transport.httpsAdmin.attach } } : {}),
   });
-  log(`${transport.httpsAdmin !== undefined ? 'HTTPS' : 'HTTP'} listening on ${config.bindIp}:${config.httpPort}${config.publicPort !== config.httpPort ? ` (public ${config.publicPort}, HTTP)` : ''}`);
+  log(`${transport.httpsAdmin !== undefined ? 'HTTPS' : 'HTTP'} listening on ${config.bindIp}:${config.httpPort}${config.publicPort !== config.httpPort ? ` (public ${config.publicPort}, HTTP)` : ''}${transport.httpsClient ? '; calling masters and peers over HTTPS' : ''}`);
 
   heartbeat?.start();
 

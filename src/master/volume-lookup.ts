@@ -1,5 +1,8 @@
 // Where a volume lives, asked of the master (`/dir/lookup`). Successful answers are cached for a
 // short while (volumes move, so not as long as upstream's 10 minutes); misses are not cached.
+// HTTPS when [https.client] is enabled (the masters then serve HTTPS too).
+import { httpScheme, outgoingFetch } from '../security/outgoing-http.ts';
+
 const CACHE_TTL_MS = 60_000;
 const LOOKUP_TIMEOUT_MS = 5_000;
 const MAX_CACHED_VOLUMES = 10_000;
@@ -21,7 +24,7 @@ export class VolumeLookup {
     let lastError: unknown = new Error('no master to ask');
     for (const master of this.masters()) {
       try {
-        const response = await fetch(`http://${master}/dir/lookup?volumeId=${volumeId}`, { signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) });
+        const response = await outgoingFetch(`${httpScheme()}://${master}/dir/lookup?volumeId=${volumeId}`, { signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) });
         const body = (await response.json()) as { locations?: VolumeLocationInfo[]; error?: string };
         const locations = (body.locations ?? []).filter((l) => typeof l.url === 'string' && l.url !== '');
         if (locations.length > 0) {

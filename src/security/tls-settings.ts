@@ -11,6 +11,12 @@
 //   requires client certificates signed by it (and only then do the [tls] settings apply, as
 //   upstream). The public port and the metrics port stay plain HTTP, as upstream.
 //
+// - HTTPS for outgoing HTTP (replica writes, proxied reads, chunk reads, master lookups): when
+//   [https.client] enabled, as upstream's util/http/client. The server's chain and host name are
+//   verified ([https.client] ca, else the system roots) unless insecure_skip_verify; cert/key, when
+//   set, are presented as a client certificate. (Go, given a pair but no ca, trusts an empty
+//   pool, so no server at all; we fall back to the system roots instead.)
+//
 // Deliberate difference: where Go logs a warning and falls back to PLAINTEXT on a bad [tls]
 // version or cipher name, we refuse to start (TlsSettingsError). Settings that merely leave TLS
 // off (a missing CA, half a key pair) keep Go's plaintext answer, with a warning to log.
@@ -28,6 +34,11 @@ export interface TlsSecurityKeys {
   httpsVolumeCertFile: string;
   httpsVolumeKeyFile: string;
   httpsVolumeCaFile: string;
+  httpsClientEnabled: boolean;
+  httpsClientCertFile: string;
+  httpsClientKeyFile: string;
+  httpsClientCaFile: string;
+  httpsClientInsecureSkipVerify: boolean;
   tlsMinVersion: string;
   tlsMaxVersion: string;
   tlsCipherSuites: string;
@@ -67,6 +78,16 @@ export type GrpcClientTls = PemFiles;
 
 export interface HttpsServerTls extends PemFiles {
   limits: TlsProtocolLimits;
+}
+
+export interface HttpsClientTls {
+  /** Client certificate pair; both '' when none is presented. */
+  certFile: string;
+  keyFile: string;
+  /** CA bundle the servers' certificates must chain to; '' for the system roots. */
+  caFile: string;
+  /** Accept any server certificate ([https.client] insecure_skip_verify). */
+  insecureSkipVerify: boolean;
 }
 
 export interface Decision<T> {
@@ -195,4 +216,21 @@ export function httpsServerTls(keys: TlsSecurityKeys): Decision<HttpsServerTls> 
   }
   // Upstream applies [tls] to the HTTP server only together with a client CA (FixTlsConfig).
   return { tls: { certFile, keyFile, caFile, limits: caFile !== '' ? protocolLimits(keys) : {} } };
+}
+
+/**
+ * util/http/client.NewHttpClient: HTTPS for every outgoing HTTP call. Half a client pair is an
+ * error there (the process exits) and here (the server does not start).
+ */
+export function httpsClientTls(keys: TlsSecurityKeys): Decision<HttpsClientTls> {
+  const { httpsClientCertFile: certFile, httpsClientKeyFile: keyFile, httpsClientCaFile: caFile } = keys;
+  if (!keys.httpsClientEnabled) {
+    return certFile !== '' || keyFile !== '' || caFile !== ''
+      ? { tls: null, warning: '[https.client] has certificates but enabled is not true; outgoing HTTP stays plain HTTP' }
+      : { tls: null };
+  }
+  if ((certFile === '') !== (keyFile === '')) {
+    throw new TlsSettingsError(`[https.client]: both cert and key must be set (got cert=${JSON.stringify(certFile)} key=${JSON.stringify(keyFile)})`);
+  }
+  return { tls: { certFile, keyFile, caFile, insecureSkipVerify: keys.httpsClientInsecureSkipVerify } };
 }

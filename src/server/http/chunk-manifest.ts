@@ -3,6 +3,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { VolumeLookup } from '../../master/volume-lookup.ts';
+import { httpScheme, outgoingFetch } from '../../security/outgoing-http.ts';
 import { isStorageError } from '../../storage/errors.ts';
 import { formatFileId, parseFileId } from '../../storage/needle/file-id.ts';
 import { type Needle, NeedleFlag, hasFlag } from '../../storage/needle/needle.ts';
@@ -67,7 +68,7 @@ async function fetchChunk(access: ChunkAccess, fidText: string): Promise<Uint8Ar
   }
   const locations = (await access.lookup?.lookup(fid.volumeId)) ?? [];
   for (const location of locations) {
-    const response = await fetch(`http://${location.url}/${formatFileId(fid)}`, { signal: AbortSignal.timeout(CHUNK_FETCH_TIMEOUT_MS) });
+    const response = await outgoingFetch(`${httpScheme()}://${location.url}/${formatFileId(fid)}`, { signal: AbortSignal.timeout(CHUNK_FETCH_TIMEOUT_MS) });
     if (response.ok) return new Uint8Array(await response.arrayBuffer());
   }
   throw new Error(`chunk ${fidText} not found`);
@@ -116,7 +117,7 @@ async function deleteChunk(c: Context, access: ChunkAccess, fidText: string): Pr
   if (locations.length === 0) throw new Error(`chunk delete ${fidText}: volume ${fid.volumeId} not found`);
   const auth = c.req.header('authorization');
   for (const location of locations) {
-    const response = await fetch(`http://${location.url}/${formatFileId(fid)}`, {
+    const response = await outgoingFetch(`${httpScheme()}://${location.url}/${formatFileId(fid)}`, {
       method: 'DELETE',
       headers: auth !== undefined ? { authorization: auth } : {},
       signal: AbortSignal.timeout(CHUNK_FETCH_TIMEOUT_MS),

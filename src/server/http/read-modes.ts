@@ -2,6 +2,7 @@
 // server that has it, redirect sends the client there (301), as upstream does.
 import type { Context } from 'hono';
 import type { VolumeLocationInfo } from '../../master/volume-lookup.ts';
+import { httpScheme, outgoingFetch } from '../../security/outgoing-http.ts';
 import type { FileTarget } from './deps.ts';
 import type { AppEnv } from './request-info.ts';
 import { emptyResponse } from './responses.ts';
@@ -51,7 +52,7 @@ export function readNonLocalHandler(options: ReadModeOptions) {
       if (collection !== null) params.set('collection', collection);
       params.set('proxied', 'true');
       params.sort();
-      const location = `http://${chosen.url}/${target.vidText},${target.fidText}?${params.toString()}`;
+      const location = `${httpScheme()}://${chosen.url}/${target.vidText},${target.fidText}?${params.toString()}`;
       const headers = new Headers({ Location: location });
       if (info.isHead) return emptyResponse(301, headers, true);
       headers.set('Content-Type', 'text/html; charset=utf-8');
@@ -65,7 +66,7 @@ export function readNonLocalHandler(options: ReadModeOptions) {
     });
     let upstream: Response;
     try {
-      upstream = await fetch(`http://${chosen.url}${info.path}?${query.toString()}`, { method: 'GET', headers, signal: AbortSignal.timeout(PROXY_TIMEOUT_MS), redirect: 'manual' });
+      upstream = await outgoingFetch(`${httpScheme()}://${chosen.url}${info.path}?${query.toString()}`, { method: 'GET', headers, signal: AbortSignal.timeout(PROXY_TIMEOUT_MS), redirect: 'manual' });
     } catch {
       return emptyResponse(500, new Headers(), info.isHead);
     }

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import type { VolumeLookup, VolumeLocationInfo } from '../../master/volume-lookup.ts';
+import { httpScheme, outgoingFetch } from '../../security/outgoing-http.ts';
 import { type Needle, NeedleFlag, hasFlag } from '../../storage/needle/needle.ts';
 import { ttlToString } from '../../storage/needle/ttl.ts';
 import { copyCount } from '../../storage/replica-placement.ts';
@@ -96,7 +97,7 @@ export function replicationHooks(options: ReplicationOptions): Pick<HttpHooks, '
       const failures = await Promise.all(
         targets.map(async (target) => {
           try {
-            const response = await fetch(`http://${target.url}${info.path}?${query.toString()}`, {
+            const response = await outgoingFetch(`${httpScheme()}://${target.url}${info.path}?${query.toString()}`, {
               method: 'POST',
               headers,
               body,
@@ -122,7 +123,7 @@ export function replicationHooks(options: ReplicationOptions): Pick<HttpHooks, '
       const info = (c as Context<AppEnv>).get('info');
       const headers = forwardedHeaders(c, null);
       for (const target of targets) {
-        const response = await fetch(`http://${target.url}${info.path}?type=replicate`, { method: 'DELETE', headers, signal: AbortSignal.timeout(REPLICA_TIMEOUT_MS) });
+        const response = await outgoingFetch(`${httpScheme()}://${target.url}${info.path}?type=replicate`, { method: 'DELETE', headers, signal: AbortSignal.timeout(REPLICA_TIMEOUT_MS) });
         await response.arrayBuffer();
         if (![200, 202, 204, 404].includes(response.status)) throw new Error(`replica ${target.url} answered ${response.status}`);
       }
