@@ -1,12 +1,14 @@
 // Reed-Solomon coding on a piscina worker pool, so encoding a volume (hundreds of MB of parity
 // math) never blocks the event loop. Shard buffers are transferred, not copied, whenever that is
-// safe (see transferPlan); results come back transferred too.
+// safe (see transferPlan); results come back transferred too. Encoding a `.dat` into shard files
+// goes further: workers read and write the files themselves (encodeDatRange).
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { CodingResult, CodingTask } from '../workers/rs-coding-task.ts';
+import type { DatEncodeRange, FileParityCoder } from './ec-encoder.ts';
 import { relaxedSimdSupported, simdSupported } from './gf-simd-kernel.ts';
 
-export interface CodingPool {
+export interface CodingPool extends FileParityCoder {
   /**
    * data = dataShards equal-length buffers; returns parityShards new buffers. Buffers may be
    * transferred to the worker (caller must not reuse them afterwards unless they are returned).
@@ -15,6 +17,8 @@ export interface CodingPool {
   encodeParity(dataShards: number, parityShards: number, data: Uint8Array[]): Promise<Uint8Array[]>;
   /** shards has totalShards entries, null = missing; returns the rebuilt shards for the indices in `wanted`. */
   reconstruct(dataShards: number, parityShards: number, shards: (Uint8Array | null)[], wanted: number[]): Promise<Map<number, Uint8Array>>;
+  /** Codes batches of a `.dat` into existing shard files on one worker (see ec-encoder.ts). */
+  encodeDatRange(range: DatEncodeRange): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -142,6 +146,8 @@ export function createCodingPool(options: CodingPoolOptions = {}): CodingPool {
   }
 
   return {
+    threads,
+
     async encodeParity(dataShards, parityShards, data) {
       assertOpen();
       if (data.length !== dataShards) throw new RangeError(`expected ${dataShards} data shards, got ${data.length}`);
@@ -157,6 +163,12 @@ export function createCodingPool(options: CodingPoolOptions = {}): CodingPool {
       const { values, transferList } = transferPlan(shards);
       const entries = (await run({ op: 'reconstruct', dataShards, parityShards, shards: values, wanted }, transferList)) as [number, Uint8Array][];
       return new Map(entries);
+    },
+
+    async encodeDatRange(range) {
+      assertOpen();
+      // Plain strings and numbers: cloned, nothing to transfer.
+      await run({ op: 'encode-dat-range', range }, []);
     },
 
     async close() {

@@ -1,6 +1,6 @@
 // Pure-JS GF(2^8) matrix kernel: one 256-byte multiplication table per coefficient. The fallback
 // when WebAssembly SIMD is missing, and the reference the SIMD kernel is tested against.
-// Measured ~60-110 MB/s of data for 10+4 on the dev machine (the SIMD kernel 2.5-4.5 GB/s).
+// Measured ~45-110 MB/s of data for 10+4 on the dev machine (the SIMD kernels 7-14 GB/s).
 import assert from 'node:assert/strict';
 import { mulTableRow, type GfMatrix } from './galois.ts';
 import type { GfKernel } from './gf-kernel.ts';

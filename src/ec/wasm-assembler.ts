@@ -14,13 +14,16 @@ const BLOCK_EMPTY = 0x40;
 const Op = {
   block: 0x02,
   loop: 0x03,
+  if: 0x04,
   end: 0x0b,
   brIf: 0x0d,
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
+  globalGet: 0x23,
   i32Const: 0x41,
   i32Eqz: 0x45,
+  i32Eq: 0x46,
   i32LtU: 0x49,
   i32Add: 0x6a,
   i32Sub: 0x6b,
@@ -66,8 +69,15 @@ export function signedLeb128(value: number): number[] {
   }
 }
 
+/** Concatenates byte arrays (spreading large arrays into literals is slow and can overflow the stack). */
+function concat(...parts: readonly (readonly number[])[]): number[] {
+  const out: number[] = [];
+  for (const part of parts) for (let i = 0; i < part.length; i++) out.push(part[i]!);
+  return out;
+}
+
 function vector(items: number[][]): number[] {
-  return [...unsignedLeb128(items.length), ...items.flat()];
+  return concat(unsignedLeb128(items.length), ...items);
 }
 
 function utf8Name(name: string): number[] {
@@ -90,8 +100,10 @@ export class FunctionBuilder {
   }
 
   private emit(...bytes: number[]): this {
-    for (const b of bytes) assert.ok(Number.isInteger(b) && b >= 0 && b <= 0xff);
-    this.code.push(...bytes);
+    for (const b of bytes) {
+      assert.ok((b & 0xff) === b, 'not a byte');
+      this.code.push(b);
+    }
     return this;
   }
 
@@ -106,6 +118,11 @@ export class FunctionBuilder {
   loop(): this {
     this.depth++;
     return this.emit(Op.loop, BLOCK_EMPTY);
+  }
+  /** `if` without `else`: runs the block when the i32 on the stack is non-zero. */
+  if(): this {
+    this.depth++;
+    return this.emit(Op.if, BLOCK_EMPTY);
   }
   end(): this {
     assert.ok(this.depth > 0, 'end without block');
@@ -125,11 +142,17 @@ export class FunctionBuilder {
   localTee(index: number): this {
     return this.emit(Op.localTee, ...unsignedLeb128(index));
   }
+  globalGet(index: number): this {
+    return this.emit(Op.globalGet, ...unsignedLeb128(index));
+  }
   i32Const(value: number): this {
     return this.emit(Op.i32Const, ...signedLeb128(value));
   }
   i32Eqz(): this {
     return this.emit(Op.i32Eqz);
+  }
+  i32Eq(): this {
+    return this.emit(Op.i32Eq);
   }
   i32LtU(): this {
     return this.emit(Op.i32LtU);
@@ -167,12 +190,18 @@ export class FunctionBuilder {
     return this.simd(SimdOp.i16x8ShrU);
   }
 
-  /** The code-section entry: size, locals (one group per local, simple and fine at this size), body. */
+  /** The code-section entry: size, locals (runs of one type form a group), body. */
   encodeBody(): number[] {
     assert.equal(this.depth, 0, 'unclosed block');
-    const localGroups = this.locals.map((type) => [...unsignedLeb128(1), type]);
-    const body = [...vector(localGroups), ...this.code, Op.end];
-    return [...unsignedLeb128(body.length), ...body];
+    const localGroups: number[][] = [];
+    for (let i = 0; i < this.locals.length; ) {
+      let run = 1;
+      while (i + run < this.locals.length && this.locals[i + run] === this.locals[i]) run++;
+      localGroups.push([...unsignedLeb128(run), this.locals[i]!]);
+      i += run;
+    }
+    const body = concat(vector(localGroups), this.code, [Op.end]);
+    return concat(unsignedLeb128(body.length), body);
   }
 }
 
@@ -183,17 +212,20 @@ export interface ModuleSpec {
    */
   importedMemoryPages?: { initial: number; maximum: number };
   functions: { name: string; fn: FunctionBuilder }[];
+  /** Immutable v128 globals, initialised from constants (index = position). */
+  v128Globals?: readonly Uint8Array[];
 }
 
 export const MEMORY_IMPORT = { module: 'env', name: 'memory' } as const;
 
-const Section = { type: 1, import: 2, function: 3, export: 7, code: 10 } as const;
+const Section = { type: 1, import: 2, function: 3, global: 6, export: 7, code: 10 } as const;
 const ExternKind = { func: 0x00, memory: 0x02 } as const;
 const FUNC_TYPE = 0x60;
 const LIMITS_MIN_MAX = 0x01;
+const GLOBAL_IMMUTABLE = 0x00;
 
 function section(id: number, payload: number[]): number[] {
-  return [id, ...unsignedLeb128(payload.length), ...payload];
+  return concat([id], unsignedLeb128(payload.length), payload);
 }
 
 export function assembleModule(spec: ModuleSpec): Uint8Array {
@@ -212,15 +244,20 @@ export function assembleModule(spec: ModuleSpec): Uint8Array {
       ...unsignedLeb128(maximum),
     ]);
   }
+  const globals = (spec.v128Globals ?? []).map((init) => {
+    assert.equal(init.length, 16);
+    return [ValType.v128, GLOBAL_IMMUTABLE, SIMD_PREFIX, ...unsignedLeb128(SimdOp.v128Const), ...Array.from(init), Op.end];
+  });
   const exports = spec.functions.map(({ name }, i) => [...utf8Name(name), ExternKind.func, ...unsignedLeb128(i)]);
-  const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d], // "\0asm"
-    ...[0x01, 0x00, 0x00, 0x00], // version 1
-    ...section(Section.type, vector(types)),
-    ...(imports.length > 0 ? section(Section.import, vector(imports)) : []),
-    ...section(Section.function, vector(spec.functions.map((_, i) => unsignedLeb128(i)))),
-    ...section(Section.export, vector(exports)),
-    ...section(Section.code, vector(spec.functions.map(({ fn }) => fn.encodeBody()))),
-  ];
+  const bytes = concat(
+    [0x00, 0x61, 0x73, 0x6d], // "\0asm"
+    [0x01, 0x00, 0x00, 0x00], // version 1
+    section(Section.type, vector(types)),
+    imports.length > 0 ? section(Section.import, vector(imports)) : [],
+    section(Section.function, vector(spec.functions.map((_, i) => unsignedLeb128(i)))),
+    globals.length > 0 ? section(Section.global, vector(globals)) : [],
+    section(Section.export, vector(exports)),
+    section(Section.code, vector(spec.functions.map(({ fn }) => fn.encodeBody()))),
+  );
   return Uint8Array.from(bytes);
 }

@@ -1,12 +1,15 @@
 // Piscina task module: Reed-Solomon encode/reconstruct off the event loop (see src/ec/coding-pool.ts).
 // Inputs arrive transferred (or shared, for SharedArrayBuffer views); results go back transferred
-// (encode's parity shards are views of one buffer).
+// (encode's parity shards are views of one buffer). 'encode-dat-range' codes part of a `.dat`
+// into shard files without any shard bytes crossing threads (ec-file-encode.ts).
 //
 // Loading: piscina tries require() before import(). Under `--import tsx` (bin/needlework, npm test)
 // a worker thread on Node 20 gets tsx's require hook but not its ESM hooks, so this module and
 // everything it imports are compiled to CommonJS by tsx. Hence: no top-level await in this graph.
 import { move, transferableSymbol, valueSymbol } from 'piscina';
+import type { DatEncodeRange } from '../ec/ec-encoder.ts';
 import { ReedSolomon } from '../ec/reed-solomon.ts';
+import { encodeDatRangeSync } from './ec-file-encode.ts';
 
 export interface EncodeParityTask {
   op: 'encode';
@@ -23,9 +26,14 @@ export interface ReconstructTask {
   wanted: number[];
 }
 
-export type CodingTask = EncodeParityTask | ReconstructTask;
-/** encode: the parity shards; reconstruct: [index, shard] for every wanted index. */
-export type CodingResult = Uint8Array[] | [number, Uint8Array][];
+export interface EncodeDatRangeTask {
+  op: 'encode-dat-range';
+  range: DatEncodeRange;
+}
+
+export type CodingTask = EncodeParityTask | ReconstructTask | EncodeDatRangeTask;
+/** encode: the parity shards; reconstruct: [index, shard] for every wanted index; encode-dat-range: null. */
+export type CodingResult = Uint8Array[] | [number, Uint8Array][] | null;
 
 /** Codecs per shape; a process uses one or two ratios, the bound is only a backstop. */
 const MAX_CODECS = 16;
@@ -42,7 +50,7 @@ function codec(dataShards: number, parityShards: number): ReedSolomon {
   return rs;
 }
 
-function transferable(value: CodingResult, views: Uint8Array[]): unknown {
+function transferable(value: Uint8Array[] | [number, Uint8Array][], views: Uint8Array[]): unknown {
   // A buffer listed twice in a transfer list is a DataCloneError (a returned input may share one);
   // a SharedArrayBuffer cannot be listed at all (it is shared, not moved).
   const buffers = [...new Set(views.map((v) => v.buffer))].filter((b) => b instanceof ArrayBuffer);
@@ -50,6 +58,10 @@ function transferable(value: CodingResult, views: Uint8Array[]): unknown {
 }
 
 export default function runCodingTask(task: CodingTask): unknown {
+  if (task.op === 'encode-dat-range') {
+    encodeDatRangeSync(task.range);
+    return null;
+  }
   const rs = codec(task.dataShards, task.parityShards);
   if (task.op === 'encode') {
     if (task.data.length !== rs.dataShards) throw new RangeError(`expected ${rs.dataShards} data shards, got ${task.data.length}`);

@@ -166,8 +166,11 @@ describe('coding pool limits', () => {
     await assert.rejects(pool.encodeParity(10, 4, []), /closed/);
   });
 
-  it('validates its options', () => {
+  it('validates its options and reports its thread count', async () => {
     assert.throws(() => createCodingPool({ threads: 0 }), RangeError);
     assert.throws(() => createCodingPool({ maxQueue: -1 }), RangeError);
+    const pool = createCodingPool({ threads: 3 });
+    assert.equal(pool.threads, 3, 'encodeDatFile runs this many .dat ranges at once');
+    await pool.close();
   });
 });

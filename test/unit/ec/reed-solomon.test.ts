@@ -242,12 +242,17 @@ describe('ReedSolomon errors', () => {
 });
 
 describe('GF kernels', () => {
-  /** Every available kernel, including the SIMD one with the strict swizzle. */
+  /**
+   * Every available kernel: the SIMD one with the strict and the relaxed swizzle, each on its
+   * generic (tables in memory) and its planned (per-matrix program) path.
+   */
   function kernels(): GfKernel[] {
     const out: GfKernel[] = [new JsGfKernel()];
     if (simdSupported()) {
-      out.push(new SimdGfKernel({ relaxed: false }));
-      if (relaxedSimdSupported()) out.push(new SimdGfKernel({ relaxed: true }));
+      for (const relaxed of relaxedSimdSupported() ? [false, true] : [false]) {
+        out.push(new SimdGfKernel({ relaxed, planAfterUses: Number.MAX_SAFE_INTEGER }));
+        out.push(new SimdGfKernel({ relaxed, planAfterUses: 1 }));
+      }
     }
     return out;
   }
