@@ -7,6 +7,7 @@ import { NeedleMap } from '../storage/needle-map/needle-map.ts';
 import { type NeedleVersion, actualSize } from '../storage/needle/version.ts';
 import { type OffsetWidth, NEEDLE_ID_SIZE_BYTES, NEEDLE_PADDING_SIZE_BYTES, TOMBSTONE_FILE_SIZE, indexEntrySizeBytes, isDeletedSize, rawSize } from '../storage/types.ts';
 import { StorageError } from '../storage/errors.ts';
+import { pathExists } from '../storage/path-exists.ts';
 
 /** Rows written per `write` call when streaming an index out: bounds memory. */
 const ROWS_PER_WRITE = 64 * 1024;
@@ -24,7 +25,7 @@ export interface EcxEntry {
 export async function writeSortedEcxFromIdx(idxPath: string, ecxPath: string, width: OffsetWidth): Promise<number> {
   const map = new NeedleMap(3);
   map.loadIndexBytes(await fs.readFile(idxPath), width);
-  const live = map.map.sortedEntries().filter((e) => e.offsetUnits !== 0 && e.size >= 0);
+  const live = map.map.liveSortedEntries();
   await writeIndexRows(
     ecxPath,
     live.map((e) => ({ key: e.key, offsetBytes: e.offsetUnits * NEEDLE_PADDING_SIZE_BYTES, size: e.size })),
@@ -115,14 +116,8 @@ export async function walkEcx(ecxPath: string, width: OffsetWidth, visit: (entry
  * removes `.ecj`. No `.ecj` is a no-op.
  */
 export async function foldEcjIntoEcx(ecxPath: string, ecjPath: string, width: OffsetWidth): Promise<void> {
-  let ids: bigint[];
-  try {
-    await fs.access(ecjPath);
-    ids = await readEcjIds(ecjPath);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
-  }
+  if (!(await pathExists(ecjPath))) return;
+  const ids = await readEcjIds(ecjPath);
   const handle = await fs.open(ecxPath, 'r+');
   try {
     const ecxSizeBytes = (await handle.stat()).size;

@@ -36,13 +36,18 @@ export function shardExt(shardId: number): string {
   return `ec${String(shardId).padStart(2, '0')}`;
 }
 
+/** A shard file name `<base>.ecNN` split into its base and shard id, or null. */
+export function parseShardFileName(fileName: string): { base: string; shardId: number } | null {
+  const match = /^(.+)\.ec(\d\d)$/.exec(fileName);
+  if (match === null) return null;
+  const shardId = Number(match[2]);
+  return shardId < MAX_SHARD_COUNT ? { base: match[1] as string, shardId } : null;
+}
+
 /** The shard id of a file name `<base>.ecNN`, or null. */
 export function shardIdOfFileName(fileName: string, base: string): number | null {
-  if (!fileName.startsWith(`${base}.ec`)) return null;
-  const suffix = fileName.slice(base.length + 3);
-  if (!/^\d\d$/.test(suffix)) return null;
-  const id = Number(suffix);
-  return id < MAX_SHARD_COUNT ? id : null;
+  const parsed = parseShardFileName(fileName);
+  return parsed !== null && parsed.base === base ? parsed.shardId : null;
 }
 
 /** Rows of 1 GiB blocks and of 1 MiB blocks that striping a `.dat` of this size produces. */

@@ -22,6 +22,10 @@ async function ecxRows(volume: EcVolume): Promise<{ rows: EcxEntry[]; sizeBytes:
 /** `.ecx` checks: non-empty, whole rows only, and no two records overlapping in `.dat` space. */
 export async function scrubEcIndex(volume: EcVolume): Promise<EcScrubResult> {
   const { rows, sizeBytes } = await ecxRows(volume);
+  return checkEcIndex(volume, rows, sizeBytes);
+}
+
+function checkEcIndex(volume: EcVolume, rows: EcxEntry[], sizeBytes: number): EcScrubResult {
   if (sizeBytes === 0) return { files: 0, brokenShardIds: [], errors: [`zero-size ECX file for EC volume ${volume.volumeId}`] };
   const errors: string[] = [];
   const physical = rows
@@ -43,12 +47,11 @@ export async function scrubEcIndex(volume: EcVolume): Promise<EcScrubResult> {
 
 /** INDEX checks, then each live needle read from the local shards: short shards are flagged. */
 export async function scrubEcLocal(volume: EcVolume): Promise<EcScrubResult> {
-  const indexResult = await scrubEcIndex(volume);
-  const errors = [...indexResult.errors];
+  const { rows, sizeBytes } = await ecxRows(volume);
+  const errors = [...checkEcIndex(volume, rows, sizeBytes).errors];
   const broken = new Set<number>();
-  const { rows } = await ecxRows(volume);
   for (const row of rows) {
-    if (row.size === -1 || isDeletedSize(row.size)) continue;
+    if (isDeletedSize(row.size)) continue;
     const intervals = volume.locateNeedle(row);
     const chunks: Buffer[] = [];
     let remote = false;

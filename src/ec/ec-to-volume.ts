@@ -4,10 +4,10 @@
 import { promises as fs } from 'node:fs';
 import { writeCompactedCopy, swapInCompacted } from '../storage/compaction.ts';
 import { NeedleMap } from '../storage/needle-map/needle-map.ts';
-import { SUPER_BLOCK_SIZE_BYTES, decodeSuperBlock, decodeSuperBlockHeader } from '../storage/super-block.ts';
+import { readSuperBlock } from '../storage/volume-load.ts';
 import type { OffsetWidth } from '../storage/types.ts';
 import { type VolumeLocation, volumeFilePath } from '../storage/volume-files.ts';
-import { findDatFileSize, foldEcjIntoEcx, writeIdxFromEcIndex } from './ec-index.ts';
+import { findDatFileSize, writeIdxFromEcIndex } from './ec-index.ts';
 import { writeDatFile } from './ec-decoder.ts';
 import { isSupportedVersion } from '../storage/needle/version.ts';
 
@@ -52,15 +52,10 @@ export async function decodeEcToVolume(input: EcToVolumeInput): Promise<void> {
 async function compactOffline(location: VolumeLocation, width: OffsetWidth, log: (message: string) => void): Promise<void> {
   const dat = await fs.open(volumeFilePath(location, 'dat'), 'r');
   try {
-    const head = Buffer.alloc(SUPER_BLOCK_SIZE_BYTES);
-    await dat.read(head, 0, SUPER_BLOCK_SIZE_BYTES, 0);
-    const { extraSizeBytes } = decodeSuperBlockHeader(head);
-    const whole = Buffer.alloc(SUPER_BLOCK_SIZE_BYTES + extraSizeBytes);
-    await dat.read(whole, 0, whole.length, 0);
-    const superBlock = decodeSuperBlock(whole);
+    const superBlock = await readSuperBlock(dat, (await dat.stat()).size, location.volumeId);
     const map = new NeedleMap(superBlock.version);
     map.loadIndexBytes(await fs.readFile(volumeFilePath(location, 'idx')), width);
-    const entries = map.map.sortedEntries().filter((e) => e.offsetUnits !== 0 && e.size >= 0);
+    const entries = map.map.liveSortedEntries();
     await writeCompactedCopy({
       dat,
       version: superBlock.version,

@@ -72,11 +72,7 @@ export class EcVolume {
   static async open(options: EcVolumeOpenOptions): Promise<EcVolume> {
     const base = volumeBaseName(options.collection, options.volumeId);
     const ecxDir = await findEcxDir(options.dir, options.idxDir, base);
-    if (ecxDir === null) {
-      const err = new StorageError('not_found', `cannot open ec volume index ${path.join(options.dir, base)}.ecx: no such file`);
-      (err as unknown as { errno: string }).errno = 'ENOENT';
-      throw err;
-    }
+    if (ecxDir === null) throw new StorageError('not_found', `cannot open ec volume index ${path.join(options.dir, base)}.ecx: no such file`);
     const ecx = await fs.open(path.join(ecxDir, `${base}.ecx`), 'r');
     const ecxStat = await ecx.stat();
     const ecjPath = path.join(ecxDir, `${base}.ecj`);

@@ -21,28 +21,30 @@
 // version or cipher name, we refuse to start (TlsSettingsError). Settings that merely leave TLS
 // off (a missing CA, half a key pair) keep Go's plaintext answer, with a warning to log.
 import type { SecureVersion } from 'node:tls';
+import type { SecurityConfig } from '../cli/security-config.ts';
 
-/** The security.toml keys this module reads (a structural subset of the CLI's SecurityConfig). */
-export interface TlsSecurityKeys {
-  grpcCaFile: string;
-  grpcAllowedWildcardDomain: string;
-  grpcVolumeCertFile: string;
-  grpcVolumeKeyFile: string;
-  grpcVolumeClientCertFile: string;
-  grpcVolumeClientKeyFile: string;
-  grpcVolumeAllowedCommonNames: string[];
-  httpsVolumeCertFile: string;
-  httpsVolumeKeyFile: string;
-  httpsVolumeCaFile: string;
-  httpsClientEnabled: boolean;
-  httpsClientCertFile: string;
-  httpsClientKeyFile: string;
-  httpsClientCaFile: string;
-  httpsClientInsecureSkipVerify: boolean;
-  tlsMinVersion: string;
-  tlsMaxVersion: string;
-  tlsCipherSuites: string;
-}
+/** The security.toml keys this module reads. Only the type comes from the CLI's parser. */
+export type TlsSecurityKeys = Pick<
+  SecurityConfig,
+  | 'grpcCaFile'
+  | 'grpcAllowedWildcardDomain'
+  | 'grpcVolumeCertFile'
+  | 'grpcVolumeKeyFile'
+  | 'grpcVolumeClientCertFile'
+  | 'grpcVolumeClientKeyFile'
+  | 'grpcVolumeAllowedCommonNames'
+  | 'httpsVolumeCertFile'
+  | 'httpsVolumeKeyFile'
+  | 'httpsVolumeCaFile'
+  | 'httpsClientEnabled'
+  | 'httpsClientCertFile'
+  | 'httpsClientKeyFile'
+  | 'httpsClientCaFile'
+  | 'httpsClientInsecureSkipVerify'
+  | 'tlsMinVersion'
+  | 'tlsMaxVersion'
+  | 'tlsCipherSuites'
+>;
 
 export class TlsSettingsError extends Error {
   constructor(message: string) {

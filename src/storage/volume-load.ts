@@ -237,7 +237,8 @@ export async function loadVolume(
   }
 }
 
-async function readSuperBlock(dat: FileHandle, datSizeBytes: number, volumeId: number): Promise<SuperBlock> {
+/** The super block at the start of an open `.dat`, its extra bytes included. */
+export async function readSuperBlock(dat: FileHandle, datSizeBytes: number, volumeId: number): Promise<SuperBlock> {
   if (datSizeBytes < SUPER_BLOCK_SIZE_BYTES) {
     throw new StorageError('invalid_super_block', `volume ${volumeId}: .dat of ${datSizeBytes} bytes has no whole super block`);
   }

@@ -533,7 +533,7 @@ export class Volume {
     if (this.compacting !== null) throw new StorageError('io', `volume ${this.id} is already compacting`);
     // Taken between batches, so the map and `.idx` agree exactly.
     const snapshot = await this.appends.exclusive(async () => {
-      const entries = this.nm.map.sortedEntries().filter((e) => e.offsetUnits !== 0 && e.size >= 0);
+      const entries = this.nm.map.liveSortedEntries();
       return { entries, idxSizeBytes: this.idxSizeBytes, compactionRevision: this.superBlock.compactionRevision };
     });
     this.compacting = { idxSizeBytes: snapshot.idxSizeBytes, compactionRevision: snapshot.compactionRevision };

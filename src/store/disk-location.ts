@@ -8,6 +8,12 @@ import { Volume } from '../storage/volume.ts';
 import type { EcVolume } from '../ec/ec-volume.ts';
 import { parseVolumeBaseName, volumeFilePath } from '../storage/volume-files.ts';
 
+/** Upstream's disk type normalisation: "" and "hdd" are the same HDD type, reported as "". */
+export function normalizeDiskType(diskType: string): string {
+  const lower = diskType.toLowerCase();
+  return lower === 'hdd' ? '' : lower;
+}
+
 export interface DiskLocationConfig {
   dir: string;
   idxDir?: string;

@@ -2,9 +2,10 @@
 // removing shards, indexes and sidecars the way upstream's delete and re-encode paths do.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { MAX_SHARD_COUNT, shardExt, shardIdOfFileName } from '../ec/ec-layout.ts';
+import { MAX_SHARD_COUNT, parseShardFileName, shardExt, shardIdOfFileName } from '../ec/ec-layout.ts';
+import { pathExists } from '../storage/path-exists.ts';
 import { readVolumeInfoFile } from '../storage/volume-info.ts';
-import { volumeBaseName } from '../storage/volume-files.ts';
+import { parseVolumeBaseName, volumeBaseName } from '../storage/volume-files.ts';
 import type { DiskLocation } from './disk-location.ts';
 
 /** Bitrot checksum sidecar written by upstream encoders beside the shards. */
@@ -22,6 +23,21 @@ function dirsOf(location: DiskLocation): string[] {
 
 async function removeIfExists(filePath: string): Promise<void> {
   await fs.rm(filePath, { force: true });
+}
+
+/** Shard files in a directory, grouped by volume (ids ascending). */
+export async function shardFilesIn(dir: string): Promise<Array<{ collection: string; volumeId: number; shardIds: number[] }>> {
+  const byBase = new Map<string, number[]>();
+  for (const name of await fs.readdir(dir)) {
+    const parsed = parseShardFileName(name);
+    if (parsed !== null) byBase.set(parsed.base, [...(byBase.get(parsed.base) ?? []), parsed.shardId]);
+  }
+  const found = [];
+  for (const [base, shardIds] of byBase) {
+    const volume = parseVolumeBaseName(base);
+    if (volume !== null) found.push({ ...volume, shardIds: shardIds.sort((a, b) => a - b) });
+  }
+  return found;
 }
 
 /** What EC files of the volume this location's directories hold (upstream checkEcVolumeStatus). */
@@ -64,8 +80,7 @@ export async function removeStaleEcArtifacts(location: DiskLocation, collection:
     await removeBitrotSidecars(path.join(dir, base));
   }
   for (const dir of dirsOf(location)) {
-    const hasIdx = await fs.access(path.join(dir, `${base}.idx`)).then(() => true, () => false);
-    if (!hasIdx) await removeIfExists(path.join(dir, `${base}.vif`));
+    if (!(await pathExists(path.join(dir, `${base}.idx`)))) await removeIfExists(path.join(dir, `${base}.vif`));
   }
 }
 
@@ -75,7 +90,7 @@ export async function removeShardFiles(location: DiskLocation, collection: strin
   let found = false;
   for (const id of shardIds) {
     const shardPath = path.join(location.dir, `${base}.${shardExt(id)}`);
-    if (await fs.access(shardPath).then(() => true, () => false)) {
+    if (await pathExists(shardPath)) {
       found = true;
       await removeIfExists(shardPath);
     }

@@ -1,16 +1,17 @@
 // The EC side of the store: EC volumes per disk location, shard mount/unmount across locations,
 // loading shards found at start, and the master's view of them (heartbeat messages).
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { EcVolume, findEcxDir } from '../ec/ec-volume.ts';
-import { DEFAULT_DATA_SHARDS, shardIdOfFileName } from '../ec/ec-layout.ts';
+import { DEFAULT_DATA_SHARDS, shardExt } from '../ec/ec-layout.ts';
+import { shardFilesIn } from './ec-files.ts';
 import type { EcShard } from '../ec/ec-shard.ts';
 import type { ParityCoder } from '../ec/ec-encoder.ts';
 import { type RemoteShardSource, readEcNeedle } from '../ec/ec-needle-reader.ts';
 import type { Needle } from '../storage/needle/needle.ts';
-import { parseVolumeBaseName, volumeBaseName } from '../storage/volume-files.ts';
+import { volumeBaseName } from '../storage/volume-files.ts';
 import type { OffsetWidth } from '../storage/types.ts';
-import type { DiskLocation } from './disk-location.ts';
+import { type DiskLocation, normalizeDiskType } from './disk-location.ts';
+import { pathExists } from '../storage/path-exists.ts';
 
 /** master_pb.VolumeEcShardInformationMessage, in the loader's snake_case shape. */
 export interface EcShardMessage {
@@ -159,17 +160,11 @@ export class EcShardStore {
     const base = volumeBaseName(collection, volumeId);
     const failures: string[] = [];
     for (const location of this.locations) {
-      const shardPath = path.join(location.dir, `${base}.ec${String(shardId).padStart(2, '0')}`);
-      try {
-        await fs.access(shardPath);
-      } catch {
-        continue;
-      }
-      if (ecxDir === null) continue;
+      if (ecxDir === null || !(await pathExists(path.join(location.dir, `${base}.${shardExt(shardId)}`)))) continue;
       try {
         const volume = await this.openOn(location, collection, volumeId, ecxDir);
         await volume.addShard(shardId);
-        if (sourceDiskType !== '') volume.diskType = sourceDiskType.toLowerCase() === 'hdd' ? '' : sourceDiskType.toLowerCase();
+        if (sourceDiskType !== '') volume.diskType = normalizeDiskType(sourceDiskType);
         this.log(`mounted ec shard ${volumeId}.${shardId} on disk ${location.diskId}`);
         this.notify('added', this.shardMessage(volume, location, [shardId]));
         return;
@@ -240,19 +235,7 @@ export class EcShardStore {
 
   /** Mounts every shard file found in the location that has an `.ecx` somewhere (start-up). */
   async loadExisting(location: DiskLocation): Promise<void> {
-    const names = await fs.readdir(location.dir);
-    const byBase = new Map<string, number[]>();
-    for (const name of names) {
-      const match = /^(.+)\.ec(\d\d)$/.exec(name);
-      if (match === null) continue;
-      const base = match[1] as string;
-      const shardId = shardIdOfFileName(name, base);
-      if (shardId === null) continue;
-      byBase.set(base, [...(byBase.get(base) ?? []), shardId]);
-    }
-    for (const [base, shardIds] of byBase) {
-      const parsed = parseVolumeBaseName(base);
-      if (parsed === null) continue;
+    for (const { shardIds, ...parsed } of await shardFilesIn(location.dir)) {
       const ecxDir = await this.findEcxDir(parsed.collection, parsed.volumeId);
       if (ecxDir === null) {
         this.log(`ec shards of volume ${parsed.volumeId} in ${location.dir} have no .ecx; not mounted`);
@@ -260,7 +243,7 @@ export class EcShardStore {
       }
       try {
         const volume = await this.openOn(location, parsed.collection, parsed.volumeId, ecxDir);
-        for (const shardId of shardIds.sort((a, b) => a - b)) await volume.addShard(shardId);
+        for (const shardId of shardIds) await volume.addShard(shardId);
       } catch (err) {
         this.log(`ec volume ${parsed.volumeId} in ${location.dir} failed to load: ${(err as Error).message}`);
       }

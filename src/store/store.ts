@@ -10,7 +10,7 @@ import { Volume } from '../storage/volume.ts';
 import { volumeBaseName, volumeFilePath } from '../storage/volume-files.ts';
 import { findEcxDir } from '../ec/ec-volume.ts';
 import { pathExists } from '../storage/path-exists.ts';
-import { DiskLocation, type DiskLocationConfig } from './disk-location.ts';
+import { DiskLocation, type DiskLocationConfig, normalizeDiskType } from './disk-location.ts';
 import { EcShardStore } from './ec-shard-store.ts';
 import { removeStaleEcArtifacts } from './ec-files.ts';
 import type { ParityCoder } from '../ec/ec-encoder.ts';
@@ -41,12 +41,6 @@ export interface AllocateRequest {
   ttl: string;
   diskType: string;
   version: number;
-}
-
-/** Upstream's disk type normalisation: "" and "hdd" are the same HDD type, reported as "". */
-export function normalizeDiskType(diskType: string): string {
-  const lower = diskType.toLowerCase();
-  return lower === 'hdd' ? '' : lower;
 }
 
 export class Store {

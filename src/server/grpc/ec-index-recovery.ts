@@ -2,8 +2,9 @@
 // get `.ecx` (and `.ecj`, `.vif`) from a peer holding shards of the same volume, found through
 // the master; then their shards are mounted.
 import { promises as fs } from 'node:fs';
-import { shardExt, shardIdOfFileName } from '../../ec/ec-layout.ts';
-import { parseVolumeBaseName, volumeFilePath } from '../../storage/volume-files.ts';
+import { shardExt } from '../../ec/ec-layout.ts';
+import { shardFilesIn } from '../../store/ec-files.ts';
+import { volumeFilePath } from '../../storage/volume-files.ts';
 import type { DiskLocation } from '../../store/disk-location.ts';
 import type { GrpcContext } from './context.ts';
 import { lookupEcShardHolders } from './ec-remote-shards.ts';
@@ -19,17 +20,10 @@ interface Orphan {
 async function findOrphans(ctx: GrpcContext, onlyVolumeId: number): Promise<Orphan[]> {
   const orphans: Orphan[] = [];
   for (const location of ctx.store.locations) {
-    const byBase = new Map<string, number[]>();
-    for (const name of await fs.readdir(location.dir)) {
-      const base = name.replace(/\.ec\d\d$/, '');
-      const shardId = base === name ? null : shardIdOfFileName(name, base);
-      if (shardId !== null) byBase.set(base, [...(byBase.get(base) ?? []), shardId]);
-    }
-    for (const [base, shardIds] of byBase) {
-      const parsed = parseVolumeBaseName(base);
-      if (parsed === null || (onlyVolumeId !== 0 && parsed.volumeId !== onlyVolumeId)) continue;
-      if ((await ctx.store.ec.findEcxDir(parsed.collection, parsed.volumeId)) !== null) continue;
-      orphans.push({ location, ...parsed, shardIds });
+    for (const found of await shardFilesIn(location.dir)) {
+      if (onlyVolumeId !== 0 && found.volumeId !== onlyVolumeId) continue;
+      if ((await ctx.store.ec.findEcxDir(found.collection, found.volumeId)) !== null) continue;
+      orphans.push({ location, ...found });
     }
   }
   return orphans;

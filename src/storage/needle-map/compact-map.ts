@@ -158,6 +158,11 @@ export class CompactNeedleMap {
     return out;
   }
 
+  /** Live entries (stored offset, size not deleted) by key ascending: what compaction and `.ecx` keep. */
+  liveSortedEntries(): Array<{ key: bigint } & NeedleValue> {
+    return this.sortedEntries().filter((e) => e.offsetUnits !== 0 && e.size >= 0);
+  }
+
   private grow(): void {
     const oldCapacity = this.capacity;
     const oldSlots = this.slots;

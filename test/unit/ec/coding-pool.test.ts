@@ -2,34 +2,12 @@
 // results match the in-thread codec and Go's goldens, buffers move without copies when that is
 // safe and are copied when it is not, the queue is bounded, errors come back as errors.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { type CodingPool, createCodingPool } from '../../../src/ec/coding-pool.ts';
 import { ReedSolomon } from '../../../src/ec/reed-solomon.ts';
+import { golden, lcgBytes, sha256 } from './rs-golden.ts';
 
-interface GoldenEncode {
-  name: string;
-  dataShards: number;
-  parityShards: number;
-  shardBytes: number;
-  seed?: number;
-  paritySha256: string[];
-}
 
-const golden = JSON.parse(readFileSync(new URL('../../fixtures/rs-golden.json', import.meta.url), 'utf8')) as { encodes: GoldenEncode[] };
-
-function lcgBytes(seed: number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
-
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('coding pool', () => {
   let pool: CodingPool;

@@ -3,8 +3,6 @@
 // golden parity for every ratio in the fixture and agree with the JS kernel on large matrices
 // (sectioned code), and the in-place arena codes what ReedSolomon codes.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { buildEncodingMatrix, gfMul, type GfMatrix } from '../../../src/ec/galois.ts';
 import { JsGfKernel } from '../../../src/ec/gf-js-kernel.ts';
@@ -12,30 +10,9 @@ import { naiveProgram, planProgram, programCost, programMatrix, runProgramOnByte
 import { SimdEncodeArena } from '../../../src/ec/gf-simd-arena.ts';
 import { relaxedSimdSupported, SimdGfKernel, simdSupported } from '../../../src/ec/gf-simd-kernel.ts';
 import { ReedSolomon } from '../../../src/ec/reed-solomon.ts';
+import { golden, goldenData, lcgBytes, sha256 } from './rs-golden.ts';
 
-interface GoldenEncode {
-  name: string;
-  dataShards: number;
-  parityShards: number;
-  shardBytes: number;
-  seed?: number;
-  dataHex?: string[];
-  paritySha256: string[];
-}
 
-const golden = JSON.parse(readFileSync(new URL('../../fixtures/rs-golden.json', import.meta.url), 'utf8')) as { encodes: GoldenEncode[] };
-
-function lcgBytes(seed: number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
-
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const parityRows = (d: number, p: number): GfMatrix => buildEncodingMatrix(d, d + p).slice(d);
 
 function randomMatrix(outputs: number, inputs: number, next: (n: number) => number): GfMatrix {
@@ -90,7 +67,7 @@ describe('planned SIMD kernels', { skip: !simdSupported() && 'no WebAssembly SIM
   it('give Go golden parity for every ratio in the fixture', () => {
     for (const kernel of kernels()) {
       for (const c of golden.encodes) {
-        const data = c.seed !== undefined ? Array.from({ length: c.dataShards }, (_, i) => lcgBytes(c.seed! + i, c.shardBytes)) : c.dataHex!.map((h) => new Uint8Array(Buffer.from(h, 'hex')));
+        const data = goldenData(c);
         const parity = Array.from({ length: c.parityShards }, () => new Uint8Array(c.shardBytes));
         kernel.mulMatrix(parityRows(c.dataShards, c.parityShards), data, parity, c.shardBytes);
         assert.deepEqual(parity.map(sha256), c.paritySha256, `${c.name} (relaxed ${kernel.relaxedSwizzle})`);

@@ -2,8 +2,6 @@
 // test/go/rs), reconstruction from every loss pattern, verify, errors, and the SIMD kernel
 // (relaxed and strict swizzle) agreeing with the pure-JS kernel everywhere.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { buildEncodingMatrix, gfInverse, gfMul, matrixInvert, matrixMultiply, type GfMatrix } from '../../../src/ec/galois.ts';
 import { JsGfKernel } from '../../../src/ec/gf-js-kernel.ts';
@@ -11,48 +9,12 @@ import type { GfKernel, GfKernelName } from '../../../src/ec/gf-kernel.ts';
 import { relaxedSimdSupported, SimdGfKernel, simdSupported } from '../../../src/ec/gf-simd-kernel.ts';
 import { ReedSolomon, ReedSolomonError } from '../../../src/ec/reed-solomon.ts';
 import { signedLeb128, unsignedLeb128 } from '../../../src/ec/wasm-assembler.ts';
+import { golden, goldenData, lcgBytes, sha256 } from './rs-golden.ts';
 
-interface Golden {
-  errors: { tooFewShards: string; shardSize: string; shardNoData: string };
-  matrices: { dataShards: number; parityShards: number; parityRows: string[] }[];
-  encodes: {
-    name: string;
-    dataShards: number;
-    parityShards: number;
-    shardBytes: number;
-    seed?: number;
-    dataHex?: string[];
-    parityHex?: string[];
-    paritySha256: string[];
-  }[];
-  reconstructs: { case: string; lost: number[]; dataOnly: boolean; restoredEqual: boolean; restoredSha256?: string[]; error?: string }[];
-}
-
-const golden = JSON.parse(readFileSync(new URL('../../fixtures/rs-golden.json', import.meta.url), 'utf8')) as Golden;
 const KERNELS: GfKernelName[] = simdSupported() ? ['wasm-simd', 'js'] : ['js'];
-
-/** The fixture's input generator (test/go/rs/main.go lcgBytes). */
-function lcgBytes(seed: number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
-
-function sha256(b: Uint8Array): string {
-  return createHash('sha256').update(b).digest('hex');
-}
 
 function hex(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
-}
-
-function goldenData(c: Golden['encodes'][number]): Uint8Array[] {
-  if (c.seed !== undefined) return Array.from({ length: c.dataShards }, (_, i) => lcgBytes(c.seed! + i, c.shardBytes));
-  return c.dataHex!.map((h) => new Uint8Array(Buffer.from(h, 'hex')));
 }
 
 function encoded(rs: ReedSolomon, data: Uint8Array[]): Uint8Array[] {

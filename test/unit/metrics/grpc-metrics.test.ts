@@ -8,12 +8,10 @@ import * as grpc from '@grpc/grpc-js';
 import { grpcMetricsInterceptor } from '../../../src/server/metrics/grpc-interceptor.ts';
 import { VolumeServerMetrics } from '../../../src/server/metrics/registry.ts';
 import { registerStoreGauges } from '../../../src/server/metrics/store-gauges.ts';
-import type { GrpcContext } from '../../../src/server/grpc/context.ts';
 import { newPeerClient, unaryCall, type PeerClient } from '../../../src/server/grpc/peer-client.ts';
 import { startGrpcServer } from '../../../src/server/grpc/server.ts';
-import { ServerStateStore } from '../../../src/store/server-state.ts';
-import { Store } from '../../../src/store/store.ts';
 import { suiteScope } from '../suite-scope.ts';
+import { testGrpcContext } from '../grpc-test-context.ts';
 import { sample } from './prom-text.ts';
 
 const P = 'SeaweedFS_volumeServer_';
@@ -33,29 +31,11 @@ describe('gRPC call metrics', () => {
   let dataDir: string;
 
   before(async () => {
-    const dir = await scope.tempDir('needlework-grpc-metrics-');
-    dataDir = dir;
-    const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, () => {});
-    await store.load();
+    const ctx = await testGrpcContext(scope, 'needlework-grpc-metrics-');
+    const store = ctx.store;
+    dataDir = ctx.dir;
     await store.allocateVolume({ volumeId: 5, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
     await store.allocateVolume({ volumeId: 6, collection: 'ec', replication: '000', ttl: '', diskType: '', version: 3 });
-    const state = new ServerStateStore(ServerStateStore.pathIn(dir));
-    await state.load();
-    const ctx: GrpcContext = {
-      store,
-      state,
-      ip: '127.0.0.1',
-      port: 8080,
-      serverId: '127.0.0.1:8080',
-      version: '30GB 4.44 needlework',
-      dataCenter: '',
-      rack: '',
-      compactionBytesPerSecond: 0,
-      masters: [],
-      currentMaster: () => '',
-      leave: async () => {},
-      log: () => {},
-    };
     metrics = new VolumeServerMetrics({ concurrentDownloadLimitBytes: 0, concurrentUploadLimitBytes: 0, processMetrics: false });
     registerStoreGauges(metrics.registry, { locations: store.locations });
     const server = await startGrpcServer(ctx, '127.0.0.1', 0, { interceptors: [grpcMetricsInterceptor(metrics)] });
@@ -63,7 +43,6 @@ describe('gRPC call metrics', () => {
     scope.defer(async () => {
       client.close();
       await server.close();
-      await store.close();
     });
   });
 

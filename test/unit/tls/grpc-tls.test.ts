@@ -7,41 +7,16 @@ import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { type GrpcServerSecurity, grpcClientUsesTls, grpcServerSecurity, useGrpcClientTls } from '../../../src/security/grpc-credentials.ts';
 import type { GrpcServerTls } from '../../../src/security/tls-settings.ts';
-import type { GrpcContext } from '../../../src/server/grpc/context.ts';
 import { newPeerClient, unaryCall } from '../../../src/server/grpc/peer-client.ts';
 import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from '../../../src/server/grpc/proto.ts';
 import { startGrpcServer } from '../../../src/server/grpc/server.ts';
-import { ServerStateStore } from '../../../src/store/server-state.ts';
-import { Store } from '../../../src/store/store.ts';
 import { type SuiteScope, suiteScope } from '../suite-scope.ts';
+import { testGrpcContext } from '../grpc-test-context.ts';
 import { type CertPair, type TestPki, makeTestPki, opensslMissing } from './test-certs.ts';
 
 const HOUR_MS = 3_600_000;
 const CALL_TIMEOUT_MS = 5_000;
 
-async function grpcContext(scope: SuiteScope): Promise<GrpcContext> {
-  const dir = await scope.tempDir('needlework-grpc-tls-');
-  const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, () => {});
-  await store.load();
-  scope.defer(() => store.close());
-  const state = new ServerStateStore(ServerStateStore.pathIn(dir));
-  await state.load();
-  return {
-    store,
-    state,
-    ip: '127.0.0.1',
-    port: 8080,
-    serverId: '127.0.0.1:8080',
-    version: '30GB 4.44 needlework',
-    dataCenter: '',
-    rack: '',
-    compactionBytesPerSecond: 0,
-    masters: [],
-    currentMaster: () => '',
-    leave: async () => {},
-    log: () => {},
-  };
-}
 
 async function startTlsServer(scope: SuiteScope, pki: TestPki, names: Pick<GrpcServerTls, 'allowedCommonNames' | 'allowedWildcardDomain'>): Promise<number> {
   const security: GrpcServerSecurity = grpcServerSecurity(
@@ -49,7 +24,7 @@ async function startTlsServer(scope: SuiteScope, pki: TestPki, names: Pick<GrpcS
     HOUR_MS,
     () => {},
   );
-  const server = await startGrpcServer(await grpcContext(scope), '127.0.0.1', 0, { credentials: security.credentials, interceptors: security.interceptors });
+  const server = await startGrpcServer(await testGrpcContext(scope, 'needlework-grpc-tls-'), '127.0.0.1', 0, { credentials: security.credentials, interceptors: security.interceptors });
   scope.defer(async () => {
     await server.close();
     security.close();

@@ -3,15 +3,16 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { DEFAULT_EC_RATIO, MAX_SHARD_COUNT, ecRatioOf, shardExt, totalShards } from '../../../ec/ec-layout.ts';
+import { MAX_SHARD_COUNT, ecRatioOf, shardExt, totalShards } from '../../../ec/ec-layout.ts';
 import { encodeDatFile, rebuildShardFiles } from '../../../ec/ec-encoder.ts';
 import { ecxTotals, foldEcjIntoEcx, hasLiveNeedles, writeSortedEcxFromIdx } from '../../../ec/ec-index.ts';
 import { decodeEcToVolume } from '../../../ec/ec-to-volume.ts';
 import { findEcxDir } from '../../../ec/ec-volume.ts';
 import { ttlMinutes } from '../../../storage/needle/ttl.ts';
+import { pathExists } from '../../../storage/path-exists.ts';
 import { newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile } from '../../../storage/volume-info.ts';
 import { volumeBaseName, volumeFilePath } from '../../../storage/volume-files.ts';
-import type { DiskLocation } from '../../../store/disk-location.ts';
+import { type DiskLocation, normalizeDiskType } from '../../../store/disk-location.ts';
 import {
   BITROT_SIDECAR_EXT,
   ecFilesStatus,
@@ -37,13 +38,6 @@ function shardIdsOf(values: number[] | undefined): number[] {
   return ids;
 }
 
-async function exists(filePath: string): Promise<boolean> {
-  return fs.access(filePath).then(
-    () => true,
-    () => false,
-  );
-}
-
 export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
   const store = ctx.store;
 
@@ -55,8 +49,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     const loc = volume.location;
     const vifPath = volumeFilePath(loc, 'vif');
     // A regeneration keeps the ratio an earlier run recorded.
-    const previous = await readVolumeInfoFile(vifPath).catch(() => null);
-    const ratio = previous?.ecShardConfig != null ? ecRatioOf(previous) : DEFAULT_EC_RATIO;
+    const ratio = ecRatioOf(await readVolumeInfoFile(vifPath).catch(() => null));
     const shardPaths = Array.from({ length: totalShards(ratio) }, (_, i) => volumeFilePath(loc, shardExt(i)));
     const ecxPath = volumeFilePath(loc, 'ecx');
 
@@ -277,19 +270,19 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
 
   async function adoptStaged(request: { volume_id: number; collection: string; disk_type: string }): Promise<object> {
     if (store.findVolume(request.volume_id) !== undefined) throw new Error(`staged volume ${request.volume_id} already exists on this server`);
-    const wanted = request.disk_type.toLowerCase() === 'hdd' ? '' : request.disk_type.toLowerCase();
+    const wanted = normalizeDiskType(request.disk_type);
     let loc;
     for (const location of store.locations) {
       if (location.diskType !== wanted) continue;
       const candidate = location.location(request.collection, request.volume_id);
-      if (await exists(`${volumeFilePath(candidate, 'dat')}.copying`)) {
+      if (await pathExists(`${volumeFilePath(candidate, 'dat')}.copying`)) {
         loc = candidate;
         break;
       }
     }
     if (loc === undefined) throw new Error(`staged volume ${request.volume_id}: no .dat.copying found on a ${request.disk_type} disk`);
     for (const ext of ['dat', 'idx', 'vif']) {
-      if (!(await exists(`${volumeFilePath(loc, ext)}.copying`))) throw new Error(`staged volume ${request.volume_id} missing .${ext}.copying`);
+      if (!(await pathExists(`${volumeFilePath(loc, ext)}.copying`))) throw new Error(`staged volume ${request.volume_id} missing .${ext}.copying`);
     }
     // The `.note` makes a crash half way sweep the partial volume at the next start.
     const note = volumeFilePath(loc, 'note');
