@@ -116,7 +116,7 @@ async function withCluster(name: string, start: (work: string, dataDir: string, 
 
 setCleanupWithTest(false);
 if (weedBinary() === null) {
-  console.log('bench:http needs the SeaweedFS 4.44 weed binary (WEED_BINARY or scripts/obtain-weed.sh)');
+  console.log('bench:http needs the SeaweedFS weed binary (WEED_BINARY or scripts/obtain-weed.sh)');
   process.exit(0);
 }
 const go = await withCluster('go', async (work, dataDir, master) => {

@@ -1,25 +1,49 @@
 #!/usr/bin/env bash
-# Obtains the real SeaweedFS 4.44 `weed` binary and the upstream volume-server test binaries
-# through the Go module proxy (module github.com/seaweedfs/seaweedfs, pinned in test/go/go.mod),
-# into a cache outside git. Nothing here is committed; WEED_BINARY overrides the weed path.
+# Builds the real SeaweedFS peers from the Go module github.com/seaweedfs/seaweedfs at the version
+# pinned in test/go/go.mod: the `weed` binary (master, Go volume servers, shell, `weed mini` as the
+# S3 server) and upstream's test/volume_server/{http,grpc,rust,loadtest} test binaries. They go to
+# a cache outside git, in a folder named after the version; a finished build is reused.
+# Nothing built here is committed. WEED_BINARY overrides the weed path at run time.
 #
-#   scripts/obtain-weed.sh          # weed (4-byte offsets, the stock build) + http/grpc/rust test binaries
+#   scripts/obtain-weed.sh           # prints the peer folder on its last line
 #
-# Cache: ${NEEDLEWORK_CACHE:-~/.cache/needlework}/weed-4.44/weed and parity-4.44/<pkg>.test
+# Cache: ${NEEDLEWORK_CACHE:-~/.cache/needlework}/seaweedfs-<version>/{weed,<pkg>.test}
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cache=${NEEDLEWORK_CACHE:-$HOME/.cache/needlework}
 module=github.com/seaweedfs/seaweedfs
-mkdir -p "$cache/weed-4.44" "$cache/parity-4.44"
-cd "$root/test/go"
-if ! go mod download "$module" >"$cache/obtain-weed.err" 2>&1; then
-  echo "obtain-weed: the Go module proxy cannot serve $module:" >&2
-  cat "$cache/obtain-weed.err" >&2
-  echo "obtain-weed: put a 4.44 weed at $cache/weed-4.44/weed (or set WEED_BINARY) and test binaries at $cache/parity-4.44/" >&2
+version=$(awk -v m="$module" '$1 == "require" && $2 == m { print $3 } $1 == m { print $2 }' "$root/test/go/go.mod" | head -n 1)
+if [ -z "$version" ]; then
+  echo "obtain-weed: no version of $module in test/go/go.mod" >&2
   exit 1
 fi
-go build -o "$cache/weed-4.44/weed" "$module/weed"
-for pkg in http grpc rust; do
-  go test -c -o "$cache/parity-4.44/$pkg.test" "$module/test/volume_server/$pkg"
+cache=${NEEDLEWORK_CACHE:-$HOME/.cache/needlework}
+peers="$cache/seaweedfs-$version"
+packages=(http grpc rust loadtest)
+stamp="$peers/.complete"
+if [ -f "$stamp" ]; then
+  echo "obtain-weed: reusing $peers" >&2
+  echo "$peers"
+  exit 0
+fi
+mkdir -p "$peers"
+started=$(date +%s)
+
+# The module's own go.mod and go.sum decide every dependency, exactly as upstream builds it.
+src=$(cd "$root/test/go" && go mod download -json "$module@$version" | awk -F'"' '$2 == "Dir" { print $4 }')
+if [ -z "$src" ] || [ ! -d "$src" ]; then
+  echo "obtain-weed: the Go module proxy did not serve $module@$version" >&2
+  exit 1
+fi
+cd "$src"
+echo "obtain-weed: building weed $version" >&2
+go build -o "$peers/weed.partial" ./weed
+mv "$peers/weed.partial" "$peers/weed"
+echo "obtain-weed: building test binaries: ${packages[*]}" >&2
+for pkg in "${packages[@]}"; do
+  go test -c -o "$peers/$pkg.test.partial" "./test/volume_server/$pkg"
+  mv "$peers/$pkg.test.partial" "$peers/$pkg.test"
 done
-"$cache/weed-4.44/weed" version
+"$peers/weed" version >&2
+echo "obtain-weed: built in $(( $(date +%s) - started )) s" >&2
+touch "$stamp"
+echo "$peers"

@@ -1,12 +1,11 @@
-// Parity runner: runs upstream's test/volume_server/{http,grpc,rust} packages (SeaweedFS 4.44)
-// against our server, with the real Go master. Prints per-test results and a closing
-// "N passed, N failed" line, writes the results to a JSON file, and with --gate fails when a test
-// in test/parity/must-pass.txt does not pass.
+// Parity runner: runs upstream's test/volume_server/{http,grpc,rust} packages (the SeaweedFS
+// version pinned in test/go/go.mod) against our server, with the real Go master. Prints per-test
+// results and a closing "N passed, N failed" line, writes the results to a JSON file, and with
+// --gate fails when a test in test/parity/must-pass.txt does not pass.
 //
-// Where the upstream tests come from, in order:
-//   1. compiled test binaries in $NEEDLEWORK_CACHE/parity-4.44/<pkg>.test (see test/parity/README.md);
-//   2. `go test` of github.com/seaweedfs/seaweedfs/test/volume_server/<pkg> through test/go/go.mod.
-// The master is $WEED_BINARY, else $NEEDLEWORK_CACHE/weed-4.44/weed.
+// The upstream tests are the binaries scripts/obtain-weed.sh compiles (`go test -c`); the master
+// is $WEED_BINARY, else the weed built beside them. Packages run at the same time (each test
+// allocates its own ports and directories), at most --parallel of them.
 //
 // Usage: node --import tsx scripts/parity.ts [--gate] [--packages http,grpc,rust] [--run REGEX]
 //        [--must-pass-only] [--out results.json] [--parallel N]
@@ -14,10 +13,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT, peerDir, upstreamTestBinary, weedBinary } from './peer-paths.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CACHE = process.env['NEEDLEWORK_CACHE'] ?? path.join(os.homedir(), '.cache', 'needlework');
 const MUST_PASS_FILE = path.join(ROOT, 'test', 'parity', 'must-pass.txt');
 const PACKAGE_TIMEOUT = '60m';
 
@@ -27,10 +24,11 @@ interface Options {
   run: string | null;
   mustPassOnly: boolean;
   out: string;
+  parallel: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { gate: false, packages: ['http', 'grpc', 'rust'], run: null, mustPassOnly: false, out: path.join(ROOT, 'parity-results.json') };
+  const options: Options = { gate: false, packages: ['http', 'grpc', 'rust'], run: null, mustPassOnly: false, out: path.join(ROOT, 'parity-results.json'), parallel: 3 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -43,6 +41,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--packages') options.packages = value().split(',');
     else if (arg === '--run') options.run = value();
     else if (arg === '--out') options.out = path.resolve(value());
+    else if (arg === '--parallel') options.parallel = Math.max(1, Number.parseInt(value(), 10) || 1);
     else throw new Error(`unknown argument ${arg}`);
   }
   return options;
@@ -62,23 +61,16 @@ function readMustPass(): Map<string, string[]> {
   return byPackage;
 }
 
-function weedBinary(): string | null {
-  const candidate = process.env['WEED_BINARY'] ?? path.join(CACHE, 'weed-4.44', 'weed');
-  return existsSync(candidate) ? candidate : null;
-}
-
 type Outcome = 'pass' | 'fail' | 'skip';
 
 function runPackage(pkg: string, runPattern: string | null, env: NodeJS.ProcessEnv, logFile: string): Promise<Map<string, Outcome>> {
-  const testBinary = path.join(CACHE, 'parity-4.44', `${pkg}.test`);
-  const testArgs = ['-test.v', '-test.count=1', `-test.timeout=${PACKAGE_TIMEOUT}`, ...(runPattern ? [`-test.run=${runPattern}`] : [])];
-  const [command, args, cwd] = existsSync(testBinary)
-    ? [testBinary, testArgs, os.tmpdir()]
-    : ['go', ['test', `github.com/seaweedfs/seaweedfs/test/volume_server/${pkg}`, ...testArgs.map((a) => a.replace('-test.', '-'))], path.join(ROOT, 'test', 'go')];
+  const testBinary = upstreamTestBinary(pkg);
+  if (testBinary === null) return Promise.reject(new Error(`no upstream test binary for ${pkg} in ${peerDir()} (run scripts/obtain-weed.sh)`));
+  const args = ['-test.v', '-test.count=1', `-test.timeout=${PACKAGE_TIMEOUT}`, ...(runPattern ? [`-test.run=${runPattern}`] : [])];
   const results = new Map<string, Outcome>();
   const log: string[] = [];
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(testBinary, args, { cwd: os.tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
     let pending = '';
     const onData = (chunk: Buffer) => {
       const text = pending + chunk.toString('utf8');
@@ -110,10 +102,7 @@ async function main(): Promise<void> {
   const mustPass = readMustPass();
   const weed = weedBinary();
   if (weed === null) {
-    const message =
-      'no weed binary: set WEED_BINARY or place SeaweedFS 4.44 weed at ' +
-      path.join(CACHE, 'weed-4.44', 'weed') +
-      ' (scripts/obtain-weed.sh builds it through the Go module proxy when the proxy serves the module)';
+    const message = `no weed binary: set WEED_BINARY or run scripts/obtain-weed.sh (it builds the peers into ${peerDir()})`;
     if (options.gate && process.env['NEEDLEWORK_REQUIRE_PARITY'] !== '1') {
       console.log(`parity gate SKIPPED: ${message}`);
       return;
@@ -130,7 +119,7 @@ async function main(): Promise<void> {
     PATH: `${path.dirname(weed)}:${process.env['PATH'] ?? ''}`,
   };
 
-  const all: Array<{ pkg: string; test: string; outcome: Outcome }> = [];
+  const jobs: Array<{ pkg: string; pattern: string | null }> = [];
   for (const pkg of options.packages) {
     let pattern = options.run;
     if (options.mustPassOnly) {
@@ -138,8 +127,18 @@ async function main(): Promise<void> {
       if (tests.length === 0) continue;
       pattern = `^(${tests.join('|')})$`;
     }
-    const results = await runPackage(pkg, pattern, env, path.join(logDir, `${pkg}.log`));
-    for (const [test, outcome] of results) all.push({ pkg, test, outcome });
+    jobs.push({ pkg, pattern });
+  }
+  const byPackage = new Map<string, Map<string, Outcome>>();
+  const workers = Array.from({ length: Math.min(options.parallel, jobs.length) }, async () => {
+    for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) {
+      byPackage.set(job.pkg, await runPackage(job.pkg, job.pattern, env, path.join(logDir, `${job.pkg}.log`)));
+    }
+  });
+  await Promise.all(workers);
+  const all: Array<{ pkg: string; test: string; outcome: Outcome }> = [];
+  for (const pkg of options.packages) {
+    for (const [test, outcome] of byPackage.get(pkg) ?? []) all.push({ pkg, test, outcome });
   }
 
   const passed = all.filter((r) => r.outcome === 'pass').length;

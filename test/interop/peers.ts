@@ -1,23 +1,22 @@
 // Real SeaweedFS peers for interop tests: the weed binary, free ports, processes on loopback.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, openSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import { createServer } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
+import { weedBinary } from '../../scripts/peer-paths.ts';
 
 const READY_TIMEOUT_MS = 30_000;
 const POLL_INTERVAL_MS = 200;
 
-/** WEED_BINARY, else the cached hand/proxy build (see scripts/obtain-weed.sh); null when absent. */
-export function weedBinary(): string | null {
-  const cache = process.env['NEEDLEWORK_CACHE'] ?? path.join(os.homedir(), '.cache', 'needlework');
-  const candidate = process.env['WEED_BINARY'] ?? path.join(cache, 'weed-4.44', 'weed');
-  return existsSync(candidate) ? candidate : null;
-}
+export { weedBinary };
 
 export function skipReason(): string | false {
-  return weedBinary() === null ? 'no SeaweedFS 4.44 weed binary (set WEED_BINARY or run scripts/obtain-weed.sh)' : false;
+  if (weedBinary() !== null) return false;
+  const reason = 'no SeaweedFS weed binary (set WEED_BINARY or run scripts/obtain-weed.sh)';
+  // CI builds the peers first; a missing binary there is a broken build, not a reason to skip.
+  if (process.env['NEEDLEWORK_REQUIRE_PARITY'] === '1') throw new Error(reason);
+  return reason;
 }
 
 export function freePort(): Promise<number> {

@@ -84,9 +84,12 @@ export function createAdminApp(deps: HttpDeps, server: ServerContext = createSer
   const counters = new RequestCounters();
   app.use('*', counters.middleware());
   app.all('/status', (c) => handleStatus(c, server));
-  app.get('/stats/counter', (c) => handleStatsCounter(c, server, counters));
-  app.get('/stats/memory', (c) => handleStatsMemory(c, server));
-  app.get('/stats/disk', (c) => handleStatsDisk(c, server));
+  // Upstream wraps these in guard.WhiteList (disk stats show data paths): refused like a write.
+  const whiteListed = (handler: (c: Context<AppEnv>) => Response | Promise<Response>) => (c: Context<AppEnv>) =>
+    server.hooks.guardWrite(c) ? handler(c) : emptyResponse(401);
+  app.get('/stats/counter', whiteListed((c) => handleStatsCounter(c, server, counters)));
+  app.get('/stats/memory', whiteListed((c) => handleStatsMemory(c, server)));
+  app.get('/stats/disk', whiteListed((c) => handleStatsDisk(c, server)));
   app.all('/healthz', (c) => handleHealth(c, server));
   app.all('/readyz', (c) => handleHealth(c, server));
   if (deps.uiEnabled ?? true) app.get('/ui/index.html', (c) => handleUi(c, server));

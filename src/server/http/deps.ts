@@ -4,6 +4,7 @@ import type { Needle } from '../../storage/needle/needle.ts';
 import type { Volume } from '../../storage/volume.ts';
 import type { Store } from '../../store/store.ts';
 import type { VolumeServerMetrics } from '../metrics/registry.ts';
+import type { GunzipBudget } from './gunzip-budget.ts';
 
 /** A parsed store-handler target: `/vid,fid`, `/vid/fid` or `/vid/fid/filename`. */
 export interface FileTarget {
@@ -84,6 +85,8 @@ export interface HttpDeps {
   fileSizeLimitBytes: number;
   /** Cap on a compressed needle's gunzipped size when a reader needs it plain. Default 1 GiB. */
   maxGunzipBytes?: number;
+  /** Cap on gunzipped bytes held at once by all such reads together. Default 256 MiB. */
+  gunzipBudgetBytes?: number;
   /** /healthz and /readyz: true from start (before any heartbeat); false after VolumeServerLeave or once shutdown begins. */
   isHealthy(): boolean;
   log: (message: string) => void;
@@ -99,6 +102,8 @@ export interface ServerContext {
   deps: HttpDeps;
   hooks: HttpHooks;
   maxGunzipBytes: number;
+  /** Shared by the admin and public listeners. */
+  gunzipBudget: GunzipBudget;
   /** `SeaweedFS Volume <serverVersion>`. */
   serverHeader: string;
 }

@@ -9,7 +9,8 @@ import { type Needle, NeedleFlag, hasFlag } from '../../storage/needle/needle.ts
 import type { NeedleLocation, Volume } from '../../storage/volume.ts';
 import { type ContentSource, memorySource, volumeSource } from './content-source.ts';
 import type { ServerContext } from './deps.ts';
-import { gunzipBounded, isGzipped } from './gzip.ts';
+import { GunzipBudgetExceeded, gunzipWithinBudget, releaseWhenClosed } from './gunzip-budget.ts';
+import { isGzipped } from './gzip.ts';
 import { formatHttpDate, parseHttpDate } from './http-date.ts';
 import { applyPairs } from './pairs.ts';
 import type { AppEnv } from './request-info.ts';
@@ -117,8 +118,15 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
         headers.set('Content-Encoding', 'gzip');
       } else {
         try {
-          data = await gunzipBounded(data, server.maxGunzipBytes);
+          const inflated = await gunzipWithinBudget(data, server.maxGunzipBytes, server.gunzipBudget, c.req.raw.signal);
+          data = inflated.data;
+          releaseWhenClosed(c, inflated.release);
         } catch (err) {
+          if (err instanceof GunzipBudgetExceeded) {
+            // Too much inflated data held server-wide: upstream's in-flight download status.
+            deps.log(`read ${info.path}: ${err.message}`);
+            return jsonError(429, `request ${info.path} because ${err.message}`, info.pretty);
+          }
           if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
             deps.log(`read ${info.path}: gunzipped data over ${server.maxGunzipBytes} bytes`);
             return emptyResponse(500, new Headers(), info.isHead);

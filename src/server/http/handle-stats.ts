@@ -1,5 +1,6 @@
 // /stats/counter, /stats/memory, /stats/disk on the admin port: request counts since start,
 // process memory, and disk usage per location (upstream has the handlers but leaves them unrouted).
+// app.ts routes them behind the white list, as upstream's commented-out routes would.
 import os from 'node:os';
 import type { Context, Next } from 'hono';
 import type { ServerContext } from './deps.ts';

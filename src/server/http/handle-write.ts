@@ -1,4 +1,4 @@
-// POST/PUT of a needle (Go's PostHandler): form → vid → JWT → body → fid → write → 201/204.
+// POST/PUT of a needle (Go's PostHandler): form → vid and fid → JWT → body → write → 201/204.
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { etagOf } from '../../storage/needle/crc.ts';
@@ -12,7 +12,7 @@ import type { AppEnv } from './request-info.ts';
 import { emptyResponse, jsonError, jsonResponse } from './responses.ts';
 import { needleFromUpload } from './upload-needle.ts';
 import { uploadResultFields } from './upload-result.ts';
-import { FidParseError, parseHttpFid, parseHttpVolumeId, parseUrlPath, writeFidText } from './url-path.ts';
+import { FidParseError, type WriteTarget, writeTargetOf } from './url-path.ts';
 
 /** Go's ParseForm reads at most this much of a urlencoded body. */
 const MAX_FORM_BODY_BYTES = 10 * 1024 * 1024;
@@ -49,15 +49,16 @@ export async function handleWrite(c: Context<AppEnv>, server: ServerContext): Pr
   const form = await parseForm(c, info.query);
   if (typeof form === 'string') return jsonError(400, form, info.pretty);
 
-  const parts = parseUrlPath(info.path);
-  let volumeId: number;
+  // Parsed once so the JWT is checked against the very needle written (Go parses the fid after the body).
+  let target: WriteTarget;
   try {
-    volumeId = parseHttpVolumeId(parts.vid);
+    target = writeTargetOf(info.path);
   } catch (err) {
     if (err instanceof FidParseError) return jsonError(400, err.message, info.pretty);
     throw err;
   }
-  if (!hooks.authorize(c, { vidText: parts.vid, fidText: parts.fid, isWrite: true })) {
+  const { volumeId } = target;
+  if (!hooks.authorize(c, { vidText: target.vidText, fidText: target.fidText, isWrite: true })) {
     return jsonError(401, 'wrong jwt', info.pretty);
   }
 
@@ -79,14 +80,7 @@ export async function handleWrite(c: Context<AppEnv>, server: ServerContext): Pr
     if (err instanceof UploadError) return jsonError(400, err.message, info.pretty);
     throw err;
   }
-  let ids: { needleId: bigint; cookie: number };
-  try {
-    ids = parseHttpFid(writeFidText(info.path));
-  } catch (err) {
-    if (err instanceof FidParseError) return jsonError(400, err.message, info.pretty);
-    throw err;
-  }
-  const needle = needleFromUpload(upload, ids, Math.floor(Date.now() / 1000));
+  const needle = needleFromUpload(upload, { needleId: target.needleId, cookie: target.cookie }, Math.floor(Date.now() / 1000));
 
   let unchanged: boolean;
   try {

@@ -2,6 +2,8 @@
 // -concurrentUploadLimitMB/-concurrentDownloadLimitMB: a request may start while the total is at
 // or under the limit (even if it alone is bigger), else it waits for others to finish, up to a
 // timeout.
+import { waitForWake } from './wait-list.ts';
+
 const MAX_WAITERS = 10_000;
 
 export type AdmitResult = 'admitted' | 'timeout' | 'gone';
@@ -34,17 +36,7 @@ export class InflightLimiter {
       if (signal?.aborted) return 'gone';
       const remainingMs = deadline - Date.now();
       if (remainingMs <= 0 || this.waiters.size >= MAX_WAITERS) return 'timeout';
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', wake);
-          this.waiters.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, remainingMs);
-        signal?.addEventListener('abort', wake, { once: true });
-        this.waiters.add(wake);
-      });
+      await waitForWake(this.waiters, remainingMs, signal);
     }
     this.add(bytes);
     return 'admitted';

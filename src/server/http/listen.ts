@@ -1,4 +1,5 @@
 // Listening on the admin port and, when it differs, the public port, with @hono/node-server.
+import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
@@ -17,8 +18,14 @@ export interface HttpListenOptions {
   port: number;
   /** The separate public (read-only) listener, if any; its host defaults to `host`. */
   public?: { host?: string; port: number };
-  /** Keep-alive idle time (Go's -idleTimeout, default 30 s). */
+  /** Keep-alive idle time, and the no-progress limit of a connection (Go's -idleTimeout, default 30 s). */
   idleTimeoutMs?: number;
+  /** How long a client may take to send a request's headers. Default 60 s. */
+  headersTimeoutMs?: number;
+  /** Open connections a listener accepts; more are refused and logged. Default 8192. */
+  maxConnections?: number;
+  /** Where the connection-limit notice goes; default the deps log. */
+  log?: (message: string) => void;
   /** How long close() lets in-flight requests finish before cutting connections. */
   closeGraceMs?: number;
   /** HTTPS on the admin listener ([https.volume]); the public listener stays HTTP, as upstream. */
@@ -39,18 +46,41 @@ export interface HttpServers {
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
+/** Below the usual descriptor limits, so a flood of idle sockets cannot starve the volume files. */
+const DEFAULT_MAX_CONNECTIONS = 8192;
+/** How often Node checks the headers deadline; 1 s keeps it within a second of the limit. */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
+/** One connection-limit log line per listener per this interval, however many are refused. */
+const DROP_LOG_INTERVAL_MS = 10_000;
+
+interface ConnectionLimits {
+  idleTimeoutMs: number;
+  headersTimeoutMs: number;
+  maxConnections: number;
+  log: (message: string) => void;
+}
 const DEFAULT_CLOSE_GRACE_MS = 5_000;
 /** Go's http.DefaultMaxHeaderBytes. */
 const MAX_HEADER_BYTES = 1024 * 1024;
 
-async function listen(app: Hono<AppEnv>, host: string | undefined, port: number, idleTimeoutMs: number, tls?: AdminTls): Promise<Server> {
-  // Uploads may be large and slow; Go sets no request deadline either.
-  const httpOptions = { requestTimeout: 0, keepAliveTimeout: idleTimeoutMs, maxHeaderSize: MAX_HEADER_BYTES };
+async function listen(app: Hono<AppEnv>, host: string | undefined, port: number, limits: ConnectionLimits, tls?: AdminTls): Promise<Server> {
+  // Uploads may be large and slow, so there is no whole-request deadline (Go sets none either);
+  // the headers deadline and the per-connection no-progress timeout bound slow clients instead.
+  // requestTimeout 0 makes Node's headersTimeout default 0 too, so it is always set explicitly.
+  const httpOptions = {
+    requestTimeout: 0,
+    headersTimeout: limits.headersTimeoutMs,
+    connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
+    keepAliveTimeout: limits.idleTimeoutMs,
+    maxHeaderSize: MAX_HEADER_BYTES,
+  };
   const server = (
     tls === undefined
       ? createAdaptorServer({ fetch: app.fetch, serverOptions: httpOptions })
       : createAdaptorServer({ fetch: app.fetch, createServer: createHttpsServer, serverOptions: { ...tls.serverOptions, ...httpOptions } })
   ) as Server;
+  boundConnections(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host === '' ? undefined : host, () => {
@@ -59,6 +89,26 @@ async function listen(app: Hono<AppEnv>, host: string | undefined, port: number,
     });
   });
   return server;
+}
+
+/**
+ * Go's -idleTimeout is a read/write deadline renewed on every byte: a connection that moves
+ * nothing for that long is closed, mid-request or not. Node's socket timeout is the same rule.
+ */
+function boundConnections(server: Server, limits: ConnectionLimits): void {
+  if (limits.idleTimeoutMs > 0) {
+    server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
+  }
+  server.maxConnections = limits.maxConnections;
+  let lastDropLogMs = 0;
+  let dropped = 0;
+  server.on('drop', () => {
+    dropped++;
+    const nowMs = Date.now();
+    if (nowMs - lastDropLogMs < DROP_LOG_INTERVAL_MS) return;
+    lastDropLogMs = nowMs;
+    limits.log(`http: connection limit ${limits.maxConnections} reached; refused ${dropped} connection(s) so far`);
+  });
 }
 
 async function closeServer(server: Server, graceMs: number): Promise<void> {
@@ -76,13 +126,19 @@ async function closeServer(server: Server, graceMs: number): Promise<void> {
 
 export async function listenHttpServers(deps: HttpDeps, options: HttpListenOptions): Promise<HttpServers> {
   const server = createServerContext(deps);
-  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-  const admin = await listen(createAdminApp(deps, server), options.host, options.port, idleTimeoutMs, options.tls);
+  const limits: ConnectionLimits = {
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+    maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    log: options.log ?? deps.log,
+  };
+  assert(limits.maxConnections > 0, 'maxConnections must be positive');
+  const admin = await listen(createAdminApp(deps, server), options.host, options.port, limits, options.tls);
   const detachTls = options.tls?.attach?.(admin as unknown as TlsServer);
   let publicServer: Server | undefined;
   if (options.public !== undefined) {
     try {
-      publicServer = await listen(createPublicApp(deps, server), options.public.host ?? options.host, options.public.port, idleTimeoutMs);
+      publicServer = await listen(createPublicApp(deps, server), options.public.host ?? options.host, options.public.port, limits);
     } catch (err) {
       detachTls?.();
       await closeServer(admin, 0);

@@ -13,24 +13,71 @@ export class InvalidRange extends Error {
   }
 }
 
-const MAX_INT64 = 2n ** 63n - 1n;
+/**
+ * More ranges than this and the Range header is ignored: the whole body is sent (nginx's and
+ * Apache's answer). Without a cap, 200,000 `0-0` ranges made a 24 MB multipart body.
+ */
+export const MAX_RANGE_COUNT = 128;
 
-/** strconv.ParseInt(text, 10, 64), undefined on error. */
+/** The header names more than MAX_RANGE_COUNT ranges; callers send the whole body instead. */
+export class TooManyRanges extends Error {
+  constructor() {
+    super(`more than ${MAX_RANGE_COUNT} ranges`);
+  }
+}
+
+const RANGE_PREFIX = 'bytes=';
+const MAX_INT64 = 2n ** 63n - 1n;
+/** Digits of 2^63 - 1: longer digit runs (after leading zeros) are out of range. */
+const MAX_INT64_DIGITS = 19;
+
+/** strconv.ParseInt(text, 10, 64), undefined on error. Linear in the text's length. */
 function parseInt64(text: string): number | undefined {
   if (!/^[+-]?\d+$/.test(text)) return undefined;
-  const value = BigInt(text);
+  // Leading zeros are valid; dropping them bounds BigInt's work by int64's digit count.
+  const digits = text.replace(/^[+-]?0*/, '');
+  if (digits.length > MAX_INT64_DIGITS) return undefined;
+  const magnitude = BigInt(digits === '' ? '0' : digits);
+  const value = text.startsWith('-') ? -magnitude : magnitude;
   if (value > MAX_INT64 || value < -MAX_INT64 - 1n) return undefined;
   return Number(value);
 }
 
-/** Go's parseRange; [] for "bytes=" with no specs. Throws InvalidRange. */
+/**
+ * The trimmed, non-empty specs after `bytes=`, collected up to `limit + 1` so a huge header
+ * costs one scan and at most that many strings.
+ */
+function rangeSpecs(header: string, limit: number): string[] {
+  const specs: string[] = [];
+  let pos = RANGE_PREFIX.length;
+  while (pos <= header.length && specs.length <= limit) {
+    let comma = header.indexOf(',', pos);
+    if (comma < 0) comma = header.length;
+    const spec = header.slice(pos, comma).trim();
+    if (spec !== '') specs.push(spec);
+    pos = comma + 1;
+  }
+  return specs;
+}
+
+/**
+ * True when a `bytes=` header names more than MAX_RANGE_COUNT ranges: the ranges are then
+ * ignored (200, whole body) without parsing them, even if a later one is malformed.
+ */
+export function hasTooManyRanges(header: string): boolean {
+  return header.startsWith(RANGE_PREFIX) && rangeSpecs(header, MAX_RANGE_COUNT).length > MAX_RANGE_COUNT;
+}
+
+/**
+ * Go's parseRange; [] for "bytes=" with no specs. Throws InvalidRange, or TooManyRanges past
+ * MAX_RANGE_COUNT (check hasTooManyRanges first to serve the whole body instead).
+ */
 export function parseRange(header: string, size: number): ByteRange[] {
-  const prefix = 'bytes=';
-  if (!header.startsWith(prefix)) throw new InvalidRange();
+  if (!header.startsWith(RANGE_PREFIX)) throw new InvalidRange();
+  const specs = rangeSpecs(header, MAX_RANGE_COUNT);
+  if (specs.length > MAX_RANGE_COUNT) throw new TooManyRanges();
   const ranges: ByteRange[] = [];
-  for (const rawSpec of header.slice(prefix.length).split(',')) {
-    const spec = rawSpec.trim();
-    if (spec === '') continue;
+  for (const spec of specs) {
     const dash = spec.indexOf('-');
     if (dash < 0) throw new InvalidRange();
     const startText = spec.slice(0, dash).trim();

@@ -10,6 +10,7 @@ import {
   InvalidRange,
   closingDelimiter,
   contentRange,
+  hasTooManyRanges,
   multipartLength,
   newBoundary,
   parseRange,
@@ -70,7 +71,7 @@ export async function sendContent(headers: Headers, options: SendContentOptions)
     return new Response(null, { status: 200, headers });
   }
   const rangeHeader = options.rangeHeader ?? '';
-  if (rangeHeader === '') {
+  if (rangeHeader === '' || hasTooManyRanges(rangeHeader)) {
     headers.set('Content-Length', String(totalSize));
     await sniffIfUntyped(headers, source, 0, totalSize);
     return new Response(body(source, 0, totalSize), { status: 200, headers });

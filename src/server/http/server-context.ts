@@ -1,6 +1,7 @@
 // Builds the ServerContext the handlers share from the caller's deps.
 import { resolveHooks } from './default-hooks.ts';
 import { DEFAULT_MAX_GUNZIP_BYTES, type HttpDeps, type ServerContext } from './deps.ts';
+import { DEFAULT_GUNZIP_BUDGET_BYTES, GunzipBudget } from './gunzip-budget.ts';
 
 export function createServerContext(deps: HttpDeps): ServerContext {
   if (!Number.isSafeInteger(deps.fileSizeLimitBytes) || deps.fileSizeLimitBytes < 0) {
@@ -10,6 +11,7 @@ export function createServerContext(deps: HttpDeps): ServerContext {
     deps,
     hooks: resolveHooks(deps.hooks),
     maxGunzipBytes: deps.maxGunzipBytes ?? DEFAULT_MAX_GUNZIP_BYTES,
+    gunzipBudget: new GunzipBudget(deps.gunzipBudgetBytes ?? DEFAULT_GUNZIP_BUDGET_BYTES),
     serverHeader: `SeaweedFS Volume ${deps.serverVersion}`,
   };
 }

@@ -110,6 +110,31 @@ export function writeFidText(path: string): string {
   return dot > comma ? path.slice(comma + 1, dot) : path.slice(comma + 1);
 }
 
+/** The one needle a POST/PUT names: its JWT is checked against these texts and the write uses these ids. */
+export interface WriteTarget {
+  vidText: string;
+  fidText: string;
+  volumeId: number;
+  needleId: bigint;
+  cookie: number;
+}
+
+/**
+ * Go checks a write's JWT against parseURLPath's fid but writes CreateNeedleFromRequest's, so
+ * `/5/<fid>.x,<other>` or `/5/<fid>/x,<other>` wrote <other> under <fid>'s token. Here a path whose
+ * two readings differ is refused. Throws FidParseError with Go's texts for a bad vid or fid.
+ */
+export function writeTargetOf(path: string): WriteTarget {
+  const parts = parseUrlPath(path);
+  const volumeId = parseHttpVolumeId(parts.vid);
+  const fidText = writeFidText(path);
+  const { needleId, cookie } = parseHttpFid(fidText);
+  if (fidText !== parts.fid) {
+    throw new FidParseError(`ambiguous fid in path: ${goQuote(parts.fid)} or ${goQuote(fidText)}`);
+  }
+  return { vidText: parts.vid, fidText, volumeId, needleId, cookie };
+}
+
 /** The vid and fid of a read URL as a target, or null when either is malformed. */
 export function fileTargetOrNull(parts: { vid: string; fid: string }): ReturnType<typeof fileTargetOf> | null {
   try {

@@ -1,5 +1,6 @@
 // The write guard (upstream's security.Guard): when a white list is configured, POST/PUT/DELETE
-// must come from a listed IP or CIDR (the socket peer; forwarded headers are not trusted).
+// and the /stats/* routes must come from a listed IP or CIDR (the socket peer; forwarded headers
+// are not trusted).
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 import type { Context } from 'hono';
