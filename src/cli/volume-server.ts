@@ -85,6 +85,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     dataCenter: config.dataCenter,
     rack: config.rack,
     compactionBytesPerSecond: config.compactionBytesPerSecond,
+    allowUntrustedRemoteEndpoints: config.allowUntrustedRemoteEndpoints,
     masters: config.masters,
     currentMaster: () => heartbeat?.master ?? '',
     leave: stopHeartbeat,

@@ -1,5 +1,6 @@
-// Turning data shards back into a `.dat`: copy blocks row by row in the order the encoder cut
-// them, up to the size the live needles need. Written to `<dat>.tmp`, synced, then renamed.
+// Turning data shards back into a `.dat`: copy blocks in the order the encoder cut them (uniform:
+// each shard whole, in shard order; legacy: row by row), up to the size the live needles need.
+// Written to `<dat>.tmp`, synced, then renamed.
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { LARGE_BLOCK_SIZE_BYTES, SMALL_BLOCK_SIZE_BYTES, stripeRows } from './ec-layout.ts';
@@ -22,11 +23,12 @@ async function copyRange(from: FileHandle, fromOffset: number, to: FileHandle, t
 }
 
 /**
- * Rebuilds `datPath` (size `datSizeBytes`) from the data shard files. `encodedDatSizeBytes` is the
- * `.dat` size at encode time (`.vif` datFileSize), which fixes the row layout; 0 means unknown,
- * then it is inferred from the shard size.
+ * Rebuilds `datPath` (size `datSizeBytes`) from the data shard files. `blockSizeBytes` > 0 is the
+ * uniform layout. For the legacy one (0), `encodedDatSizeBytes` is the `.dat` size at encode time
+ * (`.vif` datFileSize), which fixes the row layout; 0 means unknown, then it is inferred from the
+ * shard size.
  */
-export async function writeDatFile(datPath: string, datSizeBytes: number, encodedDatSizeBytes: number, dataShardPaths: string[]): Promise<void> {
+export async function writeDatFile(datPath: string, datSizeBytes: number, encodedDatSizeBytes: number, dataShardPaths: string[], blockSizeBytes = 0): Promise<void> {
   const dataShards = dataShardPaths.length;
   const shards: FileHandle[] = [];
   const temporary = `${datPath}.tmp`;
@@ -34,6 +36,19 @@ export async function writeDatFile(datPath: string, datSizeBytes: number, encode
   let complete = false;
   try {
     for (const shardPath of dataShardPaths) shards.push(await fs.open(shardPath, 'r'));
+    if (blockSizeBytes > 0) {
+      if (datSizeBytes > blockSizeBytes * dataShards) throw new Error(`${datPath}: ${datSizeBytes} bytes do not fit ${dataShards} shards of ${blockSizeBytes}`);
+      out = await fs.open(temporary, 'w');
+      const buf = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
+      for (let i = 0, position = 0; position < datSizeBytes; i++) {
+        const length = Math.min(blockSizeBytes, datSizeBytes - position);
+        await copyRange(shards[i] as FileHandle, 0, out, position, length, buf);
+        position += length;
+      }
+      await out.sync();
+      complete = true;
+      return;
+    }
     let layoutSize = encodedDatSizeBytes;
     if (layoutSize <= 0) {
       const shardSize = (await (shards[0] as FileHandle).stat()).size;

@@ -1,6 +1,7 @@
-// Striping a `.dat` into `.ec00`…: data shards are the `.dat` cut into 1 GiB then 1 MiB blocks
-// row by row (zero-filled past the end), parity shards are Reed-Solomon over each row. Also
-// regenerating missing shard files from the ones present.
+// Striping a `.dat` into `.ec00`…: data shards are the `.dat` cut into blocks (4.53's uniform
+// layout: one block per shard; the legacy one: 1 GiB then 1 MiB blocks row by row), zero-filled
+// past the end; parity shards are Reed-Solomon over each row. Also regenerating missing shard
+// files from the ones present.
 // Encoding runs in the worker pool straight from the files when the coder can (FileParityCoder:
 // workers read into and write from their kernel's memory, see src/workers/ec-file-encode.ts);
 // any other ParityCoder gets the chunks through encodeParity. Memory stays bounded either way: a
@@ -9,7 +10,7 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { assert } from '../storage/types.ts';
-import { type EcRatio, LARGE_BLOCK_SIZE_BYTES, SMALL_BLOCK_SIZE_BYTES, stripeRows, totalShards } from './ec-layout.ts';
+import { type EcRatio, LARGE_BLOCK_SIZE_BYTES, SMALL_BLOCK_SIZE_BYTES, blockSizeProblem, stripeRows, totalShards, uniformBlockSizeBytes } from './ec-layout.ts';
 
 /** What the encoder needs from the Reed-Solomon worker pool. */
 export interface ParityCoder {
@@ -27,6 +28,8 @@ export interface DatEncodeRange {
   parityShards: number;
   firstBatch: number;
   batchCount: number;
+  /** The layout (see batchAt); absent = uniform. Workers that ignore it encode uniform. */
+  blockSizeBytes?: number;
 }
 
 /** A coder that can also encode ranges of a `.dat` straight from and to the files (the pool). */
@@ -97,16 +100,38 @@ export interface Batch {
   lengthBytes: number;
 }
 
-/** Batches of encoding a `.dat`: each 1 GiB row in 1 MiB steps, then one per 1 MiB row. */
-export function batchCount(datSizeBytes: number, dataShards: number): number {
+/** The block size to encode with: undefined = uniform for this size, 0 = legacy, else as given. */
+function resolveBlockSize(datSizeBytes: number, dataShards: number, blockSizeBytes: number | undefined): number {
+  const resolved = blockSizeBytes ?? uniformBlockSizeBytes(datSizeBytes, dataShards);
+  const problem = blockSizeProblem(resolved);
+  assert(problem === null, problem ?? '');
+  // A uniform block must hold a whole shard's share, or the tail of the .dat is lost.
+  assert(resolved === 0 || resolved * dataShards >= datSizeBytes, `block ${resolved} too small for ${datSizeBytes} bytes`);
+  return resolved;
+}
+
+/**
+ * Batches of encoding a `.dat`. Uniform (`blockSizeBytes` > 0, or undefined = uniform for this
+ * size): the one row in 1 MiB steps. Legacy (0): each 1 GiB row in 1 MiB steps, then one per
+ * 1 MiB row.
+ */
+export function batchCount(datSizeBytes: number, dataShards: number, blockSizeBytes?: number): number {
+  if (datSizeBytes === 0) return 0; // empty shards, as upstream writes for an empty .dat
+  const block = resolveBlockSize(datSizeBytes, dataShards, blockSizeBytes);
+  if (block > 0) return block / CHUNK_BYTES;
   const { largeRows, smallRows } = stripeRows(datSizeBytes, dataShards);
   return largeRows * BATCHES_PER_LARGE_BLOCK + smallRows;
 }
 
 /** Batch `index` of the plan batchCount counts (computed, so a plan never sits in memory). */
-export function batchAt(index: number, datSizeBytes: number, dataShards: number): Batch {
+export function batchAt(index: number, datSizeBytes: number, dataShards: number, blockSizeBytes?: number): Batch {
+  assert(Number.isInteger(index) && index >= 0 && index < batchCount(datSizeBytes, dataShards, blockSizeBytes), `batch ${index} out of range`);
+  const block = resolveBlockSize(datSizeBytes, dataShards, blockSizeBytes);
+  if (block > 0) {
+    const inner = index * CHUNK_BYTES;
+    return { datRowStart: 0, blockSizeBytes: block, innerOffsetBytes: inner, shardOffsetBytes: inner, lengthBytes: CHUNK_BYTES };
+  }
   const { largeRows } = stripeRows(datSizeBytes, dataShards);
-  assert(Number.isInteger(index) && index >= 0 && index < batchCount(datSizeBytes, dataShards), `batch ${index} out of range`);
   const largeBatches = largeRows * BATCHES_PER_LARGE_BLOCK;
   if (index < largeBatches) {
     const row = Math.floor(index / BATCHES_PER_LARGE_BLOCK);
@@ -145,7 +170,7 @@ export function splitBatches(count: number, threads: number): { firstBatch: numb
  * outputs are fdatasync'ed in the background (a 1 GB .dat leaves 1.4 GB of dirty pages; flushing
  * them only at the end measured ~35% slower end to end). The final fsync covers the rest.
  */
-async function encodeInWorkers(datPath: string, datSizeBytes: number, shardPaths: string[], ratio: EcRatio, coder: FileParityCoder): Promise<void> {
+async function encodeInWorkers(datPath: string, datSizeBytes: number, shardPaths: string[], ratio: EcRatio, coder: FileParityCoder, blockSizeBytes: number): Promise<void> {
   await (await fs.open(datPath, 'r')).close(); // a missing .dat fails here, as on the other path
   const outputs: FileHandle[] = [];
   let flushing: Promise<void> | null = null;
@@ -164,9 +189,9 @@ async function encodeInWorkers(datPath: string, datSizeBytes: number, shardPaths
   };
   try {
     for (const shardPath of shardPaths) outputs.push(await fs.open(shardPath, 'w'));
-    const ranges = splitBatches(batchCount(datSizeBytes, ratio.dataShards), coder.threads);
+    const ranges = splitBatches(batchCount(datSizeBytes, ratio.dataShards, blockSizeBytes), coder.threads);
     await runBounded(ranges.length, coder.threads, async (index) => {
-      await coder.encodeDatRange({ datPath, datSizeBytes, shardPaths, dataShards: ratio.dataShards, parityShards: ratio.parityShards, ...ranges[index]! });
+      await coder.encodeDatRange({ datPath, datSizeBytes, shardPaths, dataShards: ratio.dataShards, parityShards: ratio.parityShards, blockSizeBytes, ...ranges[index]! });
       if (index < ranges.length - 1) flushInBackground();
     });
     await flushing;
@@ -179,20 +204,27 @@ async function encodeInWorkers(datPath: string, datSizeBytes: number, shardPaths
 }
 
 /**
- * Writes `shardPaths[i]` for every shard of `ratio` from the `.dat` (its first `datSizeBytes`).
- * On failure the caller removes the outputs.
+ * Writes `shardPaths[i]` for every shard of `ratio` from the `.dat` (its first `datSizeBytes`),
+ * in the uniform layout unless `blockSizeBytes` says otherwise (0 = legacy, for tests and
+ * fixtures: 4.53 never encodes it). Returns the block size used. On failure the caller removes
+ * the outputs.
  */
-export async function encodeDatFile(datPath: string, datSizeBytes: number, shardPaths: string[], ratio: EcRatio, coder: ParityCoder): Promise<void> {
+export async function encodeDatFile(datPath: string, datSizeBytes: number, shardPaths: string[], ratio: EcRatio, coder: ParityCoder, blockSizeBytes?: number): Promise<number> {
   const total = totalShards(ratio);
   assert(shardPaths.length === total, 'one output path per shard');
   assert(Number.isSafeInteger(datSizeBytes) && datSizeBytes >= 0, `bad .dat size ${datSizeBytes}`);
-  if (isFileParityCoder(coder)) return encodeInWorkers(datPath, datSizeBytes, shardPaths, ratio, coder);
+  const block = resolveBlockSize(datSizeBytes, ratio.dataShards, blockSizeBytes);
+  // Pool workers plan batches with the default (uniform) layout; legacy runs in this thread.
+  if (isFileParityCoder(coder) && block === uniformBlockSizeBytes(datSizeBytes, ratio.dataShards)) {
+    await encodeInWorkers(datPath, datSizeBytes, shardPaths, ratio, coder, block);
+    return block;
+  }
   const dat = await fs.open(datPath, 'r');
   const outputs: FileHandle[] = [];
   try {
     for (const shardPath of shardPaths) outputs.push(await fs.open(shardPath, 'w'));
-    await runBounded(batchCount(datSizeBytes, ratio.dataShards), MAX_BATCHES_IN_FLIGHT, async (index) => {
-      const batch = batchAt(index, datSizeBytes, ratio.dataShards);
+    await runBounded(batchCount(datSizeBytes, ratio.dataShards, block), MAX_BATCHES_IN_FLIGHT, async (index) => {
+      const batch = batchAt(index, datSizeBytes, ratio.dataShards, block);
       const data: Uint8Array[] = [];
       for (let i = 0; i < ratio.dataShards; i++) {
         const chunk = new Uint8Array(batch.lengthBytes);
@@ -214,6 +246,7 @@ export async function encodeDatFile(datPath: string, datSizeBytes: number, shard
     await dat.close();
     for (const output of outputs) await output.close();
   }
+  return block;
 }
 
 /**

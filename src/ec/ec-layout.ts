@@ -1,5 +1,6 @@
-// How SeaweedFS stripes a `.dat` over erasure-coded shards: the shard ratio, the 1 GiB / 1 MiB
-// block rows, shard file names, and where a `.dat` byte range lives among the shards.
+// How SeaweedFS stripes a `.dat` over erasure-coded shards: the shard ratio, the two layouts
+// (legacy 1 GiB / 1 MiB block rows; 4.53's uniform one block per shard), shard file names, and
+// where a `.dat` byte range lives among the shards.
 import { assert } from '../storage/types.ts';
 import type { VolumeInfo } from '../storage/volume-info.ts';
 
@@ -28,6 +29,31 @@ export function ecRatioOf(info: VolumeInfo | null): EcRatio {
   const { dataShards, parityShards } = config;
   if (dataShards <= 0 || parityShards <= 0 || dataShards + parityShards > MAX_SHARD_COUNT) return DEFAULT_EC_RATIO;
   return { dataShards, parityShards };
+}
+
+/**
+ * The uniform layout's block size (4.53 encodes only this way): ceil(datSize / dataShards)
+ * rounded up to whole 1 MiB blocks, at least one. Equals the legacy layout's shard size, so the
+ * two layouts differ only in where bytes sit, never in shard length.
+ */
+export function uniformBlockSizeBytes(datSizeBytes: number, dataShards: number): number {
+  assert(Number.isSafeInteger(datSizeBytes) && datSizeBytes >= 0 && dataShards > 0, 'uniformBlockSizeBytes input');
+  const perShardBytes = Math.ceil(datSizeBytes / dataShards);
+  return Math.max(1, Math.ceil(perShardBytes / SMALL_BLOCK_SIZE_BYTES)) * SMALL_BLOCK_SIZE_BYTES;
+}
+
+/** Why a recorded block size is impossible (null when fine): 0 = legacy, else whole 1 MiB blocks. */
+export function blockSizeProblem(blockSizeBytes: number): string | null {
+  if (blockSizeBytes === 0) return null;
+  if (!Number.isSafeInteger(blockSizeBytes) || blockSizeBytes < 0 || blockSizeBytes % SMALL_BLOCK_SIZE_BYTES !== 0) {
+    return `invalid shard block size ${blockSizeBytes}: expected 0 (legacy) or a multiple of ${SMALL_BLOCK_SIZE_BYTES}`;
+  }
+  return null;
+}
+
+/** Whether a ratio is one a `.vif` or sidecar may legitimately record. */
+export function validEcRatio(dataShards: number, parityShards: number): boolean {
+  return dataShards > 0 && parityShards > 0 && dataShards + parityShards <= MAX_SHARD_COUNT;
 }
 
 /** `.ec00` … `.ec31`. */
@@ -72,12 +98,15 @@ export interface ShardInterval {
 }
 
 /**
- * Maps `.dat` bytes [offset, offset+length) to shard intervals. `shardDatSizeBytes` is the `.dat`
- * size per data shard at encode time (datFileSize / dataShards), which fixes how many 1 GiB rows
- * exist; without a recorded datFileSize upstream uses shard file size − 1.
+ * Maps `.dat` bytes [offset, offset+length) to shard intervals. `blockSizeBytes` > 0 is the
+ * uniform layout: shard i holds `.dat` [i·block, (i+1)·block). Otherwise the legacy rows:
+ * `shardDatSizeBytes` is the `.dat` size per data shard at encode time (datFileSize /
+ * dataShards), which fixes how many 1 GiB rows exist; without a recorded datFileSize upstream
+ * uses shard file size − 1.
  */
-export function locateData(shardDatSizeBytes: number, dataShards: number, offsetBytes: number, lengthBytes: number): ShardInterval[] {
+export function locateData(shardDatSizeBytes: number, dataShards: number, offsetBytes: number, lengthBytes: number, blockSizeBytes = 0): ShardInterval[] {
   assert(offsetBytes >= 0 && lengthBytes >= 0, 'locateData range');
+  if (blockSizeBytes > 0) return locateUniform(blockSizeBytes, dataShards, offsetBytes, lengthBytes);
   const largeRows = Math.floor(shardDatSizeBytes / LARGE_BLOCK_SIZE_BYTES);
   const largeAreaBytes = largeRows * LARGE_BLOCK_SIZE_BYTES * dataShards;
   const intervals: ShardInterval[] = [];
@@ -107,6 +136,23 @@ export function locateData(shardDatSizeBytes: number, dataShards: number, offset
       isLarge = false;
       blockIndex = 0;
     }
+  }
+  return intervals;
+}
+
+function locateUniform(blockSizeBytes: number, dataShards: number, offsetBytes: number, lengthBytes: number): ShardInterval[] {
+  const intervals: ShardInterval[] = [];
+  let at = offsetBytes;
+  let remaining = lengthBytes;
+  while (remaining > 0) {
+    const shardId = Math.floor(at / blockSizeBytes);
+    // A record past the data shards would be in no shard: the index and layout disagree.
+    assert(shardId < dataShards, `offset ${at} lies past ${dataShards} shards of ${blockSizeBytes} bytes`);
+    const shardOffsetBytes = at % blockSizeBytes;
+    const take = Math.min(remaining, blockSizeBytes - shardOffsetBytes);
+    intervals.push({ shardId, shardOffsetBytes, sizeBytes: take });
+    at += take;
+    remaining -= take;
   }
   return intervals;
 }

@@ -29,7 +29,8 @@ async function readShardBytes(volume: EcVolume, sources: EcReadSources, shardId:
   const local = sources.localShard(shardId);
   if (local !== undefined) {
     const buf = Buffer.alloc(sizeBytes);
-    const got = await local.readAt(buf, offsetBytes, sizeBytes);
+    // A failing local read (EIO) falls through to peers, then to reconstruction.
+    const got = await local.readAt(buf, offsetBytes, sizeBytes).catch(() => -1);
     // Past the end of a shard reads as zeros (the encoder's padding).
     if (got >= 0) return buf;
   }
@@ -41,7 +42,14 @@ async function readInterval(volume: EcVolume, sources: EcReadSources, interval: 
   const direct = await readShardBytes(volume, sources, interval.shardId, interval.shardOffsetBytes, interval.sizeBytes, key);
   if (direct === 'deleted') throw new StorageError('deleted', 'already deleted');
   if (direct !== null) return direct;
-  // Rebuild the same byte range of the missing shard from any dataShards others.
+  return reconstructInterval(volume, sources, interval, key);
+}
+
+/**
+ * Rebuilds one interval of a shard from the same byte range of any dataShards other shards
+ * (local or remote). A holder answering "deleted" → StorageError 'deleted'.
+ */
+export async function reconstructInterval(volume: EcVolume, sources: EcReadSources, interval: ShardInterval, key: bigint): Promise<Buffer> {
   const total = totalShards(volume.ratio);
   const shards: (Uint8Array | null)[] = new Array(total).fill(null);
   let have = 0;

@@ -1,10 +1,13 @@
-// Integrity checks of an EC volume an operator can run at any time: the `.ecx` alone (INDEX), and
-// every needle's bytes in the shards mounted here (LOCAL), reporting the shards at fault.
+// Integrity checks of an EC volume an operator can run at any time: the `.ecx` alone (INDEX),
+// every needle's bytes in the shards mounted here (LOCAL), or wherever they are held (FULL, and
+// READS which also rebuilds from parity what no shard can serve), reporting the shards at fault.
 import { promises as fs } from 'node:fs';
 import { decodeNeedle } from '../storage/needle/needle.ts';
 import { actualSize } from '../storage/needle/version.ts';
 import { indexEntrySizeBytes, isDeletedSize } from '../storage/types.ts';
+import { isStorageError } from '../storage/errors.ts';
 import { type EcxEntry, walkEcx } from './ec-index.ts';
+import type { ShardInterval } from './ec-layout.ts';
 import type { EcVolume } from './ec-volume.ts';
 
 export interface EcScrubResult {
@@ -84,6 +87,76 @@ export async function scrubEcLocal(volume: EcVolume): Promise<EcScrubResult> {
     } catch (err) {
       const shardIds = [...new Set(intervals.map((iv) => iv.shardId))].sort((a, b) => a - b);
       errors.push(`needle ${row.key} on volume ${volume.volumeId}, shards [${shardIds.join(' ')}]: ${(err as Error).message}`);
+    }
+  }
+  return { files: rows.length, brokenShardIds: [...broken].sort((a, b) => a - b), errors };
+}
+
+/** Shard bytes for a scrub walk; null when unreadable, 'deleted' when a holder says so. */
+export interface ScrubShardSources {
+  /** A mounted shard on this server; a short read counts as unreadable. */
+  local(shardId: number, offsetBytes: number, sizeBytes: number): Promise<Buffer | null>;
+  remote(shardId: number, offsetBytes: number, sizeBytes: number, key: bigint): Promise<Buffer | 'deleted' | null>;
+  /** READS only: the interval rebuilt from parity; throws when it cannot be. */
+  reconstruct(interval: ShardInterval, key: bigint): Promise<Buffer>;
+}
+
+/**
+ * FULL and READS: INDEX checks, then every live needle read interval by interval from a local
+ * shard, else a remote holder; neither read decodes, since the point is finding shards that
+ * are broken. A shard that cannot serve an interval is reported either way; READS then
+ * rebuilds the interval from parity so the needle itself is still verified, FULL gives up on it.
+ */
+export async function scrubEcReads(volume: EcVolume, sources: ScrubShardSources, recoverUnreadable: boolean): Promise<EcScrubResult> {
+  const { rows, sizeBytes } = await ecxRows(volume);
+  const errors = [...checkEcIndex(volume, rows, sizeBytes).errors];
+  const broken = new Set<number>();
+  for (const row of rows) {
+    if (isDeletedSize(row.size)) continue;
+    const intervals = volume.locateNeedle(row);
+    const shardIds = [...new Set(intervals.map((iv) => iv.shardId))].sort((a, b) => a - b);
+    const chunks: Buffer[] = [];
+    let ok = true;
+    let deleted = false;
+    for (const [i, interval] of intervals.entries()) {
+      const { shardId, shardOffsetBytes, sizeBytes: length } = interval;
+      const local = await sources.local(shardId, shardOffsetBytes, length).catch(() => null);
+      if (local !== null) {
+        chunks.push(local);
+        continue;
+      }
+      const remote = await sources.remote(shardId, shardOffsetBytes, length, row.key).catch(() => null);
+      if (remote === 'deleted') {
+        deleted = true; // a holder's index is authoritative: nothing to verify
+        break;
+      }
+      if (remote !== null) {
+        chunks.push(remote);
+        continue;
+      }
+      broken.add(shardId);
+      if (!recoverUnreadable) {
+        errors.push(`failed to read EC shard ${shardId} for needle ${row.key} on volume ${volume.volumeId} (interval ${i + 1}/${intervals.length})`);
+        ok = false;
+        break;
+      }
+      try {
+        chunks.push(await sources.reconstruct(interval, row.key));
+      } catch (err) {
+        if (isStorageError(err, 'deleted')) {
+          deleted = true;
+          break;
+        }
+        errors.push(`failed to recover EC shard ${shardId} for needle ${row.key} on volume ${volume.volumeId} (interval ${i + 1}/${intervals.length}): ${(err as Error).message}`);
+        ok = false;
+        break;
+      }
+    }
+    if (!ok || deleted) continue;
+    try {
+      decodeNeedle(Buffer.concat(chunks), volume.version, row.size);
+    } catch (err) {
+      errors.push(`EC volume ${volume.volumeId}, needle ${row.key} on shards [${shardIds.join(' ')}]: ${(err as Error).message}`);
     }
   }
   return { files: rows.length, brokenShardIds: [...broken].sort((a, b) => a - b), errors };

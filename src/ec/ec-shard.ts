@@ -2,7 +2,12 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 
+/** Told the outcome of every read: null on success, the error otherwise. */
+export type IoResultListener = (err: unknown) => void;
+
 export class EcShard {
+  onIoResult: IoResultListener | null = null;
+
   private constructor(
     readonly shardId: number,
     readonly path: string,
@@ -26,11 +31,17 @@ export class EcShard {
   async readAt(buf: Uint8Array, offsetBytes: number, length = buf.length): Promise<number> {
     if (this.handle === null) throw new Error(`ec shard ${this.path} is closed`);
     let done = 0;
-    while (done < length) {
-      const { bytesRead } = await this.handle.read(buf, done, length - done, offsetBytes + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
+    try {
+      while (done < length) {
+        const { bytesRead } = await this.handle.read(buf, done, length - done, offsetBytes + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+    } catch (err) {
+      this.onIoResult?.(err);
+      throw err;
     }
+    this.onIoResult?.(null);
     return done;
   }
 

@@ -18,6 +18,8 @@ export interface EcToVolumeInput {
   dataShardPaths: string[];
   /** `.dat` size at encode time from `.vif` (0 when unknown). */
   encodedDatSizeBytes: number;
+  /** Uniform-layout block size; 0 = legacy rows. */
+  blockSizeBytes: number;
   /** Where the `.dat`/`.idx` go. */
   location: VolumeLocation;
   offsetWidth: OffsetWidth;
@@ -41,7 +43,7 @@ export async function decodeEcToVolume(input: EcToVolumeInput): Promise<void> {
   const datPath = volumeFilePath(input.location, 'dat');
   const idxPath = volumeFilePath(input.location, 'idx');
   const datSizeBytes = await findDatFileSize(input.ecxPath, input.offsetWidth, version);
-  await writeDatFile(datPath, datSizeBytes, input.encodedDatSizeBytes, input.dataShardPaths);
+  await writeDatFile(datPath, datSizeBytes, input.encodedDatSizeBytes, input.dataShardPaths, input.blockSizeBytes);
   const written = (await fs.stat(datPath)).size;
   if (written !== datSizeBytes) throw new Error(`decoded ${datPath} is ${written} bytes, expected ${datSizeBytes}`);
   await writeIdxFromEcIndex(input.ecxPath, input.ecjPath, idxPath, input.offsetWidth);

@@ -50,10 +50,16 @@ export function volumeInformation(volume: Volume, location: DiskLocation): Messa
     remote_storage_key: remote ? remote.key : '',
     disk_type: location.diskType,
     disk_id: location.diskId,
+    read_only_can_delete: readOnlyCanDelete(volume),
   };
 }
 
-function shortInformation(volume: Volume, location: DiskLocation): Message {
+/** 4.53 tells the master a read-only volume still takes deletes, so it keeps routing them here. */
+function readOnlyCanDelete(volume: Volume): boolean {
+  return volume.isReadOnly && volume.canDelete;
+}
+
+export function shortInformation(volume: Volume, location: DiskLocation): Message {
   return {
     id: volume.id,
     collection: volume.collection,
@@ -62,6 +68,8 @@ function shortInformation(volume: Volume, location: DiskLocation): Message {
     ttl: ttlToUint32(volume.ttl),
     disk_type: location.diskType,
     disk_id: location.diskId,
+    read_only: volume.isReadOnly,
+    read_only_can_delete: readOnlyCanDelete(volume),
   };
 }
 
@@ -117,6 +125,7 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
   }
 
   ecShardsChanged(change: 'added' | 'removed', message: EcShardMessage): void {
+    if (change === 'added') void this.store.noteVolumeId(message.id);
     const pending = change === 'added' ? this.pendingNewEc : this.pendingDeletedEc;
     if (pending.length < MAX_PENDING_DELTAS) pending.push(message);
     this.flushDeltas();
@@ -164,6 +173,9 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
       has_no_ec_shards: ecShards.length === 0,
       location_uuids: this.store.locations.map((l) => l.uuid),
       disk_tags: diskTags,
+      // 4.53: lets a master that lost its state re-seed its volume id sequence above ours.
+      max_volume_id_seen: this.store.maxVolumeIdSeen,
+      last_seen_topology_id: this.store.lastSeenTopologyId,
     };
   }
 
@@ -224,6 +236,10 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
         const limit = Number(response['volume_size_limit'] ?? 0);
         if (limit > 0 && limit !== this.store.volumeSizeLimitBytes) this.store.volumeSizeLimitBytes = limit;
         const leader = String(response['leader'] ?? '');
+        // The master echoes its volume id sequence and topology id; both are persisted in
+        // `.vid_stamp` so a restarted master can be told what ids were in use.
+        void this.store.noteVolumeId(Number(response['max_volume_id'] ?? 0));
+        void this.store.noteTopologyId(String(response['topology_id'] ?? ''));
         if (leader !== '' && leader !== master) {
           stream.cancel();
           finish(leader, 'not the leader');

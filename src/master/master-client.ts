@@ -3,6 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { grpcClientCredentials } from '../security/grpc-credentials.ts';
 import { GRPC_CHANNEL_OPTIONS, masterClientConstructor } from '../server/grpc/proto.ts';
+import { type PbStorageBackend, loadFromPbStorageBackends } from '../storage/backend/backend.ts';
 
 const PING_TIMEOUT_MS = 5_000;
 
@@ -51,10 +52,15 @@ export function getMasterConfiguration(address: string): Promise<MasterConfigura
     client['GetMasterConfiguration'](
       {},
       { deadline: Date.now() + CONFIGURATION_TIMEOUT_MS },
-      (err: grpc.ServiceError | null, response: { metrics_address: string; metrics_interval_seconds: number }) => {
+      (err: grpc.ServiceError | null, response: { metrics_address: string; metrics_interval_seconds: number; storage_backends?: PbStorageBackend[] }) => {
         client.close();
-        if (err) reject(new Error(`get master ${address} configuration: ${err.message}`));
-        else resolve({ metricsAddress: response.metrics_address, metricsIntervalSeconds: response.metrics_interval_seconds });
+        if (err) {
+          reject(new Error(`get master ${address} configuration: ${err.message}`));
+          return;
+        }
+        // Tiering destinations come from here, as in 4.53 (not from the heartbeat).
+        loadFromPbStorageBackends(response.storage_backends ?? []);
+        resolve({ metricsAddress: response.metrics_address, metricsIntervalSeconds: response.metrics_interval_seconds });
       },
     );
   });

@@ -10,6 +10,9 @@ const MAX_CACHED_VOLUMES = 10_000;
 export interface VolumeLocationInfo {
   url: string;
   publicUrl: string;
+  /** As the master's lookup reports them: replication skips read-only holders (deletes keep those that can delete). */
+  readOnly?: boolean;
+  readOnlyCanDelete?: boolean;
 }
 
 export class VolumeLookup {

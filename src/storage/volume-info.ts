@@ -17,6 +17,8 @@ export interface EcShardConfig {
   dataShards: number;
   parityShards: number;
   encodeTsNs: bigint;
+  /** Uniform-layout shard block size (4.53+); absent or 0 = the legacy 1 GiB / 1 MiB rows. */
+  blockSizeBytes?: number;
 }
 
 export interface VolumeInfo {
@@ -69,6 +71,7 @@ export function encodeVolumeInfo(info: VolumeInfo): string {
             dataShards: info.ecShardConfig.dataShards,
             parityShards: info.ecShardConfig.parityShards,
             encodeTsNs: info.ecShardConfig.encodeTsNs.toString(),
+            blockSize: String(info.ecShardConfig.blockSizeBytes ?? 0),
           },
     readOnlyCanDelete: info.readOnlyCanDelete,
   };
@@ -110,6 +113,22 @@ function toStr(value: unknown, name: string): string {
   return value;
 }
 
+function decodeEcShardConfig(ec: Json): EcShardConfig {
+  const config: EcShardConfig = {
+    dataShards: toUint32(field(ec, 'dataShards', 'data_shards'), 'dataShards'),
+    parityShards: toUint32(field(ec, 'parityShards', 'parity_shards'), 'parityShards'),
+    encodeTsNs: toBigInt(field(ec, 'encodeTsNs', 'encode_ts_ns'), 'encodeTsNs'),
+  };
+  const blockSize = toBigInt(field(ec, 'blockSize', 'block_size'), 'blockSize');
+  // Kept as a number: a block is at most one shard, far below 2^53. Validated by the EC layer.
+  if (blockSize < BigInt(Number.MIN_SAFE_INTEGER) || blockSize > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new StorageError('invalid_volume_info', `invalid blockSize: ${blockSize}`);
+  }
+  // Left out when 0 so a legacy config reads back exactly as it was built.
+  if (blockSize !== 0n) config.blockSizeBytes = Number(blockSize);
+  return config;
+}
+
 export function decodeVolumeInfo(text: string): VolumeInfo {
   let parsed: unknown;
   try {
@@ -148,14 +167,7 @@ export function decodeVolumeInfo(text: string): VolumeInfo {
     datFileSize: toBigInt(field(obj, 'datFileSize', 'dat_file_size'), 'datFileSize'),
     expireAtSec: toBigInt(field(obj, 'expireAtSec', 'expire_at_sec'), 'expireAtSec'),
     readOnly: toBool(field(obj, 'readOnly', 'read_only'), 'readOnly'),
-    ecShardConfig:
-      ec === null || ec === undefined || typeof ec !== 'object'
-        ? null
-        : {
-            dataShards: toUint32(field(ec, 'dataShards', 'data_shards'), 'dataShards'),
-            parityShards: toUint32(field(ec, 'parityShards', 'parity_shards'), 'parityShards'),
-            encodeTsNs: toBigInt(field(ec, 'encodeTsNs', 'encode_ts_ns'), 'encodeTsNs'),
-          },
+    ecShardConfig: ec === null || ec === undefined || typeof ec !== 'object' ? null : decodeEcShardConfig(ec),
     readOnlyCanDelete: toBool(field(obj, 'readOnlyCanDelete', 'read_only_can_delete'), 'readOnlyCanDelete'),
   };
 }

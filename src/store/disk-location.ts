@@ -7,6 +7,7 @@ import { pathExists } from '../storage/path-exists.ts';
 import { Volume } from '../storage/volume.ts';
 import type { EcVolume } from '../ec/ec-volume.ts';
 import { parseVolumeBaseName, volumeFilePath } from '../storage/volume-files.ts';
+import { checkCollectionName, collectionNameProblem } from './collection-name.ts';
 
 /** Upstream's disk type normalisation: "" and "hdd" are the same HDD type, reported as "". */
 export function normalizeDiskType(diskType: string): string {
@@ -68,7 +69,9 @@ export class DiskLocation {
     }
   }
 
+  /** Where a volume's files go; a collection that could leave the directory throws. */
   location(collection: string, volumeId: number) {
+    checkCollectionName(collection);
     return { dir: this.dir, ...(this.idxDir !== undefined ? { idxDir: this.idxDir } : {}), collection, volumeId };
   }
 
@@ -92,7 +95,8 @@ export class DiskLocation {
         const ext = path.extname(name);
         if (ext !== '.idx' && ext !== '.vif' && ext !== '.dat') continue;
         const parsed = parseVolumeBaseName(name.slice(0, -ext.length));
-        if (parsed !== null) found.set(`${parsed.collection}_${parsed.volumeId}`, parsed);
+        // e.g. `.._5.dat`: a name no collection check would let us create, so not ours.
+        if (parsed !== null && collectionNameProblem(parsed.collection) === null) found.set(`${parsed.collection}_${parsed.volumeId}`, parsed);
       }
     }
     return [...found.values()];

@@ -8,7 +8,7 @@ import type { EcShard } from '../ec/ec-shard.ts';
 import type { ParityCoder } from '../ec/ec-encoder.ts';
 import { type RemoteShardSource, readEcNeedle } from '../ec/ec-needle-reader.ts';
 import type { Needle } from '../storage/needle/needle.ts';
-import { volumeBaseName } from '../storage/volume-files.ts';
+import { checkedVolumeBaseName } from './collection-name.ts';
 import type { OffsetWidth } from '../storage/types.ts';
 import { type DiskLocation, normalizeDiskType } from './disk-location.ts';
 import { pathExists } from '../storage/path-exists.ts';
@@ -60,7 +60,11 @@ export class EcShardStore {
     const volume = this.find(volumeId);
     if (volume === undefined) return undefined;
     return readEcNeedle(volume, key, {
-      localShard: (shardId) => this.findShard(volumeId, shardId)?.shard,
+      // A quarantined disk is not read: the bytes come from peers or parity instead.
+      localShard: (shardId) => {
+        const found = this.findShard(volumeId, shardId);
+        return found !== undefined && !found.volume.ioErrorState().quarantined ? found.shard : undefined;
+      },
       remote: this.remote,
       coder: this.coder,
     });
@@ -99,7 +103,7 @@ export class EcShardStore {
 
   /** Where the `.ecx` of this volume is on any location (its directory), or null. */
   async findEcxDir(collection: string, volumeId: number): Promise<string | null> {
-    const base = volumeBaseName(collection, volumeId);
+    const base = checkedVolumeBaseName(collection, volumeId);
     for (const location of this.locations) {
       const dir = await findEcxDir(location.dir, location.idxDir, base);
       if (dir !== null) return dir;
@@ -132,7 +136,7 @@ export class EcShardStore {
    * an HDD, else any; among equals the most free shard slots (upstream FindEcShardTargetLocation).
    */
   async targetLocation(collection: string, volumeId: number): Promise<DiskLocation | undefined> {
-    const base = volumeBaseName(collection, volumeId);
+    const base = checkedVolumeBaseName(collection, volumeId);
     let best: DiskLocation | undefined;
     let bestTier = 0;
     let bestFree = 0;
@@ -157,7 +161,7 @@ export class EcShardStore {
    */
   async mount(collection: string, volumeId: number, shardId: number, sourceDiskType = ''): Promise<void> {
     const ecxDir = await this.findEcxDir(collection, volumeId);
-    const base = volumeBaseName(collection, volumeId);
+    const base = checkedVolumeBaseName(collection, volumeId);
     const failures: string[] = [];
     for (const location of this.locations) {
       if (ecxDir === null || !(await pathExists(path.join(location.dir, `${base}.${shardExt(shardId)}`)))) continue;
@@ -196,7 +200,20 @@ export class EcShardStore {
       return raced;
     }
     location.ecVolumes.set(volumeId, volume);
+    // Its shards go out as deleted once, so the master drops them now, not at the next full beat.
+    volume.onQuarantine = () => {
+      const { count, lastError } = volume.ioErrorState();
+      this.log(`ec volume ${volumeId} on disk ${location.diskId} quarantined after ${count} consecutive IO errors: ${(lastError as Error)?.message}`);
+      const message = this.shardMessage(volume, location, volume.shardIds());
+      this.notify('removed', message);
+    };
     return volume;
+  }
+
+  /** Whether any mounted EC volume is quarantined after sustained EIO (/healthz reports 503). */
+  hasIoQuarantine(): boolean {
+    for (const { volume } of this.all()) if (volume.ioErrorState().quarantined) return true;
+    return false;
   }
 
   /**
@@ -271,7 +288,7 @@ export class EcShardStore {
   heartbeatMessages(): EcShardMessage[] {
     const messages: EcShardMessage[] = [];
     for (const { volume, location } of this.all()) {
-      if (volume.shards.size > 0) messages.push(this.shardMessage(volume, location, volume.shardIds()));
+      if (volume.shards.size > 0 && !volume.ioErrorState().quarantined) messages.push(this.shardMessage(volume, location, volume.shardIds()));
     }
     return messages;
   }

@@ -7,26 +7,19 @@ import { parseReplicaPlacement } from '../storage/replica-placement.ts';
 import { newSuperBlock } from '../storage/super-block.ts';
 import type { OffsetWidth } from '../storage/types.ts';
 import { Volume } from '../storage/volume.ts';
-import { volumeBaseName, volumeFilePath } from '../storage/volume-files.ts';
+import { volumeFilePath } from '../storage/volume-files.ts';
 import { findEcxDir } from '../ec/ec-volume.ts';
 import { pathExists } from '../storage/path-exists.ts';
 import { DiskLocation, type DiskLocationConfig, normalizeDiskType } from './disk-location.ts';
 import { EcShardStore } from './ec-shard-store.ts';
 import { removeStaleEcArtifacts } from './ec-files.ts';
+import { checkCollectionName, checkedVolumeBaseName } from './collection-name.ts';
+import { StoreError } from './store-error.ts';
+import { VID_STAMP_FILE, readVidStamp, writeVidStamp } from './vid-stamp.ts';
 import type { ParityCoder } from '../ec/ec-encoder.ts';
 import { type CodingPool, createCodingPool } from '../ec/coding-pool.ts';
 
-export type StoreErrorCode = 'already_exists' | 'no_free_space' | 'not_found' | 'not_empty' | 'invalid_argument';
-
-export class StoreError extends Error {
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'StoreError';
-  }
-}
+export { StoreError, type StoreErrorCode } from './store-error.ts';
 
 /** Told about volumes coming and going, so the heartbeat can send deltas at once. */
 export interface StoreListener {
@@ -43,9 +36,35 @@ export interface AllocateRequest {
   version: number;
 }
 
+/** Nothing written past the superblock, and no live content. */
+function isEmptyVolume(volume: Volume): boolean {
+  const stats = volume.stats();
+  return stats.datSizeBytes <= volume.firstNeedleOffsetBytes && stats.contentSizeBytes === 0;
+}
+
+/** Every byte ever written is already deleted (what vacuum would reclaim in full). */
+function isAllGarbage(volume: Volume): boolean {
+  const stats = volume.stats();
+  return stats.contentSizeBytes > 0 && stats.deletedBytes >= stats.contentSizeBytes;
+}
+
 export class Store {
   readonly locations: DiskLocation[];
   private listeners: StoreListener[] = [];
+  /** Volume ids with a VolumeCopy in flight; other lifecycle RPCs on them are refused meanwhile. */
+  private readonly copying = new Set<number>();
+  /**
+   * Highest volume id this server has held or been told of (heartbeat `max_volume_id_seen`),
+   * and the master's topology id; both persisted in each directory's `.vid_stamp`.
+   */
+  private maxVolumeIdSeenValue = 0;
+  private lastSeenTopologyIdValue = '';
+  /** Stamps are written only after load() seeded the bound (never a lower one over a higher). */
+  private vidStampReady = false;
+  /** A stamp write failed: retry on the next change even if the value did not grow. */
+  private vidStampDirty = false;
+  /** Stamp writes run one at a time, each writing the latest values. */
+  private vidStampWrites: Promise<void> = Promise.resolve();
   /** From the master's heartbeat responses; 0 until known. */
   volumeSizeLimitBytes = 0;
   readonly ec: EcShardStore;
@@ -67,12 +86,84 @@ export class Store {
     }
     // After every location is prepared: a shard's `.ecx` may sit on a sibling disk.
     for (const location of this.locations) await this.ec.loadExisting(location);
+    await this.bootstrapVidStamps();
   }
 
   /** The Reed-Solomon worker pool, started on first use. */
   coder(): ParityCoder {
     this.pool ??= createCodingPool();
     return this.pool;
+  }
+
+  /** Claims the id for one copy; false when a copy of it is already running. */
+  claimCopy(volumeId: number): boolean {
+    if (this.copying.has(volumeId)) return false;
+    this.copying.add(volumeId);
+    return true;
+  }
+
+  releaseCopy(volumeId: number): void {
+    this.copying.delete(volumeId);
+  }
+
+  isCopying(volumeId: number): boolean {
+    return this.copying.has(volumeId);
+  }
+
+  get maxVolumeIdSeen(): number {
+    return this.maxVolumeIdSeenValue;
+  }
+
+  get lastSeenTopologyId(): string {
+    return this.lastSeenTopologyIdValue;
+  }
+
+  /** Raises the persisted bound (allocations, mounts, EC shards, the master's max_volume_id). */
+  noteVolumeId(volumeId: number): Promise<void> {
+    const grew = volumeId > this.maxVolumeIdSeenValue;
+    if (grew) this.maxVolumeIdSeenValue = volumeId;
+    return this.vidStampReady && (grew || this.vidStampDirty) ? this.saveVidStamps() : Promise.resolve();
+  }
+
+  noteTopologyId(topologyId: string): Promise<void> {
+    if (topologyId === '' || (topologyId === this.lastSeenTopologyIdValue && !this.vidStampDirty)) return Promise.resolve();
+    this.lastSeenTopologyIdValue = topologyId;
+    return this.vidStampReady ? this.saveVidStamps() : Promise.resolve();
+  }
+
+  /** Resolves once every stamp write queued so far has finished. */
+  saveVidStamps(): Promise<void> {
+    this.vidStampWrites = this.vidStampWrites.then(async () => {
+      let failed = false;
+      const stamp = { maxVolumeId: this.maxVolumeIdSeenValue, topologyId: this.lastSeenTopologyIdValue };
+      for (const location of this.locations) {
+        try {
+          await writeVidStamp(location.dir, stamp);
+        } catch (err) {
+          this.log(`write ${VID_STAMP_FILE} in ${location.dir}: ${(err as Error).message}`);
+          failed = true;
+        }
+      }
+      this.vidStampDirty = failed;
+    });
+    return this.vidStampWrites;
+  }
+
+  /** Seeds the bound from the stamps and every volume and EC volume id on disk, then stamps. */
+  private async bootstrapVidStamps(): Promise<void> {
+    let max = 0;
+    for (const location of this.locations) {
+      const stamp = await readVidStamp(location.dir);
+      if (stamp !== null) {
+        max = Math.max(max, stamp.maxVolumeId);
+        if (stamp.topologyId !== undefined && this.lastSeenTopologyIdValue === '') this.lastSeenTopologyIdValue = stamp.topologyId;
+      }
+      for (const id of location.volumes.keys()) max = Math.max(max, id);
+      for (const id of location.ecVolumes.keys()) max = Math.max(max, id);
+    }
+    this.maxVolumeIdSeenValue = Math.max(this.maxVolumeIdSeenValue, max);
+    this.vidStampReady = true;
+    await this.saveVidStamps();
   }
 
   addListener(listener: StoreListener): void {
@@ -96,6 +187,7 @@ export class Store {
   }
 
   async allocateVolume(request: AllocateRequest): Promise<Volume> {
+    checkCollectionName(request.collection);
     let replicaPlacement;
     try {
       replicaPlacement = parseReplicaPlacement(request.replication);
@@ -112,6 +204,7 @@ export class Store {
     if (!isSupportedVersion(version)) {
       throw new StoreError('invalid_argument', `volume super block version ${request.version} is not supported`);
     }
+    await this.noteVolumeId(request.volumeId);
     if (this.findVolume(request.volumeId) !== undefined) {
       throw new StoreError('already_exists', `Volume Id ${request.volumeId} already exists!`);
     }
@@ -137,17 +230,29 @@ export class Store {
     return candidates.reduce((best, l) => (l.volumes.size < best.volumes.size ? l : best));
   }
 
-  /** Loads a volume from the first location that has its files. */
-  async mountVolume(volumeId: number): Promise<Volume> {
+  /**
+   * Loads a volume from the first location that has its files. With `collection`, that
+   * collection's files are preferred on each disk (two collections may hold the same id).
+   * `validate` runs on the loaded volume before anyone is told of it; a throw unloads it again.
+   */
+  async mountVolume(volumeId: number, collection?: string, validate?: (volume: Volume) => void): Promise<Volume> {
     const mounted = this.findVolume(volumeId);
     if (mounted !== undefined) return mounted;
     for (const location of this.locations) {
-      for (const found of await location.discover()) {
-        if (found.volumeId !== volumeId) continue;
+      const candidates = (await location.discover()).filter((found) => found.volumeId === volumeId);
+      if (collection !== undefined) candidates.sort((a, b) => Number(b.collection === collection) - Number(a.collection === collection));
+      for (const found of candidates) {
         const loc = location.location(found.collection, volumeId);
         if (!(await pathExists(volumeFilePath(loc, 'dat')))) continue;
         const volume = await Volume.open({ location: loc, offsetWidth: this.offsetWidth, log: this.log });
+        try {
+          validate?.(volume);
+        } catch (err) {
+          await volume.close();
+          throw err;
+        }
         location.volumes.set(volumeId, volume);
+        await this.noteVolumeId(volumeId);
         for (const listener of this.listeners) listener.volumeAdded(volume, location);
         return volume;
       }
@@ -166,14 +271,24 @@ export class Store {
     }
   }
 
-  async deleteVolume(volumeId: number, onlyEmpty: boolean): Promise<void> {
+  /**
+   * Removes every copy of the id. `onlyEmpty` / `onlyGarbage` guard the delete: it goes ahead when
+   * either enabled check passes on every copy, else nothing is removed.
+   */
+  async deleteVolume(volumeId: number, onlyEmpty: boolean, onlyGarbage = false): Promise<void> {
+    if (onlyEmpty || onlyGarbage) {
+      for (const location of this.locations) {
+        const volume = location.volumes.get(volumeId);
+        if (volume === undefined) continue;
+        if (!((onlyEmpty && isEmptyVolume(volume)) || (onlyGarbage && isAllGarbage(volume)))) {
+          throw new StoreError('not_empty', `DeleteVolume ${volumeId}: volume not empty`);
+        }
+      }
+    }
     let deleted = 0;
     for (const location of this.locations) {
       const volume = location.volumes.get(volumeId);
       if (volume === undefined) continue;
-      if (onlyEmpty && (volume.stats().datSizeBytes > volume.firstNeedleOffsetBytes || volume.stats().contentSizeBytes > 0)) {
-        throw new StoreError('not_empty', `DeleteVolume ${volumeId}: volume not empty`);
-      }
       location.volumes.delete(volumeId);
       await volume.destroy({ keepVif: await this.sharesVifWithEc(location, volume) });
       deleted++;
@@ -185,10 +300,11 @@ export class Store {
   /** An EC volume of the same id on this disk uses the same `.vif` file. */
   private async sharesVifWithEc(location: DiskLocation, volume: Volume): Promise<boolean> {
     if (location.ecVolumes.has(volume.id)) return true;
-    return (await findEcxDir(location.dir, location.idxDir, volumeBaseName(volume.collection, volume.id))) !== null;
+    return (await findEcxDir(location.dir, location.idxDir, checkedVolumeBaseName(volume.collection, volume.id))) !== null;
   }
 
   async deleteCollection(collection: string): Promise<void> {
+    checkCollectionName(collection);
     for (const location of this.locations) {
       for (const volume of [...location.volumes.values()]) {
         if (volume.collection !== collection) continue;
@@ -213,6 +329,7 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    await this.vidStampWrites;
     for (const location of this.locations) await location.close();
     await this.ec.close();
     await this.pool?.close();

@@ -119,7 +119,9 @@ export async function startGoVolumeServer(workDir: string, dataDir: string, mast
   const grpcPort = await freePort();
   const peer = startProcess(
     weed,
-    ['volume', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-port.grpc=${grpcPort}`, `-dir=${dataDir}`, `-max=${maxVolumes}`, `-master=${master}`, '-preStopSeconds=0'],
+    ['volume', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-port.grpc=${grpcPort}`, `-dir=${dataDir}`, `-max=${maxVolumes}`, `-master=${master}`, '-preStopSeconds=0',
+      // 4.53 refuses loopback peers (VolumeCopy, EC shard copy) unless told this cluster is trusted.
+      '-volume.allowUntrustedRemoteEndpoints'],
     path.join(workDir, `go-volume-${port}.log`),
     workDir,
   );
@@ -143,7 +145,8 @@ export async function startOurVolumeServer(
   const peer = startProcess(
     path.join(ROOT, 'bin', 'needlework'),
     ['--port', String(port), '--port.grpc', String(grpcPort), '--port.public', String(port), '--ip', '127.0.0.1', '--ip.bind', '127.0.0.1',
-      '--dir', dataDir, '--max', String(maxVolumes), '--master', master, '--preStopSeconds', '0', ...extraArgs],
+      '--dir', dataDir, '--max', String(maxVolumes), '--master', master, '--preStopSeconds', '0',
+      '--volume.allowUntrustedRemoteEndpoints', ...extraArgs],
     path.join(workDir, `needlework-${port}.log`),
     workDir,
   );

@@ -164,7 +164,11 @@ for (const width of [4, 5] as const) {
     it('.vif: what Go writes we read, and what we write Go would parse to the same object', () => {
       for (const c of g.vif) {
         const info = decodeVolumeInfo(c.text);
-        assert.deepEqual(JSON.parse(encodeVolumeInfo(info)), JSON.parse(c.text), c.name);
+        const expected = JSON.parse(c.text);
+        // These goldens are 4.44's; 4.53 added ecShardConfig.blockSize, which its writer emits as "0"
+        // for a legacy layout (protojson with unpopulated fields).
+        if (expected.ecShardConfig != null && expected.ecShardConfig.blockSize === undefined) expected.ecShardConfig.blockSize = '0';
+        assert.deepEqual(JSON.parse(encodeVolumeInfo(info)), expected, c.name);
       }
     });
   });

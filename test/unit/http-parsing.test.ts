@@ -4,7 +4,7 @@ import { parseHttpDate, formatHttpDate } from '../../src/server/http/http-date.t
 import { formatMediaType, parseMediaType } from '../../src/server/http/media-type.ts';
 import { readMultipart } from '../../src/server/http/multipart.ts';
 import { parseGoQuery } from '../../src/server/http/query.ts';
-import { InvalidRange, multipartLength, parseRange } from '../../src/server/http/range.ts';
+import { InvalidRange, RangeNotOverlapping, multipartLength, parseRange } from '../../src/server/http/range.ts';
 import { cleanServePath, goPathBase } from '../../src/server/http/raw-target.ts';
 import { detectContentType } from '../../src/server/http/sniff.ts';
 import { FidParseError, parseHttpFid, parseHttpVolumeId, parseUrlPath, writeFidText } from '../../src/server/http/url-path.ts';
@@ -55,11 +55,16 @@ describe('http ranges', () => {
     assert.deepEqual(parseRange('bytes=-3', 16), [{ start: 13, length: 3 }]);
     assert.deepEqual(parseRange('bytes=-99', 16), [{ start: 0, length: 16 }]);
     assert.deepEqual(parseRange('bytes= 1-2 , ,3-', 16), [{ start: 1, length: 2 }, { start: 3, length: 13 }]);
-    assert.deepEqual(parseRange('bytes=16-', 16), [{ start: 16, length: 0 }]);
     assert.deepEqual(parseRange('bytes=', 16), []);
-    for (const bad of ['bytes=17-', 'bytes=3-1', 'byte=0-1', 'bytes=1', 'bytes=a-b', 'bytes=--3']) {
-      assert.throws(() => parseRange(bad, 16), InvalidRange, bad);
+    assert.deepEqual(parseRange('bytes=16-,0-0', 16), [{ start: 0, length: 1 }]);
+    for (const bad of ['bytes=3-1', 'byte=0-1', 'bytes=1', 'bytes=a-b', 'bytes=--3', 'bytes=-', 'bytes=-+-1']) {
+      assert.throws(() => parseRange(bad, 16), (err) => err instanceof InvalidRange && !(err instanceof RangeNotOverlapping), bad);
     }
+    // 4.53: nothing overlapping the content is its own error (416 with `bytes */size`).
+    for (const none of ['bytes=16-', 'bytes=17-', 'bytes=-0', 'bytes=20-30,-0']) {
+      assert.throws(() => parseRange(none, 16), RangeNotOverlapping, none);
+    }
+    assert.throws(() => parseRange('bytes=0-0', 0), RangeNotOverlapping);
   });
 
   it('computes the multipart length of what is sent', () => {

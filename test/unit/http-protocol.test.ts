@@ -67,38 +67,72 @@ describe('http ranges and conditional requests', () => {
     assert.equal(oversized.body.length, 0);
     const empty = await send(f.admin, 'GET', '/7,01a1b2c3d4', { Range: 'bytes=' });
     assert.deepEqual([empty.status, empty.body.length], [200, 0]);
-    for (const range of ['bytes=9999-10000', 'items=0-1', 'bytes=5', 'bytes=5-2', 'bytes=x-1']) {
+    for (const range of ['items=0-1', 'bytes=5', 'bytes=5-2', 'bytes=x-1', 'bytes=-', 'bytes=--3']) {
       const r = await send(f.admin, 'GET', '/7,01a1b2c3d4', { Range: range });
       assert.equal(r.status, 416, range);
       assert.equal(r.body.toString(), 'invalid range\n');
       assert.equal(r.headers['content-type'], 'text/plain; charset=utf-8');
       assert.equal(r.headers['x-content-type-options'], 'nosniff');
       assert.equal(r.headers['accept-ranges'], 'bytes');
+      assert.equal(r.headers['content-range'], undefined, range);
     }
-    const atEnd = await send(f.admin, 'GET', '/7,01a1b2c3d4', { Range: 'bytes=16-' });
-    assert.equal(atEnd.status, 206, 'start == size is not an error in Go');
+    // No spec overlaps the 16 bytes (a start at or past the end, a zero suffix): 416 naming the size.
+    for (const range of ['bytes=9999-10000', 'bytes=16-', 'bytes=-0', 'bytes=16-20,-0']) {
+      const r = await send(f.admin, 'GET', '/7,01a1b2c3d4', { Range: range });
+      assert.equal(r.status, 416, range);
+      assert.equal(r.body.toString(), 'invalid range: failed to overlap\n', range);
+      assert.equal(r.headers['content-range'], 'bytes */16', range);
+    }
+    // One overlapping spec is enough; the others are dropped.
+    const partly = await send(f.admin, 'GET', '/7,01a1b2c3d4', { Range: 'bytes=20-30,2-3' });
+    assert.deepEqual([partly.status, partly.body.toString(), partly.headers['content-range']], [206, '23', 'bytes 2-3/16']);
     const head = await send(f.admin, 'HEAD', '/7,01a1b2c3d4', { Range: 'bytes=0-1' });
     assert.deepEqual([head.status, head.headers['content-length']], [200, '16']);
   });
 
-  it('answers 304 per If-Modified-Since then If-None-Match', async () => {
+  it('answers 304 per If-None-Match, else If-Modified-Since (RFC 9110 13.2.2)', async () => {
     for (const method of ['GET', 'HEAD']) {
       const inm = await send(f.admin, method, '/7,01a1b2c3d4', { 'If-None-Match': etag });
       assert.equal(inm.status, 304, method);
       assert.equal(inm.body.length, 0);
-      assert.equal(inm.headers.etag, undefined);
+      assert.equal(inm.headers.etag, etag);
       assert.equal(inm.headers['last-modified'], lastModified);
       const ims = await send(f.admin, method, '/7,01a1b2c3d4', { 'If-Modified-Since': lastModified });
       assert.equal(ims.status, 304, method);
     }
+    // A present If-None-Match decides alone, even when it does not match.
     const both = await send(f.admin, 'GET', '/7,01a1b2c3d4', { 'If-Modified-Since': lastModified, 'If-None-Match': '"nope"' });
-    assert.equal(both.status, 304);
+    assert.deepEqual([both.status, both.body.toString()], [200, HEX16]);
+    const empty = await send(f.admin, 'GET', '/7,01a1b2c3d4', { 'If-Modified-Since': lastModified, 'If-None-Match': '' });
+    assert.equal(empty.status, 200);
+    for (const list of ['*', `"a", ${etag}`, `W/"x",W/${etag}`, `"a,b" , ${etag}`]) {
+      const r = await send(f.admin, 'GET', '/7,01a1b2c3d4', { 'If-None-Match': list });
+      assert.equal(r.status, 304, list);
+    }
+    const quotedComma = await send(f.admin, 'GET', '/7,01a1b2c3d4', { 'If-None-Match': `"${etag.slice(1, -1)},x"` });
+    assert.equal(quotedComma.status, 200);
     const invalid = await send(f.admin, 'GET', '/7,01a1b2c3d4', { 'If-Modified-Since': 'not-a-valid-http-date', 'If-None-Match': '"nope"' });
     assert.deepEqual([invalid.status, invalid.body.toString()], [200, HEX16]);
     const older = await send(f.admin, 'GET', '/7,01a1b2c3d4', { 'If-Modified-Since': 'Mon, 01 Jan 2001 00:00:00 GMT' });
     assert.equal(older.status, 200);
+    // If-None-Match compares weakly.
     const weak = await send(f.admin, 'GET', '/7,01a1b2c3d4', { 'If-None-Match': `W/${etag}` });
-    assert.equal(weak.status, 200);
+    assert.equal(weak.status, 304);
+  });
+
+  it('honours a Range only while If-Range still names the needle', async () => {
+    const byEtag = await send(f.admin, 'GET', '/7,01a1b2c3d4', { Range: 'bytes=0-1', 'If-Range': etag });
+    assert.deepEqual([byEtag.status, byEtag.body.toString()], [206, '01']);
+    const byDate = await send(f.admin, 'GET', '/7,01a1b2c3d4', { Range: 'bytes=0-1', 'If-Range': lastModified });
+    assert.equal(byDate.status, 206);
+    // Stale or weak validators, other dates and junk: the whole body, 200.
+    for (const ifRange of ['"other"', `W/${etag}`, 'Mon, 01 Jan 2001 00:00:00 GMT', 'not-a-date']) {
+      const r = await send(f.admin, 'GET', '/7,01a1b2c3d4', { Range: 'bytes=0-1', 'If-Range': ifRange });
+      assert.deepEqual([r.status, r.body.toString()], [200, HEX16], ifRange);
+    }
+    // An unsatisfiable Range under a stale If-Range is ignored too.
+    const stale = await send(f.admin, 'GET', '/7,01a1b2c3d4', { Range: 'bytes=99-', 'If-Range': '"other"' });
+    assert.equal(stale.status, 200);
   });
 });
 

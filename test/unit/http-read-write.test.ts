@@ -195,8 +195,10 @@ describe('http upload, read, delete', () => {
     await volume.setReadOnly(true, false);
     try {
       const ro = await send(f.admin, 'POST', '/7,09a1b2c3d4', { 'Content-Type': 'text/plain' }, 'x');
-      assert.equal(ro.status, 500);
-      assert.deepEqual(JSON.parse(ro.body.toString()), { error: 'failed to write to local disk: volume 7 is read only' });
+      // 4.53: 409, and refused before append (a lone plain write).
+      assert.equal(ro.status, 409);
+      assert.deepEqual(JSON.parse(ro.body.toString()), { error: 'write refused before append: failed to write to local disk: volume 7 is read only' });
+      assert.equal(ro.headers['x-seaweed-write-outcome'], 'refused-before-append');
       const roDelete = await send(f.admin, 'DELETE', `/${FID}`);
       assert.equal(roDelete.status, 500);
       assert.match(JSON.parse(roDelete.body.toString()).error, /^Deletion Failed: /);

@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Store } from '../../store/store.ts';
 import type { Volume } from '../../storage/volume.ts';
 import type { ServerStateStore } from '../../store/server-state.ts';
+import { StoreError } from '../../store/store-error.ts';
 
 export interface GrpcContext {
   store: Store;
@@ -18,6 +19,10 @@ export interface GrpcContext {
   rack: string;
   /** -compactionMBps in bytes per second; 0 means unthrottled. */
   compactionBytesPerSecond: number;
+  /** -maintenanceMBps in bytes per second: VolumeCopy's rate when the caller names none; 0 or unset is unthrottled. */
+  maintenanceBytesPerSecond?: number;
+  /** -volume.allowUntrustedRemoteEndpoints: skip the SSRF guard on FetchAndWriteNeedle's remote and replicas. */
+  allowUntrustedRemoteEndpoints?: boolean;
   /** Seed masters (HTTP addresses) and the one the heartbeat is connected to. */
   masters: string[];
   currentMaster(): string;
@@ -36,6 +41,13 @@ export class GrpcStatusError extends Error {
   }
 }
 
+/** A typed error's status; anything else is UNKNOWN, as Go's plain errors are. */
+export function statusCodeOf(err: unknown): grpc.status {
+  if (err instanceof GrpcStatusError) return err.code;
+  if (err instanceof StoreError && err.code === 'invalid_collection') return grpc.status.INVALID_ARGUMENT;
+  return grpc.status.UNKNOWN;
+}
+
 /** The volume, or an error with upstream's message for this RPC (callers match on the text). */
 export function volumeOrThrow(ctx: GrpcContext, volumeId: number, message = `not found volume id ${volumeId}`): Volume {
   const volume = ctx.store.findVolume(volumeId);
@@ -50,13 +62,18 @@ export function checkMaintenance(ctx: GrpcContext): void {
   }
 }
 
+/** 4.53's answer for lifecycle RPCs on a volume whose VolumeCopy is still running (retryable). */
+export function checkNotCopying(ctx: GrpcContext, volumeId: number): void {
+  if (ctx.store.isCopying(volumeId)) throw new GrpcStatusError(grpc.status.UNAVAILABLE, `volume ${volumeId} is being copied`);
+}
+
 /** Wraps an async server-stream handler: a thrown error ends the stream with a status. */
 export function serverStream(handler: (request: any, call: grpc.ServerWritableStream<any, any>) => Promise<void>): grpc.handleServerStreamingCall<any, any> {
   return (call) => {
     handler(call.request, call).then(
       () => call.end(),
       (err: unknown) => {
-        const code = err instanceof GrpcStatusError ? err.code : grpc.status.UNKNOWN;
+        const code = statusCodeOf(err);
         // grpc-js ends a server stream with a status when the call emits 'error' with code/details.
         call.emit('error', { code, details: err instanceof Error ? err.message : String(err) });
       },
@@ -64,21 +81,35 @@ export function serverStream(handler: (request: any, call: grpc.ServerWritableSt
   };
 }
 
-/** Resolves once the stream can take more (backpressure), or rejects when the client went away. */
-export function writeMessage(call: grpc.ServerWritableStream<any, any>, message: object): Promise<void> {
+/**
+ * Resolves once the stream can take more (backpressure), or rejects when the client went away
+ * or `signal` aborts (with its reason), so a client that stops reading cannot stall us forever.
+ */
+export function writeMessage(call: grpc.ServerWritableStream<any, any>, message: object, signal?: AbortSignal): Promise<void> {
   if (call.cancelled) return Promise.reject(new GrpcStatusError(grpc.status.CANCELLED, 'client cancelled'));
+  if (signal?.aborted) return Promise.reject(signal.reason);
   if (call.write(message)) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const onDrain = () => {
+    const done = () => {
+      call.off('drain', onDrain);
       call.off('cancelled', onCancel);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onDrain = () => {
+      done();
       resolve();
     };
     const onCancel = () => {
-      call.off('drain', onDrain);
+      done();
       reject(new GrpcStatusError(grpc.status.CANCELLED, 'client cancelled'));
+    };
+    const onAbort = () => {
+      done();
+      reject(signal?.reason);
     };
     call.once('drain', onDrain);
     call.once('cancelled', onCancel);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -90,7 +121,7 @@ export function unary(handler: UnaryHandler): grpc.handleUnaryCall<any, any> {
     handler(call.request, call).then(
       (response) => callback(null, response),
       (err: unknown) => {
-        const code = err instanceof GrpcStatusError ? err.code : grpc.status.UNKNOWN;
+        const code = statusCodeOf(err);
         callback({ code, details: err instanceof Error ? err.message : String(err) });
       },
     );

@@ -4,7 +4,5 @@ export function extensionProblem(ext: string): string | null {
   return /^\.[A-Za-z0-9]+$/.test(ext) ? null : `invalid file extension ${JSON.stringify(ext)}`;
 }
 
-export function collectionProblem(collection: string): string | null {
-  const bad = collection === '.' || collection === '..' || collection.includes('/') || collection.includes('\\');
-  return bad ? `invalid collection ${JSON.stringify(collection)}` : null;
-}
+/** The store's rule, so gRPC and the store never disagree on what a collection may be. */
+export { collectionNameProblem as collectionProblem } from '../../store/collection-name.ts';

@@ -13,6 +13,8 @@ import { tailHandlers } from './handlers/tail.ts';
 import { scrubQueryHandlers } from './handlers/scrub-query.ts';
 import { vacuumHandlers } from './handlers/vacuum.ts';
 import { erasureCodingHandlers } from './handlers/erasure-coding.ts';
+import { remoteTieringHandlers } from './handlers/remote-tiering.ts';
+import { type GrpcStreamLimits, streamLimits } from './stream-limits.ts';
 
 function unimplemented(name: string): grpc.UntypedHandleCall {
   const status = { code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented by this volume server yet` };
@@ -25,18 +27,19 @@ function unimplemented(name: string): grpc.UntypedHandleCall {
   }) as grpc.UntypedHandleCall;
 }
 
-export function buildVolumeServerImplementation(ctx: GrpcContext): grpc.UntypedServiceImplementation {
+export function buildVolumeServerImplementation(ctx: GrpcContext, limits: GrpcStreamLimits = streamLimits()): grpc.UntypedServiceImplementation {
   const implemented: Record<string, grpc.UntypedHandleCall> = {
     ...controlHandlers(ctx),
     ...volumeAdminHandlers(ctx),
     ...needleDataHandlers(ctx),
     ...volumeStateHandlers(ctx),
     ...copyHandlers(ctx),
-    ...volumeCopyHandlers(ctx),
-    ...tailHandlers(ctx),
+    ...volumeCopyHandlers(ctx, limits),
+    ...tailHandlers(ctx, limits),
     ...scrubQueryHandlers(ctx),
     ...vacuumHandlers(ctx),
     ...erasureCodingHandlers(ctx),
+    ...remoteTieringHandlers(ctx),
   };
   const service = volumeServerService();
   const implementation: grpc.UntypedServiceImplementation = {};
@@ -52,6 +55,8 @@ export interface GrpcServerOptions {
   credentials?: grpc.ServerCredentials;
   /** Run in order around every call (TLS common-name check, metrics). */
   interceptors?: grpc.ServerInterceptor[];
+  /** Bounds on long-lived streams; defaults in stream-limits.ts. */
+  streamLimits?: Partial<GrpcStreamLimits>;
 }
 
 export async function startGrpcServer(
@@ -65,7 +70,7 @@ export async function startGrpcServer(
     'grpc.max_concurrent_streams': 1000,
     ...(options.interceptors !== undefined && options.interceptors.length > 0 ? { interceptors: options.interceptors } : {}),
   });
-  server.addService(volumeServerService(), buildVolumeServerImplementation(ctx));
+  server.addService(volumeServerService(), buildVolumeServerImplementation(ctx, streamLimits(options.streamLimits)));
   const credentials = options.credentials ?? grpc.ServerCredentials.createInsecure();
   const boundPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${port}`, credentials, (err, actual) => (err ? reject(err) : resolve(actual)));

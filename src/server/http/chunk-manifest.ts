@@ -329,6 +329,7 @@ export function chunkManifestHooks(access: ChunkAccess): Pick<HttpHooks, 'serveC
         source: manifestSource(access, manifest, c.req.raw.signal),
         isHead: info.isHead,
         rangeHeader: c.req.header('range'),
+        ifRangeHeader: c.req.header('if-range'),
         query: info.query,
       });
       return withFirstPiece(response);

@@ -37,6 +37,42 @@ async function loadNeedle(volume: Volume, needleId: bigint, readDeleted: boolean
   return { needle: await volume.read(needleId, { readDeleted }) };
 }
 
+/**
+ * An If-None-Match list (weak comparison, `*` matches all), or else If-Modified-Since when there
+ * is none (RFC 9110 13.2.2): a present If-None-Match, even a non-matching one, decides alone.
+ */
+export function notModified(ifNoneMatch: string | undefined, ifModifiedSince: string | undefined, etag: string, lastModifiedSeconds: number): boolean {
+  if (ifNoneMatch !== undefined) return etagListMatches(ifNoneMatch, etag);
+  if (ifModifiedSince === undefined || ifModifiedSince === '' || lastModifiedSeconds === 0) return false;
+  const since = parseHttpDate(ifModifiedSince);
+  return since !== undefined && since >= lastModifiedSeconds;
+}
+
+/** One surrounding quote off each end, as upstream's CanonicalizeETag. */
+function canonicalEtag(tag: string): string {
+  const start = tag.startsWith('"') ? 1 : 0;
+  const end = tag.length > start && tag.endsWith('"') ? tag.length - 1 : tag.length;
+  return tag.slice(start, end);
+}
+
+/** Whether an entity-tag list names `etag` (unquoted), weakly; commas inside quotes do not split. */
+export function etagListMatches(list: string, etag: string): boolean {
+  if (list.trim() === '*') return true;
+  const wanted = canonicalEtag(etag);
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i <= list.length; i++) {
+    const ch = list.charCodeAt(i);
+    if (ch === 0x22) quoted = !quoted;
+    if (i < list.length && (ch !== 0x2c || quoted)) continue;
+    let tag = list.slice(start, i).trim();
+    start = i + 1;
+    if (tag.startsWith('W/')) tag = tag.slice(2);
+    if (tag !== '' && canonicalEtag(tag) === wanted) return true;
+  }
+  return false;
+}
+
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
@@ -68,7 +104,8 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
   } catch (err) {
     if (isStorageError(err, 'not_found') || isStorageError(err, 'deleted')) return emptyResponse(404, new Headers(), info.isHead);
     deps.log(`read ${info.path}: ${(err as Error).message}`);
-    return emptyResponse(500, new Headers(), info.isHead);
+    // 4.53 says why in a JSON body (HEAD: status only).
+    return info.isHead ? emptyResponse(500, new Headers(), true) : jsonError(500, (err as Error).message, info.pretty);
   }
   const n = loaded.needle;
   // A zero-size entry is served without a cookie check, as Go never reads its record.
@@ -78,17 +115,10 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
   }
 
   const headers = new Headers();
-  if (n.lastModified !== 0) {
-    headers.set('Last-Modified', formatHttpDate(n.lastModified));
-    const ims = c.req.header('if-modified-since');
-    if (ims) {
-      const since = parseHttpDate(ims);
-      if (since !== undefined && since >= n.lastModified) return emptyResponse(304, headers);
-    }
-  }
+  if (n.lastModified !== 0) headers.set('Last-Modified', formatHttpDate(n.lastModified));
   const etag = etagOf(n.checksum);
-  if (c.req.header('if-none-match') === `"${etag}"`) return emptyResponse(304, headers);
   headers.set('ETag', `"${etag}"`);
+  if (notModified(c.req.header('if-none-match'), c.req.header('if-modified-since'), etag, n.lastModified)) return emptyResponse(304, headers);
   if (hasFlag(n, NeedleFlag.HasPairs) && n.pairs.length > 0) applyPairs(headers, n.pairs, deps.log);
 
   let filename = parts.filename;
@@ -146,6 +176,7 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
     source,
     isHead: info.isHead,
     rangeHeader: c.req.header('range'),
+    ifRangeHeader: c.req.header('if-range'),
     query: info.query,
   });
 }

@@ -1,4 +1,5 @@
-// POST/PUT of a needle (Go's PostHandler): form → vid and fid → JWT → body → write → 201/204.
+// POST/PUT of a needle (Go's PostHandler): form → vid → JWT → body → fid → write → 201/204.
+import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { etagOf } from '../../storage/needle/crc.ts';
@@ -9,10 +10,11 @@ import { parseMediaType } from './media-type.ts';
 import { type ParsedUpload, UploadError, parseUpload } from './parse-upload.ts';
 import { type GoQuery, parseGoQuery } from './query.ts';
 import type { AppEnv } from './request-info.ts';
+import { WriteRefused, hasReadOnlyCause } from './default-hooks.ts';
 import { emptyResponse, jsonError, jsonResponse } from './responses.ts';
 import { needleFromUpload } from './upload-needle.ts';
 import { uploadResultFields } from './upload-result.ts';
-import { FidParseError, type WriteTarget, writeTargetOf } from './url-path.ts';
+import { FidParseError, type WriteTarget, parseHttpVolumeId, parseUrlPath, writeTargetOf } from './url-path.ts';
 
 /** Go's ParseForm reads at most this much of a urlencoded body. */
 const MAX_FORM_BODY_BYTES = 10 * 1024 * 1024;
@@ -21,10 +23,16 @@ const MAX_FORM_BODY_BYTES = 10 * 1024 * 1024;
  * Go's ParseForm: a urlencoded POST/PUT body is consumed as form values (the upload then has
  * no data, as in Go). Returns the form's values ahead of the query's, or an error message.
  */
-async function parseForm(c: Context<AppEnv>, query: GoQuery): Promise<{ formValue: (key: string) => string; bodyRead: boolean } | string> {
+interface FormValues {
+  formValue: (key: string) => string;
+  hasFormValue: (key: string) => boolean;
+  bodyRead: boolean;
+}
+
+async function parseForm(c: Context<AppEnv>, query: GoQuery): Promise<FormValues | string> {
   if (query.error !== undefined) return query.error;
   const mediaType = parseMediaType(c.req.header('content-type') ?? '');
-  if (mediaType?.type !== 'application/x-www-form-urlencoded') return { formValue: (key) => query.get(key), bodyRead: false };
+  if (mediaType?.type !== 'application/x-www-form-urlencoded') return { formValue: (key) => query.get(key), hasFormValue: (key) => query.has(key), bodyRead: false };
   let body: Buffer;
   try {
     body = await readBodyBounded(requestBody(c), MAX_FORM_BODY_BYTES);
@@ -33,7 +41,7 @@ async function parseForm(c: Context<AppEnv>, query: GoQuery): Promise<{ formValu
   }
   const form = parseGoQuery(body.toString('latin1'));
   if (form.error !== undefined) return form.error;
-  return { formValue: (key) => (form.has(key) ? form.get(key) : query.get(key)), bodyRead: true };
+  return { formValue: (key) => (form.has(key) ? form.get(key) : query.get(key)), hasFormValue: (key) => form.has(key) || query.has(key), bodyRead: true };
 }
 
 /** The body as @hono/node-server's IncomingMessage when there is one: no web-stream conversion. */
@@ -49,16 +57,15 @@ export async function handleWrite(c: Context<AppEnv>, server: ServerContext): Pr
   const form = await parseForm(c, info.query);
   if (typeof form === 'string') return jsonError(400, form, info.pretty);
 
-  // Parsed once so the JWT is checked against the very needle written (Go parses the fid after the body).
-  let target: WriteTarget;
+  // Go's order: vid (400) → JWT on the URL's fid text (401) → body (400) → fid (400).
+  const parts = parseUrlPath(info.path);
   try {
-    target = writeTargetOf(info.path);
+    parseHttpVolumeId(parts.vid);
   } catch (err) {
     if (err instanceof FidParseError) return jsonError(400, err.message, info.pretty);
     throw err;
   }
-  const { volumeId } = target;
-  if (!hooks.authorize(c, { vidText: target.vidText, fidText: target.fidText, isWrite: true })) {
+  if (!hooks.authorize(c, { vidText: parts.vid, fidText: parts.fid, isWrite: true })) {
     return jsonError(401, 'wrong jwt', info.pretty);
   }
 
@@ -71,6 +78,7 @@ export async function handleWrite(c: Context<AppEnv>, server: ServerContext): Pr
         headers: c.req.raw.headers,
         body: requestBody(c),
         formValue: form.formValue,
+        hasFormValue: form.hasFormValue,
         fileSizeLimitBytes: deps.fileSizeLimitBytes,
         maxGunzipBytes: server.maxGunzipBytes,
       },
@@ -80,6 +88,17 @@ export async function handleWrite(c: Context<AppEnv>, server: ServerContext): Pr
     if (err instanceof UploadError) return jsonError(400, err.message, info.pretty);
     throw err;
   }
+  // The needle written is the one the JWT named: writeTargetOf refuses a path whose write fid
+  // differs from the fid text checked above.
+  let target: WriteTarget;
+  try {
+    target = writeTargetOf(info.path, parts);
+  } catch (err) {
+    if (err instanceof FidParseError) return jsonError(400, err.message, info.pretty);
+    throw err;
+  }
+  assert.equal(target.fidText, parts.fid, 'write fid must be the JWT-checked fid');
+  const { volumeId } = target;
   const needle = needleFromUpload(upload, { needleId: target.needleId, cookie: target.cookie }, Math.floor(Date.now() / 1000));
 
   let unchanged: boolean;
@@ -89,12 +108,14 @@ export async function handleWrite(c: Context<AppEnv>, server: ServerContext): Pr
       volume: deps.store.findVolume(volumeId),
       needle,
       fsync: upload.fsync,
-      isReplicate: form.formValue('type') === 'replicate',
+      isReplicate: upload.isReplicate,
       contentMd5: upload.contentMd5,
     }));
   } catch (err) {
     deps.log(`write ${info.path}: ${(err as Error).message}`);
-    return jsonError(500, (err as Error).message, info.pretty);
+    // 409 for a read-only volume; the outcome header tells a client it may safely retry elsewhere.
+    const headers = err instanceof WriteRefused ? new Headers({ 'X-Seaweed-Write-Outcome': 'refused-before-append' }) : undefined;
+    return jsonError(hasReadOnlyCause(err) ? 409 : 500, (err as Error).message, info.pretty, headers);
   }
 
   const etag = etagOf(needle.checksum);

@@ -31,3 +31,24 @@ export function parseHttpDate(text: string): number | undefined {
   const fixed = year < 100 ? new Date(ms).setUTCFullYear(year) : ms;
   return Math.floor(fixed / 1000);
 }
+
+const RFC850_RE = /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const ANSIC_RE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
+
+/**
+ * Go's http.ParseTime: http.TimeFormat, then RFC 850 (GMT only; two-digit years as Go reads
+ * them) and ANSI C asctime. Unix seconds, or undefined.
+ */
+export function parseHttpTime(text: string): number | undefined {
+  const primary = parseHttpDate(text);
+  if (primary !== undefined) return primary;
+  let m = RFC850_RE.exec(text);
+  if (m !== null) {
+    const yy = Number(m[4]);
+    const year = yy >= 69 ? 1900 + yy : 2000 + yy;
+    return parseHttpDate(`Mon, ${m[2]} ${m[3]} ${year} ${m[5]}:${m[6]}:${m[7]} GMT`);
+  }
+  m = ANSIC_RE.exec(text);
+  if (m !== null) return parseHttpDate(`Mon, ${(m[3] as string).trim().padStart(2, '0')} ${m[2]} ${m[7]} ${m[4]}:${m[5]}:${m[6]} GMT`);
+  return undefined;
+}

@@ -15,9 +15,14 @@ import { goPathBase } from './raw-target.ts';
 
 /** Room for multipart framing and small form fields on top of the file size limit. */
 export const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
-/** Form fields we honour from a multipart body (the Rust port's extension): small values only. */
-const FORM_FIELDS = new Set(['ts', 'ttl', 'cm', 'fsync']);
+/**
+ * Form fields honoured from a multipart body when the query lacks them: upstream's control
+ * fields `type` and `fsync`, plus `ts`, `ttl` and `cm` (the Rust port's extension). Small only.
+ */
+const FORM_FIELDS = new Set(['ts', 'ttl', 'cm', 'fsync', 'type']);
 const MAX_FORM_FIELD_BYTES = 1024;
+/** Upstream keeps this much of a `type`/`fsync` field: longer values cannot match "replicate" or "true". */
+const CONTROL_FIELD_KEEP_BYTES = 'replicate'.length + 1;
 
 export class UploadError extends Error {}
 
@@ -47,6 +52,8 @@ export interface ParsedUpload {
   /** Base64 MD5 of the uncompressed data when the client sent Content-MD5; else ''. */
   contentMd5: string;
   fsync: boolean;
+  /** `type=replicate` in the query or, when the query has no `type`, a multipart field. */
+  isReplicate: boolean;
 }
 
 export interface UploadRequest {
@@ -58,6 +65,8 @@ export interface UploadRequest {
   body: AsyncIterable<Uint8Array> | null;
   /** Go's r.FormValue: query (and urlencoded body) values. */
   formValue(key: string): string;
+  /** Whether the query (or urlencoded body) has the key at all, even empty; multipart fields fill in only when not. */
+  hasFormValue?(key: string): boolean;
   fileSizeLimitBytes: number;
   maxGunzipBytes: number;
 }
@@ -114,8 +123,12 @@ async function readMultipartBody(request: UploadRequest, contentType: string): P
   const formFields = new Map<string, string>();
   const noteField = (part: MultipartPart): void => {
     const name = partFormName(part);
-    if (FORM_FIELDS.has(name) && !formFields.has(name) && part.complete && part.data.length <= MAX_FORM_FIELD_BYTES) {
-      formFields.set(name, Buffer.from(part.data).toString('utf8'));
+    if (!FORM_FIELDS.has(name) || formFields.has(name) || !part.complete) return;
+    if (name === 'type' || name === 'fsync') {
+      // The first such field counts, however long (kept cut short, as upstream does).
+      formFields.set(name, part.data.subarray(0, CONTROL_FIELD_KEEP_BYTES).toString('latin1'));
+    } else if (part.data.length <= MAX_FORM_FIELD_BYTES) {
+      formFields.set(name, part.data.toString('utf8'));
     }
   };
   let first: MultipartPart | undefined;
@@ -204,14 +217,19 @@ export async function parseUpload(request: UploadRequest, bodyAlreadyRead = fals
   const isMultipart = request.method === 'POST' && (contentType === '' || contentType.includes('form-data'));
   const body = isMultipart ? await readMultipartBody(request, contentType) : await readRawBody(request, contentType, bodyAlreadyRead);
 
-  // Query values win; multipart fields fill in (an extension of the Rust port the parity suite uses).
+  // A query key, even empty, wins; multipart fields fill in for keys the query lacks.
   const formValue = (key: string): string => {
-    const fromQuery = request.formValue(key);
-    return fromQuery !== '' ? fromQuery : (body.formFields.get(key) ?? '');
+    if (body.formFields.size === 0) return request.formValue(key);
+    const inQuery = request.hasFormValue !== undefined ? request.hasFormValue(key) : request.formValue(key) !== '';
+    return inQuery ? request.formValue(key) : (body.formFields.get(key) ?? '');
   };
+  const isReplicate = formValue('type') === 'replicate';
   const isChunkManifest = parseGoBool(formValue('cm')) === true;
   let mimeType = body.mimeType;
-  if (!isChunkManifest) {
+  if (isReplicate) {
+    // A replica copy keeps the mime the source stored, with nothing deduced.
+    mimeType = body.contentType;
+  } else if (!isChunkManifest) {
     const dot = body.fileName.lastIndexOf('.');
     const mtype = dot > 0 ? mimeByExtension(body.fileName.slice(dot).toLowerCase()) : '';
     const ct = body.contentType;
@@ -259,7 +277,7 @@ export async function parseUpload(request: UploadRequest, bodyAlreadyRead = fals
   // Upstream stores compressible uploads gzipped (never replica copies, which arrive as stored).
   let data = body.data;
   let isGzipped = body.isGzipped;
-  if (!isGzipped && !isChunkManifest && formValue('type') !== 'replicate' && data.length > 0) {
+  if (!isGzipped && !isChunkManifest && !isReplicate && data.length > 0) {
     // Upstream sniffs only when no mime was given; octet-stream means "unknown": not compressed.
     const effective = mimeType === '' ? detectContentType(data.subarray(0, 512)) : mimeType;
     if (effective !== 'application/octet-stream' && isCompressibleMime(effective)) {
@@ -282,5 +300,6 @@ export async function parseUpload(request: UploadRequest, bodyAlreadyRead = fals
     isChunkManifest,
     contentMd5,
     fsync: formValue('fsync') === 'true',
+    isReplicate,
   };
 }

@@ -8,8 +8,15 @@ export interface ByteRange {
 }
 
 export class InvalidRange extends Error {
+  constructor(message = 'invalid range') {
+    super(message);
+  }
+}
+
+/** Every range starts at or past the end: 416 with a `Content-Range: bytes *\/<size>` (Go's errNoOverlap). */
+export class RangeNotOverlapping extends InvalidRange {
   constructor() {
-    super('invalid range');
+    super('invalid range: failed to overlap');
   }
 }
 
@@ -69,7 +76,8 @@ export function hasTooManyRanges(header: string): boolean {
 }
 
 /**
- * Go's parseRange; [] for "bytes=" with no specs. Throws InvalidRange, or TooManyRanges past
+ * Go's parseRange (4.53: RFC 9110 overlap rules); [] for "bytes=" with no specs. Throws
+ * InvalidRange, RangeNotOverlapping when no spec overlaps the content, or TooManyRanges past
  * MAX_RANGE_COUNT (check hasTooManyRanges first to serve the whole body instead).
  */
 export function parseRange(header: string, size: number): ByteRange[] {
@@ -77,21 +85,32 @@ export function parseRange(header: string, size: number): ByteRange[] {
   const specs = rangeSpecs(header, MAX_RANGE_COUNT);
   if (specs.length > MAX_RANGE_COUNT) throw new TooManyRanges();
   const ranges: ByteRange[] = [];
+  let noOverlap = false;
   for (const spec of specs) {
     const dash = spec.indexOf('-');
     if (dash < 0) throw new InvalidRange();
     const startText = spec.slice(0, dash).trim();
     const endText = spec.slice(dash + 1).trim();
     if (startText === '') {
+      // A suffix length must be a non-negative integer; a leading '-' is refused before parsing.
+      if (endText === '' || endText.startsWith('-')) throw new InvalidRange();
       let suffix = parseInt64(endText);
-      // Go accepts a negative suffix and produces a negative length; we refuse it.
       if (suffix === undefined || suffix < 0) throw new InvalidRange();
       if (suffix > size) suffix = size;
+      // A zero-length suffix starts at the end: it cannot overlap.
+      if (suffix === 0) {
+        noOverlap = true;
+        continue;
+      }
       ranges.push({ start: size - suffix, length: suffix });
       continue;
     }
     const start = parseInt64(startText);
-    if (start === undefined || start > size || start < 0) throw new InvalidRange();
+    if (start === undefined || start < 0) throw new InvalidRange();
+    if (start >= size) {
+      noOverlap = true;
+      continue;
+    }
     if (endText === '') {
       ranges.push({ start, length: size - start });
       continue;
@@ -101,6 +120,7 @@ export function parseRange(header: string, size: number): ByteRange[] {
     if (end >= size) end = size - 1;
     ranges.push({ start, length: end - start + 1 });
   }
+  if (noOverlap && ranges.length === 0) throw new RangeNotOverlapping();
   return ranges;
 }
 

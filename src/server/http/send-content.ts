@@ -8,6 +8,7 @@ import { goExt } from './raw-target.ts';
 import {
   type ByteRange,
   InvalidRange,
+  RangeNotOverlapping,
   closingDelimiter,
   contentRange,
   hasTooManyRanges,
@@ -17,6 +18,7 @@ import {
   partPreamble,
   sumRangeLengths,
 } from './range.ts';
+import { parseHttpTime } from './http-date.ts';
 import { emptyResponse } from './responses.ts';
 import { detectContentType } from './sniff.ts';
 
@@ -30,7 +32,25 @@ export interface SendContentOptions {
   source: ContentSource;
   isHead: boolean;
   rangeHeader: string | undefined;
+  /** The request's If-Range: a Range it no longer matches is ignored (whole body sent). */
+  ifRangeHeader?: string | undefined;
   query: GoQuery;
+}
+
+/**
+ * Whether If-Range still names this representation (RFC 9110 13.1.5): an entity tag compared
+ * strongly with the response's ETag, or a date equal to its Last-Modified.
+ */
+export function ifRangeMatches(ifRange: string | undefined, headers: Headers): boolean {
+  const validator = (ifRange ?? '').trim();
+  if (validator === '') return true;
+  if (validator.startsWith('"') || validator.startsWith('W/')) {
+    const etag = headers.get('ETag') ?? '';
+    return etag !== '' && !etag.startsWith('W/') && validator === etag;
+  }
+  const date = parseHttpTime(validator);
+  if (date === undefined) return false;
+  return date === parseHttpTime(headers.get('Last-Modified') ?? '');
 }
 
 function body(source: ContentSource, start: number, end: number): Uint8Array | ReadableStream<Uint8Array> {
@@ -70,7 +90,8 @@ export async function sendContent(headers: Headers, options: SendContentOptions)
     headers.set('Content-Length', String(totalSize));
     return new Response(null, { status: 200, headers });
   }
-  const rangeHeader = options.rangeHeader ?? '';
+  let rangeHeader = options.rangeHeader ?? '';
+  if (rangeHeader !== '' && !ifRangeMatches(options.ifRangeHeader, headers)) rangeHeader = '';
   if (rangeHeader === '' || hasTooManyRanges(rangeHeader)) {
     headers.set('Content-Length', String(totalSize));
     await sniffIfUntyped(headers, source, 0, totalSize);
@@ -87,6 +108,7 @@ export async function sendContent(headers: Headers, options: SendContentOptions)
     headers.delete('Content-Encoding');
     headers.set('Content-Type', 'text/plain; charset=utf-8');
     headers.set('X-Content-Type-Options', 'nosniff');
+    if (err instanceof RangeNotOverlapping) headers.set('Content-Range', `bytes */${totalSize}`);
     return new Response(Buffer.from(`${err.message}\n`), { status: 416, headers });
   }
   // More bytes asked for than the file holds (an attack or a dumb client): Go ignores the

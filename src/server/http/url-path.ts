@@ -124,8 +124,7 @@ export interface WriteTarget {
  * `/5/<fid>.x,<other>` or `/5/<fid>/x,<other>` wrote <other> under <fid>'s token. Here a path whose
  * two readings differ is refused. Throws FidParseError with Go's texts for a bad vid or fid.
  */
-export function writeTargetOf(path: string): WriteTarget {
-  const parts = parseUrlPath(path);
+export function writeTargetOf(path: string, parts: { vid: string; fid: string } = parseUrlPath(path)): WriteTarget {
   const volumeId = parseHttpVolumeId(parts.vid);
   const fidText = writeFidText(path);
   const { needleId, cookie } = parseHttpFid(fidText);

@@ -1,7 +1,8 @@
-// Encoding a `.dat` in the worker pool straight from and to files: the shards are byte-identical
-// to striping the `.dat` by hand and encoding every row with the ReedSolomon class (several rows,
-// a partial last row, data shards entirely past the end), to the ParityCoder fallback path, for
-// more than one ratio; the batch plan matches the 1 GiB / 1 MiB layout; errors come back.
+// Encoding a `.dat` straight from and to files: the shards are byte-identical to striping the
+// `.dat` by hand and encoding every row with the ReedSolomon class, in the uniform layout (4.53,
+// the default: worker pool and ParityCoder path) and the legacy one (several rows, a partial last
+// row, data shards entirely past the end), for more than one ratio; the batch plans match both
+// layouts; errors come back.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CodingPool, createCodingPool } from '../../../src/ec/coding-pool.ts';
 import { type Batch, batchAt, batchCount, encodeDatFile, type ParityCoder, splitBatches } from '../../../src/ec/ec-encoder.ts';
-import { type EcRatio, LARGE_BLOCK_SIZE_BYTES, SMALL_BLOCK_SIZE_BYTES, shardFileSizeBytes, totalShards } from '../../../src/ec/ec-layout.ts';
+import { type EcRatio, LARGE_BLOCK_SIZE_BYTES, SMALL_BLOCK_SIZE_BYTES, shardFileSizeBytes, totalShards, uniformBlockSizeBytes } from '../../../src/ec/ec-layout.ts';
 import { ReedSolomon } from '../../../src/ec/reed-solomon.ts';
 
 const MiB = 1024 * 1024;
@@ -31,6 +32,15 @@ function expectedShards(dat: Uint8Array, ratio: EcRatio): Buffer[] {
     }
     rs.encode(views);
   }
+  return shards;
+}
+
+/** Uniform layout from first principles: shard i = .dat [i·block, (i+1)·block), zero-padded, RS once. */
+function expectedUniformShards(dat: Uint8Array, ratio: EcRatio): Buffer[] {
+  const block = uniformBlockSizeBytes(dat.length, ratio.dataShards);
+  const shards = Array.from({ length: totalShards(ratio) }, () => Buffer.alloc(block));
+  for (let i = 0; i < ratio.dataShards; i++) shards[i]!.set(dat.subarray(Math.min(i * block, dat.length), Math.min((i + 1) * block, dat.length)));
+  new ReedSolomon(ratio.dataShards, ratio.parityShards).encode(shards);
   return shards;
 }
 
@@ -60,22 +70,37 @@ describe('encodeDatFile in the worker pool', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  async function encodeToFiles(name: string, dat: Uint8Array, ratio: EcRatio, coder: ParityCoder): Promise<Buffer[]> {
+  async function encodeToFiles(name: string, dat: Uint8Array, ratio: EcRatio, coder: ParityCoder, blockSizeBytes?: number): Promise<Buffer[]> {
     const datPath = path.join(dir, `${name}.dat`);
     await fs.writeFile(datPath, dat);
     const shardPaths = Array.from({ length: totalShards(ratio) }, (_, i) => path.join(dir, `${name}.ec${String(i).padStart(2, '0')}`));
     // Stale longer outputs must be truncated, not overwritten in place.
     for (const p of shardPaths) await fs.writeFile(p, Buffer.alloc(3 * MiB + 7, 0xee));
-    await encodeDatFile(datPath, dat.length, shardPaths, ratio, coder);
+    await encodeDatFile(datPath, dat.length, shardPaths, ratio, coder, blockSizeBytes);
     return Promise.all(shardPaths.map((p) => fs.readFile(p)));
   }
 
-  it('writes shards byte-identical to the ReedSolomon class (3 rows, the last partial)', async () => {
+  it('writes uniform shards byte-identical to the ReedSolomon class, pool and in-thread alike', async () => {
+    const ratio = { dataShards: 10, parityShards: 4 };
+    // 23 MiB + a bit: a 3 MiB block, shard 7 partial, shards 8 and 9 entirely zeros.
+    const dat = randomBytes(2 * 10 * MiB + 3 * MiB + 12_345);
+    const expected = expectedUniformShards(dat, ratio);
+    assert.equal(expected[0]!.length, 3 * MiB);
+    const viaWorkers = await encodeToFiles('u10-pool', dat, ratio, pool);
+    const viaCoder = await encodeToFiles('u10-coder', dat, ratio, inThreadCoder());
+    for (let i = 0; i < expected.length; i++) {
+      assert.ok(viaWorkers[i]!.equals(expected[i]!), `pool shard ${i}`);
+      assert.ok(viaCoder[i]!.equals(expected[i]!), `coder shard ${i}`);
+    }
+    assert.equal(viaWorkers[0]!.length, shardFileSizeBytes(dat.length, 10), 'same shard length as the legacy layout');
+  });
+
+  it('writes legacy shards byte-identical to the ReedSolomon class (3 rows, the last partial)', async () => {
     const ratio = { dataShards: 10, parityShards: 4 };
     // Two full 10 MiB rows, then 3 MiB + 12 345 bytes: shard 3 of the last row is partial,
     // shards 4..9 of it lie entirely past the end (zeros).
     const dat = randomBytes(2 * 10 * MiB + 3 * MiB + 12_345);
-    const shards = await encodeToFiles('v10', dat, ratio, pool);
+    const shards = await encodeToFiles('v10', dat, ratio, pool, 0);
     const expected = expectedShards(dat, ratio);
     assert.equal(shards[0]!.length, shardFileSizeBytes(dat.length, 10));
     for (let i = 0; i < shards.length; i++) assert.ok(shards[i]!.equals(expected[i]!), `shard ${i}`);
@@ -85,8 +110,8 @@ describe('encodeDatFile in the worker pool', () => {
   it('gives the same bytes as the ParityCoder path, for 6+3 too', async () => {
     const ratio = { dataShards: 6, parityShards: 3 };
     const dat = randomBytes(6 * MiB * 2 + 777);
-    const viaWorkers = await encodeToFiles('v6-pool', dat, ratio, pool);
-    const viaCoder = await encodeToFiles('v6-coder', dat, ratio, inThreadCoder());
+    const viaWorkers = await encodeToFiles('v6-pool', dat, ratio, pool, 0);
+    const viaCoder = await encodeToFiles('v6-coder', dat, ratio, inThreadCoder(), 0);
     const expected = expectedShards(dat, ratio);
     for (let i = 0; i < viaWorkers.length; i++) {
       assert.ok(viaWorkers[i]!.equals(expected[i]!), `pool shard ${i}`);
@@ -143,12 +168,23 @@ describe('batch plan', () => {
       [6 * LARGE_BLOCK_SIZE_BYTES, 6],
     ] as const) {
       const reference = referencePlan(size, d);
-      assert.equal(batchCount(size, d), reference.length, `count for ${size}`);
-      reference.forEach((batch, i) => assert.deepEqual(batchAt(i, size, d), batch));
+      assert.equal(batchCount(size, d, 0), reference.length, `count for ${size}`);
+      reference.forEach((batch, i) => assert.deepEqual(batchAt(i, size, d, 0), batch));
       const lastShardByte = reference.length === 0 ? 0 : reference.at(-1)!.shardOffsetBytes + MiB;
       assert.equal(lastShardByte, shardFileSizeBytes(size, d));
     }
-    assert.throws(() => batchAt(1, 1, 10), /out of range/);
+    assert.throws(() => batchAt(1, 1, 10, 0), /out of range/);
+  });
+
+  it('plans the uniform layout as one row in 1 MiB steps', () => {
+    const size = 25_000_000_000;
+    const block = uniformBlockSizeBytes(size, 10);
+    assert.equal(block, shardFileSizeBytes(size, 10));
+    assert.equal(batchCount(size, 10), block / MiB);
+    assert.deepEqual(batchAt(3, size, 10), { datRowStart: 0, blockSizeBytes: block, innerOffsetBytes: 3 * MiB, shardOffsetBytes: 3 * MiB, lengthBytes: MiB });
+    assert.equal(batchCount(0, 10), 0);
+    assert.throws(() => batchCount(100 * MiB, 10, MiB), /too small/);
+    assert.throws(() => batchCount(MiB, 10, 1000), /invalid shard block size/);
   });
 
   it('splits batches into contiguous ranges, at least one per thread, at most 16 batches each', () => {

@@ -47,8 +47,8 @@ async function encode(dir: string, volume: Volume): Promise<string[]> {
   await writeSortedEcxFromIdx(volumeFilePath(loc, 'idx'), volumeFilePath(loc, 'ecx'), 4);
   const datSizeBytes = volume.stats().datSizeBytes;
   const shardPaths = Array.from({ length: 14 }, (_, i) => volumeFilePath(loc, shardExt(i)));
-  await encodeDatFile(volumeFilePath(loc, 'dat'), datSizeBytes, shardPaths, { dataShards: 10, parityShards: 4 }, zeroParity);
-  await writeVolumeInfoFile(volumeFilePath(loc, 'vif'), newVolumeInfo({ version: 3, datFileSize: BigInt(datSizeBytes), ecShardConfig: { dataShards: 10, parityShards: 4, encodeTsNs: 42n } }));
+  const blockSizeBytes = await encodeDatFile(volumeFilePath(loc, 'dat'), datSizeBytes, shardPaths, { dataShards: 10, parityShards: 4 }, zeroParity);
+  await writeVolumeInfoFile(volumeFilePath(loc, 'vif'), newVolumeInfo({ version: 3, datFileSize: BigInt(datSizeBytes), ecShardConfig: { dataShards: 10, parityShards: 4, encodeTsNs: 42n, blockSizeBytes } }));
   return shardPaths;
 }
 
@@ -97,7 +97,7 @@ test('encode → read through shards → delete → decode back to a loadable vo
     await assert.rejects(readEcNeedle(ec, 9n, sources), /deleted/);
     payloads.delete(9n);
     const dataShardPaths = Array.from({ length: 10 }, (_, i) => ec.shardPath(i));
-    const { ecxPath, ecjPath } = ec;
+    const { ecxPath, ecjPath, blockSizeBytes } = ec;
     await ec.close();
 
     // Decode into a fresh directory's worth of files (the original .dat/.idx removed first).
@@ -105,7 +105,7 @@ test('encode → read through shards → delete → decode back to a loadable vo
     await fs.rm(path.join(dir, 'c_7.idx'));
     await foldEcjIntoEcx(ecxPath, ecjPath, 4);
     assert.equal(await hasLiveNeedles(ecxPath, 4), true);
-    await decodeEcToVolume({ ecxPath, ecjPath, dataShardPaths, encodedDatSizeBytes: datSizeBytes, location: { dir, collection: 'c', volumeId: 7 }, offsetWidth: 4, log: () => {} });
+    await decodeEcToVolume({ ecxPath, ecjPath, dataShardPaths, encodedDatSizeBytes: datSizeBytes, blockSizeBytes, location: { dir, collection: 'c', volumeId: 7 }, offsetWidth: 4, log: () => {} });
     const decoded = await Volume.open({ location: { dir, collection: 'c', volumeId: 7 }, offsetWidth: 4 });
     try {
       assert.equal(decoded.isReadOnly, false, 'decoded volume loads cleanly');

@@ -3,20 +3,24 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { MAX_SHARD_COUNT, ecRatioOf, shardExt, totalShards } from '../../../ec/ec-layout.ts';
+import { type EcRatio, MAX_SHARD_COUNT, blockSizeProblem, ecRatioOf, shardExt, totalShards } from '../../../ec/ec-layout.ts';
 import { encodeDatFile, rebuildShardFiles } from '../../../ec/ec-encoder.ts';
+import { bitrotSidecarPath, computeBitrotProtection, findBitrotSidecar, readBitrotSidecar, sidecarConfigProblem, verifyDataShards, writeBitrotSidecar } from '../../../ec/ec-bitrot.ts';
+import type { EcVolume } from '../../../ec/ec-volume.ts';
 import { ecxTotals, foldEcjIntoEcx, hasLiveNeedles, writeSortedEcxFromIdx } from '../../../ec/ec-index.ts';
 import { decodeEcToVolume } from '../../../ec/ec-to-volume.ts';
 import { findEcxDir } from '../../../ec/ec-volume.ts';
 import { ttlMinutes } from '../../../storage/needle/ttl.ts';
 import { pathExists } from '../../../storage/path-exists.ts';
 import { newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile } from '../../../storage/volume-info.ts';
-import { volumeBaseName, volumeFilePath } from '../../../storage/volume-files.ts';
+import { volumeFilePath } from '../../../storage/volume-files.ts';
+import { checkCollectionName, checkedVolumeBaseName } from '../../../store/collection-name.ts';
 import { type DiskLocation, normalizeDiskType } from '../../../store/disk-location.ts';
 import {
   BITROT_SIDECAR_EXT,
   ecFilesStatus,
   ecGenerationOf,
+  removeEcGenerationsOlderThan,
   removeShardFiles,
   removeSharedEcIndex,
   removeStaleEcArtifacts,
@@ -29,6 +33,48 @@ import { recoverMissingEcIndexes } from '../ec-index-recovery.ts';
 const SHARD_READ_CHUNK_BYTES = 2 * 1024 * 1024;
 const ANY_COMPACTION_REVISION = 0xffff_ffff;
 const WHOLE_FILE = '9223372036854775807';
+
+/** Every directory of every location: where a volume's `.vif`/`.ecsum` may sit on a multi-disk server. */
+function allEcDirs(locations: DiskLocation[]): string[] {
+  const dirs: string[] = [];
+  for (const l of locations) dirs.push(l.dir, l.idxDir ?? l.dir);
+  return [...new Set(dirs)];
+}
+
+/**
+ * The layout a rebuild regenerates with: the first `.vif` with an EC config among `dirs`, else the
+ * generation-0 sidecar, else 10+4 legacy. A recorded but impossible layout fails rather than
+ * rebuild through the wrong matrix.
+ */
+async function rebuildLayout(dirs: string[], base: string): Promise<{ ratio: EcRatio; blockSizeBytes: number }> {
+  for (const dir of dirs) {
+    const vifPath = path.join(dir, `${base}.vif`);
+    const info = await readVolumeInfoFile(vifPath).catch((err: Error) => {
+      throw new Error(`RebuildEcFiles ${path.join(dirs[0] as string, base)}: cannot load .vif: ${err.message}`);
+    });
+    if (info === null) continue;
+    const config = info.ecShardConfig;
+    if (config === null) break;
+    const problem = blockSizeProblem(config.blockSizeBytes ?? 0);
+    if (problem !== null) throw new Error(`RebuildEcFiles ${path.join(dirs[0] as string, base)}: ${vifPath}: ${problem}`);
+    return { ratio: ecRatioOf(info), blockSizeBytes: config.blockSizeBytes ?? 0 };
+  }
+  const sidecar = await findBitrotSidecar(dirs, base);
+  if (sidecar !== null) {
+    let problem: string | null;
+    let prot;
+    try {
+      prot = await readBitrotSidecar(sidecar);
+      problem = sidecarConfigProblem(prot);
+    } catch (err) {
+      problem = (err as Error).message;
+    }
+    if (problem !== null || prot?.ecShardConfig == null) throw new Error(`RebuildEcFiles ${path.join(dirs[0] as string, base)}: no usable .vif and ${sidecar}: ${problem}`);
+    const c = prot.ecShardConfig;
+    return { ratio: { dataShards: c.dataShards, parityShards: c.parityShards }, blockSizeBytes: c.blockSizeBytes };
+  }
+  return { ratio: ecRatioOf(null), blockSizeBytes: 0 };
+}
 
 function shardIdsOf(values: number[] | undefined): number[] {
   const ids = values ?? [];
@@ -43,6 +89,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
 
   async function generate(request: { volume_id: number; collection: string }): Promise<object> {
     checkMaintenance(ctx);
+    checkCollectionName(request.collection);
     const volume = store.findVolume(request.volume_id);
     if (volume === undefined) throw new Error(`volume ${request.volume_id} not found`);
     if (volume.collection !== request.collection) throw new Error(`existing collection:${volume.collection} unexpected input: ${request.collection}`);
@@ -68,17 +115,25 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
       // but not indexed, which is harmless; the other order could index missing data.
       await writeSortedEcxFromIdx(volumeFilePath(loc, 'idx'), ecxPath, store.offsetWidth);
       const datSizeBytes = volume.stats().datSizeBytes;
-      await encodeDatFile(volumeFilePath(loc, 'dat'), datSizeBytes, shardPaths, ratio, store.coder());
+      // 4.53 always encodes the uniform layout; the .vif and the sidecar record its block size.
+      const blockSizeBytes = await encodeDatFile(volumeFilePath(loc, 'dat'), datSizeBytes, shardPaths, ratio, store.coder());
+      // Best effort, as upstream: without a sidecar the volume is merely unprotected.
+      try {
+        const prot = await computeBitrotProtection(shardPaths, { ...ratio, encodeTsNs: 0n, blockSizeBytes });
+        await writeBitrotSidecar(bitrotSidecarPath(path.join(loc.dir, checkedVolumeBaseName(request.collection, request.volume_id))), prot);
+      } catch (err) {
+        ctx.log(`volume ${request.volume_id}: failed to write the ec bitrot sidecar: ${(err as Error).message}`);
+      }
       const ttlSeconds = ttlMinutes(volume.ttl) * 60;
       const info = newVolumeInfo({
         version: volume.version,
         datFileSize: BigInt(datSizeBytes),
         expireAtSec: ttlSeconds > 0 ? BigInt(Math.floor(Date.now() / 1000) + ttlSeconds) : 0n,
-        ecShardConfig: { dataShards: ratio.dataShards, parityShards: ratio.parityShards, encodeTsNs: BigInt(Date.now()) * 1_000_000n },
+        ecShardConfig: { dataShards: ratio.dataShards, parityShards: ratio.parityShards, encodeTsNs: BigInt(Date.now()) * 1_000_000n, blockSizeBytes },
       });
       await writeVolumeInfoFile(vifPath, info);
       done = true;
-      ctx.log(`volume ${request.volume_id}: generated ${shardPaths.length} ec shards (${ratio.dataShards}+${ratio.parityShards}) from ${datSizeBytes} bytes`);
+      ctx.log(`volume ${request.volume_id}: generated ${shardPaths.length} ec shards (${ratio.dataShards}+${ratio.parityShards}, block ${blockSizeBytes}) from ${datSizeBytes} bytes`);
     } finally {
       if (!done) {
         for (const shardPath of shardPaths) await fs.rm(shardPath, { force: true });
@@ -90,7 +145,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
 
   async function rebuild(request: { volume_id: number; collection: string }): Promise<object> {
     checkMaintenance(ctx);
-    const base = volumeBaseName(request.collection, request.volume_id);
+    const base = checkedVolumeBaseName(request.collection, request.volume_id);
     let rebuildLocation: DiskLocation | undefined;
     let rebuildShardCount = 0;
     const shardDirs = new Map<number, string>();
@@ -106,7 +161,8 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     }
     if (rebuildLocation === undefined) return { rebuilt_shard_ids: [] };
     const dataBase = path.join(rebuildLocation.dir, base);
-    const ratio = ecRatioOf(await readVolumeInfoFile(`${dataBase}.vif`).catch(() => null));
+    const searchDirs = [rebuildLocation.dir, ...allEcDirs(store.locations).filter((d) => d !== rebuildLocation.dir)];
+    const { ratio, blockSizeBytes } = await rebuildLayout(searchDirs, base);
     const present = new Map<number, string>();
     const missing = new Map<number, string>();
     for (let id = 0; id < totalShards(ratio); id++) {
@@ -134,6 +190,16 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
         throw new Error(`RebuildEcxFile ${path.join(ecxDir, base)}: ${(err as Error).message}`);
       }
     }
+    // Trust on first use: a volume without a sidecar anywhere gets one describing the shards as
+    // they now are, with the layout the rebuild used. Skipped unless every shard is here.
+    if ((await findBitrotSidecar(searchDirs, base)) === null && present.size + missing.size === totalShards(ratio)) {
+      const allPaths = Array.from({ length: totalShards(ratio) }, (_, id) => present.get(id) ?? (missing.get(id) as string));
+      try {
+        await writeBitrotSidecar(bitrotSidecarPath(dataBase), await computeBitrotProtection(allPaths, { ...ratio, encodeTsNs: 0n, blockSizeBytes }));
+      } catch (err) {
+        ctx.log(`volume ${request.volume_id}: bitrot backfill skipped: ${(err as Error).message}`);
+      }
+    }
     if (rebuilt.length > 0) ctx.log(`volume ${request.volume_id}: rebuilt ec shards ${rebuilt.join(',')}`);
     return { rebuilt_shard_ids: rebuilt };
   }
@@ -143,6 +209,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     copy_ecj_file: boolean; copy_vif_file: boolean; disk_id: number; copy_ecsum_file: boolean;
   }): Promise<object> {
     checkMaintenance(ctx);
+    checkCollectionName(request.collection);
     const shardIds = shardIdsOf(request.shard_ids);
     let location: DiskLocation | undefined;
     if (request.disk_id > 0) {
@@ -151,7 +218,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     } else {
       location = await store.ec.targetLocation(request.collection, request.volume_id);
     }
-    if (location === undefined) throw new Error('no space left');
+    if (location === undefined) throw new GrpcStatusError(grpc.status.RESOURCE_EXHAUSTED, 'no space left');
     const loc = location.location(request.collection, request.volume_id);
     const client = newPeerClient(request.source_data_node);
     const pull = async (ext: string, destination: string, ignoreMissing: boolean) => {
@@ -187,7 +254,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
       }
       if (request.copy_ecj_file) await pull('.ecj', volumeFilePath(loc, 'ecj'), true);
       if (request.copy_vif_file) await pull('.vif', volumeFilePath(loc, 'vif'), true);
-      if (request.copy_ecsum_file) await pull(BITROT_SIDECAR_EXT, path.join(loc.dir, `${volumeBaseName(request.collection, request.volume_id)}${BITROT_SIDECAR_EXT}`), true);
+      if (request.copy_ecsum_file) await pull(BITROT_SIDECAR_EXT, path.join(loc.dir, `${checkedVolumeBaseName(request.collection, request.volume_id)}${BITROT_SIDECAR_EXT}`), true);
     } catch (err) {
       const message = (err as grpc.ServiceError).details ?? (err as Error).message;
       throw new Error(`VolumeEcShardsCopy volume ${request.volume_id}: ${message}`);
@@ -197,9 +264,14 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     return {};
   }
 
-  async function deleteShards(request: { volume_id: number; collection: string; shard_ids: number[]; full_teardown: boolean; encode_ts_ns: string }): Promise<object> {
-    checkMaintenance(ctx);
+  // Allowed in maintenance mode (4.53): it only removes data, and evacuating EC shards off a
+  // server in maintenance ends here.
+  async function deleteShards(request: {
+    volume_id: number; collection: string; shard_ids: number[]; full_teardown: boolean; encode_ts_ns: string; delete_generations_older_than: number;
+  }): Promise<object> {
     const { volume_id: volumeId, collection } = request;
+    // Before the unload below: a refused name must change nothing.
+    checkCollectionName(collection);
     const fence = BigInt(request.encode_ts_ns ?? '0');
     if (request.full_teardown) {
       if (fence === 0n) {
@@ -216,6 +288,12 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
         }
       }
       return { full_teardown_done: true };
+    }
+    if ((request.delete_generations_older_than ?? 0) > 0) {
+      // Post-commit cleanup of a generation switch. This server never stages generations, so
+      // only `<base>.*.v<N>` files another server's tooling left here can match.
+      for (const dir of allEcDirs(store.locations)) await removeEcGenerationsOlderThan(dir, checkedVolumeBaseName(collection, volumeId), request.delete_generations_older_than);
+      return {};
     }
     const shardIds = shardIdsOf(request.shard_ids);
     // A deleted shard must not keep serving from an unlinked file.
@@ -234,9 +312,22 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     return {};
   }
 
+  const decodesInFlight = new Set<number>();
+
   async function toVolume(request: { volume_id: number; collection: string; from_staged: boolean; disk_type: string }): Promise<object> {
     checkMaintenance(ctx);
+    checkCollectionName(request.collection);
     if (request.from_staged) return adoptStaged(request);
+    if (decodesInFlight.has(request.volume_id)) throw new GrpcStatusError(grpc.status.UNAVAILABLE, `ec volume ${request.volume_id} is already being decoded`);
+    decodesInFlight.add(request.volume_id);
+    try {
+      return await decode(request);
+    } finally {
+      decodesInFlight.delete(request.volume_id);
+    }
+  }
+
+  async function decode(request: { volume_id: number; collection: string }): Promise<object> {
     const ecVolume = store.ec.find(request.volume_id);
     if (ecVolume === undefined) throw new Error(`ec volume ${request.volume_id} not found`);
     if (ecVolume.collection !== request.collection) throw new Error(`existing collection:${ecVolume.collection} unexpected input: ${request.collection}`);
@@ -255,11 +346,31 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     if (!(await hasLiveNeedles(ecVolume.ecxPath, store.offsetWidth))) {
       throw new GrpcStatusError(grpc.status.FAILED_PRECONDITION, `ec volume ${request.volume_id} has no live entries`);
     }
+    // The sidecar may have arrived after the mount (a rebuild's backfill, a shard delivery):
+    // resolve it again on every runtime, then check the data shards the .dat is made from.
+    const runtimes: EcVolume[] = [...store.ec.all()].filter(({ volume }) => volume.volumeId === request.volume_id).map(({ volume }) => volume);
+    let protection;
+    for (const runtime of runtimes) {
+      try {
+        const resolved = await runtime.reloadBitrot(allEcDirs(store.locations));
+        if (protection === undefined || (resolved.status === 'on' && protection.status !== 'on') || (resolved.status === 'invalid' && protection.status === 'off')) protection = resolved;
+      } catch (err) {
+        throw new Error(`ec volume ${request.volume_id}: ${(err as Error).message}`);
+      }
+    }
+    if (protection !== undefined) {
+      try {
+        await verifyDataShards(protection, dataShardPaths);
+      } catch (err) {
+        throw new Error(`ec volume ${request.volume_id}: ${(err as Error).message}`);
+      }
+    }
     await decodeEcToVolume({
       ecxPath: ecVolume.ecxPath,
       ecjPath: ecVolume.ecjPath,
       dataShardPaths,
       encodedDatSizeBytes: ecVolume.datFileSizeBytes,
+      blockSizeBytes: ecVolume.blockSizeBytes,
       location: location.location(request.collection, request.volume_id),
       offsetWidth: store.offsetWidth,
       log: ctx.log,
@@ -315,7 +426,15 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     }
     if (primary === undefined) throw new Error(`VolumeEcShardsInfo: EC volume ${request.volume_id} not found`);
     const totals = await ecxTotals(primary.ecxPath, store.offsetWidth);
-    return { ec_shard_infos: infos, volume_size: String(totals.totalSizeBytes), file_count: String(totals.files), file_deleted_count: String(totals.deletedFiles) };
+    return {
+      ec_shard_infos: infos,
+      volume_size: String(totals.totalSizeBytes),
+      file_count: String(totals.files),
+      file_deleted_count: String(totals.deletedFiles),
+      // The layout reads are served through: how a coordinator tells a holder that understands
+      // the uniform layout from one that mounted it as legacy.
+      ec_shard_config: { data_shards: primary.ratio.dataShards, parity_shards: primary.ratio.parityShards, block_size: String(primary.blockSizeBytes) },
+    };
   }
 
   return {
@@ -325,14 +444,25 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     VolumeEcShardsDelete: unary(deleteShards),
 
     VolumeEcShardsMount: unary(async (request: { volume_id: number; collection: string; shard_ids: number[]; source_disk_type: string; recover_missing_index: boolean }) => {
+      // Here, not in the loop: the loop's messages wrap the store's error and lose its status.
+      checkCollectionName(request.collection);
       if (request.recover_missing_index) await recoverMissingEcIndexes(ctx, request.volume_id);
+      let mountError: Error | null = null;
       for (const id of shardIdsOf(request.shard_ids)) {
         try {
           await store.ec.mount(request.collection, request.volume_id, id, request.source_disk_type);
         } catch (err) {
-          throw new Error(`mount ${request.volume_id}.${id}: ${(err as Error).message}`);
+          mountError = new Error(`mount ${request.volume_id}.${id}: ${(err as Error).message}`);
+          break;
         }
       }
+      // A shard delivery may have brought the sidecar; volumes opened earlier still hold the
+      // protection they resolved then. Best effort, as upstream: a conflict shows at decode.
+      for (const { volume } of store.ec.all()) {
+        if (volume.volumeId !== request.volume_id) continue;
+        await volume.reloadBitrot(allEcDirs(store.locations)).catch((err: Error) => ctx.log(`ec volume ${request.volume_id}: reload bitrot sidecar: ${err.message}`));
+      }
+      if (mountError !== null) throw mountError;
       return {};
     }),
 
@@ -354,6 +484,9 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
       const wantedRun = BigInt(request.encode_ts_ns ?? '0');
       if (wantedRun !== 0n && wantedRun !== volume.encodeTsNs) {
         throw new Error(`ec shard ${request.volume_id}.${request.shard_id} belongs to a different encode run`);
+      }
+      if (volume.ioErrorState().quarantined) {
+        throw new Error(`ec shard ${request.volume_id}.${request.shard_id} is on a disk quarantined after IO errors`);
       }
       const encodeTsNs = volume.encodeTsNs.toString();
       const fileKey = BigInt(request.file_key ?? '0');

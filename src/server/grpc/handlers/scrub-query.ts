@@ -8,14 +8,14 @@ import { NeedleFlag, hasFlag } from '../../../storage/needle/needle.ts';
 import type { Volume } from '../../../storage/volume.ts';
 import { type GrpcContext, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
 import { notifyMasterReadonly } from '../master-notify.ts';
-import { scrubEcIndex, scrubEcLocal, type EcScrubResult } from '../../../ec/ec-scrub.ts';
+import { scrubEcIndex, scrubEcLocal, scrubEcReads, type EcScrubResult } from '../../../ec/ec-scrub.ts';
 import type { EcVolume } from '../../../ec/ec-volume.ts';
-import { walkEcx } from '../../../ec/ec-index.ts';
+import { reconstructInterval } from '../../../ec/ec-needle-reader.ts';
 
 /** A gzipped needle is inflated for a query up to this size. */
 const MAX_QUERY_INPUT_BYTES = 256 * 1024 * 1024;
 
-const SCRUB_MODES: Record<string, number> = { UNKNOWN: 0, INDEX: 1, FULL: 2, LOCAL: 3, CHECKSUM: 4 };
+const SCRUB_MODES: Record<string, number> = { UNKNOWN: 0, INDEX: 1, FULL: 2, LOCAL: 3, CHECKSUM: 4, READS: 5 };
 
 function modeNumber(mode: string | number): number {
   return typeof mode === 'number' ? mode : (SCRUB_MODES[mode] ?? -1);
@@ -27,22 +27,26 @@ async function markBrokenReadonly(ctx: GrpcContext, volume: Volume): Promise<voi
   await volume.setReadOnly(true, true);
 }
 
-/** FULL: INDEX checks, then every live needle read as a client would (peers and rebuilds too). */
-async function scrubEcFull(ctx: GrpcContext, volume: EcVolume): Promise<EcScrubResult> {
-  const result = await scrubEcIndex(volume);
-  const keys: bigint[] = [];
-  await walkEcx(volume.ecxPath, volume.options.offsetWidth, (entry) => {
-    if (entry.size >= 0) keys.push(entry.key);
-  });
-  for (const key of keys) {
-    try {
-      await ctx.store.ec.readNeedle(volume.volumeId, key);
-    } catch (err) {
-      if (isStorageError(err, 'deleted')) continue;
-      result.errors.push(`needle ${key} on ec volume ${volume.volumeId}: ${(err as Error).message}`);
-    }
-  }
-  return result;
+/** FULL and READS: every live needle read from wherever its shards are; READS also rebuilds. */
+async function scrubEcAnywhere(ctx: GrpcContext, volume: EcVolume, recoverUnreadable: boolean): Promise<EcScrubResult> {
+  const ec = ctx.store.ec;
+  const readSources = { localShard: (shardId: number) => ec.findShard(volume.volumeId, shardId)?.shard, remote: ec.remote, coder: () => ctx.store.coder() };
+  return scrubEcReads(
+    volume,
+    {
+      async local(shardId, offsetBytes, sizeBytes) {
+        const shard = ec.findShard(volume.volumeId, shardId)?.shard;
+        if (shard === undefined) return null;
+        const buf = Buffer.alloc(sizeBytes);
+        return (await shard.readAt(buf, offsetBytes, sizeBytes)) === sizeBytes ? buf : null;
+      },
+      async remote(shardId, offsetBytes, sizeBytes, key) {
+        return ec.remote === null ? null : ec.remote.read(volume, shardId, offsetBytes, sizeBytes, key);
+      },
+      reconstruct: (interval, key) => reconstructInterval(volume, readSources, interval, key),
+    },
+    recoverUnreadable,
+  );
 }
 
 // --- Query: a small gjson subset (dotted paths) with upstream's filter semantics. ---
@@ -126,6 +130,7 @@ export function scrubQueryHandlers(ctx: GrpcContext): Record<string, grpc.Untype
       const mode = modeNumber(request.mode);
       const volumes: Volume[] = [];
       if (request.volume_ids.length === 0) {
+        // A node-wide listing: volumes that vanish meanwhile are simply not there to scrub.
         for (const { volume } of ctx.store.allVolumes()) volumes.push(volume);
       } else {
         for (const id of request.volume_ids) {
@@ -134,7 +139,8 @@ export function scrubQueryHandlers(ctx: GrpcContext): Record<string, grpc.Untype
           volumes.push(volume);
         }
       }
-      if (mode !== SCRUB_MODES['INDEX'] && mode !== SCRUB_MODES['FULL'] && mode !== SCRUB_MODES['LOCAL']) {
+      // LOCAL and READS are FULL for a normal volume: no shards to stay local to or rebuild from.
+      if (mode !== SCRUB_MODES['INDEX'] && mode !== SCRUB_MODES['FULL'] && mode !== SCRUB_MODES['LOCAL'] && mode !== SCRUB_MODES['READS']) {
         throw new Error(`unsupported volume scrub mode ${mode}`);
       }
       let totalFiles = 0;
@@ -162,22 +168,30 @@ export function scrubQueryHandlers(ctx: GrpcContext): Record<string, grpc.Untype
 
     ScrubEcVolume: unary(async (request: { mode: string | number; volume_ids: number[]; force_deleted_needles_check: boolean }) => {
       const mode = modeNumber(request.mode);
-      if (request.force_deleted_needles_check && mode !== SCRUB_MODES['FULL']) {
-        throw new Error('deleted needle checks are only supported for FULL scrubs');
+      if (request.force_deleted_needles_check && mode !== SCRUB_MODES['FULL'] && mode !== SCRUB_MODES['READS']) {
+        throw new Error('deleted needle checks are only supported for FULL and READS scrubs');
       }
-      const ids = request.volume_ids.length > 0 ? request.volume_ids : [...new Set([...ctx.store.ec.all()].map(({ volume }) => volume.volumeId))];
+      const explicit = request.volume_ids.length > 0;
+      const ids = explicit ? request.volume_ids : [...new Set([...ctx.store.ec.all()].map(({ volume }) => volume.volumeId))];
+      let scrubbed = 0;
       let totalFiles = 0;
       const brokenVolumeIds: number[] = [];
       const brokenShardInfos: object[] = [];
       const details: string[] = [];
       for (const id of ids) {
         const volume = ctx.store.ec.find(id);
-        if (volume === undefined) throw new Error(`EC volume id ${id} not found`);
+        if (volume === undefined) {
+          // Only a volume the caller named is an error; one unmounted mid-scan is skipped.
+          if (explicit) throw new Error(`EC volume id ${id} not found`);
+          continue;
+        }
+        scrubbed++;
         let result;
         if (mode === SCRUB_MODES['INDEX']) result = await scrubEcIndex(volume);
         else if (mode === SCRUB_MODES['LOCAL']) result = await scrubEcLocal(volume);
-        else if (mode === SCRUB_MODES['FULL']) result = await scrubEcFull(ctx, volume);
-        // No bitrot sidecar is written by this server, so a checksum scrub has nothing to check.
+        else if (mode === SCRUB_MODES['FULL']) result = await scrubEcAnywhere(ctx, volume, false);
+        else if (mode === SCRUB_MODES['READS']) result = await scrubEcAnywhere(ctx, volume, true);
+        // Verifying shards against the .ecsum is not implemented yet: reports nothing checked.
         else if (mode === SCRUB_MODES['CHECKSUM']) result = { files: 0, brokenShardIds: [], errors: [] };
         else throw new Error(`unsupported EC volume scrub mode ${mode}`);
         totalFiles += result.files;
@@ -189,7 +203,7 @@ export function scrubQueryHandlers(ctx: GrpcContext): Record<string, grpc.Untype
           details.push(...result.errors);
         }
       }
-      return { total_volumes: String(ids.length), total_files: String(totalFiles), broken_volume_ids: brokenVolumeIds, broken_shard_infos: brokenShardInfos, details };
+      return { total_volumes: String(scrubbed), total_files: String(totalFiles), broken_volume_ids: brokenVolumeIds, broken_shard_infos: brokenShardInfos, details };
     }),
 
     Query: serverStream(async (request: {

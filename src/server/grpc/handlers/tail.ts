@@ -8,31 +8,79 @@ import { NEEDLE_HEADER_SIZE_BYTES } from '../../../storage/types.ts';
 import type { Volume } from '../../../storage/volume.ts';
 import { type GrpcContext, GrpcStatusError, serverStream, unary, writeMessage } from '../context.ts';
 import { newPeerClient } from '../peer-client.ts';
+import type { GrpcStreamLimits } from '../stream-limits.ts';
 
 const TAIL_CHUNK_BYTES = 2 * 1024 * 1024;
-const TAIL_POLL_MS = 2_000;
 /** A record reassembled by the receiver may not exceed this (bounds memory per tail). */
 const MAX_TAIL_RECORD_BYTES = 1024 * 1024 * 1024;
 
-function sleepUnlessCancelled(call: grpc.ServerWritableStream<any, any>, ms: number): Promise<void> {
+/** Why a tail ended on the server's idle cap rather than on the client's terms. */
+class TailIdleCapReached extends Error {}
+
+/**
+ * Aborts `signal` once no progress was reported for `maxIdleMs`. One timer, re-armed for the
+ * remainder when it fires, so reporting progress per record costs only a clock read.
+ */
+class IdleCap {
+  private readonly controller = new AbortController();
+  private lastProgressMs = Date.now();
+  private timer: NodeJS.Timeout;
+
+  constructor(private readonly maxIdleMs: number) {
+    this.timer = setTimeout(() => this.check(), maxIdleMs);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  progress(): void {
+    this.lastProgressMs = Date.now();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private check(): void {
+    const idleMs = Date.now() - this.lastProgressMs;
+    if (idleMs >= this.maxIdleMs) this.controller.abort(new TailIdleCapReached());
+    else this.timer = setTimeout(() => this.check(), this.maxIdleMs - idleMs);
+  }
+}
+
+function sleepUnlessCancelled(call: grpc.ServerWritableStream<any, any>, ms: number, signal: AbortSignal): Promise<void> {
+  if (call.cancelled) return Promise.reject(new GrpcStatusError(grpc.status.CANCELLED, 'client cancelled'));
+  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const done = () => {
+      clearTimeout(timer);
       call.off('cancelled', onCancel);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const timer = setTimeout(() => {
+      done();
       resolve();
     }, ms);
     const onCancel = () => {
-      clearTimeout(timer);
+      done();
       reject(new GrpcStatusError(grpc.status.CANCELLED, 'client cancelled'));
     };
+    const onAbort = () => {
+      done();
+      reject(signal.reason);
+    };
     call.once('cancelled', onCancel);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
 /** Sends records after `sinceNs`; returns the append time of the last one sent (or `sinceNs`). */
-async function sendNewRecords(volume: Volume, sinceNs: bigint, call: grpc.ServerWritableStream<any, any>): Promise<bigint> {
+async function sendNewRecords(volume: Volume, sinceNs: bigint, call: grpc.ServerWritableStream<any, any>, idle: IdleCap): Promise<bigint> {
   const start = await volume.firstOffsetAppendedAfter(sinceNs);
   if (start === null) {
-    await writeMessage(call, { needle_header: Buffer.alloc(0), needle_body: Buffer.alloc(0), is_last_chunk: true, version: volume.version });
+    // The heartbeat tells the client we are alive; it is not progress.
+    await writeMessage(call, { needle_header: Buffer.alloc(0), needle_body: Buffer.alloc(0), is_last_chunk: true, version: volume.version }, idle.signal);
     return sinceNs;
   }
   let last = sinceNs;
@@ -43,8 +91,9 @@ async function sendNewRecords(volume: Volume, sinceNs: bigint, call: grpc.Server
     // A body always holds at least the checksum and padding, so there is at least one piece.
     for (let at = 0; at < body.length; at += TAIL_CHUNK_BYTES) {
       const piece = body.subarray(at, at + TAIL_CHUNK_BYTES);
-      await writeMessage(call, { needle_header: header, needle_body: piece, is_last_chunk: at + TAIL_CHUNK_BYTES >= body.length, version: volume.version });
+      await writeMessage(call, { needle_header: header, needle_body: piece, is_last_chunk: at + TAIL_CHUNK_BYTES >= body.length, version: volume.version }, idle.signal);
     }
+    idle.progress();
     last = record.appendAtNs;
   }
   return last;
@@ -63,30 +112,42 @@ async function applyTailedRecord(volume: Volume, record: Buffer, version: number
   await volume.write(needle, { checkCookie: false });
 }
 
-export function tailHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
+export function tailHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 'tailPollMs' | 'tailMaxIdleMs'>): Record<string, grpc.UntypedHandleCall> {
   return {
+    // Upstream counts idle_timeout_seconds in poll rounds and with 0 tails forever; here the
+    // server's idle cap also ends a tail that sends no new record for tailMaxIdleMs.
     VolumeTailSender: serverStream(async (request: { volume_id: number; since_ns: string; idle_timeout_seconds: number }, call) => {
       const volume = ctx.store.findVolume(request.volume_id);
       if (volume === undefined) throw new Error(`not found volume id ${request.volume_id}`);
       let last = BigInt(request.since_ns);
       let idleRoundsLeft = request.idle_timeout_seconds;
-      for (;;) {
-        let sentUpTo: bigint;
-        try {
-          sentUpTo = await sendNewRecords(volume, last, call);
-        } catch (err) {
-          if (err instanceof GrpcStatusError) throw err;
-          throw new Error(`streamFollow: ${(err as Error).message}`);
+      const idle = new IdleCap(limits.tailMaxIdleMs);
+      try {
+        for (;;) {
+          let sentUpTo: bigint;
+          try {
+            sentUpTo = await sendNewRecords(volume, last, call, idle);
+          } catch (err) {
+            if (err instanceof GrpcStatusError || err instanceof TailIdleCapReached) throw err;
+            throw new Error(`streamFollow: ${(err as Error).message}`);
+          }
+          const gotNew = sentUpTo !== last;
+          last = sentUpTo;
+          await sleepUnlessCancelled(call, limits.tailPollMs, idle.signal);
+          if (request.idle_timeout_seconds === 0) continue;
+          if (gotNew) {
+            idleRoundsLeft = request.idle_timeout_seconds;
+          } else if (--idleRoundsLeft <= 0) {
+            return;
+          }
         }
-        const gotNew = sentUpTo !== last;
-        last = sentUpTo;
-        await sleepUnlessCancelled(call, TAIL_POLL_MS);
-        if (request.idle_timeout_seconds === 0) continue;
-        if (gotNew) {
-          idleRoundsLeft = request.idle_timeout_seconds;
-        } else if (--idleRoundsLeft <= 0) {
-          return;
-        }
+      } catch (err) {
+        if (!(err instanceof TailIdleCapReached)) throw err;
+        // Ends like a client idle timeout (OK): the receiver has applied all it got.
+        ctx.log(`tailing volume ${request.volume_id}: no new data for ${limits.tailMaxIdleMs} ms; server idle cap reached, ending the tail`);
+      } finally {
+        idle.stop();
+        ctx.log(`tailing volume ${request.volume_id} finished`);
       }
     }),
 

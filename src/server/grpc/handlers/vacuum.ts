@@ -1,20 +1,23 @@
 // Vacuum RPCs as the master drives them: check the garbage ratio, compact, commit, clean up.
+// A missing volume is NOT_FOUND with upstream's 4.53 text (its volumeStatusError mapping).
 import os from 'node:os';
-import type * as grpc from '@grpc/grpc-js';
-import { type GrpcContext, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
+import * as grpc from '@grpc/grpc-js';
+import { type GrpcContext, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
 
 export function vacuumHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
   return {
     VacuumVolumeCheck: unary(async (request: { volume_id: number }) => {
       const volume = ctx.store.findVolume(request.volume_id);
-      if (volume === undefined) throw new Error(`volume id ${request.volume_id} is not found during check compact`);
-      return { garbage_ratio: volume.garbageRatio() };
+      if (volume === undefined) throw new GrpcStatusError(grpc.status.NOT_FOUND, `volume id ${request.volume_id} is not found during check compact: volume not found`);
+      // disk_space_low (4.53) reports a volume read-only only for low disk space; this server
+      // never marks volumes read-only for that, so it is always false.
+      return { garbage_ratio: volume.garbageRatio(), disk_space_low: false };
     }),
 
     VacuumVolumeCompact: serverStream(async (request: { volume_id: number }, call) => {
       checkMaintenance(ctx);
       const volume = ctx.store.findVolume(request.volume_id);
-      if (volume === undefined) throw new Error(`volume id ${request.volume_id} is not found during compact`);
+      if (volume === undefined) throw new GrpcStatusError(grpc.status.NOT_FOUND, `compact volume ${request.volume_id}: volume id ${request.volume_id} is not found during compact: volume not found`);
       await volume.compact({
         bytesPerSecond: ctx.compactionBytesPerSecond,
         onProgress: (processedBytes) =>
@@ -25,7 +28,7 @@ export function vacuumHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHan
     VacuumVolumeCommit: unary(async (request: { volume_id: number }) => {
       checkMaintenance(ctx);
       const volume = ctx.store.findVolume(request.volume_id);
-      if (volume === undefined) throw new Error(`volume id ${request.volume_id} is not found during commit compact`);
+      if (volume === undefined) throw new GrpcStatusError(grpc.status.NOT_FOUND, `commit compact volume ${request.volume_id}: volume id ${request.volume_id} is not found during commit compact: volume not found`);
       await volume.commitCompact();
       return { is_read_only: volume.isReadOnly, volume_size: String(volume.stats().datSizeBytes) };
     }),
@@ -33,7 +36,7 @@ export function vacuumHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHan
     VacuumVolumeCleanup: unary(async (request: { volume_id: number }) => {
       checkMaintenance(ctx);
       const volume = ctx.store.findVolume(request.volume_id);
-      if (volume === undefined) throw new Error(`volume id ${request.volume_id} is not found during cleaning up`);
+      if (volume === undefined) throw new GrpcStatusError(grpc.status.NOT_FOUND, `cleanup volume ${request.volume_id}: volume id ${request.volume_id} is not found during cleaning up: volume not found`);
       await volume.cleanupCompact();
       return {};
     }),

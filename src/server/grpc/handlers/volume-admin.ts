@@ -1,11 +1,28 @@
 // Volume lifecycle RPCs: AllocateVolume, VolumeMount, VolumeUnmount, VolumeDelete, VolumeStatus,
 // DeleteCollection. Messages follow upstream's text, which clients match on.
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { StoreError } from '../../../store/store.ts';
-import { type GrpcContext, checkMaintenance, unary } from '../context.ts';
+import { type GrpcContext, GrpcStatusError, checkMaintenance, checkNotCopying, unary } from '../context.ts';
 
+/** Store errors become plain (UNKNOWN) as upstream's are; a refused collection keeps its type. */
 function rethrowStoreError(err: unknown): never {
-  if (err instanceof StoreError) throw new Error(err.message);
+  if (err instanceof StoreError && err.code !== 'invalid_collection') throw new Error(err.message);
+  throw err;
+}
+
+/**
+ * 4.53's mapping for delete paths: the store's message is kept (callers match on "not found" /
+ * "volume not empty") and the code says the same to callers that check codes.
+ */
+export function volumeStatusError(err: unknown, prefix = ''): never {
+  if (err instanceof StoreError) {
+    const message = `${prefix}${err.message}`;
+    if (err.code === 'not_found') throw new GrpcStatusError(grpc.status.NOT_FOUND, message);
+    if (err.code === 'not_empty') throw new GrpcStatusError(grpc.status.FAILED_PRECONDITION, message);
+    if (err.code === 'no_free_space') throw new GrpcStatusError(grpc.status.RESOURCE_EXHAUSTED, message);
+    if (err.code === 'invalid_collection') throw err;
+    throw new Error(message);
+  }
   throw err;
 }
 
@@ -13,6 +30,7 @@ export function volumeAdminHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
   return {
     AllocateVolume: unary(async (request: { volume_id: number; collection: string; replication: string; ttl: string; disk_type: string; version: number }) => {
       checkMaintenance(ctx);
+      checkNotCopying(ctx, request.volume_id);
       try {
         await ctx.store.allocateVolume({
           volumeId: request.volume_id,
@@ -28,9 +46,11 @@ export function volumeAdminHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
       return {};
     }),
 
-    VolumeMount: unary(async (request: { volume_id: number }) => {
+    // `collection` is proto3 optional: unset means "any collection holding this id".
+    VolumeMount: unary(async (request: { volume_id: number; collection?: string | null }) => {
+      checkNotCopying(ctx, request.volume_id);
       try {
-        await ctx.store.mountVolume(request.volume_id);
+        await ctx.store.mountVolume(request.volume_id, request.collection ?? undefined);
       } catch (err) {
         rethrowStoreError(err);
       }
@@ -38,22 +58,29 @@ export function volumeAdminHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
     }),
 
     VolumeUnmount: unary(async (request: { volume_id: number }) => {
+      checkNotCopying(ctx, request.volume_id);
       await ctx.store.unmountVolume(request.volume_id);
       return {};
     }),
 
-    VolumeDelete: unary(async (request: { volume_id: number; only_empty: boolean }) => {
-      checkMaintenance(ctx);
+    // Allowed in maintenance mode (4.53): it only removes data, and evacuating a server ends each
+    // move by deleting the source copy.
+    VolumeDelete: unary(async (request: { volume_id: number; only_empty: boolean; only_garbage?: boolean }) => {
+      checkNotCopying(ctx, request.volume_id);
       try {
-        await ctx.store.deleteVolume(request.volume_id, request.only_empty);
+        await ctx.store.deleteVolume(request.volume_id, request.only_empty, request.only_garbage === true);
       } catch (err) {
-        rethrowStoreError(err);
+        volumeStatusError(err);
       }
       return {};
     }),
 
     DeleteCollection: unary(async (request: { collection: string }) => {
-      await ctx.store.deleteCollection(request.collection);
+      try {
+        await ctx.store.deleteCollection(request.collection);
+      } catch (err) {
+        volumeStatusError(err, `delete collection ${request.collection}: `);
+      }
       return {};
     }),
 

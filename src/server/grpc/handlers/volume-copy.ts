@@ -1,15 +1,20 @@
 // Copying volume files in: VolumeCopy (pull a whole volume from a peer) and ReceiveFile (a peer
 // pushes one file).
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { decodeIndexEntry } from '../../../storage/idx/entry.ts';
 import { NEEDLE_HEADER_SIZE_BYTES, indexEntrySizeBytes } from '../../../storage/types.ts';
-import { volumeBaseName, volumeFilePath } from '../../../storage/volume-files.ts';
+import { volumeFilePath } from '../../../storage/volume-files.ts';
+import { checkCollectionName, checkedVolumeBaseName } from '../../../store/collection-name.ts';
 import { StoreError } from '../../../store/store.ts';
-import { type GrpcContext, checkMaintenance, serverStream, writeMessage } from '../context.ts';
-import { copyFileFromPeer, newPeerClient, unaryCall } from '../peer-client.ts';
+import { normalizeDiskType } from '../../../store/disk-location.ts';
+import { pathExists } from '../../../storage/path-exists.ts';
+import { type GrpcContext, GrpcStatusError, checkMaintenance, serverStream, statusCodeOf, writeMessage } from '../context.ts';
+import { type PeerClient, copyFileFromPeer, newPeerClient, unaryCall } from '../peer-client.ts';
 import { collectionProblem, extensionProblem } from '../file-name-checks.ts';
+import type { GrpcStreamLimits } from '../stream-limits.ts';
 
 const PROGRESS_EVERY_BYTES = 128 * 1024 * 1024;
 const MAX_VIF_BYTES = 1024 * 1024;
@@ -47,77 +52,101 @@ async function lastAppendAtNs(idxPath: string, datPath: string, width: 4 | 5, ve
   }
 }
 
-export function volumeCopyHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
+interface VolumeStatusAnswer {
+  file_count: string;
+  file_deleted_count: string;
+}
+
+/** Sleeps `ms`, or rejects with the signal's reason as soon as it aborts. */
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Holds a byte stream to `bytesPerSecond` on average since it started; 0 is unthrottled. */
+export function newThrottle(bytesPerSecond: number, signal: AbortSignal, nowMs: () => number = Date.now): (bytes: number) => Promise<void> {
+  const startMs = nowMs();
+  let totalBytes = 0;
+  return async (bytes) => {
+    if (signal.aborted) throw signal.reason;
+    totalBytes += bytes;
+    if (bytesPerSecond <= 0) return;
+    const aheadMs = (totalBytes * 1000) / bytesPerSecond - (nowMs() - startMs);
+    if (aheadMs > 1) await abortableSleep(aheadMs, signal);
+  };
+}
+
+/** Files a replaced replica keeps until the swap succeeds: hard links under `copying/`. */
+interface PreservedFile {
+  original: string;
+  link: string;
+}
+
+/**
+ * Hard-links each existing file into a `copying/` sibling so its inode survives the replica's
+ * delete. Throws when an existing file cannot be preserved: deleting then would leave nothing to
+ * roll back to.
+ */
+async function preserveFiles(files: string[]): Promise<PreservedFile[]> {
+  const preserved: PreservedFile[] = [];
+  for (const original of new Set(files)) {
+    if (!(await pathExists(original))) continue;
+    const link = path.join(path.dirname(original), COPYING_DIR, `replaced_${path.basename(original)}`);
+    await fs.mkdir(path.dirname(link), { recursive: true });
+    await fs.rm(link, { force: true });
+    await fs.link(original, link);
+    preserved.push({ original, link });
+  }
+  return preserved;
+}
+
+/** Puts preserved files back at their names, over whatever a failed swap left there. */
+async function restoreFiles(preserved: PreservedFile[], log: (message: string) => void): Promise<void> {
+  for (const { original, link } of preserved) {
+    try {
+      await fs.rename(link, original);
+    } catch (err) {
+      log(`restore ${original} from ${link}: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** Staging directory the volume loader never scans: a copy's bytes land here before the swap. */
+const COPYING_DIR = 'copying';
+const REPLICA_FILE_EXTS = ['dat', 'idx', 'vif', 'note'] as const;
+
+export function volumeCopyHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 'receiveIdleMs'>): Record<string, grpc.UntypedHandleCall> {
   return {
+    /**
+     * 4.53's VolumeCopy: one copy per volume at a time; files are staged under `copying/` and only
+     * swapped in (the replaced replica preserved by hard links, restored on failure) once
+     * complete; a caller that goes away aborts the copy and nothing gets mounted.
+     */
     VolumeCopy: serverStream(async (request: { volume_id: number; collection: string; source_data_node: string; disk_type: string; io_byte_per_second: string }, call) => {
       checkMaintenance(ctx);
       const volumeId = request.volume_id;
+      if (!ctx.store.claimCopy(volumeId)) throw new GrpcStatusError(grpc.status.UNAVAILABLE, `volume ${volumeId} is already being copied`);
+      const abort = new AbortController();
+      const onCancelled = () => abort.abort(new GrpcStatusError(grpc.status.CANCELLED, `volume ${volumeId} copy: caller cancelled`));
+      call.on('cancelled', onCancelled);
+      if (call.cancelled) onCancelled();
       const client = newPeerClient(request.source_data_node);
       try {
-        let status: FileStatus;
-        try {
-          status = await unaryCall<FileStatus>(client, 'ReadVolumeFileStatus', { volume_id: volumeId });
-        } catch (err) {
-          throw new Error(`read volume file status failed, ${(err as Error).message}`);
-        }
-        if (ctx.store.findVolume(volumeId) !== undefined) {
-          try {
-            await ctx.store.deleteVolume(volumeId, false);
-          } catch (err) {
-            throw new Error(`failed to delete existing volume ${volumeId}: ${(err as Error).message}`);
-          }
-        }
-        const diskType = request.disk_type !== '' ? request.disk_type : status.disk_type;
-        const location = ctx.store.pickLocation(diskType);
-        if (location === undefined) throw new Error(`no space left for disk type ${diskType === '' ? 'hdd' : diskType}`);
-        const loc = location.location(status.collection, volumeId);
-        const notePath = volumeFilePath(loc, 'note');
-        await fs.writeFile(notePath, `copying from ${request.source_data_node}`);
-
-        let copied = 0;
-        let nextProgress = PROGRESS_EVERY_BYTES;
-        const onBytes = async (bytes: number) => {
-          copied += bytes;
-          if (copied >= nextProgress) {
-            nextProgress += PROGRESS_EVERY_BYTES;
-            await writeMessage(call, { last_append_at_ns: '0', processed_bytes: String(copied) });
-          }
-        };
-        const base = { volume_id: volumeId, collection: status.collection, is_ec_volume: false };
-        const datPath = volumeFilePath(loc, 'dat');
-        const idxPath = volumeFilePath(loc, 'idx');
-        const vifPath = volumeFilePath(loc, 'vif');
-        try {
-          const stagedDat = `${datPath}.copying`;
-          const dat = await copyFileFromPeer(client, { ...base, ext: '.dat', compaction_revision: status.compaction_revision, stop_offset: status.dat_file_size, ignore_source_file_not_found: true }, stagedDat, onBytes);
-          await fs.rename(stagedDat, datPath);
-          const idx = await copyFileFromPeer(client, { ...base, ext: '.idx', compaction_revision: status.compaction_revision, stop_offset: status.idx_file_size, ignore_source_file_not_found: true }, idxPath, onBytes);
-          const vif = await copyFileFromPeer(client, { ...base, ext: '.vif', compaction_revision: status.compaction_revision, stop_offset: String(MAX_VIF_BYTES), ignore_source_file_not_found: true }, vifPath, onBytes);
-          if (vif.modifiedTsNs === 0n) await fs.rm(vifPath, { force: true });
-          for (const [file, copiedFile] of [[datPath, dat], [idxPath, idx]] as const) {
-            if (copiedFile.modifiedTsNs > 0n) {
-              const mtime = new Date(Number(copiedFile.modifiedTsNs / 1_000_000n));
-              await fs.utimes(file, mtime, mtime);
-            }
-          }
-          if (String(dat.bytesWritten) !== status.dat_file_size || String(idx.bytesWritten) !== status.idx_file_size) {
-            throw new Error(`volume ${volumeId} copy size mismatch: dat ${dat.bytesWritten}/${status.dat_file_size}, idx ${idx.bytesWritten}/${status.idx_file_size}`);
-          }
-        } catch (err) {
-          for (const file of [datPath, `${datPath}.copying`, idxPath, vifPath, notePath]) await fs.rm(file, { force: true });
-          throw err;
-        }
-        await fs.rm(notePath, { force: true });
-        const fallbackNs = BigInt(status.dat_file_timestamp_seconds) * 1_000_000_000n;
-        const lastNs = await lastAppendAtNs(idxPath, datPath, ctx.store.offsetWidth, status.version, fallbackNs);
-        try {
-          await ctx.store.mountVolume(volumeId);
-        } catch (err) {
-          throw new Error(err instanceof StoreError ? err.message : `mount volume ${volumeId}: ${(err as Error).message}`);
-        }
-        await writeMessage(call, { last_append_at_ns: lastNs.toString(), processed_bytes: String(copied) });
+        await copyVolume(ctx, request, call, client, abort.signal);
       } finally {
+        call.off('cancelled', onCancelled);
         client.close();
+        ctx.store.releaseCopy(volumeId);
       }
     }),
 
@@ -128,12 +157,165 @@ export function volumeCopyHandlers(ctx: GrpcContext): Record<string, grpc.Untype
         callback({ code: grpc.status.UNKNOWN, details: (err as Error).message });
         return;
       }
-      void receiveFile(ctx, call).then(
+      void receiveFile(ctx, call, limits.receiveIdleMs).then(
         (response) => callback(null, response),
-        (err: unknown) => callback({ code: grpc.status.UNKNOWN, details: (err as Error).message }),
+        (err: unknown) => callback({ code: statusCodeOf(err), details: (err as Error).message }),
       );
     },
   };
+}
+
+async function copyVolume(
+  ctx: GrpcContext,
+  request: { volume_id: number; collection: string; source_data_node: string; disk_type: string; io_byte_per_second: string },
+  call: grpc.ServerWritableStream<any, any>,
+  client: PeerClient,
+  signal: AbortSignal,
+): Promise<void> {
+  const volumeId = request.volume_id;
+  // Counts before and after the copy: equal means the source held still and the copy must match.
+  const statusBefore = await unaryCall<VolumeStatusAnswer>(client, 'VolumeStatus', { volume_id: volumeId }).catch(() => null);
+  let status: FileStatus;
+  try {
+    status = await unaryCall<FileStatus>(client, 'ReadVolumeFileStatus', { volume_id: volumeId });
+  } catch (err) {
+    throw new Error(`read volume file status failed, ${(err as Error).message}`);
+  }
+  // The peer names the collection, so its answer is checked before anything local changes.
+  checkCollectionName(status.collection);
+  const diskType = normalizeDiskType(request.disk_type !== '' ? request.disk_type : status.disk_type);
+  // A replica being replaced frees its slot, so its own disk is the first choice.
+  const existing = ctx.store.findVolume(volumeId);
+  const existingLocation = existing === undefined ? undefined : ctx.store.locationOf(existing);
+  const location = existingLocation?.diskType === diskType ? existingLocation : ctx.store.pickLocation(diskType);
+  if (location === undefined) throw new Error(`no space left for disk type ${diskType === '' ? 'hdd' : diskType}`);
+
+  const finalLoc = location.location(status.collection, volumeId);
+  const stagedLoc = {
+    ...finalLoc,
+    dir: path.join(location.dir, COPYING_DIR),
+    ...(location.idxDir !== undefined ? { idxDir: path.join(location.idxDir, COPYING_DIR) } : {}),
+  };
+  const staged = { dat: volumeFilePath(stagedLoc, 'dat'), idx: volumeFilePath(stagedLoc, 'idx'), vif: volumeFilePath(stagedLoc, 'vif') };
+  const final = { dat: volumeFilePath(finalLoc, 'dat'), idx: volumeFilePath(finalLoc, 'idx'), vif: volumeFilePath(finalLoc, 'vif'), note: volumeFilePath(finalLoc, 'note') };
+  const removeStaged = async () => {
+    for (const file of Object.values(staged)) await fs.rm(file, { force: true });
+  };
+  await fs.mkdir(path.dirname(staged.dat), { recursive: true });
+  await fs.mkdir(path.dirname(staged.idx), { recursive: true });
+  // Staged names are fixed per volume: a crashed earlier copy's leftovers must not be inherited.
+  await removeStaged();
+
+  const requestedRate = Number(request.io_byte_per_second);
+  const throttle = newThrottle(requestedRate > 0 ? requestedRate : (ctx.maintenanceBytesPerSecond ?? 0), signal);
+  let copied = 0;
+  let nextProgress = PROGRESS_EVERY_BYTES;
+  const onBytes = async (bytes: number) => {
+    copied += bytes;
+    await throttle(bytes);
+    if (copied >= nextProgress) {
+      nextProgress += PROGRESS_EVERY_BYTES;
+      await writeMessage(call, { last_append_at_ns: '0', processed_bytes: String(copied) }, signal);
+    }
+  };
+  const base = { volume_id: volumeId, collection: status.collection, is_ec_volume: false };
+  let lastNs: bigint;
+  let statusAfter: VolumeStatusAnswer;
+  try {
+    const dat = await copyFileFromPeer(client, { ...base, ext: '.dat', compaction_revision: status.compaction_revision, stop_offset: status.dat_file_size, ignore_source_file_not_found: true }, staged.dat, onBytes);
+    const idx = await copyFileFromPeer(client, { ...base, ext: '.idx', compaction_revision: status.compaction_revision, stop_offset: status.idx_file_size, ignore_source_file_not_found: false }, staged.idx, onBytes);
+    const vif = await copyFileFromPeer(client, { ...base, ext: '.vif', compaction_revision: status.compaction_revision, stop_offset: String(MAX_VIF_BYTES), ignore_source_file_not_found: true }, staged.vif, onBytes);
+    if (vif.modifiedTsNs === 0n) await fs.rm(staged.vif, { force: true });
+    for (const [file, copiedFile] of [[staged.dat, dat], [staged.idx, idx], [staged.vif, vif]] as const) {
+      if (copiedFile.modifiedTsNs > 0n) {
+        const mtime = new Date(Number(copiedFile.modifiedTsNs / 1_000_000n));
+        await fs.utimes(file, mtime, mtime);
+      }
+    }
+    if (String(dat.bytesWritten) !== status.dat_file_size || String(idx.bytesWritten) !== status.idx_file_size) {
+      throw new Error(`volume ${volumeId} copy size mismatch: dat ${dat.bytesWritten}/${status.dat_file_size}, idx ${idx.bytesWritten}/${status.idx_file_size}`);
+    }
+    try {
+      statusAfter = await unaryCall<VolumeStatusAnswer>(client, 'VolumeStatus', { volume_id: volumeId });
+    } catch (err) {
+      throw new Error(`read source volume ${volumeId} status after copy failed: ${(err as Error).message}`);
+    }
+    const fallbackNs = BigInt(status.dat_file_timestamp_seconds) * 1_000_000_000n;
+    lastNs = await lastAppendAtNs(staged.idx, staged.dat, ctx.store.offsetWidth, status.version, fallbackNs);
+    // A caller that left cannot use the result: stop before the swap touches a live replica.
+    if (signal.aborted) throw signal.reason;
+  } catch (err) {
+    await removeStaged();
+    throw err;
+  }
+  const countsStable = statusBefore !== null && statusBefore.file_count === statusAfter.file_count;
+
+  // The swap. Whatever replica holds the final names (mounted now, perhaps on another disk, or
+  // only on disk) is preserved by hard links first, so a failed swap can put it back.
+  const replaced = ctx.store.findVolume(volumeId);
+  const replacedFiles = replaced === undefined
+    ? [final.dat, final.idx, final.vif, final.note]
+    : REPLICA_FILE_EXTS.map((ext) => volumeFilePath(replaced.location, ext));
+  let preserved: PreservedFile[];
+  try {
+    preserved = await preserveFiles(replacedFiles);
+  } catch (err) {
+    await removeStaged();
+    throw new Error(`preserve files of existing volume ${volumeId} for rollback: ${(err as Error).message}`);
+  }
+  const dropLinks = async () => {
+    for (const { link } of preserved) await fs.rm(link, { force: true });
+  };
+  const moved: string[] = [];
+  let replacedRemoved = false;
+  try {
+    if (replaced !== undefined) {
+      try {
+        await ctx.store.deleteVolume(volumeId, false);
+      } catch (err) {
+        throw new Error(`failed to delete existing volume ${volumeId}: ${(err as Error).message}`);
+      }
+      replacedRemoved = true;
+    } else {
+      for (const file of replacedFiles) await fs.rm(file, { force: true });
+    }
+    // The .note marks an unfinished swap: a crash mid-rename leaves it, and the next start sweeps
+    // the partial set.
+    await fs.writeFile(final.note, `copying from ${request.source_data_node}`);
+    for (const ext of ['vif', 'dat', 'idx'] as const) {
+      try {
+        await fs.rename(staged[ext], final[ext]);
+        moved.push(final[ext]);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+    await fs.rm(final.note, { force: true });
+    try {
+      await ctx.store.mountVolume(volumeId, status.collection, (volume) => {
+        if (countsStable && String(volume.stats().fileCount) !== statusAfter.file_count) {
+          throw new Error(`target file count [${volume.stats().fileCount}] is not same as origin file count [${statusAfter.file_count}]`);
+        }
+      });
+    } catch (err) {
+      throw new Error(`failed to mount or validate volume ${volumeId}: ${err instanceof StoreError ? err.message : (err as Error).message}`);
+    }
+  } catch (err) {
+    for (const file of moved) await fs.rm(file, { force: true });
+    await fs.rm(final.note, { force: true });
+    await removeStaged();
+    await restoreFiles(preserved, ctx.log);
+    if (replacedRemoved) {
+      await ctx.store.mountVolume(volumeId, replaced!.collection).catch((mountErr: unknown) => {
+        ctx.log(`remount replaced replica of volume ${volumeId}: ${(mountErr as Error).message}`);
+      });
+    }
+    throw err;
+  }
+  await dropLinks();
+  await writeMessage(call, { last_append_at_ns: lastNs.toString(), processed_bytes: String(copied) }).catch((err: unknown) => {
+    ctx.log(`volume ${volumeId} copied; final response not sent: ${(err as Error).message}`);
+  });
 }
 
 interface ReceiveInfo {
@@ -145,14 +327,52 @@ interface ReceiveInfo {
   disk_type: string;
 }
 
-/** Protocol errors are answers ({error}), not statuses, as upstream does. */
-async function receiveFile(ctx: GrpcContext, call: grpc.ServerReadableStream<any, any>): Promise<{ bytes_written: string; error: string }> {
+class ReceiveIdleTimeout extends Error {}
+
+/**
+ * The next message, or ReceiveIdleTimeout when none comes within `idleMs`; the stream is then
+ * destroyed so the pending read ends too.
+ */
+async function nextWithin(call: grpc.ServerReadableStream<any, any>, messages: AsyncIterator<any>, idleMs: number): Promise<IteratorResult<any>> {
+  const pending = messages.next();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ReceiveIdleTimeout()), idleMs);
+  });
+  try {
+    return await Promise.race([pending, timeout]);
+  } catch (err) {
+    if (err instanceof ReceiveIdleTimeout) {
+      pending.catch(() => {});
+      call.destroy();
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Protocol errors are answers ({error}), not statuses, as upstream does. A client that stops
+ * sending for `idleMs` gets DEADLINE_EXCEEDED (upstream would wait forever).
+ */
+async function receiveFile(ctx: GrpcContext, call: grpc.ServerReadableStream<any, any>, idleMs: number): Promise<{ bytes_written: string; error: string }> {
   const answer = (error: string, bytesWritten = 0) => ({ bytes_written: String(bytesWritten), error });
   let target: string | null = null;
+  /** Where the bytes go first: `target` itself, or a temp file renamed over it on success. */
+  let writePath: string | null = null;
   let handle: fs.FileHandle | null = null;
   let written = 0;
+  const messages = call[Symbol.asyncIterator]();
+  let ended = false;
   try {
-    for await (const message of call) {
+    for (;;) {
+      const next = await nextWithin(call, messages, idleMs);
+      if (next.done === true) {
+        ended = true;
+        break;
+      }
+      const message = next.value;
       if (target === null) {
         if (message.data === 'file_content') return answer('file info must be sent first');
         if (message.data !== 'info') return answer('unknown message type');
@@ -162,7 +382,8 @@ async function receiveFile(ctx: GrpcContext, call: grpc.ServerReadableStream<any
         const resolved = await resolveReceiveTarget(ctx, info);
         if ('error' in resolved) return answer(resolved.error);
         target = resolved.path;
-        handle = await fs.open(target, 'w');
+        writePath = resolved.viaTemp ? `${target}.receiving-${randomBytes(6).toString('hex')}` : target;
+        handle = await fs.open(writePath, 'w');
         continue;
       }
       if (message.data !== 'file_content') return answer('unknown message type');
@@ -173,6 +394,9 @@ async function receiveFile(ctx: GrpcContext, call: grpc.ServerReadableStream<any
     }
     if (handle === null) return answer('unknown message type');
     await handle.sync();
+    await handle.close();
+    handle = null;
+    if (writePath !== target) await fs.rename(writePath!, target!);
     return answer('', written);
   } catch (err) {
     // A receive that fails half way leaves no partial file behind.
@@ -180,14 +404,31 @@ async function receiveFile(ctx: GrpcContext, call: grpc.ServerReadableStream<any
       await handle.close().catch(() => {});
       handle = null;
     }
-    if (target !== null) await fs.rm(target, { force: true });
+    if (writePath !== null) await fs.rm(writePath, { force: true });
+    if (err instanceof ReceiveIdleTimeout) {
+      const message = `ReceiveFile: no message for ${idleMs} ms`;
+      ctx.log(`${message}; ended the call${writePath !== null ? ` and removed the partial ${writePath}` : ''}`);
+      throw new GrpcStatusError(grpc.status.DEADLINE_EXCEEDED, message);
+    }
     return answer(`failed to write file: ${(err as Error).message}`, written);
   } finally {
     if (handle !== null) await handle.close();
+    // An early answer leaves the client's rest unread, as leaving a for-await loop would.
+    if (!ended && !call.destroyed) call.destroy();
   }
 }
 
-async function resolveReceiveTarget(ctx: GrpcContext, info: ReceiveInfo): Promise<{ path: string } | { error: string }> {
+/**
+ * Files a mounted volume reads or owns: upstream 4.53 would truncate them in place, and a stalled
+ * or failed sender would then leave a live volume without its data. Refused instead.
+ */
+const LIVE_VOLUME_EXTS = new Set(['.dat', '.idx', '.vif', '.note', '.cpd', '.cpx', '.sdx', '.ldb']);
+
+/**
+ * `viaTemp`: the bytes go to a temp file renamed into place only when the stream completes, so a
+ * failed receive never removes what the name held before.
+ */
+async function resolveReceiveTarget(ctx: GrpcContext, info: ReceiveInfo): Promise<{ path: string; viaTemp: boolean } | { error: string }> {
   const locations = ctx.store.locations;
   if (locations.length === 0) return { error: 'no storage location available' };
   if (info.is_ec_volume) {
@@ -197,12 +438,15 @@ async function resolveReceiveTarget(ctx: GrpcContext, info: ReceiveInfo): Promis
     if (info.disk_id >= locations.length) return { error: `invalid disk_id ${info.disk_id}: only have ${locations.length} disks` };
     const location = info.disk_id > 0 ? locations[info.disk_id] : await ctx.store.ec.targetLocation(info.collection, info.volume_id);
     if (location === undefined) return { error: 'no storage location available' };
-    return { path: path.join(location.dir, `${volumeBaseName(info.collection, info.volume_id)}${info.ext}`) };
+    return { path: path.join(location.dir, `${checkedVolumeBaseName(info.collection, info.volume_id)}${info.ext}`), viaTemp: false };
   }
   const volume = ctx.store.findVolume(info.volume_id);
-  if (volume !== undefined) return { path: volumeFilePath(volume.location, info.ext.slice(1)) };
+  if (volume !== undefined) {
+    if (LIVE_VOLUME_EXTS.has(info.ext)) return { error: `volume ${info.volume_id} is mounted; refusing to overwrite its ${info.ext} file, unmount before ReceiveFile` };
+    return { path: volumeFilePath(volume.location, info.ext.slice(1)), viaTemp: true };
+  }
   if (info.disk_type === '') return { error: `volume ${info.volume_id} not found` };
   const location = ctx.store.pickLocation(info.disk_type);
   if (location === undefined) return { error: `no ${info.disk_type} disk location with a free slot for volume ${info.volume_id}` };
-  return { path: `${volumeFilePath(location.location(info.collection, info.volume_id), info.ext.slice(1))}.copying` };
+  return { path: `${volumeFilePath(location.location(info.collection, info.volume_id), info.ext.slice(1))}.copying`, viaTemp: false };
 }

@@ -2,11 +2,11 @@
 // ReadVolumeFileStatus.
 import { stat } from 'node:fs/promises';
 import type * as grpc from '@grpc/grpc-js';
-import { ttlToString } from '../../../storage/needle/ttl.ts';
+import { type Ttl, ttlSeconds, ttlToString } from '../../../storage/needle/ttl.ts';
 import { parseReplicaPlacement, replicaPlacementToString } from '../../../storage/replica-placement.ts';
 import { readVolumeInfoFile, writeVolumeInfoFile } from '../../../storage/volume-info.ts';
 import { volumeFilePath } from '../../../storage/volume-files.ts';
-import { type GrpcContext, checkMaintenance, unary, volumeOrThrow } from '../context.ts';
+import { type GrpcContext, checkMaintenance, checkNotCopying, unary, volumeOrThrow } from '../context.ts';
 import { notifyMasterReadonly } from '../master-notify.ts';
 
 async function secondsOf(path: string): Promise<string> {
@@ -21,7 +21,8 @@ export function volumeStateHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
   return {
     VolumeMarkReadonly: unary(async (request: { volume_id: number; persist: boolean; can_delete: boolean }) => {
       const volume = volumeOrThrow(ctx, request.volume_id, `volume ${request.volume_id} not found`);
-      checkMaintenance(ctx);
+      // No maintenance gate (4.53): read-only only restricts the server further, and it is the
+      // first step of evacuating a server in maintenance mode.
       // Tell the master first so it stops assigning here, then flip the local flag.
       await notifyMasterReadonly(ctx, volume, true);
       await volume.setReadOnly(true, request.persist, request.can_delete);
@@ -44,6 +45,7 @@ export function volumeStateHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
       } catch (err) {
         return { error: `volume configure replication ${request.replication}: ${(err as Error).message}` };
       }
+      checkNotCopying(ctx, request.volume_id);
       const volume = ctx.store.findVolume(request.volume_id);
       const location = volume === undefined ? undefined : ctx.store.locationOf(volume);
       if (volume === undefined || location === undefined) {
@@ -125,7 +127,19 @@ export function volumeStateHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
           read_only_can_delete: info.readOnlyCanDelete,
         },
         version: volume.version,
+        expire_at_sec: String(expireAtSec(volume.ttl, stats.lastModifiedTsSeconds)),
       };
     }),
   };
+}
+
+/**
+ * When a TTL volume's data becomes garbage: its last write plus the TTL (4.53 counts from the last
+ * write, so rewriting `.vif` does not hand an expiring volume a fresh TTL). 0 without a TTL.
+ */
+export function expireAtSec(ttl: Ttl, lastModifiedTsSeconds: number, nowMs = Date.now()): number {
+  const seconds = ttlSeconds(ttl);
+  if (seconds === 0) return 0;
+  const lastWriteSec = lastModifiedTsSeconds > 0 ? lastModifiedTsSeconds : Math.floor(nowMs / 1000);
+  return lastWriteSec + seconds;
 }

@@ -1,0 +1,14 @@
+// The store's typed error, in its own module so store helpers can throw it without importing
+// store.ts (which imports them).
+
+export type StoreErrorCode = 'already_exists' | 'no_free_space' | 'not_found' | 'not_empty' | 'invalid_argument' | 'invalid_collection';
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
