@@ -15,7 +15,7 @@ import { setUpTransportSecurity } from './transport-security.ts';
 
 /** Version string upstream reports: size limit of the offset width, then the release. */
 export function serverVersion(offsetWidth: 4 | 5): string {
-  return `${offsetWidth === 4 ? '30GB' : '8000GB'} 4.44 needlework`;
+  return `${offsetWidth === 4 ? '30GB' : '8000GB'} 4.53 needlework`;
 }
 
 export interface RunningServer {
@@ -85,6 +85,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     dataCenter: config.dataCenter,
     rack: config.rack,
     compactionBytesPerSecond: config.compactionBytesPerSecond,
+    maintenanceBytesPerSecond: config.maintenanceBytesPerSecond,
     allowUntrustedRemoteEndpoints: config.allowUntrustedRemoteEndpoints,
     masters: config.masters,
     currentMaster: () => heartbeat?.master ?? '',

@@ -148,13 +148,41 @@ export async function validateRemoteEndpoint(endpoint: string): Promise<void> {
   for (const address of addresses) check(endpoint, address, false, 'remote endpoint');
 }
 
+/**
+ * Go's net.SplitHostPort rules for the host of `host:port` / `[v6]:port` (the port is not
+ * checked): the host, or the reason the address is malformed, worded as Go's AddrError.
+ */
+export function splitHostPort(address: string): { host: string } | { error: string } {
+  const fail = (why: string) => ({ error: `address ${address}: ${why}` });
+  const last = address.lastIndexOf(':');
+  if (last < 0) return fail('missing port in address');
+  let host: string;
+  let hostFrom = 0;
+  let portFrom = 0;
+  if (address.startsWith('[')) {
+    const end = address.indexOf(']');
+    if (end < 0) return fail("missing ']' in address");
+    if (end + 1 === address.length) return fail('missing port in address');
+    if (end + 1 !== last) return fail(address[end + 1] === ':' ? 'too many colons in address' : 'missing port in address');
+    host = address.slice(1, end);
+    hostFrom = 1;
+    portFrom = end + 1;
+  } else {
+    host = address.slice(0, last);
+    if (host.includes(':')) return fail('too many colons in address');
+  }
+  if (address.slice(hostFrom).includes('[')) return fail("unexpected '[' in address");
+  if (address.slice(portFrom).includes(']')) return fail("unexpected ']' in address");
+  return { host };
+}
+
 /** Upstream's validateReplicaTarget: a bare host:port that is not loopback/link-local/unspecified. */
 export async function validateReplicaTarget(target: string): Promise<void> {
   if (target.trim() === '') throw new EndpointRejected('replica target is empty');
   if (target.includes('://') || /[/?#@\\]/.test(target)) throw new EndpointRejected(`replica target "${target}" must be a bare host:port`);
-  const colon = target.lastIndexOf(':');
-  if (colon < 0) throw new EndpointRejected(`replica target "${target}" must be a bare host:port: missing port in address`);
-  const host = stripBrackets(target.slice(0, colon));
+  const split = splitHostPort(target);
+  if ('error' in split) throw new EndpointRejected(`replica target "${target}" must be a bare host:port: ${split.error}`);
+  const host = split.host;
   if (host === '') throw new EndpointRejected(`replica target "${target}" has no host`);
   if (BLOCKED_METADATA_HOSTS.has(host.toLowerCase())) throw new EndpointRejected(`replica target "${target}" targets instance metadata service`);
   if (net.isIP(host) !== 0) return check(target, host, true, 'remote endpoint');
@@ -165,6 +193,21 @@ export async function validateReplicaTarget(target: string): Promise<void> {
     throw new EndpointRejected(`resolve replica target host "${host}": ${(err as Error).message}`);
   }
   for (const address of addresses) check(target, address, true, 'remote endpoint');
+}
+
+/**
+ * 4.53's gate on a caller-supplied peer that a copy or tail RPC is about to dial (VolumeCopy and
+ * VolumeEcShardsCopy's source_data_node, VolumeTailReceiver's source_volume_server): unless the
+ * operator passed -volume.allowUntrustedRemoteEndpoints, it must pass validateReplicaTarget.
+ * Refused as a plain error (gRPC UNKNOWN) reading "<what> <address>: <reason>", as upstream's.
+ */
+export async function checkPeerSource(address: string, allowUntrusted: boolean, what: string): Promise<void> {
+  if (allowUntrusted) return;
+  try {
+    await validateReplicaTarget(address);
+  } catch (err) {
+    throw new Error(`${what} ${address}: ${(err as Error).message}`);
+  }
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;

@@ -1,6 +1,9 @@
 // A GrpcContext over a real one-disk store in a temporary directory, for tests that start our
 // gRPC server; the store closes with the suite.
+import type * as grpc from '@grpc/grpc-js';
 import type { GrpcContext } from '../../src/server/grpc/context.ts';
+import { newPeerClient, type PeerClient } from '../../src/server/grpc/peer-client.ts';
+import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { ServerStateStore } from '../../src/store/server-state.ts';
 import { Store } from '../../src/store/store.ts';
 import type { SuiteScope } from './suite-scope.ts';
@@ -19,7 +22,9 @@ export async function testGrpcContext(scope: SuiteScope, tempPrefix: string): Pr
     ip: '127.0.0.1',
     port: 8080,
     serverId: '127.0.0.1:8080',
-    version: '30GB 4.44 needlework',
+    version: '30GB 4.53 needlework',
+    // Test peers listen on loopback, as the upstream harness's do (it passes the same opt-out).
+    allowUntrustedRemoteEndpoints: true,
     dataCenter: '',
     rack: '',
     compactionBytesPerSecond: 0,
@@ -28,4 +33,35 @@ export async function testGrpcContext(scope: SuiteScope, tempPrefix: string): Pr
     leave: async () => {},
     log: () => {},
   };
+}
+
+export interface TestGrpcServer {
+  ctx: GrpcContext & { dir: string };
+  client: PeerClient;
+  /** host:httpPort.grpcPort, as a master names a peer. */
+  address: string;
+}
+
+/** Our gRPC server over a fresh test context (with `overrides`), and a client to it. */
+export async function startTestGrpcServer(scope: SuiteScope, tempPrefix: string, overrides: Partial<GrpcContext> = {}): Promise<TestGrpcServer> {
+  const ctx = { ...(await testGrpcContext(scope, tempPrefix)), ...overrides };
+  const server = await startGrpcServer(ctx, '127.0.0.1', 0);
+  const address = `127.0.0.1:1.${server.port}`;
+  const client = newPeerClient(address);
+  scope.defer(async () => {
+    client.close();
+    await server.close();
+  });
+  return { ctx, client, address };
+}
+
+/** Every message of a VolumeCopy stream. */
+export function volumeCopyMessages(client: PeerClient, request: object): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const call = client['VolumeCopy'](request) as grpc.ClientReadableStream<unknown>;
+    const messages: unknown[] = [];
+    call.on('data', (m) => messages.push(m));
+    call.on('end', () => resolve(messages));
+    call.on('error', reject);
+  });
 }

@@ -8,33 +8,14 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { newPeerClient, type PeerClient, unaryCall } from '../../src/server/grpc/peer-client.ts';
-import { startGrpcServer } from '../../src/server/grpc/server.ts';
+import { type PeerClient, unaryCall } from '../../src/server/grpc/peer-client.ts';
 import { Fnv1a64 } from '../../src/server/grpc/handlers/copy.ts';
 import { newThrottle } from '../../src/server/grpc/handlers/volume-copy.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
 import type { GrpcContext } from '../../src/server/grpc/context.ts';
-import { testGrpcContext } from './grpc-test-context.ts';
+import { type TestGrpcServer, startTestGrpcServer } from './grpc-test-context.ts';
 import { textNeedle } from './helpers.ts';
-import { suiteScope, type SuiteScope } from './suite-scope.ts';
-
-interface Server {
-  ctx: GrpcContext & { dir: string };
-  client: PeerClient;
-  address: string;
-}
-
-async function startServer(scope: SuiteScope): Promise<Server> {
-  const ctx = await testGrpcContext(scope, 'needlework-grpc-copy-');
-  const server = await startGrpcServer(ctx, '127.0.0.1', 0);
-  const address = `127.0.0.1:1.${server.port}`;
-  const client = newPeerClient(address);
-  scope.defer(async () => {
-    client.close();
-    await server.close();
-  });
-  return { ctx, client, address };
-}
+import { suiteScope } from './suite-scope.ts';
 
 const allocate = (ctx: GrpcContext, volumeId: number) => ctx.store.allocateVolume({ volumeId, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
 
@@ -44,7 +25,7 @@ async function fill(ctx: GrpcContext, volumeId: number, count: number, bytesEach
   for (let i = 1; i <= count; i++) await volume.write(newNeedle({ cookie: 0x0a0b0c0d, id: BigInt(i), data: randomBytes(bytesEach) }));
 }
 
-function copy(dest: Server, source: Server, volumeId: number, ioBytePerSecond = 0): { call: grpc.ClientReadableStream<any>; done: Promise<any[]> } {
+function copy(dest: TestGrpcServer, source: TestGrpcServer, volumeId: number, ioBytePerSecond = 0): { call: grpc.ClientReadableStream<any>; done: Promise<any[]> } {
   const call = dest.client['VolumeCopy']({ volume_id: volumeId, source_data_node: source.address, io_byte_per_second: String(ioBytePerSecond) }) as grpc.ClientReadableStream<any>;
   const done = new Promise<any[]>((resolve, reject) => {
     const messages: any[] = [];
@@ -128,12 +109,12 @@ describe('copy throttle', () => {
 
 describe('VolumeCopy (4.53)', () => {
   const scope = suiteScope();
-  let source: Server;
-  let dest: Server;
+  let source: TestGrpcServer;
+  let dest: TestGrpcServer;
 
   before(async () => {
-    source = await startServer(scope);
-    dest = await startServer(scope);
+    source = await startTestGrpcServer(scope, 'needlework-grpc-copy-');
+    dest = await startTestGrpcServer(scope, 'needlework-grpc-copy-');
   });
 
   it('copies, mounts, and leaves nothing staged', async () => {
@@ -192,12 +173,12 @@ describe('VolumeCopy (4.53)', () => {
 
 describe('VolumeIncrementalCopy (4.53)', () => {
   const scope = suiteScope();
-  let server: Server;
+  let server: TestGrpcServer;
   let idx: Buffer;
   let dat: Buffer;
 
   before(async () => {
-    server = await startServer(scope);
+    server = await startTestGrpcServer(scope, 'needlework-grpc-copy-');
     const volume = await allocate(server.ctx, 8);
     for (let i = 1; i <= 4; i++) await volume.write(textNeedle(BigInt(i), `needle ${i}`));
     await volume.delete(2n, 0x1234_5678);

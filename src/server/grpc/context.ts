@@ -13,7 +13,7 @@ export interface GrpcContext {
   port: number;
   /** `-id`, or ip:port: how upstream names this server in maintenance errors. */
   serverId: string;
-  /** e.g. "30GB 4.44 needlework" */
+  /** e.g. "30GB 4.53 needlework" */
   version: string;
   dataCenter: string;
   rack: string;
@@ -21,7 +21,7 @@ export interface GrpcContext {
   compactionBytesPerSecond: number;
   /** -maintenanceMBps in bytes per second: VolumeCopy's rate when the caller names none; 0 or unset is unthrottled. */
   maintenanceBytesPerSecond?: number;
-  /** -volume.allowUntrustedRemoteEndpoints: skip the SSRF guard on FetchAndWriteNeedle's remote and replicas. */
+  /** -volume.allowUntrustedRemoteEndpoints: skip the SSRF guard on caller-named peers (FetchAndWriteNeedle remotes and replicas, VolumeCopy, EcShardsCopy, TailReceiver sources). */
   allowUntrustedRemoteEndpoints?: boolean;
   /** Seed masters (HTTP addresses) and the one the heartbeat is connected to. */
   masters: string[];

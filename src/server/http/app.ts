@@ -6,7 +6,7 @@ import type { HttpDeps, ServerContext } from './deps.ts';
 import { handleHealth, handleStatus } from './handle-status.ts';
 import { handleUi } from './handle-ui.ts';
 import { handleStatic } from './handle-static.ts';
-import { RequestCounters, handleStatsCounter, handleStatsDisk, handleStatsMemory } from './handle-stats.ts';
+import { countRequests, handleStatsCounter, handleStatsDisk, handleStatsMemory } from './handle-stats.ts';
 import { BadRequestTarget, cleanServePath, escapePath } from './raw-target.ts';
 import { type AppEnv, computeRequestInfo } from './request-info.ts';
 import { REQUEST_ID_HEADER, newRequestId } from './request-id.ts';
@@ -81,8 +81,8 @@ function finish(app: Hono<AppEnv>, server: ServerContext, port: Port): Hono<AppE
 
 export function createAdminApp(deps: HttpDeps, server: ServerContext = createServerContext(deps)): Hono<AppEnv> {
   const app = baseApp(server);
-  const counters = new RequestCounters();
-  app.use('*', counters.middleware());
+  const counters = server.counters;
+  app.use('*', countRequests(counters));
   app.all('/status', (c) => handleStatus(c, server));
   // Upstream wraps these in guard.WhiteList (disk stats show data paths): refused like a write.
   const whiteListed = (handler: (c: Context<AppEnv>) => Response | Promise<Response>) => (c: Context<AppEnv>) =>

@@ -4,7 +4,9 @@ import type { Needle } from '../../storage/needle/needle.ts';
 import type { Volume } from '../../storage/volume.ts';
 import type { Store } from '../../store/store.ts';
 import type { VolumeServerMetrics } from '../metrics/registry.ts';
+import type { FastPathOptions } from './fast-path.ts';
 import type { GunzipBudget } from './gunzip-budget.ts';
+import type { RequestCounters } from './request-counters.ts';
 
 /** A parsed store-handler target: `/vid,fid`, `/vid/fid` or `/vid/fid/filename`. */
 export interface FileTarget {
@@ -77,7 +79,7 @@ export interface HttpDeps {
   /** /ui/index.html is served only when JWT signing is off or [access] ui = true. Default true. */
   uiEnabled?: boolean;
   store: Store;
-  /** Go's version.VERSION, e.g. "30GB 4.44": sent as `Server: SeaweedFS Volume <serverVersion>`. */
+  /** Go's version.VERSION, e.g. "30GB 4.53": sent as `Server: SeaweedFS Volume <serverVersion>`. */
   serverVersion: string;
   /** `Version` in /status (Go's version.Version(): VERSION + " " + COMMIT). Default `${serverVersion} `. */
   statusVersion?: string;
@@ -93,6 +95,8 @@ export interface HttpDeps {
   hooks?: Partial<HttpHooks>;
   /** Prometheus metrics: store requests are counted and timed when set. */
   metrics?: VolumeServerMetrics;
+  /** Which fid requests may be served on plain node:http ahead of the app; default neither. */
+  fastPath?: FastPathOptions;
 }
 
 export const DEFAULT_MAX_GUNZIP_BYTES = 1024 * 1024 * 1024;
@@ -106,4 +110,6 @@ export interface ServerContext {
   gunzipBudget: GunzipBudget;
   /** `SeaweedFS Volume <serverVersion>`. */
   serverHeader: string;
+  /** Admin-port requests since start (/stats/counter). */
+  counters: RequestCounters;
 }

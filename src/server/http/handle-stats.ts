@@ -6,26 +6,15 @@ import type { Context, Next } from 'hono';
 import type { ServerContext } from './deps.ts';
 import { diskStatus } from './disk-status.ts';
 import type { AppEnv } from './request-info.ts';
+import type { RequestCounters } from './request-counters.ts';
 import { jsonResponse } from './responses.ts';
 
-/** Requests seen since start, by method and by status class. */
-export class RequestCounters {
-  readonly startedAt = new Date().toISOString();
-  readonly byMethod: Record<string, number> = {};
-  readonly byStatus: Record<string, number> = {};
-  total = 0;
-
-  middleware() {
-    return async (c: Context, next: Next): Promise<void> => {
-      await next();
-      this.total++;
-      // Methods are bounded by what reaches the app; status classes by HTTP itself.
-      const method = c.req.method.length <= 16 ? c.req.method : 'OTHER';
-      this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
-      const statusClass = `${Math.floor(c.res.status / 100)}xx`;
-      this.byStatus[statusClass] = (this.byStatus[statusClass] ?? 0) + 1;
-    };
-  }
+/** The app middleware that counts every admin request (the fast path counts its own). */
+export function countRequests(counters: RequestCounters) {
+  return async (c: Context, next: Next): Promise<void> => {
+    await next();
+    counters.count(c.req.method, c.res.status);
+  };
 }
 
 function version(server: ServerContext): string {

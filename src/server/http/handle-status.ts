@@ -56,7 +56,12 @@ export async function handleStatus(c: Context<AppEnv>, server: ServerContext): P
   return jsonResponse(200, body, c.get('info').pretty);
 }
 
-/** /healthz and /readyz, any method: 200 or 503, no body. */
+/**
+ * /healthz and /readyz, any method: 200 or 503, no body. 503 while stopping or not heartbeating
+ * (`isHealthy`), and, as 4.53, while any local replica is quarantined after sustained EIO: the
+ * media is failing, so a load balancer should drain this server.
+ */
 export function handleHealth(c: Context<AppEnv>, server: ServerContext): Response {
-  return emptyResponse(server.deps.isHealthy() ? 200 : 503, new Headers(), c.get('info').isHead);
+  const healthy = server.deps.isHealthy() && !server.deps.store.ec.hasIoQuarantine();
+  return emptyResponse(healthy ? 200 : 503, new Headers(), c.get('info').isHead);
 }

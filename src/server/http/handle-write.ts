@@ -1,20 +1,17 @@
-// POST/PUT of a needle (Go's PostHandler): form → vid → JWT → body → fid → write → 201/204.
-import assert from 'node:assert/strict';
+// POST/PUT of a needle (Go's PostHandler) in the app: form → vid → JWT → body, then storeUpload
+// (fid → write → 201/204).
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
-import { etagOf } from '../../storage/needle/crc.ts';
-import { NeedleFlag, hasFlag } from '../../storage/needle/needle.ts';
 import { BodyTooLarge, readBodyBounded } from './body.ts';
 import type { ServerContext } from './deps.ts';
 import { parseMediaType } from './media-type.ts';
 import { type ParsedUpload, UploadError, parseUpload } from './parse-upload.ts';
 import { type GoQuery, parseGoQuery } from './query.ts';
 import type { AppEnv } from './request-info.ts';
-import { WriteRefused, hasReadOnlyCause } from './default-hooks.ts';
-import { emptyResponse, jsonError, jsonResponse } from './responses.ts';
-import { needleFromUpload } from './upload-needle.ts';
-import { uploadResultFields } from './upload-result.ts';
-import { FidParseError, type WriteTarget, parseHttpVolumeId, parseUrlPath, writeTargetOf } from './url-path.ts';
+import { toWebResponse } from './plain-response.ts';
+import { jsonError } from './responses.ts';
+import { storeUpload } from './store-upload.ts';
+import { FidParseError, parseHttpVolumeId, parseUrlPath } from './url-path.ts';
 
 /** Go's ParseForm reads at most this much of a urlencoded body. */
 const MAX_FORM_BODY_BYTES = 10 * 1024 * 1024;
@@ -88,39 +85,5 @@ export async function handleWrite(c: Context<AppEnv>, server: ServerContext): Pr
     if (err instanceof UploadError) return jsonError(400, err.message, info.pretty);
     throw err;
   }
-  // The needle written is the one the JWT named: writeTargetOf refuses a path whose write fid
-  // differs from the fid text checked above.
-  let target: WriteTarget;
-  try {
-    target = writeTargetOf(info.path, parts);
-  } catch (err) {
-    if (err instanceof FidParseError) return jsonError(400, err.message, info.pretty);
-    throw err;
-  }
-  assert.equal(target.fidText, parts.fid, 'write fid must be the JWT-checked fid');
-  const { volumeId } = target;
-  const needle = needleFromUpload(upload, { needleId: target.needleId, cookie: target.cookie }, Math.floor(Date.now() / 1000));
-
-  let unchanged: boolean;
-  try {
-    ({ unchanged } = await hooks.replicatedWrite(c, {
-      volumeId,
-      volume: deps.store.findVolume(volumeId),
-      needle,
-      fsync: upload.fsync,
-      isReplicate: upload.isReplicate,
-      contentMd5: upload.contentMd5,
-    }));
-  } catch (err) {
-    deps.log(`write ${info.path}: ${(err as Error).message}`);
-    // 409 for a read-only volume; the outcome header tells a client it may safely retry elsewhere.
-    const headers = err instanceof WriteRefused ? new Headers({ 'X-Seaweed-Write-Outcome': 'refused-before-append' }) : undefined;
-    return jsonError(hasReadOnlyCause(err) ? 409 : 500, (err as Error).message, info.pretty, headers);
-  }
-
-  const etag = etagOf(needle.checksum);
-  const headers = new Headers({ ETag: `"${etag}"`, 'Content-MD5': upload.contentMd5 });
-  if (unchanged) return emptyResponse(204, headers);
-  const name = hasFlag(needle, NeedleFlag.HasName) ? upload.fileName : '';
-  return jsonResponse(201, uploadResultFields({ name, size: upload.originalDataSize, etag, mime: upload.mimeType, contentMd5: upload.contentMd5 }), info.pretty, headers);
+  return toWebResponse(await storeUpload(server, { path: info.path, parts, pretty: info.pretty }, upload, (write) => hooks.replicatedWrite(c, write)));
 }

@@ -1,15 +1,18 @@
-// Listening on the admin port and, when it differs, the public port, with @hono/node-server.
+// Listening on the admin port and, when it differs, the public port: node:http servers whose
+// listener is the fast path in front of the Hono app (through @hono/node-server).
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { type RequestListener, type Server, createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { Server as TlsServer } from 'node:tls';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createAdminApp, createPublicApp } from './app.ts';
-import type { HttpDeps } from './deps.ts';
+import type { HttpDeps, ServerContext } from './deps.ts';
+import { fastPathListener } from './fast-path.ts';
 import type { AppEnv } from './request-info.ts';
 import { createServerContext } from './server-context.ts';
+import type { Port } from './store-handler.ts';
 
 export interface HttpListenOptions {
   /** Undefined or '' listens on all interfaces. */
@@ -64,7 +67,12 @@ const DEFAULT_CLOSE_GRACE_MS = 5_000;
 /** Go's http.DefaultMaxHeaderBytes. */
 const MAX_HEADER_BYTES = 1024 * 1024;
 
-async function listen(app: Hono<AppEnv>, host: string | undefined, port: number, limits: ConnectionLimits, tls?: AdminTls): Promise<Server> {
+function requestListener(app: Hono<AppEnv>, server: ServerContext, port: Port): RequestListener {
+  const fallback = getRequestListener(app.fetch) as RequestListener;
+  return fastPathListener(server, port, fallback, server.deps.fastPath ?? { reads: false, writes: false });
+}
+
+async function listen(listener: RequestListener, host: string | undefined, port: number, limits: ConnectionLimits, tls?: AdminTls): Promise<Server> {
   // Uploads may be large and slow, so there is no whole-request deadline (Go sets none either);
   // the headers deadline and the per-connection no-progress timeout bound slow clients instead.
   // requestTimeout 0 makes Node's headersTimeout default 0 too, so it is always set explicitly.
@@ -75,11 +83,9 @@ async function listen(app: Hono<AppEnv>, host: string | undefined, port: number,
     keepAliveTimeout: limits.idleTimeoutMs,
     maxHeaderSize: MAX_HEADER_BYTES,
   };
-  const server = (
-    tls === undefined
-      ? createAdaptorServer({ fetch: app.fetch, serverOptions: httpOptions })
-      : createAdaptorServer({ fetch: app.fetch, createServer: createHttpsServer, serverOptions: { ...tls.serverOptions, ...httpOptions } })
-  ) as Server;
+  const server: Server = tls === undefined
+    ? createHttpServer(httpOptions, listener)
+    : (createHttpsServer({ ...tls.serverOptions, ...httpOptions }, listener) as unknown as Server);
   boundConnections(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -133,12 +139,12 @@ export async function listenHttpServers(deps: HttpDeps, options: HttpListenOptio
     log: options.log ?? deps.log,
   };
   assert(limits.maxConnections > 0, 'maxConnections must be positive');
-  const admin = await listen(createAdminApp(deps, server), options.host, options.port, limits, options.tls);
+  const admin = await listen(requestListener(createAdminApp(deps, server), server, 'admin'), options.host, options.port, limits, options.tls);
   const detachTls = options.tls?.attach?.(admin as unknown as TlsServer);
   let publicServer: Server | undefined;
   if (options.public !== undefined) {
     try {
-      publicServer = await listen(createPublicApp(deps, server), options.public.host ?? options.host, options.public.port, limits);
+      publicServer = await listen(requestListener(createPublicApp(deps, server), server, 'public'), options.public.host ?? options.host, options.public.port, limits);
     } catch (err) {
       detachTls?.();
       await closeServer(admin, 0);

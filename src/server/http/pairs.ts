@@ -15,7 +15,7 @@ export function canonicalHeaderKey(key: string): string {
 }
 
 /** The pairs of an upload, keyed by stripped canonical name; values as text (UTF-8 decoded). */
-export function pairsFromHeaders(headers: Headers): Map<string, string> {
+export function pairsFromHeaders(headers: Pick<Headers, 'forEach'>): Map<string, string> {
   const pairs = new Map<string, string>();
   headers.forEach((value, key) => {
     const canonical = canonicalHeaderKey(key);

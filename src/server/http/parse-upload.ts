@@ -56,11 +56,14 @@ export interface ParsedUpload {
   isReplicate: boolean;
 }
 
+/** What an upload reads of the request's headers: a web Headers, or a view of node's. */
+export type HeaderSource = Pick<Headers, 'get' | 'forEach'>;
+
 export interface UploadRequest {
   method: string;
   /** Decoded URL path (byte string). */
   path: string;
-  headers: Headers;
+  headers: HeaderSource;
   /** The Node request itself when served by @hono/node-server, else the web body stream. */
   body: AsyncIterable<Uint8Array> | null;
   /** Go's r.FormValue: query (and urlencoded body) values. */

@@ -1,10 +1,6 @@
 // Response constructors shared by the handlers. Handlers own a Headers object and build the
 // Response at the end; common headers (Server, request id, CORS) are added by middleware.
-import { goJsonStringify } from './go-json.ts';
-
-function bodyAllowed(status: number): boolean {
-  return !(status < 200 || status === 204 || status === 304);
-}
+import { bodyAllowed, plainJson, toWebResponse } from './plain-response.ts';
 
 /** No body. Like Go, a non-HEAD response with a body-allowing status says Content-Length: 0. */
 export function emptyResponse(status: number, headers: Headers = new Headers(), isHead = false): Response {
@@ -18,10 +14,8 @@ export function bytesResponse(status: number, body: Uint8Array, headers: Headers
 
 /** Go's writeJson: JSON body, `application/json`, `nosniff`; nothing at all for 204/304. */
 export function jsonResponse(status: number, value: unknown, pretty: boolean, headers: Headers = new Headers()): Response {
-  if (!bodyAllowed(status)) return new Response(null, { status, headers });
-  headers.set('Content-Type', 'application/json');
-  headers.set('X-Content-Type-Options', 'nosniff');
-  return new Response(Buffer.from(goJsonStringify(value, pretty), 'utf8'), { status, headers });
+  const plain = plainJson(status, value, pretty, [...headers]);
+  return toWebResponse(plain);
 }
 
 export function jsonError(status: number, message: string, pretty: boolean, headers: Headers = new Headers()): Response {

@@ -2,6 +2,7 @@
 import { resolveHooks } from './default-hooks.ts';
 import { DEFAULT_MAX_GUNZIP_BYTES, type HttpDeps, type ServerContext } from './deps.ts';
 import { DEFAULT_GUNZIP_BUDGET_BYTES, GunzipBudget } from './gunzip-budget.ts';
+import { RequestCounters } from './request-counters.ts';
 
 export function createServerContext(deps: HttpDeps): ServerContext {
   if (!Number.isSafeInteger(deps.fileSizeLimitBytes) || deps.fileSizeLimitBytes < 0) {
@@ -13,5 +14,6 @@ export function createServerContext(deps: HttpDeps): ServerContext {
     maxGunzipBytes: deps.maxGunzipBytes ?? DEFAULT_MAX_GUNZIP_BYTES,
     gunzipBudget: new GunzipBudget(deps.gunzipBudgetBytes ?? DEFAULT_GUNZIP_BUDGET_BYTES),
     serverHeader: `SeaweedFS Volume ${deps.serverVersion}`,
+    counters: new RequestCounters(),
   };
 }

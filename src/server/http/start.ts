@@ -96,6 +96,12 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
         ...options.hooks,
       },
       ...(metrics !== undefined ? { metrics } : {}),
+      // The fast path skips the app's JWT check, white list and throttles, so it runs only
+      // where none of them is configured (and no caller hooks replace the defaults).
+      fastPath: {
+        reads: (options.security?.jwtReadSigningKey ?? '') === '' && (config.concurrentDownloadLimitBytes ?? 0) === 0 && options.hooks === undefined,
+        writes: (options.security?.jwtSigningKey ?? '') === '' && (options.whiteList ?? []).length === 0 && (config.concurrentUploadLimitBytes ?? 0) === 0 && options.hooks === undefined,
+      },
     },
     {
       host: config.bindIp,

@@ -36,6 +36,18 @@ export function countFailures(metrics: VolumeServerMetrics, method: string, stat
   }
 }
 
+/** The request label upstream uses: the method, or INVALID for an unsupported one on the admin port. */
+export function requestType(port: MeteredPort, method: string): string {
+  return port === 'admin' && !ADMIN_METHODS.has(method) ? 'INVALID' : method;
+}
+
+/** Counts and times one finished store request (in-flight bookkeeping is the caller's). */
+export function recordStoreRequest(metrics: VolumeServerMetrics, type: string, method: string, status: number, startedAtMs: number): void {
+  metrics.requestTotal.inc({ type, code: String(status) });
+  metrics.requestSeconds.observe({ type }, (performance.now() - startedAtMs) / 1000);
+  countFailures(metrics, method, status);
+}
+
 /** Wraps a store handler so every request it serves is counted and timed. */
 export function meterStoreHandler<C extends Context>(
   metrics: VolumeServerMetrics,
@@ -44,7 +56,7 @@ export function meterStoreHandler<C extends Context>(
 ): (c: C) => Promise<Response> {
   return async (c) => {
     const method = c.req.method;
-    const type = port === 'admin' && !ADMIN_METHODS.has(method) ? 'INVALID' : method;
+    const type = requestType(port, method);
     const startedAt = performance.now();
     const inFlight = port === 'admin';
     if (inFlight) metrics.inFlightRequests.inc({ type: method });
@@ -53,9 +65,7 @@ export function meterStoreHandler<C extends Context>(
       if (finished) return;
       finished = true;
       if (inFlight) metrics.inFlightRequests.dec({ type: method });
-      metrics.requestTotal.inc({ type, code: String(status) });
-      metrics.requestSeconds.observe({ type }, (performance.now() - startedAt) / 1000);
-      countFailures(metrics, method, status);
+      recordStoreRequest(metrics, type, method, status, startedAt);
     };
     let response: Response;
     try {

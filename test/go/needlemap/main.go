@@ -39,7 +39,7 @@ type result struct {
 func main() {
 	idxPath := flag.String("idx", "", "existing .idx to load (default: write one from -n and -keys)")
 	entries := flag.Int("n", 10_000_000, "rows to write when -idx is not given")
-	keys := flag.String("keys", "sequential", "sequential | random (56-bit), when -idx is not given")
+	keys := flag.String("keys", "sequential", "sequential | random (56-bit xorshift64) | random64, when -idx is not given")
 	flag.Parse()
 
 	path := *idxPath
@@ -127,8 +127,9 @@ func heapInUse() uint64 {
 	return m.HeapAlloc
 }
 
-// writeIdx writes rows the way bench/needle-map-load.ts does: the same key generator (seeded
-// splitmix64 for random keys), offsets of consecutive 1 KiB-ish records, positive sizes.
+// writeIdx writes rows the way bench/needle-map-load.ts does: the same key generator
+// (xorshift64 from seed 12345, low 56 bits for random, all 64 for random64), consecutive
+// 1040-byte records.
 func writeIdx(path string, n int, keys string) error {
 	f, err := os.Create(path)
 	if err != nil {
@@ -146,8 +147,15 @@ func writeIdx(path string, n int, keys string) error {
 		case "sequential":
 			key = uint64(i + 1)
 		case "random":
-			state, key = splitmix64(state)
-			key = key>>8 | 1 // 56 bits, never 0
+			state ^= state << 13
+			state ^= state >> 7
+			state ^= state << 17
+			key = state & (1<<56 - 1)
+		case "random64":
+			state ^= state << 13
+			state ^= state >> 7
+			state ^= state << 17
+			key = state
 		default:
 			return fmt.Errorf("unknown -keys %q", keys)
 		}
@@ -164,14 +172,6 @@ func writeIdx(path string, n int, keys string) error {
 	}
 	_, err = f.Write(buf)
 	return err
-}
-
-func splitmix64(state uint64) (uint64, uint64) {
-	state += 0x9e3779b97f4a7c15
-	z := state
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return state, z ^ (z >> 31)
 }
 
 func check(err error) {

@@ -16,6 +16,7 @@ import { newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile } from '../../..
 import { volumeFilePath } from '../../../storage/volume-files.ts';
 import { checkCollectionName, checkedVolumeBaseName } from '../../../store/collection-name.ts';
 import { type DiskLocation, normalizeDiskType } from '../../../store/disk-location.ts';
+import { checkPeerSource } from '../../../remote/endpoint-guard.ts';
 import {
   BITROT_SIDECAR_EXT,
   ecFilesStatus,
@@ -28,6 +29,7 @@ import {
 import { type GrpcContext, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
 import { copyFileFromPeer, newPeerClient } from '../peer-client.ts';
 import { recoverMissingEcIndexes } from '../ec-index-recovery.ts';
+import { newThrottle } from './volume-copy.ts';
 
 /** Upstream's BufferSizeLimit for shard reads: 2 MiB per message. */
 const SHARD_READ_CHUNK_BYTES = 2 * 1024 * 1024;
@@ -206,9 +208,11 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
 
   async function copyShards(request: {
     volume_id: number; collection: string; shard_ids: number[]; copy_ecx_file: boolean; source_data_node: string;
-    copy_ecj_file: boolean; copy_vif_file: boolean; disk_id: number; copy_ecsum_file: boolean;
-  }): Promise<object> {
+    copy_ecj_file: boolean; copy_vif_file: boolean; disk_id: number; copy_ecsum_file: boolean; io_byte_per_second: string;
+  }, call: grpc.ServerUnaryCall<any, any>): Promise<object> {
     checkMaintenance(ctx);
+    // The source is the caller's word: an untrusted one is refused before anything is dialed.
+    await checkPeerSource(request.source_data_node, ctx.allowUntrustedRemoteEndpoints === true, 'invalid source data node');
     checkCollectionName(request.collection);
     const shardIds = shardIdsOf(request.shard_ids);
     let location: DiskLocation | undefined;
@@ -220,6 +224,14 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     }
     if (location === undefined) throw new GrpcStatusError(grpc.status.RESOURCE_EXHAUSTED, 'no space left');
     const loc = location.location(request.collection, request.volume_id);
+    // One limit for the whole request (every file of it), as upstream: the caller's rate, else
+    // -maintenanceMBps. A caller that goes away stops the pacing.
+    const abort = new AbortController();
+    const onCancelled = () => abort.abort(new GrpcStatusError(grpc.status.CANCELLED, `volume ${request.volume_id} ec shards copy: caller cancelled`));
+    call.on('cancelled', onCancelled);
+    if (call.cancelled) onCancelled();
+    const requestedRate = Number(request.io_byte_per_second ?? 0);
+    const throttle = newThrottle(requestedRate > 0 ? requestedRate : (ctx.maintenanceBytesPerSecond ?? 0), abort.signal);
     const client = newPeerClient(request.source_data_node);
     const pull = async (ext: string, destination: string, ignoreMissing: boolean) => {
       try {
@@ -235,6 +247,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
             ignore_source_file_not_found: ignoreMissing,
           },
           destination,
+          throttle,
         );
       } catch (err) {
         // A failed pull leaves no partial file behind.
@@ -259,6 +272,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
       const message = (err as grpc.ServiceError).details ?? (err as Error).message;
       throw new Error(`VolumeEcShardsCopy volume ${request.volume_id}: ${message}`);
     } finally {
+      call.off('cancelled', onCancelled);
       client.close();
     }
     return {};

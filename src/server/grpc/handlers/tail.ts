@@ -1,6 +1,7 @@
 // Following a volume: VolumeTailSender streams records appended after a time, VolumeTailReceiver
 // pulls them from a peer's sender into a local volume (used by volume moves).
 import * as grpc from '@grpc/grpc-js';
+import { checkPeerSource } from '../../../remote/endpoint-guard.ts';
 import { isStorageError } from '../../../storage/errors.ts';
 import { decodeNeedle } from '../../../storage/needle/needle.ts';
 import { isSupportedVersion } from '../../../storage/needle/version.ts';
@@ -152,6 +153,7 @@ export function tailHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 't
     }),
 
     VolumeTailReceiver: unary(async (request: { volume_id: number; since_ns: string; idle_timeout_seconds: number; source_volume_server: string }) => {
+      await checkPeerSource(request.source_volume_server, ctx.allowUntrustedRemoteEndpoints === true, 'invalid source volume server');
       const volume = ctx.store.findVolume(request.volume_id);
       if (volume === undefined) throw new Error(`receiver not found volume id ${request.volume_id}`);
       const client = newPeerClient(request.source_volume_server);

@@ -11,6 +11,7 @@ import { checkCollectionName, checkedVolumeBaseName } from '../../../store/colle
 import { StoreError } from '../../../store/store.ts';
 import { normalizeDiskType } from '../../../store/disk-location.ts';
 import { pathExists } from '../../../storage/path-exists.ts';
+import { checkPeerSource } from '../../../remote/endpoint-guard.ts';
 import { type GrpcContext, GrpcStatusError, checkMaintenance, serverStream, statusCodeOf, writeMessage } from '../context.ts';
 import { type PeerClient, copyFileFromPeer, newPeerClient, unaryCall } from '../peer-client.ts';
 import { collectionProblem, extensionProblem } from '../file-name-checks.ts';
@@ -134,6 +135,8 @@ export function volumeCopyHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimi
      */
     VolumeCopy: serverStream(async (request: { volume_id: number; collection: string; source_data_node: string; disk_type: string; io_byte_per_second: string }, call) => {
       checkMaintenance(ctx);
+      // The source is the caller's word: an untrusted one is refused before anything is dialed.
+      await checkPeerSource(request.source_data_node, ctx.allowUntrustedRemoteEndpoints === true, 'invalid source data node');
       const volumeId = request.volume_id;
       if (!ctx.store.claimCopy(volumeId)) throw new GrpcStatusError(grpc.status.UNAVAILABLE, `volume ${volumeId} is already being copied`);
       const abort = new AbortController();

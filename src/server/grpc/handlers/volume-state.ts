@@ -111,8 +111,18 @@ export function volumeStateHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
         compaction_revision: volume.superBlock.compactionRevision,
         collection: volume.collection,
         disk_type: ctx.store.locationOf(volume)?.diskType ?? '',
+        // The volume's `.vif` as loaded (4.53's GetVolumeInfo): a tiered volume's remote files
+        // (a copier then pulls only `.idx`/`.vif`) and, once encoded, its EC layout.
         volume_info: {
-          files: [],
+          files: info.files.map((f) => ({
+            backend_type: f.backendType,
+            backend_id: f.backendId,
+            key: f.key,
+            offset: f.offset.toString(),
+            file_size: f.fileSize.toString(),
+            modified_time: f.modifiedTime.toString(),
+            extension: f.extension,
+          })),
           version: info.version,
           replication: info.replication,
           bytes_offset: info.bytesOffset,
@@ -123,6 +133,7 @@ export function volumeStateHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
             data_shards: info.ecShardConfig.dataShards,
             parity_shards: info.ecShardConfig.parityShards,
             encode_ts_ns: info.ecShardConfig.encodeTsNs.toString(),
+            block_size: String(info.ecShardConfig.blockSizeBytes ?? 0),
           },
           read_only_can_delete: info.readOnlyCanDelete,
         },

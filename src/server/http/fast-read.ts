@@ -1,0 +1,116 @@
+// GET/HEAD of a small, plain, local needle on node:http: one record read, one response write.
+// It answers only what the app would answer with 200 and these exact headers; on anything else
+// (conditional or ranged requests, manifests, pairs, gzip the client can't take, not found,
+// errors) it returns false having sent nothing, and the app serves the request from scratch.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { etagOf } from '../../storage/needle/crc.ts';
+import { type Needle, NeedleFlag, hasFlag } from '../../storage/needle/needle.ts';
+import type { ServerContext } from './deps.ts';
+import type { FastTarget } from './fast-target.ts';
+import { isGzipped } from './gzip.ts';
+import { formatHttpDate } from './http-date.ts';
+import { formatMediaType } from './media-type.ts';
+import { mimeByExtension } from './mime-types.ts';
+import { goExt } from './raw-target.ts';
+import { detectContentType } from './sniff.ts';
+
+/** Larger needles take the app's streamed path, which holds a bounded window of them. */
+export const FAST_READ_MAX_NEEDLE_BYTES = 1024 * 1024 + 64 * 1024;
+const SNIFF_BYTES = 512;
+/** What node's writeHead accepts in a header value (its checkInvalidHeaderChar). */
+const VALID_HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Bytes of needles read by the fast path and not yet sent: the app serves reads beyond it. */
+export class FastReadBudget {
+  private inFlightBytes = 0;
+  constructor(readonly limitBytes: number) {}
+
+  tryTake(bytes: number): boolean {
+    if (this.inFlightBytes + bytes > this.limitBytes) return false;
+    this.inFlightBytes += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.inFlightBytes -= bytes;
+    if (this.inFlightBytes < 0) throw new Error('fast read budget released more than it took');
+  }
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+/** The response headers the app's read would send for this needle, or null to leave it to the app. */
+function readHeaders(n: Needle, isHead: boolean, acceptsGzip: boolean): string[] | null {
+  const data = n.data;
+  let encoding = '';
+  if (hasFlag(n, NeedleFlag.IsCompressed) && isGzipped(data)) {
+    if (!acceptsGzip) return null;
+    encoding = 'gzip';
+  }
+  const filename = n.name.length > 0 ? latin1(n.name) : '';
+  let mimeType = '';
+  if (n.mime.length > 0) {
+    const stored = latin1(n.mime);
+    if (!stored.startsWith('application/octet-stream')) mimeType = stored;
+  }
+  if (mimeType === '') mimeType = mimeByExtension(goExt(filename));
+  if (mimeType === '') {
+    // HEAD sends no sniffed type, and an empty body none at all: rare, left to the app.
+    if (isHead || data.length === 0) return null;
+    mimeType = encoding !== '' ? 'application/octet-stream' : detectContentType(data.subarray(0, SNIFF_BYTES));
+  }
+  const flat = ['accept-ranges', 'bytes'];
+  if (filename !== '') flat.push('content-disposition', formatMediaType('inline', 'filename', filename));
+  if (encoding !== '') flat.push('content-encoding', encoding);
+  flat.push('content-length', String(data.length), 'content-type', mimeType, 'etag', `"${etagOf(n.checksum)}"`);
+  if (n.lastModified !== 0) flat.push('last-modified', formatHttpDate(n.lastModified));
+  for (let i = 1; i < flat.length; i += 2) if (!VALID_HEADER_VALUE.test(flat[i] as string)) return null;
+  return flat;
+}
+
+/**
+ * Serves the read when it can; `commonHeaders` are appended (Server, request id). Resolves
+ * false, having touched nothing, when the app must serve it.
+ */
+export async function tryFastRead(
+  req: IncomingMessage,
+  res: ServerResponse,
+  server: ServerContext,
+  target: FastTarget,
+  budget: FastReadBudget,
+  commonHeaders: () => string[],
+): Promise<boolean> {
+  const h = req.headers;
+  if (target.rawQuery !== '') return false;
+  if (h.range !== undefined || h['if-none-match'] !== undefined || h['if-modified-since'] !== undefined || h['if-range'] !== undefined || h.origin !== undefined) {
+    return false;
+  }
+  const volume = server.deps.store.findVolume(target.volumeId);
+  if (volume === undefined) return false;
+  const entry = volume.lookup(target.needleId);
+  if (entry === undefined || entry.size <= 0 || entry.size > FAST_READ_MAX_NEEDLE_BYTES) return false;
+  const heldBytes = entry.size;
+  if (!budget.tryTake(heldBytes)) return false;
+  let n: Needle;
+  try {
+    n = await volume.read(target.needleId);
+  } catch {
+    budget.give(heldBytes);
+    return false;
+  }
+  const isHead = req.method === 'HEAD';
+  const flat = n.cookie >>> 0 === target.cookie >>> 0 && !hasFlag(n, NeedleFlag.IsChunkManifest) && !hasFlag(n, NeedleFlag.HasPairs)
+    ? readHeaders(n, isHead, (h['accept-encoding'] ?? '').includes('gzip'))
+    : null;
+  if (flat === null || res.headersSent || req.destroyed) {
+    budget.give(heldBytes);
+    return false;
+  }
+  flat.push(...commonHeaders());
+  res.once('close', () => budget.give(heldBytes));
+  res.writeHead(200, flat);
+  res.end(isHead ? undefined : n.data);
+  return true;
+}

@@ -1,0 +1,35 @@
+// The URL shape the fast path serves: exactly `/<vid>,<key><cookie>[.ext]` with an optional
+// query, nothing to unescape or clean. Anything else is left to the app, which knows Go's rules.
+import { FidParseError, type UrlPathParts, parseHttpFid, parseHttpVolumeId } from './url-path.ts';
+
+const FAST_PATH_SHAPE = /^\/(\d{1,10}),([0-9a-fA-F]{9,24})(\.[0-9A-Za-z]{1,16})?$/;
+
+export interface FastTarget {
+  /** The decoded path, equal to the raw one here. */
+  path: string;
+  rawQuery: string;
+  parts: UrlPathParts;
+  volumeId: number;
+  needleId: bigint;
+  cookie: number;
+}
+
+export function fastTargetOf(url: string | undefined): FastTarget | null {
+  if (url === undefined) return null;
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const match = FAST_PATH_SHAPE.exec(path);
+  if (match === null) return null;
+  const rawQuery = q < 0 ? '' : url.slice(q + 1);
+  if (rawQuery.includes('#')) return null;
+  const vid = match[1] as string;
+  const fid = match[2] as string;
+  try {
+    const volumeId = parseHttpVolumeId(vid);
+    const { needleId, cookie } = parseHttpFid(fid);
+    return { path, rawQuery, parts: { vid, fid, filename: '', ext: match[3] ?? '', isVolumeIdOnly: false }, volumeId, needleId, cookie };
+  } catch (err) {
+    if (err instanceof FidParseError) return null;
+    throw err;
+  }
+}
