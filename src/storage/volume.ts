@@ -1,9 +1,10 @@
 // A needle volume: `.dat` + `.idx` + `.vif`. Appends are serialized; reads run concurrently
 // (records are immutable once written, and the map only ever points at complete records).
-import { promises as fs } from 'node:fs';
+import { promises as fs, readSync, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StorageError } from './errors.ts';
+import { inlineIo } from './inline-io.ts';
 import { decodeIndexEntry, encodeIndexEntry } from './idx/entry.ts';
 import type { NeedleMap } from './needle-map/needle-map.ts';
 import {
@@ -624,6 +625,7 @@ export class Volume {
 
   private async writeFully(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
     let done = 0;
+    if (inlineIo.allows(bytes.length)) done = inlineIo.run(() => writeSync(handle.fd, bytes, 0, bytes.length, position));
     while (done < bytes.length) {
       const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
       if (bytesWritten === 0) throw new Error(`short write at ${position + done}`);
@@ -691,6 +693,7 @@ export class Volume {
   async readBytes(offsetBytes: number, length: number): Promise<Buffer> {
     const buf = Buffer.allocUnsafe(length);
     let done = 0;
+    if (inlineIo.allows(length)) done = inlineIo.run(() => readSync(this.dat.fd, buf, 0, length, offsetBytes));
     while (done < length) {
       const { bytesRead } = await this.dat.read(buf, done, length - done, offsetBytes + done);
       if (bytesRead === 0) throw new StorageError('corrupted', `.dat ends at ${offsetBytes + done}, wanted ${length} bytes at ${offsetBytes}`);

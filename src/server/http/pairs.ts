@@ -18,6 +18,8 @@ export function canonicalHeaderKey(key: string): string {
 export function pairsFromHeaders(headers: Pick<Headers, 'forEach'>): Map<string, string> {
   const pairs = new Map<string, string>();
   headers.forEach((value, key) => {
+    // Canonical "Seaweed-…" implies this prefix in any case: skip the other headers cheaply.
+    if (key.length <= PAIR_PREFIX.length || key.slice(0, PAIR_PREFIX.length).toLowerCase() !== 'seaweed-') return;
     const canonical = canonicalHeaderKey(key);
     if (!canonical.startsWith(PAIR_PREFIX)) return;
     pairs.set(canonical.slice(PAIR_PREFIX.length), Buffer.from(value, 'latin1').toString('utf8'));
