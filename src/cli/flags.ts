@@ -16,7 +16,9 @@
 //   flag is not on the command line. We do not: those names are far too common to inherit safely.
 // - -readMode and -index are validated (Go runs an unknown -readMode as redirect and an unknown
 //   -index as memory), ports must be 0..65535, and sizes, counts and durations must not be
-//   negative.
+//   negative. The exceptions are the fsync batching flags (-fsyncMinBatchBytes,
+//   -fsyncMinBatchRequests, -fsyncBatchWait), accepted as Go does: a value <= 0 there just means
+//   a drained batch is synced at once.
 // - -securityFile (the Rust port's flag, used by the test harness), -offsetBytes and
 //   NEEDLEWORK_OFFSET_BYTES are ours; -config_dir is also accepted after `volume`.
 //
@@ -107,6 +109,13 @@ export interface VolumeConfig {
   compactionBytesPerSecond: number;
   /** 0 means unlimited. */
   maintenanceBytesPerSecond: number;
+  /**
+   * -fsyncMinBatchBytes, -fsyncMinBatchRequests, -fsyncBatchWait (upstream's SyncBatchOption): a
+   * drained batch of fsync writes below both minimums waits up to fsyncBatchWaitMs for more.
+   */
+  fsyncMinBatchBytes: number;
+  fsyncMinBatchRequests: number;
+  fsyncBatchWaitMs: number;
   hasSlowRead: boolean;
   readBufferSizeBytes: number;
   fixJpgOrientation: boolean;
@@ -197,6 +206,9 @@ const VOLUME_FLAGS: ReadonlyMap<string, FlagSpec> = new Map<string, FlagSpec>([
   ['inflightDownloadDataTimeout', { kind: 'duration', defaultText: '60s', usage: 'inflight download data wait timeout of volume servers' }],
   ['hasSlowRead', { kind: 'bool', defaultText: 'true', usage: '<experimental> if true, this prevents slow reads from blocking other requests, but large file read P99 latency will increase.' }],
   ['readBufferSizeMB', { kind: 'int', defaultText: '4', usage: '<experimental> larger values can optimize query performance but will increase some memory usage,Use with hasSlowRead normally.' }],
+  ['fsyncMinBatchBytes', { kind: 'int', defaultText: '1048576', usage: 'minimum bytes an fsync batch gathers before a drained queue flushes without waiting' }],
+  ['fsyncMinBatchRequests', { kind: 'int', defaultText: '128', usage: 'minimum requests an fsync batch gathers before a drained queue flushes without waiting' }],
+  ['fsyncBatchWait', { kind: 'duration', defaultText: '500\u00b5s', usage: 'how long a below-minimum fsync batch waits for more requests once the queue drains; 0 flushes immediately' }],
   ['volume.allowUntrustedRemoteEndpoints', { kind: 'bool', defaultText: 'false', usage: 'if true, FetchAndWriteNeedle accepts arbitrary remote S3 endpoints including loopback / link-local hosts.' }],
   ['debug', { kind: 'bool', defaultText: 'false', usage: 'serves runtime profiling data via pprof on the port specified by -debug.port', ignored: true }],
   ['debug.port', { kind: 'int', defaultText: '6060', usage: 'http port for debugging', ignored: true }],
@@ -718,6 +730,9 @@ export function parseVolumeFlags(
     inflightDownloadDataTimeoutMs: nonNegativeDurationMs(v, 'inflightDownloadDataTimeout'),
     compactionBytesPerSecond: nonNegative(v, 'compactionMBps') * MIB,
     maintenanceBytesPerSecond: nonNegative(v, 'maintenanceMBps') * MIB,
+    fsyncMinBatchBytes: v.int('fsyncMinBatchBytes'),
+    fsyncMinBatchRequests: v.int('fsyncMinBatchRequests'),
+    fsyncBatchWaitMs: v.int('fsyncBatchWait'),
     hasSlowRead: v.bool('hasSlowRead'),
     readBufferSizeBytes: nonNegative(v, 'readBufferSizeMB') * MIB,
     fixJpgOrientation: v.bool('images.fix.orientation'),

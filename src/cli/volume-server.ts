@@ -32,6 +32,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
       maxVolumeCount: folder.maxVolumeCount,
       diskType: folder.diskType,
       diskId,
+      syncBatch: { minBytes: config.fsyncMinBatchBytes, minRequests: config.fsyncMinBatchRequests, waitMs: config.fsyncBatchWaitMs },
     })),
     config.offsetWidth,
     log,

@@ -2,12 +2,22 @@
 // as many as fit (bounded by count and bytes), so concurrent appends share one write and one
 // fsync, as upstream's volume worker does. "Exclusive" operations (sync, close) run alone,
 // in order. The queue itself is bounded.
+//
+// Holding (upstream's -fsyncMinBatchBytes / -fsyncMinBatchRequests / -fsyncBatchWait): once the
+// queue has drained, a batch of only "holdable" items (durable writes) that is still below both
+// minimums stays open up to `waitMs` for stragglers instead of paying an fsync for a near-empty
+// batch. The window is armed once per batch, so the added latency is bounded by `waitMs`; it
+// closes early when the batch reaches a minimum or a limit, when an item that must not wait
+// (a write without fsync, a delete) or an exclusive operation arrives, or when the deadline has
+// passed by the time new items are taken.
+import { performance } from 'node:perf_hooks';
 import { StorageError } from './errors.ts';
 
 interface Pending<Item> {
   item?: Item;
   exclusive?: () => Promise<unknown>;
   sizeBytes: number;
+  holdable: boolean;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
@@ -18,37 +28,55 @@ export interface BatchLimits {
   maxBatchBytes: number;
 }
 
+/** When a drained queue may keep a below-minimum batch of holdable items open. */
+export interface BatchHold {
+  /** A batch holding at least this many bytes is processed without waiting. */
+  minBytes: number;
+  /** A batch holding at least this many items is processed without waiting. */
+  minItems: number;
+  /** Longest a batch waits for more items; 0 (or less) processes it at once. */
+  waitMs: number;
+}
+
 /** Processes one batch; settles every entry itself (it gets resolve/reject per entry). */
 export type BatchProcessor<Item> = (batch: Array<{ item: Item; resolve(value: unknown): void; reject(err: unknown): void }>) => Promise<void>;
+
+/** Below this much time left, the hold polls the event loop instead of arming a timer (timers have 1 ms granularity). */
+const POLL_BELOW_MS = 2;
 
 export class BatchQueue<Item> {
   private readonly pending: Array<Pending<Item>> = [];
   private running = false;
+  /** Wakes a holding batch when something is queued. */
+  private wake: (() => void) | null = null;
 
   constructor(
     private readonly limits: BatchLimits,
     private readonly process: BatchProcessor<Item>,
+    private readonly hold: BatchHold | null = null,
   ) {}
 
   get pendingCount(): number {
     return this.pending.length;
   }
 
-  add<Result>(item: Item, sizeBytes: number): Promise<Result> {
-    return this.push({ item, sizeBytes }) as Promise<Result>;
+  /** Queues an item; a `holdable` one may wait in a below-minimum batch (see BatchHold). */
+  add<Result>(item: Item, sizeBytes: number, holdable = false): Promise<Result> {
+    return this.push({ item, sizeBytes, holdable }) as Promise<Result>;
   }
 
   exclusive<Result>(operation: () => Promise<Result>): Promise<Result> {
-    return this.push({ exclusive: operation, sizeBytes: 0 }) as Promise<Result>;
+    return this.push({ exclusive: operation, sizeBytes: 0, holdable: false }) as Promise<Result>;
   }
 
-  private push(entry: { item?: Item; exclusive?: () => Promise<unknown>; sizeBytes: number }): Promise<unknown> {
+  private push(entry: { item?: Item; exclusive?: () => Promise<unknown>; sizeBytes: number; holdable: boolean }): Promise<unknown> {
     if (this.pending.length >= this.limits.maxPending) {
       return Promise.reject(new StorageError('io', `too many queued volume operations (${this.pending.length})`));
     }
     return new Promise((resolve, reject) => {
       this.pending.push({ ...entry, resolve, reject });
       if (!this.running) void this.drain();
+      else this.wake?.();
     });
   }
 
@@ -68,13 +96,26 @@ export class BatchQueue<Item> {
         }
         const batch: Array<{ item: Item; resolve(value: unknown): void; reject(err: unknown): void }> = [];
         let bytes = 0;
-        while (this.pending.length > 0 && batch.length < this.limits.maxBatchItems) {
-          const next = this.pending[0] as Pending<Item>;
-          if (next.exclusive !== undefined) break;
-          if (batch.length > 0 && bytes + next.sizeBytes > this.limits.maxBatchBytes) break;
-          this.pending.shift();
-          bytes += next.sizeBytes;
-          batch.push({ item: next.item as Item, resolve: next.resolve, reject: next.reject });
+        let allHoldable = true;
+        let deadlineMs = 0;
+        for (;;) {
+          while (this.pending.length > 0 && batch.length < this.limits.maxBatchItems) {
+            const next = this.pending[0] as Pending<Item>;
+            if (next.exclusive !== undefined) break;
+            if (batch.length > 0 && bytes + next.sizeBytes > this.limits.maxBatchBytes) break;
+            this.pending.shift();
+            bytes += next.sizeBytes;
+            allHoldable &&= next.holdable;
+            batch.push({ item: next.item as Item, resolve: next.resolve, reject: next.reject });
+          }
+          // Something is left (a limit was reached, or an exclusive operation is next), or the
+          // batch may not wait: process it now.
+          if (this.pending.length > 0 || !this.mayHold(batch.length, bytes, allHoldable)) break;
+          const nowMs = performance.now();
+          if (deadlineMs === 0) deadlineMs = nowMs + (this.hold as BatchHold).waitMs;
+          else if (nowMs >= deadlineMs) break;
+          await this.waitForMore(deadlineMs);
+          if (this.pending.length === 0) break; // the window closed with nothing new
         }
         try {
           await this.process(batch);
@@ -86,5 +127,36 @@ export class BatchQueue<Item> {
     } finally {
       this.running = false;
     }
+  }
+
+  private mayHold(items: number, bytes: number, allHoldable: boolean): boolean {
+    const hold = this.hold;
+    if (hold === null || !allHoldable || !(hold.waitMs > 0)) return false;
+    if (items >= this.limits.maxBatchItems || bytes >= this.limits.maxBatchBytes) return false;
+    return bytes < hold.minBytes && items < hold.minItems;
+  }
+
+  /** Resolves when an operation is queued or the deadline passes, whichever is first. */
+  private waitForMore(deadlineMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let immediate: NodeJS.Immediate | undefined;
+      const done = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        if (immediate !== undefined) clearImmediate(immediate);
+        this.wake = null;
+        resolve();
+      };
+      const tick = (): void => {
+        timer = undefined;
+        immediate = undefined;
+        const remainingMs = deadlineMs - performance.now();
+        if (remainingMs <= 0) done();
+        else if (remainingMs >= POLL_BELOW_MS) timer = setTimeout(tick, remainingMs - 1);
+        else immediate = setImmediate(tick);
+      };
+      this.wake = done;
+      tick();
+    });
   }
 }

@@ -41,6 +41,33 @@ const MAX_QUEUED_WRITES = 4096;
 const MAX_BATCH_ITEMS = 128;
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 
+/**
+ * How long a batch of durable (fsync) writes waits for more before it is synced: upstream's
+ * SyncBatchOption, set by -fsyncMinBatchBytes, -fsyncMinBatchRequests and -fsyncBatchWait. Once
+ * the queue drains with the batch below both minimums it stays open up to `waitMs`.
+ */
+export interface SyncBatchOptions {
+  minBytes: number;
+  minRequests: number;
+  /** 0 (or less) syncs a drained batch at once. */
+  waitMs: number;
+}
+
+/** Upstream's DefaultSyncBatchOption: 1 MiB, 128 requests, 500µs. */
+export const DEFAULT_SYNC_BATCH: Readonly<SyncBatchOptions> = { minBytes: 1024 * 1024, minRequests: MAX_BATCH_ITEMS, waitMs: 0.5 };
+
+/** A volume file the write path appends to and syncs. */
+export type VolumeFileKind = 'dat' | 'idx';
+
+/**
+ * Called by the write path before each append to and each fsync of `.dat` and `.idx`; a throw
+ * fails that operation as an IO error would. For tests (counting syncs, injecting failures).
+ */
+export interface VolumeIoHooks {
+  beforeWrite?(file: VolumeFileKind, position: number, lengthBytes: number): void | Promise<void>;
+  beforeSync?(file: VolumeFileKind): void | Promise<void>;
+}
+
 type AppendOp =
   | { kind: 'write'; needle: Needle; options: WriteOptions }
   | { kind: 'blob'; id: bigint; size: number; blob: Buffer }
@@ -57,6 +84,9 @@ export interface VolumeOpenOptions {
   log?: (message: string) => void;
   /** Clock in nanoseconds; tests pin it. */
   nowNs?: () => bigint;
+  /** Batching of durable writes (default DEFAULT_SYNC_BATCH). */
+  syncBatch?: SyncBatchOptions;
+  ioHooks?: VolumeIoHooks;
 }
 
 export interface WriteOptions {
@@ -126,10 +156,8 @@ export class Volume {
   private compacting: { idxSizeBytes: number; compactionRevision: number } | null = null;
   private lastAppendAtNs: bigint;
   private lastModifiedTsSeconds: number;
-  private readonly appends = new BatchQueue<AppendOp>(
-    { maxPending: MAX_QUEUED_WRITES, maxBatchItems: MAX_BATCH_ITEMS, maxBatchBytes: MAX_BATCH_BYTES },
-    (batch) => this.processBatch(batch),
-  );
+  private readonly appends: BatchQueue<AppendOp>;
+  private readonly ioHooks: VolumeIoHooks | undefined;
   private readonly nowNs: () => bigint;
   private closed = false;
   /** Read-only set by an operator or the server (not persisted unless volumeInfo.readOnly). */
@@ -141,6 +169,13 @@ export class Volume {
     this.offsetWidth = options.offsetWidth;
     this.nowNs = options.nowNs ?? systemNowNs;
     this.log = options.log ?? (() => {});
+    this.ioHooks = options.ioHooks;
+    const syncBatch = options.syncBatch ?? DEFAULT_SYNC_BATCH;
+    this.appends = new BatchQueue<AppendOp>(
+      { maxPending: MAX_QUEUED_WRITES, maxBatchItems: MAX_BATCH_ITEMS, maxBatchBytes: MAX_BATCH_BYTES },
+      (batch) => this.processBatch(batch),
+      { minBytes: syncBatch.minBytes, minItems: syncBatch.minRequests, waitMs: syncBatch.waitMs },
+    );
     this.lastAppendAtNs = 0n;
     this.lastModifiedTsSeconds = 0;
     this.adopt(loaded);
@@ -242,7 +277,9 @@ export class Volume {
 
   /** Appends a needle. Sets the needle's size and appendAtNs. */
   write(n: Needle, options: WriteOptions = {}): Promise<WriteResult> {
-    return this.appends.add<WriteResult>({ kind: 'write', needle: n, options }, n.data.length);
+    // Only a durable write may wait for company (upstream's worker takes only fsync writes).
+    // Sized as upstream's worker counts a request: the record a body of the data's length takes.
+    return this.appends.add<WriteResult>({ kind: 'write', needle: n, options }, actualSize(n.data.length, this.version), options.fsync === true);
   }
 
   /**
@@ -263,11 +300,20 @@ export class Volume {
 
   /**
    * Writes one batch: every operation is checked in order (seeing the batch's own earlier
-   * operations through `pending`), the records go to `.dat` in one write (one fsync if any asked),
-   * then the map and `.idx` are updated in the same order. A failed `.dat` write is cut back.
+   * operations through `pending`), the records go to `.dat` in one write, then the map and
+   * `.idx` are updated in the same order. A failed `.dat` write (or sync) is cut back.
+   *
+   * When any write asked for fsync (upstream's durable path, processBatchRun), the `.dat` is
+   * synced before a single index entry is published, and the `.idx` is synced after, before any
+   * operation is acknowledged. A failed `.idx` append or sync in such a batch cannot be taken
+   * back, so the volume stops taking writes and deletes (upstream's noWriteOrDelete), until it is
+   * marked writable again. Without fsync nothing is synced, as upstream, and an index failure
+   * fails only the batch.
    */
   private async processBatch(batch: Array<{ item: AppendOp; resolve(value: unknown): void; reject(err: unknown): void }>): Promise<void> {
     const planned: Array<{ op: AppendOp; offsetBytes: number; resolve(value: unknown): void; reject(err: unknown): void; indexed: boolean }> = [];
+    /** Durable writes found unchanged: acknowledged only once the batch's syncs succeed (as upstream). */
+    const durableUnchanged: Array<{ result: WriteResult; resolve(value: unknown): void; reject(err: unknown): void }> = [];
     const records: Buffer[] = [];
     const pending = new Map<bigint, { offsetUnits: number; size: number; cookie: number }>();
     const startBytes = this.datSizeBytes;
@@ -310,7 +356,14 @@ export class Volume {
             n.ttl = this.superBlock.ttl;
           }
           if (inBatch === undefined && (await this.isUnchanged(n, existing))) {
-            entry.resolve({ offsetBytes: (existing?.offsetUnits ?? 0) * NEEDLE_PADDING_SIZE_BYTES, size: existing?.size ?? 0, unchanged: true });
+            const result: WriteResult = { offsetBytes: (existing?.offsetUnits ?? 0) * NEEDLE_PADDING_SIZE_BYTES, size: existing?.size ?? 0, unchanged: true };
+            if (op.options.fsync === true) {
+              // The copy already stored may not be on disk yet: upstream syncs for it too.
+              fsync = true;
+              durableUnchanged.push({ result, resolve: entry.resolve, reject: entry.reject });
+            } else {
+              entry.resolve(result);
+            }
             continue;
           }
           if (existing !== undefined && existing.offsetUnits !== 0) {
@@ -344,17 +397,23 @@ export class Volume {
         entry.reject(err);
       }
     }
-    if (planned.length === 0) return;
+    if (planned.length === 0 && durableUnchanged.length === 0) return;
+    const failAll = (failure: unknown): void => {
+      for (const p of planned) p.reject(failure);
+      for (const u of durableUnchanged) u.reject(failure);
+    };
 
     assert(startBytes % NEEDLE_PADDING_SIZE_BYTES === 0, `volume ${this.id} .dat end ${startBytes} is aligned`);
     try {
-      const bytes = records.length === 1 ? (records[0] as Buffer) : Buffer.concat(records, endBytes - startBytes);
-      await this.writeFully(this.dat, bytes, startBytes);
-      if (fsync) await this.dat.sync();
+      if (records.length > 0) {
+        const bytes = records.length === 1 ? (records[0] as Buffer) : Buffer.concat(records, endBytes - startBytes);
+        await this.writeFile('dat', bytes, startBytes);
+      }
+      // Before anything is published: an index entry must never outlive the bytes it points at.
+      if (fsync) await this.syncFile('dat');
     } catch (err) {
-      await this.dat.truncate(startBytes).catch(() => {});
-      const failure = new StorageError('io', `append to volume ${this.id} at ${startBytes}: ${(err as Error).message}`, { cause: err });
-      for (const p of planned) p.reject(failure);
+      if (records.length > 0) await this.dat.truncate(startBytes).catch(() => {});
+      failAll(new StorageError('io', `append to volume ${this.id} at ${startBytes}: ${(err as Error).message}`, { cause: err }));
       return;
     }
     this.datSizeBytes = endBytes;
@@ -384,15 +443,54 @@ export class Volume {
     try {
       // The records are already in `.dat`: if this fails, the next load re-indexes them from a scan.
       if (rows.length > 0) {
-        await this.writeFully(this.idx, rows.length === 1 ? (rows[0] as Buffer) : Buffer.concat(rows), this.idxSizeBytes);
+        await this.writeFile('idx', rows.length === 1 ? (rows[0] as Buffer) : Buffer.concat(rows), this.idxSizeBytes);
         this.idxSizeBytes += rows.length * indexEntrySizeBytes(this.offsetWidth);
       }
     } catch (err) {
-      const failure = new StorageError('io', `index append to volume ${this.id}: ${(err as Error).message}`, { cause: err });
-      for (const p of planned) p.reject(failure);
+      const message = (err as Error).message;
+      if (fsync) this.stopWrites(`index append failed: ${message}`);
+      for (const p of planned) {
+        const id = p.op.kind === 'write' ? p.op.needle.id : p.op.id;
+        p.reject(new StorageError('io', `index needle ${id} of volume ${this.id} at offset ${p.offsetBytes}: ${message}`, { cause: err }));
+      }
+      for (const u of durableUnchanged) u.reject(new StorageError('io', `index volume ${this.id}: ${message}`, { cause: err }));
       return;
     }
+    if (fsync) {
+      try {
+        await this.syncFile('idx');
+      } catch (err) {
+        // The rows are published and cannot be taken back: refuse writes rather than acknowledge
+        // index entries that may not survive a crash.
+        this.stopWrites(`index sync failed: ${(err as Error).message}`);
+        failAll(new StorageError('io', `sync volume ${this.id} index: ${(err as Error).message}`, { cause: err }));
+        return;
+      }
+    }
     planned.forEach((p, i) => p.resolve(results[i]));
+    for (const u of durableUnchanged) u.resolve(u.result);
+  }
+
+  /**
+   * After a durable index update failed: no more writes or deletes (upstream sets noWriteOrDelete,
+   * in memory only), reported read-only in the heartbeat, until the volume is marked writable.
+   */
+  private stopWrites(reason: string): void {
+    this.readOnlyByRequest = true;
+    this.canDeleteByRequest = false;
+    this.log(`volume ${this.id} stops taking writes: ${reason}`);
+  }
+
+  /** Appends to `.dat` or `.idx` for the write path. */
+  private async writeFile(file: VolumeFileKind, bytes: Buffer, position: number): Promise<void> {
+    if (this.ioHooks?.beforeWrite !== undefined) await this.ioHooks.beforeWrite(file, position, bytes.length);
+    await this.writeFully(file === 'dat' ? this.dat : this.idx, bytes, position);
+  }
+
+  /** fsyncs `.dat` or `.idx` for the write path. */
+  private async syncFile(file: VolumeFileKind): Promise<void> {
+    if (this.ioHooks?.beforeSync !== undefined) await this.ioHooks.beforeSync(file);
+    await (file === 'dat' ? this.dat : this.idx).sync();
   }
 
   /** A blob must be one whole record of this volume's version whose header Size is `size`. */

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { OffsetWidth } from '../storage/types.ts';
 import { pathExists } from '../storage/path-exists.ts';
-import { Volume } from '../storage/volume.ts';
+import { type SyncBatchOptions, Volume } from '../storage/volume.ts';
 import type { EcVolume } from '../ec/ec-volume.ts';
 import { parseVolumeBaseName, volumeFilePath } from '../storage/volume-files.ts';
 import { checkCollectionName, collectionNameProblem } from './collection-name.ts';
@@ -24,6 +24,8 @@ export interface DiskLocationConfig {
   diskType: string;
   /** Position of this location in `-dir`. */
   diskId: number;
+  /** Batching of durable writes for this disk's volumes (upstream's SyncBatchOption); default if absent. */
+  syncBatch?: SyncBatchOptions;
 }
 
 /** Why a volume found on disk could not be loaded; kept for status instead of crashing. */
@@ -39,6 +41,7 @@ export class DiskLocation {
   readonly maxVolumeCount: number;
   readonly diskType: string;
   readonly diskId: number;
+  readonly syncBatch: SyncBatchOptions | undefined;
   readonly volumes = new Map<number, Volume>();
   /** EC volumes with at least one shard mounted from this directory. */
   readonly ecVolumes = new Map<number, EcVolume>();
@@ -51,6 +54,12 @@ export class DiskLocation {
     this.maxVolumeCount = config.maxVolumeCount;
     this.diskType = config.diskType;
     this.diskId = config.diskId;
+    this.syncBatch = config.syncBatch;
+  }
+
+  /** The options every volume of this disk is opened with. */
+  volumeOptions(): { syncBatch?: SyncBatchOptions } {
+    return this.syncBatch === undefined ? {} : { syncBatch: this.syncBatch };
   }
 
   /** Creates the directory and reads (or writes) `vol_dir.uuid`, as upstream does. */
@@ -114,7 +123,7 @@ export class DiskLocation {
       }
       if (!(await pathExists(volumeFilePath(loc, 'dat')))) continue;
       try {
-        const volume = await Volume.open({ location: loc, offsetWidth: width, log });
+        const volume = await Volume.open({ location: loc, offsetWidth: width, log, ...this.volumeOptions() });
         this.volumes.set(volumeId, volume);
       } catch (err) {
         this.loadFailures.push({ collection, volumeId, error: (err as Error).message });

@@ -215,6 +215,7 @@ export class Store {
       offsetWidth: this.offsetWidth,
       create: newSuperBlock({ version: version as NeedleVersion, replicaPlacement, ttl }),
       log: this.log,
+      ...location.volumeOptions(),
     });
     location.volumes.set(request.volumeId, volume);
     this.log(`allocated volume ${request.volumeId} (collection "${request.collection}", replication ${request.replication || '000'}) in ${location.dir}`);
@@ -244,7 +245,7 @@ export class Store {
       for (const found of candidates) {
         const loc = location.location(found.collection, volumeId);
         if (!(await pathExists(volumeFilePath(loc, 'dat')))) continue;
-        const volume = await Volume.open({ location: loc, offsetWidth: this.offsetWidth, log: this.log });
+        const volume = await Volume.open({ location: loc, offsetWidth: this.offsetWidth, log: this.log, ...location.volumeOptions() });
         try {
           validate?.(volume);
         } catch (err) {
