@@ -11,7 +11,12 @@ import type { EcShardListener, EcShardMessage } from '../store/ec-shard-store.ts
 import type { Volume } from '../storage/volume.ts';
 import { replicaPlacementToByte } from '../storage/replica-placement.ts';
 import { ttlToUint32 } from '../storage/needle/ttl.ts';
-import { newMasterClient } from './master-client.ts';
+import type { DiskTag } from '../server/grpc/generated/master_pb/DiskTag.ts';
+import type { Heartbeat } from '../server/grpc/generated/master_pb/Heartbeat.ts';
+import type { HeartbeatResponse__Output } from '../server/grpc/generated/master_pb/HeartbeatResponse.ts';
+import type { VolumeInformationMessage } from '../server/grpc/generated/master_pb/VolumeInformationMessage.ts';
+import type { VolumeShortInformationMessage } from '../server/grpc/generated/master_pb/VolumeShortInformationMessage.ts';
+import { type MasterClient, newMasterClient } from './master-client.ts';
 
 const PULSE_MS = 5_000;
 const LEADER_SWITCH_DELAY_MS = 3_000;
@@ -28,9 +33,7 @@ export interface HeartbeatIdentity {
   rack: string;
 }
 
-type Message = Record<string, unknown>;
-
-export function volumeInformation(volume: Volume, location: DiskLocation): Message {
+export function volumeInformation(volume: Volume, location: DiskLocation): VolumeInformationMessage {
   const stats = volume.stats();
   const remote = volume.volumeInfo.files[0];
   return {
@@ -59,7 +62,7 @@ function readOnlyCanDelete(volume: Volume): boolean {
   return volume.isReadOnly && volume.canDelete;
 }
 
-export function shortInformation(volume: Volume, location: DiskLocation): Message {
+export function shortInformation(volume: Volume, location: DiskLocation): VolumeShortInformationMessage {
   return {
     id: volume.id,
     collection: volume.collection,
@@ -74,14 +77,14 @@ export function shortInformation(volume: Volume, location: DiskLocation): Messag
 }
 
 export class HeartbeatClient implements StoreListener, EcShardListener {
-  private stream: grpc.ClientDuplexStream<Message, Message> | null = null;
-  private client: (grpc.Client & Record<string, any>) | null = null;
+  private stream: grpc.ClientDuplexStream<Heartbeat, HeartbeatResponse__Output> | null = null;
+  private client: MasterClient | null = null;
   private currentMaster = '';
   private stopped = false;
   private connected = false;
   private pulseTimer: NodeJS.Timeout | null = null;
-  private pendingNew: Message[] = [];
-  private pendingDeleted: Message[] = [];
+  private pendingNew: VolumeShortInformationMessage[] = [];
+  private pendingDeleted: VolumeShortInformationMessage[] = [];
   private pendingNewEc: EcShardMessage[] = [];
   private pendingDeletedEc: EcShardMessage[] = [];
   private wake: (() => void) | null = null;
@@ -131,7 +134,7 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
     this.flushDeltas();
   }
 
-  private baseMessage(): Message {
+  private baseMessage(): Heartbeat {
     const id = this.identity;
     return { ip: id.ip, port: id.port, grpc_port: id.grpcPort, public_url: id.publicUrl, data_center: id.dataCenter, rack: id.rack, id: id.id };
   }
@@ -139,24 +142,24 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
   private flushDeltas(): void {
     if (!this.connected || this.stream === null) return;
     if (this.pendingNew.length > 0 || this.pendingDeleted.length > 0) {
-      const message = { ...this.baseMessage(), new_volumes: this.pendingNew, deleted_volumes: this.pendingDeleted };
+      const message: Heartbeat = { ...this.baseMessage(), new_volumes: this.pendingNew, deleted_volumes: this.pendingDeleted };
       this.pendingNew = [];
       this.pendingDeleted = [];
       this.stream.write(message);
     }
     // EC deltas travel in their own message, as upstream sends them.
     if (this.pendingNewEc.length > 0 || this.pendingDeletedEc.length > 0) {
-      const message = { ...this.baseMessage(), new_ec_shards: this.pendingNewEc, deleted_ec_shards: this.pendingDeletedEc };
+      const message: Heartbeat = { ...this.baseMessage(), new_ec_shards: this.pendingNewEc, deleted_ec_shards: this.pendingDeletedEc };
       this.pendingNewEc = [];
       this.pendingDeletedEc = [];
       this.stream.write(message);
     }
   }
 
-  fullHeartbeat(): Message {
-    const volumes: Message[] = [];
+  fullHeartbeat(): Heartbeat {
+    const volumes: VolumeInformationMessage[] = [];
     const maxVolumeCounts: Record<string, number> = {};
-    const diskTags: Message[] = [];
+    const diskTags: DiskTag[] = [];
     for (const location of this.store.locations) {
       maxVolumeCounts[location.diskType] = (maxVolumeCounts[location.diskType] ?? 0) + location.maxVolumeCount;
       diskTags.push({ disk_id: location.diskId, tags: [], type: location.diskType, max_volume_count: String(location.maxVolumeCount) });
@@ -229,23 +232,23 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
       };
       const client = newMasterClient(master);
       this.client = client;
-      const stream = client['SendHeartbeat']() as grpc.ClientDuplexStream<Message, Message>;
+      const stream = client.SendHeartbeat();
       this.stream = stream;
       this.currentMaster = master;
-      stream.on('data', (response: Message) => {
-        const limit = Number(response['volume_size_limit'] ?? 0);
+      stream.on('data', (response: HeartbeatResponse__Output) => {
+        const limit = Number(response.volume_size_limit ?? 0);
         if (limit > 0 && limit !== this.store.volumeSizeLimitBytes) this.store.volumeSizeLimitBytes = limit;
-        const leader = String(response['leader'] ?? '');
+        const leader = String(response.leader ?? '');
         // The master echoes its volume id sequence and topology id; both are persisted in
         // `.vid_stamp` so a restarted master can be told what ids were in use.
-        void this.store.noteVolumeId(Number(response['max_volume_id'] ?? 0));
-        void this.store.noteTopologyId(String(response['topology_id'] ?? ''));
+        void this.store.noteVolumeId(Number(response.max_volume_id ?? 0));
+        void this.store.noteTopologyId(String(response.topology_id ?? ''));
         if (leader !== '' && leader !== master) {
           stream.cancel();
           finish(leader, 'not the leader');
           return;
         }
-        const duplicated = response['duplicated_uuids'] as string[] | undefined;
+        const duplicated: string[] | undefined = response.duplicated_uuids;
         if (duplicated !== undefined && duplicated.length > 0) {
           this.log(`heartbeat: master reports duplicate directory UUIDs ${duplicated.join(', ')}`);
         }

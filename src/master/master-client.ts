@@ -1,9 +1,11 @@
 // gRPC clients to masters: address forms and one-off calls. Every client (the heartbeat's too) is
-// dialed with the process-wide credentials: mTLS when security.toml configures it.
-import * as grpc from '@grpc/grpc-js';
+// dialed with the process-wide credentials: mTLS when security.toml configures it. Clients are
+// typed from proto/master.proto (server/grpc/generated/): RPCs are methods, messages checked.
 import { grpcClientCredentials } from '../security/grpc-credentials.ts';
+import type { SeaweedClient } from '../server/grpc/generated/master_pb/Seaweed.ts';
+import type { VolumeMarkReadonlyRequest } from '../server/grpc/generated/master_pb/VolumeMarkReadonlyRequest.ts';
 import { GRPC_CHANNEL_OPTIONS, masterClientConstructor } from '../server/grpc/proto.ts';
-import { type PbStorageBackend, loadFromPbStorageBackends } from '../storage/backend/backend.ts';
+import { loadFromPbStorageBackends } from '../storage/backend/backend.ts';
 
 const PING_TIMEOUT_MS = 5_000;
 
@@ -20,19 +22,22 @@ export function toGrpcAddress(address: string): string {
   return `${host}:${port + 10000}`;
 }
 
-export function newMasterClient(address: string): grpc.Client & Record<string, any> {
+/** A typed client of a master's master_pb.Seaweed service. */
+export type MasterClient = SeaweedClient;
+
+export function newMasterClient(address: string): MasterClient {
   const Client = masterClientConstructor();
-  return new Client(toGrpcAddress(address), grpcClientCredentials(), GRPC_CHANNEL_OPTIONS) as grpc.Client & Record<string, any>;
+  return new Client(toGrpcAddress(address), grpcClientCredentials(), GRPC_CHANNEL_OPTIONS);
 }
 
 /** Calls master_pb.Seaweed/Ping and returns the remote's start time in ns (as a decimal string). */
 export function pingMaster(address: string): Promise<string> {
   const client = newMasterClient(address);
   return new Promise<string>((resolve, reject) => {
-    client['Ping']({}, { deadline: Date.now() + PING_TIMEOUT_MS }, (err: grpc.ServiceError | null, response: { start_time_ns: string }) => {
+    client.Ping({}, { deadline: Date.now() + PING_TIMEOUT_MS }, (err, response) => {
       client.close();
       if (err) reject(err);
-      else resolve(response.start_time_ns);
+      else resolve(response?.start_time_ns ?? '0');
     });
   });
 }
@@ -49,13 +54,13 @@ const CONFIGURATION_TIMEOUT_MS = 10_000;
 export function getMasterConfiguration(address: string): Promise<MasterConfiguration> {
   const client = newMasterClient(address);
   return new Promise<MasterConfiguration>((resolve, reject) => {
-    client['GetMasterConfiguration'](
+    client.GetMasterConfiguration(
       {},
       { deadline: Date.now() + CONFIGURATION_TIMEOUT_MS },
-      (err: grpc.ServiceError | null, response: { metrics_address: string; metrics_interval_seconds: number; storage_backends?: PbStorageBackend[] }) => {
+      (err, response) => {
         client.close();
-        if (err) {
-          reject(new Error(`get master ${address} configuration: ${err.message}`));
+        if (err || response === undefined) {
+          reject(new Error(`get master ${address} configuration: ${err?.message ?? 'no response'}`));
           return;
         }
         // Tiering destinations come from here, as in 4.53 (not from the heartbeat).
@@ -66,17 +71,7 @@ export function getMasterConfiguration(address: string): Promise<MasterConfigura
   });
 }
 
-export interface MasterReadonlyNotice {
-  ip: string;
-  port: number;
-  volume_id: number;
-  collection: string;
-  replica_placement: number;
-  version: number;
-  ttl: number;
-  disk_type: string;
-  is_readonly: boolean;
-}
+export type MasterReadonlyNotice = Required<VolumeMarkReadonlyRequest>;
 
 const MARK_READONLY_TIMEOUT_MS = 10_000;
 
@@ -84,7 +79,7 @@ const MARK_READONLY_TIMEOUT_MS = 10_000;
 export function markReadonlyOnMaster(address: string, notice: MasterReadonlyNotice): Promise<void> {
   const client = newMasterClient(address);
   return new Promise<void>((resolve, reject) => {
-    client['VolumeMarkReadonly'](notice, { deadline: Date.now() + MARK_READONLY_TIMEOUT_MS }, (err: grpc.ServiceError | null) => {
+    client.VolumeMarkReadonly(notice, { deadline: Date.now() + MARK_READONLY_TIMEOUT_MS }, (err) => {
       client.close();
       if (err) reject(new Error(`grpc VolumeMarkReadonly with master ${address}: ${err.message}`));
       else resolve();

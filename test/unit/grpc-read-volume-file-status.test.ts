@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import type { GrpcContext } from '../../src/server/grpc/context.ts';
-import { newPeerClient, type PeerClient, unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { newPeerClient, type VolumeServerPeer, unaryCall } from '../../src/server/grpc/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile } from '../../src/storage/volume-info.ts';
@@ -13,18 +13,10 @@ import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { testGrpcContext } from './grpc-test-context.ts';
 import { suiteScope } from './suite-scope.ts';
 
-interface FileStatus {
-  volume_id: number;
-  volume_info: {
-    files: Array<{ backend_type: string; backend_id: string; key: string; offset: string; file_size: string; modified_time: string; extension: string }>;
-    ec_shard_config: { data_shards: number; parity_shards: number; encode_ts_ns: string; block_size: string } | null;
-  };
-}
-
 describe('ReadVolumeFileStatus volume_info (4.53)', () => {
   const scope = suiteScope();
   let ctx: GrpcContext & { dir: string };
-  let client: PeerClient;
+  let client: VolumeServerPeer;
 
   before(async () => {
     ctx = await testGrpcContext(scope, 'needlework-grpc-rvfs-');
@@ -38,8 +30,8 @@ describe('ReadVolumeFileStatus volume_info (4.53)', () => {
 
   it('has no ec_shard_config for a plain volume', async () => {
     await ctx.store.allocateVolume({ volumeId: 2, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
-    const status = await unaryCall<FileStatus>(client, 'ReadVolumeFileStatus', { volume_id: 2 });
-    assert.equal(status.volume_info.ec_shard_config, null);
+    const status = await unaryCall(client, 'ReadVolumeFileStatus', { volume_id: 2 });
+    assert.equal(status.volume_info?.ec_shard_config, null);
   });
 
   it('reports the EC layout, block size included, of a volume encoded and loaded again', async () => {
@@ -52,15 +44,15 @@ describe('ReadVolumeFileStatus volume_info (4.53)', () => {
     await unaryCall(client, 'VolumeUnmount', { volume_id: 4 });
     await unaryCall(client, 'VolumeMount', { volume_id: 4 });
 
-    const status = await unaryCall<FileStatus>(client, 'ReadVolumeFileStatus', { volume_id: 4 });
-    assert.deepEqual(status.volume_info.ec_shard_config, {
+    const status = await unaryCall(client, 'ReadVolumeFileStatus', { volume_id: 4 });
+    assert.deepEqual(status.volume_info?.ec_shard_config, {
       data_shards: written.dataShards,
       parity_shards: written.parityShards,
       encode_ts_ns: written.encodeTsNs.toString(),
       block_size: String(written.blockSizeBytes),
     });
-    assert.equal(status.volume_info.ec_shard_config?.data_shards, 10);
-    assert.equal(status.volume_info.ec_shard_config?.parity_shards, 4);
+    assert.equal(status.volume_info?.ec_shard_config?.data_shards, 10);
+    assert.equal(status.volume_info?.ec_shard_config?.parity_shards, 4);
   });
 
   it('reports block_size 0 for a legacy layout .vif without one', async () => {
@@ -69,8 +61,8 @@ describe('ReadVolumeFileStatus volume_info (4.53)', () => {
     await unaryCall(client, 'VolumeUnmount', { volume_id: 6 });
     await writeVolumeInfoFile(vifPath, newVolumeInfo({ version: 3, ecShardConfig: { dataShards: 6, parityShards: 3, encodeTsNs: 12345n } }));
     await unaryCall(client, 'VolumeMount', { volume_id: 6 });
-    const status = await unaryCall<FileStatus>(client, 'ReadVolumeFileStatus', { volume_id: 6 });
-    assert.deepEqual(status.volume_info.ec_shard_config, { data_shards: 6, parity_shards: 3, encode_ts_ns: '12345', block_size: '0' });
+    const status = await unaryCall(client, 'ReadVolumeFileStatus', { volume_id: 6 });
+    assert.deepEqual(status.volume_info?.ec_shard_config, { data_shards: 6, parity_shards: 3, encode_ts_ns: '12345', block_size: '0' });
   });
 
   it("lists a tiered volume's remote files", async () => {
@@ -81,7 +73,7 @@ describe('ReadVolumeFileStatus volume_info (4.53)', () => {
     const remote = { backendType: 's3', backendId: 'default', key: 'abc/8.dat', offset: 0n, fileSize: 8n, modifiedTime: 1700000000n, extension: '.dat' };
     await writeVolumeInfoFile(vifPath, { ...info, files: [remote] });
     await unaryCall(client, 'VolumeMount', { volume_id: 8 });
-    const status = await unaryCall<FileStatus>(client, 'ReadVolumeFileStatus', { volume_id: 8 });
-    assert.deepEqual(status.volume_info.files, [{ backend_type: 's3', backend_id: 'default', key: 'abc/8.dat', offset: '0', file_size: '8', modified_time: '1700000000', extension: '.dat' }]);
+    const status = await unaryCall(client, 'ReadVolumeFileStatus', { volume_id: 8 });
+    assert.deepEqual(status.volume_info?.files, [{ backend_type: 's3', backend_id: 'default', key: 'abc/8.dat', offset: '0', file_size: '8', modified_time: '1700000000', extension: '.dat' }]);
   });
 });

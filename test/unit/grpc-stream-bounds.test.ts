@@ -7,14 +7,15 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { newPeerClient, type PeerClient } from '../../src/server/grpc/peer-client.ts';
+import type { ClientRequestOf, ClientResponseOf } from '../../src/server/grpc/context.ts';
+import { newPeerClient, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';
 import { testGrpcContext } from './grpc-test-context.ts';
 import { suiteScope, type SuiteScope } from './suite-scope.ts';
 
 interface Running {
-  client: PeerClient;
+  client: VolumeServerPeer;
   dir: string;
   logs: string[];
 }
@@ -41,9 +42,9 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
   assert.fail(`timed out waiting for ${what}`);
 }
 
-function receive(client: PeerClient, messages: object[], end: boolean): Promise<{ bytes_written: string; error: string }> {
+function receive(client: VolumeServerPeer, messages: ClientRequestOf<'ReceiveFile'>[], end: boolean): Promise<ClientResponseOf<'ReceiveFile'>> {
   return new Promise((resolve, reject) => {
-    const call = client['ReceiveFile']((err: grpc.ServiceError | null, r: { bytes_written: string; error: string }) => (err ? reject(err) : resolve(r)));
+    const call = client.ReceiveFile((err, r) => (err || r === undefined ? reject(err) : resolve(r)));
     for (const message of messages) call.write(message);
     if (end) call.end();
   });
@@ -62,7 +63,7 @@ describe('gRPC stream bounds', () => {
   });
 
   it('a tail with idle_timeout_seconds 0 ends at the server idle cap', { timeout: 20_000 }, async () => {
-    const stream = short.client['VolumeTailSender']({ volume_id: 5, since_ns: '0', idle_timeout_seconds: 0 }) as grpc.ClientReadableStream<unknown>;
+    const stream = short.client.VolumeTailSender({ volume_id: 5, since_ns: '0', idle_timeout_seconds: 0 });
     await new Promise<void>((resolve, reject) => {
       stream.on('data', () => {});
       stream.on('end', resolve);
@@ -72,7 +73,7 @@ describe('gRPC stream bounds', () => {
   });
 
   it('a tail with idle_timeout_seconds 0 stops when the client cancels', { timeout: 20_000 }, async () => {
-    const stream = long.client['VolumeTailSender']({ volume_id: 5, since_ns: '0', idle_timeout_seconds: 0 }) as grpc.ClientReadableStream<unknown>;
+    const stream = long.client.VolumeTailSender({ volume_id: 5, since_ns: '0', idle_timeout_seconds: 0 });
     stream.on('error', () => {});
     await new Promise<void>((resolve) => stream.once('data', () => resolve()));
     stream.cancel();

@@ -1,8 +1,7 @@
 // A GrpcContext over a real one-disk store in a temporary directory, for tests that start our
 // gRPC server; the store closes with the suite.
-import type * as grpc from '@grpc/grpc-js';
-import type { GrpcContext } from '../../src/server/grpc/context.ts';
-import { newPeerClient, type PeerClient } from '../../src/server/grpc/peer-client.ts';
+import type { ClientRequestOf, ClientResponseOf, GrpcContext } from '../../src/server/grpc/context.ts';
+import { newPeerClient, type PeerClient, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { ServerStateStore } from '../../src/store/server-state.ts';
 import { Store } from '../../src/store/store.ts';
@@ -37,7 +36,7 @@ export async function testGrpcContext(scope: SuiteScope, tempPrefix: string): Pr
 
 export interface TestGrpcServer {
   ctx: GrpcContext & { dir: string };
-  client: PeerClient;
+  client: VolumeServerPeer;
   /** host:httpPort.grpcPort, as a master names a peer. */
   address: string;
 }
@@ -56,10 +55,10 @@ export async function startTestGrpcServer(scope: SuiteScope, tempPrefix: string,
 }
 
 /** Every message of a VolumeCopy stream. */
-export function volumeCopyMessages(client: PeerClient, request: object): Promise<unknown[]> {
+export function volumeCopyMessages(client: VolumeServerPeer | PeerClient, request: ClientRequestOf<'VolumeCopy'>): Promise<ClientResponseOf<'VolumeCopy'>[]> {
   return new Promise((resolve, reject) => {
-    const call = client['VolumeCopy'](request) as grpc.ClientReadableStream<unknown>;
-    const messages: unknown[] = [];
+    const call = (client as VolumeServerPeer).VolumeCopy(request);
+    const messages: ClientResponseOf<'VolumeCopy'>[] = [];
     call.on('data', (m) => messages.push(m));
     call.on('end', () => resolve(messages));
     call.on('error', reject);

@@ -8,11 +8,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { type PeerClient, unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { type VolumeServerPeer, unaryCall } from '../../src/server/grpc/peer-client.ts';
 import { Fnv1a64 } from '../../src/server/grpc/handlers/copy.ts';
 import { newThrottle } from '../../src/server/grpc/handlers/volume-copy.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
-import type { GrpcContext } from '../../src/server/grpc/context.ts';
+import type { ClientRequestOf, ClientResponseOf, GrpcContext } from '../../src/server/grpc/context.ts';
 import { type TestGrpcServer, startTestGrpcServer } from './grpc-test-context.ts';
 import { textNeedle } from './helpers.ts';
 import { suiteScope } from './suite-scope.ts';
@@ -25,10 +25,12 @@ async function fill(ctx: GrpcContext, volumeId: number, count: number, bytesEach
   for (let i = 1; i <= count; i++) await volume.write(newNeedle({ cookie: 0x0a0b0c0d, id: BigInt(i), data: randomBytes(bytesEach) }));
 }
 
-function copy(dest: TestGrpcServer, source: TestGrpcServer, volumeId: number, ioBytePerSecond = 0): { call: grpc.ClientReadableStream<any>; done: Promise<any[]> } {
-  const call = dest.client['VolumeCopy']({ volume_id: volumeId, source_data_node: source.address, io_byte_per_second: String(ioBytePerSecond) }) as grpc.ClientReadableStream<any>;
-  const done = new Promise<any[]>((resolve, reject) => {
-    const messages: any[] = [];
+type CopyMessage = ClientResponseOf<'VolumeCopy'>;
+
+function copy(dest: TestGrpcServer, source: TestGrpcServer, volumeId: number, ioBytePerSecond = 0): { call: grpc.ClientReadableStream<CopyMessage>; done: Promise<CopyMessage[]> } {
+  const call = dest.client.VolumeCopy({ volume_id: volumeId, source_data_node: source.address, io_byte_per_second: String(ioBytePerSecond) });
+  const done = new Promise<CopyMessage[]>((resolve, reject) => {
+    const messages: CopyMessage[] = [];
     call.on('data', (m) => messages.push(m));
     call.on('end', () => resolve(messages));
     call.on('error', reject);
@@ -51,9 +53,9 @@ async function volumeFiles(dir: string): Promise<string[]> {
   return names.sort();
 }
 
-function incremental(client: PeerClient, request: object): Promise<{ data: Buffer; idx: Buffer }> {
+function incremental(client: VolumeServerPeer, request: ClientRequestOf<'VolumeIncrementalCopy'>): Promise<{ data: Buffer; idx: Buffer }> {
   return new Promise((resolve, reject) => {
-    const call = client['VolumeIncrementalCopy'](request) as grpc.ClientReadableStream<{ file_content: Buffer; idx_content: Buffer }>;
+    const call = client.VolumeIncrementalCopy(request);
     const data: Buffer[] = [];
     const idx: Buffer[] = [];
     call.on('data', (m) => {
@@ -120,7 +122,7 @@ describe('VolumeCopy (4.53)', () => {
   it('copies, mounts, and leaves nothing staged', async () => {
     await fill(source.ctx, 3, 5, 1000);
     const messages = await copy(dest, source, 3).done;
-    assert.ok(BigInt(messages.at(-1).last_append_at_ns) > 0n);
+    assert.ok(BigInt(messages.at(-1)?.last_append_at_ns ?? '0') > 0n);
     const copied = dest.ctx.store.findVolume(3);
     assert.equal(copied?.stats().fileCount, 5);
     assert.deepEqual((await copied!.read(2n)).data, (await source.ctx.store.findVolume(3)!.read(2n)).data);

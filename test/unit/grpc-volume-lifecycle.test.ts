@@ -7,16 +7,16 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { newPeerClient, type PeerClient, unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { newPeerClient, type VolumeServerPeer, unaryCall } from '../../src/server/grpc/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { expireAtSec } from '../../src/server/grpc/handlers/volume-state.ts';
 import { parseTtl } from '../../src/storage/needle/ttl.ts';
-import type { GrpcContext } from '../../src/server/grpc/context.ts';
+import type { ClientRequestOf, ClientResponseOf, GrpcContext } from '../../src/server/grpc/context.ts';
 import { testGrpcContext } from './grpc-test-context.ts';
 import { textNeedle } from './helpers.ts';
 import { suiteScope, type SuiteScope } from './suite-scope.ts';
 
-async function startServer(scope: SuiteScope): Promise<{ ctx: GrpcContext & { dir: string }; client: PeerClient }> {
+async function startServer(scope: SuiteScope): Promise<{ ctx: GrpcContext & { dir: string }; client: VolumeServerPeer }> {
   const ctx = await testGrpcContext(scope, 'needlework-grpc-lifecycle-');
   const server = await startGrpcServer(ctx, '127.0.0.1', 0, { streamLimits: { receiveIdleMs: 300 } });
   const client = newPeerClient(`127.0.0.1:1.${server.port}`);
@@ -35,9 +35,9 @@ async function rejects(promise: Promise<unknown>, code: grpc.status, text: RegEx
   });
 }
 
-function receive(client: PeerClient, messages: object[], end: boolean): Promise<{ bytes_written: string; error: string }> {
+function receive(client: VolumeServerPeer, messages: ClientRequestOf<'ReceiveFile'>[], end: boolean): Promise<ClientResponseOf<'ReceiveFile'>> {
   return new Promise((resolve, reject) => {
-    const call = client['ReceiveFile']((err: grpc.ServiceError | null, r: { bytes_written: string; error: string }) => (err ? reject(err) : resolve(r)));
+    const call = client.ReceiveFile((err, r) => (err || r === undefined ? reject(err) : resolve(r)));
     for (const message of messages) call.write(message);
     if (end) call.end();
   });
@@ -49,7 +49,7 @@ const allocate = (ctx: GrpcContext, volumeId: number, collection = '', ttl = '')
 describe('gRPC volume lifecycle (4.53)', () => {
   const scope = suiteScope();
   let ctx: GrpcContext & { dir: string };
-  let client: PeerClient;
+  let client: VolumeServerPeer;
 
   before(async () => {
     ({ ctx, client } = await startServer(scope));
@@ -118,16 +118,16 @@ describe('gRPC volume lifecycle (4.53)', () => {
     assert.equal(expireAtSec(parseTtl('1h'), 0, 1_700_000_000_500), 1_700_003_600);
     const volume = await allocate(ctx, 40, '', '5m');
     await volume.write(textNeedle(1n, 'expiring'));
-    const status = await unaryCall<{ expire_at_sec: string }>(client, 'ReadVolumeFileStatus', { volume_id: 40 });
+    const status = await unaryCall(client, 'ReadVolumeFileStatus', { volume_id: 40 });
     assert.equal(Number(status.expire_at_sec), volume.stats().lastModifiedTsSeconds + 300);
-    const plain = await unaryCall<{ expire_at_sec: string }>(client, 'ReadVolumeFileStatus', { volume_id: 20_000 }).catch(() => null);
+    const plain = await unaryCall(client, 'ReadVolumeFileStatus', { volume_id: 20_000 }).catch(() => null);
     assert.equal(plain, null);
     await unaryCall(client, 'VolumeDelete', { volume_id: 40 });
   });
 
   it('VacuumVolumeCheck reports disk_space_low and NOT_FOUND', async () => {
     await allocate(ctx, 41);
-    const check = await unaryCall<{ garbage_ratio: number; disk_space_low: boolean }>(client, 'VacuumVolumeCheck', { volume_id: 41 });
+    const check = await unaryCall(client, 'VacuumVolumeCheck', { volume_id: 41 });
     assert.equal(check.disk_space_low, false);
     await rejects(unaryCall(client, 'VacuumVolumeCheck', { volume_id: 4141 }), grpc.status.NOT_FOUND, /not found during check compact/);
     await unaryCall(client, 'VolumeDelete', { volume_id: 41 });

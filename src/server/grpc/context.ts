@@ -1,9 +1,45 @@
 // What the gRPC handlers may touch, and the small helpers they share (errors, gates).
 import * as grpc from '@grpc/grpc-js';
+import type { MethodDefinition } from '@grpc/proto-loader';
+import type { VolumeServerDefinition, VolumeServerHandlers } from './generated/volume_server_pb/VolumeServer.ts';
 import type { Store } from '../../store/store.ts';
 import type { Volume } from '../../storage/volume.ts';
 import type { ServerStateStore } from '../../store/server-state.ts';
 import { StoreError } from '../../store/store-error.ts';
+
+/** The named keys of `T`, without the string/number index signature grpc-js types carry. */
+export type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
+
+/** RPC names of volume_server_pb.VolumeServer, as generated from proto/volume_server.proto. */
+export type VolumeServerMethod = KnownKeys<VolumeServerDefinition> & string;
+
+/** Distributes over a union of names: the messages of any one of those RPCs. */
+type MethodTypes<K extends VolumeServerMethod> = K extends VolumeServerMethod
+  ? VolumeServerDefinition[K] extends MethodDefinition<infer RequestIn, infer ResponseIn, infer RequestOut, infer ResponseOut>
+    ? { requestIn: RequestIn; responseIn: ResponseIn; requestOut: RequestOut; responseOut: ResponseOut }
+    : never
+  : never;
+
+/** What a handler of RPC `K` receives (decoded: defaults filled, longs as strings). */
+export type RequestOf<K extends VolumeServerMethod> = MethodTypes<K>['requestOut'];
+/** What a handler of RPC `K` answers or streams (fields optional, longs as number | string). */
+export type ResponseOf<K extends VolumeServerMethod> = MethodTypes<K>['responseIn'];
+/** What a client of RPC `K` sends. */
+export type ClientRequestOf<K extends VolumeServerMethod> = MethodTypes<K>['requestIn'];
+/** What a client of RPC `K` gets back (decoded). */
+export type ClientResponseOf<K extends VolumeServerMethod> = MethodTypes<K>['responseOut'];
+
+/**
+ * A handler's return annotation, `async (request): Reply<'VolumeStatus'> => ...`: TypeScript
+ * checks returned object literals for unknown fields only against a declared return type.
+ */
+export type Reply<K extends VolumeServerMethod> = Promise<ResponseOf<K>>;
+
+/** The typed VolumeServer handler for every RPC name (a misspelled name is not a key). */
+export type VolumeServerHandlerMap = { [K in VolumeServerMethod]: VolumeServerHandlers[K] };
+
+/** Part of the handler table: each handlers/ file returns one. */
+export type VolumeServerHandlerTable = Partial<VolumeServerHandlerMap>;
 
 export interface GrpcContext {
   store: Store;
@@ -68,7 +104,7 @@ export function checkNotCopying(ctx: GrpcContext, volumeId: number): void {
 }
 
 /** Wraps an async server-stream handler: a thrown error ends the stream with a status. */
-export function serverStream(handler: (request: any, call: grpc.ServerWritableStream<any, any>) => Promise<void>): grpc.handleServerStreamingCall<any, any> {
+export function serverStream<Req, Res>(handler: (request: Req, call: grpc.ServerWritableStream<Req, Res>) => Promise<void>): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
     handler(call.request, call).then(
       () => call.end(),
@@ -85,7 +121,7 @@ export function serverStream(handler: (request: any, call: grpc.ServerWritableSt
  * Resolves once the stream can take more (backpressure), or rejects when the client went away
  * or `signal` aborts (with its reason), so a client that stops reading cannot stall us forever.
  */
-export function writeMessage(call: grpc.ServerWritableStream<any, any>, message: object, signal?: AbortSignal): Promise<void> {
+export function writeMessage<Res>(call: grpc.ServerWritableStream<any, Res>, message: NoInfer<Res>, signal?: AbortSignal): Promise<void> {
   if (call.cancelled) return Promise.reject(new GrpcStatusError(grpc.status.CANCELLED, 'client cancelled'));
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (call.write(message)) return Promise.resolve();
@@ -113,10 +149,13 @@ export function writeMessage(call: grpc.ServerWritableStream<any, any>, message:
   });
 }
 
-export type UnaryHandler = (request: any, call: grpc.ServerUnaryCall<any, any>) => Promise<object>;
+export type UnaryHandler<Req, Res> = (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>;
 
-/** Wraps an async handler: thrown errors become gRPC statuses (UNKNOWN unless typed), as Go's do. */
-export function unary(handler: UnaryHandler): grpc.handleUnaryCall<any, any> {
+/**
+ * Wraps an async handler: thrown errors become gRPC statuses (UNKNOWN unless typed), as Go's do.
+ * Request and response types come from the handler table's slot (`NoInfer`), not the body.
+ */
+export function unary<Req, Res>(handler: UnaryHandler<Req, NoInfer<Res>>): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     handler(call.request, call).then(
       (response) => callback(null, response),

@@ -1,10 +1,10 @@
 // Shard bytes held by other volume servers: where they are (the master's LookupEcVolume, cached
 // briefly) and reading a range of one (VolumeEcShardRead), for EC reads of shards not mounted here.
-import type * as grpc from '@grpc/grpc-js';
 import type { EcVolume } from '../../ec/ec-volume.ts';
 import type { RemoteShardSource } from '../../ec/ec-needle-reader.ts';
 import { newMasterClient } from '../../master/master-client.ts';
-import { newPeerClient } from './peer-client.ts';
+import type { LookupEcVolumeResponse__Output } from './generated/master_pb/LookupEcVolumeResponse.ts';
+import { messagesOf, newPeerClient } from './peer-client.ts';
 
 /** Shard holders change when shards move; upstream refreshes on a similar scale. */
 const LOCATIONS_TTL_MS = 10_000;
@@ -12,16 +12,12 @@ const LOOKUP_TIMEOUT_MS = 5_000;
 const SHARD_READ_TIMEOUT_MS = 30_000;
 const MAX_CACHED_VOLUMES = 1_000;
 
-interface LookupResponse {
-  shard_id_locations: Array<{ shard_id: number; locations: Array<{ url: string; grpc_port: number }> }>;
-}
-
 /** Shard id → peer addresses (`ip:port.grpcPort`) holding it, from one master; `selfUrl` left out. */
 export async function lookupEcShardHolders(master: string, volumeId: number, selfUrl: string): Promise<Map<number, string[]>> {
   const client = newMasterClient(master);
   try {
-    const response = await new Promise<LookupResponse>((resolve, reject) => {
-      client['LookupEcVolume']({ volume_id: volumeId }, { deadline: Date.now() + LOOKUP_TIMEOUT_MS }, (err: grpc.ServiceError | null, r: LookupResponse) => (err ? reject(err) : resolve(r)));
+    const response = await new Promise<LookupEcVolumeResponse__Output>((resolve, reject) => {
+      client.LookupEcVolume({ volume_id: volumeId }, { deadline: Date.now() + LOOKUP_TIMEOUT_MS }, (err, r) => (err || r === undefined ? reject(err ?? new Error('LookupEcVolume: no response')) : resolve(r)));
     });
     const holders = new Map<number, string[]>();
     for (const entry of response.shard_id_locations ?? []) {
@@ -101,10 +97,10 @@ async function deleteOnPeer(address: string, volume: EcVolume, key: bigint): Pro
   const client = newPeerClient(address);
   try {
     await new Promise<void>((resolve, reject) => {
-      client['VolumeEcBlobDelete'](
+      client.VolumeEcBlobDelete(
         { volume_id: volume.volumeId, collection: volume.collection, file_key: key.toString(), version: volume.version },
         { deadline: Date.now() + BLOB_DELETE_TIMEOUT_MS },
-        (err: grpc.ServiceError | null) => (err ? reject(err) : resolve()),
+        (err) => (err ? reject(err) : resolve()),
       );
     });
   } finally {
@@ -115,7 +111,7 @@ async function deleteOnPeer(address: string, volume: EcVolume, key: bigint): Pro
 async function readFromPeer(address: string, volume: EcVolume, shardId: number, offsetBytes: number, sizeBytes: number, key: bigint): Promise<Buffer | 'deleted'> {
   const client = newPeerClient(address);
   try {
-    const stream = client['VolumeEcShardRead'](
+    const stream = client.VolumeEcShardRead(
       {
         volume_id: volume.volumeId,
         shard_id: shardId,
@@ -125,9 +121,9 @@ async function readFromPeer(address: string, volume: EcVolume, shardId: number, 
         encode_ts_ns: volume.encodeTsNs.toString(),
       },
       { deadline: Date.now() + SHARD_READ_TIMEOUT_MS },
-    ) as grpc.ClientReadableStream<{ data: Buffer; is_deleted: boolean }>;
+    );
     const chunks: Buffer[] = [];
-    for await (const message of stream) {
+    for await (const message of messagesOf(stream)) {
       if (message.is_deleted) return 'deleted';
       chunks.push(message.data);
     }

@@ -1,22 +1,55 @@
 // Calls to peer volume servers (addressed `host:port.grpcPort`): file status and file copies,
 // dialed with the process-wide gRPC credentials (mTLS when security.toml configures it).
+// Clients are typed from proto/ (generated/): call RPCs as methods, `client.VolumeStatus(...)`,
+// or through `unaryCall(client, 'VolumeStatus', ...)`; either way a misspelled RPC or field fails
+// to compile.
 import { open } from 'node:fs/promises';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { toGrpcAddress } from '../../master/master-client.ts';
 import { grpcClientCredentials } from '../../security/grpc-credentials.ts';
+import type { ClientRequestOf, ClientResponseOf, VolumeServerMethod } from './context.ts';
+import type { VolumeServerClient, VolumeServerHandlers } from './generated/volume_server_pb/VolumeServer.ts';
 import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from './proto.ts';
 
+/** A typed client of a peer's volume_server_pb.VolumeServer. */
+export type VolumeServerPeer = VolumeServerClient;
+
+/**
+ * @deprecated An untyped view of a peer client, for code that picks methods by a computed
+ * name. Prefer VolumeServerPeer (what newPeerClient returns), whose methods are checked.
+ */
 export type PeerClient = grpc.Client & Record<string, any>;
 
-export function newPeerClient(address: string): PeerClient {
+/** The VolumeServer RPCs that take one request and answer one response. */
+export type UnaryMethod = { [K in VolumeServerMethod]: VolumeServerHandlers[K] extends grpc.handleUnaryCall<any, any> ? K : never }[VolumeServerMethod];
+
+export function newPeerClient(address: string): VolumeServerPeer {
   const Client = volumeServerClientConstructor();
-  return new Client(toGrpcAddress(address), grpcClientCredentials(), GRPC_CHANNEL_OPTIONS) as PeerClient;
+  return new Client(toGrpcAddress(address), grpcClientCredentials(), GRPC_CHANNEL_OPTIONS);
 }
 
-export function unaryCall<Response>(client: PeerClient, method: string, request: object, timeoutMs = 60_000): Promise<Response> {
+type UnaryInvoker<K extends UnaryMethod> = (
+  request: ClientRequestOf<K>,
+  options: grpc.CallOptions,
+  callback: (err: grpc.ServiceError | null, response?: ClientResponseOf<K>) => void,
+) => grpc.ClientUnaryCall;
+
+/** One unary RPC with a deadline, as a promise of the decoded response. */
+export function unaryCall<K extends UnaryMethod>(client: VolumeServerPeer | PeerClient, method: K, request: ClientRequestOf<K>, timeoutMs?: number): Promise<ClientResponseOf<K>>;
+/** @deprecated The response type is the caller's claim, not the proto's: drop the type argument. */
+export function unaryCall<Response, K extends UnaryMethod = UnaryMethod>(client: VolumeServerPeer | PeerClient, method: K, request: ClientRequestOf<K>, timeoutMs?: number): Promise<Response>;
+export function unaryCall<K extends UnaryMethod>(client: VolumeServerPeer | PeerClient, method: K, request: ClientRequestOf<K>, timeoutMs = 60_000): Promise<ClientResponseOf<K>> {
+  // One generic call site over every RPC's overloads: TypeScript cannot pick an overload for a
+  // generic name, so the invoker is typed from K by hand (the public signature stays checked).
+  const invoke = (client as VolumeServerPeer)[method] as unknown as UnaryInvoker<K>;
   return new Promise((resolve, reject) => {
-    client[method](request, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null, response: Response) => (err ? reject(err) : resolve(response)));
+    invoke.call(client, request, { deadline: Date.now() + timeoutMs }, (err, response) => (err ? reject(err) : resolve(response as ClientResponseOf<K>)));
   });
+}
+
+/** A server stream's messages, typed (grpc-js iterates a stream's messages as `any`). */
+export function messagesOf<T>(stream: grpc.ClientReadableStream<T>): AsyncIterable<T> {
+  return stream;
 }
 
 export interface CopiedFile {
@@ -30,8 +63,8 @@ export interface CopiedFile {
  * A stream that carried no mtime means the source file was absent: the output is removed.
  */
 export async function copyFileFromPeer(
-  client: PeerClient,
-  request: { volume_id: number; ext: string; compaction_revision: number; stop_offset: string; collection: string; is_ec_volume: boolean; ignore_source_file_not_found: boolean },
+  client: VolumeServerPeer,
+  request: Required<ClientRequestOf<'CopyFile'>>,
   destination: string,
   onBytes: (bytes: number) => Promise<void> = async () => {},
 ): Promise<CopiedFile> {
@@ -39,8 +72,8 @@ export async function copyFileFromPeer(
   let bytesWritten = 0;
   let modifiedTsNs = 0n;
   try {
-    const stream = client['CopyFile'](request) as grpc.ClientReadableStream<{ file_content: Buffer; modified_ts_ns: string }>;
-    for await (const message of stream) {
+    const stream = client.CopyFile(request);
+    for await (const message of messagesOf(stream)) {
       if (modifiedTsNs === 0n && message.modified_ts_ns !== '0') modifiedTsNs = BigInt(message.modified_ts_ns);
       if (message.file_content.length > 0) {
         await handle.write(message.file_content, 0, message.file_content.length, bytesWritten);

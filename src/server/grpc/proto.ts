@@ -1,20 +1,33 @@
-// Loads our proto definitions (proto/) into grpc-js service definitions.
+// Loads our proto definitions (proto/) into grpc-js service definitions, typed with the
+// interfaces generated from the same files (src/server/grpc/generated/, `npm run gen:proto`).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType as VolumeServerProto } from './generated/volume_server.ts';
+import type { ProtoGrpcType as MasterProto } from './generated/master.ts';
+import type { VolumeServerClient, VolumeServerDefinition } from './generated/volume_server_pb/VolumeServer.ts';
+import type { SeaweedClient } from './generated/master_pb/Seaweed.ts';
 
 const PROTO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../proto');
 
-/** 64-bit values exceed 2^53 (needle ids, since_ns = 2^64-1), so longs travel as strings. */
-const LOADER_OPTIONS: protoLoader.Options = {
+/** The proto files we load (relative to proto/); the type generator reads the same list. */
+export const PROTO_FILES = ['volume_server.proto', 'master.proto'] as const;
+
+/**
+ * How messages decode; the type generator derives its flags from this, so the generated types
+ * match what handlers receive. 64-bit values exceed 2^53 (needle ids, since_ns = 2^64-1), so
+ * longs travel as strings.
+ */
+export const PROTO_DECODING = {
   keepCase: true,
   longs: String,
   enums: String,
   defaults: true,
   oneofs: true,
-  includeDirs: [PROTO_DIR],
-};
+} as const;
+
+const LOADER_OPTIONS: protoLoader.Options = { ...PROTO_DECODING, includeDirs: [PROTO_DIR] };
 
 /** Upstream allows 1 GiB messages both ways (whole needles travel in one message). */
 export const GRPC_MAX_MESSAGE_BYTES = 1 << 30;
@@ -26,27 +39,29 @@ export const GRPC_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.keepalive_timeout_ms': 20_000,
 };
 
-let cached: grpc.GrpcObject | null = null;
+type LoadedProtos = VolumeServerProto & MasterProto;
 
-function load(): grpc.GrpcObject {
+let cached: LoadedProtos | null = null;
+
+function load(): LoadedProtos {
   if (cached === null) {
-    const definition = protoLoader.loadSync(['volume_server.proto', 'master.proto'], LOADER_OPTIONS);
-    cached = grpc.loadPackageDefinition(definition);
+    const definition = protoLoader.loadSync([...PROTO_FILES], LOADER_OPTIONS);
+    cached = grpc.loadPackageDefinition(definition) as unknown as LoadedProtos;
   }
   return cached;
 }
 
-export function volumeServerService(): grpc.ServiceDefinition {
-  const pkg = load()['volume_server_pb'] as grpc.GrpcObject;
-  return (pkg['VolumeServer'] as grpc.ServiceClientConstructor).service;
+export type VolumeServerClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => VolumeServerClient;
+export type MasterClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => SeaweedClient;
+
+export function volumeServerService(): VolumeServerDefinition {
+  return load().volume_server_pb.VolumeServer.service;
 }
 
-export function masterClientConstructor(): grpc.ServiceClientConstructor {
-  const pkg = load()['master_pb'] as grpc.GrpcObject;
-  return pkg['Seaweed'] as grpc.ServiceClientConstructor;
+export function masterClientConstructor(): MasterClientConstructor {
+  return load().master_pb.Seaweed;
 }
 
-export function volumeServerClientConstructor(): grpc.ServiceClientConstructor {
-  const pkg = load()['volume_server_pb'] as grpc.GrpcObject;
-  return pkg['VolumeServer'] as grpc.ServiceClientConstructor;
+export function volumeServerClientConstructor(): VolumeServerClientConstructor {
+  return load().volume_server_pb.VolumeServer;
 }

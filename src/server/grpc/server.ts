@@ -2,7 +2,7 @@
 // UNIMPLEMENTED at once (never hang).
 import * as grpc from '@grpc/grpc-js';
 import { GRPC_CHANNEL_OPTIONS, volumeServerService } from './proto.ts';
-import type { GrpcContext } from './context.ts';
+import type { GrpcContext, VolumeServerHandlerTable, VolumeServerMethod } from './context.ts';
 import { controlHandlers } from './handlers/control.ts';
 import { volumeAdminHandlers } from './handlers/volume-admin.ts';
 import { needleDataHandlers } from './handlers/needle-data.ts';
@@ -28,7 +28,7 @@ function unimplemented(name: string): grpc.UntypedHandleCall {
 }
 
 export function buildVolumeServerImplementation(ctx: GrpcContext, limits: GrpcStreamLimits = streamLimits()): grpc.UntypedServiceImplementation {
-  const implemented: Record<string, grpc.UntypedHandleCall> = {
+  const implemented: VolumeServerHandlerTable = {
     ...controlHandlers(ctx),
     ...volumeAdminHandlers(ctx),
     ...needleDataHandlers(ctx),
@@ -43,9 +43,9 @@ export function buildVolumeServerImplementation(ctx: GrpcContext, limits: GrpcSt
   };
   const service = volumeServerService();
   const implementation: grpc.UntypedServiceImplementation = {};
-  for (const name of Object.keys(service)) {
-    // Keys of a grpc-js service definition are the proto method names ("AllocateVolume").
-    implementation[name] = implemented[name] ?? unimplemented(name);
+  // Keys of a grpc-js service definition are the proto method names ("AllocateVolume").
+  for (const name of Object.keys(service) as VolumeServerMethod[]) {
+    implementation[name] = (implemented[name] as grpc.UntypedHandleCall | undefined) ?? unimplemented(name);
   }
   return implementation;
 }

@@ -3,7 +3,7 @@ import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { StateVersionMismatchError } from '../../../store/server-state.ts';
-import { type GrpcContext, GrpcStatusError, unary } from '../context.ts';
+import { type GrpcContext, type Reply, type VolumeServerHandlerTable, GrpcStatusError, unary } from '../context.ts';
 import { pingMaster } from '../../../master/master-client.ts';
 
 function nowNs(): string {
@@ -17,9 +17,9 @@ function httpForm(address: string): string {
   return colon >= 0 && dot > colon ? address.slice(0, dot) : address;
 }
 
-export function controlHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
+export function controlHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
   return {
-    Ping: unary(async (request: { target: string; target_type: string }) => {
+    Ping: unary(async (request): Reply<'Ping'> => {
       const startTimeNs = nowNs();
       if (request.target === '') return { start_time_ns: startTimeNs, remote_time_ns: '0', stop_time_ns: nowNs() };
       const target = httpForm(request.target);
@@ -35,9 +35,9 @@ export function controlHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHa
       }
     }),
 
-    GetState: unary(async () => ({ state: ctx.state.current })),
+    GetState: unary(async (): Reply<'GetState'> => ({ state: ctx.state.current })),
 
-    SetState: unary(async (request: { state: { maintenance: boolean; version: number } | null }) => {
+    SetState: unary(async (request): Reply<'SetState'> => {
       if (request.state === null || request.state === undefined) return { state: ctx.state.current };
       try {
         return { state: await ctx.state.set({ maintenance: request.state.maintenance, version: request.state.version }) };
@@ -47,7 +47,7 @@ export function controlHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHa
       }
     }),
 
-    VolumeServerStatus: unary(async () => {
+    VolumeServerStatus: unary(async (): Reply<'VolumeServerStatus'> => {
       const diskStatuses = [];
       for (const location of ctx.store.locations) {
         const fsStats = await statfs(location.dir);
@@ -84,7 +84,7 @@ export function controlHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHa
       };
     }),
 
-    VolumeServerLeave: unary(async () => {
+    VolumeServerLeave: unary(async (): Reply<'VolumeServerLeave'> => {
       await ctx.leave();
       return {};
     }),

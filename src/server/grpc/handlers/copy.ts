@@ -8,7 +8,7 @@ import { NEEDLE_HEADER_SIZE_BYTES, type OffsetWidth, indexEntrySizeBytes } from 
 import type { Volume } from '../../../storage/volume.ts';
 import { volumeFilePath } from '../../../storage/volume-files.ts';
 import { checkCollectionName, checkedVolumeBaseName } from '../../../store/collection-name.ts';
-import { type GrpcContext, GrpcStatusError, serverStream, writeMessage } from '../context.ts';
+import { type GrpcContext, type ResponseOf, type VolumeServerHandlerTable, GrpcStatusError, serverStream, writeMessage } from '../context.ts';
 import { extensionProblem } from '../file-name-checks.ts';
 
 /** Upstream streams files in 2 MiB messages. */
@@ -21,7 +21,7 @@ const ANY_COMPACTION_REVISION = 0xffff_ffff;
  * ns (Go receivers take "no mtime" as "source file absent"). A missing file ends the stream with
  * no message when `allowMissing`.
  */
-async function streamFile(call: grpc.ServerWritableStream<any, any>, file: string, stopOffsetBytes: number, allowMissing: boolean): Promise<void> {
+async function streamFile(call: grpc.ServerWritableStream<unknown, ResponseOf<'CopyFile'>>, file: string, stopOffsetBytes: number, allowMissing: boolean): Promise<void> {
   let handle;
   try {
     handle = await open(file, 'r');
@@ -45,16 +45,6 @@ async function streamFile(call: grpc.ServerWritableStream<any, any>, file: strin
   } finally {
     await handle.close();
   }
-}
-
-interface IncrementalCopyRequest {
-  volume_id: number;
-  since_ns: string;
-  entry_count?: string;
-  last_needle_key?: string;
-  last_needle_cookie?: number;
-  last_needle_size?: number;
-  entries_hash?: string;
 }
 
 /** Upstream's text for ErrIncrementalCopyDiverged; backup clients match on it. */
@@ -196,12 +186,9 @@ export async function resumeByLastEntry(
   return null;
 }
 
-export function copyHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
+export function copyHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
   return {
-    CopyFile: serverStream(async (request: {
-      volume_id: number; ext: string; compaction_revision: number; stop_offset: string;
-      collection: string; is_ec_volume: boolean; ignore_source_file_not_found: boolean;
-    }, call) => {
+    CopyFile: serverStream(async (request, call) => {
       const problem = extensionProblem(request.ext);
       if (problem !== null) throw new Error(problem);
       checkCollectionName(request.collection);
@@ -237,7 +224,7 @@ export function copyHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandl
       await streamFile(call, file, stopOffsetBytes, allowMissing);
     }),
 
-    VolumeIncrementalCopy: serverStream(async (request: IncrementalCopyRequest, call) => {
+    VolumeIncrementalCopy: serverStream(async (request, call) => {
       const volume = ctx.store.findVolume(request.volume_id);
       if (volume === undefined) throw new Error(`not found volume id ${request.volume_id}`);
       const width = ctx.store.offsetWidth;

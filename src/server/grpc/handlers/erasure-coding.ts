@@ -26,7 +26,8 @@ import {
   removeSharedEcIndex,
   removeStaleEcArtifacts,
 } from '../../../store/ec-files.ts';
-import { type GrpcContext, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
+import { type GrpcContext, type Reply, type RequestOf, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
+import type { EcShardInfo } from '../generated/volume_server_pb/EcShardInfo.ts';
 import { copyFileFromPeer, newPeerClient } from '../peer-client.ts';
 import { recoverMissingEcIndexes } from '../ec-index-recovery.ts';
 import { newThrottle } from './volume-copy.ts';
@@ -86,10 +87,10 @@ function shardIdsOf(values: number[] | undefined): number[] {
   return ids;
 }
 
-export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
+export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
   const store = ctx.store;
 
-  async function generate(request: { volume_id: number; collection: string }): Promise<object> {
+  async function generate(request: RequestOf<'VolumeEcShardsGenerate'>): Reply<'VolumeEcShardsGenerate'> {
     checkMaintenance(ctx);
     checkCollectionName(request.collection);
     const volume = store.findVolume(request.volume_id);
@@ -145,7 +146,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     return {};
   }
 
-  async function rebuild(request: { volume_id: number; collection: string }): Promise<object> {
+  async function rebuild(request: RequestOf<'VolumeEcShardsRebuild'>): Reply<'VolumeEcShardsRebuild'> {
     checkMaintenance(ctx);
     const base = checkedVolumeBaseName(request.collection, request.volume_id);
     let rebuildLocation: DiskLocation | undefined;
@@ -206,10 +207,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     return { rebuilt_shard_ids: rebuilt };
   }
 
-  async function copyShards(request: {
-    volume_id: number; collection: string; shard_ids: number[]; copy_ecx_file: boolean; source_data_node: string;
-    copy_ecj_file: boolean; copy_vif_file: boolean; disk_id: number; copy_ecsum_file: boolean; io_byte_per_second: string;
-  }, call: grpc.ServerUnaryCall<any, any>): Promise<object> {
+  async function copyShards(request: RequestOf<'VolumeEcShardsCopy'>, call: grpc.ServerUnaryCall<unknown, unknown>): Reply<'VolumeEcShardsCopy'> {
     checkMaintenance(ctx);
     // The source is the caller's word: an untrusted one is refused before anything is dialed.
     await checkPeerSource(request.source_data_node, ctx.allowUntrustedRemoteEndpoints === true, 'invalid source data node');
@@ -280,9 +278,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
 
   // Allowed in maintenance mode (4.53): it only removes data, and evacuating EC shards off a
   // server in maintenance ends here.
-  async function deleteShards(request: {
-    volume_id: number; collection: string; shard_ids: number[]; full_teardown: boolean; encode_ts_ns: string; delete_generations_older_than: number;
-  }): Promise<object> {
+  async function deleteShards(request: RequestOf<'VolumeEcShardsDelete'>): Reply<'VolumeEcShardsDelete'> {
     const { volume_id: volumeId, collection } = request;
     // Before the unload below: a refused name must change nothing.
     checkCollectionName(collection);
@@ -328,7 +324,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
 
   const decodesInFlight = new Set<number>();
 
-  async function toVolume(request: { volume_id: number; collection: string; from_staged: boolean; disk_type: string }): Promise<object> {
+  async function toVolume(request: RequestOf<'VolumeEcShardsToVolume'>): Reply<'VolumeEcShardsToVolume'> {
     checkMaintenance(ctx);
     checkCollectionName(request.collection);
     if (request.from_staged) return adoptStaged(request);
@@ -341,7 +337,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     }
   }
 
-  async function decode(request: { volume_id: number; collection: string }): Promise<object> {
+  async function decode(request: Pick<RequestOf<'VolumeEcShardsToVolume'>, 'volume_id' | 'collection'>): Reply<'VolumeEcShardsToVolume'> {
     const ecVolume = store.ec.find(request.volume_id);
     if (ecVolume === undefined) throw new Error(`ec volume ${request.volume_id} not found`);
     if (ecVolume.collection !== request.collection) throw new Error(`existing collection:${ecVolume.collection} unexpected input: ${request.collection}`);
@@ -393,7 +389,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     return {};
   }
 
-  async function adoptStaged(request: { volume_id: number; collection: string; disk_type: string }): Promise<object> {
+  async function adoptStaged(request: Pick<RequestOf<'VolumeEcShardsToVolume'>, 'volume_id' | 'collection' | 'disk_type'>): Reply<'VolumeEcShardsToVolume'> {
     if (store.findVolume(request.volume_id) !== undefined) throw new Error(`staged volume ${request.volume_id} already exists on this server`);
     const wanted = normalizeDiskType(request.disk_type);
     let loc;
@@ -425,8 +421,8 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     return {};
   }
 
-  async function shardsInfo(request: { volume_id: number }): Promise<object> {
-    const infos: object[] = [];
+  async function shardsInfo(request: RequestOf<'VolumeEcShardsInfo'>): Reply<'VolumeEcShardsInfo'> {
+    const infos: EcShardInfo[] = [];
     const seen = new Set<number>();
     let primary;
     for (const { volume } of store.ec.all()) {
@@ -457,7 +453,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
     VolumeEcShardsCopy: unary(copyShards),
     VolumeEcShardsDelete: unary(deleteShards),
 
-    VolumeEcShardsMount: unary(async (request: { volume_id: number; collection: string; shard_ids: number[]; source_disk_type: string; recover_missing_index: boolean }) => {
+    VolumeEcShardsMount: unary(async (request): Reply<'VolumeEcShardsMount'> => {
       // Here, not in the loop: the loop's messages wrap the store's error and lose its status.
       checkCollectionName(request.collection);
       if (request.recover_missing_index) await recoverMissingEcIndexes(ctx, request.volume_id);
@@ -480,7 +476,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
       return {};
     }),
 
-    VolumeEcShardsUnmount: unary(async (request: { volume_id: number; shard_ids: number[]; encode_ts_ns: string }) => {
+    VolumeEcShardsUnmount: unary(async (request): Reply<'VolumeEcShardsUnmount'> => {
       for (const id of shardIdsOf(request.shard_ids)) {
         try {
           await store.ec.unmount(request.volume_id, id, BigInt(request.encode_ts_ns ?? '0'));
@@ -491,7 +487,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
       return {};
     }),
 
-    VolumeEcShardRead: serverStream(async (request: { volume_id: number; shard_id: number; offset: string; size: string; file_key: string; encode_ts_ns: string }, call) => {
+    VolumeEcShardRead: serverStream(async (request, call) => {
       const found = store.ec.findShard(request.volume_id, request.shard_id);
       if (found === undefined) throw new Error(`not found ec shard ${request.volume_id}.${request.shard_id}`);
       const { volume, shard } = found;
@@ -527,7 +523,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): Record<string, grpc.Unt
       }
     }),
 
-    VolumeEcBlobDelete: unary(async (request: { volume_id: number; collection: string; file_key: string; version: number }) => {
+    VolumeEcBlobDelete: unary(async (request): Reply<'VolumeEcBlobDelete'> => {
       checkMaintenance(ctx);
       const volume = store.ec.find(request.volume_id);
       if (volume === undefined) return {};

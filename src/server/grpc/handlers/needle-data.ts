@@ -7,19 +7,15 @@ import { legacyChecksumValue } from '../../../storage/needle/crc.ts';
 import { NeedleFlag, hasFlag } from '../../../storage/needle/needle.ts';
 import { ttlToString } from '../../../storage/needle/ttl.ts';
 import { actualSize } from '../../../storage/needle/version.ts';
-import { type GrpcContext, checkMaintenance, serverStream, unary, writeMessage, volumeOrThrow } from '../context.ts';
+import type { DeleteResult as PbDeleteResult } from '../generated/volume_server_pb/DeleteResult.ts';
+import { type GrpcContext, type Reply, type VolumeServerHandlerTable, checkMaintenance, serverStream, unary, writeMessage, volumeOrThrow } from '../context.ts';
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-interface DeleteResult {
-  file_id: string;
-  status: number;
-  error: string;
-  size: number;
-  version: number;
-}
+/** A BatchDelete result as we build it: every field set. */
+type DeleteResult = Required<PbDeleteResult>;
 
 /** One BatchDelete entry, with upstream's HTTP-like statuses. */
 async function batchDeleteOne(ctx: GrpcContext, fileId: string, skipCookieCheck: boolean): Promise<DeleteResult> {
@@ -58,9 +54,9 @@ async function batchDeleteOne(ctx: GrpcContext, fileId: string, skipCookieCheck:
   }
 }
 
-export function needleDataHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
+export function needleDataHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
   return {
-    VolumeNeedleStatus: unary(async (request: { volume_id: number; needle_id: string }) => {
+    VolumeNeedleStatus: unary(async (request): Reply<'VolumeNeedleStatus'> => {
       const needleId = BigInt(request.needle_id);
       const volume = ctx.store.findVolume(request.volume_id);
       let n;
@@ -82,7 +78,7 @@ export function needleDataHandlers(ctx: GrpcContext): Record<string, grpc.Untype
       };
     }),
 
-    ReadNeedleBlob: unary(async (request: { volume_id: number; offset: string; size: number }) => {
+    ReadNeedleBlob: unary(async (request): Reply<'ReadNeedleBlob'> => {
       const volume = volumeOrThrow(ctx, request.volume_id);
       const offsetBytes = Number(request.offset);
       try {
@@ -93,7 +89,7 @@ export function needleDataHandlers(ctx: GrpcContext): Record<string, grpc.Untype
       }
     }),
 
-    ReadNeedleMeta: unary(async (request: { volume_id: number; needle_id: string; offset: string; size: number }) => {
+    ReadNeedleMeta: unary(async (request): Reply<'ReadNeedleMeta'> => {
       const volume = volumeOrThrow(ctx, request.volume_id, `not found volume id ${request.volume_id} and read needle metadata at ec shards is not supported`);
       const offsetBytes = Number(request.offset);
       if (!Number.isSafeInteger(offsetBytes) || offsetBytes < 0) throw new Error(`read needle meta: invalid offset ${request.offset}`);
@@ -107,7 +103,7 @@ export function needleDataHandlers(ctx: GrpcContext): Record<string, grpc.Untype
       };
     }),
 
-    WriteNeedleBlob: unary(async (request: { volume_id: number; needle_id: string; size: number; needle_blob: Buffer }) => {
+    WriteNeedleBlob: unary(async (request): Reply<'WriteNeedleBlob'> => {
       checkMaintenance(ctx);
       const volume = volumeOrThrow(ctx, request.volume_id);
       try {
@@ -119,14 +115,14 @@ export function needleDataHandlers(ctx: GrpcContext): Record<string, grpc.Untype
       return {};
     }),
 
-    BatchDelete: unary(async (request: { file_ids: string[]; skip_cookie_check: boolean }) => {
+    BatchDelete: unary(async (request): Reply<'BatchDelete'> => {
       checkMaintenance(ctx);
       const results: DeleteResult[] = [];
       for (const fileId of request.file_ids) results.push(await batchDeleteOne(ctx, fileId, request.skip_cookie_check));
       return { results };
     }),
 
-    ReadAllNeedles: serverStream(async (request: { volume_ids: number[] }, call) => {
+    ReadAllNeedles: serverStream(async (request, call) => {
       for (const volumeId of request.volume_ids) {
         const volume = volumeOrThrow(ctx, volumeId);
         for await (const { needle } of volume.liveRecords()) {

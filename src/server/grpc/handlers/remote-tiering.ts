@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { validateReplicaTarget } from '../../../remote/endpoint-guard.ts';
-import { RemoteObjectNotFound, type RemoteConf, type RemoteStorageLocation, buildRemoteStorageClient, formatLocation } from '../../../remote/remote-storage.ts';
+import { RemoteObjectNotFound, type RemoteConf, buildRemoteStorageClient, formatLocation } from '../../../remote/remote-storage.ts';
 import { httpScheme, outgoingFetch } from '../../../security/outgoing-http.ts';
 import { backendNameToTypeId, backendStorageNames, findBackendStorage, goStringList, type TierProgress } from '../../../storage/backend/backend.ts';
 import { etagOf } from '../../../storage/needle/crc.ts';
@@ -16,7 +16,7 @@ import { pathExists } from '../../../storage/path-exists.ts';
 import type { Volume } from '../../../storage/volume.ts';
 import { volumeFilePath } from '../../../storage/volume-files.ts';
 import type { RemoteFile } from '../../../storage/volume-info.ts';
-import { type GrpcContext, GrpcStatusError, checkMaintenance, serverStream, unary, volumeOrThrow } from '../context.ts';
+import { type GrpcContext, type Reply, type RequestOf, type ResponseOf, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, unary, volumeOrThrow } from '../context.ts';
 
 /** Upstream caps a request's transfer concurrency so a caller cannot spawn unbounded workers. */
 const MAX_TIER_CONCURRENCY = 1024;
@@ -27,18 +27,7 @@ const PROGRESS_INTERVAL_MS = 1_000;
 const REPLICA_BASE_TIMEOUT_MS = 30_000;
 const REPLICA_MIN_BYTES_PER_SECOND = 1024 * 1024;
 
-interface FetchAndWriteNeedleRequest {
-  volume_id: number;
-  needle_id: string;
-  cookie: number;
-  offset: string;
-  size: string;
-  replicas: Array<{ url: string }>;
-  auth: string;
-  download_concurrency: number;
-  remote_conf: RemoteConf | null;
-  remote_location: RemoteStorageLocation | null;
-}
+type TierMoveCall = grpc.ServerWritableStream<unknown, ResponseOf<'VolumeTierMoveDatToRemote'> & ResponseOf<'VolumeTierMoveDatFromRemote'>>;
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -80,11 +69,12 @@ async function writeReplica(target: string, fid: string, data: Buffer, auth: str
   }
 }
 
-async function fetchAndWriteNeedle(ctx: GrpcContext, request: FetchAndWriteNeedleRequest): Promise<{ e_tag: string }> {
+async function fetchAndWriteNeedle(ctx: GrpcContext, request: RequestOf<'FetchAndWriteNeedle'>): Reply<'FetchAndWriteNeedle'> {
   checkMaintenance(ctx);
   const volume = volumeOrThrow(ctx, request.volume_id);
   const untrusted = allowUntrusted(ctx);
-  const client = await buildRemoteStorageClient(request.remote_conf, untrusted);
+  // The remote layer reads a RemoteConf's provider fields by name (its open index signature).
+  const client = await buildRemoteStorageClient(request.remote_conf as RemoteConf | null, untrusted);
   const loc = request.remote_location ?? { name: '', bucket: '', path: '' };
   const offsetBytes = Number(request.offset);
   const sizeBytes = Number(request.size);
@@ -129,7 +119,7 @@ async function fetchAndWriteNeedle(ctx: GrpcContext, request: FetchAndWriteNeedl
  * Progress for a tier stream: at most one message a second, and a caller that went away aborts
  * the transfer at its next chunk. A slow reader only drops reports (never blocks the copy).
  */
-function tierProgress(call: grpc.ServerWritableStream<any, any>, volumeId: number, direction: string): TierProgress {
+function tierProgress(call: TierMoveCall, volumeId: number, direction: string): TierProgress {
   let lastSentMs = Date.now();
   return async (processedBytes, percentage) => {
     if (call.cancelled) throw new GrpcStatusError(grpc.status.CANCELLED, `volume ${volumeId} tier move ${direction} cancelled by caller`);
@@ -157,8 +147,8 @@ async function fsyncDir(dir: string): Promise<void> {
 
 async function moveDatToRemote(
   ctx: GrpcContext,
-  request: { volume_id: number; collection: string; destination_backend_name: string; keep_local_dat_file: boolean; concurrency: number },
-  call: grpc.ServerWritableStream<any, any>,
+  request: RequestOf<'VolumeTierMoveDatToRemote'>,
+  call: TierMoveCall,
 ): Promise<void> {
   checkMaintenance(ctx);
   const volume = ctx.store.findVolume(request.volume_id);
@@ -219,8 +209,8 @@ async function moveDatToRemote(
 
 async function moveDatFromRemote(
   ctx: GrpcContext,
-  request: { volume_id: number; collection: string; keep_remote_dat_file: boolean; concurrency: number },
-  call: grpc.ServerWritableStream<any, any>,
+  request: RequestOf<'VolumeTierMoveDatFromRemote'>,
+  call: TierMoveCall,
 ): Promise<void> {
   const volume = ctx.store.findVolume(request.volume_id);
   if (volume === undefined) throw new Error(`volume ${request.volume_id} not found`);
@@ -282,9 +272,9 @@ async function moveDatFromRemote(
   }
 }
 
-export function remoteTieringHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
+export function remoteTieringHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
   return {
-    FetchAndWriteNeedle: unary((request: FetchAndWriteNeedleRequest) => fetchAndWriteNeedle(ctx, request)),
+    FetchAndWriteNeedle: unary((request) => fetchAndWriteNeedle(ctx, request)),
     VolumeTierMoveDatToRemote: serverStream((request, call) => moveDatToRemote(ctx, request, call)),
     VolumeTierMoveDatFromRemote: serverStream((request, call) => moveDatFromRemote(ctx, request, call)),
   };

@@ -6,7 +6,8 @@ import { isStorageError } from '../../../storage/errors.ts';
 import { parseFileId } from '../../../storage/needle/file-id.ts';
 import { NeedleFlag, hasFlag } from '../../../storage/needle/needle.ts';
 import type { Volume } from '../../../storage/volume.ts';
-import { type GrpcContext, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
+import { type GrpcContext, type Reply, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
+import type { EcShardInfo } from '../generated/volume_server_pb/EcShardInfo.ts';
 import { notifyMasterReadonly } from '../master-notify.ts';
 import { scrubEcIndex, scrubEcLocal, scrubEcReads, type EcScrubResult } from '../../../ec/ec-scrub.ts';
 import type { EcVolume } from '../../../ec/ec-volume.ts';
@@ -124,9 +125,9 @@ function queryJsonLines(data: Buffer, selections: string[], filter: { field: str
   return Buffer.from(out);
 }
 
-export function scrubQueryHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
+export function scrubQueryHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
   return {
-    ScrubVolume: unary(async (request: { mode: string | number; volume_ids: number[]; mark_broken_volumes_readonly: boolean }) => {
+    ScrubVolume: unary(async (request): Reply<'ScrubVolume'> => {
       const mode = modeNumber(request.mode);
       const volumes: Volume[] = [];
       if (request.volume_ids.length === 0) {
@@ -166,7 +167,7 @@ export function scrubQueryHandlers(ctx: GrpcContext): Record<string, grpc.Untype
       return { total_volumes: String(volumes.length), total_files: String(totalFiles), broken_volume_ids: broken, details };
     }),
 
-    ScrubEcVolume: unary(async (request: { mode: string | number; volume_ids: number[]; force_deleted_needles_check: boolean }) => {
+    ScrubEcVolume: unary(async (request): Reply<'ScrubEcVolume'> => {
       const mode = modeNumber(request.mode);
       if (request.force_deleted_needles_check && mode !== SCRUB_MODES['FULL'] && mode !== SCRUB_MODES['READS']) {
         throw new Error('deleted needle checks are only supported for FULL and READS scrubs');
@@ -176,7 +177,7 @@ export function scrubQueryHandlers(ctx: GrpcContext): Record<string, grpc.Untype
       let scrubbed = 0;
       let totalFiles = 0;
       const brokenVolumeIds: number[] = [];
-      const brokenShardInfos: object[] = [];
+      const brokenShardInfos: EcShardInfo[] = [];
       const details: string[] = [];
       for (const id of ids) {
         const volume = ctx.store.ec.find(id);
@@ -206,12 +207,7 @@ export function scrubQueryHandlers(ctx: GrpcContext): Record<string, grpc.Untype
       return { total_volumes: String(scrubbed), total_files: String(totalFiles), broken_volume_ids: brokenVolumeIds, broken_shard_infos: brokenShardInfos, details };
     }),
 
-    Query: serverStream(async (request: {
-      selections: string[];
-      from_file_ids: string[];
-      filter: { field: string; operand: string; value: string } | null;
-      input_serialization: { json_input: object | null; csv_input: object | null } | null;
-    }, call) => {
+    Query: serverStream(async (request, call) => {
       for (const fileId of request.from_file_ids) {
         const fid = parseFileId(fileId);
         const volume = ctx.store.findVolume(fid.volumeId);

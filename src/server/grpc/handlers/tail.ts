@@ -7,13 +7,15 @@ import { decodeNeedle } from '../../../storage/needle/needle.ts';
 import { isSupportedVersion } from '../../../storage/needle/version.ts';
 import { NEEDLE_HEADER_SIZE_BYTES } from '../../../storage/types.ts';
 import type { Volume } from '../../../storage/volume.ts';
-import { type GrpcContext, GrpcStatusError, serverStream, unary, writeMessage } from '../context.ts';
-import { newPeerClient } from '../peer-client.ts';
+import { type GrpcContext, type Reply, type ResponseOf, type VolumeServerHandlerTable, GrpcStatusError, serverStream, unary, writeMessage } from '../context.ts';
+import { messagesOf, newPeerClient } from '../peer-client.ts';
 import type { GrpcStreamLimits } from '../stream-limits.ts';
 
 const TAIL_CHUNK_BYTES = 2 * 1024 * 1024;
 /** A record reassembled by the receiver may not exceed this (bounds memory per tail). */
 const MAX_TAIL_RECORD_BYTES = 1024 * 1024 * 1024;
+
+type TailSenderCall = grpc.ServerWritableStream<unknown, ResponseOf<'VolumeTailSender'>>;
 
 /** Why a tail ended on the server's idle cap rather than on the client's terms. */
 class TailIdleCapReached extends Error {}
@@ -50,7 +52,7 @@ class IdleCap {
   }
 }
 
-function sleepUnlessCancelled(call: grpc.ServerWritableStream<any, any>, ms: number, signal: AbortSignal): Promise<void> {
+function sleepUnlessCancelled(call: TailSenderCall, ms: number, signal: AbortSignal): Promise<void> {
   if (call.cancelled) return Promise.reject(new GrpcStatusError(grpc.status.CANCELLED, 'client cancelled'));
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
@@ -77,7 +79,7 @@ function sleepUnlessCancelled(call: grpc.ServerWritableStream<any, any>, ms: num
 }
 
 /** Sends records after `sinceNs`; returns the append time of the last one sent (or `sinceNs`). */
-async function sendNewRecords(volume: Volume, sinceNs: bigint, call: grpc.ServerWritableStream<any, any>, idle: IdleCap): Promise<bigint> {
+async function sendNewRecords(volume: Volume, sinceNs: bigint, call: TailSenderCall, idle: IdleCap): Promise<bigint> {
   const start = await volume.firstOffsetAppendedAfter(sinceNs);
   if (start === null) {
     // The heartbeat tells the client we are alive; it is not progress.
@@ -113,11 +115,11 @@ async function applyTailedRecord(volume: Volume, record: Buffer, version: number
   await volume.write(needle, { checkCookie: false });
 }
 
-export function tailHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 'tailPollMs' | 'tailMaxIdleMs'>): Record<string, grpc.UntypedHandleCall> {
+export function tailHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 'tailPollMs' | 'tailMaxIdleMs'>): VolumeServerHandlerTable {
   return {
     // Upstream counts idle_timeout_seconds in poll rounds and with 0 tails forever; here the
     // server's idle cap also ends a tail that sends no new record for tailMaxIdleMs.
-    VolumeTailSender: serverStream(async (request: { volume_id: number; since_ns: string; idle_timeout_seconds: number }, call) => {
+    VolumeTailSender: serverStream(async (request, call) => {
       const volume = ctx.store.findVolume(request.volume_id);
       if (volume === undefined) throw new Error(`not found volume id ${request.volume_id}`);
       let last = BigInt(request.since_ns);
@@ -152,20 +154,20 @@ export function tailHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 't
       }
     }),
 
-    VolumeTailReceiver: unary(async (request: { volume_id: number; since_ns: string; idle_timeout_seconds: number; source_volume_server: string }) => {
+    VolumeTailReceiver: unary(async (request): Reply<'VolumeTailReceiver'> => {
       await checkPeerSource(request.source_volume_server, ctx.allowUntrustedRemoteEndpoints === true, 'invalid source volume server');
       const volume = ctx.store.findVolume(request.volume_id);
       if (volume === undefined) throw new Error(`receiver not found volume id ${request.volume_id}`);
       const client = newPeerClient(request.source_volume_server);
       try {
-        const stream = client['VolumeTailSender']({
+        const stream = client.VolumeTailSender({
           volume_id: request.volume_id,
           since_ns: request.since_ns,
           idle_timeout_seconds: request.idle_timeout_seconds,
-        }) as grpc.ClientReadableStream<{ needle_header: Buffer; needle_body: Buffer; is_last_chunk: boolean; version: number }>;
+        });
         let parts: Buffer[] = [];
         let partsBytes = 0;
-        for await (const message of stream) {
+        for await (const message of messagesOf(stream)) {
           if (message.needle_header.length === 0) continue;
           if (parts.length === 0) {
             parts.push(message.needle_header);

@@ -2,11 +2,11 @@
 // A missing volume is NOT_FOUND with upstream's 4.53 text (its volumeStatusError mapping).
 import os from 'node:os';
 import * as grpc from '@grpc/grpc-js';
-import { type GrpcContext, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
+import { type GrpcContext, type Reply, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
 
-export function vacuumHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
+export function vacuumHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
   return {
-    VacuumVolumeCheck: unary(async (request: { volume_id: number }) => {
+    VacuumVolumeCheck: unary(async (request): Reply<'VacuumVolumeCheck'> => {
       const volume = ctx.store.findVolume(request.volume_id);
       if (volume === undefined) throw new GrpcStatusError(grpc.status.NOT_FOUND, `volume id ${request.volume_id} is not found during check compact: volume not found`);
       // disk_space_low (4.53) reports a volume read-only only for low disk space; this server
@@ -14,7 +14,7 @@ export function vacuumHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHan
       return { garbage_ratio: volume.garbageRatio(), disk_space_low: false };
     }),
 
-    VacuumVolumeCompact: serverStream(async (request: { volume_id: number }, call) => {
+    VacuumVolumeCompact: serverStream(async (request, call) => {
       checkMaintenance(ctx);
       const volume = ctx.store.findVolume(request.volume_id);
       if (volume === undefined) throw new GrpcStatusError(grpc.status.NOT_FOUND, `compact volume ${request.volume_id}: volume id ${request.volume_id} is not found during compact: volume not found`);
@@ -25,7 +25,7 @@ export function vacuumHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHan
       });
     }),
 
-    VacuumVolumeCommit: unary(async (request: { volume_id: number }) => {
+    VacuumVolumeCommit: unary(async (request): Reply<'VacuumVolumeCommit'> => {
       checkMaintenance(ctx);
       const volume = ctx.store.findVolume(request.volume_id);
       if (volume === undefined) throw new GrpcStatusError(grpc.status.NOT_FOUND, `commit compact volume ${request.volume_id}: volume id ${request.volume_id} is not found during commit compact: volume not found`);
@@ -33,7 +33,7 @@ export function vacuumHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHan
       return { is_read_only: volume.isReadOnly, volume_size: String(volume.stats().datSizeBytes) };
     }),
 
-    VacuumVolumeCleanup: unary(async (request: { volume_id: number }) => {
+    VacuumVolumeCleanup: unary(async (request): Reply<'VacuumVolumeCleanup'> => {
       checkMaintenance(ctx);
       const volume = ctx.store.findVolume(request.volume_id);
       if (volume === undefined) throw new GrpcStatusError(grpc.status.NOT_FOUND, `cleanup volume ${request.volume_id}: volume id ${request.volume_id} is not found during cleaning up: volume not found`);

@@ -2,7 +2,7 @@
 // DeleteCollection. Messages follow upstream's text, which clients match on.
 import * as grpc from '@grpc/grpc-js';
 import { StoreError } from '../../../store/store.ts';
-import { type GrpcContext, GrpcStatusError, checkMaintenance, checkNotCopying, unary } from '../context.ts';
+import { type GrpcContext, type Reply, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, checkNotCopying, unary } from '../context.ts';
 
 /** Store errors become plain (UNKNOWN) as upstream's are; a refused collection keeps its type. */
 function rethrowStoreError(err: unknown): never {
@@ -26,9 +26,9 @@ export function volumeStatusError(err: unknown, prefix = ''): never {
   throw err;
 }
 
-export function volumeAdminHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
+export function volumeAdminHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
   return {
-    AllocateVolume: unary(async (request: { volume_id: number; collection: string; replication: string; ttl: string; disk_type: string; version: number }) => {
+    AllocateVolume: unary(async (request): Reply<'AllocateVolume'> => {
       checkMaintenance(ctx);
       checkNotCopying(ctx, request.volume_id);
       try {
@@ -47,7 +47,7 @@ export function volumeAdminHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
     }),
 
     // `collection` is proto3 optional: unset means "any collection holding this id".
-    VolumeMount: unary(async (request: { volume_id: number; collection?: string | null }) => {
+    VolumeMount: unary(async (request): Reply<'VolumeMount'> => {
       checkNotCopying(ctx, request.volume_id);
       try {
         await ctx.store.mountVolume(request.volume_id, request.collection ?? undefined);
@@ -57,7 +57,7 @@ export function volumeAdminHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
       return {};
     }),
 
-    VolumeUnmount: unary(async (request: { volume_id: number }) => {
+    VolumeUnmount: unary(async (request): Reply<'VolumeUnmount'> => {
       checkNotCopying(ctx, request.volume_id);
       await ctx.store.unmountVolume(request.volume_id);
       return {};
@@ -65,7 +65,7 @@ export function volumeAdminHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
 
     // Allowed in maintenance mode (4.53): it only removes data, and evacuating a server ends each
     // move by deleting the source copy.
-    VolumeDelete: unary(async (request: { volume_id: number; only_empty: boolean; only_garbage?: boolean }) => {
+    VolumeDelete: unary(async (request): Reply<'VolumeDelete'> => {
       checkNotCopying(ctx, request.volume_id);
       try {
         await ctx.store.deleteVolume(request.volume_id, request.only_empty, request.only_garbage === true);
@@ -75,7 +75,7 @@ export function volumeAdminHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
       return {};
     }),
 
-    DeleteCollection: unary(async (request: { collection: string }) => {
+    DeleteCollection: unary(async (request): Reply<'DeleteCollection'> => {
       try {
         await ctx.store.deleteCollection(request.collection);
       } catch (err) {
@@ -84,7 +84,7 @@ export function volumeAdminHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
       return {};
     }),
 
-    VolumeStatus: unary(async (request: { volume_id: number }) => {
+    VolumeStatus: unary(async (request): Reply<'VolumeStatus'> => {
       const volume = ctx.store.findVolume(request.volume_id);
       if (volume === undefined) throw new Error(`not found volume id ${request.volume_id}`);
       const stats = volume.stats();

@@ -12,8 +12,8 @@ import { StoreError } from '../../../store/store.ts';
 import { normalizeDiskType } from '../../../store/disk-location.ts';
 import { pathExists } from '../../../storage/path-exists.ts';
 import { checkPeerSource } from '../../../remote/endpoint-guard.ts';
-import { type GrpcContext, GrpcStatusError, checkMaintenance, serverStream, statusCodeOf, writeMessage } from '../context.ts';
-import { type PeerClient, copyFileFromPeer, newPeerClient, unaryCall } from '../peer-client.ts';
+import { type ClientResponseOf, type GrpcContext, type RequestOf, type ResponseOf, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, statusCodeOf, writeMessage } from '../context.ts';
+import { type VolumeServerPeer, copyFileFromPeer, newPeerClient, unaryCall } from '../peer-client.ts';
 import { collectionProblem, extensionProblem } from '../file-name-checks.ts';
 import type { GrpcStreamLimits } from '../stream-limits.ts';
 
@@ -22,15 +22,7 @@ const MAX_VIF_BYTES = 1024 * 1024;
 /** ReceiveFile takes at most this many bytes in one file (a whole shard or `.dat` fits). */
 const MAX_RECEIVE_BYTES = 64 * 1024 ** 3;
 
-interface FileStatus {
-  idx_file_size: string;
-  dat_file_size: string;
-  dat_file_timestamp_seconds: string;
-  compaction_revision: number;
-  collection: string;
-  disk_type: string;
-  version: number;
-}
+type FileStatus = ClientResponseOf<'ReadVolumeFileStatus'>;
 
 /** The append time of the record the last `.idx` row points at (v3), else the `.dat` mtime. */
 async function lastAppendAtNs(idxPath: string, datPath: string, width: 4 | 5, version: number, fallbackNs: bigint): Promise<bigint> {
@@ -53,10 +45,7 @@ async function lastAppendAtNs(idxPath: string, datPath: string, width: 4 | 5, ve
   }
 }
 
-interface VolumeStatusAnswer {
-  file_count: string;
-  file_deleted_count: string;
-}
+type VolumeStatusAnswer = ClientResponseOf<'VolumeStatus'>;
 
 /** Sleeps `ms`, or rejects with the signal's reason as soon as it aborts. */
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -126,14 +115,14 @@ async function restoreFiles(preserved: PreservedFile[], log: (message: string) =
 const COPYING_DIR = 'copying';
 const REPLICA_FILE_EXTS = ['dat', 'idx', 'vif', 'note'] as const;
 
-export function volumeCopyHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 'receiveIdleMs'>): Record<string, grpc.UntypedHandleCall> {
+export function volumeCopyHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 'receiveIdleMs'>): VolumeServerHandlerTable {
   return {
     /**
      * 4.53's VolumeCopy: one copy per volume at a time; files are staged under `copying/` and only
      * swapped in (the replaced replica preserved by hard links, restored on failure) once
      * complete; a caller that goes away aborts the copy and nothing gets mounted.
      */
-    VolumeCopy: serverStream(async (request: { volume_id: number; collection: string; source_data_node: string; disk_type: string; io_byte_per_second: string }, call) => {
+    VolumeCopy: serverStream(async (request, call) => {
       checkMaintenance(ctx);
       // The source is the caller's word: an untrusted one is refused before anything is dialed.
       await checkPeerSource(request.source_data_node, ctx.allowUntrustedRemoteEndpoints === true, 'invalid source data node');
@@ -153,7 +142,7 @@ export function volumeCopyHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimi
       }
     }),
 
-    ReceiveFile: (call: grpc.ServerReadableStream<any, any>, callback: grpc.sendUnaryData<any>) => {
+    ReceiveFile: (call, callback) => {
       try {
         checkMaintenance(ctx);
       } catch (err) {
@@ -170,17 +159,17 @@ export function volumeCopyHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimi
 
 async function copyVolume(
   ctx: GrpcContext,
-  request: { volume_id: number; collection: string; source_data_node: string; disk_type: string; io_byte_per_second: string },
-  call: grpc.ServerWritableStream<any, any>,
-  client: PeerClient,
+  request: RequestOf<'VolumeCopy'>,
+  call: grpc.ServerWritableStream<unknown, ResponseOf<'VolumeCopy'>>,
+  client: VolumeServerPeer,
   signal: AbortSignal,
 ): Promise<void> {
   const volumeId = request.volume_id;
   // Counts before and after the copy: equal means the source held still and the copy must match.
-  const statusBefore = await unaryCall<VolumeStatusAnswer>(client, 'VolumeStatus', { volume_id: volumeId }).catch(() => null);
+  const statusBefore = await unaryCall(client, 'VolumeStatus', { volume_id: volumeId }).catch(() => null);
   let status: FileStatus;
   try {
-    status = await unaryCall<FileStatus>(client, 'ReadVolumeFileStatus', { volume_id: volumeId });
+    status = await unaryCall(client, 'ReadVolumeFileStatus', { volume_id: volumeId });
   } catch (err) {
     throw new Error(`read volume file status failed, ${(err as Error).message}`);
   }
@@ -239,7 +228,7 @@ async function copyVolume(
       throw new Error(`volume ${volumeId} copy size mismatch: dat ${dat.bytesWritten}/${status.dat_file_size}, idx ${idx.bytesWritten}/${status.idx_file_size}`);
     }
     try {
-      statusAfter = await unaryCall<VolumeStatusAnswer>(client, 'VolumeStatus', { volume_id: volumeId });
+      statusAfter = await unaryCall(client, 'VolumeStatus', { volume_id: volumeId });
     } catch (err) {
       throw new Error(`read source volume ${volumeId} status after copy failed: ${(err as Error).message}`);
     }
@@ -321,14 +310,9 @@ async function copyVolume(
   });
 }
 
-interface ReceiveInfo {
-  volume_id: number;
-  ext: string;
-  collection: string;
-  is_ec_volume: boolean;
-  disk_id: number;
-  disk_type: string;
-}
+type ReceiveMessage = RequestOf<'ReceiveFile'>;
+type ReceiveInfo = NonNullable<ReceiveMessage['info']>;
+type ReceiveCall = grpc.ServerReadableStream<ReceiveMessage, ResponseOf<'ReceiveFile'>>;
 
 class ReceiveIdleTimeout extends Error {}
 
@@ -336,7 +320,7 @@ class ReceiveIdleTimeout extends Error {}
  * The next message, or ReceiveIdleTimeout when none comes within `idleMs`; the stream is then
  * destroyed so the pending read ends too.
  */
-async function nextWithin(call: grpc.ServerReadableStream<any, any>, messages: AsyncIterator<any>, idleMs: number): Promise<IteratorResult<any>> {
+async function nextWithin(call: ReceiveCall, messages: AsyncIterator<ReceiveMessage>, idleMs: number): Promise<IteratorResult<ReceiveMessage>> {
   const pending = messages.next();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -359,14 +343,14 @@ async function nextWithin(call: grpc.ServerReadableStream<any, any>, messages: A
  * Protocol errors are answers ({error}), not statuses, as upstream does. A client that stops
  * sending for `idleMs` gets DEADLINE_EXCEEDED (upstream would wait forever).
  */
-async function receiveFile(ctx: GrpcContext, call: grpc.ServerReadableStream<any, any>, idleMs: number): Promise<{ bytes_written: string; error: string }> {
-  const answer = (error: string, bytesWritten = 0) => ({ bytes_written: String(bytesWritten), error });
+async function receiveFile(ctx: GrpcContext, call: ReceiveCall, idleMs: number): Promise<ResponseOf<'ReceiveFile'>> {
+  const answer = (error: string, bytesWritten = 0): ResponseOf<'ReceiveFile'> => ({ bytes_written: String(bytesWritten), error });
   let target: string | null = null;
   /** Where the bytes go first: `target` itself, or a temp file renamed over it on success. */
   let writePath: string | null = null;
   let handle: fs.FileHandle | null = null;
   let written = 0;
-  const messages = call[Symbol.asyncIterator]();
+  const messages: AsyncIterator<ReceiveMessage> = call[Symbol.asyncIterator]();
   let ended = false;
   try {
     for (;;) {
@@ -379,6 +363,7 @@ async function receiveFile(ctx: GrpcContext, call: grpc.ServerReadableStream<any
       if (target === null) {
         if (message.data === 'file_content') return answer('file info must be sent first');
         if (message.data !== 'info') return answer('unknown message type');
+        // The oneof names its member: `data === 'info'` means info is set.
         const info = message.info as ReceiveInfo;
         const problem = extensionProblem(info.ext) ?? collectionProblem(info.collection);
         if (problem !== null) return answer(problem);

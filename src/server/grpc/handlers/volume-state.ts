@@ -6,7 +6,7 @@ import { type Ttl, ttlSeconds, ttlToString } from '../../../storage/needle/ttl.t
 import { parseReplicaPlacement, replicaPlacementToString } from '../../../storage/replica-placement.ts';
 import { readVolumeInfoFile, writeVolumeInfoFile } from '../../../storage/volume-info.ts';
 import { volumeFilePath } from '../../../storage/volume-files.ts';
-import { type GrpcContext, checkMaintenance, checkNotCopying, unary, volumeOrThrow } from '../context.ts';
+import { type GrpcContext, type Reply, type VolumeServerHandlerTable, checkMaintenance, checkNotCopying, unary, volumeOrThrow } from '../context.ts';
 import { notifyMasterReadonly } from '../master-notify.ts';
 
 async function secondsOf(path: string): Promise<string> {
@@ -17,9 +17,9 @@ async function secondsOf(path: string): Promise<string> {
   }
 }
 
-export function volumeStateHandlers(ctx: GrpcContext): Record<string, grpc.UntypedHandleCall> {
+export function volumeStateHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
   return {
-    VolumeMarkReadonly: unary(async (request: { volume_id: number; persist: boolean; can_delete: boolean }) => {
+    VolumeMarkReadonly: unary(async (request): Reply<'VolumeMarkReadonly'> => {
       const volume = volumeOrThrow(ctx, request.volume_id, `volume ${request.volume_id} not found`);
       // No maintenance gate (4.53): read-only only restricts the server further, and it is the
       // first step of evacuating a server in maintenance mode.
@@ -30,7 +30,7 @@ export function volumeStateHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
       return {};
     }),
 
-    VolumeMarkWritable: unary(async (request: { volume_id: number }) => {
+    VolumeMarkWritable: unary(async (request): Reply<'VolumeMarkWritable'> => {
       const volume = volumeOrThrow(ctx, request.volume_id, `volume ${request.volume_id} not found`);
       checkMaintenance(ctx);
       await volume.setReadOnly(false, true, false);
@@ -38,7 +38,7 @@ export function volumeStateHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
       return {};
     }),
 
-    VolumeConfigure: unary(async (request: { volume_id: number; replication: string }) => {
+    VolumeConfigure: unary(async (request): Reply<'VolumeConfigure'> => {
       checkMaintenance(ctx);
       try {
         parseReplicaPlacement(request.replication);
@@ -82,7 +82,7 @@ export function volumeStateHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
       return { error: '' };
     }),
 
-    VolumeSyncStatus: unary(async (request: { volume_id: number }) => {
+    VolumeSyncStatus: unary(async (request): Reply<'VolumeSyncStatus'> => {
       const volume = volumeOrThrow(ctx, request.volume_id, `not found volume id ${request.volume_id}`);
       const stats = volume.stats();
       return {
@@ -97,7 +97,7 @@ export function volumeStateHandlers(ctx: GrpcContext): Record<string, grpc.Untyp
       };
     }),
 
-    ReadVolumeFileStatus: unary(async (request: { volume_id: number }) => {
+    ReadVolumeFileStatus: unary(async (request): Reply<'ReadVolumeFileStatus'> => {
       const volume = volumeOrThrow(ctx, request.volume_id, `not found volume id ${request.volume_id}`);
       const stats = volume.stats();
       const info = volume.volumeInfo;

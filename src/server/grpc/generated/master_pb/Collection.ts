@@ -1,0 +1,10 @@
+// Original file: proto/master.proto
+
+
+export interface Collection {
+  'name'?: (string);
+}
+
+export interface Collection__Output {
+  'name': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/master.proto
+
+
+export interface CollectionDeleteRequest {
+  'name'?: (string);
+}
+
+export interface CollectionDeleteRequest__Output {
+  'name': (string);
+}

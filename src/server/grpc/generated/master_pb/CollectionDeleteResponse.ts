@@ -1,0 +1,8 @@
+// Original file: proto/master.proto
+
+
+export interface CollectionDeleteResponse {
+}
+
+export interface CollectionDeleteResponse__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: proto/master.proto
+
+
+export interface EnableVacuumResponse {
+}
+
+export interface EnableVacuumResponse__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: proto/master.proto
+
+
+export interface GetMasterConfigurationRequest {
+}
+
+export interface GetMasterConfigurationRequest__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: proto/master.proto
+
+
+export interface RaftListClusterServersRequest {
+}
+
+export interface RaftListClusterServersRequest__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: proto/master.proto
+
+
+export interface ReleaseAdminTokenResponse {
+}
+
+export interface ReleaseAdminTokenResponse__Output {
+}

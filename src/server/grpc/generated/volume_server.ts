@@ -1,0 +1,247 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { RemoteConf as _remote_pb_RemoteConf, RemoteConf__Output as _remote_pb_RemoteConf__Output } from './remote_pb/RemoteConf.ts';
+import type { RemoteStorageLocation as _remote_pb_RemoteStorageLocation, RemoteStorageLocation__Output as _remote_pb_RemoteStorageLocation__Output } from './remote_pb/RemoteStorageLocation.ts';
+import type { RemoteStorageMapping as _remote_pb_RemoteStorageMapping, RemoteStorageMapping__Output as _remote_pb_RemoteStorageMapping__Output } from './remote_pb/RemoteStorageMapping.ts';
+import type { AllocateVolumeRequest as _volume_server_pb_AllocateVolumeRequest, AllocateVolumeRequest__Output as _volume_server_pb_AllocateVolumeRequest__Output } from './volume_server_pb/AllocateVolumeRequest.ts';
+import type { AllocateVolumeResponse as _volume_server_pb_AllocateVolumeResponse, AllocateVolumeResponse__Output as _volume_server_pb_AllocateVolumeResponse__Output } from './volume_server_pb/AllocateVolumeResponse.ts';
+import type { BatchDeleteRequest as _volume_server_pb_BatchDeleteRequest, BatchDeleteRequest__Output as _volume_server_pb_BatchDeleteRequest__Output } from './volume_server_pb/BatchDeleteRequest.ts';
+import type { BatchDeleteResponse as _volume_server_pb_BatchDeleteResponse, BatchDeleteResponse__Output as _volume_server_pb_BatchDeleteResponse__Output } from './volume_server_pb/BatchDeleteResponse.ts';
+import type { CopyFileRequest as _volume_server_pb_CopyFileRequest, CopyFileRequest__Output as _volume_server_pb_CopyFileRequest__Output } from './volume_server_pb/CopyFileRequest.ts';
+import type { CopyFileResponse as _volume_server_pb_CopyFileResponse, CopyFileResponse__Output as _volume_server_pb_CopyFileResponse__Output } from './volume_server_pb/CopyFileResponse.ts';
+import type { DeleteCollectionRequest as _volume_server_pb_DeleteCollectionRequest, DeleteCollectionRequest__Output as _volume_server_pb_DeleteCollectionRequest__Output } from './volume_server_pb/DeleteCollectionRequest.ts';
+import type { DeleteCollectionResponse as _volume_server_pb_DeleteCollectionResponse, DeleteCollectionResponse__Output as _volume_server_pb_DeleteCollectionResponse__Output } from './volume_server_pb/DeleteCollectionResponse.ts';
+import type { DeleteResult as _volume_server_pb_DeleteResult, DeleteResult__Output as _volume_server_pb_DeleteResult__Output } from './volume_server_pb/DeleteResult.ts';
+import type { DiskStatus as _volume_server_pb_DiskStatus, DiskStatus__Output as _volume_server_pb_DiskStatus__Output } from './volume_server_pb/DiskStatus.ts';
+import type { EcBitrotProtection as _volume_server_pb_EcBitrotProtection, EcBitrotProtection__Output as _volume_server_pb_EcBitrotProtection__Output } from './volume_server_pb/EcBitrotProtection.ts';
+import type { EcShardChecksums as _volume_server_pb_EcShardChecksums, EcShardChecksums__Output as _volume_server_pb_EcShardChecksums__Output } from './volume_server_pb/EcShardChecksums.ts';
+import type { EcShardConfig as _volume_server_pb_EcShardConfig, EcShardConfig__Output as _volume_server_pb_EcShardConfig__Output } from './volume_server_pb/EcShardConfig.ts';
+import type { EcShardInfo as _volume_server_pb_EcShardInfo, EcShardInfo__Output as _volume_server_pb_EcShardInfo__Output } from './volume_server_pb/EcShardInfo.ts';
+import type { Empty as _volume_server_pb_Empty, Empty__Output as _volume_server_pb_Empty__Output } from './volume_server_pb/Empty.ts';
+import type { FetchAndWriteNeedleRequest as _volume_server_pb_FetchAndWriteNeedleRequest, FetchAndWriteNeedleRequest__Output as _volume_server_pb_FetchAndWriteNeedleRequest__Output } from './volume_server_pb/FetchAndWriteNeedleRequest.ts';
+import type { FetchAndWriteNeedleResponse as _volume_server_pb_FetchAndWriteNeedleResponse, FetchAndWriteNeedleResponse__Output as _volume_server_pb_FetchAndWriteNeedleResponse__Output } from './volume_server_pb/FetchAndWriteNeedleResponse.ts';
+import type { GetStateRequest as _volume_server_pb_GetStateRequest, GetStateRequest__Output as _volume_server_pb_GetStateRequest__Output } from './volume_server_pb/GetStateRequest.ts';
+import type { GetStateResponse as _volume_server_pb_GetStateResponse, GetStateResponse__Output as _volume_server_pb_GetStateResponse__Output } from './volume_server_pb/GetStateResponse.ts';
+import type { MemStatus as _volume_server_pb_MemStatus, MemStatus__Output as _volume_server_pb_MemStatus__Output } from './volume_server_pb/MemStatus.ts';
+import type { OldVersionVolumeInfo as _volume_server_pb_OldVersionVolumeInfo, OldVersionVolumeInfo__Output as _volume_server_pb_OldVersionVolumeInfo__Output } from './volume_server_pb/OldVersionVolumeInfo.ts';
+import type { PingRequest as _volume_server_pb_PingRequest, PingRequest__Output as _volume_server_pb_PingRequest__Output } from './volume_server_pb/PingRequest.ts';
+import type { PingResponse as _volume_server_pb_PingResponse, PingResponse__Output as _volume_server_pb_PingResponse__Output } from './volume_server_pb/PingResponse.ts';
+import type { QueriedStripe as _volume_server_pb_QueriedStripe, QueriedStripe__Output as _volume_server_pb_QueriedStripe__Output } from './volume_server_pb/QueriedStripe.ts';
+import type { QueryRequest as _volume_server_pb_QueryRequest, QueryRequest__Output as _volume_server_pb_QueryRequest__Output } from './volume_server_pb/QueryRequest.ts';
+import type { ReadAllNeedlesRequest as _volume_server_pb_ReadAllNeedlesRequest, ReadAllNeedlesRequest__Output as _volume_server_pb_ReadAllNeedlesRequest__Output } from './volume_server_pb/ReadAllNeedlesRequest.ts';
+import type { ReadAllNeedlesResponse as _volume_server_pb_ReadAllNeedlesResponse, ReadAllNeedlesResponse__Output as _volume_server_pb_ReadAllNeedlesResponse__Output } from './volume_server_pb/ReadAllNeedlesResponse.ts';
+import type { ReadNeedleBlobRequest as _volume_server_pb_ReadNeedleBlobRequest, ReadNeedleBlobRequest__Output as _volume_server_pb_ReadNeedleBlobRequest__Output } from './volume_server_pb/ReadNeedleBlobRequest.ts';
+import type { ReadNeedleBlobResponse as _volume_server_pb_ReadNeedleBlobResponse, ReadNeedleBlobResponse__Output as _volume_server_pb_ReadNeedleBlobResponse__Output } from './volume_server_pb/ReadNeedleBlobResponse.ts';
+import type { ReadNeedleMetaRequest as _volume_server_pb_ReadNeedleMetaRequest, ReadNeedleMetaRequest__Output as _volume_server_pb_ReadNeedleMetaRequest__Output } from './volume_server_pb/ReadNeedleMetaRequest.ts';
+import type { ReadNeedleMetaResponse as _volume_server_pb_ReadNeedleMetaResponse, ReadNeedleMetaResponse__Output as _volume_server_pb_ReadNeedleMetaResponse__Output } from './volume_server_pb/ReadNeedleMetaResponse.ts';
+import type { ReadVolumeFileStatusRequest as _volume_server_pb_ReadVolumeFileStatusRequest, ReadVolumeFileStatusRequest__Output as _volume_server_pb_ReadVolumeFileStatusRequest__Output } from './volume_server_pb/ReadVolumeFileStatusRequest.ts';
+import type { ReadVolumeFileStatusResponse as _volume_server_pb_ReadVolumeFileStatusResponse, ReadVolumeFileStatusResponse__Output as _volume_server_pb_ReadVolumeFileStatusResponse__Output } from './volume_server_pb/ReadVolumeFileStatusResponse.ts';
+import type { ReceiveFileInfo as _volume_server_pb_ReceiveFileInfo, ReceiveFileInfo__Output as _volume_server_pb_ReceiveFileInfo__Output } from './volume_server_pb/ReceiveFileInfo.ts';
+import type { ReceiveFileRequest as _volume_server_pb_ReceiveFileRequest, ReceiveFileRequest__Output as _volume_server_pb_ReceiveFileRequest__Output } from './volume_server_pb/ReceiveFileRequest.ts';
+import type { ReceiveFileResponse as _volume_server_pb_ReceiveFileResponse, ReceiveFileResponse__Output as _volume_server_pb_ReceiveFileResponse__Output } from './volume_server_pb/ReceiveFileResponse.ts';
+import type { RemoteFile as _volume_server_pb_RemoteFile, RemoteFile__Output as _volume_server_pb_RemoteFile__Output } from './volume_server_pb/RemoteFile.ts';
+import type { ScrubEcVolumeRequest as _volume_server_pb_ScrubEcVolumeRequest, ScrubEcVolumeRequest__Output as _volume_server_pb_ScrubEcVolumeRequest__Output } from './volume_server_pb/ScrubEcVolumeRequest.ts';
+import type { ScrubEcVolumeResponse as _volume_server_pb_ScrubEcVolumeResponse, ScrubEcVolumeResponse__Output as _volume_server_pb_ScrubEcVolumeResponse__Output } from './volume_server_pb/ScrubEcVolumeResponse.ts';
+import type { ScrubVolumeRequest as _volume_server_pb_ScrubVolumeRequest, ScrubVolumeRequest__Output as _volume_server_pb_ScrubVolumeRequest__Output } from './volume_server_pb/ScrubVolumeRequest.ts';
+import type { ScrubVolumeResponse as _volume_server_pb_ScrubVolumeResponse, ScrubVolumeResponse__Output as _volume_server_pb_ScrubVolumeResponse__Output } from './volume_server_pb/ScrubVolumeResponse.ts';
+import type { SetStateRequest as _volume_server_pb_SetStateRequest, SetStateRequest__Output as _volume_server_pb_SetStateRequest__Output } from './volume_server_pb/SetStateRequest.ts';
+import type { SetStateResponse as _volume_server_pb_SetStateResponse, SetStateResponse__Output as _volume_server_pb_SetStateResponse__Output } from './volume_server_pb/SetStateResponse.ts';
+import type { VacuumVolumeCheckRequest as _volume_server_pb_VacuumVolumeCheckRequest, VacuumVolumeCheckRequest__Output as _volume_server_pb_VacuumVolumeCheckRequest__Output } from './volume_server_pb/VacuumVolumeCheckRequest.ts';
+import type { VacuumVolumeCheckResponse as _volume_server_pb_VacuumVolumeCheckResponse, VacuumVolumeCheckResponse__Output as _volume_server_pb_VacuumVolumeCheckResponse__Output } from './volume_server_pb/VacuumVolumeCheckResponse.ts';
+import type { VacuumVolumeCleanupRequest as _volume_server_pb_VacuumVolumeCleanupRequest, VacuumVolumeCleanupRequest__Output as _volume_server_pb_VacuumVolumeCleanupRequest__Output } from './volume_server_pb/VacuumVolumeCleanupRequest.ts';
+import type { VacuumVolumeCleanupResponse as _volume_server_pb_VacuumVolumeCleanupResponse, VacuumVolumeCleanupResponse__Output as _volume_server_pb_VacuumVolumeCleanupResponse__Output } from './volume_server_pb/VacuumVolumeCleanupResponse.ts';
+import type { VacuumVolumeCommitRequest as _volume_server_pb_VacuumVolumeCommitRequest, VacuumVolumeCommitRequest__Output as _volume_server_pb_VacuumVolumeCommitRequest__Output } from './volume_server_pb/VacuumVolumeCommitRequest.ts';
+import type { VacuumVolumeCommitResponse as _volume_server_pb_VacuumVolumeCommitResponse, VacuumVolumeCommitResponse__Output as _volume_server_pb_VacuumVolumeCommitResponse__Output } from './volume_server_pb/VacuumVolumeCommitResponse.ts';
+import type { VacuumVolumeCompactRequest as _volume_server_pb_VacuumVolumeCompactRequest, VacuumVolumeCompactRequest__Output as _volume_server_pb_VacuumVolumeCompactRequest__Output } from './volume_server_pb/VacuumVolumeCompactRequest.ts';
+import type { VacuumVolumeCompactResponse as _volume_server_pb_VacuumVolumeCompactResponse, VacuumVolumeCompactResponse__Output as _volume_server_pb_VacuumVolumeCompactResponse__Output } from './volume_server_pb/VacuumVolumeCompactResponse.ts';
+import type { VolumeConfigureRequest as _volume_server_pb_VolumeConfigureRequest, VolumeConfigureRequest__Output as _volume_server_pb_VolumeConfigureRequest__Output } from './volume_server_pb/VolumeConfigureRequest.ts';
+import type { VolumeConfigureResponse as _volume_server_pb_VolumeConfigureResponse, VolumeConfigureResponse__Output as _volume_server_pb_VolumeConfigureResponse__Output } from './volume_server_pb/VolumeConfigureResponse.ts';
+import type { VolumeConsolidateIndexRequest as _volume_server_pb_VolumeConsolidateIndexRequest, VolumeConsolidateIndexRequest__Output as _volume_server_pb_VolumeConsolidateIndexRequest__Output } from './volume_server_pb/VolumeConsolidateIndexRequest.ts';
+import type { VolumeConsolidateIndexResponse as _volume_server_pb_VolumeConsolidateIndexResponse, VolumeConsolidateIndexResponse__Output as _volume_server_pb_VolumeConsolidateIndexResponse__Output } from './volume_server_pb/VolumeConsolidateIndexResponse.ts';
+import type { VolumeCopyRequest as _volume_server_pb_VolumeCopyRequest, VolumeCopyRequest__Output as _volume_server_pb_VolumeCopyRequest__Output } from './volume_server_pb/VolumeCopyRequest.ts';
+import type { VolumeCopyResponse as _volume_server_pb_VolumeCopyResponse, VolumeCopyResponse__Output as _volume_server_pb_VolumeCopyResponse__Output } from './volume_server_pb/VolumeCopyResponse.ts';
+import type { VolumeDeleteRequest as _volume_server_pb_VolumeDeleteRequest, VolumeDeleteRequest__Output as _volume_server_pb_VolumeDeleteRequest__Output } from './volume_server_pb/VolumeDeleteRequest.ts';
+import type { VolumeDeleteResponse as _volume_server_pb_VolumeDeleteResponse, VolumeDeleteResponse__Output as _volume_server_pb_VolumeDeleteResponse__Output } from './volume_server_pb/VolumeDeleteResponse.ts';
+import type { VolumeEcBlobDeleteRequest as _volume_server_pb_VolumeEcBlobDeleteRequest, VolumeEcBlobDeleteRequest__Output as _volume_server_pb_VolumeEcBlobDeleteRequest__Output } from './volume_server_pb/VolumeEcBlobDeleteRequest.ts';
+import type { VolumeEcBlobDeleteResponse as _volume_server_pb_VolumeEcBlobDeleteResponse, VolumeEcBlobDeleteResponse__Output as _volume_server_pb_VolumeEcBlobDeleteResponse__Output } from './volume_server_pb/VolumeEcBlobDeleteResponse.ts';
+import type { VolumeEcShardReadRequest as _volume_server_pb_VolumeEcShardReadRequest, VolumeEcShardReadRequest__Output as _volume_server_pb_VolumeEcShardReadRequest__Output } from './volume_server_pb/VolumeEcShardReadRequest.ts';
+import type { VolumeEcShardReadResponse as _volume_server_pb_VolumeEcShardReadResponse, VolumeEcShardReadResponse__Output as _volume_server_pb_VolumeEcShardReadResponse__Output } from './volume_server_pb/VolumeEcShardReadResponse.ts';
+import type { VolumeEcShardsCopyRequest as _volume_server_pb_VolumeEcShardsCopyRequest, VolumeEcShardsCopyRequest__Output as _volume_server_pb_VolumeEcShardsCopyRequest__Output } from './volume_server_pb/VolumeEcShardsCopyRequest.ts';
+import type { VolumeEcShardsCopyResponse as _volume_server_pb_VolumeEcShardsCopyResponse, VolumeEcShardsCopyResponse__Output as _volume_server_pb_VolumeEcShardsCopyResponse__Output } from './volume_server_pb/VolumeEcShardsCopyResponse.ts';
+import type { VolumeEcShardsDeleteRequest as _volume_server_pb_VolumeEcShardsDeleteRequest, VolumeEcShardsDeleteRequest__Output as _volume_server_pb_VolumeEcShardsDeleteRequest__Output } from './volume_server_pb/VolumeEcShardsDeleteRequest.ts';
+import type { VolumeEcShardsDeleteResponse as _volume_server_pb_VolumeEcShardsDeleteResponse, VolumeEcShardsDeleteResponse__Output as _volume_server_pb_VolumeEcShardsDeleteResponse__Output } from './volume_server_pb/VolumeEcShardsDeleteResponse.ts';
+import type { VolumeEcShardsGenerateRequest as _volume_server_pb_VolumeEcShardsGenerateRequest, VolumeEcShardsGenerateRequest__Output as _volume_server_pb_VolumeEcShardsGenerateRequest__Output } from './volume_server_pb/VolumeEcShardsGenerateRequest.ts';
+import type { VolumeEcShardsGenerateResponse as _volume_server_pb_VolumeEcShardsGenerateResponse, VolumeEcShardsGenerateResponse__Output as _volume_server_pb_VolumeEcShardsGenerateResponse__Output } from './volume_server_pb/VolumeEcShardsGenerateResponse.ts';
+import type { VolumeEcShardsInfoRequest as _volume_server_pb_VolumeEcShardsInfoRequest, VolumeEcShardsInfoRequest__Output as _volume_server_pb_VolumeEcShardsInfoRequest__Output } from './volume_server_pb/VolumeEcShardsInfoRequest.ts';
+import type { VolumeEcShardsInfoResponse as _volume_server_pb_VolumeEcShardsInfoResponse, VolumeEcShardsInfoResponse__Output as _volume_server_pb_VolumeEcShardsInfoResponse__Output } from './volume_server_pb/VolumeEcShardsInfoResponse.ts';
+import type { VolumeEcShardsMountRequest as _volume_server_pb_VolumeEcShardsMountRequest, VolumeEcShardsMountRequest__Output as _volume_server_pb_VolumeEcShardsMountRequest__Output } from './volume_server_pb/VolumeEcShardsMountRequest.ts';
+import type { VolumeEcShardsMountResponse as _volume_server_pb_VolumeEcShardsMountResponse, VolumeEcShardsMountResponse__Output as _volume_server_pb_VolumeEcShardsMountResponse__Output } from './volume_server_pb/VolumeEcShardsMountResponse.ts';
+import type { VolumeEcShardsRebuildRequest as _volume_server_pb_VolumeEcShardsRebuildRequest, VolumeEcShardsRebuildRequest__Output as _volume_server_pb_VolumeEcShardsRebuildRequest__Output } from './volume_server_pb/VolumeEcShardsRebuildRequest.ts';
+import type { VolumeEcShardsRebuildResponse as _volume_server_pb_VolumeEcShardsRebuildResponse, VolumeEcShardsRebuildResponse__Output as _volume_server_pb_VolumeEcShardsRebuildResponse__Output } from './volume_server_pb/VolumeEcShardsRebuildResponse.ts';
+import type { VolumeEcShardsToVolumeRequest as _volume_server_pb_VolumeEcShardsToVolumeRequest, VolumeEcShardsToVolumeRequest__Output as _volume_server_pb_VolumeEcShardsToVolumeRequest__Output } from './volume_server_pb/VolumeEcShardsToVolumeRequest.ts';
+import type { VolumeEcShardsToVolumeResponse as _volume_server_pb_VolumeEcShardsToVolumeResponse, VolumeEcShardsToVolumeResponse__Output as _volume_server_pb_VolumeEcShardsToVolumeResponse__Output } from './volume_server_pb/VolumeEcShardsToVolumeResponse.ts';
+import type { VolumeEcShardsUnmountRequest as _volume_server_pb_VolumeEcShardsUnmountRequest, VolumeEcShardsUnmountRequest__Output as _volume_server_pb_VolumeEcShardsUnmountRequest__Output } from './volume_server_pb/VolumeEcShardsUnmountRequest.ts';
+import type { VolumeEcShardsUnmountResponse as _volume_server_pb_VolumeEcShardsUnmountResponse, VolumeEcShardsUnmountResponse__Output as _volume_server_pb_VolumeEcShardsUnmountResponse__Output } from './volume_server_pb/VolumeEcShardsUnmountResponse.ts';
+import type { VolumeIncrementalCopyRequest as _volume_server_pb_VolumeIncrementalCopyRequest, VolumeIncrementalCopyRequest__Output as _volume_server_pb_VolumeIncrementalCopyRequest__Output } from './volume_server_pb/VolumeIncrementalCopyRequest.ts';
+import type { VolumeIncrementalCopyResponse as _volume_server_pb_VolumeIncrementalCopyResponse, VolumeIncrementalCopyResponse__Output as _volume_server_pb_VolumeIncrementalCopyResponse__Output } from './volume_server_pb/VolumeIncrementalCopyResponse.ts';
+import type { VolumeInfo as _volume_server_pb_VolumeInfo, VolumeInfo__Output as _volume_server_pb_VolumeInfo__Output } from './volume_server_pb/VolumeInfo.ts';
+import type { VolumeMarkReadonlyRequest as _volume_server_pb_VolumeMarkReadonlyRequest, VolumeMarkReadonlyRequest__Output as _volume_server_pb_VolumeMarkReadonlyRequest__Output } from './volume_server_pb/VolumeMarkReadonlyRequest.ts';
+import type { VolumeMarkReadonlyResponse as _volume_server_pb_VolumeMarkReadonlyResponse, VolumeMarkReadonlyResponse__Output as _volume_server_pb_VolumeMarkReadonlyResponse__Output } from './volume_server_pb/VolumeMarkReadonlyResponse.ts';
+import type { VolumeMarkWritableRequest as _volume_server_pb_VolumeMarkWritableRequest, VolumeMarkWritableRequest__Output as _volume_server_pb_VolumeMarkWritableRequest__Output } from './volume_server_pb/VolumeMarkWritableRequest.ts';
+import type { VolumeMarkWritableResponse as _volume_server_pb_VolumeMarkWritableResponse, VolumeMarkWritableResponse__Output as _volume_server_pb_VolumeMarkWritableResponse__Output } from './volume_server_pb/VolumeMarkWritableResponse.ts';
+import type { VolumeMountRequest as _volume_server_pb_VolumeMountRequest, VolumeMountRequest__Output as _volume_server_pb_VolumeMountRequest__Output } from './volume_server_pb/VolumeMountRequest.ts';
+import type { VolumeMountResponse as _volume_server_pb_VolumeMountResponse, VolumeMountResponse__Output as _volume_server_pb_VolumeMountResponse__Output } from './volume_server_pb/VolumeMountResponse.ts';
+import type { VolumeNeedleStatusRequest as _volume_server_pb_VolumeNeedleStatusRequest, VolumeNeedleStatusRequest__Output as _volume_server_pb_VolumeNeedleStatusRequest__Output } from './volume_server_pb/VolumeNeedleStatusRequest.ts';
+import type { VolumeNeedleStatusResponse as _volume_server_pb_VolumeNeedleStatusResponse, VolumeNeedleStatusResponse__Output as _volume_server_pb_VolumeNeedleStatusResponse__Output } from './volume_server_pb/VolumeNeedleStatusResponse.ts';
+import type { VolumeServerClient as _volume_server_pb_VolumeServerClient, VolumeServerDefinition as _volume_server_pb_VolumeServerDefinition } from './volume_server_pb/VolumeServer.ts';
+import type { VolumeServerLeaveRequest as _volume_server_pb_VolumeServerLeaveRequest, VolumeServerLeaveRequest__Output as _volume_server_pb_VolumeServerLeaveRequest__Output } from './volume_server_pb/VolumeServerLeaveRequest.ts';
+import type { VolumeServerLeaveResponse as _volume_server_pb_VolumeServerLeaveResponse, VolumeServerLeaveResponse__Output as _volume_server_pb_VolumeServerLeaveResponse__Output } from './volume_server_pb/VolumeServerLeaveResponse.ts';
+import type { VolumeServerState as _volume_server_pb_VolumeServerState, VolumeServerState__Output as _volume_server_pb_VolumeServerState__Output } from './volume_server_pb/VolumeServerState.ts';
+import type { VolumeServerStatusRequest as _volume_server_pb_VolumeServerStatusRequest, VolumeServerStatusRequest__Output as _volume_server_pb_VolumeServerStatusRequest__Output } from './volume_server_pb/VolumeServerStatusRequest.ts';
+import type { VolumeServerStatusResponse as _volume_server_pb_VolumeServerStatusResponse, VolumeServerStatusResponse__Output as _volume_server_pb_VolumeServerStatusResponse__Output } from './volume_server_pb/VolumeServerStatusResponse.ts';
+import type { VolumeStatusRequest as _volume_server_pb_VolumeStatusRequest, VolumeStatusRequest__Output as _volume_server_pb_VolumeStatusRequest__Output } from './volume_server_pb/VolumeStatusRequest.ts';
+import type { VolumeStatusResponse as _volume_server_pb_VolumeStatusResponse, VolumeStatusResponse__Output as _volume_server_pb_VolumeStatusResponse__Output } from './volume_server_pb/VolumeStatusResponse.ts';
+import type { VolumeSyncStatusRequest as _volume_server_pb_VolumeSyncStatusRequest, VolumeSyncStatusRequest__Output as _volume_server_pb_VolumeSyncStatusRequest__Output } from './volume_server_pb/VolumeSyncStatusRequest.ts';
+import type { VolumeSyncStatusResponse as _volume_server_pb_VolumeSyncStatusResponse, VolumeSyncStatusResponse__Output as _volume_server_pb_VolumeSyncStatusResponse__Output } from './volume_server_pb/VolumeSyncStatusResponse.ts';
+import type { VolumeTailReceiverRequest as _volume_server_pb_VolumeTailReceiverRequest, VolumeTailReceiverRequest__Output as _volume_server_pb_VolumeTailReceiverRequest__Output } from './volume_server_pb/VolumeTailReceiverRequest.ts';
+import type { VolumeTailReceiverResponse as _volume_server_pb_VolumeTailReceiverResponse, VolumeTailReceiverResponse__Output as _volume_server_pb_VolumeTailReceiverResponse__Output } from './volume_server_pb/VolumeTailReceiverResponse.ts';
+import type { VolumeTailSenderRequest as _volume_server_pb_VolumeTailSenderRequest, VolumeTailSenderRequest__Output as _volume_server_pb_VolumeTailSenderRequest__Output } from './volume_server_pb/VolumeTailSenderRequest.ts';
+import type { VolumeTailSenderResponse as _volume_server_pb_VolumeTailSenderResponse, VolumeTailSenderResponse__Output as _volume_server_pb_VolumeTailSenderResponse__Output } from './volume_server_pb/VolumeTailSenderResponse.ts';
+import type { VolumeTierMoveDatFromRemoteRequest as _volume_server_pb_VolumeTierMoveDatFromRemoteRequest, VolumeTierMoveDatFromRemoteRequest__Output as _volume_server_pb_VolumeTierMoveDatFromRemoteRequest__Output } from './volume_server_pb/VolumeTierMoveDatFromRemoteRequest.ts';
+import type { VolumeTierMoveDatFromRemoteResponse as _volume_server_pb_VolumeTierMoveDatFromRemoteResponse, VolumeTierMoveDatFromRemoteResponse__Output as _volume_server_pb_VolumeTierMoveDatFromRemoteResponse__Output } from './volume_server_pb/VolumeTierMoveDatFromRemoteResponse.ts';
+import type { VolumeTierMoveDatToRemoteRequest as _volume_server_pb_VolumeTierMoveDatToRemoteRequest, VolumeTierMoveDatToRemoteRequest__Output as _volume_server_pb_VolumeTierMoveDatToRemoteRequest__Output } from './volume_server_pb/VolumeTierMoveDatToRemoteRequest.ts';
+import type { VolumeTierMoveDatToRemoteResponse as _volume_server_pb_VolumeTierMoveDatToRemoteResponse, VolumeTierMoveDatToRemoteResponse__Output as _volume_server_pb_VolumeTierMoveDatToRemoteResponse__Output } from './volume_server_pb/VolumeTierMoveDatToRemoteResponse.ts';
+import type { VolumeUnmountRequest as _volume_server_pb_VolumeUnmountRequest, VolumeUnmountRequest__Output as _volume_server_pb_VolumeUnmountRequest__Output } from './volume_server_pb/VolumeUnmountRequest.ts';
+import type { VolumeUnmountResponse as _volume_server_pb_VolumeUnmountResponse, VolumeUnmountResponse__Output as _volume_server_pb_VolumeUnmountResponse__Output } from './volume_server_pb/VolumeUnmountResponse.ts';
+import type { WriteNeedleBlobRequest as _volume_server_pb_WriteNeedleBlobRequest, WriteNeedleBlobRequest__Output as _volume_server_pb_WriteNeedleBlobRequest__Output } from './volume_server_pb/WriteNeedleBlobRequest.ts';
+import type { WriteNeedleBlobResponse as _volume_server_pb_WriteNeedleBlobResponse, WriteNeedleBlobResponse__Output as _volume_server_pb_WriteNeedleBlobResponse__Output } from './volume_server_pb/WriteNeedleBlobResponse.ts';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  remote_pb: {
+    RemoteConf: MessageTypeDefinition<_remote_pb_RemoteConf, _remote_pb_RemoteConf__Output>
+    RemoteStorageLocation: MessageTypeDefinition<_remote_pb_RemoteStorageLocation, _remote_pb_RemoteStorageLocation__Output>
+    RemoteStorageMapping: MessageTypeDefinition<_remote_pb_RemoteStorageMapping, _remote_pb_RemoteStorageMapping__Output>
+  }
+  volume_server_pb: {
+    AllocateVolumeRequest: MessageTypeDefinition<_volume_server_pb_AllocateVolumeRequest, _volume_server_pb_AllocateVolumeRequest__Output>
+    AllocateVolumeResponse: MessageTypeDefinition<_volume_server_pb_AllocateVolumeResponse, _volume_server_pb_AllocateVolumeResponse__Output>
+    BatchDeleteRequest: MessageTypeDefinition<_volume_server_pb_BatchDeleteRequest, _volume_server_pb_BatchDeleteRequest__Output>
+    BatchDeleteResponse: MessageTypeDefinition<_volume_server_pb_BatchDeleteResponse, _volume_server_pb_BatchDeleteResponse__Output>
+    ChecksumAlgorithm: EnumTypeDefinition
+    CopyFileRequest: MessageTypeDefinition<_volume_server_pb_CopyFileRequest, _volume_server_pb_CopyFileRequest__Output>
+    CopyFileResponse: MessageTypeDefinition<_volume_server_pb_CopyFileResponse, _volume_server_pb_CopyFileResponse__Output>
+    DeleteCollectionRequest: MessageTypeDefinition<_volume_server_pb_DeleteCollectionRequest, _volume_server_pb_DeleteCollectionRequest__Output>
+    DeleteCollectionResponse: MessageTypeDefinition<_volume_server_pb_DeleteCollectionResponse, _volume_server_pb_DeleteCollectionResponse__Output>
+    DeleteResult: MessageTypeDefinition<_volume_server_pb_DeleteResult, _volume_server_pb_DeleteResult__Output>
+    DiskStatus: MessageTypeDefinition<_volume_server_pb_DiskStatus, _volume_server_pb_DiskStatus__Output>
+    EcBitrotProtection: MessageTypeDefinition<_volume_server_pb_EcBitrotProtection, _volume_server_pb_EcBitrotProtection__Output>
+    EcShardChecksums: MessageTypeDefinition<_volume_server_pb_EcShardChecksums, _volume_server_pb_EcShardChecksums__Output>
+    EcShardConfig: MessageTypeDefinition<_volume_server_pb_EcShardConfig, _volume_server_pb_EcShardConfig__Output>
+    EcShardInfo: MessageTypeDefinition<_volume_server_pb_EcShardInfo, _volume_server_pb_EcShardInfo__Output>
+    Empty: MessageTypeDefinition<_volume_server_pb_Empty, _volume_server_pb_Empty__Output>
+    FetchAndWriteNeedleRequest: MessageTypeDefinition<_volume_server_pb_FetchAndWriteNeedleRequest, _volume_server_pb_FetchAndWriteNeedleRequest__Output>
+    FetchAndWriteNeedleResponse: MessageTypeDefinition<_volume_server_pb_FetchAndWriteNeedleResponse, _volume_server_pb_FetchAndWriteNeedleResponse__Output>
+    GetStateRequest: MessageTypeDefinition<_volume_server_pb_GetStateRequest, _volume_server_pb_GetStateRequest__Output>
+    GetStateResponse: MessageTypeDefinition<_volume_server_pb_GetStateResponse, _volume_server_pb_GetStateResponse__Output>
+    MemStatus: MessageTypeDefinition<_volume_server_pb_MemStatus, _volume_server_pb_MemStatus__Output>
+    OldVersionVolumeInfo: MessageTypeDefinition<_volume_server_pb_OldVersionVolumeInfo, _volume_server_pb_OldVersionVolumeInfo__Output>
+    PingRequest: MessageTypeDefinition<_volume_server_pb_PingRequest, _volume_server_pb_PingRequest__Output>
+    PingResponse: MessageTypeDefinition<_volume_server_pb_PingResponse, _volume_server_pb_PingResponse__Output>
+    QueriedStripe: MessageTypeDefinition<_volume_server_pb_QueriedStripe, _volume_server_pb_QueriedStripe__Output>
+    QueryRequest: MessageTypeDefinition<_volume_server_pb_QueryRequest, _volume_server_pb_QueryRequest__Output>
+    ReadAllNeedlesRequest: MessageTypeDefinition<_volume_server_pb_ReadAllNeedlesRequest, _volume_server_pb_ReadAllNeedlesRequest__Output>
+    ReadAllNeedlesResponse: MessageTypeDefinition<_volume_server_pb_ReadAllNeedlesResponse, _volume_server_pb_ReadAllNeedlesResponse__Output>
+    ReadNeedleBlobRequest: MessageTypeDefinition<_volume_server_pb_ReadNeedleBlobRequest, _volume_server_pb_ReadNeedleBlobRequest__Output>
+    ReadNeedleBlobResponse: MessageTypeDefinition<_volume_server_pb_ReadNeedleBlobResponse, _volume_server_pb_ReadNeedleBlobResponse__Output>
+    ReadNeedleMetaRequest: MessageTypeDefinition<_volume_server_pb_ReadNeedleMetaRequest, _volume_server_pb_ReadNeedleMetaRequest__Output>
+    ReadNeedleMetaResponse: MessageTypeDefinition<_volume_server_pb_ReadNeedleMetaResponse, _volume_server_pb_ReadNeedleMetaResponse__Output>
+    ReadVolumeFileStatusRequest: MessageTypeDefinition<_volume_server_pb_ReadVolumeFileStatusRequest, _volume_server_pb_ReadVolumeFileStatusRequest__Output>
+    ReadVolumeFileStatusResponse: MessageTypeDefinition<_volume_server_pb_ReadVolumeFileStatusResponse, _volume_server_pb_ReadVolumeFileStatusResponse__Output>
+    ReceiveFileInfo: MessageTypeDefinition<_volume_server_pb_ReceiveFileInfo, _volume_server_pb_ReceiveFileInfo__Output>
+    ReceiveFileRequest: MessageTypeDefinition<_volume_server_pb_ReceiveFileRequest, _volume_server_pb_ReceiveFileRequest__Output>
+    ReceiveFileResponse: MessageTypeDefinition<_volume_server_pb_ReceiveFileResponse, _volume_server_pb_ReceiveFileResponse__Output>
+    RemoteFile: MessageTypeDefinition<_volume_server_pb_RemoteFile, _volume_server_pb_RemoteFile__Output>
+    ScrubEcVolumeRequest: MessageTypeDefinition<_volume_server_pb_ScrubEcVolumeRequest, _volume_server_pb_ScrubEcVolumeRequest__Output>
+    ScrubEcVolumeResponse: MessageTypeDefinition<_volume_server_pb_ScrubEcVolumeResponse, _volume_server_pb_ScrubEcVolumeResponse__Output>
+    ScrubVolumeRequest: MessageTypeDefinition<_volume_server_pb_ScrubVolumeRequest, _volume_server_pb_ScrubVolumeRequest__Output>
+    ScrubVolumeResponse: MessageTypeDefinition<_volume_server_pb_ScrubVolumeResponse, _volume_server_pb_ScrubVolumeResponse__Output>
+    SetStateRequest: MessageTypeDefinition<_volume_server_pb_SetStateRequest, _volume_server_pb_SetStateRequest__Output>
+    SetStateResponse: MessageTypeDefinition<_volume_server_pb_SetStateResponse, _volume_server_pb_SetStateResponse__Output>
+    VacuumVolumeCheckRequest: MessageTypeDefinition<_volume_server_pb_VacuumVolumeCheckRequest, _volume_server_pb_VacuumVolumeCheckRequest__Output>
+    VacuumVolumeCheckResponse: MessageTypeDefinition<_volume_server_pb_VacuumVolumeCheckResponse, _volume_server_pb_VacuumVolumeCheckResponse__Output>
+    VacuumVolumeCleanupRequest: MessageTypeDefinition<_volume_server_pb_VacuumVolumeCleanupRequest, _volume_server_pb_VacuumVolumeCleanupRequest__Output>
+    VacuumVolumeCleanupResponse: MessageTypeDefinition<_volume_server_pb_VacuumVolumeCleanupResponse, _volume_server_pb_VacuumVolumeCleanupResponse__Output>
+    VacuumVolumeCommitRequest: MessageTypeDefinition<_volume_server_pb_VacuumVolumeCommitRequest, _volume_server_pb_VacuumVolumeCommitRequest__Output>
+    VacuumVolumeCommitResponse: MessageTypeDefinition<_volume_server_pb_VacuumVolumeCommitResponse, _volume_server_pb_VacuumVolumeCommitResponse__Output>
+    VacuumVolumeCompactRequest: MessageTypeDefinition<_volume_server_pb_VacuumVolumeCompactRequest, _volume_server_pb_VacuumVolumeCompactRequest__Output>
+    VacuumVolumeCompactResponse: MessageTypeDefinition<_volume_server_pb_VacuumVolumeCompactResponse, _volume_server_pb_VacuumVolumeCompactResponse__Output>
+    VolumeConfigureRequest: MessageTypeDefinition<_volume_server_pb_VolumeConfigureRequest, _volume_server_pb_VolumeConfigureRequest__Output>
+    VolumeConfigureResponse: MessageTypeDefinition<_volume_server_pb_VolumeConfigureResponse, _volume_server_pb_VolumeConfigureResponse__Output>
+    VolumeConsolidateIndexRequest: MessageTypeDefinition<_volume_server_pb_VolumeConsolidateIndexRequest, _volume_server_pb_VolumeConsolidateIndexRequest__Output>
+    VolumeConsolidateIndexResponse: MessageTypeDefinition<_volume_server_pb_VolumeConsolidateIndexResponse, _volume_server_pb_VolumeConsolidateIndexResponse__Output>
+    VolumeCopyRequest: MessageTypeDefinition<_volume_server_pb_VolumeCopyRequest, _volume_server_pb_VolumeCopyRequest__Output>
+    VolumeCopyResponse: MessageTypeDefinition<_volume_server_pb_VolumeCopyResponse, _volume_server_pb_VolumeCopyResponse__Output>
+    VolumeDeleteRequest: MessageTypeDefinition<_volume_server_pb_VolumeDeleteRequest, _volume_server_pb_VolumeDeleteRequest__Output>
+    VolumeDeleteResponse: MessageTypeDefinition<_volume_server_pb_VolumeDeleteResponse, _volume_server_pb_VolumeDeleteResponse__Output>
+    VolumeEcBlobDeleteRequest: MessageTypeDefinition<_volume_server_pb_VolumeEcBlobDeleteRequest, _volume_server_pb_VolumeEcBlobDeleteRequest__Output>
+    VolumeEcBlobDeleteResponse: MessageTypeDefinition<_volume_server_pb_VolumeEcBlobDeleteResponse, _volume_server_pb_VolumeEcBlobDeleteResponse__Output>
+    VolumeEcShardReadRequest: MessageTypeDefinition<_volume_server_pb_VolumeEcShardReadRequest, _volume_server_pb_VolumeEcShardReadRequest__Output>
+    VolumeEcShardReadResponse: MessageTypeDefinition<_volume_server_pb_VolumeEcShardReadResponse, _volume_server_pb_VolumeEcShardReadResponse__Output>
+    VolumeEcShardsCopyRequest: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsCopyRequest, _volume_server_pb_VolumeEcShardsCopyRequest__Output>
+    VolumeEcShardsCopyResponse: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsCopyResponse, _volume_server_pb_VolumeEcShardsCopyResponse__Output>
+    VolumeEcShardsDeleteRequest: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsDeleteRequest, _volume_server_pb_VolumeEcShardsDeleteRequest__Output>
+    VolumeEcShardsDeleteResponse: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsDeleteResponse, _volume_server_pb_VolumeEcShardsDeleteResponse__Output>
+    VolumeEcShardsGenerateRequest: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsGenerateRequest, _volume_server_pb_VolumeEcShardsGenerateRequest__Output>
+    VolumeEcShardsGenerateResponse: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsGenerateResponse, _volume_server_pb_VolumeEcShardsGenerateResponse__Output>
+    VolumeEcShardsInfoRequest: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsInfoRequest, _volume_server_pb_VolumeEcShardsInfoRequest__Output>
+    VolumeEcShardsInfoResponse: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsInfoResponse, _volume_server_pb_VolumeEcShardsInfoResponse__Output>
+    VolumeEcShardsMountRequest: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsMountRequest, _volume_server_pb_VolumeEcShardsMountRequest__Output>
+    VolumeEcShardsMountResponse: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsMountResponse, _volume_server_pb_VolumeEcShardsMountResponse__Output>
+    VolumeEcShardsRebuildRequest: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsRebuildRequest, _volume_server_pb_VolumeEcShardsRebuildRequest__Output>
+    VolumeEcShardsRebuildResponse: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsRebuildResponse, _volume_server_pb_VolumeEcShardsRebuildResponse__Output>
+    VolumeEcShardsToVolumeRequest: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsToVolumeRequest, _volume_server_pb_VolumeEcShardsToVolumeRequest__Output>
+    VolumeEcShardsToVolumeResponse: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsToVolumeResponse, _volume_server_pb_VolumeEcShardsToVolumeResponse__Output>
+    VolumeEcShardsUnmountRequest: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsUnmountRequest, _volume_server_pb_VolumeEcShardsUnmountRequest__Output>
+    VolumeEcShardsUnmountResponse: MessageTypeDefinition<_volume_server_pb_VolumeEcShardsUnmountResponse, _volume_server_pb_VolumeEcShardsUnmountResponse__Output>
+    VolumeIncrementalCopyRequest: MessageTypeDefinition<_volume_server_pb_VolumeIncrementalCopyRequest, _volume_server_pb_VolumeIncrementalCopyRequest__Output>
+    VolumeIncrementalCopyResponse: MessageTypeDefinition<_volume_server_pb_VolumeIncrementalCopyResponse, _volume_server_pb_VolumeIncrementalCopyResponse__Output>
+    VolumeInfo: MessageTypeDefinition<_volume_server_pb_VolumeInfo, _volume_server_pb_VolumeInfo__Output>
+    VolumeMarkReadonlyRequest: MessageTypeDefinition<_volume_server_pb_VolumeMarkReadonlyRequest, _volume_server_pb_VolumeMarkReadonlyRequest__Output>
+    VolumeMarkReadonlyResponse: MessageTypeDefinition<_volume_server_pb_VolumeMarkReadonlyResponse, _volume_server_pb_VolumeMarkReadonlyResponse__Output>
+    VolumeMarkWritableRequest: MessageTypeDefinition<_volume_server_pb_VolumeMarkWritableRequest, _volume_server_pb_VolumeMarkWritableRequest__Output>
+    VolumeMarkWritableResponse: MessageTypeDefinition<_volume_server_pb_VolumeMarkWritableResponse, _volume_server_pb_VolumeMarkWritableResponse__Output>
+    VolumeMountRequest: MessageTypeDefinition<_volume_server_pb_VolumeMountRequest, _volume_server_pb_VolumeMountRequest__Output>
+    VolumeMountResponse: MessageTypeDefinition<_volume_server_pb_VolumeMountResponse, _volume_server_pb_VolumeMountResponse__Output>
+    VolumeNeedleStatusRequest: MessageTypeDefinition<_volume_server_pb_VolumeNeedleStatusRequest, _volume_server_pb_VolumeNeedleStatusRequest__Output>
+    VolumeNeedleStatusResponse: MessageTypeDefinition<_volume_server_pb_VolumeNeedleStatusResponse, _volume_server_pb_VolumeNeedleStatusResponse__Output>
+    VolumeScrubMode: EnumTypeDefinition
+    VolumeServer: SubtypeConstructor<typeof grpc.Client, _volume_server_pb_VolumeServerClient> & { service: _volume_server_pb_VolumeServerDefinition }
+    VolumeServerLeaveRequest: MessageTypeDefinition<_volume_server_pb_VolumeServerLeaveRequest, _volume_server_pb_VolumeServerLeaveRequest__Output>
+    VolumeServerLeaveResponse: MessageTypeDefinition<_volume_server_pb_VolumeServerLeaveResponse, _volume_server_pb_VolumeServerLeaveResponse__Output>
+    VolumeServerState: MessageTypeDefinition<_volume_server_pb_VolumeServerState, _volume_server_pb_VolumeServerState__Output>
+    VolumeServerStatusRequest: MessageTypeDefinition<_volume_server_pb_VolumeServerStatusRequest, _volume_server_pb_VolumeServerStatusRequest__Output>
+    VolumeServerStatusResponse: MessageTypeDefinition<_volume_server_pb_VolumeServerStatusResponse, _volume_server_pb_VolumeServerStatusResponse__Output>
+    VolumeStatusRequest: MessageTypeDefinition<_volume_server_pb_VolumeStatusRequest, _volume_server_pb_VolumeStatusRequest__Output>
+    VolumeStatusResponse: MessageTypeDefinition<_volume_server_pb_VolumeStatusResponse, _volume_server_pb_VolumeStatusResponse__Output>
+    VolumeSyncStatusRequest: MessageTypeDefinition<_volume_server_pb_VolumeSyncStatusRequest, _volume_server_pb_VolumeSyncStatusRequest__Output>
+    VolumeSyncStatusResponse: MessageTypeDefinition<_volume_server_pb_VolumeSyncStatusResponse, _volume_server_pb_VolumeSyncStatusResponse__Output>
+    VolumeTailReceiverRequest: MessageTypeDefinition<_volume_server_pb_VolumeTailReceiverRequest, _volume_server_pb_VolumeTailReceiverRequest__Output>
+    VolumeTailReceiverResponse: MessageTypeDefinition<_volume_server_pb_VolumeTailReceiverResponse, _volume_server_pb_VolumeTailReceiverResponse__Output>
+    VolumeTailSenderRequest: MessageTypeDefinition<_volume_server_pb_VolumeTailSenderRequest, _volume_server_pb_VolumeTailSenderRequest__Output>
+    VolumeTailSenderResponse: MessageTypeDefinition<_volume_server_pb_VolumeTailSenderResponse, _volume_server_pb_VolumeTailSenderResponse__Output>
+    VolumeTierMoveDatFromRemoteRequest: MessageTypeDefinition<_volume_server_pb_VolumeTierMoveDatFromRemoteRequest, _volume_server_pb_VolumeTierMoveDatFromRemoteRequest__Output>
+    VolumeTierMoveDatFromRemoteResponse: MessageTypeDefinition<_volume_server_pb_VolumeTierMoveDatFromRemoteResponse, _volume_server_pb_VolumeTierMoveDatFromRemoteResponse__Output>
+    VolumeTierMoveDatToRemoteRequest: MessageTypeDefinition<_volume_server_pb_VolumeTierMoveDatToRemoteRequest, _volume_server_pb_VolumeTierMoveDatToRemoteRequest__Output>
+    VolumeTierMoveDatToRemoteResponse: MessageTypeDefinition<_volume_server_pb_VolumeTierMoveDatToRemoteResponse, _volume_server_pb_VolumeTierMoveDatToRemoteResponse__Output>
+    VolumeUnmountRequest: MessageTypeDefinition<_volume_server_pb_VolumeUnmountRequest, _volume_server_pb_VolumeUnmountRequest__Output>
+    VolumeUnmountResponse: MessageTypeDefinition<_volume_server_pb_VolumeUnmountResponse, _volume_server_pb_VolumeUnmountResponse__Output>
+    WriteNeedleBlobRequest: MessageTypeDefinition<_volume_server_pb_WriteNeedleBlobRequest, _volume_server_pb_WriteNeedleBlobRequest__Output>
+    WriteNeedleBlobResponse: MessageTypeDefinition<_volume_server_pb_WriteNeedleBlobResponse, _volume_server_pb_WriteNeedleBlobResponse__Output>
+  }
+}
+

@@ -1,0 +1,10 @@
+// Original file: proto/volume_server.proto
+
+
+export interface DeleteCollectionRequest {
+  'collection'?: (string);
+}
+
+export interface DeleteCollectionRequest__Output {
+  'collection': (string);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/volume_server.proto
+
+
+export interface VolumeDeleteResponse {
+}
+
+export interface VolumeDeleteResponse__Output {
+}
