@@ -7,7 +7,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { newPeerClient, unaryCall, type PeerClient } from '../../src/server/grpc/peer-client.ts';
+import type { ClientResponseOf } from '../../src/server/grpc/context.ts';
+import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
 import { GRPC_CHANNEL_OPTIONS, volumeServerService } from '../../src/server/grpc/proto.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { collectionNameProblem } from '../../src/store/collection-name.ts';
@@ -43,7 +44,7 @@ describe('collection names', () => {
   let parent: string;
   let dir: string;
   let store: Store;
-  let client: PeerClient;
+  let client: VolumeServerPeer;
 
   before(async () => {
     parent = await scope.tempDir('needlework-collection-name-');
@@ -127,7 +128,7 @@ describe('collection names', () => {
     );
     await assert.rejects(unaryCall(client, 'DeleteCollection', { collection: bad }), hasCode(INVALID_ARGUMENT));
     await assert.rejects(
-      drain(client['CopyFile']({ volume_id: 7, ext: '.ecx', collection: bad, is_ec_volume: true, compaction_revision: 0xffff_ffff, stop_offset: '100' })),
+      drain(client.CopyFile({ volume_id: 7, ext: '.ecx', collection: bad, is_ec_volume: true, compaction_revision: 0xffff_ffff, stop_offset: '100' })),
       hasCode(INVALID_ARGUMENT),
     );
     assert.deepEqual(await listing(parent), parentBefore);
@@ -135,8 +136,8 @@ describe('collection names', () => {
 
   it('ReceiveFile answers with upstream\'s error and writes nothing outside -dir', async () => {
     const parentBefore = await listing(parent);
-    const response = await new Promise<{ error: string; bytes_written: string }>((resolve, reject) => {
-      const call = client['ReceiveFile']((err: grpc.ServiceError | null, r: { error: string; bytes_written: string }) => (err ? reject(err) : resolve(r)));
+    const response = await new Promise<ClientResponseOf<'ReceiveFile'>>((resolve, reject) => {
+      const call = client.ReceiveFile((err, r) => (err || r === undefined ? reject(err) : resolve(r)));
       call.write({ info: { volume_id: 7, ext: '.ec00', collection: '../pwned', is_ec_volume: true, disk_id: 0 } });
       call.write({ file_content: Buffer.from('x') });
       call.end();
@@ -163,7 +164,7 @@ describe('collection names', () => {
     );
     scope.defer(() => fake.forceShutdown());
     const parentBefore = await listing(parent);
-    const copy = drain(client['VolumeCopy']({ volume_id: 9, collection: '', source_data_node: `127.0.0.1:1.${fakePort}`, disk_type: '', io_byte_per_second: '0' }));
+    const copy = drain(client.VolumeCopy({ volume_id: 9, collection: '', source_data_node: `127.0.0.1:1.${fakePort}`, disk_type: '', io_byte_per_second: '0' }));
     const outcome = await copy.then(() => null, (err: unknown) => err);
     assert.deepEqual(await listing(parent), parentBefore);
     assert.ok(outcome !== null && hasCode(INVALID_ARGUMENT)(outcome));

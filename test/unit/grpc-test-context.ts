@@ -1,7 +1,7 @@
 // A GrpcContext over a real one-disk store in a temporary directory, for tests that start our
 // gRPC server; the store closes with the suite.
 import type { ClientRequestOf, ClientResponseOf, GrpcContext } from '../../src/server/grpc/context.ts';
-import { newPeerClient, type PeerClient, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
+import { newPeerClient, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { ServerStateStore } from '../../src/store/server-state.ts';
 import { Store } from '../../src/store/store.ts';
@@ -55,9 +55,9 @@ export async function startTestGrpcServer(scope: SuiteScope, tempPrefix: string,
 }
 
 /** Every message of a VolumeCopy stream. */
-export function volumeCopyMessages(client: VolumeServerPeer | PeerClient, request: ClientRequestOf<'VolumeCopy'>): Promise<ClientResponseOf<'VolumeCopy'>[]> {
+export function volumeCopyMessages(client: VolumeServerPeer, request: ClientRequestOf<'VolumeCopy'>): Promise<ClientResponseOf<'VolumeCopy'>[]> {
   return new Promise((resolve, reject) => {
-    const call = (client as VolumeServerPeer).VolumeCopy(request);
+    const call = client.VolumeCopy(request);
     const messages: ClientResponseOf<'VolumeCopy'>[] = [];
     call.on('data', (m) => messages.push(m));
     call.on('end', () => resolve(messages));

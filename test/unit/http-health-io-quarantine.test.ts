@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import type { GrpcContext } from '../../src/server/grpc/context.ts';
-import { newPeerClient, type PeerClient, unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { newPeerClient, type VolumeServerPeer, unaryCall } from '../../src/server/grpc/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { listenHttpServers } from '../../src/server/http/index.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
@@ -17,7 +17,7 @@ const eio = () => Object.assign(new Error('input/output error'), { code: 'EIO' }
 describe('/healthz and /readyz with IO-quarantined EC volumes', () => {
   const scope = suiteScope();
   let ctx: GrpcContext & { dir: string };
-  let client: PeerClient;
+  let client: VolumeServerPeer;
   let admin: number;
   let healthy = true;
 

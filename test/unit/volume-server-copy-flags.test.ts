@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { parseVolumeFlags } from '../../src/cli/flags.ts';
 import { emptySecurityConfig } from '../../src/cli/security-config.ts';
 import { type RunningServer, startVolumeServer } from '../../src/cli/volume-server.ts';
-import { newPeerClient, type PeerClient } from '../../src/server/grpc/peer-client.ts';
+import { newPeerClient, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { Store } from '../../src/store/store.ts';
 import { freePort } from '../interop/peers.ts';
@@ -21,7 +21,7 @@ const NEEDLE_BYTES = 64 * 1024; // 1.5 MiB of .dat in all
 
 interface Started {
   server: RunningServer;
-  client: PeerClient;
+  client: VolumeServerPeer;
   /** host:httpPort.grpcPort, as a master names a peer. */
   address: string;
   dir: string;

@@ -14,12 +14,6 @@ import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from './proto.ts'
 /** A typed client of a peer's volume_server_pb.VolumeServer. */
 export type VolumeServerPeer = VolumeServerClient;
 
-/**
- * @deprecated An untyped view of a peer client, for code that picks methods by a computed
- * name. Prefer VolumeServerPeer (what newPeerClient returns), whose methods are checked.
- */
-export type PeerClient = grpc.Client & Record<string, any>;
-
 /** The VolumeServer RPCs that take one request and answer one response. */
 export type UnaryMethod = { [K in VolumeServerMethod]: VolumeServerHandlers[K] extends grpc.handleUnaryCall<any, any> ? K : never }[VolumeServerMethod];
 
@@ -35,13 +29,10 @@ type UnaryInvoker<K extends UnaryMethod> = (
 ) => grpc.ClientUnaryCall;
 
 /** One unary RPC with a deadline, as a promise of the decoded response. */
-export function unaryCall<K extends UnaryMethod>(client: VolumeServerPeer | PeerClient, method: K, request: ClientRequestOf<K>, timeoutMs?: number): Promise<ClientResponseOf<K>>;
-/** @deprecated The response type is the caller's claim, not the proto's: drop the type argument. */
-export function unaryCall<Response, K extends UnaryMethod = UnaryMethod>(client: VolumeServerPeer | PeerClient, method: K, request: ClientRequestOf<K>, timeoutMs?: number): Promise<Response>;
-export function unaryCall<K extends UnaryMethod>(client: VolumeServerPeer | PeerClient, method: K, request: ClientRequestOf<K>, timeoutMs = 60_000): Promise<ClientResponseOf<K>> {
+export function unaryCall<K extends UnaryMethod>(client: VolumeServerPeer, method: K, request: ClientRequestOf<K>, timeoutMs = 60_000): Promise<ClientResponseOf<K>> {
   // One generic call site over every RPC's overloads: TypeScript cannot pick an overload for a
   // generic name, so the invoker is typed from K by hand (the public signature stays checked).
-  const invoke = (client as VolumeServerPeer)[method] as unknown as UnaryInvoker<K>;
+  const invoke = client[method] as unknown as UnaryInvoker<K>;
   return new Promise((resolve, reject) => {
     invoke.call(client, request, { deadline: Date.now() + timeoutMs }, (err, response) => (err ? reject(err) : resolve(response as ClientResponseOf<K>)));
   });

@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { grpcMetricsInterceptor } from '../../../src/server/metrics/grpc-interceptor.ts';
 import { VolumeServerMetrics } from '../../../src/server/metrics/registry.ts';
 import { registerStoreGauges } from '../../../src/server/metrics/store-gauges.ts';
-import { newPeerClient, unaryCall, type PeerClient } from '../../../src/server/grpc/peer-client.ts';
+import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../../src/server/grpc/peer-client.ts';
 import { startGrpcServer } from '../../../src/server/grpc/server.ts';
 import { suiteScope } from '../suite-scope.ts';
 import { testGrpcContext } from '../grpc-test-context.ts';
@@ -27,7 +27,7 @@ function drain(stream: grpc.ClientReadableStream<unknown>): Promise<void> {
 describe('gRPC call metrics', () => {
   const scope = suiteScope();
   let metrics: VolumeServerMetrics;
-  let client: PeerClient;
+  let client: VolumeServerPeer;
   let dataDir: string;
 
   before(async () => {
@@ -47,9 +47,9 @@ describe('gRPC call metrics', () => {
   });
 
   it('times and counts vacuum compact and commit, by success', async () => {
-    await drain(client['VacuumVolumeCompact']({ volume_id: 5 }));
+    await drain(client.VacuumVolumeCompact({ volume_id: 5 }));
     await unaryCall(client, 'VacuumVolumeCommit', { volume_id: 5 });
-    await assert.rejects(drain(client['VacuumVolumeCompact']({ volume_id: 404 })));
+    await assert.rejects(drain(client.VacuumVolumeCompact({ volume_id: 404 })));
     const text = (await metrics.scrape()).body;
     assert.equal(sample(text, `${P}vacuuming_compact_count`, { success: 'true' }), 1);
     assert.equal(sample(text, `${P}vacuuming_compact_count`, { success: 'false' }), 1);
@@ -80,7 +80,7 @@ describe('gRPC call metrics', () => {
 
     await unaryCall(client, 'VolumeEcShardsUnmount', { volume_id: 6, shard_ids: [3] });
     await rm(path.join(dataDir, 'ec_6.ec03'));
-    const rebuilt = (await unaryCall(client, 'VolumeEcShardsRebuild', { volume_id: 6, collection: 'ec' })) as { rebuilt_shard_ids: number[] };
+    const rebuilt = await unaryCall(client, 'VolumeEcShardsRebuild', { volume_id: 6, collection: 'ec' });
     assert.deepEqual(rebuilt.rebuilt_shard_ids, [3]);
     text = (await metrics.scrape()).body;
     assert.equal(sample(text, `${P}volumes`, { collection: 'ec', type: 'ec_shards' }), 13);
