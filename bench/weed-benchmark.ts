@@ -9,16 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
-import {
-  type Peer,
-  freeMasterPort,
-  setCleanupWithTest,
-  startGoVolumeServer,
-  startOurVolumeServer,
-  startProcess,
-  waitForHttp,
-  weedBinary,
-} from '../test/interop/peers.ts';
+import { setCleanupWithTest, startGoVolumeServer, startMaster, startOurVolumeServer, waitForHttp, weedBinary } from '../test/interop/peers.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -64,18 +55,6 @@ type Kind = 'go' | 'ours';
 
 function filesFor(sizeBytes: number): number {
   return Math.max(MIN_FILES, Math.min(MAX_FILES, Math.floor(FILES_BUDGET_BYTES / sizeBytes / 4)));
-}
-
-async function startMaster(weed: string, workDir: string): Promise<{ peer: Peer; address: string }> {
-  const port = await freeMasterPort();
-  const peer = startProcess(
-    weed,
-    ['master', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-mdir=${path.join(workDir, 'master')}`, '-peers=none', `-volumeSizeLimitMB=${VOLUME_SIZE_LIMIT_MB}`, '-defaultReplication=000'],
-    path.join(workDir, 'master.log'),
-    workDir,
-  );
-  await waitForHttp(`http://127.0.0.1:${port}/dir/status`);
-  return { peer, address: `127.0.0.1:${port}` };
 }
 
 function run(command: string, argv: string[], cwd: string): Promise<string> {
@@ -125,7 +104,7 @@ async function runOne(weed: string, kind: Kind): Promise<RunResult> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), `weed-bench-${kind}-`));
   const dataDir = path.join(workDir, 'data');
   await mkdir(dataDir);
-  const master = await startMaster(weed, workDir);
+  const master = await startMaster(workDir, undefined, VOLUME_SIZE_LIMIT_MB);
   const extra = (args['ours-args'] ?? '').split(',').filter((a) => a !== '');
   const volume = kind === 'go'
     ? await startGoVolumeServer(workDir, dataDir, master.address, MAX_VOLUMES)

@@ -98,13 +98,16 @@ export async function waitForHttp(url: string, accept: (status: number) => boole
   throw new Error(`${url} not ready after ${READY_TIMEOUT_MS} ms: ${lastError}`);
 }
 
-export async function startMaster(workDir: string, configDir?: string): Promise<{ peer: Peer; port: number; address: string }> {
+/** The harness's volume size limit: small, so tests fill and grow volumes quickly. */
+const DEFAULT_VOLUME_SIZE_LIMIT_MB = 32;
+
+export async function startMaster(workDir: string, configDir?: string, volumeSizeLimitMB = DEFAULT_VOLUME_SIZE_LIMIT_MB): Promise<{ peer: Peer; port: number; address: string }> {
   const weed = weedBinary();
   if (weed === null) throw new Error('no weed binary');
   const port = await freeMasterPort();
   const peer = startProcess(
     weed,
-    [...(configDir !== undefined ? [`-config_dir=${configDir}`] : []), 'master', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-mdir=${path.join(workDir, 'master')}`, '-peers=none', '-volumeSizeLimitMB=32', '-defaultReplication=000'],
+    [...(configDir !== undefined ? [`-config_dir=${configDir}`] : []), 'master', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-mdir=${path.join(workDir, 'master')}`, '-peers=none', `-volumeSizeLimitMB=${volumeSizeLimitMB}`, '-defaultReplication=000'],
     path.join(workDir, 'master.log'),
     workDir,
   );

@@ -15,21 +15,40 @@ const INITIAL_BYTES = 64 * 1024;
 export async function readBodyBounded(source: AsyncIterable<Uint8Array> | null, capBytes: number, expectedBytes?: number): Promise<Buffer> {
   if (source === null) return Buffer.alloc(0);
   const presize = expectedBytes !== undefined && expectedBytes >= 0 && expectedBytes <= capBytes ? Math.min(expectedBytes, MAX_PRESIZE_BYTES) : INITIAL_BYTES;
-  if (source instanceof Readable) return readNodeStream(source, capBytes, presize);
-  let buf = Buffer.allocUnsafe(Math.min(capBytes, presize));
-  let length = 0;
+  const body = new BoundedBody(capBytes, presize);
+  if (source instanceof Readable) return readNodeStream(source, body);
   // Leaving the loop early (the throw) ends the source, as a cancelled read would.
-  for await (const value of source) {
-    if (length + value.length > capBytes) throw new BodyTooLarge(`body over ${capBytes} bytes`);
-    if (length + value.length > buf.length) {
-      const grown = Buffer.allocUnsafe(Math.min(capBytes, Math.max(buf.length * 2, length + value.length)));
-      buf.copy(grown, 0, 0, length);
-      buf = grown;
-    }
-    buf.set(value, length);
-    length += value.length;
+  for await (const value of source) body.append(value);
+  return body.bytes();
+}
+
+/** The bytes received so far, in one buffer grown by doubling, never past the cap. */
+class BoundedBody {
+  private buf: Buffer;
+  private length = 0;
+
+  constructor(
+    private readonly capBytes: number,
+    presizeBytes: number,
+  ) {
+    this.buf = Buffer.allocUnsafe(Math.min(capBytes, presizeBytes));
   }
-  return buf.subarray(0, length);
+
+  /** Throws BodyTooLarge, keeping nothing of `value`, when it would pass the cap. */
+  append(value: Uint8Array): void {
+    if (this.length + value.length > this.capBytes) throw new BodyTooLarge(`body over ${this.capBytes} bytes`);
+    if (this.length + value.length > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.capBytes, Math.max(this.buf.length * 2, this.length + value.length)));
+      this.buf.copy(grown, 0, 0, this.length);
+      this.buf = grown;
+    }
+    this.buf.set(value, this.length);
+    this.length += value.length;
+  }
+
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
 }
 
 /**
@@ -37,10 +56,8 @@ export async function readBodyBounded(source: AsyncIterable<Uint8Array> | null, 
  * which costs more than a small body itself. Same outcomes: BodyTooLarge (the rest of the body
  * is discarded), an error for a stream that closes before its end.
  */
-function readNodeStream(source: Readable, capBytes: number, presizeBytes: number): Promise<Buffer> {
+function readNodeStream(source: Readable, body: BoundedBody): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    let buf = Buffer.allocUnsafe(Math.min(capBytes, presizeBytes));
-    let length = 0;
     const cleanup = (): void => {
       source.off('data', onData);
       source.off('end', onEnd);
@@ -48,25 +65,19 @@ function readNodeStream(source: Readable, capBytes: number, presizeBytes: number
       source.off('close', onClose);
     };
     const onData = (value: Buffer): void => {
-      if (length + value.length > capBytes) {
+      try {
+        body.append(value);
+      } catch (err) {
         cleanup();
         // The rest is discarded so the 400 can still be sent; the connection's no-progress and
         // idle timeouts bound a client that keeps sending.
         source.resume();
-        reject(new BodyTooLarge(`body over ${capBytes} bytes`));
-        return;
+        reject(err);
       }
-      if (length + value.length > buf.length) {
-        const grown = Buffer.allocUnsafe(Math.min(capBytes, Math.max(buf.length * 2, length + value.length)));
-        buf.copy(grown, 0, 0, length);
-        buf = grown;
-      }
-      buf.set(value, length);
-      length += value.length;
     };
     const onEnd = (): void => {
       cleanup();
-      resolve(buf.subarray(0, length));
+      resolve(body.bytes());
     };
     const onError = (err: Error): void => {
       cleanup();
@@ -77,7 +88,7 @@ function readNodeStream(source: Readable, capBytes: number, presizeBytes: number
       reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
     };
     if (source.readableEnded) {
-      resolve(buf.subarray(0, 0));
+      resolve(body.bytes());
       return;
     }
     source.on('data', onData);

@@ -7,7 +7,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { contentLengthOf } from './body.ts';
 import type { ServerContext } from './deps.ts';
 import { FastReadBudget, tryFastRead } from './fast-read.ts';
-import { fastTargetOf } from './fast-target.ts';
+import { type FastTarget, fastTargetOf } from './fast-target.ts';
 import { tryFastWrite } from './fast-write.ts';
 import { type PlainResponse, plainEmpty, sendPlain } from './plain-response.ts';
 import { REQUEST_ID_HEADER, newRequestId } from './request-id.ts';
@@ -39,20 +39,27 @@ export function fastPathListener(server: ServerContext, port: Port, app: Request
     recordStoreRequest(metrics, requestType(port, method), method, status, startedAtMs);
   };
 
-  const serveRead = async (req: IncomingMessage, res: ServerResponse, method: string, target: NonNullable<ReturnType<typeof fastTargetOf>>): Promise<void> => {
+  const serveRead = async (req: IncomingMessage, res: ServerResponse, method: string, target: FastTarget): Promise<void> => {
     const startedAtMs = performance.now();
     if (countsInFlight) metrics.inFlightRequests.inc({ type: method });
-    const served = await tryFastRead(req, res, server, target, budget, commonHeaders);
-    if (!served) {
+    const sentBytes = await tryFastRead(req, res, server, target, budget, commonHeaders);
+    if (sentBytes === null) {
       if (countsInFlight) metrics.inFlightRequests.dec({ type: method });
       await app(req, res);
       return;
+    }
+    // The download gauge, as the app's transfer meter keeps it: the Content-Length until the socket is done.
+    if (metrics !== undefined && sentBytes > 0 && !res.closed) {
+      metrics.inFlightDownloadBytes += sentBytes;
+      res.once('close', () => {
+        metrics.inFlightDownloadBytes -= sentBytes;
+      });
     }
     if (options.served !== undefined) options.served.reads++;
     finished(method, 200, startedAtMs);
   };
 
-  const serveWrite = async (req: IncomingMessage, res: ServerResponse, method: string, target: NonNullable<ReturnType<typeof fastTargetOf>>): Promise<void> => {
+  const serveWrite = async (req: IncomingMessage, res: ServerResponse, method: string, target: FastTarget): Promise<void> => {
     const startedAtMs = performance.now();
     const uploadBytes = contentLengthOf(req.headers['content-length']) ?? 0;
     if (countsInFlight) metrics.inFlightRequests.inc({ type: method });

@@ -71,8 +71,8 @@ function readHeaders(n: Needle, isHead: boolean, acceptsGzip: boolean): string[]
 }
 
 /**
- * Serves the read when it can; `commonHeaders` are appended (Server, request id). Resolves
- * false, having touched nothing, when the app must serve it.
+ * Serves the read when it can; `commonHeaders` are appended (Server, request id). Resolves the
+ * Content-Length sent, or null, having touched nothing, when the app must serve it.
  */
 export async function tryFastRead(
   req: IncomingMessage,
@@ -81,24 +81,24 @@ export async function tryFastRead(
   target: FastTarget,
   budget: FastReadBudget,
   commonHeaders: () => string[],
-): Promise<boolean> {
+): Promise<number | null> {
   const h = req.headers;
-  if (target.rawQuery !== '') return false;
+  if (target.rawQuery !== '') return null;
   if (h.range !== undefined || h['if-none-match'] !== undefined || h['if-modified-since'] !== undefined || h['if-range'] !== undefined || h.origin !== undefined) {
-    return false;
+    return null;
   }
   const volume = server.deps.store.findVolume(target.volumeId);
-  if (volume === undefined) return false;
+  if (volume === undefined) return null;
   const entry = volume.lookup(target.needleId);
-  if (entry === undefined || entry.size <= 0 || entry.size > FAST_READ_MAX_NEEDLE_BYTES) return false;
+  if (entry === undefined || entry.size <= 0 || entry.size > FAST_READ_MAX_NEEDLE_BYTES) return null;
   const heldBytes = entry.size;
-  if (!budget.tryTake(heldBytes)) return false;
+  if (!budget.tryTake(heldBytes)) return null;
   let n: Needle;
   try {
     n = await volume.read(target.needleId);
   } catch {
     budget.give(heldBytes);
-    return false;
+    return null;
   }
   const isHead = req.method === 'HEAD';
   const flat = n.cookie >>> 0 === target.cookie >>> 0 && !hasFlag(n, NeedleFlag.IsChunkManifest) && !hasFlag(n, NeedleFlag.HasPairs)
@@ -106,11 +106,11 @@ export async function tryFastRead(
     : null;
   if (flat === null || res.headersSent || req.destroyed) {
     budget.give(heldBytes);
-    return false;
+    return null;
   }
   flat.push(...commonHeaders());
   res.once('close', () => budget.give(heldBytes));
   res.writeHead(200, flat);
   res.end(isHead ? undefined : n.data);
-  return true;
+  return n.data.length;
 }

@@ -2,7 +2,7 @@
 // send the request elsewhere (shape, form encoding, length, volume, replicas) come first and
 // touch nothing; once the body is being read the fast path answers itself, with the same
 // parser and write core as the app (parseUpload, storeUpload), so the outcome is the same.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { copyCount } from '../../storage/replica-placement.ts';
 import { contentLengthOf } from './body.ts';
 import { writeLocally } from './default-hooks.ts';

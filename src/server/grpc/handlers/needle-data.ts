@@ -1,6 +1,5 @@
 // Needle data RPCs: VolumeNeedleStatus, ReadNeedleBlob, ReadNeedleMeta, WriteNeedleBlob,
 // BatchDelete, ReadAllNeedles. Error texts follow upstream's, which callers match on.
-import type * as grpc from '@grpc/grpc-js';
 import { isStorageError } from '../../../storage/errors.ts';
 import { parseFileId, parseNeedleIdCookie, parseVolumeId } from '../../../storage/needle/file-id.ts';
 import { legacyChecksumValue } from '../../../storage/needle/crc.ts';

@@ -1,7 +1,6 @@
 // Volume state RPCs: VolumeMarkReadonly, VolumeMarkWritable, VolumeConfigure, VolumeSyncStatus,
 // ReadVolumeFileStatus.
 import { stat } from 'node:fs/promises';
-import type * as grpc from '@grpc/grpc-js';
 import { type Ttl, ttlSeconds, ttlToString } from '../../../storage/needle/ttl.ts';
 import { parseReplicaPlacement, replicaPlacementToString } from '../../../storage/replica-placement.ts';
 import { readVolumeInfoFile, writeVolumeInfoFile } from '../../../storage/volume-info.ts';
