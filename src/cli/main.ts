@@ -1,6 +1,6 @@
 // Entry point: `needlework [volume] <weed volume flags>`.
 import { FlagError, HelpRequestedError, parseVolumeFlags, usage } from './flags.ts';
-import { findSecurityFile, loadSecurityConfig } from './security-config.ts';
+import { findSecurityFile, loadSecurityConfig } from '../security/security-config.ts';
 import { startVolumeServer } from './volume-server.ts';
 
 const FORCED_EXIT_AFTER_MS = 20_000;

@@ -3,7 +3,7 @@
 // HTTP port, and HTTPS for outgoing HTTP ([https.client], process-wide too). With no TLS keys in
 // security.toml everything stays plaintext, as before.
 import { parseGoDurationMs } from './flags.ts';
-import type { SecurityConfig } from './security-config.ts';
+import type { SecurityConfig } from '../security/security-config.ts';
 import { type GrpcServerSecurity, grpcServerSecurity, useGrpcClientTls } from '../security/grpc-credentials.ts';
 import { type HttpsServerSecurity, httpsServerSecurity } from '../security/https-server.ts';
 import { useHttpsClient } from '../security/outgoing-http.ts';

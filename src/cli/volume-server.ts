@@ -1,6 +1,6 @@
 // Process lifecycle: load the store, connect to the master, serve gRPC and HTTP, shut down cleanly.
 import type { VolumeConfig } from './flags.ts';
-import type { SecurityConfig } from './security-config.ts';
+import type { SecurityConfig } from '../security/security-config.ts';
 import { HeartbeatClient } from '../master/heartbeat.ts';
 import { VolumeLookup } from '../master/volume-lookup.ts';
 import { RemoteEcShards } from '../server/grpc/ec-remote-shards.ts';

@@ -41,13 +41,18 @@ const DEFAULT_MAX_QUEUE = 64;
  */
 const MIN_TRANSFER_BYTES = Buffer.poolSize + 1;
 
-const TASK_MODULE = new URL('../workers/rs-coding-task.ts', import.meta.url);
+// This module runs as TypeScript from the source tree (tests, scripts) or as JavaScript from the
+// compiled dist/ (bin/needlework); the worker module sits beside it in the same form.
+const RUNS_AS_SOURCE = import.meta.url.endsWith('.ts');
+const TASK_MODULE = new URL(`../workers/rs-coding-task.${RUNS_AS_SOURCE ? 'ts' : 'js'}`, import.meta.url);
 
 /**
- * Workers need the TypeScript loader the parent runs with (`--import tsx`, as bin/needlework and
- * the test runner use); they inherit process.execArgv, and we add the loader if it is missing.
+ * Workers running the TypeScript sources need the loader the parent runs with (`--import tsx`, as
+ * the test runner uses); they inherit process.execArgv, and we add the loader if it is missing.
+ * Compiled workers need nothing.
  */
 function workerExecArgv(): string[] | undefined {
+  if (!RUNS_AS_SOURCE) return undefined;
   if (process.execArgv.some((arg) => arg.includes('tsx'))) return undefined; // inherited as is
   return [...process.execArgv, '--import', import.meta.resolve('tsx')];
 }

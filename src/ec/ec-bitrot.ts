@@ -19,8 +19,11 @@ const FORMAT_VERSION = 1;
 const HEADER_BYTES = 14;
 /** A real sidecar is a few KB; anything near this is not one. */
 const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
-/** Shard reads for checksumming go through a buffer of this size, whatever the block size. */
-const READ_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Shard reads for checksumming go through a buffer of this size, whatever the block size: a
+ * 64 MiB block is never held whole, and each chunk is one await, so the event loop keeps turning.
+ */
+export const BITROT_READ_CHUNK_BYTES = 1024 * 1024;
 const CHECKSUM_CRC32C = 1;
 
 export interface BitrotShardConfig {
@@ -255,7 +258,7 @@ export async function checksumShardFile(shardPath: string, checksumBlockSizeByte
     const sizeBytes = (await handle.stat()).size;
     const blocks = Math.ceil(sizeBytes / checksumBlockSizeBytes);
     const out = Buffer.alloc(blocks * 4);
-    const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, checksumBlockSizeBytes));
+    const buf = Buffer.allocUnsafe(Math.min(BITROT_READ_CHUNK_BYTES, checksumBlockSizeBytes));
     for (let block = 0; block < blocks; block++) {
       const start = block * checksumBlockSizeBytes;
       const end = Math.min(start + checksumBlockSizeBytes, sizeBytes);
@@ -331,6 +334,66 @@ export async function mismatchedBlocks(shardPath: string, entry: ShardChecksums,
   const mismatched: number[] = [];
   for (let i = 0; i < blocks; i++) if (actual.blockCrc32c.readUInt32LE(i * 4) !== entry.blockCrc32c.readUInt32LE(i * 4)) mismatched.push(i);
   return mismatched;
+}
+
+/** What a block scan reads from: a mounted shard (EcShard) satisfies it. */
+export interface ShardByteReader {
+  /** Up to `length` bytes at `offsetBytes`; fewer only at end of file; throws on an I/O error. */
+  readAt(buf: Uint8Array, offsetBytes: number, length?: number): Promise<number>;
+}
+
+export interface ShardBlockScan {
+  /** Blocks read whole and checksummed (mismatching ones included). */
+  blocksScanned: number;
+  mismatches: { blockIndex: number; offsetBytes: number }[];
+  /**
+   * The read that ended the scan early: an I/O error, or end of file before the bytes the
+   * manifest covers (`cause` is then "EOF", as Go's ReadAt says). Later blocks are not checked.
+   */
+  readFailure: { blockIndex: number; offsetBytes: number; gotBytes: number; wantBytes: number; cause: string } | null;
+}
+
+/**
+ * Checks an open shard block by block against its manifest entry, reading `chunkBytes` at a time
+ * (never a whole block, let alone a whole shard). Read-only. The caller compares the shard's
+ * length with `coveredSizeBytes` first: this reads exactly the covered bytes.
+ */
+export async function scanShardBlocks(
+  reader: ShardByteReader,
+  entry: ShardChecksums,
+  checksumBlockSizeBytes: number,
+  chunkBytes = BITROT_READ_CHUNK_BYTES,
+): Promise<ShardBlockScan> {
+  assert(checksumBlockSizeBytes > 0 && chunkBytes > 0, `block ${checksumBlockSizeBytes}, chunk ${chunkBytes}`);
+  const blocks = entry.blockCrc32c.length / 4;
+  assert(Number.isInteger(blocks) && blocks === Math.ceil(entry.coveredSizeBytes / checksumBlockSizeBytes), `shard ${entry.shardId}: ${blocks} checksums for ${entry.coveredSizeBytes} bytes`);
+  const scratch = Buffer.allocUnsafe(Math.min(chunkBytes, checksumBlockSizeBytes));
+  const scan: ShardBlockScan = { blocksScanned: 0, mismatches: [], readFailure: null };
+  for (let blockIndex = 0; blockIndex < blocks; blockIndex++) {
+    const offsetBytes = blockIndex * checksumBlockSizeBytes;
+    const wantBytes = Math.min(checksumBlockSizeBytes, entry.coveredSizeBytes - offsetBytes);
+    let crc = 0;
+    let gotBytes = 0;
+    while (gotBytes < wantBytes) {
+      const lengthBytes = Math.min(scratch.length, wantBytes - gotBytes);
+      let readBytes: number;
+      try {
+        readBytes = await reader.readAt(scratch, offsetBytes + gotBytes, lengthBytes);
+      } catch (err) {
+        scan.readFailure = { blockIndex, offsetBytes, gotBytes, wantBytes, cause: (err as Error).message };
+        return scan;
+      }
+      crc = crc32c(scratch.subarray(0, readBytes), crc);
+      gotBytes += readBytes;
+      if (readBytes < lengthBytes) {
+        scan.readFailure = { blockIndex, offsetBytes, gotBytes, wantBytes, cause: 'EOF' };
+        return scan;
+      }
+    }
+    if (crc >>> 0 !== entry.blockCrc32c.readUInt32LE(blockIndex * 4)) scan.mismatches.push({ blockIndex, offsetBytes });
+    scan.blocksScanned++;
+  }
+  return scan;
 }
 
 export interface ResolvedBitrot {

@@ -21,9 +21,9 @@
 // version or cipher name, we refuse to start (TlsSettingsError). Settings that merely leave TLS
 // off (a missing CA, half a key pair) keep Go's plaintext answer, with a warning to log.
 import type { SecureVersion } from 'node:tls';
-import type { SecurityConfig } from '../cli/security-config.ts';
+import type { SecurityConfig } from './security-config.ts';
 
-/** The security.toml keys this module reads. Only the type comes from the CLI's parser. */
+/** The security.toml keys this module reads (parsed by security-config.ts). */
 export type TlsSecurityKeys = Pick<
   SecurityConfig,
   | 'grpcCaFile'

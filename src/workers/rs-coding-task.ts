@@ -3,7 +3,7 @@
 // (encode's parity shards are views of one buffer). 'encode-dat-range' codes part of a `.dat`
 // into shard files without any shard bytes crossing threads (ec-file-encode.ts).
 //
-// Loading: piscina tries require() before import(). Under `--import tsx` (bin/needlework, npm test)
+// Loading: piscina tries require() before import(). Under `--import tsx` (npm test, scripts)
 // a worker thread on Node 20 gets tsx's require hook but not its ESM hooks, so this module and
 // everything it imports are compiled to CommonJS by tsx. Hence: no top-level await in this graph.
 import { move, transferableSymbol, valueSymbol } from 'piscina';

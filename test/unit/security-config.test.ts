@@ -9,9 +9,8 @@ import {
   findSecurityFile,
   loadSecurityConfig,
   parseSecurityToml,
-  parseTomlSubset,
   securityEnvName,
-} from '../../src/cli/security-config.ts';
+} from '../../src/security/security-config.ts';
 import { tempDir } from './helpers.ts';
 
 // Byte-for-byte what test/volume_server/framework/cluster.go writeSecurityConfig produces.
@@ -78,14 +77,14 @@ password = ""
 white_list = ""
 `;
 
-function assertSyntaxError(text: string, line: number, message: RegExp): void {
+function assertSyntaxError(text: string, line: number, reason: RegExp): void {
   assert.throws(
     () => parseSecurityToml(text),
     (err: unknown) => {
       assert.ok(err instanceof SecurityConfigError, `expected SecurityConfigError, got ${String(err)}`);
       assert.equal(err.line, line, `line of ${JSON.stringify(text)}: ${err.message}`);
-      assert.match(err.message, new RegExp(`^line ${line}: `));
-      assert.match(err.detail, message);
+      assert.match(err.message, new RegExp(`^line ${line} column \\d+: not valid TOML: `));
+      assert.match(err.detail, reason);
       return true;
     },
     text,
@@ -218,58 +217,113 @@ white_list = "127.0.0.1, 10.0.0.0/8,"
   });
 });
 
-describe('parseTomlSubset', () => {
-  it('reads strings with escapes and literal strings verbatim', () => {
-    const doc = parseTomlSubset(String.raw`a = "tab\there \"q\" back\\slash \u00e9 \U0001F600 nl\n"
-b = 'C:\path\no\escapes'
-c = ""
-d = "# not a comment" # a comment
+describe('parseSecurityToml: TOML the old subset reader rejected', () => {
+  it('reads multi-line basic strings, trimming the first newline and joining escaped line ends', () => {
+    const config = parseSecurityToml('[jwt.signing]\nkey = """\nfirst\nsecond"""\n[jwt.signing.read]\nkey = """\n  joined \\\n  here"""\n');
+    assert.equal(config.jwtSigningKey, 'first\nsecond');
+    assert.equal(config.jwtReadSigningKey, '  joined here');
+  });
+
+  it('reads literal strings verbatim, single- and multi-line', () => {
+    const config = parseSecurityToml("[grpc]\nca = 'C:\\certs\\no\\escapes.pem'\n[tls]\ncipher_suites = '''TLS_AES_128_GCM_SHA256,\nTLS_AES_256_GCM_SHA384'''\n");
+    assert.equal(config.grpcCaFile, 'C:\\certs\\no\\escapes.pem');
+    assert.equal(config.tlsCipherSuites, 'TLS_AES_128_GCM_SHA256,\nTLS_AES_256_GCM_SHA384');
+  });
+
+  it('reads inline tables, nested and at the root', () => {
+    const config = parseSecurityToml(
+      '[grpc]\nca = "/certs/ca.pem"\nvolume = { cert = "/certs/volume.pem", key = "/certs/volume.key", allowed_commonNames = ["a", "b"] }\n' +
+        'https = { client = { enabled = true, insecure_skip_verify = true } }\n',
+    );
+    assert.equal(config.grpcCaFile, '/certs/ca.pem');
+    assert.equal(config.grpcVolumeCertFile, '/certs/volume.pem');
+    assert.equal(config.grpcVolumeKeyFile, '/certs/volume.key');
+    assert.deepEqual(config.grpcVolumeAllowedCommonNames, ['a', 'b']);
+    assert.equal(config.httpsClientEnabled, false, 'https = {...} under [grpc] is grpc.https, not https');
+    const root = parseSecurityToml('https = { client = { enabled = true, insecure_skip_verify = true } }\n');
+    assert.equal(root.httpsClientEnabled, true);
+    assert.equal(root.httpsClientInsecureSkipVerify, true);
+  });
+
+  it('reads keys among comments, arrays, arrays of tables and dates it does not use', () => {
+    const config = parseSecurityToml(`# leading comment
+[[filer.options]]   # an array of tables
+name = "one"
+[[filer.options]]
+name = "two"
+
+[guard]  # comment after a header
+white_list = [ # comment inside an array
+  "10.0.0.1",
+  "10.0.0.2", # trailing comma next
+]
+[access]
+ui = true # comment after a value
+[meta]
+created = 1979-05-27T07:32:00Z
+big = 9_223_372_036_854_775_807
 `);
-    assert.equal(doc.a, 'tab\there "q" back\\slash \u00e9 \u{1F600} nl\n');
-    assert.equal(doc.b, 'C:\\path\\no\\escapes');
-    assert.equal(doc.c, '');
-    assert.equal(doc.d, '# not a comment');
+    assert.deepEqual(config.whiteList, ['10.0.0.1', '10.0.0.2']);
+    assert.equal(config.uiAccess, true);
   });
 
-  it('reads integers, floats and booleans', () => {
-    const doc = parseTomlSubset('a = 42\nb = -17\nc = +5\nd = 1_000\ne = 0xff\nf = 0o17\ng = 0b101\nh = 3.5\ni = 1e3\nj = true\nk = false\nl = -inf\n');
-    assert.deepEqual(doc, { a: 42, b: -17, c: 5, d: 1000, e: 255, f: 15, g: 5, h: 3.5, i: 1000, j: true, k: false, l: -Infinity });
+  it('reads escapes in basic strings', () => {
+    const config = parseSecurityToml(String.raw`[jwt.signing]
+key = "tab\there \"q\" back\\slash \u00e9 \U0001F600 nl\n"
+[jwt.signing.read]
+key = "# not a comment" # a comment
+`);
+    assert.equal(config.jwtSigningKey, 'tab\there "q" back\\slash \u00e9 \u{1F600} nl\n');
+    assert.equal(config.jwtReadSigningKey, '# not a comment');
   });
 
-  it('builds nested tables, including implicit parents defined later', () => {
-    const doc = parseTomlSubset('[a.b.c]\nx = 1\n[a]\ny = 2\n[a.b]\nz = 3\n');
-    assert.deepEqual(doc, { a: { b: { c: { x: 1 }, z: 3 }, y: 2 } });
+  it('coerces integers beyond 2^53, floats, prefixed integers and dates like cast', () => {
+    assert.equal(parseSecurityToml('[jwt.signing]\nkey = 9007199254740993').jwtSigningKey, '9007199254740993');
+    assert.equal(parseSecurityToml('[jwt.signing]\nexpires_after_seconds = 0x1e').jwtExpiresAfterSeconds, 30);
+    assert.equal(parseSecurityToml('[jwt.signing]\nexpires_after_seconds = 12.9').jwtExpiresAfterSeconds, 12);
+    assert.equal(parseSecurityToml('[jwt.signing]\nexpires_after_seconds = 1_000').jwtExpiresAfterSeconds, 1000);
+    assert.equal(parseSecurityToml('[jwt.signing]\nexpires_after_seconds = 1979-05-27').jwtExpiresAfterSeconds, 0);
+    assert.equal(parseSecurityToml('[jwt.signing]\nkey = 1979-05-27').jwtSigningKey, '1979-05-27');
+    assert.equal(parseSecurityToml('[access]\nui = 1979-05-27').uiAccess, false);
+    assert.equal(parseSecurityToml('[https.client]\nenabled = 9007199254740993').httpsClientEnabled, true);
   });
 
-  it('reads arrays of mixed scalars and nested arrays', () => {
-    assert.deepEqual(parseTomlSubset('a = [1, "two", [true]]').a, [1, 'two', [true]]);
+  it('treats a table where a value is expected, or a value where a table is, as unset', () => {
+    assert.equal(parseSecurityToml('[jwt.signing.key]\nx = 1\n').jwtSigningKey, '');
+    assert.equal(parseSecurityToml('jwt = "flat"\n').jwtSigningKey, '');
+    assert.equal(parseSecurityToml('[[jwt.signing]]\nkey = "in an array"\n').jwtSigningKey, '');
   });
 });
 
 describe('parseSecurityToml: malformed input', () => {
-  it('reports the line of each error', () => {
-    assertSyntaxError('[jwt.signing]\nkey "x"\n', 2, /expected '=' after key "key"/);
-    assertSyntaxError('# c\n\n[jwt.signing\nkey = "x"\n', 3, /expected '\]'/);
-    assertSyntaxError('[jwt.signing]\nkey = "x\n', 2, /unterminated string/);
-    assertSyntaxError("a = 'x\n", 1, /unterminated string/);
-    assertSyntaxError('[jwt.signing]\nkey = volume-server-write-key\n', 2, /strings need quotes/);
-    assertSyntaxError('a = 1\nb = 2\na = 3\n', 3, /duplicate key "a"/);
-    assertSyntaxError('[guard]\n[access]\n\n[guard]\n', 4, /defined more than once/);
-    assertSyntaxError('[x]\na = 1 2\n', 2, /expected end of line/);
-    assertSyntaxError('a = "bad \\q escape"', 1, /invalid escape sequence \\q/);
-    assertSyntaxError('a = "\\uD800"', 1, /invalid unicode scalar value/);
-    assertSyntaxError('a =\n', 1, /missing value/);
-    assertSyntaxError('= 1\n', 1, /invalid character "=" in key/);
-    assertSyntaxError('a = {x = 1}\n', 1, /inline tables are not supported/);
-    assertSyntaxError('[[servers]]\n', 1, /arrays of tables/);
-    assertSyntaxError('a = """multi"""\n', 1, /multi-line strings are not supported/);
-    assertSyntaxError('a = 1979-05-27\n', 1, /dates and times are not supported/);
-    assertSyntaxError('a = [1, 2\n\nb = 3\n', 3, /expected ',' or '\]'/);
-    assertSyntaxError('a = [1,\n2,\n', 3, /unterminated array/);
-    assertSyntaxError('a = 1\na.b = 2\n', 2, /already a value/);
-    assertSyntaxError('a = 99999999999999999999\n', 1, /out of range/);
-    assertSyntaxError('a = 01\n', 1, /invalid value "01"/);
-    assertSyntaxError('a = "x"\rb = 1', 1, /expected end of line/);
+  it('reports the line and reason of each error', () => {
+    assertSyntaxError('[jwt.signing]\nkey "x"\n', 2, /illegal character in key/);
+    assertSyntaxError('# c\n\n[jwt.signing\nkey = "x"\n', 3, /illegal character in key/);
+    assertSyntaxError('[jwt.signing]\nkey = "x\n', 2, /control characters/);
+    assertSyntaxError("a = 'x\n", 1, /control characters/);
+    assertSyntaxError('[jwt.signing]\nkey = volume-server-write-key\n', 2, /invalid value/);
+    assertSyntaxError('a = 1\nb = 2\na = 3\n', 3, /redefine/);
+    assertSyntaxError('[guard]\n[access]\n\n[guard]\n', 4, /redefine/);
+    assertSyntaxError('[x]\na = 1 2\n', 2, /end-of-line/);
+    assertSyntaxError('a = "bad \\q escape"', 1, /escape/);
+    assertSyntaxError('a = "\\uD800"', 1, /unicode escape/);
+    assertSyntaxError('a =\n', 1, /invalid value/);
+    assertSyntaxError('= 1\n', 1, /key/);
+    assertSyntaxError('a = """never closed\n\n', 1, /unfinished string/);
+    assertSyntaxError('a = { x = 1 }\na.y = 2\n', 2, /redefine/);
+    assertSyntaxError('[[a]]\n[a]\n', 2, /redefine/);
+    assertSyntaxError('a = 1979-13-45\n', 1, /invalid date/);
+    assertSyntaxError('a = [1, 2\n\nb = 3\n', 3, /comma/);
+    assertSyntaxError('a = 1\na.b = 2\n', 2, /redefine/);
+    assertSyntaxError('a = 01\n', 1, /leading zero/);
+    assertSyntaxError('a = "x"\rb = 1', 1, /end-of-line/);
+  });
+
+  it('does not quote the offending line, which may hold a signing key', () => {
+    assert.throws(
+      () => parseSecurityToml('[jwt.signing]\nkey = "super-secret\n'),
+      (err: unknown) => err instanceof SecurityConfigError && !err.message.includes('super-secret') && err.column !== undefined,
+    );
   });
 });
 
@@ -292,17 +346,28 @@ describe('loadSecurityConfig', () => {
     assert.deepEqual(await loadSecurityConfig(file, {}), emptySecurityConfig());
   });
 
-  it('names the file and line of a syntax error', async () => {
+  it('names the file, line, column and reason when the file is not valid TOML', async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'security.toml');
     await writeFile(file, '[jwt.signing]\nkey = "x"\nexpires_after_seconds = ten\n');
     await assert.rejects(loadSecurityConfig(file, {}), (err: unknown) => {
       assert.ok(err instanceof SecurityConfigError);
       assert.equal(err.line, 3);
+      assert.equal(err.column, 25);
       assert.equal(err.filePath, file);
-      assert.equal(err.message, `${file} line 3: invalid value "ten" (strings need quotes)`);
+      assert.equal(err.message, `${file} line 3 column 25: not valid TOML: invalid value`);
       return true;
     });
+  });
+
+  it('loads a valid upstream-style file the old subset reader refused', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'security.toml');
+    await writeFile(file, '[jwt.signing]\nkey = """\nmulti"""\n[grpc]\nvolume = { cert = "/v.pem", key = "/v.key" }\n');
+    const config = await loadSecurityConfig(file, {});
+    assert.equal(config.jwtSigningKey, 'multi');
+    assert.equal(config.grpcVolumeCertFile, '/v.pem');
+    assert.equal(config.grpcVolumeKeyFile, '/v.key');
   });
 
   it('fails on a path that exists but cannot be read as a file', async () => {

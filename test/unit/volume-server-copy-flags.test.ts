@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { parseVolumeFlags } from '../../src/cli/flags.ts';
-import { emptySecurityConfig } from '../../src/cli/security-config.ts';
+import { emptySecurityConfig } from '../../src/security/security-config.ts';
 import { type RunningServer, startVolumeServer } from '../../src/cli/volume-server.ts';
 import { newPeerClient, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';

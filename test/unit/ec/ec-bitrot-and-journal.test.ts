@@ -15,34 +15,23 @@ import {
   verifyDataShards,
   writeBitrotSidecar,
 } from '../../../src/ec/ec-bitrot.ts';
-import { type ParityCoder, encodeDatFile } from '../../../src/ec/ec-encoder.ts';
+import { encodeDatFile } from '../../../src/ec/ec-encoder.ts';
 import { writeSortedEcxFromIdx } from '../../../src/ec/ec-index.ts';
 import { shardExt } from '../../../src/ec/ec-layout.ts';
 import { reconstructInterval } from '../../../src/ec/ec-needle-reader.ts';
 import { scrubEcReads } from '../../../src/ec/ec-scrub.ts';
 import { ECJ_COMPACT_TMP_EXT, EcVolume } from '../../../src/ec/ec-volume.ts';
-import { ReedSolomon } from '../../../src/ec/reed-solomon.ts';
 import { newNeedle } from '../../../src/storage/needle/needle.ts';
 import { newSuperBlock } from '../../../src/storage/super-block.ts';
 import { Volume } from '../../../src/storage/volume.ts';
 import { volumeFilePath } from '../../../src/storage/volume-files.ts';
 import { newVolumeInfo, writeVolumeInfoFile } from '../../../src/storage/volume-info.ts';
+import { inThreadCoder } from './in-thread-coder.ts';
 
 const MiB = 1024 * 1024;
 const RATIO = { dataShards: 10, parityShards: 4 };
 
-const coder: ParityCoder = {
-  async encodeParity(dataShards, parityShards, data) {
-    const parity = Array.from({ length: parityShards }, () => new Uint8Array((data[0] as Uint8Array).length));
-    new ReedSolomon(dataShards, parityShards).encode([...data, ...parity]);
-    return parity;
-  },
-  async reconstruct(dataShards, parityShards, shards, wanted) {
-    const all = [...shards];
-    new ReedSolomon(dataShards, parityShards).reconstruct(all, wanted);
-    return new Map(wanted.map((id) => [id, all[id] as Uint8Array]));
-  },
-};
+const coder = inThreadCoder();
 
 /** A small volume encoded uniform with a sidecar, as VolumeEcShardsGenerate leaves it. */
 async function encodedVolume(dir: string, volumeId: number): Promise<{ shardPaths: string[]; base: string; blockSizeBytes: number }> {

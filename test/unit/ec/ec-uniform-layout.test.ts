@@ -7,35 +7,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { type ParityCoder, encodeDatFile } from '../../../src/ec/ec-encoder.ts';
+import { encodeDatFile } from '../../../src/ec/ec-encoder.ts';
 import { foldEcjIntoEcx, writeSortedEcxFromIdx } from '../../../src/ec/ec-index.ts';
 import { SMALL_BLOCK_SIZE_BYTES, blockSizeProblem, locateData, shardExt, shardFileSizeBytes, uniformBlockSizeBytes } from '../../../src/ec/ec-layout.ts';
 import { readEcNeedle } from '../../../src/ec/ec-needle-reader.ts';
 import { decodeEcToVolume } from '../../../src/ec/ec-to-volume.ts';
 import { EcVolume } from '../../../src/ec/ec-volume.ts';
-import { ReedSolomon } from '../../../src/ec/reed-solomon.ts';
 import { newNeedle } from '../../../src/storage/needle/needle.ts';
 import { newSuperBlock } from '../../../src/storage/super-block.ts';
 import { Volume } from '../../../src/storage/volume.ts';
 import { volumeFilePath } from '../../../src/storage/volume-files.ts';
 import { decodeVolumeInfo, encodeVolumeInfo, newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile } from '../../../src/storage/volume-info.ts';
+import { inThreadCoder } from './in-thread-coder.ts';
 
 const MiB = 1024 * 1024;
 const FIXTURE_DIR = path.join(import.meta.dirname, '..', '..', 'fixtures', 'ec-legacy-444');
 
-/** Real Reed-Solomon in this thread, encode and reconstruct. */
-const coder: ParityCoder = {
-  async encodeParity(dataShards, parityShards, data) {
-    const parity = Array.from({ length: parityShards }, () => new Uint8Array((data[0] as Uint8Array).length));
-    new ReedSolomon(dataShards, parityShards).encode([...data, ...parity]);
-    return parity;
-  },
-  async reconstruct(dataShards, parityShards, shards, wanted) {
-    const all = [...shards];
-    new ReedSolomon(dataShards, parityShards).reconstruct(all, wanted);
-    return new Map(wanted.map((id) => [id, all[id] as Uint8Array]));
-  },
-};
+const coder = inThreadCoder();
 
 /** The payload the fixture generator wrote for a needle. */
 function fixturePayload(n: { fill: number; sizeBytes: number }): Buffer {

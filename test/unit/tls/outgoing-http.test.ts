@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { emptySecurityConfig } from '../../../src/cli/security-config.ts';
+import { emptySecurityConfig } from '../../../src/security/security-config.ts';
 import { setUpTransportSecurity } from '../../../src/cli/transport-security.ts';
 import { VolumeLookup } from '../../../src/master/volume-lookup.ts';
 import { httpScheme, outgoingFetch, useHttpsClient } from '../../../src/security/outgoing-http.ts';

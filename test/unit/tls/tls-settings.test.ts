@@ -1,7 +1,7 @@
 // Which TLS security.toml turns on, and the Go → Node translation of [tls] names.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { emptySecurityConfig, type SecurityConfig } from '../../../src/cli/security-config.ts';
+import { emptySecurityConfig, type SecurityConfig } from '../../../src/security/security-config.ts';
 import { certRefreshMs } from '../../../src/cli/transport-security.ts';
 import { commonNameAllowed } from '../../../src/security/grpc-credentials.ts';
 import { DEFAULT_CERT_REFRESH_MS } from '../../../src/security/pem-reloader.ts';

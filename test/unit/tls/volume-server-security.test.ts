@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { after, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { parseVolumeFlags } from '../../../src/cli/flags.ts';
-import { emptySecurityConfig } from '../../../src/cli/security-config.ts';
+import { emptySecurityConfig } from '../../../src/security/security-config.ts';
 import { startVolumeServer } from '../../../src/cli/volume-server.ts';
 import { grpcClientUsesTls } from '../../../src/security/grpc-credentials.ts';
 import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from '../../../src/server/grpc/proto.ts';

@@ -6,10 +6,12 @@ import { isStorageError } from '../../../storage/errors.ts';
 import { parseFileId } from '../../../storage/needle/file-id.ts';
 import { NeedleFlag, hasFlag } from '../../../storage/needle/needle.ts';
 import type { Volume } from '../../../storage/volume.ts';
+import { assert } from '../../../storage/types.ts';
 import { type GrpcContext, type Reply, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
 import type { EcShardInfo } from '../generated/volume_server_pb/EcShardInfo.ts';
 import { notifyMasterReadonly } from '../master-notify.ts';
-import { scrubEcIndex, scrubEcLocal, scrubEcReads, type EcScrubResult } from '../../../ec/ec-scrub.ts';
+import { scrubEcChecksum, scrubEcIndex, scrubEcLocal, scrubEcReads, type EcScrubResult } from '../../../ec/ec-scrub.ts';
+import { mergeEcRuntimes } from '../../../ec/ec-merged-runtimes.ts';
 import type { EcVolume } from '../../../ec/ec-volume.ts';
 import { reconstructInterval } from '../../../ec/ec-needle-reader.ts';
 
@@ -20,6 +22,20 @@ const SCRUB_MODES: Record<string, number> = { UNKNOWN: 0, INDEX: 1, FULL: 2, LOC
 
 function modeNumber(mode: string | number): number {
   return typeof mode === 'number' ? mode : (SCRUB_MODES[mode] ?? -1);
+}
+
+/** Upstream checks the mode per volume it scrubs: with no volume to scrub, no mode is wrong. */
+function checkVolumeScrubMode(mode: number): void {
+  // LOCAL and READS are FULL for a normal volume: no shards to stay local to or rebuild from.
+  // CHECKSUM verifies EC shards against their sidecar; a normal volume has neither.
+  if (mode !== SCRUB_MODES['INDEX'] && mode !== SCRUB_MODES['FULL'] && mode !== SCRUB_MODES['LOCAL'] && mode !== SCRUB_MODES['READS']) {
+    throw new Error(`unsupported volume scrub mode ${mode}`);
+  }
+}
+
+/** Every disk's runtime of one EC volume id, in location order. */
+function ecRuntimesOf(ctx: GrpcContext, volumeId: number): EcVolume[] {
+  return [...ctx.store.ec.all()].filter(({ volume }) => volume.volumeId === volumeId).map(({ volume }) => volume);
 }
 
 async function markBrokenReadonly(ctx: GrpcContext, volume: Volume): Promise<void> {
@@ -133,16 +149,15 @@ export function scrubQueryHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
       if (request.volume_ids.length === 0) {
         // A node-wide listing: volumes that vanish meanwhile are simply not there to scrub.
         for (const { volume } of ctx.store.allVolumes()) volumes.push(volume);
+        if (volumes.length > 0) checkVolumeScrubMode(mode);
       } else {
+        // In upstream's order: a missing volume named before any present one fails first.
         for (const id of request.volume_ids) {
           const volume = ctx.store.findVolume(id);
           if (volume === undefined) throw new Error(`volume id ${id} not found`);
+          checkVolumeScrubMode(mode);
           volumes.push(volume);
         }
-      }
-      // LOCAL and READS are FULL for a normal volume: no shards to stay local to or rebuild from.
-      if (mode !== SCRUB_MODES['INDEX'] && mode !== SCRUB_MODES['FULL'] && mode !== SCRUB_MODES['LOCAL'] && mode !== SCRUB_MODES['READS']) {
-        throw new Error(`unsupported volume scrub mode ${mode}`);
       }
       let totalFiles = 0;
       const broken: number[] = [];
@@ -187,13 +202,24 @@ export function scrubQueryHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
           continue;
         }
         scrubbed++;
+        if (mode === SCRUB_MODES['CHECKSUM']) {
+          // Every disk holding the volume: the sidecar may sit with any of them.
+          const merged = mergeEcRuntimes(ecRuntimesOf(ctx, id));
+          assert(merged !== null, `ec volume ${id} was found just above`);
+          // Its block count is not a file count: total_files stays as it was.
+          const result = await scrubEcChecksum(merged, () => ctx.store.coder());
+          if (result.errors.length > 0 || result.brokenShards.length > 0) {
+            brokenVolumeIds.push(id);
+            for (const b of result.brokenShards) brokenShardInfos.push({ shard_id: b.shardId, size: String(b.sizeBytes), collection: b.collection, volume_id: b.volumeId });
+            details.push(...result.errors);
+          }
+          continue;
+        }
         let result;
         if (mode === SCRUB_MODES['INDEX']) result = await scrubEcIndex(volume);
         else if (mode === SCRUB_MODES['LOCAL']) result = await scrubEcLocal(volume);
         else if (mode === SCRUB_MODES['FULL']) result = await scrubEcAnywhere(ctx, volume, false);
         else if (mode === SCRUB_MODES['READS']) result = await scrubEcAnywhere(ctx, volume, true);
-        // Verifying shards against the .ecsum is not implemented yet: reports nothing checked.
-        else if (mode === SCRUB_MODES['CHECKSUM']) result = { files: 0, brokenShardIds: [], errors: [] };
         else throw new Error(`unsupported EC volume scrub mode ${mode}`);
         totalFiles += result.files;
         if (result.errors.length > 0 || result.brokenShardIds.length > 0) {
