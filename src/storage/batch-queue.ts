@@ -62,19 +62,21 @@ export class BatchQueue<Item> {
 
   /** Queues an item; a `holdable` one may wait in a below-minimum batch (see BatchHold). */
   add<Result>(item: Item, sizeBytes: number, holdable = false): Promise<Result> {
-    return this.push({ item, sizeBytes, holdable }) as Promise<Result>;
+    return this.push(item, undefined, sizeBytes, holdable) as Promise<Result>;
   }
 
   exclusive<Result>(operation: () => Promise<Result>): Promise<Result> {
-    return this.push({ exclusive: operation, sizeBytes: 0, holdable: false }) as Promise<Result>;
+    return this.push(undefined, operation, 0, false) as Promise<Result>;
   }
 
-  private push(entry: { item?: Item; exclusive?: () => Promise<unknown>; sizeBytes: number; holdable: boolean }): Promise<unknown> {
+  private push(item: Item | undefined, exclusive: (() => Promise<unknown>) | undefined, sizeBytes: number, holdable: boolean): Promise<unknown> {
     if (this.pending.length >= this.limits.maxPending) {
       return Promise.reject(new StorageError('io', `too many queued volume operations (${this.pending.length})`));
     }
     return new Promise((resolve, reject) => {
-      this.pending.push({ ...entry, resolve, reject });
+      // One object literal of one shape per entry (no spread): this runs once per write.
+      const entry: Pending<Item> = { item, exclusive, sizeBytes, holdable, resolve, reject };
+      this.pending.push(entry);
       if (!this.running) void this.drain();
       else this.wake?.();
     });

@@ -1,8 +1,8 @@
 // The volume server's persisted state (`state.pb`): the maintenance flag and its version counter.
-// Binary protobuf `VolumeServerState {bool maintenance = 1; uint32 version = 2}`, as upstream
-// writes it; two varint fields do not justify a protobuf runtime here.
+// The protobuf encoding of volume_server_pb.VolumeServerState, byte for byte as upstream writes it.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { encodeProto3, volumeServerStateType } from './server-state-proto.ts';
 
 export interface VolumeServerState {
   maintenance: boolean;
@@ -16,58 +16,21 @@ export class StateVersionMismatchError extends Error {
   }
 }
 
-function writeVarint(out: number[], value: number): void {
-  let v = value >>> 0;
-  while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80);
-    v >>>= 7;
-  }
-  out.push(v);
-}
-
 export function encodeServerState(state: VolumeServerState): Buffer {
-  const out: number[] = [];
-  if (state.maintenance) out.push(0x08, 0x01);
-  if (state.version !== 0) {
-    out.push(0x10);
-    writeVarint(out, state.version);
-  }
-  return Buffer.from(out);
+  const bytes = encodeProto3(volumeServerStateType(), { maintenance: state.maintenance, version: state.version >>> 0 });
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** Unknown fields are skipped, so a state.pb from a newer upstream still loads. */
 export function decodeServerState(bytes: Uint8Array): VolumeServerState {
-  const state: VolumeServerState = { maintenance: false, version: 0 };
-  let at = 0;
-  const varint = (): number => {
-    let result = 0;
-    for (let shift = 0; shift < 64; shift += 7) {
-      if (at >= bytes.length) throw new Error('state.pb: truncated varint');
-      const byte = bytes[at++] as number;
-      if (shift < 32) result += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return result;
-    }
-    throw new Error('state.pb: varint too long');
-  };
-  while (at < bytes.length) {
-    const tag = varint();
-    const field = Math.floor(tag / 8);
-    const wireType = tag & 7;
-    if (wireType === 0) {
-      const value = varint();
-      if (field === 1) state.maintenance = value !== 0;
-      if (field === 2) state.version = value >>> 0;
-    } else if (wireType === 2) {
-      at += varint();
-    } else if (wireType === 5) {
-      at += 4;
-    } else if (wireType === 1) {
-      at += 8;
-    } else {
-      throw new Error(`state.pb: unsupported wire type ${wireType}`);
-    }
+  const type = volumeServerStateType();
+  let decoded: { maintenance: boolean; version: number };
+  try {
+    decoded = type.toObject(type.decode(bytes), { defaults: true }) as typeof decoded;
+  } catch (err) {
+    throw new Error(`state.pb: ${(err as Error).message}`, { cause: err });
   }
-  if (at > bytes.length) throw new Error('state.pb: truncated field');
-  return state;
+  return { maintenance: decoded.maintenance, version: decoded.version };
 }
 
 /** Holds the state in memory and persists each change; a failed save leaves the old state. */

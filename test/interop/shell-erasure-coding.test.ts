@@ -1,8 +1,10 @@
 // `weed shell` erasure coding against our server: ec.encode turns a volume into 14 shards,
 // ec.rebuild regenerates deleted shards, ec.decode turns the shards back into a volume; every
-// file stays readable at each step. Then the same with shards spread over a Go and our server.
+// file stays readable at each step. Then the same with shards spread over a Go and our server, and
+// volumes over 10 MiB (4.53's uniform layout then has blocks over 1 MiB) encoded by Go and by us.
 import assert from 'node:assert/strict';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { newPeerClient, unaryCall } from '../../src/server/grpc/peer-client.ts';
@@ -130,4 +132,70 @@ describe('weed shell erasure coding with our server', { skip: skipReason() }, ()
     await ours.peer.stop();
     await master.peer.stop();
   });
+/** Big enough that the uniform layout's block is 3 MiB: 12 files of 2 MiB each, about 24 MiB. */
+const LARGE_FILE_BYTES = 2 * 1024 * 1024;
+const LARGE_FILE_COUNT = 12;
+const MIB = 1024 * 1024;
+
+/** Distinct, incompressible-looking bytes per file (a hash chain), so a misplaced block shows. */
+function largeBodyOf(i: number): Buffer {
+  const out = Buffer.alloc(LARGE_FILE_BYTES);
+  let block = createHash('sha256').update(`large file ${i}`).digest();
+  for (let at = 0; at < out.length; at += block.length) {
+    block.copy(out, at);
+    block = createHash('sha256').update(block).digest();
+  }
+  return out;
+}
+
+async function expectLargeFiles(port: number, fids: string[], where: string): Promise<void> {
+  for (const [i, fid] of fids.entries()) {
+    const response = await fetch(`http://127.0.0.1:${port}/${fid}`);
+    const body = Buffer.from(await response.arrayBuffer());
+    assert.equal(response.status, 200, `${where}: ${fid}`);
+    assert.ok(body.equals(largeBodyOf(i)), `${where}: ${fid} differs (${body.length} bytes)`);
+  }
+}
+
+for (const encoder of ['go', 'ours'] as const) {
+  it(`a volume over 10 MiB encoded by ${encoder === 'go' ? 'Go' : 'our server'}: blocks over 1 MiB read back through both servers`, async () => {
+    const work = await tempDir(`needlework-ec-large-${encoder}-`);
+    const goDir = path.join(work, 'go');
+    const ourDir = path.join(work, 'ours');
+    await mkdir(goDir);
+    await mkdir(ourDir);
+    const master = await startMaster(work);
+    // The encoder starts alone, so the master puts the volume there.
+    const first = encoder === 'go' ? await startGoVolumeServer(work, goDir, master.address, 30) : await startOurVolumeServer(work, ourDir, master.address, undefined, [], 30);
+    const fids = await assignFids(master.address, LARGE_FILE_COUNT);
+    const vid = fids[0]!.split(',')[0]!;
+    for (const [i, fid] of fids.entries()) {
+      const form = new FormData();
+      form.append('file', new Blob([largeBodyOf(i)]), `large-${i}.bin`);
+      assert.equal((await fetch(`http://127.0.0.1:${first.port}/${fid}`, { method: 'POST', body: form })).status, 201);
+    }
+    const second = encoder === 'go' ? await startOurVolumeServer(work, ourDir, master.address, undefined, [], 30) : await startGoVolumeServer(work, goDir, master.address, 30);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const datBytes = (await stat(path.join(encoder === 'go' ? goDir : ourDir, `${vid}.dat`))).size;
+    assert.ok(datBytes > 10 * MIB, `the volume is over 10 MiB (${datBytes} bytes)`);
+
+    const output = await runShell(master.address, `lock\nec.encode -volumeId ${vid} -force\nunlock`);
+    const onGo = (await shardFiles(goDir, vid)).filter((n) => /\.ec\d\d$/.test(n));
+    const onOurs = (await shardFiles(ourDir, vid)).filter((n) => /\.ec\d\d$/.test(n));
+    assert.equal(onGo.length + onOurs.length, 14, `all shards placed (go ${onGo}, ours ${onOurs}; shell: ${output})`);
+    assert.ok(onGo.length > 0 && onOurs.length > 0, `shards on both servers (go ${onGo}, ours ${onOurs}; shell: ${output})`);
+    // Uniform layout: one block per shard, ceil(dat / 10) rounded up to whole MiB.
+    const expectedShardBytes = Math.ceil(Math.ceil(datBytes / 10) / MIB) * MIB;
+    assert.ok(expectedShardBytes > MIB);
+    const someShard = onOurs.length > 0 ? path.join(ourDir, onOurs[0]!) : path.join(goDir, onGo[0]!);
+    assert.equal((await stat(someShard)).size, expectedShardBytes, `shard size of the uniform layout (shell: ${output})`);
+    const [goServer, ourServer] = encoder === 'go' ? [first, second] : [second, first];
+    await expectLargeFiles(ourServer.port, fids, `read from our server (shell: ${output})`);
+    await expectLargeFiles(goServer.port, fids, `read from the Go server (shell: ${output})`);
+
+    await second.peer.stop();
+    await first.peer.stop();
+    await master.peer.stop();
+  });
+}
 });

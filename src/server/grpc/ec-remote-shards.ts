@@ -1,16 +1,27 @@
 // Shard bytes held by other volume servers: where they are (the master's LookupEcVolume, cached
 // briefly) and reading a range of one (VolumeEcShardRead), for EC reads of shards not mounted here.
+import { LRUCache } from 'lru-cache';
 import type { EcVolume } from '../../ec/ec-volume.ts';
 import type { RemoteShardSource } from '../../ec/ec-needle-reader.ts';
 import { newMasterClient } from '../../master/master-client.ts';
 import type { LookupEcVolumeResponse__Output } from './generated/master_pb/LookupEcVolumeResponse.ts';
 import { messagesOf, newPeerClient } from './peer-client.ts';
 
-/** Shard holders change when shards move; upstream refreshes on a similar scale. */
-const LOCATIONS_TTL_MS = 10_000;
+/** Shard holders change when shards move; upstream re-checks an incomplete map after 11 s. */
+export const LOCATIONS_TTL_MS = 10_000;
 const LOOKUP_TIMEOUT_MS = 5_000;
 const SHARD_READ_TIMEOUT_MS = 30_000;
-const MAX_CACHED_VOLUMES = 1_000;
+/** Volumes whose holders are remembered; past this the least recently used one is forgotten. */
+export const MAX_CACHED_VOLUMES = 1_000;
+
+export type ShardHolderLookup = (master: string, volumeId: number, selfUrl: string) => Promise<Map<number, string[]>>;
+
+export interface RemoteEcShardsOptions {
+  /** Asks one master; the default is its LookupEcVolume RPC. */
+  lookup?: ShardHolderLookup;
+  /** Milliseconds clock for the cache's TTL; the default is performance.now. */
+  clock?: { now(): number };
+}
 
 /** Shard id → peer addresses (`ip:port.grpcPort`) holding it, from one master; `selfUrl` left out. */
 export async function lookupEcShardHolders(master: string, volumeId: number, selfUrl: string): Promise<Map<number, string[]>> {
@@ -31,7 +42,9 @@ export async function lookupEcShardHolders(master: string, volumeId: number, sel
 }
 
 export class RemoteEcShards implements RemoteShardSource {
-  private readonly cache = new Map<number, { holders: Map<number, string[]>; expiresAtMs: number }>();
+  /** Volume id → shard id → holder addresses; an entry past its TTL reads as absent. */
+  private readonly cache: LRUCache<number, Map<number, string[]>>;
+  private readonly lookup: ShardHolderLookup;
 
   /**
    * `masters()` gives the master to ask first; `selfUrl` (ip:port) is skipped as a holder, since
@@ -40,17 +53,28 @@ export class RemoteEcShards implements RemoteShardSource {
   constructor(
     private readonly masters: () => string[],
     private readonly selfUrl: string,
-  ) {}
+    options: RemoteEcShardsOptions = {},
+  ) {
+    this.lookup = options.lookup ?? lookupEcShardHolders;
+    this.cache = new LRUCache<number, Map<number, string[]>>({
+      max: MAX_CACHED_VOLUMES,
+      ttl: LOCATIONS_TTL_MS,
+      // Read the clock at every check: lookups are rare next to the shard reads they serve, and
+      // an entry is then never trusted past its TTL by the library's 1 ms clock cache.
+      ttlResolution: 0,
+      ...(options.clock === undefined ? {} : { perf: options.clock }),
+    });
+  }
 
-  private async holders(volumeId: number): Promise<Map<number, string[]>> {
+  /** Shard id → holder addresses for a volume, from the cache or else the masters in turn. */
+  async holdersOf(volumeId: number): Promise<Map<number, string[]>> {
     const cached = this.cache.get(volumeId);
-    if (cached !== undefined && cached.expiresAtMs > Date.now()) return cached.holders;
+    if (cached !== undefined) return cached;
     let lastError: unknown = new Error('no master to ask');
     for (const master of this.masters()) {
       try {
-        const holders = await lookupEcShardHolders(master, volumeId, this.selfUrl);
-        if (this.cache.size >= MAX_CACHED_VOLUMES) this.cache.clear();
-        this.cache.set(volumeId, { holders, expiresAtMs: Date.now() + LOCATIONS_TTL_MS });
+        const holders = await this.lookup(master, volumeId, this.selfUrl);
+        this.cache.set(volumeId, holders);
         return holders;
       } catch (err) {
         lastError = err;
@@ -62,7 +86,7 @@ export class RemoteEcShards implements RemoteShardSource {
   async read(volume: EcVolume, shardId: number, offsetBytes: number, sizeBytes: number, key: bigint): Promise<Buffer | 'deleted' | null> {
     let holders: Map<number, string[]>;
     try {
-      holders = await this.holders(volume.volumeId);
+      holders = await this.holdersOf(volume.volumeId);
     } catch {
       return null;
     }
@@ -78,7 +102,7 @@ export class RemoteEcShards implements RemoteShardSource {
   }
 
   async deleteNeedle(volume: EcVolume, key: bigint, shardId: number): Promise<void> {
-    const holders = await this.holders(volume.volumeId);
+    const holders = await this.holdersOf(volume.volumeId);
     const failures: string[] = [];
     for (const address of holders.get(shardId) ?? []) {
       try {

@@ -2,9 +2,12 @@
 
 /** Go escapes these even inside strings (HTML safety), so clients comparing bytes see the same text. */
 const GO_ESCAPED = /[<>&\u2028\u2029]/g;
+/** The same set without the global flag, for a stateless test (most texts have none of them). */
+const HAS_GO_ESCAPED = /[<>&\u2028\u2029]/;
 
 export function goJsonStringify(value: unknown, pretty: boolean): string {
   const text = pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+  if (!HAS_GO_ESCAPED.test(text)) return text;
   return text.replace(GO_ESCAPED, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

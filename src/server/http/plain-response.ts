@@ -7,7 +7,8 @@ export interface PlainResponse {
   status: number;
   /** Names as the web Headers class would hold them: lower case. */
   headers: Array<[string, string]>;
-  body: Buffer | null;
+  /** Bytes, or text sent as UTF-8 (node then writes head and body in one socket write). */
+  body: Buffer | string | null;
 }
 
 export function bodyAllowed(status: number): boolean {
@@ -18,7 +19,7 @@ export function bodyAllowed(status: number): boolean {
 export function plainJson(status: number, value: unknown, pretty: boolean, headers: Array<[string, string]> = []): PlainResponse {
   if (!bodyAllowed(status)) return { status, headers, body: null };
   headers.push(['content-type', 'application/json'], ['x-content-type-options', 'nosniff']);
-  return { status, headers, body: Buffer.from(goJsonStringify(value, pretty), 'utf8') };
+  return { status, headers, body: goJsonStringify(value, pretty) };
 }
 
 export function plainJsonError(status: number, message: string, pretty: boolean, headers: Array<[string, string]> = []): PlainResponse {
@@ -32,7 +33,9 @@ export function plainEmpty(status: number, headers: Array<[string, string]> = []
 }
 
 export function toWebResponse(plain: PlainResponse): Response {
-  return new Response(plain.body, { status: plain.status, headers: plain.headers });
+  // Bytes, not text: a web Response would add its own text/plain content type to a string body.
+  const body = typeof plain.body === 'string' ? Buffer.from(plain.body, 'utf8') : plain.body;
+  return new Response(body, { status: plain.status, headers: plain.headers });
 }
 
 /**
@@ -41,9 +44,16 @@ export function toWebResponse(plain: PlainResponse): Response {
  */
 export function sendPlain(res: ServerResponse, plain: PlainResponse, commonFlat: string[]): void {
   const flat: string[] = [];
-  for (const [name, value] of plain.headers) flat.push(name, value);
-  flat.push(...commonFlat);
-  if (plain.body !== null && !plain.headers.some(([name]) => name === 'content-length')) flat.push('content-length', String(plain.body.length));
+  let hasLength = false;
+  for (const [name, value] of plain.headers) {
+    flat.push(name, value);
+    hasLength ||= name === 'content-length';
+  }
+  for (const entry of commonFlat) flat.push(entry);
+  const { body } = plain;
+  if (body !== null && !hasLength) flat.push('content-length', String(typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length));
   res.writeHead(plain.status, flat);
-  res.end(plain.body ?? undefined);
+  if (body === null) res.end();
+  else if (typeof body === 'string') res.end(body, 'utf8');
+  else res.end(body);
 }
