@@ -3,14 +3,11 @@
 // names one. Metrics are never served on the admin or public HTTP ports.
 import type { VolumeConfig } from './flags.ts';
 import { joinHostPort } from './flags.ts';
-import { getMasterConfiguration } from '../master/master-client.ts';
+import type { MasterConfiguration } from '../master/master-client.ts';
 import { type MetricsServer, startMetricsServer } from '../server/metrics/metrics-server.ts';
 import { type MetricsPusher, startMetricsPush } from '../server/metrics/metrics-push.ts';
 import { VolumeServerMetrics } from '../server/metrics/registry.ts';
 import { type MeteredLocation, registerStoreGauges } from '../server/metrics/store-gauges.ts';
-
-/** Upstream's checkWithMaster retry pause. */
-const MASTER_CONFIGURATION_RETRY_MS = 1790;
 
 export interface MetricsSetup {
   metrics: VolumeServerMetrics;
@@ -23,6 +20,8 @@ export async function setUpMetrics(
   config: VolumeConfig,
   store: { locations: readonly MeteredLocation[] },
   log: (message: string) => void,
+  /** What checkWithMaster got at start; null without a master. */
+  masterConfiguration: MasterConfiguration | null,
 ): Promise<MetricsSetup> {
   const metrics = new VolumeServerMetrics({
     concurrentDownloadLimitBytes: config.concurrentDownloadLimitBytes,
@@ -36,39 +35,21 @@ export async function setUpMetrics(
     log(`Prometheus metrics on http://${joinHostPort(config.metricsIp === '' ? '0.0.0.0' : config.metricsIp, server.port)}/metrics`);
   }
 
-  // The push gateway comes from the master's configuration; ask in the background until one answers.
-  let stopped = false;
-  let pusher: MetricsPusher | null = null;
-  let retryTimer: NodeJS.Timeout | null = null;
-  const askMasters = async (): Promise<void> => {
-    for (const master of config.masters) {
-      if (stopped) return;
-      try {
-        const { metricsAddress, metricsIntervalSeconds } = await getMasterConfiguration(master);
-        if (stopped) return;
-        pusher = startMetricsPush(
+  // The push gateway is named by the master's configuration, fetched before the store loaded.
+  const pusher: MetricsPusher | null =
+    masterConfiguration === null
+      ? null
+      : startMetricsPush(
           metrics,
-          { address: metricsAddress, intervalSeconds: metricsIntervalSeconds, instance: joinHostPort(config.ip, config.httpPort) },
+          { address: masterConfiguration.metricsAddress, intervalSeconds: masterConfiguration.metricsIntervalSeconds, instance: joinHostPort(config.ip, config.httpPort) },
           log,
         );
-        return;
-      } catch {
-        // The heartbeat reports unreachable masters; try the next, then again after a pause.
-      }
-    }
-    if (stopped) return;
-    retryTimer = setTimeout(() => void askMasters(), MASTER_CONFIGURATION_RETRY_MS);
-    retryTimer.unref();
-  };
-  if (config.masters.length > 0) void askMasters();
 
   return {
     metrics,
     port: server?.port,
     async close() {
-      stopped = true;
-      if (retryTimer !== null) clearTimeout(retryTimer);
-      (pusher as MetricsPusher | null)?.stop();
+      pusher?.stop();
       await server?.close();
     },
   };

@@ -1,6 +1,7 @@
 // Process lifecycle: load the store, connect to the master, serve gRPC and HTTP, shut down cleanly.
 import type { VolumeConfig } from './flags.ts';
 import type { SecurityConfig } from '../security/security-config.ts';
+import { checkWithMaster } from '../master/check-with-master.ts';
 import { HeartbeatClient } from '../master/heartbeat.ts';
 import { VolumeLookup } from '../master/volume-lookup.ts';
 import { RemoteEcShards } from '../server/grpc/ec-remote-shards.ts';
@@ -25,6 +26,9 @@ export interface RunningServer {
 export async function startVolumeServer(config: VolumeConfig, security: SecurityConfig, log: (message: string) => void): Promise<RunningServer> {
   // First, so bad certificates stop the server before it touches any volume.
   const transport = setUpTransportSecurity(security, log);
+  // Before the store, as upstream: tiered volumes load only once the master's backends are known.
+  // With masters given, this waits until one answers.
+  const masterConfiguration = config.masters.length > 0 ? await checkWithMaster(config.masters, log) : null;
   const store = new Store(
     config.folders.map((folder, diskId) => ({
       dir: folder.dir,
@@ -93,7 +97,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     leave: stopHeartbeat,
     log,
   };
-  const metrics = await setUpMetrics(config, store, log);
+  const metrics = await setUpMetrics(config, store, log, masterConfiguration);
   const grpcServer = await startGrpcServer(grpcContext, config.bindIp === '' ? '0.0.0.0' : config.bindIp, config.grpcPort, {
     credentials: transport.grpcServer.credentials,
     interceptors: [...transport.grpcServer.interceptors, grpcMetricsInterceptor(metrics.metrics)],

@@ -1,5 +1,5 @@
 // Sequential walk over the needle records of a `.dat`, in file order, with bounded buffering.
-import type { FileHandle } from 'node:fs/promises';
+import type { PositionalReader } from './backend/data-file.ts';
 import { isStorageError } from './errors.ts';
 import { type Needle, decodeNeedle, decodeNeedleHeader } from './needle/needle.ts';
 import { type NeedleVersion, actualSize } from './needle/version.ts';
@@ -17,7 +17,7 @@ export type ScanRecord =
  * (a scan cannot resynchronise past garbage). Needle views are only valid until the next yield.
  */
 export async function* scanDat(
-  dat: FileHandle,
+  dat: PositionalReader,
   version: NeedleVersion,
   fromOffsetBytes: number,
   endOffsetBytes: number,
@@ -76,7 +76,7 @@ export async function* scanDat(
 }
 
 /** True when every byte from `fromOffsetBytes` to the end of the file is zero (a pre-extended tail). */
-export async function isZeroTail(dat: FileHandle, fromOffsetBytes: number, endOffsetBytes: number): Promise<boolean> {
+export async function isZeroTail(dat: PositionalReader, fromOffsetBytes: number, endOffsetBytes: number): Promise<boolean> {
   const buf = Buffer.allocUnsafe(Math.min(WINDOW_SIZE_BYTES, Math.max(0, endOffsetBytes - fromOffsetBytes)));
   for (let at = fromOffsetBytes; at < endOffsetBytes; ) {
     const { bytesRead } = await dat.read(buf, 0, Math.min(buf.length, endOffsetBytes - at), at);

@@ -9,24 +9,34 @@
 // - a missing `.idx` is rebuilt from the whole `.dat`.
 // Anything that does not look like crash damage (garbage followed by more data, rows pointing
 // past the end in the middle of the index) leaves the volume read-only, with the reason.
+//
+// A tiered volume (its `.vif` lists a remote `.dat`) whose local `.dat` is gone loads with the
+// remote file instead, read-only and without any of the repairs above: see loadTieredVolume.
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { findBackendStorage } from './backend/backend.ts';
+import type { DataFile, PositionalReader } from './backend/data-file.ts';
+import { LocalDataFile } from './backend/local-data-file.ts';
+import { RemoteDataFile } from './backend/remote-data-file.ts';
+import { readRemoteSuperBlock } from './backend/remote-super-block.ts';
 import { isZeroTail, scanDat } from './dat-scanner.ts';
 import { StorageError } from './errors.ts';
 import { encodeIndexEntry, walkIndexRows } from './idx/entry.ts';
 import { NeedleMap } from './needle-map/needle-map.ts';
 import { decodeNeedleHeader } from './needle/needle.ts';
-import { type NeedleVersion, actualSize } from './needle/version.ts';
+import { type NeedleVersion, actualSize, isSupportedVersion } from './needle/version.ts';
+import { pathExists } from './path-exists.ts';
 import {
   type SuperBlock,
   SUPER_BLOCK_SIZE_BYTES,
   decodeSuperBlock,
   decodeSuperBlockHeader,
   encodeSuperBlock,
+  newSuperBlock,
   superBlockSizeBytes,
 } from './super-block.ts';
 import { type OffsetWidth, NEEDLE_HEADER_SIZE_BYTES, NEEDLE_PADDING_SIZE_BYTES, TOMBSTONE_FILE_SIZE, indexEntrySizeBytes, maxVolumeSizeBytes } from './types.ts';
-import { type VolumeInfo, newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile } from './volume-info.ts';
+import { type RemoteFile, type VolumeInfo, newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile } from './volume-info.ts';
 import { type VolumeLocation, volumeFilePath } from './volume-files.ts';
 import { ttlSeconds } from './needle/ttl.ts';
 import { parseReplicaPlacement } from './replica-placement.ts';
@@ -45,7 +55,8 @@ export interface LoadReport {
 export interface LoadedVolume {
   superBlock: SuperBlock;
   volumeInfo: VolumeInfo;
-  dat: FileHandle;
+  /** The local `.dat`, or the remote one of a tiered volume. */
+  dat: DataFile;
   idx: FileHandle;
   datSizeBytes: number;
   idxSizeBytes: number;
@@ -106,11 +117,17 @@ export async function loadVolume(
   }
 
   const datPath = volumeFilePath(loc, 'dat');
-  const dat = await openOrCreate(datPath, create !== null);
-  if (dat === null) throw new StorageError('not_found', `volume ${loc.volumeId}: ${datPath} does not exist`);
+  const tier = existingInfo?.files[0];
+  // A kept local `.dat` (keep_local_dat_file) holds the same bytes as the remote one: read it.
+  if (existingInfo !== null && tier !== undefined && create === null && !(await pathExists(datPath))) {
+    return loadTieredVolume(loc, width, existingInfo, tier, report, note);
+  }
+  const datHandle = await openOrCreate(datPath, create !== null);
+  if (datHandle === null) throw new StorageError('not_found', `volume ${loc.volumeId}: ${datPath} does not exist`);
+  const dat = new LocalDataFile(datHandle, datPath);
   let idx: FileHandle | null = null;
   try {
-    let datSizeBytes = (await dat.stat()).size;
+    let datSizeBytes = (await dat.stat()).sizeBytes;
     let superBlock: SuperBlock;
     if (datSizeBytes === 0) {
       if (create === null) throw new StorageError('invalid_super_block', `volume ${loc.volumeId}: empty .dat`);
@@ -216,7 +233,7 @@ export async function loadVolume(
       await writeVolumeInfoFile(vifPath, volumeInfo);
     }
 
-    const mtimeMs = (await dat.stat()).mtimeMs;
+    const mtimeMs = (await dat.stat()).modifiedTimeMs;
     return {
       superBlock,
       volumeInfo,
@@ -237,8 +254,99 @@ export async function loadVolume(
   }
 }
 
+/**
+ * Loads a tiered volume whose local `.dat` is gone (upstream's LoadRemoteFile): reads go to the
+ * backend its `.vif` names, the needle map comes from the local `.idx`, and the volume takes no
+ * writes. No file is changed and nothing of `.dat` is scanned: a scan or a tail check would
+ * download the object. The index is checked against the size the `.vif` recorded instead, which
+ * the index walk does for free.
+ */
+async function loadTieredVolume(
+  loc: VolumeLocation,
+  width: OffsetWidth,
+  info: VolumeInfo,
+  tier: RemoteFile,
+  report: LoadReport,
+  note: (message: string) => void,
+): Promise<LoadedVolume> {
+  const backendName = `${tier.backendType}.${tier.backendId}`;
+  const backend = findBackendStorage(backendName);
+  // As upstream, the volume is not loaded (the server starts without it) while its backend is unknown.
+  if (backend === undefined) {
+    throw new StorageError('not_found', `volume ${loc.volumeId}: load remote file ${tier.key}: backend storage ${backendName} not found`);
+  }
+  const recordedSizeBytes = tier.fileSize > 0n ? tier.fileSize : info.datFileSize;
+  if (recordedSizeBytes <= 0n || recordedSizeBytes > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new StorageError('invalid_volume_info', `volume ${loc.volumeId}: remote file ${tier.key} has no usable size (${recordedSizeBytes})`);
+  }
+  // The upload's time stands for the data's (upstream), else the `.vif`'s, so TTL volumes do not expire at start.
+  const modifiedTimeSeconds = tier.modifiedTime > 0n ? Number(tier.modifiedTime) : Math.floor((await fs.stat(volumeFilePath(loc, 'vif'))).mtimeMs / 1000);
+  const dat = new RemoteDataFile({ backend, backendName, key: tier.key, sizeBytes: Number(recordedSizeBytes), modifiedTimeMs: modifiedTimeSeconds * 1000 });
+  const datSizeBytes = dat.sizeBytes;
+  note(`tiered to ${backendName} as ${dat.key} (${datSizeBytes} bytes): reading it remotely, read only`);
+
+  const idxPath = volumeFilePath(loc, 'idx');
+  const idx = await openOrCreate(idxPath, false);
+  // Rebuilding would read the whole object; upstream skips such a volume too.
+  if (idx === null) throw new StorageError('not_found', `volume ${loc.volumeId}: check volume idx file ${idxPath}: it does not exist (a tiered volume's index is not rebuilt)`);
+  try {
+    let superBlock: SuperBlock;
+    try {
+      superBlock = await readRemoteSuperBlock(backendName, () => readSuperBlock(dat, datSizeBytes, loc.volumeId));
+    } catch (err) {
+      // Maybe a passing network problem: upstream loads the volume all the same.
+      superBlock = newSuperBlock({ version: isSupportedVersion(info.version) ? info.version : 3 });
+      note(`remote super block unreadable (${(err as Error).message}): using the .vif's version ${superBlock.version}`);
+    }
+    if (info.replication !== '') superBlock = { ...superBlock, replicaPlacement: parseReplicaPlacement(info.replication) };
+
+    const entrySize = indexEntrySizeBytes(width);
+    const idxFileSizeBytes = (await idx.stat()).size;
+    const partial = idxFileSizeBytes % entrySize;
+    const idxSizeBytes = idxFileSizeBytes - partial;
+    if (partial !== 0) note(`ignored a torn trailing .idx row of ${partial} bytes`);
+    const scan = await readIndex(idx, idxSizeBytes, width, superBlock.version, datSizeBytes);
+    const damage: string[] = [];
+    if (scan.rowsPastDat > 0) {
+      // Not dropped: the rows are all there is of those needles, and the object may be the wrong one.
+      damage.push(`${scan.rowsPastDat} .idx rows point past the end of the remote .dat (${datSizeBytes} bytes); those needles cannot be read`);
+      note(damage[damage.length - 1] as string);
+    }
+    return {
+      superBlock,
+      volumeInfo: info,
+      dat,
+      idx,
+      datSizeBytes,
+      idxSizeBytes,
+      needleMap: scan.map,
+      // Known only from the last record, which is remote; upstream leaves it unset too.
+      lastAppendAtNs: 0n,
+      lastModifiedTsSeconds: modifiedTimeSeconds,
+      damage,
+      report,
+    };
+  } catch (err) {
+    await idx.close();
+    throw err;
+  }
+}
+
+/**
+ * Whether a volume found on disk has data to load: its `.dat`, or a `.vif` naming a remote one
+ * (a tiered volume keeps only `.idx` and `.vif` here). A `.vif` that cannot be read names nothing.
+ */
+export async function hasVolumeData(loc: VolumeLocation): Promise<boolean> {
+  if (await pathExists(volumeFilePath(loc, 'dat'))) return true;
+  try {
+    return ((await readVolumeInfoFile(volumeFilePath(loc, 'vif')))?.files.length ?? 0) > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** The super block at the start of an open `.dat`, its extra bytes included. */
-export async function readSuperBlock(dat: FileHandle, datSizeBytes: number, volumeId: number): Promise<SuperBlock> {
+export async function readSuperBlock(dat: PositionalReader, datSizeBytes: number, volumeId: number): Promise<SuperBlock> {
   if (datSizeBytes < SUPER_BLOCK_SIZE_BYTES) {
     throw new StorageError('invalid_super_block', `volume ${volumeId}: .dat of ${datSizeBytes} bytes has no whole super block`);
   }
@@ -257,13 +365,15 @@ interface IndexScan {
   tail: { key: bigint; offsetBytes: number; size: number } | null;
   firstRowPastDat: number;
   lastRowWithinDat: number;
+  /** Rows whose record would end past the end of `.dat`. */
+  rowsPastDat: number;
 }
 
 async function readIndex(idx: FileHandle, idxSizeBytes: number, width: OffsetWidth, version: NeedleVersion, datSizeBytes: number): Promise<IndexScan> {
   const entrySize = indexEntrySizeBytes(width);
   const totalRows = idxSizeBytes / entrySize;
   const map = new NeedleMap(version, totalRows);
-  const scan: IndexScan = { map, tail: null, firstRowPastDat: -1, lastRowWithinDat: -1 };
+  const scan: IndexScan = { map, tail: null, firstRowPastDat: -1, lastRowWithinDat: -1, rowsPastDat: 0 };
   let tailOffsetUnits = 0;
   let tailHi = 0;
   let tailLo = 0;
@@ -280,6 +390,7 @@ async function readIndex(idx: FileHandle, idxSizeBytes: number, width: OffsetWid
       if (offsetUnits === 0) return;
       const end = offsetUnits * NEEDLE_PADDING_SIZE_BYTES + actualSize(size, version);
       if (end > datSizeBytes) {
+        scan.rowsPastDat++;
         if (scan.firstRowPastDat < 0) scan.firstRowPastDat = base + row;
       } else {
         scan.lastRowWithinDat = base + row;
@@ -300,14 +411,14 @@ async function readIndex(idx: FileHandle, idxSizeBytes: number, width: OffsetWid
   return scan;
 }
 
-async function readHeaderAt(dat: FileHandle, offsetBytes: number, datSizeBytes: number) {
+async function readHeaderAt(dat: PositionalReader, offsetBytes: number, datSizeBytes: number) {
   if (offsetBytes + NEEDLE_HEADER_SIZE_BYTES > datSizeBytes) return null;
   const buf = Buffer.alloc(NEEDLE_HEADER_SIZE_BYTES);
   await dat.read(buf, 0, buf.length, offsetBytes);
   return decodeNeedleHeader(buf);
 }
 
-async function readAppendAtNs(dat: FileHandle, offsetBytes: number, size: number): Promise<bigint> {
+async function readAppendAtNs(dat: PositionalReader, offsetBytes: number, size: number): Promise<bigint> {
   const buf = Buffer.alloc(8);
   await dat.read(buf, 0, 8, offsetBytes + NEEDLE_HEADER_SIZE_BYTES + size + 4);
   return buf.readBigUInt64BE(0);
@@ -325,7 +436,7 @@ interface TailOutcome {
 
 /** Indexes complete needles after `fromOffsetBytes`; decides what to do with an invalid tail. */
 async function indexUnindexedTail(
-  dat: FileHandle,
+  dat: PositionalReader,
   idx: FileHandle,
   map: NeedleMap,
   version: NeedleVersion,

@@ -3,6 +3,8 @@
 import { promises as fs, readSync, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import type { DataFile } from './backend/data-file.ts';
+import { LocalDataFile } from './backend/local-data-file.ts';
 import { StorageError } from './errors.ts';
 import { inlineIo } from './inline-io.ts';
 import { decodeIndexEntry, encodeIndexEntry } from './idx/entry.ts';
@@ -134,6 +136,11 @@ function checkCookie(actual: number, options: ReadOptions): void {
   }
 }
 
+/** Upstream's errTieredVolumeCompact. */
+function tieredCompactError(volumeId: number): StorageError {
+  return new StorageError('io', `volume ${volumeId} is tiered to remote storage, cannot compact`);
+}
+
 function systemNowNs(): bigint {
   return BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
 }
@@ -146,7 +153,8 @@ export class Volume {
   loadReport!: LoadReport;
   /** Reasons the volume refuses writes because of damage found at load. */
   damage!: string[];
-  private dat!: FileHandle;
+  /** Local, or remote for a tiered volume whose local `.dat` is gone. */
+  private dat!: DataFile;
   private idx!: FileHandle;
   private datSizeBytes!: number;
   private idxSizeBytes!: number;
@@ -219,13 +227,29 @@ export class Volume {
     return this.superBlock.ttl;
   }
 
-  get isReadOnly(): boolean {
-    return this.readOnlyByRequest || this.volumeInfo.readOnly || this.damage.length > 0;
+  /**
+   * The `.vif` lists a remote copy of `.dat` (upstream's HasRemoteFile). Such a volume takes no
+   * writes whichever copy it reads: the remote object is what the `.idx` must keep indexing.
+   */
+  get hasRemoteFile(): boolean {
+    return this.volumeInfo.files.length > 0;
   }
 
-  /** Deletes are allowed on a persisted read-only volume only with readOnlyCanDelete. */
+  /** Reads go to the backend: tiered, with no local `.dat`. */
+  get readsRemoteDat(): boolean {
+    return this.dat.isRemote;
+  }
+
+  get isReadOnly(): boolean {
+    return this.readOnlyByRequest || this.volumeInfo.readOnly || this.damage.length > 0 || this.hasRemoteFile || this.dat.isRemote;
+  }
+
+  /**
+   * Deletes are allowed on a persisted read-only volume only with readOnlyCanDelete. A tiered
+   * volume refuses them: a tombstone would go to a `.dat` the remote object does not have.
+   */
   get canDelete(): boolean {
-    if (this.damage.length > 0) return false;
+    if (this.damage.length > 0 || this.hasRemoteFile || this.dat.isRemote) return false;
     if (this.readOnlyByRequest && !this.canDeleteByRequest) return false;
     return !this.volumeInfo.readOnly || this.volumeInfo.readOnlyCanDelete;
   }
@@ -247,6 +271,11 @@ export class Volume {
       lastAppendAtNs: this.lastAppendAtNs,
       lastModifiedTsSeconds: this.lastModifiedTsSeconds,
     };
+  }
+
+  /** When `.dat` last changed (upstream's DataBackend.GetStat): a tiered one's upload time. */
+  async datModifiedTimeSeconds(): Promise<number> {
+    return Math.floor((await this.dat.stat()).modifiedTimeMs / 1000);
   }
 
   private ensureOpen(): void {
@@ -585,7 +614,7 @@ export class Volume {
     const errors: string[] = [];
     const entrySize = indexEntrySizeBytes(this.offsetWidth);
     const idxBytes = (await this.idx.stat()).size;
-    const datBytes = (await this.dat.stat()).size;
+    const datBytes = (await this.dat.stat()).sizeBytes;
     if (idxBytes % entrySize !== 0) errors.push(`volume ${this.id}: index file size ${idxBytes} is not a multiple of ${entrySize}`);
     const rows = Math.floor(idxBytes / entrySize);
     const chunkRows = 65_536;
@@ -629,6 +658,7 @@ export class Volume {
    */
   async compact(options: { bytesPerSecond?: number; onProgress?: (processedBytes: number) => Promise<void> } = {}): Promise<void> {
     this.ensureOpen();
+    if (this.hasRemoteFile || this.dat.isRemote) throw tieredCompactError(this.id);
     if (this.compacting !== null) throw new StorageError('io', `volume ${this.id} is already compacting`);
     // Taken between batches, so the map and `.idx` agree exactly.
     const snapshot = await this.appends.exclusive(async () => {
@@ -638,7 +668,7 @@ export class Volume {
     this.compacting = { idxSizeBytes: snapshot.idxSizeBytes, compactionRevision: snapshot.compactionRevision };
     try {
       const result = await writeCompactedCopy({
-        dat: this.dat,
+        dat: this.localDatHandle(),
         version: this.version,
         width: this.offsetWidth,
         superBlock: { ...this.superBlock, compactionRevision: (snapshot.compactionRevision + 1) & 0xffff },
@@ -663,6 +693,12 @@ export class Volume {
       this.ensureOpen();
       const compacting = this.compacting;
       if (compacting === null) throw new StorageError('io', `volume ${this.id} has no compaction to commit`);
+      if (this.hasRemoteFile || this.dat.isRemote) {
+        // Tiered since the copy began: the compacted index would be read against the remote object.
+        this.compacting = null;
+        await removeCompactionLeftovers(this.location).catch(() => {});
+        throw tieredCompactError(this.id);
+      }
       try {
         if (compacting.compactionRevision !== this.superBlock.compactionRevision) {
           throw new StorageError('io', `volume ${this.id} was compacted by someone else meanwhile`);
@@ -670,7 +706,7 @@ export class Volume {
         await this.dat.sync();
         await this.idx.sync();
         await carryOverChanges({
-          dat: this.dat,
+          dat: this.localDatHandle(),
           idx: this.idx,
           fromIdxBytes: compacting.idxSizeBytes,
           toIdxBytes: this.idxSizeBytes,
@@ -721,9 +757,10 @@ export class Volume {
     return now > previous ? now : previous + 1n;
   }
 
-  private async writeFully(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  private async writeFully(handle: FileHandle | DataFile, bytes: Buffer, position: number): Promise<void> {
     let done = 0;
-    if (inlineIo.allows(bytes.length)) done = inlineIo.run(() => writeSync(handle.fd, bytes, 0, bytes.length, position));
+    const fd = handle.fd;
+    if (fd >= 0 && inlineIo.allows(bytes.length)) done = inlineIo.run(() => writeSync(fd, bytes, 0, bytes.length, position));
     while (done < bytes.length) {
       const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
       if (bytesWritten === 0) throw new Error(`short write at ${position + done}`);
@@ -791,7 +828,9 @@ export class Volume {
   async readBytes(offsetBytes: number, length: number): Promise<Buffer> {
     const buf = Buffer.allocUnsafe(length);
     let done = 0;
-    if (inlineIo.allows(length)) done = inlineIo.run(() => readSync(this.dat.fd, buf, 0, length, offsetBytes));
+    // A remote `.dat` has no descriptor (-1): its reads always take the asynchronous path.
+    const fd = this.dat.fd;
+    if (fd >= 0 && inlineIo.allows(length)) done = inlineIo.run(() => readSync(fd, buf, 0, length, offsetBytes));
     while (done < length) {
       const { bytesRead } = await this.dat.read(buf, done, length - done, offsetBytes + done);
       if (bytesRead === 0) throw new StorageError('corrupted', `.dat ends at ${offsetBytes + done}, wanted ${length} bytes at ${offsetBytes}`);
@@ -862,6 +901,12 @@ export class Volume {
         }
       },
     });
+  }
+
+  /** The local `.dat` handle, for vacuum (which tiered volumes refuse before getting here). */
+  private localDatHandle(): FileHandle {
+    assert(this.dat instanceof LocalDataFile, `volume ${this.id} .dat is local`);
+    return this.dat.handle;
   }
 
   /** The first byte after the super block: where the first needle starts. */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { OffsetWidth } from '../storage/types.ts';
 import { pathExists } from '../storage/path-exists.ts';
 import { type SyncBatchOptions, Volume } from '../storage/volume.ts';
+import { hasVolumeData } from '../storage/volume-load.ts';
 import type { EcVolume } from '../ec/ec-volume.ts';
 import { parseVolumeBaseName, volumeFilePath } from '../storage/volume-files.ts';
 import { checkCollectionName, collectionNameProblem } from './collection-name.ts';
@@ -121,7 +122,8 @@ export class DiskLocation {
         for (const ext of ['dat', 'idx', 'vif', 'note']) await fs.rm(volumeFilePath(loc, ext), { force: true });
         continue;
       }
-      if (!(await pathExists(volumeFilePath(loc, 'dat')))) continue;
+      // A tiered volume has no `.dat` here, only a `.vif` naming the remote one.
+      if (!(await hasVolumeData(loc))) continue;
       try {
         const volume = await Volume.open({ location: loc, offsetWidth: width, log, ...this.volumeOptions() });
         this.volumes.set(volumeId, volume);

@@ -7,9 +7,8 @@ import { parseReplicaPlacement } from '../storage/replica-placement.ts';
 import { newSuperBlock } from '../storage/super-block.ts';
 import type { OffsetWidth } from '../storage/types.ts';
 import { Volume } from '../storage/volume.ts';
-import { volumeFilePath } from '../storage/volume-files.ts';
+import { hasVolumeData } from '../storage/volume-load.ts';
 import { findEcxDir } from '../ec/ec-volume.ts';
-import { pathExists } from '../storage/path-exists.ts';
 import { DiskLocation, type DiskLocationConfig, normalizeDiskType } from './disk-location.ts';
 import { EcShardStore } from './ec-shard-store.ts';
 import { removeStaleEcArtifacts } from './ec-files.ts';
@@ -244,7 +243,8 @@ export class Store {
       if (collection !== undefined) candidates.sort((a, b) => Number(b.collection === collection) - Number(a.collection === collection));
       for (const found of candidates) {
         const loc = location.location(found.collection, volumeId);
-        if (!(await pathExists(volumeFilePath(loc, 'dat')))) continue;
+        // A tiered volume has no `.dat` here, only a `.vif` naming the remote one.
+        if (!(await hasVolumeData(loc))) continue;
         const volume = await Volume.open({ location: loc, offsetWidth: this.offsetWidth, log: this.log, ...location.volumeOptions() });
         try {
           validate?.(volume);

@@ -213,8 +213,12 @@ async function copyVolume(
   const base = { volume_id: volumeId, collection: status.collection, is_ec_volume: false };
   let lastNs: bigint;
   let statusAfter: VolumeStatusAnswer;
+  // A tiered source's `.dat` stays in its remote store: only `.idx` and `.vif` come over (as upstream).
+  const remoteDat = (status.volume_info?.files.length ?? 0) > 0;
   try {
-    const dat = await copyFileFromPeer(client, { ...base, ext: '.dat', compaction_revision: status.compaction_revision, stop_offset: status.dat_file_size, ignore_source_file_not_found: true }, staged.dat, onBytes);
+    const dat = remoteDat
+      ? { bytesWritten: 0, modifiedTsNs: 0n }
+      : await copyFileFromPeer(client, { ...base, ext: '.dat', compaction_revision: status.compaction_revision, stop_offset: status.dat_file_size, ignore_source_file_not_found: true }, staged.dat, onBytes);
     const idx = await copyFileFromPeer(client, { ...base, ext: '.idx', compaction_revision: status.compaction_revision, stop_offset: status.idx_file_size, ignore_source_file_not_found: false }, staged.idx, onBytes);
     const vif = await copyFileFromPeer(client, { ...base, ext: '.vif', compaction_revision: status.compaction_revision, stop_offset: String(MAX_VIF_BYTES), ignore_source_file_not_found: true }, staged.vif, onBytes);
     if (vif.modifiedTsNs === 0n) await fs.rm(staged.vif, { force: true });
@@ -224,7 +228,7 @@ async function copyVolume(
         await fs.utimes(file, mtime, mtime);
       }
     }
-    if (String(dat.bytesWritten) !== status.dat_file_size || String(idx.bytesWritten) !== status.idx_file_size) {
+    if ((!remoteDat && String(dat.bytesWritten) !== status.dat_file_size) || String(idx.bytesWritten) !== status.idx_file_size) {
       throw new Error(`volume ${volumeId} copy size mismatch: dat ${dat.bytesWritten}/${status.dat_file_size}, idx ${idx.bytesWritten}/${status.idx_file_size}`);
     }
     try {
@@ -233,7 +237,7 @@ async function copyVolume(
       throw new Error(`read source volume ${volumeId} status after copy failed: ${(err as Error).message}`);
     }
     const fallbackNs = BigInt(status.dat_file_timestamp_seconds) * 1_000_000_000n;
-    lastNs = await lastAppendAtNs(staged.idx, staged.dat, ctx.store.offsetWidth, status.version, fallbackNs);
+    lastNs = remoteDat ? fallbackNs : await lastAppendAtNs(staged.idx, staged.dat, ctx.store.offsetWidth, status.version, fallbackNs);
     // A caller that left cannot use the result: stop before the swap touches a live replica.
     if (signal.aborted) throw signal.reason;
   } catch (err) {

@@ -104,7 +104,8 @@ export function volumeStateHandlers(ctx: GrpcContext): VolumeServerHandlerTable 
         volume_id: volume.id,
         idx_file_timestamp_seconds: await secondsOf(volumeFilePath(volume.location, 'idx')),
         idx_file_size: String(stats.idxSizeBytes),
-        dat_file_timestamp_seconds: await secondsOf(volumeFilePath(volume.location, 'dat')),
+        // From the open `.dat` (a tiered volume's is remote, with no file here to stat).
+        dat_file_timestamp_seconds: String(await volume.datModifiedTimeSeconds().catch(() => 0)),
         dat_file_size: String(stats.datSizeBytes),
         file_count: String(stats.fileCount),
         compaction_revision: volume.superBlock.compactionRevision,
