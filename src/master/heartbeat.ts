@@ -59,7 +59,7 @@ export function volumeInformation(volume: Volume, location: DiskLocation): Volum
 
 /** 4.53 tells the master a read-only volume still takes deletes, so it keeps routing them here. */
 function readOnlyCanDelete(volume: Volume): boolean {
-  return volume.isReadOnly && volume.canDelete;
+  return volume.reportsReadOnlyCanDelete;
 }
 
 export function shortInformation(volume: Volume, location: DiskLocation): VolumeShortInformationMessage {

@@ -5,6 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { DataFile } from './backend/data-file.ts';
 import { LocalDataFile } from './backend/local-data-file.ts';
+import { findBackendStorage } from './backend/backend.ts';
 import { StorageError } from './errors.ts';
 import { inlineIo } from './inline-io.ts';
 import { decodeIndexEntry, encodeIndexEntry } from './idx/entry.ts';
@@ -24,6 +25,7 @@ import { type NeedleVersion, actualSize } from './needle/version.ts';
 import { BatchQueue } from './batch-queue.ts';
 import { scanDat } from './dat-scanner.ts';
 import { carryOverChanges, removeCompactionLeftovers, swapInCompacted, writeCompactedCopy } from './compaction.ts';
+import { copyCount } from './replica-placement.ts';
 import { type SuperBlock, superBlockSizeBytes } from './super-block.ts';
 import {
   type OffsetWidth,
@@ -171,6 +173,14 @@ export class Volume {
   /** Read-only set by an operator or the server (not persisted unless volumeInfo.readOnly). */
   private readOnlyByRequest = false;
   private canDeleteByRequest = false;
+  /** Set by stopWrites, cleared when the volume is marked writable: a tier move must not lift it. */
+  private writesStopped = false;
+  /**
+   * Upstream's noWriteCanDelete as a tiered volume derives it: set by a load with a remote file,
+   * by a tier move of a single-copy volume, and by marking the volume writable. Read-only marks
+   * leave it alone (they refuse deletes through readOnlyByRequest), as upstream's do.
+   */
+  private tieredDeletesAllowed = false;
 
   private constructor(options: VolumeOpenOptions, loaded: Awaited<ReturnType<typeof loadVolume>>) {
     this.location = options.location;
@@ -200,6 +210,7 @@ export class Volume {
     this.datSizeBytes = loaded.datSizeBytes;
     this.idxSizeBytes = loaded.idxSizeBytes;
     this.nm = loaded.needleMap;
+    this.tieredDeletesAllowed = loaded.volumeInfo.files.length > 0;
     // Never let append times go backwards across a reload.
     if (loaded.lastAppendAtNs > this.lastAppendAtNs) this.lastAppendAtNs = loaded.lastAppendAtNs;
     if (loaded.lastModifiedTsSeconds > this.lastModifiedTsSeconds) this.lastModifiedTsSeconds = loaded.lastModifiedTsSeconds;
@@ -235,6 +246,11 @@ export class Volume {
     return this.volumeInfo.files.length > 0;
   }
 
+  /** Tiered, or still reading a remote `.dat` while a move back swaps files: `.dat` takes nothing. */
+  private get isTiered(): boolean {
+    return this.hasRemoteFile || this.dat.isRemote;
+  }
+
   /** Reads go to the backend: tiered, with no local `.dat`. */
   get readsRemoteDat(): boolean {
     return this.dat.isRemote;
@@ -246,12 +262,37 @@ export class Volume {
 
   /**
    * Deletes are allowed on a persisted read-only volume only with readOnlyCanDelete. A tiered
-   * volume refuses them: a tombstone would go to a `.dat` the remote object does not have.
+   * volume takes them as index-only tombstones (upstream's noWriteCanDelete): load damage, which
+   * is about `.dat`, does not stop those, and upstream's load ignores a persisted read-only mark.
    */
   get canDelete(): boolean {
-    if (this.damage.length > 0 || this.hasRemoteFile || this.dat.isRemote) return false;
     if (this.readOnlyByRequest && !this.canDeleteByRequest) return false;
+    if (this.isTiered) return this.tieredDeletesAllowed || this.canDeleteByRequest;
+    if (this.damage.length > 0) return false;
     return !this.volumeInfo.readOnly || this.volumeInfo.readOnlyCanDelete;
+  }
+
+  /**
+   * The heartbeat's read_only_can_delete (upstream's noWriteCanDelete). A tiered volume keeps
+   * reporting it while marked read-only without deletes, as upstream's does.
+   */
+  get reportsReadOnlyCanDelete(): boolean {
+    if (this.isTiered && this.tieredDeletesAllowed) return true;
+    return this.isReadOnly && this.canDelete;
+  }
+
+  /**
+   * After a live tier move (upstream's MarkTieredDeletable): writes refused, deletes taken, as a
+   * reload would leave it. Only for a single-copy volume: the other replicas get this `.idx`
+   * copied after the upload, and a tombstone written before that would reach one replica only.
+   * A volume that stopped writes after an index failure stays stopped. Returns whether it applied.
+   */
+  markTieredDeletable(): boolean {
+    if (!this.hasRemoteFile || copyCount(this.superBlock.replicaPlacement) > 1 || this.writesStopped) return false;
+    this.readOnlyByRequest = false;
+    this.canDeleteByRequest = false;
+    this.tieredDeletesAllowed = true;
+    return true;
   }
 
   get needleCount(): number {
@@ -290,6 +331,11 @@ export class Volume {
   async setReadOnly(readOnly: boolean, persist: boolean, canDelete = false): Promise<void> {
     this.readOnlyByRequest = readOnly;
     this.canDeleteByRequest = readOnly && canDelete;
+    if (!readOnly) {
+      this.writesStopped = false;
+      // Upstream's MarkVolumeWritable: "writable" is delete-only for a tiered volume.
+      this.tieredDeletesAllowed = this.isTiered;
+    }
     if (persist || (!readOnly && this.volumeInfo.readOnly)) {
       this.volumeInfo = { ...this.volumeInfo, readOnly, readOnlyCanDelete: readOnly && canDelete };
       await this.saveVolumeInfo();
@@ -321,7 +367,8 @@ export class Volume {
 
   /**
    * Deletes a live needle: appends a tombstone record (with the given cookie and checksum, as Go's
-   * HTTP delete does) and a tombstone `.idx` row. Returns the size it had; 0 if not live.
+   * HTTP delete does) and a tombstone `.idx` row. A tiered volume gets the `.idx` row alone, at
+   * offset 0 (upstream appends nothing to a remote `.dat`). Returns the size it had; 0 if not live.
    */
   delete(id: bigint, cookie: number, checksum = 0): Promise<number> {
     return this.appends.add<number>({ kind: 'delete', id, cookie, checksum }, 0);
@@ -413,6 +460,12 @@ export class Volume {
           if (!this.canDelete) throw new StorageError('read_only', `volume ${this.id} is read only`);
           if (existing === undefined || existing.size < 0) {
             entry.resolve(0);
+            continue;
+          }
+          if (this.isTiered) {
+            // The row alone is the tombstone: offset 0 marks it deleted on every later load.
+            pending.set(id, { offsetUnits: existing.offsetUnits, size: existing.size === 0 ? -1 : -existing.size, cookie: op.cookie });
+            planned.push({ op, offsetBytes: 0, resolve: entry.resolve, reject: entry.reject, indexed: true });
             continue;
           }
           lastAppendAtNs = this.nextAppendAtNs(lastAppendAtNs);
@@ -507,6 +560,7 @@ export class Volume {
   private stopWrites(reason: string): void {
     this.readOnlyByRequest = true;
     this.canDeleteByRequest = false;
+    this.writesStopped = true;
     this.log(`volume ${this.id} stops taking writes: ${reason}`);
   }
 
@@ -932,8 +986,29 @@ export class Volume {
     });
   }
 
-  /** Closes and removes every file of the volume (upstream's removeVolumeFiles list). */
-  /** Removes the volume's files; `keepVif` when an EC volume of the same id shares the `.vif`. */
+  /**
+   * Deletes the remote object of a tiered volume (the first step of upstream's Destroy). A
+   * backend that is not configured here is skipped, as upstream; a failed delete throws upstream's
+   * text, and the caller must then keep the volume and its local files.
+   */
+  async deleteRemoteObject(): Promise<void> {
+    const remote = this.volumeInfo.files[0];
+    if (remote === undefined || remote.key === '') return;
+    const backendName = `${remote.backendType}.${remote.backendId}`;
+    const backend = findBackendStorage(backendName);
+    if (backend === undefined) return;
+    try {
+      await backend.deleteFile(remote.key);
+    } catch (err) {
+      throw new StorageError('io', `volume ${this.id} remote object ${backendName}/${remote.key} delete failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /**
+   * Closes and removes every local file of the volume (upstream's removeVolumeFiles list);
+   * `keepVif` when an EC volume of the same id shares the `.vif`. A tiered volume's remote
+   * object is deleteRemoteObject's.
+   */
   async destroy(options: { keepVif?: boolean } = {}): Promise<void> {
     await this.close();
     for (const ext of ['dat', 'idx', ...(options.keepVif === true ? [] : ['vif']), 'sdx', 'cpd', 'cpx', 'cpc', 'ldb', 'rdb', 'note']) {

@@ -1,7 +1,8 @@
 // The store's typed error, in its own module so store helpers can throw it without importing
 // store.ts (which imports them).
 
-export type StoreErrorCode = 'already_exists' | 'no_free_space' | 'not_found' | 'not_empty' | 'invalid_argument' | 'invalid_collection';
+/** `io`: the underlying volume operation failed (its message says how); a plain error upstream. */
+export type StoreErrorCode = 'already_exists' | 'no_free_space' | 'not_found' | 'not_empty' | 'invalid_argument' | 'invalid_collection' | 'io';
 
 export class StoreError extends Error {
   constructor(

@@ -274,9 +274,11 @@ export class Store {
 
   /**
    * Removes every copy of the id. `onlyEmpty` / `onlyGarbage` guard the delete: it goes ahead when
-   * either enabled check passes on every copy, else nothing is removed.
+   * either enabled check passes on every copy, else nothing is removed. A tiered copy's remote
+   * object goes too unless `keepRemoteData` (a move or copy hands the same `.vif` to another
+   * server). A copy that fails stays, and upstream's "failed on some disks" error names it.
    */
-  async deleteVolume(volumeId: number, onlyEmpty: boolean, onlyGarbage = false): Promise<void> {
+  async deleteVolume(volumeId: number, onlyEmpty: boolean, onlyGarbage = false, keepRemoteData = false): Promise<void> {
     if (onlyEmpty || onlyGarbage) {
       for (const location of this.locations) {
         const volume = location.volumes.get(volumeId);
@@ -287,15 +289,32 @@ export class Store {
       }
     }
     let deleted = 0;
+    const failures: string[] = [];
     for (const location of this.locations) {
       const volume = location.volumes.get(volumeId);
       if (volume === undefined) continue;
-      location.volumes.delete(volumeId);
-      await volume.destroy({ keepVif: await this.sharesVifWithEc(location, volume) });
-      deleted++;
-      for (const listener of this.listeners) listener.volumeRemoved(volume, location);
+      try {
+        await this.destroyVolume(location, volume, keepRemoteData);
+        deleted++;
+      } catch (err) {
+        failures.push((err as Error).message);
+      }
     }
+    // Go's errors.Join: one line per failed copy.
+    if (failures.length > 0) throw new StoreError('io', `DeleteVolume ${volumeId} failed on some disks: ${failures.join('\n')}`);
     if (deleted === 0) throw new StoreError('not_found', `delete volume ${volumeId} not found on disk`);
+  }
+
+  /**
+   * Upstream's Destroy: a tiered volume's remote object first, and if that fails the volume stays
+   * registered with its local files (else a replica would be left with nothing here). The local
+   * files go after the volume is unregistered, so no request finds it half removed.
+   */
+  private async destroyVolume(location: DiskLocation, volume: Volume, keepRemoteData: boolean): Promise<void> {
+    if (!keepRemoteData) await volume.deleteRemoteObject();
+    location.volumes.delete(volume.id);
+    await volume.destroy({ keepVif: await this.sharesVifWithEc(location, volume) });
+    for (const listener of this.listeners) listener.volumeRemoved(volume, location);
   }
 
   /** An EC volume of the same id on this disk uses the same `.vif` file. */
@@ -304,14 +323,18 @@ export class Store {
     return (await findEcxDir(location.dir, location.idxDir, checkedVolumeBaseName(volume.collection, volume.id))) !== null;
   }
 
+  /** Removes the collection's volumes (tiered ones with their remote objects, as upstream) and EC volumes. */
   async deleteCollection(collection: string): Promise<void> {
     checkCollectionName(collection);
+    const failures: string[] = [];
     for (const location of this.locations) {
       for (const volume of [...location.volumes.values()]) {
         if (volume.collection !== collection) continue;
-        location.volumes.delete(volume.id);
-        await volume.destroy({ keepVif: await this.sharesVifWithEc(location, volume) });
-        for (const listener of this.listeners) listener.volumeRemoved(volume, location);
+        try {
+          await this.destroyVolume(location, volume, false);
+        } catch (err) {
+          failures.push((err as Error).message);
+        }
       }
     }
     // The collection's EC volumes go too, as upstream's DeleteCollection removes them.
@@ -320,6 +343,8 @@ export class Store {
       await this.ec.unload(volumeId);
       for (const location of this.locations) await removeStaleEcArtifacts(location, collection, volumeId);
     }
+    // Upstream's text: each failure followed by "; ".
+    if (failures.length > 0) throw new StoreError('io', failures.map((message) => `${message}; `).join(''));
   }
 
   /** Largest needle id across volumes (the master bumps its sequence to it). */

@@ -1,5 +1,5 @@
 // An in-memory [storage.backend] store for tiering tests: objects in a map, every ranged read
-// recorded, and reads that can be made to fail (a backend that is down).
+// recorded, and reads and deletes that can be made to fail (a backend that is down).
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { BackendStorage, TierProgress } from '../../src/storage/backend/backend.ts';
@@ -15,6 +15,8 @@ export class MemoryBackend implements BackendStorage {
   readonly reads: RecordedRead[] = [];
   /** When set, readAt fails with this message. */
   failReadsWith: string | null = null;
+  /** When set, deleteFile fails with this message and the object stays. */
+  failDeletesWith: string | null = null;
 
   constructor(
     readonly type = 's3',
@@ -41,6 +43,7 @@ export class MemoryBackend implements BackendStorage {
   }
 
   async deleteFile(key: string): Promise<void> {
+    if (this.failDeletesWith !== null) throw new Error(this.failDeletesWith);
     this.objects.delete(key);
   }
 

@@ -154,7 +154,7 @@ describe('a tiered volume reloaded without its local .dat', () => {
     }
   });
 
-  it('refuses writes, deletes and vacuum with a read-only error', async () => {
+  it('refuses writes and vacuum with a read-only error (deletes are index-only: see tiered-volume-delete)', async () => {
     const backend = new MemoryBackend();
     setBackendStorageForTest('s3.default', backend);
     const { store, tiered } = await tieredAndReloaded(backend);
@@ -162,7 +162,7 @@ describe('a tiered volume reloaded without its local .dat', () => {
       const volume = store.findVolume(VOLUME_ID)!;
       await assert.rejects(volume.write(textNeedle(50n, 'new')), (err) => isStorageError(err, 'read_only'));
       await assert.rejects(volume.writeBlob(1n, 1, Buffer.alloc(64)), (err) => isStorageError(err, 'read_only'));
-      await assert.rejects(volume.delete(1n, 0x1000), (err) => isStorageError(err, 'read_only'));
+      assert.equal(volume.canDelete, true);
       await assert.rejects(volume.compact(), /volume 5 is tiered to remote storage, cannot compact/);
       // Marking it writable does not make the remote copy writable.
       await volume.setReadOnly(false, false);
@@ -246,7 +246,7 @@ describe('a tiered volume reloaded without its local .dat', () => {
     }
   });
 
-  it('a kept local .dat is read instead, and the volume stays read-only', async () => {
+  it('a kept local .dat is read instead, and the volume stays read-only (deletes allowed, as upstream)', async () => {
     const backend = new MemoryBackend();
     setBackendStorageForTest('s3.default', backend);
     const { store, written } = await tieredAndReloaded(backend, { keepLocalDat: true });
@@ -255,7 +255,7 @@ describe('a tiered volume reloaded without its local .dat', () => {
       assert.equal(volume.readsRemoteDat, false);
       assert.equal(volume.hasRemoteFile, true);
       assert.equal(volume.isReadOnly, true);
-      assert.equal(volume.canDelete, false);
+      assert.equal(volume.canDelete, true);
       for (const w of written) assert.ok(Buffer.from((await volume.read(w.id)).data).equals(w.data));
       await assert.rejects(volume.write(textNeedle(50n, 'new')), (err) => isStorageError(err, 'read_only'));
       assert.equal(backend.reads.length, 0);

@@ -201,8 +201,9 @@ async function moveDatToRemote(
     await backend.deleteFile(copied.key).catch((deleteErr: unknown) => ctx.log(`volume ${volume.id}: remove unused remote copy ${copied.key}: ${errorText(deleteErr)}`));
     throw new Error(`volume ${volume.id} failed to attach remote file: ${errorText(err)}`);
   }
-  // A tiered volume takes no more writes: the remote copy is what it is.
-  await volume.setReadOnly(true, false);
+  // A tiered volume takes no more writes: the remote copy is what it is. Deletes reach the index
+  // now, not only after a reload, when the volume has a single copy (upstream's MarkTieredDeletable).
+  if (!volume.markTieredDeletable()) await volume.setReadOnly(true, false);
   // The open volume keeps reading its already-open .dat until it is reloaded.
   if (!request.keep_local_dat_file) await fs.rm(datPath, { force: true });
 }

@@ -68,7 +68,7 @@ export function volumeAdminHandlers(ctx: GrpcContext): VolumeServerHandlerTable 
     VolumeDelete: unary(async (request): Reply<'VolumeDelete'> => {
       checkNotCopying(ctx, request.volume_id);
       try {
-        await ctx.store.deleteVolume(request.volume_id, request.only_empty, request.only_garbage === true);
+        await ctx.store.deleteVolume(request.volume_id, request.only_empty, request.only_garbage === true, request.keep_remote_data === true);
       } catch (err) {
         volumeStatusError(err);
       }

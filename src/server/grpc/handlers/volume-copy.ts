@@ -267,7 +267,8 @@ async function copyVolume(
   try {
     if (replaced !== undefined) {
       try {
-        await ctx.store.deleteVolume(volumeId, false);
+        // Keep the remote object: the copy's `.vif` may name the same one the replaced replica does.
+        await ctx.store.deleteVolume(volumeId, false, false, true);
       } catch (err) {
         throw new Error(`failed to delete existing volume ${volumeId}: ${(err as Error).message}`);
       }
