@@ -9,8 +9,9 @@
 // Node does not export the global fetch's own Agent, so this uses the npm undici, and its fetch
 // with it: a dispatcher from one undici copy is never handed to another's fetch.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createSecureContext } from 'node:tls';
-import { Agent, type RequestInit as UndiciRequestInit, fetch as undiciFetch } from 'undici';
+import type { Agent, RequestInit as UndiciRequestInit } from 'undici';
 import { PemReloader, type PemMaterial } from './pem-reloader.ts';
 import type { HttpsClientTls } from './tls-settings.ts';
 
@@ -22,8 +23,16 @@ interface HttpsClientState {
 
 let httpsClient: HttpsClientState | null = null;
 
+type Undici = typeof import('undici');
+/** Loaded when [https.client] is first enabled: plain-HTTP servers never pay its start-up time. */
+let undiciModule: Undici | null = null;
+function undici(): Undici {
+  undiciModule ??= createRequire(import.meta.url)('undici') as Undici;
+  return undiciModule;
+}
+
 function agentFor(tls: HttpsClientTls, material: Partial<PemMaterial>): Agent {
-  return new Agent({
+  return new (undici().Agent)({
     connect: {
       // Node's checkServerIdentity stays on: like Go's client, the host name (or IP) is verified.
       rejectUnauthorized: !tls.insecureSkipVerify,
@@ -96,6 +105,6 @@ export async function outgoingFetch(url: string, init?: RequestInit): Promise<Re
   if (client === null) return fetch(url, init);
   const secureUrl = url.startsWith('http://') ? `https://${url.slice('http://'.length)}` : url;
   // The two fetches take the same init; their type declarations come from different undici builds.
-  const response = await undiciFetch(secureUrl, { ...(init as UndiciRequestInit), dispatcher: client.agent });
+  const response = await undici().fetch(secureUrl, { ...(init as UndiciRequestInit), dispatcher: client.agent });
   return response as unknown as Response;
 }

@@ -16,13 +16,17 @@ import {
   dataRegion,
   decodeNeedle,
   decodeNeedleHeader,
+  type NeedleRecordParts,
   encodeNeedle,
+  encodeNeedleParts,
   hasFlag,
   newTombstone,
 } from './needle/needle.ts';
 import { type Ttl, isEmptyTtl, ttlMinutes, ttlSeconds } from './needle/ttl.ts';
 import { type NeedleVersion, actualSize } from './needle/version.ts';
 import { BatchQueue } from './batch-queue.ts';
+import type { BufferPool } from './buffer-pool.ts';
+import { writevFully } from './vectored-write.ts';
 import { scanDat } from './dat-scanner.ts';
 import { carryOverChanges, removeCompactionLeftovers, swapInCompacted, writeCompactedCopy } from './compaction.ts';
 import { copyCount } from './replica-placement.ts';
@@ -44,6 +48,8 @@ const MAX_QUEUED_WRITES = 4096;
 /** Upstream's worker writes at most 128 requests or 4 MiB at a time. */
 const MAX_BATCH_ITEMS = 128;
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/** Needles with this much data or more are written as head, data and tail (no record copy). */
+const VECTORED_DATA_MIN_BYTES = 256 * 1024;
 
 /**
  * How long a batch of durable (fsync) writes waits for more before it is synced: upstream's
@@ -111,6 +117,11 @@ export interface ReadOptions {
   readDeleted?: boolean;
   /** When given, a needle with another cookie is refused (as a fid with a guessed cookie must be). */
   cookie?: number;
+  /**
+   * Read a large record into a buffer of this pool. The needle's data then views that buffer:
+   * the caller gives it back (pool.give(needle.data)) once nothing refers to it any more.
+   */
+  buffers?: BufferPool;
 }
 
 /** Where a needle's data lies in `.dat`, with its metadata, for streaming reads. */
@@ -390,7 +401,8 @@ export class Volume {
     const planned: Array<{ op: AppendOp; offsetBytes: number; resolve(value: unknown): void; reject(err: unknown): void; indexed: boolean }> = [];
     /** Durable writes found unchanged: acknowledged only once the batch's syncs succeed (as upstream). */
     const durableUnchanged: Array<{ result: WriteResult; resolve(value: unknown): void; reject(err: unknown): void }> = [];
-    const records: Buffer[] = [];
+    /** The batch's `.dat` bytes in order: whole records, or a large needle's head, data and tail. */
+    const records: Uint8Array[] = [];
     const pending = new Map<bigint, { offsetUnits: number; size: number; cookie: number }>();
     const startBytes = this.datSizeBytes;
     let endBytes = startBytes;
@@ -422,7 +434,7 @@ export class Volume {
         }
         const inBatch = pending.get(id);
         const existing = inBatch ?? this.nm.get(id);
-        let record: Buffer;
+        let record: NeedleRecordParts | Buffer;
         let indexed = true;
         if (op.kind === 'write') {
           const n = op.needle;
@@ -452,7 +464,8 @@ export class Volume {
           }
           lastAppendAtNs = this.nextAppendAtNs(lastAppendAtNs);
           n.appendAtNs = lastAppendAtNs;
-          record = encodeNeedle(n, this.version);
+          // A large needle's data is written from the request's own buffer, not copied into a record.
+          record = n.data.length >= VECTORED_DATA_MIN_BYTES ? encodeNeedleParts(n, this.version) : encodeNeedle(n, this.version);
           indexed = existing === undefined || existing.offsetUnits * NEEDLE_PADDING_SIZE_BYTES < endBytes;
           pending.set(id, { offsetUnits: endBytes / NEEDLE_PADDING_SIZE_BYTES, size: n.size, cookie: n.cookie });
           fsync ||= op.options.fsync === true;
@@ -473,8 +486,13 @@ export class Volume {
           pending.set(id, { offsetUnits: existing.offsetUnits, size: existing.size === 0 ? -1 : -existing.size, cookie: op.cookie });
         }
         planned.push({ op, offsetBytes: endBytes, resolve: entry.resolve, reject: entry.reject, indexed });
-        records.push(record);
-        endBytes += record.length;
+        if ('sizeBytes' in record) {
+          records.push(record.head, record.data, record.tail);
+          endBytes += record.sizeBytes;
+        } else {
+          records.push(record);
+          endBytes += record.length;
+        }
       } catch (err) {
         entry.reject(err);
       }
@@ -488,8 +506,7 @@ export class Volume {
     assert(startBytes % NEEDLE_PADDING_SIZE_BYTES === 0, `volume ${this.id} .dat end ${startBytes} is aligned`);
     try {
       if (records.length > 0) {
-        const bytes = records.length === 1 ? (records[0] as Buffer) : Buffer.concat(records, endBytes - startBytes);
-        await this.writeFile('dat', bytes, startBytes);
+        await this.writeDat(records, endBytes - startBytes, startBytes);
       }
       // Before anything is published: an index entry must never outlive the bytes it points at.
       if (fsync) await this.syncFile('dat');
@@ -565,6 +582,20 @@ export class Volume {
   }
 
   /** Appends to `.dat` or `.idx` for the write path. */
+  /**
+   * Appends the batch's pieces at `position`. Small batches are joined (one cheap copy, then the
+   * inline write); large ones go out as one vectored write, so a big needle is never copied.
+   */
+  private async writeDat(pieces: Uint8Array[], totalBytes: number, position: number): Promise<void> {
+    if (pieces.length === 1 || totalBytes <= VECTORED_DATA_MIN_BYTES || this.dat.fd < 0) {
+      const bytes = pieces.length === 1 ? Buffer.from((pieces[0] as Uint8Array).buffer, (pieces[0] as Uint8Array).byteOffset, totalBytes) : Buffer.concat(pieces, totalBytes);
+      await this.writeFile('dat', bytes, position);
+      return;
+    }
+    if (this.ioHooks?.beforeWrite !== undefined) await this.ioHooks.beforeWrite('dat', position, totalBytes);
+    await writevFully(this.dat.fd, pieces, totalBytes, position);
+  }
+
   private async writeFile(file: VolumeFileKind, bytes: Buffer, position: number): Promise<void> {
     if (this.ioHooks?.beforeWrite !== undefined) await this.ioHooks.beforeWrite(file, position, bytes.length);
     await this.writeFully(file === 'dat' ? this.dat : this.idx, bytes, position);
@@ -857,38 +888,57 @@ export class Volume {
     this.ensureOpen();
     const { offsetBytes, size } = this.readableSize(id, options);
     if (size === 0) return { ...newTombstone(0, id, 0, 0n), size: 0 };
-    const n = await this.readRecord(offsetBytes, size);
-    checkCookie(n.cookie, options);
-    this.checkExpired(n);
+    const n = await this.readRecord(offsetBytes, size, options.buffers);
+    try {
+      checkCookie(n.cookie, options);
+      this.checkExpired(n);
+    } catch (err) {
+      options.buffers?.give(n.data);
+      throw err;
+    }
     return n;
   }
 
   /** Reads the record at an offset with the index size; in 4-byte builds retries at +32 GiB. */
-  async readRecord(offsetBytes: number, size: number): Promise<Needle> {
+  async readRecord(offsetBytes: number, size: number, buffers?: BufferPool): Promise<Needle> {
     try {
-      return decodeNeedle(await this.readBytes(offsetBytes, actualSize(size, this.version)), this.version, size);
+      return await this.decodeRecordAt(offsetBytes, size, buffers);
     } catch (err) {
       if (err instanceof StorageError && err.code === 'size_mismatch' && this.offsetWidth === 4) {
         const wrapped = offsetBytes + maxVolumeSizeBytes(4);
-        if (wrapped + actualSize(size, this.version) <= this.datSizeBytes) {
-          return decodeNeedle(await this.readBytes(wrapped, actualSize(size, this.version)), this.version, size);
-        }
+        if (wrapped + actualSize(size, this.version) <= this.datSizeBytes) return this.decodeRecordAt(wrapped, size, buffers);
       }
       throw err;
     }
   }
 
-  /** Reads exactly `length` bytes of `.dat` at `offsetBytes`. */
-  async readBytes(offsetBytes: number, length: number): Promise<Buffer> {
-    const buf = Buffer.allocUnsafe(length);
+  /** One record read and decoded; a pooled buffer goes back to its pool if decoding fails. */
+  private async decodeRecordAt(offsetBytes: number, size: number, buffers: BufferPool | undefined): Promise<Needle> {
+    const bytes = await this.readBytes(offsetBytes, actualSize(size, this.version), buffers);
+    try {
+      return decodeNeedle(bytes, this.version, size);
+    } catch (err) {
+      buffers?.give(bytes);
+      throw err;
+    }
+  }
+
+  /** Reads exactly `length` bytes of `.dat` at `offsetBytes` (into a pooled buffer when given a pool). */
+  async readBytes(offsetBytes: number, length: number, buffers?: BufferPool): Promise<Buffer> {
+    const buf = buffers !== undefined ? buffers.take(length) : Buffer.allocUnsafe(length);
     let done = 0;
-    // A remote `.dat` has no descriptor (-1): its reads always take the asynchronous path.
-    const fd = this.dat.fd;
-    if (fd >= 0 && inlineIo.allows(length)) done = inlineIo.run(() => readSync(fd, buf, 0, length, offsetBytes));
-    while (done < length) {
-      const { bytesRead } = await this.dat.read(buf, done, length - done, offsetBytes + done);
-      if (bytesRead === 0) throw new StorageError('corrupted', `.dat ends at ${offsetBytes + done}, wanted ${length} bytes at ${offsetBytes}`);
-      done += bytesRead;
+    try {
+      // A remote `.dat` has no descriptor (-1): its reads always take the asynchronous path.
+      const fd = this.dat.fd;
+      if (fd >= 0 && inlineIo.allows(length)) done = inlineIo.run(() => readSync(fd, buf, 0, length, offsetBytes));
+      while (done < length) {
+        const { bytesRead } = await this.dat.read(buf, done, length - done, offsetBytes + done);
+        if (bytesRead === 0) throw new StorageError('corrupted', `.dat ends at ${offsetBytes + done}, wanted ${length} bytes at ${offsetBytes}`);
+        done += bytesRead;
+      }
+    } catch (err) {
+      buffers?.give(buf);
+      throw err;
     }
     return buf;
   }

@@ -4,6 +4,7 @@
 // any of these the fast path declines, goes to the app untouched. The parity suite holds both
 // paths to the same answers.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { BufferPool } from '../../storage/buffer-pool.ts';
 import { contentLengthOf } from './body.ts';
 import type { ServerContext } from './deps.ts';
 import { FastReadBudget, tryFastRead } from './fast-read.ts';
@@ -24,10 +25,13 @@ export interface FastPathOptions {
 
 /** Needle bytes the fast path may hold at once across requests (beyond it the app streams). */
 const FAST_READ_BUDGET_BYTES = 64 * 1024 * 1024;
+/** Free record buffers kept for reuse by large fast reads (see BufferPool). */
+const FAST_READ_POOL_BYTES = 32 * 1024 * 1024;
 
 export function fastPathListener(server: ServerContext, port: Port, app: RequestListener, options: FastPathOptions): RequestListener {
   if (!options.reads && !options.writes) return app;
   const budget = new FastReadBudget(FAST_READ_BUDGET_BYTES);
+  const readBuffers = new BufferPool(FAST_READ_POOL_BYTES);
   const metrics = server.deps.metrics;
   const countsInFlight = metrics !== undefined && port === 'admin';
   const commonHeaders = (): string[] => ['server', server.serverHeader, REQUEST_ID_HEADER, newRequestId()];
@@ -42,7 +46,7 @@ export function fastPathListener(server: ServerContext, port: Port, app: Request
   const serveRead = async (req: IncomingMessage, res: ServerResponse, method: string, target: FastTarget): Promise<void> => {
     const startedAtMs = performance.now();
     if (countsInFlight) metrics.inFlightRequests.inc({ type: method });
-    const sentBytes = await tryFastRead(req, res, server, target, budget, commonHeaders);
+    const sentBytes = await tryFastRead(req, res, server, target, budget, commonHeaders, readBuffers);
     if (sentBytes === null) {
       if (countsInFlight) metrics.inFlightRequests.dec({ type: method });
       await app(req, res);

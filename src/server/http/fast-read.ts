@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { etagOf } from '../../storage/needle/crc.ts';
 import { type Needle, NeedleFlag, hasFlag } from '../../storage/needle/needle.ts';
+import type { BufferPool } from '../../storage/buffer-pool.ts';
 import type { ServerContext } from './deps.ts';
 import type { FastTarget } from './fast-target.ts';
 import { isGzipped } from './gzip.ts';
@@ -81,6 +82,7 @@ export async function tryFastRead(
   target: FastTarget,
   budget: FastReadBudget,
   commonHeaders: () => string[],
+  buffers: BufferPool,
 ): Promise<number | null> {
   const h = req.headers;
   if (target.rawQuery !== '') return null;
@@ -95,7 +97,8 @@ export async function tryFastRead(
   if (!budget.tryTake(heldBytes)) return null;
   let n: Needle;
   try {
-    n = await volume.read(target.needleId);
+    // A large record lands in a reused buffer; it goes back once the socket is done with it.
+    n = await volume.read(target.needleId, { buffers });
   } catch {
     budget.give(heldBytes);
     return null;
@@ -106,10 +109,14 @@ export async function tryFastRead(
     : null;
   if (flat === null || res.headersSent || req.destroyed) {
     budget.give(heldBytes);
+    buffers.give(n.data);
     return null;
   }
   flat.push(...commonHeaders());
-  res.once('close', () => budget.give(heldBytes));
+  res.once('close', () => {
+    budget.give(heldBytes);
+    buffers.give(n.data);
+  });
   res.writeHead(200, flat);
   res.end(isHead ? undefined : n.data);
   return n.data.length;

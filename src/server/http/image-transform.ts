@@ -1,12 +1,20 @@
 // Image crop and resize on read (`crop_x1..crop_y2`, `width`, `height`, `mode`), with upstream's
 // rules, using sharp. Any decode or encode failure serves the original bytes.
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import type { GoQuery } from './query.ts';
 
 const CROP_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.gif']);
 const RESIZE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp']);
 /** Refuse to decode images larger than this many pixels (decompression bombs). */
 const MAX_INPUT_PIXELS = 100_000_000;
+
+type SharpFactory = (typeof import('sharp'))['default'];
+/** Loaded on the first image request: the native image library costs start-up time every server pays otherwise. */
+let sharpModule: Promise<SharpFactory> | null = null;
+function loadSharp(): Promise<SharpFactory> {
+  sharpModule ??= import('sharp').then((m) => m.default as SharpFactory);
+  return sharpModule;
+}
 
 function intParam(query: GoQuery, name: string): number {
   const value = Number.parseInt(query.get(name) ?? '', 10);
@@ -40,6 +48,7 @@ function encode(image: Sharp, ext: string): Sharp {
 
 export async function transformImage(data: Uint8Array, ext: string, request: ImageRequest, fixOrientation = true): Promise<Uint8Array> {
   try {
+    const sharp = await loadSharp();
     let current = Buffer.from(data);
     if (request.crop !== null) {
       const meta = await sharp(current, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();

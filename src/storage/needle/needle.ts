@@ -77,61 +77,75 @@ export function bodySize(n: Needle, version: NeedleVersion): number {
 }
 
 /**
- * Serializes a needle record. Sets `n.size`. Padding reproduces Go's bytes (it slices the footer
- * out of a scratch buffer that still holds earlier header fields), so our files match Go's exactly.
+ * A needle record in three pieces, `head ‖ data ‖ tail`, so a large needle's data is written
+ * from where it already is (one vectored write) instead of being copied into a record buffer.
  */
-export function encodeNeedle(n: Needle, version: NeedleVersion): Buffer {
+export interface NeedleRecordParts {
+  /** Header (cookie, id, size) and, for v2/v3 with data, the 4-byte data length. */
+  head: Buffer;
+  data: Uint8Array;
+  /** Flags and optional fields, checksum, v3 timestamp, padding. */
+  tail: Buffer;
+  /** head + data + tail: the record's size on disk, a multiple of 8. */
+  sizeBytes: number;
+}
+
+/**
+ * Serializes a needle record as parts. Sets `n.size`. Padding reproduces Go's bytes (it slices
+ * the footer out of a scratch buffer that still holds earlier header fields), so our files match
+ * Go's exactly.
+ */
+export function encodeNeedleParts(n: Needle, version: NeedleVersion): NeedleRecordParts {
   if (n.mime.length > MAX_MIME_BYTES) throw new StorageError('corrupted', `mime too long: ${n.mime.length} bytes`);
   if (n.pairs.length > MAX_PAIRS_BYTES) throw new StorageError('corrupted', `pairs too long: ${n.pairs.length} bytes`);
   const size = bodySize(n, version);
   if (size > 0x7fff_ffff) throw new StorageError('corrupted', `needle body too large: ${size} bytes`);
   n.size = size;
-  const out = Buffer.allocUnsafe(actualSize(size, version));
+  const sizeBytes = actualSize(size, version);
+  const hasDataLength = version !== 1 && n.data.length > 0;
+  const head = Buffer.allocUnsafe(NEEDLE_HEADER_SIZE_BYTES + (hasDataLength ? 4 : 0));
+  const data = version === 1 || n.data.length > 0 ? n.data : EMPTY;
+  const tail = Buffer.allocUnsafe(sizeBytes - head.length - data.length);
   // Go's scratch: [0,4) cookie, [4,12) id, [12,16) size, [16,24) zero; later fields overwrite [0,8).
   const scratch = Buffer.alloc(NEEDLE_HEADER_SIZE_BYTES + TIMESTAMP_SIZE_BYTES);
   scratch.writeUInt32BE(n.cookie >>> 0, 0);
   scratch.writeBigUInt64BE(n.id, 4);
   scratch.writeInt32BE(size, 12);
-  scratch.copy(out, 0, 0, NEEDLE_HEADER_SIZE_BYTES);
-  let pos = NEEDLE_HEADER_SIZE_BYTES;
+  scratch.copy(head, 0, 0, NEEDLE_HEADER_SIZE_BYTES);
+  if (hasDataLength) head.writeUInt32BE(n.data.length, NEEDLE_HEADER_SIZE_BYTES);
 
-  if (version === 1) {
-    out.set(n.data, pos);
-    pos += n.data.length;
-  } else if (n.data.length > 0) {
-    pos = out.writeUInt32BE(n.data.length, pos);
-    out.set(n.data, pos);
-    pos += n.data.length;
+  let pos = 0;
+  if (hasDataLength) {
     scratch[0] = n.flags;
-    out[pos++] = n.flags;
+    tail[pos++] = n.flags;
     if (hasFlag(n, NeedleFlag.HasName)) {
       const nameSize = Math.min(n.name.length, MAX_NAME_BYTES);
       scratch[0] = nameSize;
-      out[pos++] = nameSize;
-      out.set(n.name.subarray(0, nameSize), pos);
+      tail[pos++] = nameSize;
+      tail.set(n.name.subarray(0, nameSize), pos);
       pos += nameSize;
     }
     if (hasFlag(n, NeedleFlag.HasMime)) {
       scratch[0] = n.mime.length;
-      out[pos++] = n.mime.length;
-      out.set(n.mime, pos);
+      tail[pos++] = n.mime.length;
+      tail.set(n.mime, pos);
       pos += n.mime.length;
     }
     if (hasFlag(n, NeedleFlag.HasLastModified)) {
       scratch.writeBigUInt64BE(BigInt(n.lastModified), 0);
-      scratch.copy(out, pos, 8 - LAST_MODIFIED_BYTES, 8);
+      scratch.copy(tail, pos, 8 - LAST_MODIFIED_BYTES, 8);
       pos += LAST_MODIFIED_BYTES;
     }
     if (hasFlag(n, NeedleFlag.HasTtl)) {
       ttlToBytes(n.ttl, scratch, 0);
-      scratch.copy(out, pos, 0, TTL_BYTES);
+      scratch.copy(tail, pos, 0, TTL_BYTES);
       pos += TTL_BYTES;
     }
     if (hasFlag(n, NeedleFlag.HasPairs)) {
       scratch.writeUInt16BE(n.pairs.length, 0);
-      scratch.copy(out, pos, 0, 2);
+      scratch.copy(tail, pos, 0, 2);
       pos += 2;
-      out.set(n.pairs, pos);
+      tail.set(n.pairs, pos);
       pos += n.pairs.length;
     }
   }
@@ -140,9 +154,19 @@ export function encodeNeedle(n: Needle, version: NeedleVersion): Buffer {
   scratch.writeUInt32BE(n.checksum >>> 0, 0);
   if (version === 3) scratch.writeBigUInt64BE(n.appendAtNs, NEEDLE_CHECKSUM_SIZE_BYTES);
   const footerBytes = NEEDLE_CHECKSUM_SIZE_BYTES + (version === 3 ? TIMESTAMP_SIZE_BYTES : 0) + padding;
-  scratch.copy(out, pos, 0, footerBytes);
+  scratch.copy(tail, pos, 0, footerBytes);
   pos += footerBytes;
-  if (pos !== out.length) throw new Error(`assertion failed: encoded ${pos} bytes, expected ${out.length}`);
+  if (pos !== tail.length) throw new Error(`assertion failed: encoded a ${pos}-byte tail, expected ${tail.length}`);
+  return { head, data, tail, sizeBytes };
+}
+
+/** Serializes a needle record into one buffer (see encodeNeedleParts). Sets `n.size`. */
+export function encodeNeedle(n: Needle, version: NeedleVersion): Buffer {
+  const parts = encodeNeedleParts(n, version);
+  const out = Buffer.allocUnsafe(parts.sizeBytes);
+  parts.head.copy(out, 0);
+  out.set(parts.data, parts.head.length);
+  parts.tail.copy(out, parts.head.length + parts.data.length);
   return out;
 }
 
