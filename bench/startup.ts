@@ -15,6 +15,7 @@ import { encodeIndexEntry } from '../src/storage/idx/entry.ts';
 import { encodeNeedle, newNeedle } from '../src/storage/needle/needle.ts';
 import { encodeSuperBlock, newSuperBlock } from '../src/storage/super-block.ts';
 import { indexEntrySizeBytes, NEEDLE_PADDING_SIZE_BYTES } from '../src/storage/types.ts';
+import { newVolumeInfo, writeVolumeInfoFile } from '../src/storage/volume-info.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,7 +39,8 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 type Kind = 'go' | 'ours';
 
 /**
- * Writes `VOLUME_COUNT` volumes of 1-byte needles with consecutive ids. Every record is the same
+ * Writes `VOLUME_COUNT` volumes of 1-byte needles with consecutive ids, each with the `.vif` a
+ * volume gets when it is created. Every record is the same
  * template with its id patched in: the checksum covers only the data, so the bytes stay valid.
  */
 async function generate(dir: string): Promise<void> {
@@ -50,6 +52,7 @@ async function generate(dir: string): Promise<void> {
   let nextId = 1n;
   for (let volumeId = 1; volumeId <= VOLUME_COUNT; volumeId++) {
     const needles = Math.floor(NEEDLE_COUNT / VOLUME_COUNT) + (volumeId <= NEEDLE_COUNT % VOLUME_COUNT ? 1 : 0);
+    await writeVolumeInfoFile(path.join(dir, `${volumeId}.vif`), newVolumeInfo({ version: 3, bytesOffset: OFFSET_WIDTH }));
     const dat = await open(path.join(dir, `${volumeId}.dat`), 'w');
     const idx = await open(path.join(dir, `${volumeId}.idx`), 'w');
     try {

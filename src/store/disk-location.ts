@@ -10,6 +10,9 @@ import type { EcVolume } from '../ec/ec-volume.ts';
 import { parseVolumeBaseName, volumeFilePath } from '../storage/volume-files.ts';
 import { checkCollectionName, collectionNameProblem } from './collection-name.ts';
 
+/** Volumes loading at once at start-up: enough to overlap index reads with parsing. */
+const VOLUME_LOAD_CONCURRENCY = 4;
+
 /** Upstream's disk type normalisation: "" and "hdd" are the same HDD type, reported as "". */
 export function normalizeDiskType(diskType: string): string {
   const lower = diskType.toLowerCase();
@@ -112,25 +115,41 @@ export class DiskLocation {
     return [...found.values()];
   }
 
-  /** Loads every volume found; a volume that fails to load is recorded and skipped. */
+  /**
+   * Loads every volume found; a volume that fails to load is recorded and skipped. A few load at
+   * once, so one volume's index reads overlap another's parsing; they are registered in the order
+   * they were found.
+   */
   async loadExisting(width: OffsetWidth, log: (message: string) => void): Promise<void> {
-    for (const { collection, volumeId } of await this.discover()) {
-      const loc = this.location(collection, volumeId);
-      if (await pathExists(volumeFilePath(loc, 'note'))) {
-        // A `.note` marks a copy that never finished: upstream deletes such a volume at start.
-        log(`volume ${volumeId}: removing an unfinished copy (${volumeFilePath(loc, 'note')})`);
-        for (const ext of ['dat', 'idx', 'vif', 'note']) await fs.rm(volumeFilePath(loc, ext), { force: true });
-        continue;
+    const found = await this.discover();
+    const loaded: Array<Volume | undefined> = new Array(found.length);
+    let next = 0;
+    const loadNext = async (): Promise<void> => {
+      while (next < found.length) {
+        const index = next++;
+        loaded[index] = await this.loadOne(found[index]!, width, log);
       }
-      // A tiered volume has no `.dat` here, only a `.vif` naming the remote one.
-      if (!(await hasVolumeData(loc))) continue;
-      try {
-        const volume = await Volume.open({ location: loc, offsetWidth: width, log, ...this.volumeOptions() });
-        this.volumes.set(volumeId, volume);
-      } catch (err) {
-        this.loadFailures.push({ collection, volumeId, error: (err as Error).message });
-        log(`volume ${volumeId} in ${this.dir} failed to load: ${(err as Error).message}`);
-      }
+    };
+    await Promise.all(Array.from({ length: Math.min(VOLUME_LOAD_CONCURRENCY, found.length) }, loadNext));
+    for (const volume of loaded) if (volume !== undefined) this.volumes.set(volume.id, volume);
+  }
+
+  private async loadOne({ collection, volumeId }: { collection: string; volumeId: number }, width: OffsetWidth, log: (message: string) => void): Promise<Volume | undefined> {
+    const loc = this.location(collection, volumeId);
+    if (await pathExists(volumeFilePath(loc, 'note'))) {
+      // A `.note` marks a copy that never finished: upstream deletes such a volume at start.
+      log(`volume ${volumeId}: removing an unfinished copy (${volumeFilePath(loc, 'note')})`);
+      for (const ext of ['dat', 'idx', 'vif', 'note']) await fs.rm(volumeFilePath(loc, ext), { force: true });
+      return undefined;
+    }
+    // A tiered volume has no `.dat` here, only a `.vif` naming the remote one.
+    if (!(await hasVolumeData(loc))) return undefined;
+    try {
+      return await Volume.open({ location: loc, offsetWidth: width, log, ...this.volumeOptions() });
+    } catch (err) {
+      this.loadFailures.push({ collection, volumeId, error: (err as Error).message });
+      log(`volume ${volumeId} in ${this.dir} failed to load: ${(err as Error).message}`);
+      return undefined;
     }
   }
 
