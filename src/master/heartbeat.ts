@@ -11,6 +11,7 @@ import type { EcShardListener, EcShardMessage } from '../store/ec-shard-store.ts
 import type { Volume } from '../storage/volume.ts';
 import { replicaPlacementToByte } from '../storage/replica-placement.ts';
 import { ttlToUint32 } from '../storage/needle/ttl.ts';
+import { remoteFileBackendName } from '../storage/volume-info.ts';
 import type { DiskTag } from '../server/grpc/generated/master_pb/DiskTag.ts';
 import type { Heartbeat } from '../server/grpc/generated/master_pb/Heartbeat.ts';
 import type { HeartbeatResponse__Output } from '../server/grpc/generated/master_pb/HeartbeatResponse.ts';
@@ -49,7 +50,7 @@ export function volumeInformation(volume: Volume, location: DiskLocation): Volum
     ttl: ttlToUint32(volume.ttl),
     compact_revision: volume.superBlock.compactionRevision,
     modified_at_second: String(stats.lastModifiedTsSeconds),
-    remote_storage_name: remote ? `${remote.backendType}.${remote.backendId}` : '',
+    remote_storage_name: remote ? remoteFileBackendName(remote) : '',
     remote_storage_key: remote ? remote.key : '',
     disk_type: location.diskType,
     disk_id: location.diskId,

@@ -13,6 +13,11 @@ export interface RemoteFile {
   extension: string;
 }
 
+/** The `type.id` name a remote file's backend is registered under (upstream's BackendName). */
+export function remoteFileBackendName(file: Pick<RemoteFile, 'backendType' | 'backendId'>): string {
+  return `${file.backendType}.${file.backendId}`;
+}
+
 export interface EcShardConfig {
   dataShards: number;
   parityShards: number;

@@ -36,7 +36,7 @@ import {
   superBlockSizeBytes,
 } from './super-block.ts';
 import { type OffsetWidth, NEEDLE_HEADER_SIZE_BYTES, NEEDLE_PADDING_SIZE_BYTES, TOMBSTONE_FILE_SIZE, indexEntrySizeBytes, maxVolumeSizeBytes } from './types.ts';
-import { type RemoteFile, type VolumeInfo, newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile } from './volume-info.ts';
+import { type RemoteFile, type VolumeInfo, newVolumeInfo, readVolumeInfoFile, remoteFileBackendName, writeVolumeInfoFile } from './volume-info.ts';
 import { type VolumeLocation, volumeFilePath } from './volume-files.ts';
 import { ttlSeconds } from './needle/ttl.ts';
 import { parseReplicaPlacement } from './replica-placement.ts';
@@ -269,7 +269,7 @@ async function loadTieredVolume(
   report: LoadReport,
   note: (message: string) => void,
 ): Promise<LoadedVolume> {
-  const backendName = `${tier.backendType}.${tier.backendId}`;
+  const backendName = remoteFileBackendName(tier);
   const backend = findBackendStorage(backendName);
   // As upstream, the volume is not loaded (the server starts without it) while its backend is unknown.
   if (backend === undefined) {

@@ -40,7 +40,7 @@ import {
   indexEntrySizeBytes,
   maxVolumeSizeBytes,
 } from './types.ts';
-import { type VolumeInfo, writeVolumeInfoFile } from './volume-info.ts';
+import { type VolumeInfo, remoteFileBackendName, writeVolumeInfoFile } from './volume-info.ts';
 import { type LoadReport, loadVolume } from './volume-load.ts';
 import { type VolumeLocation, volumeFilePath } from './volume-files.ts';
 
@@ -268,7 +268,7 @@ export class Volume {
   }
 
   get isReadOnly(): boolean {
-    return this.readOnlyByRequest || this.volumeInfo.readOnly || this.damage.length > 0 || this.hasRemoteFile || this.dat.isRemote;
+    return this.readOnlyByRequest || this.volumeInfo.readOnly || this.damage.length > 0 || this.isTiered;
   }
 
   /**
@@ -581,14 +581,14 @@ export class Volume {
     this.log(`volume ${this.id} stops taking writes: ${reason}`);
   }
 
-  /** Appends to `.dat` or `.idx` for the write path. */
   /**
    * Appends the batch's pieces at `position`. Small batches are joined (one cheap copy, then the
    * inline write); large ones go out as one vectored write, so a big needle is never copied.
    */
   private async writeDat(pieces: Uint8Array[], totalBytes: number, position: number): Promise<void> {
     if (pieces.length === 1 || totalBytes <= VECTORED_DATA_MIN_BYTES || this.dat.fd < 0) {
-      const bytes = pieces.length === 1 ? Buffer.from((pieces[0] as Uint8Array).buffer, (pieces[0] as Uint8Array).byteOffset, totalBytes) : Buffer.concat(pieces, totalBytes);
+      const only = pieces.length === 1 ? pieces[0] : undefined;
+      const bytes = Buffer.isBuffer(only) ? only : Buffer.concat(pieces, totalBytes);
       await this.writeFile('dat', bytes, position);
       return;
     }
@@ -596,6 +596,7 @@ export class Volume {
     await writevFully(this.dat.fd, pieces, totalBytes, position);
   }
 
+  /** Appends to `.dat` or `.idx` for the write path. */
   private async writeFile(file: VolumeFileKind, bytes: Buffer, position: number): Promise<void> {
     if (this.ioHooks?.beforeWrite !== undefined) await this.ioHooks.beforeWrite(file, position, bytes.length);
     await this.writeFully(file === 'dat' ? this.dat : this.idx, bytes, position);
@@ -743,7 +744,7 @@ export class Volume {
    */
   async compact(options: { bytesPerSecond?: number; onProgress?: (processedBytes: number) => Promise<void> } = {}): Promise<void> {
     this.ensureOpen();
-    if (this.hasRemoteFile || this.dat.isRemote) throw tieredCompactError(this.id);
+    if (this.isTiered) throw tieredCompactError(this.id);
     if (this.compacting !== null) throw new StorageError('io', `volume ${this.id} is already compacting`);
     // Taken between batches, so the map and `.idx` agree exactly.
     const snapshot = await this.appends.exclusive(async () => {
@@ -778,7 +779,7 @@ export class Volume {
       this.ensureOpen();
       const compacting = this.compacting;
       if (compacting === null) throw new StorageError('io', `volume ${this.id} has no compaction to commit`);
-      if (this.hasRemoteFile || this.dat.isRemote) {
+      if (this.isTiered) {
         // Tiered since the copy began: the compacted index would be read against the remote object.
         this.compacting = null;
         await removeCompactionLeftovers(this.location).catch(() => {});
@@ -1044,7 +1045,7 @@ export class Volume {
   async deleteRemoteObject(): Promise<void> {
     const remote = this.volumeInfo.files[0];
     if (remote === undefined || remote.key === '') return;
-    const backendName = `${remote.backendType}.${remote.backendId}`;
+    const backendName = remoteFileBackendName(remote);
     const backend = findBackendStorage(backendName);
     if (backend === undefined) return;
     try {

@@ -1,7 +1,8 @@
 // A GrpcContext over a real one-disk store in a temporary directory, for tests that start our
 // gRPC server; the store closes with the suite.
 import type { ClientRequestOf, ClientResponseOf, GrpcContext } from '../../src/server/grpc/context.ts';
-import { newPeerClient, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
+import type * as grpc from '@grpc/grpc-js';
+import { messagesOf, newPeerClient, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { ServerStateStore } from '../../src/store/server-state.ts';
 import { Store } from '../../src/store/store.ts';
@@ -52,6 +53,13 @@ export async function startTestGrpcServer(scope: SuiteScope, tempPrefix: string,
     await server.close();
   });
   return { ctx, client, address };
+}
+
+/** Every message of a server stream, in order; rejects with the stream's error. */
+export async function allMessages<T>(stream: grpc.ClientReadableStream<T>): Promise<T[]> {
+  const messages: T[] = [];
+  for await (const message of messagesOf(stream)) messages.push(message);
+  return messages;
 }
 
 /** Every message of a VolumeCopy stream. */

@@ -11,12 +11,12 @@ import { RemoteObjectNotFound, buildRemoteStorageClient, formatLocation } from '
 import { backendNameToTypeId, findBackendStorage, goStringList, loadFromPbStorageBackends, setBackendStorageForTest } from '../../src/storage/backend/backend.ts';
 import { S3BackendStorage, uploadPartSizeBytes } from '../../src/storage/backend/s3-backend.ts';
 import type { GrpcContext } from '../../src/server/grpc/context.ts';
-import { messagesOf, newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
+import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';
 import { type FakeS3, startFakeS3 } from './fake-s3.ts';
-import { testGrpcContext } from './grpc-test-context.ts';
+import { allMessages, testGrpcContext } from './grpc-test-context.ts';
 import { textNeedle } from './helpers.ts';
 import { suiteScope } from './suite-scope.ts';
 
@@ -120,12 +120,6 @@ describe('remote storage client', () => {
   });
 });
 
-async function readStream<T>(stream: grpc.ClientReadableStream<T>): Promise<T[]> {
-  const messages: T[] = [];
-  for await (const message of messagesOf(stream)) messages.push(message);
-  return messages;
-}
-
 describe('FetchAndWriteNeedle and tier moves over gRPC', () => {
   const scope = suiteScope();
   let s3: FakeS3;
@@ -215,10 +209,10 @@ describe('FetchAndWriteNeedle and tier moves over gRPC', () => {
 
   it('tier errors follow upstream', async () => {
     await ctx.store.allocateVolume({ volumeId: 32, collection: 'tc', replication: '000', ttl: '', diskType: '', version: 3 });
-    await assert.rejects(readStream(client.VolumeTierMoveDatToRemote({ volume_id: 9998, collection: 'tc', destination_backend_name: 'x' })), /volume 9998 not found/);
-    await assert.rejects(readStream(client.VolumeTierMoveDatToRemote({ volume_id: 32, collection: 'other', destination_backend_name: 'x' })), /unexpected input/);
-    await assert.rejects(readStream(client.VolumeTierMoveDatToRemote({ volume_id: 32, collection: 'tc', destination_backend_name: 'missing' })), /destination missing not found, supported: \[/);
-    await assert.rejects(readStream(client.VolumeTierMoveDatFromRemote({ volume_id: 32, collection: 'tc' })), /already on local disk/);
+    await assert.rejects(allMessages(client.VolumeTierMoveDatToRemote({ volume_id: 9998, collection: 'tc', destination_backend_name: 'x' })), /volume 9998 not found/);
+    await assert.rejects(allMessages(client.VolumeTierMoveDatToRemote({ volume_id: 32, collection: 'other', destination_backend_name: 'x' })), /unexpected input/);
+    await assert.rejects(allMessages(client.VolumeTierMoveDatToRemote({ volume_id: 32, collection: 'tc', destination_backend_name: 'missing' })), /destination missing not found, supported: \[/);
+    await assert.rejects(allMessages(client.VolumeTierMoveDatFromRemote({ volume_id: 32, collection: 'tc' })), /already on local disk/);
   });
 
   it('moves a .dat to the s3 tier and back', async () => {
@@ -228,7 +222,7 @@ describe('FetchAndWriteNeedle and tier moves over gRPC', () => {
     const datPath = volumeFilePath(volume.location, 'dat');
     const original = await fs.readFile(datPath);
 
-    await readStream(client.VolumeTierMoveDatToRemote({ volume_id: 33, collection: '', destination_backend_name: 's3.default', keep_local_dat_file: false }));
+    await allMessages(client.VolumeTierMoveDatToRemote({ volume_id: 33, collection: '', destination_backend_name: 's3.default', keep_local_dat_file: false }));
     assert.equal(await pathExists(datPath), false);
     const [file] = volume.volumeInfo.files;
     assert.ok(file !== undefined);
@@ -238,9 +232,9 @@ describe('FetchAndWriteNeedle and tier moves over gRPC', () => {
     assert.ok(volume.isReadOnly);
     assert.equal(Buffer.from((await volume.read(1n)).data).toString(), 'hello tier');
     // Already moved: upstream answers an empty stream.
-    assert.deepEqual(await readStream(client.VolumeTierMoveDatToRemote({ volume_id: 33, collection: '', destination_backend_name: 's3.default' })), []);
+    assert.deepEqual(await allMessages(client.VolumeTierMoveDatToRemote({ volume_id: 33, collection: '', destination_backend_name: 's3.default' })), []);
 
-    await readStream(client.VolumeTierMoveDatFromRemote({ volume_id: 33, collection: '', keep_remote_dat_file: false }));
+    await allMessages(client.VolumeTierMoveDatFromRemote({ volume_id: 33, collection: '', keep_remote_dat_file: false }));
     assert.ok((await fs.readFile(datPath)).equals(original));
     assert.equal(s3.objects.has(`tier/${file.key}`), false);
     const reloaded = ctx.store.findVolume(33)!;

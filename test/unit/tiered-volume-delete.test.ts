@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { volumeInformation } from '../../src/master/heartbeat.ts';
-import { messagesOf, unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { unaryCall } from '../../src/server/grpc/peer-client.ts';
 import { listenHttpServers, type HttpServers } from '../../src/server/http/index.ts';
 import { setBackendStorageForTest } from '../../src/storage/backend/backend.ts';
 import { isStorageError } from '../../src/storage/errors.ts';
@@ -18,7 +18,7 @@ import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';
 import type { Volume } from '../../src/storage/volume.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
-import { startTestGrpcServer, type TestGrpcServer } from './grpc-test-context.ts';
+import { allMessages, startTestGrpcServer, type TestGrpcServer } from './grpc-test-context.ts';
 import { send } from './http-fixture.ts';
 import { MemoryBackend } from './memory-backend.ts';
 import { type SuiteScope, suiteScope } from './suite-scope.ts';
@@ -37,12 +37,6 @@ interface TieredServer {
   /** The uploaded `.dat`, to check the remote object never changes. */
   datBytes: Buffer;
   volume(): Volume;
-}
-
-async function drain<T>(stream: grpc.ClientReadableStream<T>): Promise<T[]> {
-  const messages: T[] = [];
-  for await (const message of messagesOf(stream)) messages.push(message);
-  return messages;
 }
 
 function fidPath(id: bigint, cookie = COOKIE): string {
@@ -73,7 +67,7 @@ async function tieredServer(scope: SuiteScope, options: { replication?: string; 
   scope.defer(() => http.close());
   const volume = await server.ctx.store.allocateVolume({ volumeId: VOLUME_ID, collection: '', replication: options.replication ?? '000', ttl: '', diskType: '', version: 3 });
   for (const [i, body] of NEEDLE_BODIES.entries()) await volume.write(newNeedle({ id: BigInt(i + 1), cookie: COOKIE, data: Buffer.from(body) }));
-  await drain(server.client.VolumeTierMoveDatToRemote({ volume_id: VOLUME_ID, collection: '', destination_backend_name: 's3.default', keep_local_dat_file: false }));
+  await allMessages(server.client.VolumeTierMoveDatToRemote({ volume_id: VOLUME_ID, collection: '', destination_backend_name: 's3.default', keep_local_dat_file: false }));
   if (options.reload !== false) {
     await server.ctx.store.unmountVolume(VOLUME_ID);
     assert.equal((await server.ctx.store.mountVolume(VOLUME_ID)).readsRemoteDat, true);

@@ -13,7 +13,7 @@ import { parseVolumeFlags } from '../../src/cli/flags.ts';
 import { startVolumeServer } from '../../src/cli/volume-server.ts';
 import { emptySecurityConfig } from '../../src/security/security-config.ts';
 import type { ClientResponseOf } from '../../src/server/grpc/context.ts';
-import { messagesOf, unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { unaryCall } from '../../src/server/grpc/peer-client.ts';
 import { masterClientConstructor } from '../../src/server/grpc/proto.ts';
 import { listenHttpServers, type HttpServers } from '../../src/server/http/index.ts';
 import { findBackendStorage, setBackendStorageForTest } from '../../src/storage/backend/backend.ts';
@@ -26,7 +26,7 @@ import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { Store } from '../../src/store/store.ts';
 import { freePort } from '../interop/peers.ts';
 import { type FakeS3, startFakeS3 } from './fake-s3.ts';
-import { startTestGrpcServer, type TestGrpcServer, volumeCopyMessages } from './grpc-test-context.ts';
+import { allMessages, startTestGrpcServer, type TestGrpcServer, volumeCopyMessages } from './grpc-test-context.ts';
 import { send } from './http-fixture.ts';
 import { MemoryBackend } from './memory-backend.ts';
 import { suiteScope } from './suite-scope.ts';
@@ -41,12 +41,6 @@ interface Written {
   data: Buffer;
   offsetBytes: number;
   size: number;
-}
-
-async function drain<T>(stream: grpc.ClientReadableStream<T>): Promise<T[]> {
-  const messages: T[] = [];
-  for await (const message of messagesOf(stream)) messages.push(message);
-  return messages;
 }
 
 describe('a reloaded tiered volume over HTTP and gRPC', () => {
@@ -78,7 +72,7 @@ describe('a reloaded tiered volume over HTTP and gRPC', () => {
     await volume.sync();
     datBefore = await fs.readFile(volumeFilePath(volume.location, 'dat'));
 
-    await drain(server.client.VolumeTierMoveDatToRemote({ volume_id: VOLUME_ID, collection: '', destination_backend_name: 's3.default', keep_local_dat_file: false }));
+    await allMessages(server.client.VolumeTierMoveDatToRemote({ volume_id: VOLUME_ID, collection: '', destination_backend_name: 's3.default', keep_local_dat_file: false }));
     assert.equal(await pathExists(volumeFilePath(volume.location, 'dat')), false);
     // What a restart does to the volume: open it again from its files.
     await server.ctx.store.unmountVolume(VOLUME_ID);
@@ -113,15 +107,15 @@ describe('a reloaded tiered volume over HTTP and gRPC', () => {
       const meta = await unaryCall(server.client, 'ReadNeedleMeta', { volume_id: VOLUME_ID, needle_id: String(w.id), offset: String(w.offsetBytes), size: w.size });
       assert.equal(meta.cookie, COOKIE);
     }
-    const all: ClientResponseOf<'ReadAllNeedles'>[] = await drain(server.client.ReadAllNeedles({ volume_ids: [VOLUME_ID] }));
+    const all: ClientResponseOf<'ReadAllNeedles'>[] = await allMessages(server.client.ReadAllNeedles({ volume_ids: [VOLUME_ID] }));
     assert.deepEqual(all.map((m) => m.needle_id), written.map((w) => String(w.id)));
     all.forEach((m, i) => assert.ok(Buffer.from(m.needle_blob).equals(written[i]!.data)));
   });
 
   it('CopyFile of the absent .dat answers as upstream: nothing when allowed, else an error', async () => {
     const request = { volume_id: VOLUME_ID, collection: '', ext: '.dat', compaction_revision: 0xffff_ffff, stop_offset: String(datBefore.length) };
-    assert.deepEqual(await drain(server.client.CopyFile({ ...request, ignore_source_file_not_found: true })), []);
-    await assert.rejects(drain(server.client.CopyFile({ ...request, ignore_source_file_not_found: false })));
+    assert.deepEqual(await allMessages(server.client.CopyFile({ ...request, ignore_source_file_not_found: true })), []);
+    await assert.rejects(allMessages(server.client.CopyFile({ ...request, ignore_source_file_not_found: false })));
   });
 
   it('VolumeCopy of the tiered volume brings .idx and .vif; the copy reads the same remote object', async () => {
@@ -137,7 +131,7 @@ describe('a reloaded tiered volume over HTTP and gRPC', () => {
   it('moves the reloaded volume back: the local .dat is the original and takes writes again', async () => {
     const key = server.ctx.store.findVolume(VOLUME_ID)!.volumeInfo.files[0]!.key;
     // The copy made above shares the object; this move deletes it, as the last replica's would.
-    await drain(server.client.VolumeTierMoveDatFromRemote({ volume_id: VOLUME_ID, collection: '', keep_remote_dat_file: false }));
+    await allMessages(server.client.VolumeTierMoveDatFromRemote({ volume_id: VOLUME_ID, collection: '', keep_remote_dat_file: false }));
     const local = server.ctx.store.findVolume(VOLUME_ID)!;
     assert.equal(local.readsRemoteDat, false);
     assert.equal(local.hasRemoteFile, false);

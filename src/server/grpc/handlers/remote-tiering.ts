@@ -15,7 +15,7 @@ import { NeedleFlag, newNeedle } from '../../../storage/needle/needle.ts';
 import { pathExists } from '../../../storage/path-exists.ts';
 import type { Volume } from '../../../storage/volume.ts';
 import { volumeFilePath } from '../../../storage/volume-files.ts';
-import type { RemoteFile } from '../../../storage/volume-info.ts';
+import { type RemoteFile, remoteFileBackendName } from '../../../storage/volume-info.ts';
 import { type GrpcContext, type Reply, type RequestOf, type ResponseOf, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, unary, volumeOrThrow } from '../context.ts';
 
 /** Upstream caps a request's transfer concurrency so a caller cannot spawn unbounded workers. */
@@ -219,7 +219,7 @@ async function moveDatFromRemote(
 
   const first = volume.volumeInfo.files[0];
   if (first === undefined || first.backendType === '' || first.key === '') throw new Error(`volume ${request.volume_id} is already on local disk`);
-  const storageName = `${first.backendType}.${first.backendId}`;
+  const storageName = remoteFileBackendName(first);
   const backend = findBackendStorage(storageName);
   if (backend === undefined) throw new Error(`remote storage ${storageName} not found from supported: ${goStringList(backendStorageNames())}`);
 
