@@ -25,7 +25,7 @@ import {
 import { type Ttl, isEmptyTtl, ttlMinutes, ttlSeconds } from './needle/ttl.ts';
 import { type NeedleVersion, actualSize } from './needle/version.ts';
 import { BatchQueue } from './batch-queue.ts';
-import type { BufferPool } from './buffer-pool.ts';
+import { BufferPool } from './buffer-pool.ts';
 import { writevFully } from './vectored-write.ts';
 import { scanDat } from './dat-scanner.ts';
 import { carryOverChanges, removeCompactionLeftovers, swapInCompacted, writeCompactedCopy } from './compaction.ts';
@@ -48,8 +48,15 @@ const MAX_QUEUED_WRITES = 4096;
 /** Upstream's worker writes at most 128 requests or 4 MiB at a time. */
 const MAX_BATCH_ITEMS = 128;
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
-/** Needles with this much data or more are written as head, data and tail (no record copy). */
-const VECTORED_DATA_MIN_BYTES = 256 * 1024;
+/** Batches larger than this go out as one vectored write of their pieces, so big needles are never copied. */
+const VECTORED_BATCH_MIN_BYTES = 256 * 1024;
+/**
+ * Smaller batches are copied into one staging buffer for a single (usually inline) write. The
+ * buffers are reused: a fresh 64 KiB+ buffer per batch is external memory to V8, and enough of
+ * it starts full mark-compacts (under 64 KB writes, dozens per second). A few batches of
+ * different volumes may be in flight at once, each holding one.
+ */
+const stagingBuffers = new BufferPool(16 * VECTORED_BATCH_MIN_BYTES);
 
 /**
  * How long a batch of durable (fsync) writes waits for more before it is synced: upstream's
@@ -464,8 +471,8 @@ export class Volume {
           }
           lastAppendAtNs = this.nextAppendAtNs(lastAppendAtNs);
           n.appendAtNs = lastAppendAtNs;
-          // A large needle's data is written from the request's own buffer, not copied into a record.
-          record = n.data.length >= VECTORED_DATA_MIN_BYTES ? encodeNeedleParts(n, this.version) : encodeNeedle(n, this.version);
+          // The data stays in the request's buffer: writeDat copies it once, or not at all.
+          record = encodeNeedleParts(n, this.version);
           indexed = existing === undefined || existing.offsetUnits * NEEDLE_PADDING_SIZE_BYTES < endBytes;
           pending.set(id, { offsetUnits: endBytes / NEEDLE_PADDING_SIZE_BYTES, size: n.size, cookie: n.cookie });
           fsync ||= op.options.fsync === true;
@@ -582,14 +589,29 @@ export class Volume {
   }
 
   /**
-   * Appends the batch's pieces at `position`. Small batches are joined (one cheap copy, then the
-   * inline write); large ones go out as one vectored write, so a big needle is never copied.
+   * Appends the batch's pieces at `position`. Small batches are joined in a reused staging buffer
+   * (one copy, then the inline write); large ones go out as one vectored write, so a big needle
+   * is never copied.
    */
   private async writeDat(pieces: Uint8Array[], totalBytes: number, position: number): Promise<void> {
-    if (pieces.length === 1 || totalBytes <= VECTORED_DATA_MIN_BYTES || this.dat.fd < 0) {
-      const only = pieces.length === 1 ? pieces[0] : undefined;
-      const bytes = Buffer.isBuffer(only) ? only : Buffer.concat(pieces, totalBytes);
-      await this.writeFile('dat', bytes, position);
+    const only = pieces.length === 1 ? pieces[0] : undefined;
+    if (Buffer.isBuffer(only)) {
+      await this.writeFile('dat', only, position);
+      return;
+    }
+    if (totalBytes <= VECTORED_BATCH_MIN_BYTES || this.dat.fd < 0) {
+      const staging = totalBytes <= VECTORED_BATCH_MIN_BYTES ? stagingBuffers.take(VECTORED_BATCH_MIN_BYTES) : Buffer.allocUnsafe(totalBytes);
+      try {
+        let at = 0;
+        for (const piece of pieces) {
+          staging.set(piece, at);
+          at += piece.length;
+        }
+        assert(at === totalBytes, `batch pieces hold ${at} bytes, expected ${totalBytes}`);
+        await this.writeFile('dat', staging.subarray(0, totalBytes), position);
+      } finally {
+        stagingBuffers.give(staging);
+      }
       return;
     }
     if (this.ioHooks?.beforeWrite !== undefined) await this.ioHooks.beforeWrite('dat', position, totalBytes);

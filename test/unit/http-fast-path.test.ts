@@ -115,6 +115,33 @@ describe('the fast path answers as the app does', () => {
     assert.deepEqual(comparable(fast), comparable(app));
   });
 
+  it('writes: bodies in reused buffers never leak into another needle', async () => {
+    // Large bodies come from a pool and go back once written: concurrent uploads of distinct
+    // bytes (in several pool size classes) must each read back exactly as sent.
+    const before = served.writes;
+    const sizesBytes = [100_000, 100_000, 100_000, 300_000];
+    const uploadsSent = Array.from({ length: 48 }, (_, i) => {
+      const data = Buffer.alloc(sizesBytes[i % sizesBytes.length] as number, i + 1);
+      data.writeUInt32BE(i, 0);
+      return { key: nextKey++, data };
+    });
+    // A few senders, each one upload after another: buffers given back are taken again at once.
+    const SENDERS = 6;
+    await Promise.all(Array.from({ length: SENDERS }, async (_, sender) => {
+      for (let i = sender; i < uploadsSent.length; i += SENDERS) {
+        const { key, data } = uploadsSent[i] as { key: number; data: Buffer };
+        const { headers, body } = form(data, 'Content-Disposition: form-data; name="file"; filename="big.bin"', 'Content-Type: image/bench');
+        assert.equal((await send(fastServers.adminPort, 'POST', `/${fid(key)}`, headers, body)).status, 201);
+      }
+    }));
+    assert.equal(served.writes - before, uploadsSent.length, 'served by the fast path');
+    for (const { key, data } of uploadsSent) {
+      const read = await send(appServers.adminPort, 'GET', `/${fid(key)}`);
+      assert.equal(read.status, 200);
+      assert.ok(read.body.equals(data), `needle ${key.toString(16)} reads back as written`);
+    }
+  });
+
   describe('reads', () => {
     const keys: Record<string, number> = {};
     before(async () => {

@@ -1,5 +1,6 @@
 // Reads a request body into one buffer, refusing (and no longer reading) past a byte cap.
 import { Readable } from 'node:stream';
+import type { BufferPool } from '../../storage/buffer-pool.ts';
 
 export class BodyTooLarge extends Error {}
 
@@ -12,10 +13,16 @@ const INITIAL_BYTES = 64 * 1024;
  * arrive. `expectedBytes` (Content-Length) pre-sizes the buffer (bounded) when it is within the cap.
  * `source` is a Node request (fast: no web-stream conversion) or a web ReadableStream.
  */
-export async function readBodyBounded(source: AsyncIterable<Uint8Array> | null, capBytes: number, expectedBytes?: number): Promise<Buffer> {
+export async function readBodyBounded(
+  source: AsyncIterable<Uint8Array> | null,
+  capBytes: number,
+  expectedBytes?: number,
+  /** Where the buffer comes from when given (the caller gives it back once nothing refers to it). */
+  buffers?: BufferPool,
+): Promise<Buffer> {
   if (source === null) return Buffer.alloc(0);
   const presize = expectedBytes !== undefined && expectedBytes >= 0 && expectedBytes <= capBytes ? Math.min(expectedBytes, MAX_PRESIZE_BYTES) : INITIAL_BYTES;
-  const body = new BoundedBody(capBytes, presize);
+  const body = new BoundedBody(capBytes, presize, buffers);
   if (source instanceof Readable) return readNodeStream(source, body);
   // Leaving the loop early (the throw) ends the source, as a cancelled read would.
   for await (const value of source) body.append(value);
@@ -30,8 +37,10 @@ class BoundedBody {
   constructor(
     private readonly capBytes: number,
     presizeBytes: number,
+    buffers: BufferPool | undefined,
   ) {
-    this.buf = Buffer.allocUnsafe(Math.min(capBytes, presizeBytes));
+    const sizeBytes = Math.min(capBytes, presizeBytes);
+    this.buf = buffers !== undefined ? buffers.take(sizeBytes) : Buffer.allocUnsafe(sizeBytes);
   }
 
   /** Throws BodyTooLarge, keeping nothing of `value`, when it would pass the cap. */

@@ -25,13 +25,13 @@ export interface FastPathOptions {
 
 /** Needle bytes the fast path may hold at once across requests (beyond it the app streams). */
 const FAST_READ_BUDGET_BYTES = 64 * 1024 * 1024;
-/** Free record buffers kept for reuse by large fast reads (see BufferPool). */
-const FAST_READ_POOL_BYTES = 32 * 1024 * 1024;
+/** Free buffers kept for reuse by large fast reads (records) and writes (bodies); see BufferPool. */
+const FAST_POOL_BYTES = 32 * 1024 * 1024;
 
 export function fastPathListener(server: ServerContext, port: Port, app: RequestListener, options: FastPathOptions): RequestListener {
   if (!options.reads && !options.writes) return app;
   const budget = new FastReadBudget(FAST_READ_BUDGET_BYTES);
-  const readBuffers = new BufferPool(FAST_READ_POOL_BYTES);
+  const buffers = new BufferPool(FAST_POOL_BYTES);
   const metrics = server.deps.metrics;
   const countsInFlight = metrics !== undefined && port === 'admin';
   const commonHeaders = (): string[] => ['server', server.serverHeader, REQUEST_ID_HEADER, newRequestId()];
@@ -46,7 +46,7 @@ export function fastPathListener(server: ServerContext, port: Port, app: Request
   const serveRead = async (req: IncomingMessage, res: ServerResponse, method: string, target: FastTarget): Promise<void> => {
     const startedAtMs = performance.now();
     if (countsInFlight) metrics.inFlightRequests.inc({ type: method });
-    const sentBytes = await tryFastRead(req, res, server, target, budget, commonHeaders, readBuffers);
+    const sentBytes = await tryFastRead(req, res, server, target, budget, commonHeaders, buffers);
     if (sentBytes === null) {
       if (countsInFlight) metrics.inFlightRequests.dec({ type: method });
       await app(req, res);
@@ -70,7 +70,7 @@ export function fastPathListener(server: ServerContext, port: Port, app: Request
     if (metrics !== undefined) metrics.inFlightUploadBytes += uploadBytes;
     let plain: PlainResponse | null;
     try {
-      plain = await tryFastWrite(req, server, target);
+      plain = await tryFastWrite(req, server, target, buffers);
     } catch (err) {
       server.deps.log(`http ${method} ${target.path}: ${(err as Error).stack ?? (err as Error).message}`);
       plain = plainEmpty(500);

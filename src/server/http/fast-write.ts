@@ -3,6 +3,7 @@
 // touch nothing; once the body is being read the fast path answers itself, with the same
 // parser and write core as the app (parseUpload, storeUpload), so the outcome is the same.
 import type { IncomingMessage } from 'node:http';
+import type { BufferPool } from '../../storage/buffer-pool.ts';
 import { copyCount } from '../../storage/replica-placement.ts';
 import { contentLengthOf } from './body.ts';
 import { writeLocally } from './default-hooks.ts';
@@ -14,8 +15,12 @@ import { type PlainResponse, plainJsonError } from './plain-response.ts';
 import { parseGoQuery } from './query.ts';
 import { storeUpload } from './store-upload.ts';
 
-/** Resolves the response to send, or null (nothing read) when the app must serve the request. */
-export async function tryFastWrite(req: IncomingMessage, server: ServerContext, target: FastTarget): Promise<PlainResponse | null> {
+/**
+ * Resolves the response to send, or null (nothing read) when the app must serve the request.
+ * The body is read into a buffer from `bodyBuffers`, given back once the write has settled (the
+ * volume has then copied or written the needle's data, and nothing refers to it any more).
+ */
+export async function tryFastWrite(req: IncomingMessage, server: ServerContext, target: FastTarget, bodyBuffers: BufferPool): Promise<PlainResponse | null> {
   const h = req.headers;
   if (h.origin !== undefined || h['transfer-encoding'] !== undefined) return null;
   // Go's ParseForm would consume a urlencoded body as form values: the app's case.
@@ -40,10 +45,15 @@ export async function tryFastWrite(req: IncomingMessage, server: ServerContext, 
       hasFormValue: (key) => query.has(key),
       fileSizeLimitBytes: deps.fileSizeLimitBytes,
       maxGunzipBytes: server.maxGunzipBytes,
+      bodyBuffers,
     });
   } catch (err) {
     if (err instanceof UploadError) return plainJsonError(400, err.message, pretty);
     throw err;
   }
-  return storeUpload(server, { path: target.path, parts: target.parts, pretty }, upload, (write) => writeLocally(write));
+  try {
+    return await storeUpload(server, { path: target.path, parts: target.parts, pretty }, upload, (write) => writeLocally(write));
+  } finally {
+    if (upload.body !== null) bodyBuffers.give(upload.body);
+  }
 }

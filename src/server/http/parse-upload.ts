@@ -2,6 +2,7 @@
 // filename, else the first part) or raw, then name/mime rules, gzip size, and Content-MD5.
 import { createHash } from 'node:crypto';
 import { EMPTY_TTL, type Ttl, parseTtl } from '../../storage/needle/ttl.ts';
+import type { BufferPool } from '../../storage/buffer-pool.ts';
 import { BodyTooLarge, contentLengthOf, readBodyBounded } from './body.ts';
 import { gzipSync } from 'node:zlib';
 import { parseGoBool, tryParseGoUint } from './go-strconv.ts';
@@ -54,6 +55,8 @@ export interface ParsedUpload {
   fsync: boolean;
   /** `type=replicate` in the query or, when the query has no `type`, a multipart field. */
   isReplicate: boolean;
+  /** The request body as read (`data` may be a view of it): the caller's to give back to `bodyBuffers`, once the needle is written. */
+  body: Buffer | null;
 }
 
 /** What an upload reads of the request's headers: a web Headers, or a view of node's. */
@@ -72,6 +75,8 @@ export interface UploadRequest {
   hasFormValue?(key: string): boolean;
   fileSizeLimitBytes: number;
   maxGunzipBytes: number;
+  /** Reused buffers for the body, when the caller gives them back (see ParsedUpload.body). */
+  bodyBuffers?: BufferPool;
 }
 
 /** util.CleanWindowsPathBase. */
@@ -104,6 +109,8 @@ interface BodyParts {
   isGzipped: boolean;
   partContentMd5: string;
   formFields: Map<string, string>;
+  /** The whole body as read, or null when nothing was. */
+  body: Buffer | null;
 }
 
 async function readMultipartBody(request: UploadRequest, contentType: string): Promise<BodyParts> {
@@ -116,7 +123,12 @@ async function readMultipartBody(request: UploadRequest, contentType: string): P
   if (boundary === undefined) throw new UploadError('no multipart boundary param in Content-Type');
   let body: Buffer;
   try {
-    body = await readBodyBounded(request.body, limit + MULTIPART_OVERHEAD_BYTES, contentLengthOf(request.headers.get('content-length') ?? undefined));
+    body = await readBodyBounded(
+      request.body,
+      limit + MULTIPART_OVERHEAD_BYTES,
+      contentLengthOf(request.headers.get('content-length') ?? undefined),
+      request.bodyBuffers,
+    );
   } catch (err) {
     if (err instanceof BodyTooLarge) throw overLimit(limit);
     throw new UploadError((err as Error).message);
@@ -173,6 +185,7 @@ async function readMultipartBody(request: UploadRequest, contentType: string): P
     isGzipped: chosen.headers.get('content-encoding') === 'gzip',
     partContentMd5: chosen.headers.get('content-md5') ?? '',
     formFields,
+    body,
   };
 }
 
@@ -186,10 +199,10 @@ async function readRawBody(request: UploadRequest, contentType: string, bodyAlre
     if (parsed !== undefined) fileName = parsed.params.get('filename') ?? parsed.params.get('name') ?? '';
   }
   fileName = fileName !== '' ? cleanWindowsPathBase(fileName) : goPathBase(request.path);
-  let data: Uint8Array = new Uint8Array(0);
+  let data: Buffer | null = null;
   if (!bodyAlreadyRead) {
     try {
-      data = await readBodyBounded(request.body, limit, contentLengthOf(request.headers.get('content-length') ?? undefined));
+      data = await readBodyBounded(request.body, limit, contentLengthOf(request.headers.get('content-length') ?? undefined), request.bodyBuffers);
     } catch (err) {
       if (err instanceof BodyTooLarge) throw overLimit(limit);
       throw new UploadError((err as Error).message);
@@ -197,12 +210,13 @@ async function readRawBody(request: UploadRequest, contentType: string, bodyAlre
   }
   return {
     fileName,
-    data,
+    data: data ?? new Uint8Array(0),
     contentType,
     mimeType: contentType,
     isGzipped: request.headers.get('content-encoding') === 'gzip',
     partContentMd5: '',
     formFields: new Map(),
+    body: data,
   };
 }
 
@@ -304,5 +318,6 @@ export async function parseUpload(request: UploadRequest, bodyAlreadyRead = fals
     contentMd5,
     fsync: formValue('fsync') === 'true',
     isReplicate,
+    body: body.body,
   };
 }
