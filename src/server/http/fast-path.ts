@@ -39,16 +39,16 @@ export function fastPathListener(server: ServerContext, port: Port, app: Request
   const finished = (method: string, status: number, startedAtMs: number): void => {
     if (port === 'admin') server.counters.count(method, status);
     if (metrics === undefined) return;
-    if (countsInFlight) metrics.inFlightRequests.dec({ type: method });
+    if (countsInFlight) metrics.requests.end(method);
     recordStoreRequest(metrics, requestType(port, method), method, status, startedAtMs);
   };
 
   const serveRead = async (req: IncomingMessage, res: ServerResponse, method: string, target: FastTarget): Promise<void> => {
     const startedAtMs = performance.now();
-    if (countsInFlight) metrics.inFlightRequests.inc({ type: method });
+    if (countsInFlight) metrics.requests.begin(method);
     const sentBytes = await tryFastRead(req, res, server, target, budget, commonHeaders, buffers);
     if (sentBytes === null) {
-      if (countsInFlight) metrics.inFlightRequests.dec({ type: method });
+      if (countsInFlight) metrics.requests.end(method);
       await app(req, res);
       return;
     }
@@ -66,7 +66,7 @@ export function fastPathListener(server: ServerContext, port: Port, app: Request
   const serveWrite = async (req: IncomingMessage, res: ServerResponse, method: string, target: FastTarget): Promise<void> => {
     const startedAtMs = performance.now();
     const uploadBytes = contentLengthOf(req.headers['content-length']) ?? 0;
-    if (countsInFlight) metrics.inFlightRequests.inc({ type: method });
+    if (countsInFlight) metrics.requests.begin(method);
     if (metrics !== undefined) metrics.inFlightUploadBytes += uploadBytes;
     let plain: PlainResponse | null;
     try {
@@ -78,7 +78,7 @@ export function fastPathListener(server: ServerContext, port: Port, app: Request
       if (metrics !== undefined) metrics.inFlightUploadBytes -= uploadBytes;
     }
     if (plain === null) {
-      if (countsInFlight) metrics.inFlightRequests.dec({ type: method });
+      if (countsInFlight) metrics.requests.end(method);
       await app(req, res);
       return;
     }

@@ -1,6 +1,6 @@
 // The URL shape the fast path serves: exactly `/<vid>,<key><cookie>[.ext]` with an optional
 // query, nothing to unescape or clean. Anything else is left to the app, which knows Go's rules.
-import { FidParseError, type UrlPathParts, parseHttpFid, parseHttpVolumeId } from './url-path.ts';
+import { FidParseError, type UrlPathParts, type WriteTarget, parseHttpFid, parseHttpVolumeId } from './url-path.ts';
 
 const FAST_PATH_SHAPE = /^\/(\d{1,10}),([0-9a-fA-F]{9,24})(\.[0-9A-Za-z]{1,16})?$/;
 
@@ -12,7 +12,13 @@ export interface FastTarget {
   volumeId: number;
   needleId: bigint;
   cookie: number;
+  /** What a POST/PUT of this path writes: the path's own fid (writeTargetOf's answer for this shape). */
+  write: WriteTarget;
 }
+
+/** Key digits that always fit 64 bits: parsed here directly (the regex has checked they are hex). */
+const MAX_DIRECT_KEY_DIGITS = 16;
+const COOKIE_DIGITS = 8;
 
 export function fastTargetOf(url: string | undefined): FastTarget | null {
   if (url === undefined) return null;
@@ -26,8 +32,11 @@ export function fastTargetOf(url: string | undefined): FastTarget | null {
   const fid = match[2] as string;
   try {
     const volumeId = parseHttpVolumeId(vid);
-    const { needleId, cookie } = parseHttpFid(fid);
-    return { path, rawQuery, parts: { vid, fid, filename: '', ext: match[3] ?? '', isVolumeIdOnly: false }, volumeId, needleId, cookie };
+    const split = fid.length - COOKIE_DIGITS;
+    const { needleId, cookie } =
+      split <= MAX_DIRECT_KEY_DIGITS ? { needleId: BigInt(`0x${fid.slice(0, split)}`), cookie: Number.parseInt(fid.slice(split), 16) } : parseHttpFid(fid);
+    const write = { vidText: vid, fidText: fid, volumeId, needleId, cookie };
+    return { path, rawQuery, parts: { vid, fid, filename: '', ext: match[3] ?? '', isVolumeIdOnly: false }, volumeId, needleId, cookie, write };
   } catch (err) {
     if (err instanceof FidParseError) return null;
     throw err;

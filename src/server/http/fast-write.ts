@@ -52,7 +52,7 @@ export async function tryFastWrite(req: IncomingMessage, server: ServerContext, 
     throw err;
   }
   try {
-    return await storeUpload(server, { path: target.path, parts: target.parts, pretty }, upload, (write) => writeLocally(write));
+    return await storeUpload(server, { path: target.path, parts: target.parts, pretty, target: target.write }, upload, (write) => writeLocally(write));
   } finally {
     if (upload.body !== null) bodyBuffers.give(upload.body);
   }

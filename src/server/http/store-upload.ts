@@ -16,7 +16,8 @@ export type ReplicatedWrite = (write: WriteContext) => Promise<{ unchanged: bool
 
 export async function storeUpload(
   server: ServerContext,
-  request: { path: string; parts: UrlPathParts; pretty: boolean },
+  /** `target`, when the caller has parsed the path already, must be writeTargetOf(path, parts). */
+  request: { path: string; parts: UrlPathParts; pretty: boolean; target?: WriteTarget },
   upload: ParsedUpload,
   replicatedWrite: ReplicatedWrite,
 ): Promise<PlainResponse> {
@@ -25,7 +26,7 @@ export async function storeUpload(
   // differs from the fid text the JWT was checked against.
   let target: WriteTarget;
   try {
-    target = writeTargetOf(request.path, request.parts);
+    target = request.target ?? writeTargetOf(request.path, request.parts);
   } catch (err) {
     if (err instanceof FidParseError) return plainJsonError(400, err.message, request.pretty);
     throw err;

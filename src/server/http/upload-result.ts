@@ -9,8 +9,11 @@ export interface UploadResultInput {
   contentMd5: string;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 function text(byteString: string): string {
-  return Buffer.from(byteString, 'latin1').toString('utf8');
+  // ASCII reads the same as bytes and as UTF-8: most names and every common mime.
+  return NON_ASCII.test(byteString) ? Buffer.from(byteString, 'latin1').toString('utf8') : byteString;
 }
 
 export function uploadResultFields(input: UploadResultInput): Record<string, string | number> {

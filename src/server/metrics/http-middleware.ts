@@ -43,8 +43,7 @@ export function requestType(port: MeteredPort, method: string): string {
 
 /** Counts and times one finished store request (in-flight bookkeeping is the caller's). */
 export function recordStoreRequest(metrics: VolumeServerMetrics, type: string, method: string, status: number, startedAtMs: number): void {
-  metrics.requestTotal.inc({ type, code: String(status) });
-  metrics.requestSeconds.observe({ type }, (performance.now() - startedAtMs) / 1000);
+  metrics.requests.record(type, status, (performance.now() - startedAtMs) / 1000);
   countFailures(metrics, method, status);
 }
 
@@ -59,12 +58,12 @@ export function meterStoreHandler<C extends Context>(
     const type = requestType(port, method);
     const startedAt = performance.now();
     const inFlight = port === 'admin';
-    if (inFlight) metrics.inFlightRequests.inc({ type: method });
+    if (inFlight) metrics.requests.begin(method);
     let finished = false;
     const finish = (status: number): void => {
       if (finished) return;
       finished = true;
-      if (inFlight) metrics.inFlightRequests.dec({ type: method });
+      if (inFlight) metrics.requests.end(method);
       recordStoreRequest(metrics, type, method, status, startedAt);
     };
     let response: Response;

@@ -9,6 +9,7 @@
 // to say "needle not found" apart from other 404s). Go's go_* runtime series are replaced by
 // prom-client's nodejs_* ones; process_* keep their names.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, exponentialBuckets } from 'prom-client';
+import { RequestMeter } from './request-meter.ts';
 
 const PREFIX = 'SeaweedFS_volumeServer_';
 
@@ -36,10 +37,9 @@ export interface VolumeServerMetricsOptions {
 export class VolumeServerMetrics {
   readonly registry = new Registry();
 
-  readonly requestTotal: Counter<'type' | 'code'>;
+  /** request_total, request_seconds and in_flight_requests, counted without prom-client on the hot path. */
+  readonly requests: RequestMeter;
   readonly handlerTotal: Counter<'type'>;
-  readonly requestSeconds: Histogram<'type'>;
-  readonly inFlightRequests: Gauge<'type'>;
   readonly fileReadFailures: Counter;
   readonly fileWriteFailures: Counter;
   readonly vacuumingCompactCount: Counter<'success'>;
@@ -62,21 +62,12 @@ export class VolumeServerMetrics {
 
     new Gauge({ name: `${PREFIX}start_time_seconds`, help: 'Start time of the volume server, as seconds since UNIX epoch.', registers })
       .set(Math.floor(nowMs() / 1000));
-    this.requestTotal = new Counter({ name: `${PREFIX}request_total`, help: 'Counter of volume server requests.', labelNames: ['type', 'code'], registers });
+    this.requests = new RequestMeter(
+      this.registry,
+      { total: `${PREFIX}request_total`, seconds: `${PREFIX}request_seconds`, inFlight: `${PREFIX}in_flight_requests` },
+      SECONDS_BUCKETS,
+    );
     this.handlerTotal = new Counter({ name: `${PREFIX}handler_total`, help: 'Counter of volume server handlers.', labelNames: ['type'], registers });
-    this.requestSeconds = new Histogram({
-      name: `${PREFIX}request_seconds`,
-      help: 'Bucketed histogram of volume server request processing time.',
-      labelNames: ['type'],
-      buckets: SECONDS_BUCKETS,
-      registers,
-    });
-    this.inFlightRequests = new Gauge({
-      name: `${PREFIX}in_flight_requests`,
-      help: 'Current number of in-flight requests being handled by volume server.',
-      labelNames: ['type'],
-      registers,
-    });
     this.fileReadFailures = new Counter({ name: `${PREFIX}file_read_failures`, help: 'Counter of overall failed file read requests from clients.', registers });
     this.fileWriteFailures = new Counter({ name: `${PREFIX}file_write_failures`, help: 'Counter of overall failed file write requests from clients.', registers });
 
