@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseHttpDate, formatHttpDate } from '../../src/server/http/http-date.ts';
-import { formatMediaType, parseMediaType } from '../../src/server/http/media-type.ts';
+import { formatMediaType, parseMediaType, parseMediaTypeFully, parseMediaTypeShared } from '../../src/server/http/media-type.ts';
 import { readMultipart } from '../../src/server/http/multipart.ts';
 import { parseGoQuery } from '../../src/server/http/query.ts';
 import { InvalidRange, RangeNotOverlapping, multipartLength, parseRange } from '../../src/server/http/range.ts';
@@ -125,6 +125,31 @@ describe('http media types, dates, queries, JSON', () => {
     assert.equal(detectContentType(Buffer.from('  <html><body>')), 'text/html; charset=utf-8');
     assert.equal(detectContentType(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0])), 'image/png');
     assert.equal(detectContentType(Buffer.from([0, 1, 2, 3])), 'application/octet-stream');
+  });
+});
+
+describe('http media type shortcuts', () => {
+  // The multipart shortcut and the shared cache must answer exactly as Go's full parse.
+  const alphabet = "abcXYZ019-_.!#$%&'*+^`|~ ;=\"()<>@,:/[]?{}\t";
+  let seed = 7;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const randomText = (length: number): string => Array.from({ length }, () => alphabet[next(alphabet.length)]).join('');
+
+  it('the plain multipart shortcut agrees with the full parser', () => {
+    const samples = ['multipart/form-data; boundary=abc', 'multipart/form-data; boundary=', 'multipart/form-data; boundary="q"', 'Multipart/Form-Data; boundary=x'];
+    for (let i = 0; i < 3000; i++) samples.push(`multipart/form-data; boundary=${randomText(1 + next(70))}`);
+    for (const text of samples) assert.deepEqual(parseMediaType(text), parseMediaTypeFully(text), text);
+  });
+
+  it('shared results agree with the full parser, also once the cache has been cleared', () => {
+    const texts = ['form-data; filename=.; name=file', 'form-data; name="file"; filename="a.bin"', 'attachment; filename*=UTF-8\'\'r%C3%A9.txt', 'bad;;'];
+    for (let i = 0; i < 600; i++) texts.push(`form-data; name=${randomText(1 + next(12))}`);
+    for (let round = 0; round < 2; round++) {
+      for (const text of texts) assert.deepEqual(parseMediaTypeShared(text), parseMediaTypeFully(text), text);
+    }
   });
 });
 

@@ -95,8 +95,21 @@ export interface MediaType {
   params: Map<string, string>;
 }
 
+/**
+ * The form every multipart client sends (Go's and curl's among them): a token boundary and
+ * nothing else. Go's parser gives exactly this type and one param for it.
+ */
+const PLAIN_MULTIPART = /^multipart\/form-data; boundary=([!#$%&'*+\-.^_`|~0-9A-Za-z]+)$/;
+
 /** undefined where Go returns an error. */
 export function parseMediaType(text: string): MediaType | undefined {
+  const plain = PLAIN_MULTIPART.exec(text);
+  if (plain !== null) return { type: 'multipart/form-data', params: new Map([['boundary', plain[1] as string]]) };
+  return parseMediaTypeFully(text);
+}
+
+/** Go's parser step by step, for every text (parseMediaType takes a shortcut for the common one). */
+export function parseMediaTypeFully(text: string): MediaType | undefined {
   const semi = text.indexOf(';');
   const base = semi < 0 ? text : text.slice(0, semi);
   const type = base.toLowerCase().trim();
@@ -178,4 +191,29 @@ export function formatMediaType(type: string, key: string, value: string): strin
   out += `${key.toLowerCase()}=`;
   if (isToken(value)) return out + value;
   return `${out}"${value.replace(/["\\]/g, (ch) => `\\${ch}`)}"`;
+}
+
+/** A parsed media type that other requests share: read only. */
+export interface SharedMediaType {
+  readonly type: string;
+  readonly params: ReadonlyMap<string, string>;
+}
+
+/** Parsed media types by text. */
+const cache = new Map<string, SharedMediaType | undefined>();
+/** Distinct texts kept (a client's part headers repeat; random boundaries never reach here). */
+const MAX_CACHED_TEXTS = 256;
+const MAX_CACHED_TEXT_CHARS = 512;
+
+/**
+ * parseMediaType for texts that repeat across requests (a part's Content-Disposition), from a
+ * small cache. The result is shared: read it, never change it.
+ */
+export function parseMediaTypeShared(text: string): SharedMediaType | undefined {
+  if (text.length > MAX_CACHED_TEXT_CHARS) return parseMediaType(text);
+  if (cache.has(text)) return cache.get(text);
+  if (cache.size >= MAX_CACHED_TEXTS) cache.clear();
+  const parsed = parseMediaType(text);
+  cache.set(text, parsed);
+  return parsed;
 }

@@ -17,6 +17,14 @@ function lineEnd(body: Buffer, from: number): number {
   return nl < 0 ? body.length : nl + 1;
 }
 
+/** Whether body[from, to) is optional spaces and tabs, then "\r\n" or "\n", and nothing else. */
+function isBlankLineEnd(body: Buffer, from: number, to: number): boolean {
+  let i = from;
+  while (i < to && (body[i] === 0x20 || body[i] === 0x09)) i++;
+  if (i < to && body[i] === 0x0d) i++;
+  return i === to - 1 && body[i] === 0x0a;
+}
+
 function trimLineEnd(line: string): string {
   return line.replace(/[ \t]*\r?\n$/, '').replace(/[ \t]+$/, '');
 }
@@ -47,10 +55,11 @@ export function* readMultipart(body: Buffer, boundary: string): Generator<Multip
     for (;;) {
       if (pos >= body.length) throw new MultipartError('multipart: NextPart: EOF');
       const end = lineEnd(body, pos);
-      const line = body.toString('latin1', pos, end);
+      if (body[end - 1] !== 0x0a) throw new MultipartError('multipart: NextPart: EOF');
+      // The line without its "\n" or "\r\n".
+      const contentEnd = end - 1 > pos && body[end - 2] === 0x0d ? end - 2 : end - 1;
+      const content = body.toString('latin1', pos, contentEnd);
       pos = end;
-      if (!line.endsWith('\n')) throw new MultipartError('multipart: NextPart: EOF');
-      const content = line.replace(/\r?\n$/, '');
       if (content === '') break;
       if ((content.startsWith(' ') || content.startsWith('\t')) && lastKey !== undefined) {
         headers.set(lastKey, `${headers.get(lastKey) ?? ''} ${content.trim()}`);
@@ -73,9 +82,8 @@ export function* readMultipart(body: Buffer, boundary: string): Generator<Multip
       if (at < 0) break;
       const afterBoundary = at + delimiter.length;
       const tailEnd = lineEnd(body, afterBoundary);
-      const tail = body.toString('latin1', afterBoundary, tailEnd);
-      final = tail.startsWith('--');
-      if (final || /^[ \t]*\r?\n$/.test(tail)) {
+      final = body[afterBoundary] === 0x2d && body[afterBoundary + 1] === 0x2d;
+      if (final || isBlankLineEnd(body, afterBoundary, tailEnd)) {
         dataEnd = at > pos && body[at - 1] === 0x0d ? at - 1 : at;
         next = tailEnd;
         break;

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { parseGoBool, tryParseGoUint } from './go-strconv.ts';
 import { detectContentType } from './sniff.ts';
 import { gunzipBounded, gunzippedLength } from './gzip.ts';
-import { parseMediaType } from './media-type.ts';
+import { parseMediaType, parseMediaTypeShared } from './media-type.ts';
 import { mimeByExtension } from './mime-types.ts';
 import { type MultipartPart, MultipartError, readMultipart } from './multipart.ts';
 import { pairsFromHeaders } from './pairs.ts';
@@ -92,12 +92,12 @@ function overLimit(limitBytes: number): UploadError {
 function partFileName(part: MultipartPart): string {
   const disposition = part.headers.get('content-disposition');
   if (disposition === undefined) return '';
-  const filename = parseMediaType(disposition)?.params.get('filename') ?? '';
+  const filename = parseMediaTypeShared(disposition)?.params.get('filename') ?? '';
   return filename === '' ? '' : goPathBase(filename);
 }
 
 function partFormName(part: MultipartPart): string {
-  const parsed = parseMediaType(part.headers.get('content-disposition') ?? '');
+  const parsed = parseMediaTypeShared(part.headers.get('content-disposition') ?? '');
   return parsed?.type === 'form-data' ? (parsed.params.get('name') ?? '') : '';
 }
 
