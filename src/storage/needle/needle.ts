@@ -90,6 +90,9 @@ export interface NeedleRecordParts {
   sizeBytes: number;
 }
 
+/** encodeNeedleParts' scratch (see there). */
+const ENCODE_SCRATCH = Buffer.alloc(NEEDLE_HEADER_SIZE_BYTES + TIMESTAMP_SIZE_BYTES);
+
 /**
  * Serializes a needle record as parts. Sets `n.size`. Padding reproduces Go's bytes (it slices
  * the footer out of a scratch buffer that still holds earlier header fields), so our files match
@@ -107,7 +110,8 @@ export function encodeNeedleParts(n: Needle, version: NeedleVersion): NeedleReco
   const data = version === 1 || n.data.length > 0 ? n.data : EMPTY;
   const tail = Buffer.allocUnsafe(sizeBytes - head.length - data.length);
   // Go's scratch: [0,4) cookie, [4,12) id, [12,16) size, [16,24) zero; later fields overwrite [0,8).
-  const scratch = Buffer.alloc(NEEDLE_HEADER_SIZE_BYTES + TIMESTAMP_SIZE_BYTES);
+  // One buffer for every encoding (this runs to the end synchronously), zeroed as Go's is fresh.
+  const scratch = ENCODE_SCRATCH.fill(0);
   scratch.writeUInt32BE(n.cookie >>> 0, 0);
   scratch.writeBigUInt64BE(n.id, 4);
   scratch.writeInt32BE(size, 12);
@@ -132,7 +136,10 @@ export function encodeNeedleParts(n: Needle, version: NeedleVersion): NeedleReco
       pos += n.mime.length;
     }
     if (hasFlag(n, NeedleFlag.HasLastModified)) {
-      scratch.writeBigUInt64BE(BigInt(n.lastModified), 0);
+      // The bytes of writeBigUInt64BE(BigInt(lastModified)), without the BigInt: it is below 2^53.
+      if (!Number.isSafeInteger(n.lastModified) || n.lastModified < 0) throw new Error(`assertion failed: last modified ${n.lastModified} is a count of seconds`);
+      scratch.writeUInt32BE(Math.floor(n.lastModified / 2 ** 32) >>> 0, 0);
+      scratch.writeUInt32BE(n.lastModified >>> 0, 4);
       scratch.copy(tail, pos, 8 - LAST_MODIFIED_BYTES, 8);
       pos += LAST_MODIFIED_BYTES;
     }
