@@ -37,6 +37,8 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
       diskType: folder.diskType,
       diskId,
       syncBatch: { minBytes: config.fsyncMinBatchBytes, minRequests: config.fsyncMinBatchRequests, waitMs: config.fsyncBatchWaitMs },
+      // A write may take this long to arrive and commit; a barrier never cuts one off sooner.
+      ...(config.inflightUploadDataTimeoutMs > 0 ? { drainTimeoutMs: config.inflightUploadDataTimeoutMs } : {}),
     })),
     config.offsetWidth,
     log,

@@ -15,6 +15,8 @@ export type StorageErrorCode =
   | 'read_only'
   | 'volume_full'
   | 'volume_closed'
+  /** A transition that stops writes could not drain the writes admitted before it in time. */
+  | 'drain_timeout'
   | 'invalid_volume_info'
   | 'offset_width_mismatch'
   | 'io';

@@ -25,6 +25,7 @@ import {
 import { type Ttl, isEmptyTtl, ttlMinutes, ttlSeconds } from './needle/ttl.ts';
 import { type NeedleVersion, actualSize } from './needle/version.ts';
 import { BatchQueue } from './batch-queue.ts';
+import { DEFAULT_DRAIN_TIMEOUT_MS, DrainBarrier, type DrainOptions, type DrainStats } from './drain-barrier.ts';
 import { BufferPool } from './buffer-pool.ts';
 import { writevFully } from './vectored-write.ts';
 import { scanDat } from './dat-scanner.ts';
@@ -85,6 +86,15 @@ export interface VolumeIoHooks {
   beforeSync?(file: VolumeFileKind): void | Promise<void>;
 }
 
+/** What a refused transition puts back. */
+interface WriteState {
+  readOnlyByRequest: boolean;
+  canDeleteByRequest: boolean;
+  writesStopped: boolean;
+  tieredDeletesAllowed: boolean;
+  volumeInfo: VolumeInfo;
+}
+
 type AppendOp =
   | { kind: 'write'; needle: Needle; options: WriteOptions }
   | { kind: 'blob'; id: bigint; size: number; blob: Buffer }
@@ -104,6 +114,8 @@ export interface VolumeOpenOptions {
   /** Batching of durable writes (default DEFAULT_SYNC_BATCH). */
   syncBatch?: SyncBatchOptions;
   ioHooks?: VolumeIoHooks;
+  /** The drain barrier's bound and clock (default DEFAULT_DRAIN_TIMEOUT_MS, the system clock). */
+  drain?: DrainOptions;
 }
 
 export interface WriteOptions {
@@ -161,6 +173,14 @@ function tieredCompactError(volumeId: number): StorageError {
   return new StorageError('io', `volume ${volumeId} is tiered to remote storage, cannot compact`);
 }
 
+function readOnlyError(volumeId: number): StorageError {
+  return new StorageError('read_only', `volume ${volumeId} is read only`);
+}
+
+function closedError(volumeId: number): StorageError {
+  return new StorageError('volume_closed', `volume ${volumeId} is closed`);
+}
+
 function systemNowNs(): bigint {
   return BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
 }
@@ -187,7 +207,13 @@ export class Volume {
   private readonly appends: BatchQueue<AppendOp>;
   private readonly ioHooks: VolumeIoHooks | undefined;
   private readonly nowNs: () => bigint;
+  private readonly drain: DrainBarrier;
+  /** Transitions of the write state run one at a time, so a refused one restores what it found. */
+  private transitionTail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Set when close() is called, before it drains: operations after that are refused at once. */
+  private closing = false;
+  private closingDone: Promise<void> | undefined;
   /** Read-only set by an operator or the server (not persisted unless volumeInfo.readOnly). */
   private readOnlyByRequest = false;
   private canDeleteByRequest = false;
@@ -206,6 +232,7 @@ export class Volume {
     this.nowNs = options.nowNs ?? systemNowNs;
     this.log = options.log ?? (() => {});
     this.ioHooks = options.ioHooks;
+    this.drain = new DrainBarrier(options.drain ?? { timeoutMs: DEFAULT_DRAIN_TIMEOUT_MS });
     const syncBatch = options.syncBatch ?? DEFAULT_SYNC_BATCH;
     this.appends = new BatchQueue<AppendOp>(
       { maxPending: MAX_QUEUED_WRITES, maxBatchItems: MAX_BATCH_ITEMS, maxBatchBytes: MAX_BATCH_BYTES },
@@ -338,26 +365,80 @@ export class Volume {
   }
 
   private ensureOpen(): void {
-    if (this.closed) throw new StorageError('volume_closed', `volume ${this.id} is closed`);
+    if (this.closed) throw closedError(this.id);
   }
 
   /**
    * Marks the volume read-only (or writable again). `canDelete`: writes refused, deletes still
    * allowed. `persist` records it in `.vif` so it survives a restart; making a volume writable
    * always clears a persisted mark.
+   *
+   * Going read-only publishes the flag first (writes admitted after it get the read-only error),
+   * then holds the drain barrier until every write admitted before it has committed, and only
+   * then persists and returns: once this resolves, nothing more lands in `.dat`. A barrier past
+   * its bound, or a failed persist, puts the volume back exactly as it was and throws.
    */
-  async setReadOnly(readOnly: boolean, persist: boolean, canDelete = false): Promise<void> {
-    this.readOnlyByRequest = readOnly;
-    this.canDeleteByRequest = readOnly && canDelete;
-    if (!readOnly) {
-      this.writesStopped = false;
-      // Upstream's MarkVolumeWritable: "writable" is delete-only for a tiered volume.
-      this.tieredDeletesAllowed = this.isTiered;
-    }
-    if (persist || (!readOnly && this.volumeInfo.readOnly)) {
-      this.volumeInfo = { ...this.volumeInfo, readOnly, readOnlyCanDelete: readOnly && canDelete };
-      await this.saveVolumeInfo();
-    }
+  setReadOnly(readOnly: boolean, persist: boolean, canDelete = false): Promise<void> {
+    return this.serialized(async () => {
+      const before = this.writeState();
+      this.readOnlyByRequest = readOnly;
+      this.canDeleteByRequest = readOnly && canDelete;
+      if (!readOnly) {
+        this.writesStopped = false;
+        // Upstream's MarkVolumeWritable: "writable" is delete-only for a tiered volume.
+        this.tieredDeletesAllowed = this.isTiered;
+      }
+      try {
+        if (readOnly) await this.drainAdmitted('mark read-only');
+        if (persist || (!readOnly && this.volumeInfo.readOnly)) {
+          this.volumeInfo = { ...this.volumeInfo, readOnly, readOnlyCanDelete: readOnly && canDelete };
+          await this.saveVolumeInfo();
+        }
+      } catch (err) {
+        this.restoreWriteState(before);
+        throw err;
+      }
+    });
+  }
+
+  /** The drain barrier's figures, for the service status. */
+  get drainStats(): DrainStats {
+    return this.drain.stats;
+  }
+
+  /**
+   * Resolves once every operation queued before the call has settled (an exclusive no-op runs
+   * after them), within the barrier's bound.
+   */
+  private drainAdmitted(reason: string): Promise<void> {
+    return this.drain.hold(this.id, reason, this.appends.exclusive(async () => {}));
+  }
+
+  private serialized<T>(transition: () => Promise<T>): Promise<T> {
+    const run = this.transitionTail.then(transition, transition);
+    this.transitionTail = run.catch(() => {});
+    return run;
+  }
+
+  private writeState(): WriteState {
+    return {
+      readOnlyByRequest: this.readOnlyByRequest,
+      canDeleteByRequest: this.canDeleteByRequest,
+      writesStopped: this.writesStopped,
+      tieredDeletesAllowed: this.tieredDeletesAllowed,
+      volumeInfo: this.volumeInfo,
+    };
+  }
+
+  private restoreWriteState(state: WriteState): void {
+    const stoppedMeanwhile = this.writesStopped && !state.writesStopped;
+    this.readOnlyByRequest = state.readOnlyByRequest;
+    this.canDeleteByRequest = state.canDeleteByRequest;
+    this.writesStopped = state.writesStopped;
+    this.tieredDeletesAllowed = state.tieredDeletesAllowed;
+    this.volumeInfo = state.volumeInfo;
+    // An index failure during the barrier stopped writes for a reason of its own: it stays.
+    if (stoppedMeanwhile) this.stopWrites('index failure while a transition was refused');
   }
 
   async saveVolumeInfo(): Promise<void> {
@@ -372,6 +453,10 @@ export class Volume {
   write(n: Needle, options: WriteOptions = {}): Promise<WriteResult> {
     // Only a durable write may wait for company (upstream's worker takes only fsync writes).
     // Sized as upstream's worker counts a request: the record a body of the data's length takes.
+    // Refused at once when read-only, so a write behind a slow batch is not kept waiting for the
+    // answer; the batch checks again, since the state can flip while it waits.
+    const refused = this.refusedWrite();
+    if (refused !== undefined) return Promise.reject(refused);
     return this.appends.add<WriteResult>({ kind: 'write', needle: n, options }, actualSize(n.data.length, this.version), options.fsync === true);
   }
 
@@ -380,6 +465,8 @@ export class Volume {
    * with a fresh AppendAtNs. An identical live needle makes it a no-op. Returns the offset.
    */
   writeBlob(id: bigint, size: number, blob: Buffer): Promise<{ offsetBytes: number; unchanged: boolean }> {
+    const refused = this.refusedWrite();
+    if (refused !== undefined) return Promise.reject(refused);
     return this.appends.add({ kind: 'blob', id, size, blob: Buffer.from(blob) }, blob.length);
   }
 
@@ -389,7 +476,16 @@ export class Volume {
    * offset 0 (upstream appends nothing to a remote `.dat`). Returns the size it had; 0 if not live.
    */
   delete(id: bigint, cookie: number, checksum = 0): Promise<number> {
+    if (this.closing) return Promise.reject(closedError(this.id));
+    if (!this.canDelete) return Promise.reject(readOnlyError(this.id));
     return this.appends.add<number>({ kind: 'delete', id, cookie, checksum }, 0);
+  }
+
+  /** Why a write would be refused right now, checked before it queues; the batch checks again. */
+  private refusedWrite(): StorageError | undefined {
+    if (this.closing) return closedError(this.id);
+    if (this.isReadOnly) return readOnlyError(this.id);
+    return undefined;
   }
 
   /**
@@ -421,7 +517,7 @@ export class Volume {
         this.ensureOpen();
         const id = op.kind === 'write' ? op.needle.id : op.id;
         if (op.kind === 'blob') {
-          if (this.isReadOnly) throw new StorageError('read_only', `volume ${this.id} is read only`);
+          if (this.isReadOnly) throw readOnlyError(this.id);
           this.checkBlob(op);
           const existing = pending.get(id) ?? this.nm.get(id);
           if (!pending.has(id) && (await this.isSameBlob(op, existing))) {
@@ -445,7 +541,7 @@ export class Volume {
         let indexed = true;
         if (op.kind === 'write') {
           const n = op.needle;
-          if (this.isReadOnly) throw new StorageError('read_only', `volume ${this.id} is read only`);
+          if (this.isReadOnly) throw readOnlyError(this.id);
           if (isEmptyTtl(n.ttl) && !isEmptyTtl(this.superBlock.ttl)) {
             n.flags |= NeedleFlag.HasTtl;
             n.ttl = this.superBlock.ttl;
@@ -477,7 +573,7 @@ export class Volume {
           pending.set(id, { offsetUnits: endBytes / NEEDLE_PADDING_SIZE_BYTES, size: n.size, cookie: n.cookie });
           fsync ||= op.options.fsync === true;
         } else {
-          if (!this.canDelete) throw new StorageError('read_only', `volume ${this.id} is read only`);
+          if (!this.canDelete) throw readOnlyError(this.id);
           if (existing === undefined || existing.size < 0) {
             entry.resolve(0);
             continue;
@@ -1048,16 +1144,20 @@ export class Volume {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    await this.appends.exclusive(async () => {
+  /** Drains every operation queued before it, then closes the files; a second call joins the first. */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closing = true;
+    this.closingDone ??= this.appends.exclusive(async () => {
       this.closed = true;
       await this.dat.sync().catch(() => {});
       await this.idx.sync().catch(() => {});
       await this.dat.close();
       await this.idx.close();
     });
+    return this.closingDone;
   }
+
 
   /**
    * Deletes the remote object of a tiered volume (the first step of upstream's Destroy). A

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { OffsetWidth } from '../storage/types.ts';
 import { pathExists } from '../storage/path-exists.ts';
 import { type SyncBatchOptions, Volume } from '../storage/volume.ts';
+import type { DrainOptions } from '../storage/drain-barrier.ts';
 import { hasVolumeData } from '../storage/volume-load.ts';
 import type { EcVolume } from '../ec/ec-volume.ts';
 import { parseVolumeBaseName, volumeFilePath } from '../storage/volume-files.ts';
@@ -30,6 +31,8 @@ export interface DiskLocationConfig {
   diskId: number;
   /** Batching of durable writes for this disk's volumes (upstream's SyncBatchOption); default if absent. */
   syncBatch?: SyncBatchOptions;
+  /** Bound of the drain barrier when a volume stops taking writes (default: the write timeout's). */
+  drainTimeoutMs?: number;
 }
 
 /** Why a volume found on disk could not be loaded; kept for status instead of crashing. */
@@ -46,6 +49,7 @@ export class DiskLocation {
   readonly diskType: string;
   readonly diskId: number;
   readonly syncBatch: SyncBatchOptions | undefined;
+  readonly drainTimeoutMs: number | undefined;
   readonly volumes = new Map<number, Volume>();
   /** EC volumes with at least one shard mounted from this directory. */
   readonly ecVolumes = new Map<number, EcVolume>();
@@ -59,11 +63,15 @@ export class DiskLocation {
     this.diskType = config.diskType;
     this.diskId = config.diskId;
     this.syncBatch = config.syncBatch;
+    this.drainTimeoutMs = config.drainTimeoutMs;
   }
 
   /** The options every volume of this disk is opened with. */
-  volumeOptions(): { syncBatch?: SyncBatchOptions } {
-    return this.syncBatch === undefined ? {} : { syncBatch: this.syncBatch };
+  volumeOptions(): { syncBatch?: SyncBatchOptions; drain?: DrainOptions } {
+    return {
+      ...(this.syncBatch === undefined ? {} : { syncBatch: this.syncBatch }),
+      ...(this.drainTimeoutMs === undefined ? {} : { drain: { timeoutMs: this.drainTimeoutMs } }),
+    };
   }
 
   /** Creates the directory and reads (or writes) `vol_dir.uuid`, as upstream does. */

@@ -1,5 +1,6 @@
 // `weed shell` volume.move: a live volume goes from a Go volume server to ours and back (copy,
-// tail, delete at the source), with no file lost and deletions kept.
+// tail, delete at the source), with no file lost and deletions kept; and a move with writers
+// running throughout, where every acknowledged write must be readable at the destination.
 import assert from 'node:assert/strict';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -47,6 +48,74 @@ describe('weed shell volume.move between Go and our server', { skip: skipReason(
 
     output = await runShell(master.address, `lock\nvolume.move -source ${ourAddress} -target ${goAddress} -volumeId ${vid}\nunlock`);
     await expectAll(go.port, `Go after moving back (shell: ${output})`);
+    await ours.peer.stop();
+    await go.peer.stop();
+    await master.peer.stop();
+  });
+
+  it('moves a volume ours → Go → ours with writers running throughout: no acknowledged write is lost', async () => {
+    const work = await tempDir('needlework-move-live-');
+    const goDir = path.join(work, 'go');
+    const ourDir = path.join(work, 'ours');
+    await mkdir(goDir);
+    await mkdir(ourDir);
+    const master = await startMaster(work);
+    const ours = await startOurVolumeServer(work, ourDir, master.address);
+    const pool = await assignFids(master.address, 20_000);
+    const vid = pool[0]!.split(',')[0]!;
+    const go = await startGoVolumeServer(work, goDir, master.address);
+    const servers = { ours: ours.port, go: go.port };
+    const payload = (fid: string) => `live write ${fid}\n`.repeat(3 + (fid.length % 5));
+
+    // Writers take fids (one volume's) from the pool and try the server that should hold the volume, then the
+    // other one; a 201 from either is an acknowledged write.
+    const acknowledged: string[] = [];
+    let refused = 0;
+    let next = 0;
+    let holder: keyof typeof servers = 'ours';
+    let running = true;
+    const writer = async (): Promise<void> => {
+      while (running && next < pool.length) {
+        const fid = pool[next++]!;
+        const order: Array<keyof typeof servers> = holder === 'ours' ? ['ours', 'go'] : ['go', 'ours'];
+        let acked = false;
+        for (const server of order) {
+          const response = await fetch(`http://127.0.0.1:${servers[server]}/${fid}`, { method: 'POST', body: payload(fid) }).catch(() => null);
+          await response?.arrayBuffer();
+          if (response?.status === 201) {
+            acked = true;
+            break;
+          }
+        }
+        if (acked) acknowledged.push(fid);
+        else refused++;
+        // Paced, so the pool lasts through both moves.
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    const writers = Array.from({ length: 4 }, writer);
+    while (acknowledged.length < 50) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const expectAcknowledged = async (port: number, where: string) => {
+      const snapshot = [...acknowledged];
+      for (const fid of snapshot) assert.deepEqual(await statusOf(`http://127.0.0.1:${port}/${fid}`), { status: 200, body: payload(fid) }, `${where}: ${fid}`);
+      return snapshot.length;
+    };
+    const ourAddress = `127.0.0.1:${ours.port}.${ours.grpcPort}`;
+    const goAddress = `127.0.0.1:${go.port}.${go.grpcPort}`;
+    let output = await runShell(master.address, `lock\nvolume.move -source ${ourAddress} -target ${goAddress} -volumeId ${vid}\nunlock`);
+    holder = 'go';
+    assert.match(output, /moved volume/, output);
+    const checkedAfterFirst = await expectAcknowledged(go.port, `Go after the move (shell: ${output})`);
+
+    output = await runShell(master.address, `lock\nvolume.move -source ${goAddress} -target ${ourAddress} -volumeId ${vid}\nunlock`);
+    holder = 'ours';
+    assert.match(output, /moved volume/, output);
+    running = false;
+    await Promise.all(writers);
+    const checked = await expectAcknowledged(ours.port, `ours after moving back (shell: ${output})`);
+    assert.ok(checked > checkedAfterFirst, `writes were acknowledged between the moves (${checkedAfterFirst} then ${checked}, ${refused} refused)`);
+    await assert.rejects(stat(path.join(goDir, `${vid}.dat`)), 'the Go copy is deleted after the move back');
     await ours.peer.stop();
     await go.peer.stop();
     await master.peer.stop();

@@ -6,6 +6,7 @@ import type { Store } from '../../store/store.ts';
 import type { Volume } from '../../storage/volume.ts';
 import type { ServerStateStore } from '../../store/server-state.ts';
 import { StoreError } from '../../store/store-error.ts';
+import { isStorageError } from '../../storage/errors.ts';
 
 /** The named keys of `T`, without the string/number index signature grpc-js types carry. */
 export type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
@@ -81,6 +82,8 @@ export class GrpcStatusError extends Error {
 export function statusCodeOf(err: unknown): grpc.status {
   if (err instanceof GrpcStatusError) return err.code;
   if (err instanceof StoreError && err.code === 'invalid_collection') return grpc.status.INVALID_ARGUMENT;
+  // A transition refused because earlier writes are still committing: retry later.
+  if (isStorageError(err, 'drain_timeout')) return grpc.status.DEADLINE_EXCEEDED;
   return grpc.status.UNKNOWN;
 }
 
