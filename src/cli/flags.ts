@@ -32,6 +32,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { OffsetWidth } from '../storage/types.ts';
+import type { MinFreeSpace } from '../store/min-free-space.ts';
 
 export class FlagError extends Error {
   /** The flag the problem is about, without dashes, when there is one. */
@@ -55,10 +56,7 @@ export class HelpRequestedError extends FlagError {
 export type ReadMode = 'local' | 'proxy' | 'redirect';
 export type IndexKind = 'memory' | 'leveldb' | 'leveldbMedium' | 'leveldbLarge';
 
-/** Go's util.MinFreeSpace: a value <= 100 is a percentage, anything with a size suffix is bytes. */
-export type MinFreeSpace =
-  | { kind: 'percent'; percent: number; raw: string }
-  | { kind: 'bytes'; bytes: number; raw: string };
+export type { MinFreeSpace } from '../store/min-free-space.ts';
 
 export interface VolumeFolder {
   dir: string;
@@ -105,6 +103,8 @@ export interface VolumeConfig {
   concurrentDownloadLimitBytes: number;
   inflightUploadDataTimeoutMs: number;
   inflightDownloadDataTimeoutMs: number;
+  /** How often the disk monitor checks each folder against -minFreeSpace (upstream: a minute). */
+  diskCheckIntervalMs: number;
   /** 0 means unlimited. */
   compactionBytesPerSecond: number;
   /** 0 means unlimited. */
@@ -204,6 +204,7 @@ const VOLUME_FLAGS: ReadonlyMap<string, FlagSpec> = new Map<string, FlagSpec>([
   ['minFreeSpace', { kind: 'string', defaultText: '', usage: 'min free disk space (value<=100 as percentage like 1, other as human readable bytes, like 10GiB). Low disk space will mark all volumes as ReadOnly.' }],
   ['inflightUploadDataTimeout', { kind: 'duration', defaultText: '60s', usage: 'inflight upload data wait timeout of volume servers' }],
   ['inflightDownloadDataTimeout', { kind: 'duration', defaultText: '60s', usage: 'inflight download data wait timeout of volume servers' }],
+  ['minFreeSpace.interval', { kind: 'duration', defaultText: '1m0s', usage: 'how often each -dir\'s free space is checked against -minFreeSpace; below it, the folder\'s volumes are read-only until space is freed (Needlework; upstream always checks every minute)' }],
   ['hasSlowRead', { kind: 'bool', defaultText: 'true', usage: '<experimental> if true, this prevents slow reads from blocking other requests, but large file read P99 latency will increase.' }],
   ['readBufferSizeMB', { kind: 'int', defaultText: '4', usage: '<experimental> larger values can optimize query performance but will increase some memory usage,Use with hasSlowRead normally.' }],
   ['fsyncMinBatchBytes', { kind: 'int', defaultText: '1048576', usage: 'minimum bytes an fsync batch gathers before a drained queue flushes without waiting' }],
@@ -525,6 +526,12 @@ function nonNegativeDurationMs(values: Values, name: string): number {
   return ms;
 }
 
+function positiveDurationMs(values: Values, name: string): number {
+  const ms = values.int(name);
+  if (ms <= 0) throw new FlagError(`invalid value for flag -${name}: duration must be positive`, name);
+  return ms;
+}
+
 function oneOf<T extends string>(values: Values, name: string, allowed: readonly T[]): T {
   const value = values.string(name);
   if (!(allowed as readonly string[]).includes(value)) {
@@ -728,6 +735,7 @@ export function parseVolumeFlags(
     concurrentDownloadLimitBytes: nonNegative(v, 'concurrentDownloadLimitMB') * MIB,
     inflightUploadDataTimeoutMs: nonNegativeDurationMs(v, 'inflightUploadDataTimeout'),
     inflightDownloadDataTimeoutMs: nonNegativeDurationMs(v, 'inflightDownloadDataTimeout'),
+    diskCheckIntervalMs: positiveDurationMs(v, 'minFreeSpace.interval'),
     compactionBytesPerSecond: nonNegative(v, 'compactionMBps') * MIB,
     maintenanceBytesPerSecond: nonNegative(v, 'maintenanceMBps') * MIB,
     fsyncMinBatchBytes: v.int('fsyncMinBatchBytes'),

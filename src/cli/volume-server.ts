@@ -13,6 +13,7 @@ import { startHttpServers } from '../server/http/start.ts';
 import { grpcMetricsInterceptor } from '../server/metrics/grpc-interceptor.ts';
 import { setUpMetrics } from './metrics-setup.ts';
 import { setUpTransportSecurity } from './transport-security.ts';
+import { DiskSpaceMonitor } from '../store/disk-space-monitor.ts';
 
 /** Version string upstream reports: size limit of the offset width, then the release. */
 export function serverVersion(offsetWidth: 4 | 5): string {
@@ -39,6 +40,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
       syncBatch: { minBytes: config.fsyncMinBatchBytes, minRequests: config.fsyncMinBatchRequests, waitMs: config.fsyncBatchWaitMs },
       // A write may take this long to arrive and commit; a barrier never cuts one off sooner.
       ...(config.inflightUploadDataTimeoutMs > 0 ? { drainTimeoutMs: config.inflightUploadDataTimeoutMs } : {}),
+      minFreeSpace: folder.minFreeSpace,
     })),
     config.offsetWidth,
     log,
@@ -46,6 +48,10 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
   await store.load();
   const volumeCount = [...store.allVolumes()].length;
   log(`loaded ${volumeCount} volumes from ${config.folders.map((f) => f.dir).join(', ')} (${config.offsetWidth}-byte offsets)`);
+
+  // A first pass before the heartbeat starts, so the master never hears a low disk is writable.
+  const diskMonitor = new DiskSpaceMonitor(store.locations, { intervalMs: config.diskCheckIntervalMs, log });
+  await diskMonitor.start();
 
   const firstLocation = store.locations[0];
   if (firstLocation === undefined) throw new Error('no -dir given');
@@ -142,6 +148,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
           await new Promise((resolve) => setTimeout(resolve, config.preStopSeconds * 1000));
         }
       }
+      diskMonitor.stop();
       await http.close();
       await grpcServer.close();
       await metrics.close();

@@ -12,6 +12,7 @@ import type { Volume } from '../storage/volume.ts';
 import { replicaPlacementToByte } from '../storage/replica-placement.ts';
 import { ttlToUint32 } from '../storage/needle/ttl.ts';
 import { remoteFileBackendName } from '../storage/volume-info.ts';
+import { DEFAULT_DATA_SHARDS } from '../ec/ec-layout.ts';
 import type { DiskTag } from '../server/grpc/generated/master_pb/DiskTag.ts';
 import type { Heartbeat } from '../server/grpc/generated/master_pb/Heartbeat.ts';
 import type { HeartbeatResponse__Output } from '../server/grpc/generated/master_pb/HeartbeatResponse.ts';
@@ -32,6 +33,16 @@ export interface HeartbeatIdentity {
   id: string;
   dataCenter: string;
   rack: string;
+}
+
+/**
+ * The slots a location offers the master: upstream's effectiveMaxCount, which on a disk below
+ * -minFreeSpace is just the slots in use (volumes, and EC shards by data-shard count), so the
+ * master grows nothing there.
+ */
+export function effectiveMaxVolumeCount(location: DiskLocation): number {
+  if (!location.isDiskSpaceLow) return location.maxVolumeCount;
+  return location.volumes.size + Math.ceil(location.ecShardCount() / DEFAULT_DATA_SHARDS);
 }
 
 export function volumeInformation(volume: Volume, location: DiskLocation): VolumeInformationMessage {
@@ -162,8 +173,9 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
     const maxVolumeCounts: Record<string, number> = {};
     const diskTags: DiskTag[] = [];
     for (const location of this.store.locations) {
-      maxVolumeCounts[location.diskType] = (maxVolumeCounts[location.diskType] ?? 0) + location.maxVolumeCount;
-      diskTags.push({ disk_id: location.diskId, tags: [], type: location.diskType, max_volume_count: String(location.maxVolumeCount) });
+      const maxCount = effectiveMaxVolumeCount(location);
+      maxVolumeCounts[location.diskType] = (maxVolumeCounts[location.diskType] ?? 0) + maxCount;
+      diskTags.push({ disk_id: location.diskId, tags: [], type: location.diskType, max_volume_count: String(maxCount) });
       for (const volume of location.volumes.values()) volumes.push(volumeInformation(volume, location));
     }
     const ecShards = this.store.ec.heartbeatMessages();

@@ -96,7 +96,7 @@ export class DrainBarrier {
         this.counters.lastTimeoutReason = reason;
         throw new StorageError(
           'drain_timeout',
-          `volume ${volumeId}: ${reason} refused: writes admitted before it did not finish within ${this.timeoutMs} ms; the volume is left as it was`,
+          `volume ${volumeId}: writes admitted before "${reason}" did not finish within ${this.timeoutMs} ms`,
         );
       }
     } finally {

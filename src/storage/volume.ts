@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import type { DataFile } from './backend/data-file.ts';
 import { LocalDataFile } from './backend/local-data-file.ts';
 import { findBackendStorage } from './backend/backend.ts';
-import { StorageError } from './errors.ts';
+import { StorageError, isStorageError } from './errors.ts';
 import { inlineIo } from './inline-io.ts';
 import { decodeIndexEntry, encodeIndexEntry } from './idx/entry.ts';
 import type { NeedleMap } from './needle-map/needle-map.ts';
@@ -116,6 +116,8 @@ export interface VolumeOpenOptions {
   ioHooks?: VolumeIoHooks;
   /** The drain barrier's bound and clock (default DEFAULT_DRAIN_TIMEOUT_MS, the system clock). */
   drain?: DrainOptions;
+  /** Whether the disk holding the volume is below -minFreeSpace (its disk location knows). */
+  diskSpaceLow?: () => boolean;
 }
 
 export interface WriteOptions {
@@ -208,6 +210,7 @@ export class Volume {
   private readonly ioHooks: VolumeIoHooks | undefined;
   private readonly nowNs: () => bigint;
   private readonly drain: DrainBarrier;
+  private readonly diskSpaceLow: () => boolean;
   /** Transitions of the write state run one at a time, so a refused one restores what it found. */
   private transitionTail: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -233,6 +236,7 @@ export class Volume {
     this.log = options.log ?? (() => {});
     this.ioHooks = options.ioHooks;
     this.drain = new DrainBarrier(options.drain ?? { timeoutMs: DEFAULT_DRAIN_TIMEOUT_MS });
+    this.diskSpaceLow = options.diskSpaceLow ?? (() => false);
     const syncBatch = options.syncBatch ?? DEFAULT_SYNC_BATCH;
     this.appends = new BatchQueue<AppendOp>(
       { maxPending: MAX_QUEUED_WRITES, maxBatchItems: MAX_BATCH_ITEMS, maxBatchBytes: MAX_BATCH_BYTES },
@@ -301,8 +305,19 @@ export class Volume {
     return this.dat.isRemote;
   }
 
+  /** Refuses writes: by its own state, or because its disk is below -minFreeSpace (upstream's isDiskSpaceLow). */
   get isReadOnly(): boolean {
+    return this.isReadOnlyByState || this.diskSpaceLow();
+  }
+
+  /** Read-only for a reason of the volume's own (a mark, damage, tiering), not the disk's space. */
+  get isReadOnlyByState(): boolean {
     return this.readOnlyByRequest || this.volumeInfo.readOnly || this.damage.length > 0 || this.isTiered;
+  }
+
+  /** Its disk is below -minFreeSpace: writes refused until the disk monitor sees space again. */
+  get isDiskSpaceLow(): boolean {
+    return this.diskSpaceLow();
   }
 
   /**
@@ -323,7 +338,8 @@ export class Volume {
    */
   get reportsReadOnlyCanDelete(): boolean {
     if (this.isTiered && this.tieredDeletesAllowed) return true;
-    return this.isReadOnly && this.canDelete;
+    // Upstream's flag is noWriteCanDelete: low disk space alone does not set it.
+    return this.isReadOnlyByState && this.canDelete;
   }
 
   /**
@@ -396,9 +412,20 @@ export class Volume {
         }
       } catch (err) {
         this.restoreWriteState(before);
+        if (isStorageError(err, 'drain_timeout')) {
+          throw new StorageError('drain_timeout', `${err.message}: the mark is refused and the volume is left as it was`, { cause: err });
+        }
         throw err;
       }
     });
+  }
+
+  /**
+   * Holds the drain barrier after a state that refuses writes was published elsewhere (the disk
+   * monitor's low-space flag): resolves once the writes admitted before it have committed.
+   */
+  drainWrites(reason: string): Promise<void> {
+    return this.serialized(() => this.drainAdmitted(reason));
   }
 
   /** The drain barrier's figures, for the service status. */

@@ -6,6 +6,7 @@ import type { OffsetWidth } from '../storage/types.ts';
 import { pathExists } from '../storage/path-exists.ts';
 import { type SyncBatchOptions, Volume } from '../storage/volume.ts';
 import type { DrainOptions } from '../storage/drain-barrier.ts';
+import type { MinFreeSpace } from './min-free-space.ts';
 import { hasVolumeData } from '../storage/volume-load.ts';
 import type { EcVolume } from '../ec/ec-volume.ts';
 import { parseVolumeBaseName, volumeFilePath } from '../storage/volume-files.ts';
@@ -33,6 +34,8 @@ export interface DiskLocationConfig {
   syncBatch?: SyncBatchOptions;
   /** Bound of the drain barrier when a volume stops taking writes (default: the write timeout's). */
   drainTimeoutMs?: number;
+  /** -minFreeSpace for this folder; none means the disk monitor never calls it low. */
+  minFreeSpace?: MinFreeSpace;
 }
 
 /** Why a volume found on disk could not be loaded; kept for status instead of crashing. */
@@ -50,6 +53,10 @@ export class DiskLocation {
   readonly diskId: number;
   readonly syncBatch: SyncBatchOptions | undefined;
   readonly drainTimeoutMs: number | undefined;
+  readonly minFreeSpace: MinFreeSpace | undefined;
+  /** Set by the disk monitor (upstream's isDiskSpaceLow): every volume here refuses writes. */
+  private spaceLow = false;
+  private readonly spaceLowOf = (): boolean => this.spaceLow;
   readonly volumes = new Map<number, Volume>();
   /** EC volumes with at least one shard mounted from this directory. */
   readonly ecVolumes = new Map<number, EcVolume>();
@@ -64,11 +71,24 @@ export class DiskLocation {
     this.diskId = config.diskId;
     this.syncBatch = config.syncBatch;
     this.drainTimeoutMs = config.drainTimeoutMs;
+    this.minFreeSpace = config.minFreeSpace;
+  }
+
+  get isDiskSpaceLow(): boolean {
+    return this.spaceLow;
+  }
+
+  /** The disk monitor's verdict; returns whether it changed. */
+  setDiskSpaceLow(low: boolean): boolean {
+    if (low === this.spaceLow) return false;
+    this.spaceLow = low;
+    return true;
   }
 
   /** The options every volume of this disk is opened with. */
-  volumeOptions(): { syncBatch?: SyncBatchOptions; drain?: DrainOptions } {
+  volumeOptions(): { syncBatch?: SyncBatchOptions; drain?: DrainOptions; diskSpaceLow: () => boolean } {
     return {
+      diskSpaceLow: this.spaceLowOf,
       ...(this.syncBatch === undefined ? {} : { syncBatch: this.syncBatch }),
       ...(this.drainTimeoutMs === undefined ? {} : { drain: { timeoutMs: this.drainTimeoutMs } }),
     };
@@ -97,6 +117,8 @@ export class DiskLocation {
   }
 
   hasFreeSlot(): boolean {
+    // Upstream's hasFreeDiskLocation: a disk below -minFreeSpace takes no new volume.
+    if (this.spaceLow) return false;
     return this.maxVolumeCount === 0 || this.volumes.size < this.maxVolumeCount;
   }
 

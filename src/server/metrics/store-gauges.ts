@@ -10,6 +10,8 @@ const PREFIX = 'SeaweedFS_volumeServer_';
 export interface MeteredVolume {
   readonly collection: string;
   readonly isReadOnly: boolean;
+  readonly isReadOnlyByState: boolean;
+  readonly isDiskSpaceLow: boolean;
   readonly canDelete: boolean;
   stats(): { datSizeBytes: number; deletedBytes: number };
 }
@@ -85,9 +87,10 @@ function collectionTotals(source: StoreGaugeSource): Map<string, CollectionTotal
       entry.sizeBytes += stats.datSizeBytes;
       entry.deletedBytes += stats.deletedBytes;
       if (volume.isReadOnly) {
+        // Upstream counts each reason the volume refuses writes, and IsReadOnly once.
         entry.readOnly[READ_ONLY]! += 1;
-        // This server never turns volumes read-only for low disk space, so isDiskSpaceLow stays 0.
-        entry.readOnly[volume.canDelete ? NO_WRITE_CAN_DELETE : NO_WRITE_OR_DELETE]! += 1;
+        if (volume.isReadOnlyByState) entry.readOnly[volume.canDelete ? NO_WRITE_CAN_DELETE : NO_WRITE_OR_DELETE]! += 1;
+        if (volume.isDiskSpaceLow) entry.readOnly[DISK_SPACE_LOW]! += 1;
       }
     }
   }

@@ -9,9 +9,9 @@ export function vacuumHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
     VacuumVolumeCheck: unary(async (request): Reply<'VacuumVolumeCheck'> => {
       const volume = ctx.store.findVolume(request.volume_id);
       if (volume === undefined) throw new GrpcStatusError(grpc.status.NOT_FOUND, `volume id ${request.volume_id} is not found during check compact: volume not found`);
-      // disk_space_low (4.53) reports a volume read-only only for low disk space; this server
-      // never marks volumes read-only for that, so it is always false.
-      return { garbage_ratio: volume.garbageRatio(), disk_space_low: false };
+      // 4.53: disk_space_low only when low disk space is the sole reason it refuses writes (an
+      // operator mark or damage still shields the volume from a vacuum).
+      return { garbage_ratio: volume.garbageRatio(), disk_space_low: volume.isDiskSpaceLow && !volume.isReadOnlyByState };
     }),
 
     VacuumVolumeCompact: serverStream(async (request, call) => {
