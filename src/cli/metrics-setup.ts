@@ -27,7 +27,7 @@ export async function setUpMetrics(
     concurrentDownloadLimitBytes: config.concurrentDownloadLimitBytes,
     concurrentUploadLimitBytes: config.concurrentUploadLimitBytes,
   });
-  registerStoreGauges(metrics.registry, { locations: store.locations, minFreeSpace: config.folders.map((f) => f.minFreeSpace) });
+  registerStoreGauges(metrics.registry, { locations: store.locations });
 
   let server: MetricsServer | undefined;
   if (config.metricsPort > 0) {

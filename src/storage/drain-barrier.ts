@@ -13,7 +13,7 @@ export interface DrainClock {
   sleep(delayMs: number, signal: AbortSignal): Promise<void>;
 }
 
-export const systemDrainClock: DrainClock = {
+const systemDrainClock: DrainClock = {
   nowMs: () => performance.now(),
   sleep: (delayMs, signal) =>
     new Promise((resolve) => {
@@ -61,10 +61,6 @@ export class DrainBarrier {
     if (!(options.timeoutMs > 0)) throw new RangeError(`drain timeout must be positive, got ${options.timeoutMs}`);
     this.timeoutMs = options.timeoutMs;
     this.clock = options.clock ?? systemDrainClock;
-  }
-
-  get boundMs(): number {
-    return this.timeoutMs;
   }
 
   /** A copy: reading it never changes the barrier. */

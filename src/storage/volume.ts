@@ -478,12 +478,12 @@ export class Volume {
 
   /** Appends a needle. Sets the needle's size and appendAtNs. */
   write(n: Needle, options: WriteOptions = {}): Promise<WriteResult> {
-    // Only a durable write may wait for company (upstream's worker takes only fsync writes).
-    // Sized as upstream's worker counts a request: the record a body of the data's length takes.
     // Refused at once when read-only, so a write behind a slow batch is not kept waiting for the
     // answer; the batch checks again, since the state can flip while it waits.
     const refused = this.refusedWrite();
     if (refused !== undefined) return Promise.reject(refused);
+    // Only a durable write may wait for company (upstream's worker takes only fsync writes).
+    // Sized as upstream's worker counts a request: the record a body of the data's length takes.
     return this.appends.add<WriteResult>({ kind: 'write', needle: n, options }, actualSize(n.data.length, this.version), options.fsync === true);
   }
 
@@ -1184,7 +1184,6 @@ export class Volume {
     });
     return this.closingDone;
   }
-
 
   /**
    * Deletes the remote object of a tiered volume (the first step of upstream's Destroy). A

@@ -3,19 +3,13 @@
 // (published first: its volumes refuse writes at once and the heartbeat reports them read-only
 // and no free slots), and then each volume's drain barrier is held so the status can say when
 // the last admitted write has committed. Once space is back, the next pass lifts the mark.
-import { promises as fs } from 'node:fs';
 import type { DiskLocation } from './disk-location.ts';
-import { type DiskSpace, isDiskSpaceLow } from './min-free-space.ts';
+import { type DiskSpace, isDiskSpaceLow, readDiskSpace } from './min-free-space.ts';
 
 /** Upstream checks once a minute. */
 export const DEFAULT_DISK_CHECK_INTERVAL_MS = 60_000;
 
 export type StatDiskSpace = (dir: string) => Promise<DiskSpace>;
-
-async function statfsSpace(dir: string): Promise<DiskSpace> {
-  const s = await fs.statfs(dir);
-  return { totalBytes: s.blocks * s.bsize, freeBytes: s.bavail * s.bsize };
-}
 
 export interface DiskSpaceMonitorOptions {
   intervalMs?: number;
@@ -52,7 +46,7 @@ export class DiskSpaceMonitor {
   ) {
     this.intervalMs = options.intervalMs ?? DEFAULT_DISK_CHECK_INTERVAL_MS;
     if (!(this.intervalMs > 0)) throw new RangeError(`disk check interval must be positive, got ${this.intervalMs}`);
-    this.statDiskSpace = options.statDiskSpace ?? statfsSpace;
+    this.statDiskSpace = options.statDiskSpace ?? readDiskSpace;
     this.log = options.log ?? (() => {});
   }
 

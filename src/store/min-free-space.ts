@@ -1,4 +1,6 @@
-// Go's util.MinFreeSpace: the reserve -minFreeSpace keeps free on a disk, and when it is low.
+// Go's util.MinFreeSpace: the reserve -minFreeSpace keeps free on a disk, when it is low, and
+// how much is available above it; and a disk's space as upstream's stats.NewDiskStatus reads it.
+import { promises as fs } from 'node:fs';
 
 /** A value <= 100 is a percentage, anything with a size suffix is bytes; `raw` as given. */
 export type MinFreeSpace = { kind: 'percent'; percent: number; raw: string } | { kind: 'bytes'; bytes: number; raw: string };
@@ -7,6 +9,18 @@ export interface DiskSpace {
   totalBytes: number;
   /** Available to unprivileged users (statfs bavail), as upstream counts free space. */
   freeBytes: number;
+}
+
+export async function readDiskSpace(dir: string): Promise<DiskSpace> {
+  const s = await fs.statfs(dir);
+  return { totalBytes: s.blocks * s.bsize, freeBytes: s.bavail * s.bsize };
+}
+
+/** util.MinFreeSpace.AvailableSpace: free space above the reserve, never negative. */
+export function availableBytes(space: DiskSpace, reserve: MinFreeSpace | undefined): number {
+  if (reserve === undefined) return space.freeBytes;
+  const reserveBytes = reserve.kind === 'percent' ? Math.floor((space.totalBytes * reserve.percent) / 100) : reserve.bytes;
+  return reserveBytes > space.freeBytes ? 0 : space.freeBytes - reserveBytes;
 }
 
 /** util.MinFreeSpace.IsLow, with upstream's description of the verdict for the log. */

@@ -102,6 +102,13 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10
   }
 }
 
+/** Whether a POST of `body` to `fid` was acknowledged. */
+async function postCreated(port: number, fid: string, body: string): Promise<boolean> {
+  const response = await fetch(`http://127.0.0.1:${port}/${fid}`, { method: 'POST', body });
+  await response.arrayBuffer();
+  return response.status === 201;
+}
+
 /** A new needle on an existing volume (any cookie is fine for a new key). */
 const freshFid = (volumeId: number, n: number) => `${volumeId},${(0xf00000 + n).toString(16)}deadbeef`;
 
@@ -166,11 +173,7 @@ describe('a full disk (tmpfs) under concurrent writes', { skip: skipReason() }, 
       assert.equal((await fetch(`http://127.0.0.1:${server.port}/${freshFid(volumeId, 1)}`, { method: 'POST', body: 'refused' })).status, 409);
 
       await rm(ballast);
-      await until('writes resume after space is freed', async () => {
-        const response = await fetch(`http://127.0.0.1:${server.port}/${freshFid(volumeId, 2)}`, { method: 'POST', body: 'space is back' });
-        await response.arrayBuffer();
-        return response.status === 201;
-      });
+      await until('writes resume after space is freed', () => postCreated(server.port, freshFid(volumeId, 2), 'space is back'));
       assert.equal(await (await fetch(`http://127.0.0.1:${server.port}/${freshFid(volumeId, 2)}`)).text(), 'space is back');
 
       // Restart on a full disk: it loads, stays read-only, serves every acknowledged write.
@@ -182,11 +185,7 @@ describe('a full disk (tmpfs) under concurrent writes', { skip: skipReason() }, 
       await readsBack(server.port, first.acknowledged, 'after the restart on a full disk');
       assert.equal((await fetch(`http://127.0.0.1:${server.port}/${freshFid(volumeId, 3)}`, { method: 'POST', body: 'refused' })).status, 409);
       await rm(restartFiller);
-      await until('writes resume after the restart once space is freed', async () => {
-        const response = await fetch(`http://127.0.0.1:${server.port}/${freshFid(volumeId, 4)}`, { method: 'POST', body: 'resumed' });
-        await response.arrayBuffer();
-        return response.status === 201;
-      });
+      await until('writes resume after the restart once space is freed', () => postCreated(server.port, freshFid(volumeId, 4), 'resumed'));
       await server.peer.stop();
       await master.peer.stop();
     });

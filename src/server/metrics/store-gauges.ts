@@ -3,6 +3,7 @@
 // on its heartbeat and disk-check ticks; computing them on demand gives the same numbers, current.
 import { promises as fs } from 'node:fs';
 import { Gauge, type Registry } from 'prom-client';
+import { type MinFreeSpace, availableBytes, readDiskSpace } from '../../store/min-free-space.ts';
 
 const PREFIX = 'SeaweedFS_volumeServer_';
 
@@ -29,15 +30,12 @@ export interface MeteredLocation {
   readonly maxVolumeCount: number;
   readonly volumes: ReadonlyMap<number, MeteredVolume>;
   readonly ecVolumes?: ReadonlyMap<number, MeteredEcVolume>;
+  /** -minFreeSpace of the folder; none means no reserve. */
+  readonly minFreeSpace?: MinFreeSpace | undefined;
 }
-
-/** -minFreeSpace per folder, as the CLI parses it. */
-export type MinFreeSpaceSetting = { kind: 'percent'; percent: number } | { kind: 'bytes'; bytes: number };
 
 export interface StoreGaugeSource {
   locations: readonly MeteredLocation[];
-  /** Same order as `locations`; missing entries mean no reserve. */
-  minFreeSpace?: readonly MinFreeSpaceSetting[];
 }
 
 // read_only_volumes `type` values (weed/stats/metrics.go).
@@ -95,13 +93,6 @@ function collectionTotals(source: StoreGaugeSource): Map<string, CollectionTotal
     }
   }
   return totals;
-}
-
-/** util.MinFreeSpace.AvailableSpace: free space above the reserve, never negative. */
-export function availableBytes(freeBytes: number, totalBytes: number, reserve: MinFreeSpaceSetting | undefined): number {
-  if (reserve === undefined) return freeBytes;
-  const reserveBytes = reserve.kind === 'percent' ? Math.floor((totalBytes * reserve.percent) / 100) : reserve.bytes;
-  return reserveBytes > freeBytes ? 0 : freeBytes - reserveBytes;
 }
 
 export function registerStoreGauges(registry: Registry, source: StoreGaugeSource): void {
@@ -162,15 +153,13 @@ export function registerStoreGauges(registry: Registry, source: StoreGaugeSource
     async collect() {
       this.reset();
       await Promise.all(
-        source.locations.map(async (location, i) => {
-          const s = await fs.statfs(location.dir).catch(() => null);
-          if (s === null) return;
-          const all = s.blocks * s.bsize;
-          const free = s.bavail * s.bsize; // available to unprivileged users, as upstream
-          this.set({ name: location.dir, type: 'all' }, all);
-          this.set({ name: location.dir, type: 'used' }, all - free);
-          this.set({ name: location.dir, type: 'free' }, free);
-          this.set({ name: location.dir, type: 'avail' }, availableBytes(free, all, source.minFreeSpace?.[i]));
+        source.locations.map(async (location) => {
+          const space = await readDiskSpace(location.dir).catch(() => null);
+          if (space === null) return;
+          this.set({ name: location.dir, type: 'all' }, space.totalBytes);
+          this.set({ name: location.dir, type: 'used' }, space.totalBytes - space.freeBytes);
+          this.set({ name: location.dir, type: 'free' }, space.freeBytes);
+          this.set({ name: location.dir, type: 'avail' }, availableBytes(space, location.minFreeSpace));
         }),
       );
     },

@@ -38,12 +38,12 @@ describe('HTTP metrics on -metricsPort', () => {
 
   before(async () => {
     dir = await scope.tempDir('needlework-metrics-');
-    store = new Store([{ dir, maxVolumeCount: 9, diskType: '', diskId: 0 }], 4, () => {});
+    store = new Store([{ dir, maxVolumeCount: 9, diskType: '', diskId: 0, minFreeSpace: { kind: 'percent', percent: 1, raw: '1' } }], 4, () => {});
     await store.load();
     await store.allocateVolume({ volumeId: 7, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
     await store.allocateVolume({ volumeId: 8, collection: 'pics', replication: '000', ttl: '', diskType: '', version: 3 });
     const metrics = new VolumeServerMetrics({ concurrentDownloadLimitBytes: 64 << 20, concurrentUploadLimitBytes: 32 << 20, processMetrics: false });
-    registerStoreGauges(metrics.registry, { locations: store.locations, minFreeSpace: [{ kind: 'percent', percent: 1 }] });
+    registerStoreGauges(metrics.registry, { locations: store.locations });
     http = await startHttpServers({
       store,
       config: { bindIp: '127.0.0.1', httpPort: 0, publicPort: 0, fileSizeLimitBytes: 1 << 20, idleTimeoutSeconds: 30, concurrentUploadLimitBytes: 32 << 20, concurrentDownloadLimitBytes: 64 << 20 },
