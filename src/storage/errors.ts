@@ -17,6 +17,10 @@ export type StorageErrorCode =
   | 'volume_closed'
   /** A transition that stops writes could not drain the writes admitted before it in time. */
   | 'drain_timeout'
+  /** Another maintenance agent (or vacuum) holds the volume's lease. */
+  | 'lease_held'
+  /** This agent's lease expired or was taken over: it must stop and leave the volume as it was. */
+  | 'lease_lost'
   | 'invalid_volume_info'
   | 'offset_width_mismatch'
   | 'io';
