@@ -155,10 +155,10 @@ const MIB = 1024 * 1024;
 // ---------------------------------------------------------------------------------------------
 // Flag table
 
-type FlagKind = 'string' | 'int' | 'bool' | 'duration';
-type FlagValue = string | number | boolean;
+export type FlagKind = 'string' | 'int' | 'bool' | 'duration';
+export type FlagValue = string | number | boolean;
 
-interface FlagSpec {
+export interface FlagSpec {
   readonly kind: FlagKind;
   /** Default as text, the way Go's Flag.DefValue holds it (converted like a command-line value). */
   readonly defaultText: string;
@@ -784,12 +784,26 @@ function printDefaults(table: ReadonlyMap<string, FlagSpec>): string {
     .join('');
 }
 
+/** Another command's flags, parsed the way the volume flags are, with the table's defaults filled in. */
+export function parseCommandFlags(args: readonly string[], table: ReadonlyMap<string, FlagSpec>): Map<string, FlagValue> {
+  const state: ParseState = { values: new Map(), explicit: new Set() };
+  parseArgs(args, table, state);
+  for (const [name, spec] of table) if (!state.values.has(name)) state.values.set(name, convert(spec.kind, spec.defaultText));
+  return state.values;
+}
+
+/** Another command's flag list, in the format of FlagSet.PrintDefaults. */
+export function commandFlagDefaults(table: ReadonlyMap<string, FlagSpec>): string {
+  return printDefaults(table);
+}
+
 /** Go-style usage text (the format of FlagSet.PrintDefaults). */
 export function usage(): string {
   return (
     'Usage: needlework [global flags] [volume] [flags]\n' +
     '  start a volume server to provide storage spaces (SeaweedFS `weed volume` compatible)\n' +
-    '  e.g. needlework volume -port=8080 -dir=/tmp -max=5 -ip=server_name -master=localhost:9333\n\n' +
+    '  e.g. needlework volume -port=8080 -dir=/tmp -max=5 -ip=server_name -master=localhost:9333\n' +
+    '  (needlework maintenance -h: rebuild or verify a volume\'s index)\n\n' +
     'Volume flags:\n' +
     printDefaults(VOLUME_FLAGS) +
     '\nGlobal flags (before "volume", or anywhere when "volume" is omitted):\n' +

@@ -1,5 +1,6 @@
-// Entry point: `needlework [volume] <weed volume flags>`.
+// Entry point: `needlework [volume] <weed volume flags>`, or `needlework maintenance ...`.
 import { FlagError, HelpRequestedError, parseVolumeFlags, usage } from './flags.ts';
+import { runMaintenanceCommand } from './maintenance-command.ts';
 import { findSecurityFile, loadSecurityConfig } from '../security/security-config.ts';
 import { startVolumeServer } from './volume-server.ts';
 
@@ -47,7 +48,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
 }
 
-main().catch((err: unknown) => {
+const entry = process.argv[2] === 'maintenance' ? runMaintenanceCommand(process.argv.slice(3)).then((code) => process.exit(code)) : main();
+entry.catch((err: unknown) => {
   log(`fatal: ${(err as Error).stack ?? String(err)}`);
   process.exit(1);
 });

@@ -44,6 +44,7 @@ import {
 import { type VolumeInfo, remoteFileBackendName, writeVolumeInfoFile } from './volume-info.ts';
 import { type LoadReport, loadVolume } from './volume-load.ts';
 import { type VolumeLocation, volumeFilePath } from './volume-files.ts';
+import { describeLease, liveLease } from './maintenance/volume-lease.ts';
 
 const MAX_QUEUED_WRITES = 4096;
 /** Upstream's worker writes at most 128 requests or 4 MiB at a time. */
@@ -204,6 +205,8 @@ export class Volume {
   private readonly log: (message: string) => void;
   /** Set between compact() and commitCompact()/cleanupCompact(). */
   private compacting: { idxSizeBytes: number; compactionRevision: number } | null = null;
+  /** compact() has begun its checks but not yet taken its snapshot. */
+  private compactStarting = false;
   private lastAppendAtNs: bigint;
   private lastModifiedTsSeconds: number;
   private readonly appends: BatchQueue<AppendOp>;
@@ -880,7 +883,16 @@ export class Volume {
   }
 
   get isCompacting(): boolean {
-    return this.compacting !== null;
+    return this.compacting !== null || this.compactStarting;
+  }
+
+  /**
+   * `.dat` and `.idx` sizes taken between write batches: every record below the first has its
+   * row below the second. What a verify of a mounted volume reads up to.
+   */
+  fileSizesBetweenBatches(): Promise<{ datSizeBytes: number; idxSizeBytes: number }> {
+    this.ensureOpen();
+    return this.appends.exclusive(async () => ({ datSizeBytes: this.datSizeBytes, idxSizeBytes: this.idxSizeBytes }));
   }
 
   /**
@@ -890,13 +902,23 @@ export class Volume {
   async compact(options: { bytesPerSecond?: number; onProgress?: (processedBytes: number) => Promise<void> } = {}): Promise<void> {
     this.ensureOpen();
     if (this.isTiered) throw tieredCompactError(this.id);
-    if (this.compacting !== null) throw new StorageError('io', `volume ${this.id} is already compacting`);
-    // Taken between batches, so the map and `.idx` agree exactly.
-    const snapshot = await this.appends.exclusive(async () => {
-      const entries = this.nm.map.liveSortedEntries();
-      return { entries, idxSizeBytes: this.idxSizeBytes, compactionRevision: this.superBlock.compactionRevision };
-    });
-    this.compacting = { idxSizeBytes: snapshot.idxSizeBytes, compactionRevision: snapshot.compactionRevision };
+    if (this.compacting !== null || this.compactStarting) throw new StorageError('io', `volume ${this.id} is already compacting`);
+    // Claimed before the lease is looked at, and an agent looks at isCompacting after taking
+    // the lease: whichever comes second sees the other.
+    this.compactStarting = true;
+    let snapshot;
+    try {
+      const holder = await liveLease(this.location);
+      if (holder !== null) throw new StorageError('lease_held', `volume ${this.id} is held by ${describeLease(holder, Date.now())}`);
+      // Taken between batches, so the map and `.idx` agree exactly.
+      snapshot = await this.appends.exclusive(async () => {
+        const entries = this.nm.map.liveSortedEntries();
+        return { entries, idxSizeBytes: this.idxSizeBytes, compactionRevision: this.superBlock.compactionRevision };
+      });
+      this.compacting = { idxSizeBytes: snapshot.idxSizeBytes, compactionRevision: snapshot.compactionRevision };
+    } finally {
+      this.compactStarting = false;
+    }
     try {
       const result = await writeCompactedCopy({
         dat: this.localDatHandle(),

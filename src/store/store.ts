@@ -1,6 +1,6 @@
 // The set of disk locations and their volumes: allocation, mount/unmount, deletion, lookups.
 // Protocol-free: the gRPC and HTTP adapters translate StoreError codes and messages.
-import type { StorageError } from '../storage/errors.ts';
+import { StorageError } from '../storage/errors.ts';
 import { parseTtl } from '../storage/needle/ttl.ts';
 import { type NeedleVersion, isSupportedVersion } from '../storage/needle/version.ts';
 import { parseReplicaPlacement } from '../storage/replica-placement.ts';
@@ -14,6 +14,7 @@ import { EcShardStore } from './ec-shard-store.ts';
 import { removeStaleEcArtifacts } from './ec-files.ts';
 import { checkCollectionName, checkedVolumeBaseName } from './collection-name.ts';
 import { StoreError } from './store-error.ts';
+import { MaintenanceRuns } from './maintenance-runs.ts';
 import { VID_STAMP_FILE, readVidStamp, writeVidStamp } from './vid-stamp.ts';
 import type { ParityCoder } from '../ec/ec-encoder.ts';
 import { type CodingPool, createCodingPool } from '../ec/coding-pool.ts';
@@ -67,6 +68,8 @@ export class Store {
   /** From the master's heartbeat responses; 0 until known. */
   volumeSizeLimitBytes = 0;
   readonly ec: EcShardStore;
+  /** Index rebuilds and verifies an operator started on this server's volumes. */
+  readonly maintenance: MaintenanceRuns;
   private pool: CodingPool | null = null;
 
   constructor(
@@ -76,6 +79,7 @@ export class Store {
   ) {
     this.locations = configs.map((c) => new DiskLocation({ ...c, diskType: normalizeDiskType(c.diskType) }));
     this.ec = new EcShardStore(this.locations, offsetWidth, log, () => this.coder());
+    this.maintenance = new MaintenanceRuns(this, { log });
   }
 
   async load(): Promise<void> {
@@ -238,6 +242,9 @@ export class Store {
   async mountVolume(volumeId: number, collection?: string, validate?: (volume: Volume) => void): Promise<Volume> {
     const mounted = this.findVolume(volumeId);
     if (mounted !== undefined) return mounted;
+    if (this.maintenance.isUnmountedForMaintenance(volumeId)) {
+      throw new StorageError('lease_held', `volume ${volumeId} is unmounted while its index is rebuilt`);
+    }
     for (const location of this.locations) {
       const candidates = (await location.discover()).filter((found) => found.volumeId === volumeId);
       if (collection !== undefined) candidates.sort((a, b) => Number(b.collection === collection) - Number(a.collection === collection));

@@ -84,6 +84,9 @@ export function statusCodeOf(err: unknown): grpc.status {
   if (err instanceof StoreError && err.code === 'invalid_collection') return grpc.status.INVALID_ARGUMENT;
   // A transition refused because earlier writes are still committing: retry later.
   if (isStorageError(err, 'drain_timeout')) return grpc.status.DEADLINE_EXCEEDED;
+  // A maintenance agent (or vacuum) has the volume: retry once it is done.
+  if (isStorageError(err, 'lease_held')) return grpc.status.UNAVAILABLE;
+  if (isStorageError(err, 'lease_lost')) return grpc.status.ABORTED;
   return grpc.status.UNKNOWN;
 }
 

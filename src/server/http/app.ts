@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
 import type { HttpDeps, ServerContext } from './deps.ts';
 import { handleHealth, handleStatus } from './handle-status.ts';
+import { handleMaintenanceRun, handleMaintenanceRuns, handleMaintenanceStart } from './handle-maintenance.ts';
 import { handleUi } from './handle-ui.ts';
 import { handleStatic } from './handle-static.ts';
 import { countRequests, handleStatsCounter, handleStatsDisk, handleStatsMemory } from './handle-stats.ts';
@@ -90,6 +91,9 @@ export function createAdminApp(deps: HttpDeps, server: ServerContext = createSer
   app.get('/stats/counter', whiteListed((c) => handleStatsCounter(c, server, counters)));
   app.get('/stats/memory', whiteListed((c) => handleStatsMemory(c, server)));
   app.get('/stats/disk', whiteListed((c) => handleStatsDisk(c, server)));
+  app.post('/maintenance/:agent', whiteListed((c) => handleMaintenanceStart(c, server, c.req.param('agent') ?? '')));
+  app.get('/maintenance/runs', whiteListed((c) => handleMaintenanceRuns(c, server)));
+  app.get('/maintenance/runs/:id', whiteListed((c) => handleMaintenanceRun(c, server, c.req.param('id') ?? '')));
   app.all('/healthz', (c) => handleHealth(c, server));
   app.all('/readyz', (c) => handleHealth(c, server));
   if (deps.uiEnabled ?? true) app.get('/ui/index.html', (c) => handleUi(c, server));
