@@ -160,9 +160,26 @@ export async function startOurVolumeServer(
 /** Runs commands in `weed shell` against a master; returns everything it printed. */
 const SHELL_TIMEOUT_MS = 60_000;
 
-export function runShell(master: string, commands: string): Promise<string> {
+/** A filer on the master, with its own leveldb store under `workDir`. */
+export async function startFiler(workDir: string, master: string): Promise<{ peer: Peer; port: number; address: string; shellAddress: string }> {
+  const weed = weedBinary();
+  if (weed === null) throw new Error('no weed binary');
+  const port = await freePort();
+  const grpcPort = await freePort();
+  const peer = startProcess(
+    weed,
+    ['filer', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-port.grpc=${grpcPort}`, `-master=${master}`, `-defaultStoreDir=${path.join(workDir, 'filer')}`],
+    path.join(workDir, `filer-${port}.log`),
+    workDir,
+  );
+  await waitForHttp(`http://127.0.0.1:${port}/`);
+  // `host:port.grpcPort`: how weed names a server whose gRPC port is not port+10000.
+  return { peer, port, address: `127.0.0.1:${port}`, shellAddress: `127.0.0.1:${port}.${grpcPort}` };
+}
+
+export function runShell(master: string, commands: string, extraArgs: string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(weedBinary()!, ['shell', `-master=${master}`], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(weedBinary()!, ['shell', `-master=${master}`, ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

@@ -61,6 +61,9 @@ export function needleDataHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
       let n;
       if (volume !== undefined) {
         n = (await volume.locate(needleId)).needle;
+        // Upstream reads the whole needle here, so a failed checksum fails the status (what
+        // volume.fsck -verifyNeedles relies on to find damaged needles).
+        await volume.read(needleId);
       } else {
         // Upstream answers from EC shards when only those are here.
         n = await ctx.store.ec.readNeedle(request.volume_id, needleId);
