@@ -48,7 +48,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
 }
 
-const entry = process.argv[2] === 'maintenance' ? runMaintenanceCommand(process.argv.slice(3)).then((code) => process.exit(code)) : main();
+/** Exits once what was written to stdout and stderr has gone out (they may be pipes). */
+async function exitAfterFlush(code: number): Promise<never> {
+  await new Promise((resolve) => process.stdout.write('', resolve));
+  await new Promise((resolve) => process.stderr.write('', resolve));
+  process.exit(code);
+}
+
+const entry = process.argv[2] === 'maintenance' ? runMaintenanceCommand(process.argv.slice(3)).then(exitAfterFlush) : main();
 entry.catch((err: unknown) => {
   log(`fatal: ${(err as Error).stack ?? String(err)}`);
   process.exit(1);

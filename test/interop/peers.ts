@@ -115,13 +115,20 @@ export async function startMaster(workDir: string, configDir?: string, volumeSiz
   return { peer, port, address: `127.0.0.1:${port}` };
 }
 
-export async function startGoVolumeServer(workDir: string, dataDir: string, master: string, maxVolumes = 8): Promise<{ peer: Peer; port: number; grpcPort: number }> {
+function requiredWeed(): string {
   const weed = weedBinary();
   if (weed === null) throw new Error('no weed binary');
-  const port = await freePort();
-  const grpcPort = await freePort();
+  return weed;
+}
+
+async function freeWeedPorts(): Promise<{ port: number; grpcPort: number }> {
+  return { port: await freePort(), grpcPort: await freePort() };
+}
+
+export async function startGoVolumeServer(workDir: string, dataDir: string, master: string, maxVolumes = 8): Promise<{ peer: Peer; port: number; grpcPort: number }> {
+  const { port, grpcPort } = await freeWeedPorts();
   const peer = startProcess(
-    weed,
+    requiredWeed(),
     ['volume', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-port.grpc=${grpcPort}`, `-dir=${dataDir}`, `-max=${maxVolumes}`, `-master=${master}`, '-preStopSeconds=0',
       // 4.53 refuses loopback peers (VolumeCopy, EC shard copy) unless told this cluster is trusted.
       '-volume.allowUntrustedRemoteEndpoints'],
@@ -162,12 +169,9 @@ const SHELL_TIMEOUT_MS = 60_000;
 
 /** A filer on the master, with its own leveldb store under `workDir`. */
 export async function startFiler(workDir: string, master: string): Promise<{ peer: Peer; port: number; address: string; shellAddress: string }> {
-  const weed = weedBinary();
-  if (weed === null) throw new Error('no weed binary');
-  const port = await freePort();
-  const grpcPort = await freePort();
+  const { port, grpcPort } = await freeWeedPorts();
   const peer = startProcess(
-    weed,
+    requiredWeed(),
     ['filer', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-port.grpc=${grpcPort}`, `-master=${master}`, `-defaultStoreDir=${path.join(workDir, 'filer')}`],
     path.join(workDir, `filer-${port}.log`),
     workDir,
