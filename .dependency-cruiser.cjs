@@ -2,6 +2,8 @@
 //
 // Bottom to top; a lower layer never imports a higher one (each rule below says what a folder
 // may import):
+//   status                   the service-status contract (types, a tracker, the reconcile plan):
+//                            a leaf every layer may use to report its background work
 //   storage                  formats and volumes: the lowest layer, no protocol inside
 //   ec + workers             erasure coding; workers are ec's worker-thread task modules
 //   store                    disk locations and the set of volumes
@@ -22,7 +24,8 @@ const mayOnlyImport = (name, comment, from, allowed) => ({
   comment,
   severity: 'error',
   from: { path: inside(...from) },
-  to: { path: '^src/', pathNot: inside(...from, ...allowed) },
+  // Every layer may report its background work through the status contract.
+  to: { path: '^src/', pathNot: inside(...from, ...allowed, 'status') },
 });
 
 // Network protocol libraries: the layers below the servers stay free of them.
@@ -31,6 +34,13 @@ const PROTOCOL_LIBRARIES = '(^|/)node_modules/(hono|undici|@hono/[^/]+|@grpc/[^/
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
+    {
+      name: 'status-is-a-leaf',
+      comment: 'status (the service-status contract) imports no other folder of src, so every layer can report through it.',
+      severity: 'error',
+      from: { path: inside('status') },
+      to: { path: '^src/', pathNot: inside('status') },
+    },
     mayOnlyImport(
       'storage-is-the-lowest-layer',
       'storage (formats and volumes) imports no other folder of src: every other layer builds on it.',

@@ -803,7 +803,7 @@ export function usage(): string {
     'Usage: needlework [global flags] [volume] [flags]\n' +
     '  start a volume server to provide storage spaces (SeaweedFS `weed volume` compatible)\n' +
     '  e.g. needlework volume -port=8080 -dir=/tmp -max=5 -ip=server_name -master=localhost:9333\n' +
-    '  (needlework maintenance -h: rebuild or verify a volume\'s index)\n\n' +
+    '  (needlework maintenance -h: rebuild or verify a volume\'s index; needlework status -h: its background services)\n\n' +
     'Volume flags:\n' +
     printDefaults(VOLUME_FLAGS) +
     '\nGlobal flags (before "volume", or anywhere when "volume" is omitted):\n' +

@@ -1,6 +1,8 @@
-// Entry point: `needlework [volume] <weed volume flags>`, or `needlework maintenance ...`.
+// Entry point: `needlework [volume] <weed volume flags>`, `needlework maintenance ...` or
+// `needlework status ...`.
 import { FlagError, HelpRequestedError, parseVolumeFlags, usage } from './flags.ts';
 import { runMaintenanceCommand } from './maintenance-command.ts';
+import { runStatusCommand } from './status-command.ts';
 import { findSecurityFile, loadSecurityConfig } from '../security/security-config.ts';
 import { startVolumeServer } from './volume-server.ts';
 
@@ -55,7 +57,13 @@ async function exitAfterFlush(code: number): Promise<never> {
   process.exit(code);
 }
 
-const entry = process.argv[2] === 'maintenance' ? runMaintenanceCommand(process.argv.slice(3)).then(exitAfterFlush) : main();
+const processOutput = { out: (text: string) => void process.stdout.write(text), err: (text: string) => void process.stderr.write(text), isTty: process.stderr.isTTY === true };
+const subcommands: Record<string, (args: readonly string[]) => Promise<number>> = {
+  maintenance: (args) => runMaintenanceCommand(args, processOutput),
+  status: (args) => runStatusCommand(args, processOutput),
+};
+const subcommand = subcommands[process.argv[2] ?? ''];
+const entry = subcommand !== undefined ? subcommand(process.argv.slice(3)).then(exitAfterFlush) : main();
 entry.catch((err: unknown) => {
   log(`fatal: ${(err as Error).stack ?? String(err)}`);
   process.exit(1);

@@ -48,12 +48,6 @@ interface Output {
   isTty: boolean;
 }
 
-const processOutput: Output = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-  isTty: process.stderr.isTTY === true,
-};
-
 /** Draws the bar: redrawn in place on a terminal, one line per phase otherwise. */
 class ProgressView {
   private lastPhase = '';
@@ -174,7 +168,7 @@ function isVerifyReport(result: RebuildResult | VerifyReport): result is VerifyR
 }
 
 /** Runs the command; resolves to the exit status. */
-export async function runMaintenanceCommand(args: readonly string[], output: Output = processOutput): Promise<number> {
+export async function runMaintenanceCommand(args: readonly string[], output: Output): Promise<number> {
   const [agent, ...rest] = args;
   let flags: Map<string, unknown>;
   try {

@@ -5,7 +5,8 @@ import type { VolumeConfig } from './flags.ts';
 import { joinHostPort } from './flags.ts';
 import type { MasterConfiguration } from '../master/master-client.ts';
 import { type MetricsServer, startMetricsServer } from '../server/metrics/metrics-server.ts';
-import { type MetricsPusher, startMetricsPush } from '../server/metrics/metrics-push.ts';
+import { type MetricsPusher, metricsPushNotConfigured, startMetricsPush } from '../server/metrics/metrics-push.ts';
+import type { ServiceSnapshot } from '../status/service-status.ts';
 import { VolumeServerMetrics } from '../server/metrics/registry.ts';
 import { type MeteredLocation, registerStoreGauges } from '../server/metrics/store-gauges.ts';
 
@@ -13,6 +14,8 @@ export interface MetricsSetup {
   metrics: VolumeServerMetrics;
   /** The -metricsPort listener's port; undefined when not listening. */
   port: number | undefined;
+  /** The push loop's service status (NotConfigured when the master names no gateway). */
+  pushStatus(): ServiceSnapshot;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,7 @@ export async function setUpMetrics(
   return {
     metrics,
     port: server?.port,
+    pushStatus: () => pusher?.statusSnapshot() ?? metricsPushNotConfigured(),
     async close() {
       pusher?.stop();
       await server?.close();

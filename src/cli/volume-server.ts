@@ -14,6 +14,15 @@ import { grpcMetricsInterceptor } from '../server/metrics/grpc-interceptor.ts';
 import { setUpMetrics } from './metrics-setup.ts';
 import { setUpTransportSecurity } from './transport-security.ts';
 import { DiskSpaceMonitor } from '../store/disk-space-monitor.ts';
+import { drainBarriersStatus, vacuumJobsStatus } from '../store/store-status.ts';
+import { tlsReloadStatus } from '../security/pem-reloader.ts';
+import { ServiceRegistry } from '../status/service-registry.ts';
+import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
+
+/** The heartbeat's status when no -master is given: nothing asks for it. */
+function heartbeatNotConfigured(): ServiceSnapshot {
+  return { name: 'heartbeat', desired: { enabled: false, masters: '' }, current: 'NotConfigured', status: emptyStatus({ detail: 'no -master given' }) };
+}
 
 /** Version string upstream reports: size limit of the offset width, then the release. */
 export function serverVersion(offsetWidth: 4 | 5): string {
@@ -112,7 +121,18 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
   });
   log(`gRPC listening on ${config.bindIp}:${grpcServer.port}${transport.grpcServerTls ? ' (mutual TLS)' : ''}${transport.grpcClientTls ? '; dialing masters and peers with TLS' : ''}`);
 
+  // Every background service, for GET /status/services; collecting their snapshots only reads.
+  const services = new ServiceRegistry();
+  services.register('heartbeat', { snapshots: () => [heartbeat?.statusSnapshot() ?? heartbeatNotConfigured()] });
+  services.register('metrics-push', { snapshots: () => [metrics.pushStatus()] });
+  services.register('tls-reload', tlsReloadStatus);
+  services.register('disk-space-monitor', { snapshots: () => [diskMonitor.statusSnapshot()] });
+  services.register('vacuum', vacuumJobsStatus(store));
+  services.register('drain-barriers', drainBarriersStatus(store));
+  services.register('maintenance', { snapshots: () => store.maintenance.statusSnapshots() });
+
   const http = await startHttpServers({
+    services,
     store,
     config,
     security,

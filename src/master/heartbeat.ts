@@ -19,6 +19,8 @@ import type { HeartbeatResponse__Output } from '../server/grpc/generated/master_
 import type { VolumeInformationMessage } from '../server/grpc/generated/master_pb/VolumeInformationMessage.ts';
 import type { VolumeShortInformationMessage } from '../server/grpc/generated/master_pb/VolumeShortInformationMessage.ts';
 import { type MasterClient, newMasterClient } from './master-client.ts';
+import { ServiceHealth } from '../status/service-health.ts';
+import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
 
 const PULSE_MS = 5_000;
 const LEADER_SWITCH_DELAY_MS = 3_000;
@@ -101,6 +103,8 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
   private pendingDeletedEc: EcShardMessage[] = [];
   private wake: (() => void) | null = null;
   private everConnected = false;
+  private started = false;
+  private readonly health = new ServiceHealth();
 
   constructor(
     private readonly store: Store,
@@ -126,7 +130,27 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
   }
 
   start(): void {
+    this.started = true;
     void this.run();
+  }
+
+  /** The stream's state for the service status; reading it changes nothing. */
+  statusSnapshot(): ServiceSnapshot {
+    const current = this.stopped ? 'Stopped' : !this.started ? 'Stopped' : this.connected ? 'Running' : this.health.failing ? 'Degraded' : 'Starting';
+    const pending = this.pendingNew.length + this.pendingDeleted.length + this.pendingNewEc.length + this.pendingDeletedEc.length;
+    return {
+      name: 'heartbeat',
+      desired: { enabled: true, masters: this.seeds.join(','), pulseMs: PULSE_MS },
+      current,
+      status: emptyStatus({
+        ...this.health.figures(),
+        queueDepth: pending,
+        queueLimit: 4 * MAX_PENDING_DELTAS,
+        cancelledBy: ['shutdown', 'operator'],
+        hasShutdownHandle: true,
+        detail: this.connected ? `streaming to ${this.currentMaster}` : this.currentMaster !== '' ? `reconnecting (last master ${this.currentMaster})` : 'not connected yet',
+      }),
+    };
   }
 
   volumeAdded(volume: Volume, location: DiskLocation): void {
@@ -236,6 +260,7 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
         if (settled) return;
         settled = true;
         this.connected = false;
+        if (leader === '' && !this.stopped) this.health.failed(new Error(`master ${master}: ${reason}`));
         if (this.pulseTimer) clearInterval(this.pulseTimer);
         this.pulseTimer = null;
         this.stream = null;
@@ -248,7 +273,10 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
       const stream = client.SendHeartbeat();
       this.stream = stream;
       this.currentMaster = master;
+      this.health.count('streams');
       stream.on('data', (response: HeartbeatResponse__Output) => {
+        this.health.count('responses');
+        this.health.succeeded();
         const limit = Number(response.volume_size_limit ?? 0);
         if (limit > 0 && limit !== this.store.volumeSizeLimitBytes) this.store.volumeSizeLimitBytes = limit;
         const leader = String(response.leader ?? '');

@@ -9,6 +9,17 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { PemFiles } from './tls-settings.ts';
+import { ServiceHealth } from '../status/service-health.ts';
+import { type ServiceSnapshot, type StatusSource, emptyStatus } from '../status/service-status.ts';
+
+/** Reloaders whose timer may run, for the service status (a handful: one per TLS surface). */
+const liveReloaders = new Set<PemReloader>();
+let nextReloaderId = 1;
+
+/** Every certificate reloader of the process, as one job each. */
+export const tlsReloadStatus: StatusSource = {
+  snapshots: () => [...liveReloaders].map((r) => r.statusSnapshot()),
+};
 
 export const DEFAULT_CERT_REFRESH_MS = 5 * 60 * 60 * 1000;
 
@@ -50,6 +61,8 @@ export class PemReloader {
   private material: PemMaterial;
   private readonly listeners = new Set<(material: PemMaterial) => void>();
   private timer: NodeJS.Timeout | null = null;
+  private readonly health = new ServiceHealth();
+  private readonly id = nextReloaderId++;
 
   constructor(
     readonly files: PemFiles,
@@ -58,6 +71,21 @@ export class PemReloader {
   ) {
     if (!(refreshMs > 0)) throw new Error(`certificate refresh interval must be positive, got ${refreshMs}`);
     this.material = readMaterial(files);
+    this.health.succeeded();
+  }
+
+  statusSnapshot(): ServiceSnapshot {
+    return {
+      name: `tls-reload/${this.id}`,
+      desired: { enabled: true, refreshMs: this.refreshMs, certFile: this.files.certFile, keyFile: this.files.keyFile, caFile: this.files.caFile },
+      current: this.timer === null ? 'Stopped' : this.health.failing ? 'Degraded' : 'Running',
+      status: emptyStatus({
+        ...this.health.figures(),
+        cancelledBy: ['shutdown'],
+        hasShutdownHandle: true,
+        detail: this.health.failing ? 'keeping the previous certificate' : `serving ${this.files.certFile}`,
+      }),
+    };
   }
 
   get current(): PemMaterial {
@@ -68,6 +96,7 @@ export class PemReloader {
   onChange(listener: (material: PemMaterial) => void): () => void {
     this.listeners.add(listener);
     if (this.timer === null) {
+      liveReloaders.add(this);
       this.timer = setInterval(() => this.reload(), this.refreshMs);
       this.timer.unref(); // certificate refresh alone must not keep the process alive
     }
@@ -83,10 +112,15 @@ export class PemReloader {
     try {
       next = readMaterial(this.files);
     } catch (err) {
+      this.health.failed(err);
+      this.health.count('failures');
       this.log(`TLS certificate refresh failed, keeping the previous certificate: ${(err as Error).message}`);
       return false;
     }
+    this.health.succeeded();
+    this.health.count('reads');
     if (sameMaterial(next, this.material)) return false;
+    this.health.count('changes');
     this.material = next;
     this.log(`TLS certificate reloaded from ${this.files.certFile}`);
     for (const listener of this.listeners) listener(next);
@@ -96,5 +130,6 @@ export class PemReloader {
   close(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    liveReloaders.delete(this);
   }
 }

@@ -65,6 +65,14 @@ const stagingBuffers = new BufferPool(16 * VECTORED_BATCH_MIN_BYTES);
  * SyncBatchOption, set by -fsyncMinBatchBytes, -fsyncMinBatchRequests and -fsyncBatchWait. Once
  * the queue drains with the batch below both minimums it stays open up to `waitMs`.
  */
+/** A vacuum's copy: bytes of `.dat` walked, out of its size when the copy began. */
+export interface CompactionProgress {
+  phase: 'copying' | 'awaiting-commit';
+  doneBytes: number;
+  totalBytes: number;
+  startedAtMs: number;
+}
+
 export interface SyncBatchOptions {
   minBytes: number;
   minRequests: number;
@@ -204,7 +212,7 @@ export class Volume {
   private nm!: NeedleMap;
   private readonly log: (message: string) => void;
   /** Set between compact() and commitCompact()/cleanupCompact(). */
-  private compacting: { idxSizeBytes: number; compactionRevision: number } | null = null;
+  private compacting: { idxSizeBytes: number; compactionRevision: number; progress: CompactionProgress } | null = null;
   /** compact() has begun its checks but not yet taken its snapshot. */
   private compactStarting = false;
   private lastAppendAtNs: bigint;
@@ -886,6 +894,11 @@ export class Volume {
     return this.compacting !== null || this.compactStarting;
   }
 
+  /** How far a vacuum of this volume has got (a copy), or null when none is under way. */
+  compactionProgress(): CompactionProgress | null {
+    return this.compacting === null ? null : { ...this.compacting.progress };
+  }
+
   /**
    * `.dat` and `.idx` sizes taken between write batches: every record below the first has its
    * row below the second. What a verify of a mounted volume reads up to.
@@ -915,10 +928,12 @@ export class Volume {
         const entries = this.nm.map.liveSortedEntries();
         return { entries, idxSizeBytes: this.idxSizeBytes, compactionRevision: this.superBlock.compactionRevision };
       });
-      this.compacting = { idxSizeBytes: snapshot.idxSizeBytes, compactionRevision: snapshot.compactionRevision };
+      const progress: CompactionProgress = { phase: 'copying', doneBytes: 0, totalBytes: this.datSizeBytes, startedAtMs: Date.now() };
+      this.compacting = { idxSizeBytes: snapshot.idxSizeBytes, compactionRevision: snapshot.compactionRevision, progress };
     } finally {
       this.compactStarting = false;
     }
+    const progress = this.compacting.progress;
     try {
       const result = await writeCompactedCopy({
         dat: this.localDatHandle(),
@@ -929,9 +944,14 @@ export class Volume {
         location: this.location,
         nowNs: this.nowNs(),
         bytesPerSecond: options.bytesPerSecond ?? 0,
-        onProgress: options.onProgress ?? (async () => {}),
+        onProgress: async (processedBytes) => {
+          progress.doneBytes = processedBytes;
+          await options.onProgress?.(processedBytes);
+        },
         log: this.log,
       });
+      progress.doneBytes = progress.totalBytes;
+      progress.phase = 'awaiting-commit';
       this.log(`volume ${this.id}: compacted ${result.kept} needles into ${result.cpdSizeBytes} bytes (${result.dropped} dropped)`);
     } catch (err) {
       this.compacting = null;

@@ -3,6 +3,7 @@
 // (published first: its volumes refuse writes at once and the heartbeat reports them read-only
 // and no free slots), and then each volume's drain barrier is held so the status can say when
 // the last admitted write has committed. Once space is back, the next pass lifts the mark.
+import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
 import type { DiskLocation } from './disk-location.ts';
 import { type DiskSpace, isDiskSpaceLow, readDiskSpace } from './min-free-space.ts';
 
@@ -39,6 +40,9 @@ export class DiskSpaceMonitor {
   private lastPassAtMs = 0;
   private lastError = '';
   private lastErrorAtMs = 0;
+  /** Some location could not be read in the last pass. */
+  private lastPassFailed = false;
+  private phase: 'new' | 'starting' | 'running' | 'stopped' = 'new';
 
   constructor(
     private readonly locations: readonly DiskLocation[],
@@ -52,11 +56,15 @@ export class DiskSpaceMonitor {
 
   /** Runs a first pass now (as upstream, before volumes take writes), then one per interval. */
   async start(): Promise<void> {
+    this.phase = 'starting';
     await this.checkNow();
+    if (this.phase !== 'starting') return;
+    this.phase = 'running';
     this.schedule();
   }
 
   stop(): void {
+    this.phase = 'stopped';
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -70,6 +78,31 @@ export class DiskSpaceMonitor {
       lastPassAtMs: this.lastPassAtMs,
       lastError: this.lastError,
       lastErrorAtMs: this.lastErrorAtMs,
+    };
+  }
+
+  statusSnapshot(): ServiceSnapshot {
+    const reserves = this.locations.map((l) => `${l.dir}=${l.minFreeSpace?.raw ?? 'none'}`).join(',');
+    const enabled = this.locations.some((l) => l.minFreeSpace !== undefined);
+    const stats = this.stats;
+    const current =
+      this.phase === 'new' ? (enabled ? 'Stopped' : 'Disabled')
+      : this.phase === 'starting' ? 'Starting'
+      : this.phase === 'stopped' ? 'Stopped'
+      : this.lastPassFailed ? 'Degraded'
+      : 'Running';
+    return {
+      name: 'disk-space-monitor',
+      desired: { enabled, intervalMs: this.intervalMs, minFreeSpace: reserves },
+      current,
+      status: emptyStatus({
+        counters: { passes: stats.passesTotal, lowLocations: stats.lowLocations.length },
+        lastSuccessAtMs: stats.lastPassAtMs > 0 && !this.lastPassFailed ? stats.lastPassAtMs : null,
+        lastError: stats.lastError !== '' ? { message: stats.lastError, atMs: stats.lastErrorAtMs } : null,
+        cancelledBy: ['shutdown'],
+        hasShutdownHandle: true,
+        detail: stats.lowLocations.length > 0 ? `low on space: ${stats.lowLocations.join(', ')}` : 'every folder above its reserve',
+      }),
     };
   }
 
@@ -89,6 +122,7 @@ export class DiskSpaceMonitor {
   }
 
   private async pass(): Promise<void> {
+    let failed = false;
     for (const location of this.locations) {
       const reserve = location.minFreeSpace;
       if (reserve === undefined) continue;
@@ -99,6 +133,7 @@ export class DiskSpaceMonitor {
         // Upstream marks such a disk unavailable; its volumes keep their state here.
         this.lastError = `statfs ${location.dir}: ${(err as Error).message}`;
         this.lastErrorAtMs = Date.now();
+        failed = true;
         continue;
       }
       const verdict = isDiskSpaceLow(reserve, space);
@@ -108,6 +143,7 @@ export class DiskSpaceMonitor {
     }
     this.passesTotal += 1;
     this.lastPassAtMs = Date.now();
+    this.lastPassFailed = failed;
   }
 
   private async drainVolumesOf(location: DiskLocation): Promise<void> {

@@ -13,9 +13,12 @@ import { DEFAULT_LEASE_TTL_MS, VolumeLease } from '../storage/maintenance/volume
 import { type VerifyReport, verifyVolumeFiles } from '../storage/maintenance/volume-verify.ts';
 import type { OffsetWidth } from '../storage/types.ts';
 import type { Volume } from '../storage/volume.ts';
+import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
 import { StoreError } from './store-error.ts';
 
 export const MAX_KEPT_RUNS = 64;
+/** Finished runs the service status still lists (the routes keep all MAX_KEPT_RUNS). */
+const FINISHED_RUNS_IN_STATUS = 8;
 export const MAINTENANCE_AGENTS = ['rebuild-index', 'verify'] as const;
 export type MaintenanceAgent = (typeof MAINTENANCE_AGENTS)[number];
 export type RunState = 'running' | 'done' | 'failed' | 'aborted';
@@ -161,6 +164,29 @@ export class MaintenanceRuns {
     const report = await verifyVolumeFiles(volume.location, { offsetWidth: this.volumes.offsetWidth, progress, lease, sizes });
     await lease.check();
     return report;
+  }
+
+  /** One job per running agent and per recently finished one, with progress and outcome. */
+  statusSnapshots(): ServiceSnapshot[] {
+    const runs = this.list();
+    const finished = runs.filter((r) => r.state !== 'running').slice(-FINISHED_RUNS_IN_STATUS);
+    return [...runs.filter((r) => r.state === 'running'), ...finished].map((run) => {
+      const p = run.progress;
+      return {
+        name: `maintenance/${run.agent}-volume-${run.volumeId}-run-${run.id}`,
+        // A one-shot job: meant to run until it ends.
+        desired: { enabled: run.state === 'running', agent: run.agent, volumeId: run.volumeId, owner: run.owner },
+        current: run.state === 'running' ? 'Running' : 'Stopped',
+        status: emptyStatus({
+          counters: { entriesScanned: p.entriesScanned, bytesScanned: p.bytesScanned },
+          lastSuccessAtMs: run.state === 'done' ? p.finishedAtMs : null,
+          lastError: run.error !== null ? { message: run.error, atMs: p.finishedAtMs ?? p.updatedAtMs } : null,
+          cancelledBy: ['operator'],
+          progress: { doneBytes: p.bytesScanned, totalBytes: p.totalBytes, rateBytesPerSecond: p.rateBytesPerSecond, etaMs: p.etaMs },
+          detail: run.state === 'running' ? p.phase : run.state,
+        }),
+      };
+    });
   }
 
   private snapshot(record: RunRecord): MaintenanceRun {

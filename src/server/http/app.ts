@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
 import type { HttpDeps, ServerContext } from './deps.ts';
 import { handleHealth, handleStatus } from './handle-status.ts';
+import { handleServices } from './handle-services.ts';
 import { handleMaintenanceRun, handleMaintenanceRuns, handleMaintenanceStart } from './handle-maintenance.ts';
 import { handleUi } from './handle-ui.ts';
 import { handleStatic } from './handle-static.ts';
@@ -91,6 +92,7 @@ export function createAdminApp(deps: HttpDeps, server: ServerContext = createSer
   app.get('/stats/counter', whiteListed((c) => handleStatsCounter(c, server, counters)));
   app.get('/stats/memory', whiteListed((c) => handleStatsMemory(c, server)));
   app.get('/stats/disk', whiteListed((c) => handleStatsDisk(c, server)));
+  app.get('/status/services', whiteListed((c) => handleServices(c, server)));
   app.post('/maintenance/:agent', whiteListed((c) => handleMaintenanceStart(c, server, c.req.param('agent') ?? '')));
   app.get('/maintenance/runs', whiteListed((c) => handleMaintenanceRuns(c, server)));
   app.get('/maintenance/runs/:id', whiteListed((c) => handleMaintenanceRun(c, server, c.req.param('id') ?? '')));

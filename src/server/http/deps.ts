@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { Needle } from '../../storage/needle/needle.ts';
 import type { Volume } from '../../storage/volume.ts';
 import type { Store } from '../../store/store.ts';
+import type { ServiceRegistry } from '../../status/service-registry.ts';
 import type { VolumeServerMetrics } from '../metrics/registry.ts';
 import type { FastPathOptions } from './fast-path.ts';
 import type { GunzipBudget } from './gunzip-budget.ts';
@@ -97,6 +98,8 @@ export interface HttpDeps {
   metrics?: VolumeServerMetrics;
   /** Which fid requests may be served on plain node:http ahead of the app; default neither. */
   fastPath?: FastPathOptions;
+  /** The background services' status (GET /status/services); an empty list when not given. */
+  services?: ServiceRegistry;
 }
 
 export const DEFAULT_MAX_GUNZIP_BYTES = 1024 * 1024 * 1024;

@@ -12,6 +12,7 @@ import { replicationHooks } from './replication.ts';
 import type { VolumeLookup } from '../../master/volume-lookup.ts';
 import { HandlerLabel, type VolumeServerMetrics } from '../metrics/registry.ts';
 import { meterTransfers } from '../metrics/transfer-meter.ts';
+import type { ServiceRegistry } from '../../status/service-registry.ts';
 
 export interface HttpStartConfig {
   bindIp: string;
@@ -46,6 +47,8 @@ export interface HttpStartOptions {
   metrics?: VolumeServerMetrics;
   /** HTTPS on the admin port ([https.volume]); undefined: plain HTTP. */
   tls?: AdminTls;
+  /** The background services, for GET /status/services. */
+  services?: ServiceRegistry;
 }
 
 /** Counts redirects of non-local reads (upstream's readRedirectRequest); a 301 here is only ever one. */
@@ -96,6 +99,7 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
         ...options.hooks,
       },
       ...(metrics !== undefined ? { metrics } : {}),
+      ...(options.services !== undefined ? { services: options.services } : {}),
       // The fast path skips the app's JWT check, white list and throttles, so it runs only
       // where none of them is configured (and no caller hooks replace the defaults).
       fastPath: {

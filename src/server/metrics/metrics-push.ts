@@ -3,6 +3,8 @@
 // GetMasterConfiguration) names the gateway; every interval we PUT our whole registry to
 // <address>/metrics/job/volumeServer/instance/<ip:port>. No address or a zero interval: no push.
 import type { MetricsSource } from './metrics-server.ts';
+import { ServiceHealth } from '../../status/service-health.ts';
+import { type ServiceSnapshot, emptyStatus } from '../../status/service-status.ts';
 
 const PUSH_TIMEOUT_MS = 10_000;
 
@@ -19,6 +21,12 @@ export interface MetricsPusher {
   /** Resolves after the first push attempt (tests). */
   readonly firstPush: Promise<void>;
   stop(): void;
+  statusSnapshot(): ServiceSnapshot;
+}
+
+/** The push loop's status when the master names no gateway (or a zero interval). */
+export function metricsPushNotConfigured(): ServiceSnapshot {
+  return { name: 'metrics-push', desired: { enabled: false }, current: 'NotConfigured', status: emptyStatus({ detail: 'the master names no push gateway' }) };
 }
 
 export function pushUrl(target: PushTarget): string {
@@ -32,13 +40,21 @@ export function startMetricsPush(source: MetricsSource, target: PushTarget, log:
   log(`volumeServer sends metrics to ${target.address} every ${target.intervalSeconds} seconds`);
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
+  const health = new ServiceHealth();
   const pushOnce = async (): Promise<void> => {
+    health.count('pushes');
     try {
       const { contentType, body } = await source.scrape();
       const response = await fetch(url, { method: 'PUT', headers: { 'Content-Type': contentType }, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
       await response.arrayBuffer();
-      if (response.status !== 200 && response.status !== 202) log(`could not push metrics to prometheus push gateway ${target.address}: status ${response.status}`);
+      if (response.status !== 200 && response.status !== 202) {
+        health.failed(new Error(`status ${response.status}`));
+        log(`could not push metrics to prometheus push gateway ${target.address}: status ${response.status}`);
+      } else {
+        health.succeeded();
+      }
     } catch (err) {
+      health.failed(err);
       log(`could not push metrics to prometheus push gateway ${target.address}: ${(err as Error).message}`);
     }
   };
@@ -54,6 +70,16 @@ export function startMetricsPush(source: MetricsSource, target: PushTarget, log:
     stop() {
       stopped = true;
       if (timer !== null) clearTimeout(timer);
+    },
+    statusSnapshot(): ServiceSnapshot {
+      const figures = health.figures();
+      const current = stopped ? 'Stopped' : figures.lastSuccessAtMs === null && figures.lastError === null ? 'Starting' : health.failing ? 'Degraded' : 'Running';
+      return {
+        name: 'metrics-push',
+        desired: { enabled: true, address: target.address, intervalSeconds: target.intervalSeconds },
+        current,
+        status: emptyStatus({ ...figures, cancelledBy: ['shutdown'], hasShutdownHandle: true, detail: `PUT ${url}` }),
+      };
     },
   };
 }
