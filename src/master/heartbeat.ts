@@ -13,11 +13,11 @@ import { replicaPlacementToByte } from '../storage/replica-placement.ts';
 import { ttlToUint32 } from '../storage/needle/ttl.ts';
 import { remoteFileBackendName } from '../storage/volume-info.ts';
 import { DEFAULT_DATA_SHARDS } from '../ec/ec-layout.ts';
-import type { DiskTag } from '../server/grpc/generated/master_pb/DiskTag.ts';
-import type { Heartbeat } from '../server/grpc/generated/master_pb/Heartbeat.ts';
-import type { HeartbeatResponse__Output } from '../server/grpc/generated/master_pb/HeartbeatResponse.ts';
-import type { VolumeInformationMessage } from '../server/grpc/generated/master_pb/VolumeInformationMessage.ts';
-import type { VolumeShortInformationMessage } from '../server/grpc/generated/master_pb/VolumeShortInformationMessage.ts';
+import type { DiskTag } from '../proto/generated/master_pb/DiskTag.ts';
+import type { Heartbeat } from '../proto/generated/master_pb/Heartbeat.ts';
+import type { HeartbeatResponse__Output } from '../proto/generated/master_pb/HeartbeatResponse.ts';
+import type { VolumeInformationMessage } from '../proto/generated/master_pb/VolumeInformationMessage.ts';
+import type { VolumeShortInformationMessage } from '../proto/generated/master_pb/VolumeShortInformationMessage.ts';
 import { type MasterClient, newMasterClient } from './master-client.ts';
 
 const PULSE_MS = 5_000;

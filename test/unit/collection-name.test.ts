@@ -9,7 +9,7 @@ import { before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { ClientResponseOf } from '../../src/server/grpc/context.ts';
 import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
-import { GRPC_CHANNEL_OPTIONS, volumeServerService } from '../../src/server/grpc/proto.ts';
+import { GRPC_CHANNEL_OPTIONS, volumeServerService } from '../../src/proto/loader.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { collectionNameProblem } from '../../src/store/collection-name.ts';
 import { removeStaleEcArtifacts } from '../../src/store/ec-files.ts';

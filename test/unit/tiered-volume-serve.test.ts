@@ -14,7 +14,7 @@ import { startVolumeServer } from '../../src/cli/volume-server.ts';
 import { emptySecurityConfig } from '../../src/security/security-config.ts';
 import type { ClientResponseOf } from '../../src/server/grpc/context.ts';
 import { unaryCall } from '../../src/server/grpc/peer-client.ts';
-import { masterClientConstructor } from '../../src/server/grpc/proto.ts';
+import { masterClientConstructor } from '../../src/proto/loader.ts';
 import { listenHttpServers, type HttpServers } from '../../src/server/http/index.ts';
 import { findBackendStorage, setBackendStorageForTest } from '../../src/storage/backend/backend.ts';
 import { S3BackendStorage } from '../../src/storage/backend/s3-backend.ts';

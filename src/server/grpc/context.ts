@@ -1,7 +1,7 @@
 // What the gRPC handlers may touch, and the small helpers they share (errors, gates).
 import * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import type { VolumeServerDefinition, VolumeServerHandlers } from './generated/volume_server_pb/VolumeServer.ts';
+import type { VolumeServerDefinition, VolumeServerHandlers } from '../../proto/generated/volume_server_pb/VolumeServer.ts';
 import type { Store } from '../../store/store.ts';
 import type { Volume } from '../../storage/volume.ts';
 import type { ServerStateStore } from '../../store/server-state.ts';

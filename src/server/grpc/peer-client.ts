@@ -8,8 +8,8 @@ import type * as grpc from '@grpc/grpc-js';
 import { toGrpcAddress } from '../../master/master-client.ts';
 import { grpcClientCredentials } from '../../security/grpc-credentials.ts';
 import type { ClientRequestOf, ClientResponseOf, VolumeServerMethod } from './context.ts';
-import type { VolumeServerClient, VolumeServerHandlers } from './generated/volume_server_pb/VolumeServer.ts';
-import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from './proto.ts';
+import type { VolumeServerClient, VolumeServerHandlers } from '../../proto/generated/volume_server_pb/VolumeServer.ts';
+import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from '../../proto/loader.ts';
 
 /** A typed client of a peer's volume_server_pb.VolumeServer. */
 export type VolumeServerPeer = VolumeServerClient;

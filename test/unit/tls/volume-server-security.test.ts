@@ -9,7 +9,7 @@ import { parseVolumeFlags } from '../../../src/cli/flags.ts';
 import { emptySecurityConfig } from '../../../src/security/security-config.ts';
 import { startVolumeServer } from '../../../src/cli/volume-server.ts';
 import { grpcClientUsesTls } from '../../../src/security/grpc-credentials.ts';
-import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from '../../../src/server/grpc/proto.ts';
+import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from '../../../src/proto/loader.ts';
 import { unaryCall } from '../../../src/server/grpc/peer-client.ts';
 import { freePort } from '../../interop/peers.ts';
 import { send } from '../http-fixture.ts';

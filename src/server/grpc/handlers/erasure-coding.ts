@@ -27,7 +27,7 @@ import {
   removeStaleEcArtifacts,
 } from '../../../store/ec-files.ts';
 import { type GrpcContext, type Reply, type RequestOf, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
-import type { EcShardInfo } from '../generated/volume_server_pb/EcShardInfo.ts';
+import type { EcShardInfo } from '../../../proto/generated/volume_server_pb/EcShardInfo.ts';
 import { copyFileFromPeer, newPeerClient } from '../peer-client.ts';
 import { recoverMissingEcIndexes } from '../ec-index-recovery.ts';
 import { newThrottle } from './volume-copy.ts';
