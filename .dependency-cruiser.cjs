@@ -10,7 +10,8 @@
 //   proto                    the gRPC loader and the generated message types: a leaf for the
 //                            protocol layers (clients, servers, cli)
 //   remote                   S3 clients (may use storage and security)
-//   master                   outgoing clients to the master (heartbeat, lookups)
+//   cluster                  outgoing clients: to the master (heartbeat, lookups, notices) and
+//                            to peer volume servers (file copies, remote EC shards)
 //   server/{http,grpc,metrics}  incoming protocol adapters
 //   cli                      flags and process lifecycle: nothing imports it
 // Type-only imports count: with tsPreCompilationDeps an `import type` ties layers together
@@ -65,9 +66,9 @@ module.exports = {
       ['storage', 'security'],
     ),
     mayOnlyImport(
-      'master-client-below-the-servers',
-      'master (heartbeat, lookups) reports the store and speaks the wire format (proto/); it must not reach into the server adapters, remote or the cli.',
-      ['master'],
+      'cluster-below-the-servers',
+      'cluster (outgoing clients to the master and to peers) reports and fills the store and speaks the wire format (proto/); it must not reach into the server adapters, remote or the cli.',
+      ['cluster'],
       ['store', 'ec', 'storage', 'security', 'proto'],
     ),
     {
@@ -100,9 +101,9 @@ module.exports = {
     {
       name: 'proto-only-in-protocol-layers',
       comment:
-        'the loader and the generated gRPC message types are protocol: only server/, master/ and cli/ may import them (even `import type` would tie storage, ec or the store to the wire format).',
+        'the loader and the generated gRPC message types are protocol: only server/, cluster/ and cli/ may import them (even `import type` would tie storage, ec or the store to the wire format).',
       severity: 'error',
-      from: { path: '^src/', pathNot: inside('server', 'master', 'cli', 'proto') },
+      from: { path: '^src/', pathNot: inside('server', 'cluster', 'cli', 'proto') },
       to: { path: inside('proto') },
     },
     {

@@ -1,10 +1,10 @@
 // Process lifecycle: load the store, connect to the master, serve gRPC and HTTP, shut down cleanly.
 import type { VolumeConfig } from './flags.ts';
 import type { SecurityConfig } from '../security/security-config.ts';
-import { checkWithMaster } from '../master/check-with-master.ts';
-import { HeartbeatClient } from '../master/heartbeat.ts';
-import { VolumeLookup } from '../master/volume-lookup.ts';
-import { RemoteEcShards } from '../server/grpc/ec-remote-shards.ts';
+import { checkWithMaster } from '../cluster/check-with-master.ts';
+import { HeartbeatClient } from '../cluster/heartbeat.ts';
+import { VolumeLookup } from '../cluster/volume-lookup.ts';
+import { RemoteEcShards } from '../cluster/ec-remote-shards.ts';
 import { startGrpcServer } from '../server/grpc/server.ts';
 import type { GrpcContext } from '../server/grpc/context.ts';
 import { ServerStateStore } from '../store/server-state.ts';

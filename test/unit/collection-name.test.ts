@@ -8,7 +8,7 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { ClientResponseOf } from '../../src/server/grpc/context.ts';
-import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
+import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
 import { GRPC_CHANNEL_OPTIONS, volumeServerService } from '../../src/proto/loader.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { collectionNameProblem } from '../../src/store/collection-name.ts';

@@ -11,7 +11,7 @@ import { RemoteObjectNotFound, buildRemoteStorageClient, formatLocation } from '
 import { backendNameToTypeId, findBackendStorage, goStringList, loadFromPbStorageBackends, setBackendStorageForTest } from '../../src/storage/backend/backend.ts';
 import { S3BackendStorage, uploadPartSizeBytes } from '../../src/storage/backend/s3-backend.ts';
 import type { GrpcContext } from '../../src/server/grpc/context.ts';
-import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
+import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';

@@ -13,7 +13,7 @@ import { parseVolumeFlags } from '../../src/cli/flags.ts';
 import { startVolumeServer } from '../../src/cli/volume-server.ts';
 import { emptySecurityConfig } from '../../src/security/security-config.ts';
 import type { ClientResponseOf } from '../../src/server/grpc/context.ts';
-import { unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { unaryCall } from '../../src/cluster/peer-client.ts';
 import { masterClientConstructor } from '../../src/proto/loader.ts';
 import { listenHttpServers, type HttpServers } from '../../src/server/http/index.ts';
 import { findBackendStorage, setBackendStorageForTest } from '../../src/storage/backend/backend.ts';

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { type GrpcServerSecurity, grpcClientUsesTls, grpcServerSecurity, useGrpcClientTls } from '../../../src/security/grpc-credentials.ts';
 import type { GrpcServerTls } from '../../../src/security/tls-settings.ts';
-import { newPeerClient, unaryCall } from '../../../src/server/grpc/peer-client.ts';
+import { newPeerClient, unaryCall } from '../../../src/cluster/peer-client.ts';
 import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from '../../../src/proto/loader.ts';
 import { startGrpcServer } from '../../../src/server/grpc/server.ts';
 import { type SuiteScope, suiteScope } from '../suite-scope.ts';

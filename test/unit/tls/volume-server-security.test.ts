@@ -10,7 +10,7 @@ import { emptySecurityConfig } from '../../../src/security/security-config.ts';
 import { startVolumeServer } from '../../../src/cli/volume-server.ts';
 import { grpcClientUsesTls } from '../../../src/security/grpc-credentials.ts';
 import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from '../../../src/proto/loader.ts';
-import { unaryCall } from '../../../src/server/grpc/peer-client.ts';
+import { unaryCall } from '../../../src/cluster/peer-client.ts';
 import { freePort } from '../../interop/peers.ts';
 import { send } from '../http-fixture.ts';
 import { tempDir } from '../helpers.ts';

@@ -28,8 +28,8 @@ import {
 } from '../../../store/ec-files.ts';
 import { type GrpcContext, type Reply, type RequestOf, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
 import type { EcShardInfo } from '../../../proto/generated/volume_server_pb/EcShardInfo.ts';
-import { copyFileFromPeer, newPeerClient } from '../peer-client.ts';
-import { recoverMissingEcIndexes } from '../ec-index-recovery.ts';
+import { copyFileFromPeer, newPeerClient } from '../../../cluster/peer-client.ts';
+import { recoverMissingEcIndexes } from '../../../cluster/ec-index-recovery.ts';
 import { newThrottle } from './volume-copy.ts';
 
 /** Upstream's BufferSizeLimit for shard reads: 2 MiB per message. */

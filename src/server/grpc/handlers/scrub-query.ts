@@ -9,7 +9,7 @@ import type { Volume } from '../../../storage/volume.ts';
 import { assert } from '../../../storage/types.ts';
 import { type GrpcContext, type Reply, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
 import type { EcShardInfo } from '../../../proto/generated/volume_server_pb/EcShardInfo.ts';
-import { notifyMasterReadonly } from '../master-notify.ts';
+import { notifyMasterReadonly } from '../../../cluster/master-notify.ts';
 import { scrubEcChecksum, scrubEcIndex, scrubEcLocal, scrubEcReads, type EcScrubResult } from '../../../ec/ec-scrub.ts';
 import { mergeEcRuntimes } from '../../../ec/ec-merged-runtimes.ts';
 import type { EcVolume } from '../../../ec/ec-volume.ts';

@@ -13,7 +13,7 @@ import { normalizeDiskType } from '../../../store/disk-location.ts';
 import { pathExists } from '../../../storage/path-exists.ts';
 import { checkPeerSource } from '../../../remote/endpoint-guard.ts';
 import { type ClientResponseOf, type GrpcContext, type RequestOf, type ResponseOf, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, statusCodeOf, writeMessage } from '../context.ts';
-import { type VolumeServerPeer, copyFileFromPeer, newPeerClient, unaryCall } from '../peer-client.ts';
+import { type VolumeServerPeer, copyFileFromPeer, newPeerClient, unaryCall } from '../../../cluster/peer-client.ts';
 import { collectionProblem, extensionProblem } from '../file-name-checks.ts';
 import type { GrpcStreamLimits } from '../stream-limits.ts';
 
