@@ -14,6 +14,7 @@ import { grpcMetricsInterceptor } from '../server/metrics/grpc-interceptor.ts';
 import { setUpMetrics } from './metrics-setup.ts';
 import { setUpTransportSecurity } from './transport-security.ts';
 import { DiskSpaceMonitor } from '../store/disk-space-monitor.ts';
+import { registerS3BackendType } from '../remote/s3-backend.ts';
 
 /** Version string upstream reports: size limit of the offset width, then the release. */
 export function serverVersion(offsetWidth: 4 | 5): string {
@@ -27,6 +28,8 @@ export interface RunningServer {
 export async function startVolumeServer(config: VolumeConfig, security: SecurityConfig, log: (message: string) => void): Promise<RunningServer> {
   // First, so bad certificates stop the server before it touches any volume.
   const transport = setUpTransportSecurity(security, log);
+  // The master may name s3 tiers in its configuration; storage creates them through this type.
+  registerS3BackendType();
   // Before the store, as upstream: tiered volumes load only once the master's backends are known.
   // With masters given, this waits until one answers.
   const masterConfiguration = config.masters.length > 0 ? await checkWithMaster(config.masters, log) : null;

@@ -17,7 +17,7 @@ import { unaryCall } from '../../src/cluster/peer-client.ts';
 import { masterClientConstructor } from '../../src/proto/loader.ts';
 import { listenHttpServers, type HttpServers } from '../../src/server/http/index.ts';
 import { findBackendStorage, setBackendStorageForTest } from '../../src/storage/backend/backend.ts';
-import { S3BackendStorage } from '../../src/storage/backend/s3-backend.ts';
+import { S3BackendStorage } from '../../src/remote/s3-backend.ts';
 import { formatNeedleIdCookie } from '../../src/storage/needle/file-id.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { actualSize } from '../../src/storage/needle/version.ts';
