@@ -56,6 +56,7 @@ export class GrpcStatusError extends Error {
 export function statusCodeOf(err: unknown): grpc.status {
   if (err instanceof GrpcStatusError) return err.code;
   if (err instanceof StoreError && err.code === 'invalid_collection') return grpc.status.INVALID_ARGUMENT;
+  if (err instanceof StoreError && err.code === 'no_live_entries') return grpc.status.FAILED_PRECONDITION;
   // A transition refused because earlier writes are still committing: retry later.
   if (isStorageError(err, 'drain_timeout')) return grpc.status.DEADLINE_EXCEEDED;
   return grpc.status.UNKNOWN;
