@@ -17,12 +17,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createCodingPool } from '../src/ec/coding-pool.ts';
+import { createCodingPool } from '../src/ec/codec/coding-pool.ts';
 import { batchCount, encodeDatFile, splitBatches } from '../src/ec/ec-encoder.ts';
-import type { GfKernelName } from '../src/ec/gf-kernel.ts';
-import { SimdEncodeArena } from '../src/ec/gf-simd-arena.ts';
-import { relaxedSimdSupported } from '../src/ec/gf-simd-kernel.ts';
-import { ReedSolomon } from '../src/ec/reed-solomon.ts';
+import type { GfKernelName } from '../src/ec/codec/gf-kernel.ts';
+import { SimdEncodeArena } from '../src/ec/codec/gf-simd-arena.ts';
+import { relaxedSimdSupported } from '../src/ec/codec/gf-simd-kernel.ts';
+import { ReedSolomon } from '../src/ec/codec/reed-solomon.ts';
 
 const DATA_SHARDS = 10;
 const PARITY_SHARDS = 4;

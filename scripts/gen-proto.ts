@@ -2,7 +2,7 @@
 // generator of @grpc/proto-loader, which is also what loads the protos at run time), so the
 // generated types describe exactly the objects the loader hands our handlers and clients.
 //
-//   npm run gen:proto             rewrites src/server/grpc/generated/
+//   npm run gen:proto             rewrites src/proto/generated/
 //   node --import tsx scripts/gen-proto.ts <dir>   writes elsewhere (the freshness test does)
 import { execFile } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
@@ -10,10 +10,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { PROTO_DECODING, PROTO_FILES } from '../src/server/grpc/proto.ts';
+import { PROTO_DECODING, PROTO_FILES } from '../src/proto/loader.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const GENERATED_DIR = path.join(REPO_ROOT, 'src/server/grpc/generated');
+export const GENERATED_DIR = path.join(REPO_ROOT, 'src/proto/generated');
 
 /** The generator's flags, derived from the loader's own options so types and run time agree. */
 export function generatorArgs(outDir: string): string[] {

@@ -3,7 +3,7 @@
 // names one. Metrics are never served on the admin or public HTTP ports.
 import type { VolumeConfig } from './flags.ts';
 import { joinHostPort } from './flags.ts';
-import type { MasterConfiguration } from '../master/master-client.ts';
+import type { MasterConfiguration } from '../cluster/master-client.ts';
 import { type MetricsServer, startMetricsServer } from '../server/metrics/metrics-server.ts';
 import { type MetricsPusher, metricsPushNotConfigured, startMetricsPush } from '../server/metrics/metrics-push.ts';
 import type { ServiceSnapshot } from '../status/service-status.ts';

@@ -1,10 +1,10 @@
 // Process lifecycle: load the store, connect to the master, serve gRPC and HTTP, shut down cleanly.
 import type { VolumeConfig } from './flags.ts';
 import type { SecurityConfig } from '../security/security-config.ts';
-import { checkWithMaster } from '../master/check-with-master.ts';
-import { HeartbeatClient } from '../master/heartbeat.ts';
-import { VolumeLookup } from '../master/volume-lookup.ts';
-import { RemoteEcShards } from '../server/grpc/ec-remote-shards.ts';
+import { checkWithMaster } from '../cluster/check-with-master.ts';
+import { HeartbeatClient } from '../cluster/heartbeat.ts';
+import { VolumeLookup } from '../cluster/volume-lookup.ts';
+import { RemoteEcShards } from '../cluster/ec-remote-shards.ts';
 import { startGrpcServer } from '../server/grpc/server.ts';
 import type { GrpcContext } from '../server/grpc/context.ts';
 import { ServerStateStore } from '../store/server-state.ts';
@@ -14,6 +14,7 @@ import { grpcMetricsInterceptor } from '../server/metrics/grpc-interceptor.ts';
 import { setUpMetrics } from './metrics-setup.ts';
 import { setUpTransportSecurity } from './transport-security.ts';
 import { DiskSpaceMonitor } from '../store/disk-space-monitor.ts';
+import { registerS3BackendType } from '../remote/s3-backend.ts';
 import { drainBarriersStatus, vacuumJobsStatus } from '../store/store-status.ts';
 import { tlsReloadStatus } from '../security/pem-reloader.ts';
 import { ServiceRegistry } from '../status/service-registry.ts';
@@ -36,6 +37,8 @@ export interface RunningServer {
 export async function startVolumeServer(config: VolumeConfig, security: SecurityConfig, log: (message: string) => void): Promise<RunningServer> {
   // First, so bad certificates stop the server before it touches any volume.
   const transport = setUpTransportSecurity(security, log);
+  // The master may name s3 tiers in its configuration; storage creates them through this type.
+  registerS3BackendType();
   // Before the store, as upstream: tiered volumes load only once the master's backends are known.
   // With masters given, this waits until one answers.
   const masterConfiguration = config.masters.length > 0 ? await checkWithMaster(config.masters, log) : null;

@@ -3,7 +3,7 @@
 // past the end; parity shards are Reed-Solomon over each row. Also regenerating missing shard
 // files from the ones present.
 // Encoding runs in the worker pool straight from the files when the coder can (FileParityCoder:
-// workers read into and write from their kernel's memory, see src/workers/ec-file-encode.ts);
+// workers read into and write from their kernel's memory, see codec/ec-file-encode.ts);
 // any other ParityCoder gets the chunks through encodeParity. Memory stays bounded either way: a
 // batch holds one chunk per shard, and at most MAX_BATCHES_IN_FLIGHT batches exist at once (a
 // worker holds one sub-chunk per shard).

@@ -19,6 +19,13 @@ export interface EcFilesStatus {
   shardIds: number[];
 }
 
+/** Every directory of every location: where a volume's `.vif`/`.ecsum` may sit on a multi-disk server. */
+export function allEcDirs(locations: readonly DiskLocation[]): string[] {
+  const dirs: string[] = [];
+  for (const l of locations) dirs.push(l.dir, l.idxDir ?? l.dir);
+  return [...new Set(dirs)];
+}
+
 function dirsOf(location: DiskLocation): string[] {
   return location.idxDir !== undefined && location.idxDir !== location.dir ? [location.dir, location.idxDir] : [location.dir];
 }

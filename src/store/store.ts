@@ -17,7 +17,7 @@ import { StoreError } from './store-error.ts';
 import { MaintenanceRuns } from './maintenance-runs.ts';
 import { VID_STAMP_FILE, readVidStamp, writeVidStamp } from './vid-stamp.ts';
 import type { ParityCoder } from '../ec/ec-encoder.ts';
-import { type CodingPool, createCodingPool } from '../ec/coding-pool.ts';
+import { type CodingPool, createCodingPool } from '../ec/codec/coding-pool.ts';
 
 export { StoreError, type StoreErrorCode } from './store-error.ts';
 

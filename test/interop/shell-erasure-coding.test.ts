@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { newPeerClient, unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { newPeerClient, unaryCall } from '../../src/cluster/peer-client.ts';
 import { tempDir } from '../unit/helpers.ts';
 import { assignFids, runShell, skipReason, startGoVolumeServer, startMaster, startOurVolumeServer } from './peers.ts';
 

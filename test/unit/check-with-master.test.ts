@@ -2,8 +2,8 @@
 // turn, passes repeated after a pause until one answers, each failure logged.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkWithMaster } from '../../src/master/check-with-master.ts';
-import type { MasterConfiguration } from '../../src/master/master-client.ts';
+import { checkWithMaster } from '../../src/cluster/check-with-master.ts';
+import type { MasterConfiguration } from '../../src/cluster/master-client.ts';
 
 const ANSWER: MasterConfiguration = { metricsAddress: 'gw:9091', metricsIntervalSeconds: 15 };
 

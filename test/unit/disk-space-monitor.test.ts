@@ -3,7 +3,7 @@
 // space is back, the next pass lifts it. Disk space comes from an injected statfs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { effectiveMaxVolumeCount, volumeInformation } from '../../src/master/heartbeat.ts';
+import { effectiveMaxVolumeCount, volumeInformation } from '../../src/cluster/heartbeat.ts';
 import { isStorageError } from '../../src/storage/errors.ts';
 import { DiskSpaceMonitor } from '../../src/store/disk-space-monitor.ts';
 import { isDiskSpaceLow, type DiskSpace, type MinFreeSpace } from '../../src/store/min-free-space.ts';

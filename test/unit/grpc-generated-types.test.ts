@@ -1,4 +1,4 @@
-// The checked-in proto types (src/server/grpc/generated/) must be what `npm run gen:proto`
+// The checked-in proto types (src/proto/generated/) must be what `npm run gen:proto`
 // produces from proto/ now: regenerate into a temporary directory and compare file by file.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';

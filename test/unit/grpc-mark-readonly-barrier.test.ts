@@ -6,7 +6,7 @@ import net from 'node:net';
 import { describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { statusCodeOf } from '../../src/server/grpc/context.ts';
-import { unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { unaryCall } from '../../src/cluster/peer-client.ts';
 import { StorageError } from '../../src/storage/errors.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { startTestGrpcServer } from './grpc-test-context.ts';

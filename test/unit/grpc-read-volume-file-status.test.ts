@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import type { GrpcContext } from '../../src/server/grpc/context.ts';
-import { newPeerClient, type VolumeServerPeer, unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { newPeerClient, type VolumeServerPeer, unaryCall } from '../../src/cluster/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile } from '../../src/storage/volume-info.ts';

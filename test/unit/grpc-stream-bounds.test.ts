@@ -8,7 +8,7 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { ClientRequestOf, ClientResponseOf } from '../../src/server/grpc/context.ts';
-import { newPeerClient, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
+import { newPeerClient, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';
 import { testGrpcContext } from './grpc-test-context.ts';

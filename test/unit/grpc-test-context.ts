@@ -2,7 +2,7 @@
 // gRPC server; the store closes with the suite.
 import type { ClientRequestOf, ClientResponseOf, GrpcContext } from '../../src/server/grpc/context.ts';
 import type * as grpc from '@grpc/grpc-js';
-import { messagesOf, newPeerClient, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
+import { messagesOf, newPeerClient, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { ServerStateStore } from '../../src/store/server-state.ts';
 import { Store } from '../../src/store/store.ts';

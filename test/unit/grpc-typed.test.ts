@@ -1,4 +1,4 @@
-// The gRPC surface is typed from proto/ (src/server/grpc/generated/): a misspelled RPC name or
+// The gRPC surface is typed from proto/ (src/proto/generated/): a misspelled RPC name or
 // message field must not compile. Each `@ts-expect-error` below fails `tsc --noEmit` the day its
 // line stops being an error, so these checks cannot silently rot. The runtime tests check the
 // same names against the loaded service definition.
@@ -15,10 +15,10 @@ import {
   unary,
   writeMessage,
 } from '../../src/server/grpc/context.ts';
-import { type MasterClient } from '../../src/master/master-client.ts';
-import { type VolumeServerPeer, messagesOf, unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { type MasterClient } from '../../src/cluster/master-client.ts';
+import { type VolumeServerPeer, messagesOf, unaryCall } from '../../src/cluster/peer-client.ts';
 import { buildVolumeServerImplementation } from '../../src/server/grpc/server.ts';
-import { volumeServerService } from '../../src/server/grpc/proto.ts';
+import { volumeServerService } from '../../src/proto/loader.ts';
 
 /** Never called: only for the compiler. */
 export function handlerTableTypeChecks(): VolumeServerHandlerTable {

@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { EndpointRejected, checkPeerSource, splitHostPort, validateReplicaTarget } from '../../src/remote/endpoint-guard.ts';
-import { unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { unaryCall } from '../../src/cluster/peer-client.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { type TestGrpcServer, startTestGrpcServer, volumeCopyMessages } from './grpc-test-context.ts';
 import { suiteScope } from './suite-scope.ts';

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { type VolumeServerPeer, unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { type VolumeServerPeer, unaryCall } from '../../src/cluster/peer-client.ts';
 import { Fnv1a64 } from '../../src/server/grpc/handlers/copy.ts';
 import { newThrottle } from '../../src/server/grpc/handlers/volume-copy.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { newPeerClient, type VolumeServerPeer, unaryCall } from '../../src/server/grpc/peer-client.ts';
+import { newPeerClient, type VolumeServerPeer, unaryCall } from '../../src/cluster/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { expireAtSec } from '../../src/server/grpc/handlers/volume-state.ts';
 import { parseTtl } from '../../src/storage/needle/ttl.ts';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { VolumeLocationInfo } from '../../src/master/volume-lookup.ts';
+import type { VolumeLocationInfo } from '../../src/cluster/volume-lookup.ts';
 import { replicaRequestBoundMs, replicationHooks } from '../../src/server/http/replication.ts';
 import { type Fixture, send, startFixture } from './http-fixture.ts';
 

@@ -8,15 +8,16 @@ import { before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { blockedAddressReason, validateRemoteEndpoint, validateReplicaTarget } from '../../src/remote/endpoint-guard.ts';
 import { RemoteObjectNotFound, buildRemoteStorageClient, formatLocation } from '../../src/remote/remote-storage.ts';
-import { backendNameToTypeId, findBackendStorage, goStringList, loadFromPbStorageBackends, setBackendStorageForTest } from '../../src/storage/backend/backend.ts';
-import { S3BackendStorage, uploadPartSizeBytes } from '../../src/storage/backend/s3-backend.ts';
+import { backendNameToTypeId, findBackendStorage, goStringList, loadFromPbStorageBackends, registerBackendType, setBackendStorageForTest } from '../../src/storage/backend/backend.ts';
+import { S3BackendStorage, registerS3BackendType, uploadPartSizeBytes } from '../../src/remote/s3-backend.ts';
 import type { GrpcContext } from '../../src/server/grpc/context.ts';
-import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
+import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';
 import { type FakeS3, startFakeS3 } from './fake-s3.ts';
 import { allMessages, testGrpcContext } from './grpc-test-context.ts';
+import { MemoryBackend } from './memory-backend.ts';
 import { textNeedle } from './helpers.ts';
 import { suiteScope } from './suite-scope.ts';
 
@@ -68,6 +69,7 @@ describe('storage backends', () => {
 
   it('registers the master backends; default also under the bare type; unknown types skipped', () => {
     setBackendStorageForTest(undefined);
+    registerS3BackendType();
     const logged: string[] = [];
     loadFromPbStorageBackends(
       [
@@ -82,6 +84,24 @@ describe('storage backends', () => {
     assert.equal(backend.toProperties()['storage_class'], 'STANDARD_IA');
     assert.equal(backend.toProperties()['force_path_style'], 'true');
     assert.ok(logged.some((m) => m.includes('storage type rclone not found')));
+    assert.ok(backend instanceof S3BackendStorage, 'the s3 type registered from remote/ creates the backend');
+    setBackendStorageForTest(undefined);
+  });
+
+  it('creates a backend through the factory registered for its type, with the properties and id the master sent', () => {
+    setBackendStorageForTest(undefined);
+    const made: { properties: Record<string, string>; id: string }[] = [];
+    registerBackendType('memtier', (properties, id) => {
+      made.push({ properties, id });
+      return new MemoryBackend('memtier', id);
+    });
+    const logged: string[] = [];
+    loadFromPbStorageBackends([{ type: 'memtier', id: 'cold', properties: { bucket: 'b' } }], (m) => logged.push(m));
+    assert.deepEqual(made, [{ properties: { bucket: 'b' }, id: 'cold' }]);
+    assert.equal(findBackendStorage('memtier.cold')?.id, 'cold');
+    assert.equal(findBackendStorage('memtier'), undefined, 'only id "default" is also registered under the bare type');
+    assert.deepEqual(logged, ['created backend storage memtier.cold']);
+    assert.throws(() => registerBackendType('mem.tier', () => new MemoryBackend()), /without a dot/);
     setBackendStorageForTest(undefined);
   });
 });

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { HeartbeatClient } from '../../src/master/heartbeat.ts';
+import { HeartbeatClient } from '../../src/cluster/heartbeat.ts';
 import { PemReloader, tlsReloadStatus } from '../../src/security/pem-reloader.ts';
 import { startMetricsPush } from '../../src/server/metrics/metrics-push.ts';
 import { planReconcile } from '../../src/status/reconcile-plan.ts';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { HeartbeatClient, shortInformation, volumeInformation } from '../../src/master/heartbeat.ts';
+import { HeartbeatClient, shortInformation, volumeInformation } from '../../src/cluster/heartbeat.ts';
 import { Store } from '../../src/store/store.ts';
 import { VID_STAMP_FILE, readVidStamp } from '../../src/store/vid-stamp.ts';
 import { tempDir } from './helpers.ts';

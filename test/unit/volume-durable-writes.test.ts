@@ -8,7 +8,7 @@ import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { newSuperBlock } from '../../src/storage/super-block.ts';
 import { DEFAULT_SYNC_BATCH, type SyncBatchOptions, Volume, type VolumeFileKind, type VolumeIoHooks } from '../../src/storage/volume.ts';
 import { DiskLocation } from '../../src/store/disk-location.ts';
-import { volumeInformation } from '../../src/master/heartbeat.ts';
+import { volumeInformation } from '../../src/cluster/heartbeat.ts';
 import { tempDir, textNeedle } from './helpers.ts';
 
 interface Recorder {

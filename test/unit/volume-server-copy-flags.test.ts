@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { parseVolumeFlags } from '../../src/cli/flags.ts';
 import { emptySecurityConfig } from '../../src/security/security-config.ts';
 import { type RunningServer, startVolumeServer } from '../../src/cli/volume-server.ts';
-import { newPeerClient, type VolumeServerPeer } from '../../src/server/grpc/peer-client.ts';
+import { newPeerClient, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { Store } from '../../src/store/store.ts';
 import { freePort } from '../interop/peers.ts';

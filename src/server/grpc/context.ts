@@ -1,34 +1,15 @@
 // What the gRPC handlers may touch, and the small helpers they share (errors, gates).
 import * as grpc from '@grpc/grpc-js';
-import type { MethodDefinition } from '@grpc/proto-loader';
-import type { VolumeServerDefinition, VolumeServerHandlers } from './generated/volume_server_pb/VolumeServer.ts';
-import type { Store } from '../../store/store.ts';
+import type { VolumeServerHandlers } from '../../proto/generated/volume_server_pb/VolumeServer.ts';
+import type { ResponseOf, VolumeServerMethod } from '../../proto/volume-server-methods.ts';
+import type { ClusterContext } from '../../cluster/cluster-context.ts';
 import type { Volume } from '../../storage/volume.ts';
 import type { ServerStateStore } from '../../store/server-state.ts';
 import { StoreError } from '../../store/store-error.ts';
 import { isStorageError } from '../../storage/errors.ts';
 
-/** The named keys of `T`, without the string/number index signature grpc-js types carry. */
-export type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
-
-/** RPC names of volume_server_pb.VolumeServer, as generated from proto/volume_server.proto. */
-export type VolumeServerMethod = KnownKeys<VolumeServerDefinition> & string;
-
-/** Distributes over a union of names: the messages of any one of those RPCs. */
-type MethodTypes<K extends VolumeServerMethod> = K extends VolumeServerMethod
-  ? VolumeServerDefinition[K] extends MethodDefinition<infer RequestIn, infer ResponseIn, infer RequestOut, infer ResponseOut>
-    ? { requestIn: RequestIn; responseIn: ResponseIn; requestOut: RequestOut; responseOut: ResponseOut }
-    : never
-  : never;
-
-/** What a handler of RPC `K` receives (decoded: defaults filled, longs as strings). */
-export type RequestOf<K extends VolumeServerMethod> = MethodTypes<K>['requestOut'];
-/** What a handler of RPC `K` answers or streams (fields optional, longs as number | string). */
-export type ResponseOf<K extends VolumeServerMethod> = MethodTypes<K>['responseIn'];
-/** What a client of RPC `K` sends. */
-export type ClientRequestOf<K extends VolumeServerMethod> = MethodTypes<K>['requestIn'];
-/** What a client of RPC `K` gets back (decoded). */
-export type ClientResponseOf<K extends VolumeServerMethod> = MethodTypes<K>['responseOut'];
+// The per-RPC message types, re-exported so a handler finds everything it may touch here.
+export type { ClientRequestOf, ClientResponseOf, RequestOf, ResponseOf, VolumeServerMethod } from '../../proto/volume-server-methods.ts';
 
 /**
  * A handler's return annotation, `async (request): Reply<'VolumeStatus'> => ...`: TypeScript
@@ -42,12 +23,9 @@ export type VolumeServerHandlerMap = { [K in VolumeServerMethod]: VolumeServerHa
 /** Part of the handler table: each handlers/ file returns one. */
 export type VolumeServerHandlerTable = Partial<VolumeServerHandlerMap>;
 
-export interface GrpcContext {
-  store: Store;
+/** The cluster side (store, address, masters, log) comes from the outgoing clients' context. */
+export interface GrpcContext extends ClusterContext {
   state: ServerStateStore;
-  /** -ip and the HTTP port: how the master knows this server. */
-  ip: string;
-  port: number;
   /** `-id`, or ip:port: how upstream names this server in maintenance errors. */
   serverId: string;
   /** e.g. "30GB 4.53 needlework" */
@@ -60,12 +38,8 @@ export interface GrpcContext {
   maintenanceBytesPerSecond?: number;
   /** -volume.allowUntrustedRemoteEndpoints: skip the SSRF guard on caller-named peers (FetchAndWriteNeedle remotes and replicas, VolumeCopy, EcShardsCopy, TailReceiver sources). */
   allowUntrustedRemoteEndpoints?: boolean;
-  /** Seed masters (HTTP addresses) and the one the heartbeat is connected to. */
-  masters: string[];
-  currentMaster(): string;
   /** Sends the leave heartbeat and stops heartbeating; idempotent. */
   leave(): Promise<void>;
-  log(message: string): void;
 }
 
 export class GrpcStatusError extends Error {
@@ -82,6 +56,7 @@ export class GrpcStatusError extends Error {
 export function statusCodeOf(err: unknown): grpc.status {
   if (err instanceof GrpcStatusError) return err.code;
   if (err instanceof StoreError && err.code === 'invalid_collection') return grpc.status.INVALID_ARGUMENT;
+  if (err instanceof StoreError && err.code === 'no_live_entries') return grpc.status.FAILED_PRECONDITION;
   // A transition refused because earlier writes are still committing: retry later.
   if (isStorageError(err, 'drain_timeout')) return grpc.status.DEADLINE_EXCEEDED;
   // A maintenance agent (or vacuum) has the volume: retry once it is done.

@@ -1,7 +1,7 @@
 // The VolumeServer gRPC service: every RPC is registered; those not implemented yet answer
 // UNIMPLEMENTED at once (never hang).
 import * as grpc from '@grpc/grpc-js';
-import { GRPC_CHANNEL_OPTIONS, volumeServerService } from './proto.ts';
+import { GRPC_CHANNEL_OPTIONS, volumeServerService } from '../../proto/loader.ts';
 import type { GrpcContext, VolumeServerHandlerTable, VolumeServerMethod } from './context.ts';
 import { controlHandlers } from './handlers/control.ts';
 import { volumeAdminHandlers } from './handlers/volume-admin.ts';

@@ -6,7 +6,7 @@
 // fetches chunks with a plain GET, which a peer would expand again; that loop is what this avoids.
 // Every fetch is tied to the client's request, so a client leaving cancels it.
 import type { Context } from 'hono';
-import type { VolumeLookup } from '../../master/volume-lookup.ts';
+import type { VolumeLookup } from '../../cluster/volume-lookup.ts';
 import { httpScheme, outgoingFetch } from '../../security/outgoing-http.ts';
 import { isStorageError } from '../../storage/errors.ts';
 import { type FileId, formatFileId, parseFileId } from '../../storage/needle/file-id.ts';

@@ -1,7 +1,7 @@
 // Reads of volumes this server does not hold (-readMode): local answers 404, proxy fetches from a
 // server that has it, redirect sends the client there (301), as upstream does.
 import type { Context } from 'hono';
-import type { VolumeLocationInfo } from '../../master/volume-lookup.ts';
+import type { VolumeLocationInfo } from '../../cluster/volume-lookup.ts';
 import { httpScheme, outgoingFetch } from '../../security/outgoing-http.ts';
 import type { FileTarget } from './deps.ts';
 import type { AppEnv } from './request-info.ts';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
-import type { VolumeLookup, VolumeLocationInfo } from '../../master/volume-lookup.ts';
+import type { VolumeLookup, VolumeLocationInfo } from '../../cluster/volume-lookup.ts';
 import { httpScheme, outgoingFetch } from '../../security/outgoing-http.ts';
 import { type Needle, NeedleFlag, hasFlag } from '../../storage/needle/needle.ts';
 import { isEmptyTtl, ttlToString } from '../../storage/needle/ttl.ts';

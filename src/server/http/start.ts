@@ -9,7 +9,7 @@ import { type ReadModeOptions, readNonLocalHandler } from './read-modes.ts';
 import { chunkManifestHooks } from './chunk-manifest.ts';
 import { throttleHooks } from './throttle.ts';
 import { replicationHooks } from './replication.ts';
-import type { VolumeLookup } from '../../master/volume-lookup.ts';
+import type { VolumeLookup } from '../../cluster/volume-lookup.ts';
 import { HandlerLabel, type VolumeServerMetrics } from '../metrics/registry.ts';
 import { meterTransfers } from '../metrics/transfer-meter.ts';
 import type { ServiceRegistry } from '../../status/service-registry.ts';

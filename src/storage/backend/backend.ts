@@ -1,8 +1,9 @@
 // Remote `.dat` tiers ([storage.backend] of master.toml). As in upstream 4.53 a volume server does
 // not read master.toml: the master reads it and hands the enabled backends to each volume server
 // in GetMasterConfigurationResponse.storage_backends, which loadFromPbStorageBackends registers
-// under "type.id" (and "type" for id "default"). Only s3 is a backend type here, as upstream.
-import { S3BackendStorage } from './s3-backend.ts';
+// under "type.id" (and "type" for id "default"). Only s3 is a backend type, as upstream; storage
+// holds no S3 client, so the type is registered from above (registerBackendType), by the cli.
+import { assert } from '../types.ts';
 
 /** Progress of a tier transfer; a rejection aborts the transfer (the caller went away). */
 export type TierProgress = (processedBytes: number, percentage: number) => Promise<void>;
@@ -27,11 +28,17 @@ export interface PbStorageBackend {
   properties: Record<string, string>;
 }
 
-type Factory = (properties: Record<string, string>, id: string) => BackendStorage;
+/** Creates a backend of one type from the properties the master sent for it. */
+export type BackendFactory = (properties: Record<string, string>, id: string) => BackendStorage;
 
-const FACTORIES: Record<string, Factory> = {
-  s3: (properties, id) => new S3BackendStorage(properties, id),
-};
+/** Backend types by name ("s3"); a handful at most, registered once at start. */
+const FACTORIES = new Map<string, BackendFactory>();
+
+/** Makes `type` a backend type the master's list may name; registering it again replaces it. */
+export function registerBackendType(type: string, factory: BackendFactory): void {
+  assert(type !== '' && !type.includes('.'), `backend type ${JSON.stringify(type)} must be a non-empty name without a dot`);
+  FACTORIES.set(type, factory);
+}
 
 const backends = new Map<string, BackendStorage>();
 
@@ -49,7 +56,7 @@ export function backendNameToTypeId(name: string): { type: string; id: string } 
  */
 export function loadFromPbStorageBackends(list: readonly PbStorageBackend[] | undefined, log: (message: string) => void = () => {}): void {
   for (const entry of list ?? []) {
-    const factory = FACTORIES[entry.type];
+    const factory = FACTORIES.get(entry.type);
     if (factory === undefined) {
       log(`storage type ${entry.type} not found`);
       continue;

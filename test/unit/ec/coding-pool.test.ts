@@ -3,8 +3,8 @@
 // safe and are copied when it is not, the queue is bounded, errors come back as errors.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type CodingPool, createCodingPool } from '../../../src/ec/coding-pool.ts';
-import { ReedSolomon } from '../../../src/ec/reed-solomon.ts';
+import { type CodingPool, createCodingPool } from '../../../src/ec/codec/coding-pool.ts';
+import { ReedSolomon } from '../../../src/ec/codec/reed-solomon.ts';
 import { golden, lcgBytes, sha256 } from './rs-golden.ts';
 
 

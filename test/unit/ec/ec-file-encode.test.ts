@@ -9,10 +9,10 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type CodingPool, createCodingPool } from '../../../src/ec/coding-pool.ts';
+import { type CodingPool, createCodingPool } from '../../../src/ec/codec/coding-pool.ts';
 import { type Batch, batchAt, batchCount, encodeDatFile, type ParityCoder, splitBatches } from '../../../src/ec/ec-encoder.ts';
 import { type EcRatio, LARGE_BLOCK_SIZE_BYTES, SMALL_BLOCK_SIZE_BYTES, shardFileSizeBytes, totalShards, uniformBlockSizeBytes } from '../../../src/ec/ec-layout.ts';
-import { ReedSolomon } from '../../../src/ec/reed-solomon.ts';
+import { ReedSolomon } from '../../../src/ec/codec/reed-solomon.ts';
 
 const MiB = 1024 * 1024;
 

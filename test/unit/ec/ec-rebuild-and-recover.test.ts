@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type CodingPool, createCodingPool } from '../../../src/ec/coding-pool.ts';
+import { type CodingPool, createCodingPool } from '../../../src/ec/codec/coding-pool.ts';
 import { encodeDatFile, rebuildShardFiles } from '../../../src/ec/ec-encoder.ts';
 import { shardExt } from '../../../src/ec/ec-layout.ts';
 import { writeSortedEcxFromIdx } from '../../../src/ec/ec-index.ts';

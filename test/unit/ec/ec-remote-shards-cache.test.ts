@@ -2,7 +2,7 @@
 // use, and an entry older than its TTL is looked up again. The lookup and the clock are injected.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LOCATIONS_TTL_MS, MAX_CACHED_VOLUMES, RemoteEcShards } from '../../../src/server/grpc/ec-remote-shards.ts';
+import { LOCATIONS_TTL_MS, MAX_CACHED_VOLUMES, RemoteEcShards } from '../../../src/cluster/ec-remote-shards.ts';
 
 function harness() {
   const lookups: number[] = [];

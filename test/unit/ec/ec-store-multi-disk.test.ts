@@ -30,7 +30,7 @@ test('shards split over two disks load, report, read and unmount', async () => {
     const datSizeBytes = volume.stats().datSizeBytes;
     await writeSortedEcxFromIdx(volumeFilePath(location, 'idx'), volumeFilePath(location, 'ecx'), 4);
     const shardPaths = Array.from({ length: 14 }, (_, i) => volumeFilePath(location, shardExt(i)));
-    const { createCodingPool } = await import('../../../src/ec/coding-pool.ts');
+    const { createCodingPool } = await import('../../../src/ec/codec/coding-pool.ts');
     const pool = createCodingPool({ threads: 1 });
     await encodeDatFile(volumeFilePath(location, 'dat'), datSizeBytes, shardPaths, { dataShards: 10, parityShards: 4 }, pool);
     await pool.close();

@@ -4,12 +4,12 @@
 // (sectioned code), and the in-place arena codes what ReedSolomon codes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildEncodingMatrix, gfMul, type GfMatrix } from '../../../src/ec/galois.ts';
-import { JsGfKernel } from '../../../src/ec/gf-js-kernel.ts';
-import { naiveProgram, planProgram, programCost, programMatrix, runProgramOnBytes } from '../../../src/ec/gf-program.ts';
-import { SimdEncodeArena } from '../../../src/ec/gf-simd-arena.ts';
-import { relaxedSimdSupported, SimdGfKernel, simdSupported } from '../../../src/ec/gf-simd-kernel.ts';
-import { ReedSolomon } from '../../../src/ec/reed-solomon.ts';
+import { buildEncodingMatrix, gfMul, type GfMatrix } from '../../../src/ec/codec/galois.ts';
+import { JsGfKernel } from '../../../src/ec/codec/gf-js-kernel.ts';
+import { naiveProgram, planProgram, programCost, programMatrix, runProgramOnBytes } from '../../../src/ec/codec/gf-program.ts';
+import { SimdEncodeArena } from '../../../src/ec/codec/gf-simd-arena.ts';
+import { relaxedSimdSupported, SimdGfKernel, simdSupported } from '../../../src/ec/codec/gf-simd-kernel.ts';
+import { ReedSolomon } from '../../../src/ec/codec/reed-solomon.ts';
 import { golden, goldenData, lcgBytes, sha256 } from './rs-golden.ts';
 
 

@@ -2,7 +2,7 @@
 // reconstructs, so a test can tell that a path which should rebuild did.
 import { open } from 'node:fs/promises';
 import type { ParityCoder } from '../../../src/ec/ec-encoder.ts';
-import { ReedSolomon } from '../../../src/ec/reed-solomon.ts';
+import { ReedSolomon } from '../../../src/ec/codec/reed-solomon.ts';
 
 export function inThreadCoder(calls: { reconstruct: number } = { reconstruct: 0 }): ParityCoder {
   return {

@@ -3,12 +3,12 @@
 // (relaxed and strict swizzle) agreeing with the pure-JS kernel everywhere.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildEncodingMatrix, gfInverse, gfMul, matrixInvert, matrixMultiply, type GfMatrix } from '../../../src/ec/galois.ts';
-import { JsGfKernel } from '../../../src/ec/gf-js-kernel.ts';
-import type { GfKernel, GfKernelName } from '../../../src/ec/gf-kernel.ts';
-import { relaxedSimdSupported, SimdGfKernel, simdSupported } from '../../../src/ec/gf-simd-kernel.ts';
-import { ReedSolomon, ReedSolomonError } from '../../../src/ec/reed-solomon.ts';
-import { signedLeb128, unsignedLeb128 } from '../../../src/ec/wasm-assembler.ts';
+import { buildEncodingMatrix, gfInverse, gfMul, matrixInvert, matrixMultiply, type GfMatrix } from '../../../src/ec/codec/galois.ts';
+import { JsGfKernel } from '../../../src/ec/codec/gf-js-kernel.ts';
+import type { GfKernel, GfKernelName } from '../../../src/ec/codec/gf-kernel.ts';
+import { relaxedSimdSupported, SimdGfKernel, simdSupported } from '../../../src/ec/codec/gf-simd-kernel.ts';
+import { ReedSolomon, ReedSolomonError } from '../../../src/ec/codec/reed-solomon.ts';
+import { signedLeb128, unsignedLeb128 } from '../../../src/ec/codec/wasm-assembler.ts';
 import { golden, goldenData, lcgBytes, sha256 } from './rs-golden.ts';
 
 const KERNELS: GfKernelName[] = simdSupported() ? ['wasm-simd', 'js'] : ['js'];

@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { grpcMetricsInterceptor } from '../../../src/server/metrics/grpc-interceptor.ts';
 import { VolumeServerMetrics } from '../../../src/server/metrics/registry.ts';
 import { registerStoreGauges } from '../../../src/server/metrics/store-gauges.ts';
-import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../../src/server/grpc/peer-client.ts';
+import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../../src/cluster/peer-client.ts';
 import { startGrpcServer } from '../../../src/server/grpc/server.ts';
 import { suiteScope } from '../suite-scope.ts';
 import { testGrpcContext } from '../grpc-test-context.ts';

@@ -12,7 +12,7 @@ import type { TLSSocket } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { emptySecurityConfig } from '../../../src/security/security-config.ts';
 import { setUpTransportSecurity } from '../../../src/cli/transport-security.ts';
-import { VolumeLookup } from '../../../src/master/volume-lookup.ts';
+import { VolumeLookup } from '../../../src/cluster/volume-lookup.ts';
 import { httpScheme, outgoingFetch, useHttpsClient } from '../../../src/security/outgoing-http.ts';
 import { TlsSettingsError, httpsClientTls } from '../../../src/security/tls-settings.ts';
 import { type HttpServers, startHttpServers } from '../../../src/server/http/index.ts';

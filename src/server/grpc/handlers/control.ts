@@ -4,7 +4,7 @@ import os from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { StateVersionMismatchError } from '../../../store/server-state.ts';
 import { type GrpcContext, type Reply, type VolumeServerHandlerTable, GrpcStatusError, unary } from '../context.ts';
-import { pingMaster } from '../../../master/master-client.ts';
+import { pingMaster } from '../../../cluster/master-client.ts';
 
 function nowNs(): string {
   return (BigInt(Date.now()) * 1_000_000n).toString();

@@ -3,81 +3,28 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { type EcRatio, MAX_SHARD_COUNT, blockSizeProblem, ecRatioOf, shardExt, totalShards } from '../../../ec/ec-layout.ts';
-import { encodeDatFile, rebuildShardFiles } from '../../../ec/ec-encoder.ts';
-import { bitrotSidecarPath, computeBitrotProtection, findBitrotSidecar, readBitrotSidecar, sidecarConfigProblem, verifyDataShards, writeBitrotSidecar } from '../../../ec/ec-bitrot.ts';
-import type { EcVolume } from '../../../ec/ec-volume.ts';
-import { ecxTotals, foldEcjIntoEcx, hasLiveNeedles, writeSortedEcxFromIdx } from '../../../ec/ec-index.ts';
-import { decodeEcToVolume } from '../../../ec/ec-to-volume.ts';
-import { findEcxDir } from '../../../ec/ec-volume.ts';
-import { ttlMinutes } from '../../../storage/needle/ttl.ts';
-import { pathExists } from '../../../storage/path-exists.ts';
-import { newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile } from '../../../storage/volume-info.ts';
+import { MAX_SHARD_COUNT, shardExt } from '../../../ec/ec-layout.ts';
+import { ecxTotals } from '../../../ec/ec-index.ts';
 import { volumeFilePath } from '../../../storage/volume-files.ts';
 import { checkCollectionName, checkedVolumeBaseName } from '../../../store/collection-name.ts';
-import { type DiskLocation, normalizeDiskType } from '../../../store/disk-location.ts';
+import type { DiskLocation } from '../../../store/disk-location.ts';
 import { checkPeerSource } from '../../../remote/endpoint-guard.ts';
-import {
-  BITROT_SIDECAR_EXT,
-  ecFilesStatus,
-  ecGenerationOf,
-  removeEcGenerationsOlderThan,
-  removeShardFiles,
-  removeSharedEcIndex,
-  removeStaleEcArtifacts,
-} from '../../../store/ec-files.ts';
+import { BITROT_SIDECAR_EXT, allEcDirs } from '../../../store/ec-files.ts';
+import { decodeEcVolume } from '../../../store/ec-decode.ts';
+import { generateEcShards } from '../../../store/ec-generate.ts';
+import { rebuildEcShards } from '../../../store/ec-rebuild.ts';
+import { deleteEcShards, removeEcGenerationsBelow, tearDownEcVolume } from '../../../store/ec-shard-delete.ts';
+import { adoptStagedVolume } from '../../../store/staged-volume.ts';
 import { type GrpcContext, type Reply, type RequestOf, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
-import type { EcShardInfo } from '../generated/volume_server_pb/EcShardInfo.ts';
-import { copyFileFromPeer, newPeerClient } from '../peer-client.ts';
-import { recoverMissingEcIndexes } from '../ec-index-recovery.ts';
+import type { EcShardInfo } from '../../../proto/generated/volume_server_pb/EcShardInfo.ts';
+import { copyFileFromPeer, newPeerClient } from '../../../cluster/peer-client.ts';
+import { recoverMissingEcIndexes } from '../../../cluster/ec-index-recovery.ts';
 import { newThrottle } from './volume-copy.ts';
 
 /** Upstream's BufferSizeLimit for shard reads: 2 MiB per message. */
 const SHARD_READ_CHUNK_BYTES = 2 * 1024 * 1024;
 const ANY_COMPACTION_REVISION = 0xffff_ffff;
 const WHOLE_FILE = '9223372036854775807';
-
-/** Every directory of every location: where a volume's `.vif`/`.ecsum` may sit on a multi-disk server. */
-function allEcDirs(locations: DiskLocation[]): string[] {
-  const dirs: string[] = [];
-  for (const l of locations) dirs.push(l.dir, l.idxDir ?? l.dir);
-  return [...new Set(dirs)];
-}
-
-/**
- * The layout a rebuild regenerates with: the first `.vif` with an EC config among `dirs`, else the
- * generation-0 sidecar, else 10+4 legacy. A recorded but impossible layout fails rather than
- * rebuild through the wrong matrix.
- */
-async function rebuildLayout(dirs: string[], base: string): Promise<{ ratio: EcRatio; blockSizeBytes: number }> {
-  for (const dir of dirs) {
-    const vifPath = path.join(dir, `${base}.vif`);
-    const info = await readVolumeInfoFile(vifPath).catch((err: Error) => {
-      throw new Error(`RebuildEcFiles ${path.join(dirs[0] as string, base)}: cannot load .vif: ${err.message}`);
-    });
-    if (info === null) continue;
-    const config = info.ecShardConfig;
-    if (config === null) break;
-    const problem = blockSizeProblem(config.blockSizeBytes ?? 0);
-    if (problem !== null) throw new Error(`RebuildEcFiles ${path.join(dirs[0] as string, base)}: ${vifPath}: ${problem}`);
-    return { ratio: ecRatioOf(info), blockSizeBytes: config.blockSizeBytes ?? 0 };
-  }
-  const sidecar = await findBitrotSidecar(dirs, base);
-  if (sidecar !== null) {
-    let problem: string | null;
-    let prot;
-    try {
-      prot = await readBitrotSidecar(sidecar);
-      problem = sidecarConfigProblem(prot);
-    } catch (err) {
-      problem = (err as Error).message;
-    }
-    if (problem !== null || prot?.ecShardConfig == null) throw new Error(`RebuildEcFiles ${path.join(dirs[0] as string, base)}: no usable .vif and ${sidecar}: ${problem}`);
-    const c = prot.ecShardConfig;
-    return { ratio: { dataShards: c.dataShards, parityShards: c.parityShards }, blockSizeBytes: c.blockSizeBytes };
-  }
-  return { ratio: ecRatioOf(null), blockSizeBytes: 0 };
-}
 
 function shardIdsOf(values: number[] | undefined): number[] {
   const ids = values ?? [];
@@ -93,118 +40,13 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
   async function generate(request: RequestOf<'VolumeEcShardsGenerate'>): Reply<'VolumeEcShardsGenerate'> {
     checkMaintenance(ctx);
     checkCollectionName(request.collection);
-    const volume = store.findVolume(request.volume_id);
-    if (volume === undefined) throw new Error(`volume ${request.volume_id} not found`);
-    if (volume.collection !== request.collection) throw new Error(`existing collection:${volume.collection} unexpected input: ${request.collection}`);
-    const loc = volume.location;
-    const vifPath = volumeFilePath(loc, 'vif');
-    // A regeneration keeps the ratio an earlier run recorded.
-    const ratio = ecRatioOf(await readVolumeInfoFile(vifPath).catch(() => null));
-    const shardPaths = Array.from({ length: totalShards(ratio) }, (_, i) => volumeFilePath(loc, shardExt(i)));
-    const ecxPath = volumeFilePath(loc, 'ecx');
-
-    await store.ec.unload(request.volume_id);
-    for (const location of store.locations) {
-      try {
-        await removeStaleEcArtifacts(location, request.collection, request.volume_id);
-      } catch (err) {
-        throw new Error(`wipe stale EC artifacts for volume ${request.volume_id} on ${location.dir}: ${(err as Error).message}`);
-      }
-    }
-    let done = false;
-    try {
-      await volume.sync();
-      // The index first: anything appended while the shards are cut is then in the shards
-      // but not indexed, which is harmless; the other order could index missing data.
-      await writeSortedEcxFromIdx(volumeFilePath(loc, 'idx'), ecxPath, store.offsetWidth);
-      const datSizeBytes = volume.stats().datSizeBytes;
-      // 4.53 always encodes the uniform layout; the .vif and the sidecar record its block size.
-      const blockSizeBytes = await encodeDatFile(volumeFilePath(loc, 'dat'), datSizeBytes, shardPaths, ratio, store.coder());
-      // Best effort, as upstream: without a sidecar the volume is merely unprotected.
-      try {
-        const prot = await computeBitrotProtection(shardPaths, { ...ratio, encodeTsNs: 0n, blockSizeBytes });
-        await writeBitrotSidecar(bitrotSidecarPath(path.join(loc.dir, checkedVolumeBaseName(request.collection, request.volume_id))), prot);
-      } catch (err) {
-        ctx.log(`volume ${request.volume_id}: failed to write the ec bitrot sidecar: ${(err as Error).message}`);
-      }
-      const ttlSeconds = ttlMinutes(volume.ttl) * 60;
-      const info = newVolumeInfo({
-        version: volume.version,
-        datFileSize: BigInt(datSizeBytes),
-        expireAtSec: ttlSeconds > 0 ? BigInt(Math.floor(Date.now() / 1000) + ttlSeconds) : 0n,
-        ecShardConfig: { dataShards: ratio.dataShards, parityShards: ratio.parityShards, encodeTsNs: BigInt(Date.now()) * 1_000_000n, blockSizeBytes },
-      });
-      await writeVolumeInfoFile(vifPath, info);
-      done = true;
-      ctx.log(`volume ${request.volume_id}: generated ${shardPaths.length} ec shards (${ratio.dataShards}+${ratio.parityShards}, block ${blockSizeBytes}) from ${datSizeBytes} bytes`);
-    } finally {
-      if (!done) {
-        for (const shardPath of shardPaths) await fs.rm(shardPath, { force: true });
-        await fs.rm(ecxPath, { force: true });
-      }
-    }
+    await generateEcShards(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log);
     return {};
   }
 
   async function rebuild(request: RequestOf<'VolumeEcShardsRebuild'>): Reply<'VolumeEcShardsRebuild'> {
     checkMaintenance(ctx);
-    const base = checkedVolumeBaseName(request.collection, request.volume_id);
-    let rebuildLocation: DiskLocation | undefined;
-    let rebuildShardCount = 0;
-    const shardDirs = new Map<number, string>();
-    for (const location of store.locations) {
-      const status = await ecFilesStatus(location, request.collection, request.volume_id);
-      for (const id of status.shardIds) if (!shardDirs.has(id)) shardDirs.set(id, location.dir);
-      const hasEcx = (await findEcxDir(location.dir, location.idxDir, base)) !== null;
-      if (status.shardIds.length === 0 && !hasEcx) continue;
-      if (hasEcx && (rebuildLocation === undefined || status.shardIds.length > rebuildShardCount)) {
-        rebuildLocation = location;
-        rebuildShardCount = status.shardIds.length;
-      }
-    }
-    if (rebuildLocation === undefined) return { rebuilt_shard_ids: [] };
-    const dataBase = path.join(rebuildLocation.dir, base);
-    const searchDirs = [rebuildLocation.dir, ...allEcDirs(store.locations).filter((d) => d !== rebuildLocation.dir)];
-    const { ratio, blockSizeBytes } = await rebuildLayout(searchDirs, base);
-    const present = new Map<number, string>();
-    const missing = new Map<number, string>();
-    for (let id = 0; id < totalShards(ratio); id++) {
-      const dir = shardDirs.get(id);
-      if (dir !== undefined) present.set(id, path.join(dir, `${base}.${shardExt(id)}`));
-      else missing.set(id, `${dataBase}.${shardExt(id)}`);
-    }
-    const rebuilt = [...missing.keys()];
-    if (missing.size > 0) {
-      const sizes = new Set<number>();
-      for (const shardPath of present.values()) sizes.add((await fs.stat(shardPath)).size);
-      if (sizes.size > 1) throw new Error(`RebuildEcFiles ${dataBase}: ec shards have different sizes ${[...sizes].join(', ')}`);
-      try {
-        await rebuildShardFiles(present, missing, [...sizes][0] ?? 0, ratio, store.coder());
-      } catch (err) {
-        throw new Error(`RebuildEcFiles ${dataBase}: ${(err as Error).message}`);
-      }
-    }
-    // Folding `.ecj` removes it; a mounted volume still journals there, so leave it then.
-    const ecxDir = (await findEcxDir(rebuildLocation.dir, rebuildLocation.idxDir, base)) as string;
-    if (store.ec.find(request.volume_id) === undefined) {
-      try {
-        await foldEcjIntoEcx(path.join(ecxDir, `${base}.ecx`), path.join(ecxDir, `${base}.ecj`), store.offsetWidth);
-      } catch (err) {
-        throw new Error(`RebuildEcxFile ${path.join(ecxDir, base)}: ${(err as Error).message}`);
-      }
-    }
-    // Trust on first use: a volume without a sidecar anywhere gets one describing the shards as
-    // they now are, with the layout the rebuild used. Skipped unless every shard is here.
-    if ((await findBitrotSidecar(searchDirs, base)) === null && present.size + missing.size === totalShards(ratio)) {
-      const allPaths = Array.from({ length: totalShards(ratio) }, (_, id) => present.get(id) ?? (missing.get(id) as string));
-      try {
-        await writeBitrotSidecar(bitrotSidecarPath(dataBase), await computeBitrotProtection(allPaths, { ...ratio, encodeTsNs: 0n, blockSizeBytes }));
-      } catch (err) {
-        ctx.log(`volume ${request.volume_id}: bitrot backfill skipped: ${(err as Error).message}`);
-      }
-    }
-    if (rebuilt.length > 0) ctx.log(`volume ${request.volume_id}: rebuilt ec shards ${rebuilt.join(',')}`);
-    return { rebuilt_shard_ids: rebuilt };
+    return { rebuilt_shard_ids: await rebuildEcShards(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log) };
   }
 
   async function copyShards(request: RequestOf<'VolumeEcShardsCopy'>, call: grpc.ServerUnaryCall<unknown, unknown>): Reply<'VolumeEcShardsCopy'> {
@@ -284,41 +126,14 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
     checkCollectionName(collection);
     const fence = BigInt(request.encode_ts_ns ?? '0');
     if (request.full_teardown) {
-      if (fence === 0n) {
-        await store.ec.unload(volumeId);
-        for (const location of store.locations) await removeStaleEcArtifacts(location, collection, volumeId);
-      } else {
-        // Only disks holding a strictly older encode run are wiped; newer, unstamped or unknown stay.
-        for (const location of store.locations) {
-          const generation = await ecGenerationOf(location, collection, volumeId);
-          if (!generation.found || generation.encodeTsNs === 0n || generation.encodeTsNs >= fence) continue;
-          const mounted = location.ecVolumes.get(volumeId);
-          if (mounted !== undefined) for (const id of mounted.shardIds()) await store.ec.unmount(volumeId, id);
-          await removeStaleEcArtifacts(location, collection, volumeId);
-        }
-      }
+      await tearDownEcVolume(store, collection, volumeId, fence);
       return { full_teardown_done: true };
     }
     if ((request.delete_generations_older_than ?? 0) > 0) {
-      // Post-commit cleanup of a generation switch. This server never stages generations, so
-      // only `<base>.*.v<N>` files another server's tooling left here can match.
-      for (const dir of allEcDirs(store.locations)) await removeEcGenerationsOlderThan(dir, checkedVolumeBaseName(collection, volumeId), request.delete_generations_older_than);
+      await removeEcGenerationsBelow(store, collection, volumeId, request.delete_generations_older_than);
       return {};
     }
-    const shardIds = shardIdsOf(request.shard_ids);
-    // A deleted shard must not keep serving from an unlinked file.
-    for (const id of shardIds) await store.ec.unmount(volumeId, id);
-    for (const location of store.locations) await removeShardFiles(location, collection, volumeId, shardIds);
-    const statuses = [];
-    let shardsLeft = 0;
-    for (const location of store.locations) {
-      const status = await ecFilesStatus(location, collection, volumeId);
-      shardsLeft += status.shardIds.length;
-      statuses.push({ location, status });
-    }
-    if (shardsLeft === 0) {
-      for (const { location, status } of statuses) await removeSharedEcIndex(location, collection, volumeId, status);
-    }
+    await deleteEcShards(store, collection, volumeId, shardIdsOf(request.shard_ids));
     return {};
   }
 
@@ -338,86 +153,12 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
   }
 
   async function decode(request: Pick<RequestOf<'VolumeEcShardsToVolume'>, 'volume_id' | 'collection'>): Reply<'VolumeEcShardsToVolume'> {
-    const ecVolume = store.ec.find(request.volume_id);
-    if (ecVolume === undefined) throw new Error(`ec volume ${request.volume_id} not found`);
-    if (ecVolume.collection !== request.collection) throw new Error(`existing collection:${ecVolume.collection} unexpected input: ${request.collection}`);
-    const dataShardPaths: string[] = [];
-    for (let id = 0; id < ecVolume.ratio.dataShards; id++) {
-      const found = store.ec.findShard(request.volume_id, id);
-      if (found === undefined) throw new Error(`ec volume ${request.volume_id} missing shard ${id}`);
-      dataShardPaths.push(found.shard.path);
-    }
-    const location = store.locations.find((l) => l.ecVolumes.get(request.volume_id) === ecVolume) as DiskLocation;
-    try {
-      await foldEcjIntoEcx(ecVolume.ecxPath, ecVolume.ecjPath, store.offsetWidth);
-    } catch (err) {
-      throw new Error(`RebuildEcxFile ${ecVolume.ecxPath}: ${(err as Error).message}`);
-    }
-    if (!(await hasLiveNeedles(ecVolume.ecxPath, store.offsetWidth))) {
-      throw new GrpcStatusError(grpc.status.FAILED_PRECONDITION, `ec volume ${request.volume_id} has no live entries`);
-    }
-    // The sidecar may have arrived after the mount (a rebuild's backfill, a shard delivery):
-    // resolve it again on every runtime, then check the data shards the .dat is made from.
-    const runtimes: EcVolume[] = [...store.ec.all()].filter(({ volume }) => volume.volumeId === request.volume_id).map(({ volume }) => volume);
-    let protection;
-    for (const runtime of runtimes) {
-      try {
-        const resolved = await runtime.reloadBitrot(allEcDirs(store.locations));
-        if (protection === undefined || (resolved.status === 'on' && protection.status !== 'on') || (resolved.status === 'invalid' && protection.status === 'off')) protection = resolved;
-      } catch (err) {
-        throw new Error(`ec volume ${request.volume_id}: ${(err as Error).message}`);
-      }
-    }
-    if (protection !== undefined) {
-      try {
-        await verifyDataShards(protection, dataShardPaths);
-      } catch (err) {
-        throw new Error(`ec volume ${request.volume_id}: ${(err as Error).message}`);
-      }
-    }
-    await decodeEcToVolume({
-      ecxPath: ecVolume.ecxPath,
-      ecjPath: ecVolume.ecjPath,
-      dataShardPaths,
-      encodedDatSizeBytes: ecVolume.datFileSizeBytes,
-      blockSizeBytes: ecVolume.blockSizeBytes,
-      location: location.location(request.collection, request.volume_id),
-      offsetWidth: store.offsetWidth,
-      log: ctx.log,
-    });
-    ctx.log(`ec volume ${request.volume_id}: decoded back into a normal volume in ${location.dir}`);
+    await decodeEcVolume(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log);
     return {};
   }
 
   async function adoptStaged(request: Pick<RequestOf<'VolumeEcShardsToVolume'>, 'volume_id' | 'collection' | 'disk_type'>): Reply<'VolumeEcShardsToVolume'> {
-    if (store.findVolume(request.volume_id) !== undefined) throw new Error(`staged volume ${request.volume_id} already exists on this server`);
-    const wanted = normalizeDiskType(request.disk_type);
-    let loc;
-    for (const location of store.locations) {
-      if (location.diskType !== wanted) continue;
-      const candidate = location.location(request.collection, request.volume_id);
-      if (await pathExists(`${volumeFilePath(candidate, 'dat')}.copying`)) {
-        loc = candidate;
-        break;
-      }
-    }
-    if (loc === undefined) throw new Error(`staged volume ${request.volume_id}: no .dat.copying found on a ${request.disk_type} disk`);
-    for (const ext of ['dat', 'idx', 'vif']) {
-      if (!(await pathExists(`${volumeFilePath(loc, ext)}.copying`))) throw new Error(`staged volume ${request.volume_id} missing .${ext}.copying`);
-    }
-    // The `.note` makes a crash half way sweep the partial volume at the next start.
-    const note = volumeFilePath(loc, 'note');
-    await fs.writeFile(note, `adopting decoded volume ${request.volume_id}`);
-    try {
-      for (const ext of ['vif', 'dat', 'idx']) await fs.rename(`${volumeFilePath(loc, ext)}.copying`, volumeFilePath(loc, ext));
-    } finally {
-      await fs.rm(note, { force: true });
-    }
-    try {
-      await store.mountVolume(request.volume_id);
-    } catch (err) {
-      throw new Error(`mount staged volume ${request.volume_id}: ${(err as Error).message}`);
-    }
+    await adoptStagedVolume(store, { volumeId: request.volume_id, collection: request.collection, diskType: request.disk_type });
     return {};
   }
 

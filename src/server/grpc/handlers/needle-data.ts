@@ -6,7 +6,7 @@ import { legacyChecksumValue } from '../../../storage/needle/crc.ts';
 import { NeedleFlag, hasFlag } from '../../../storage/needle/needle.ts';
 import { ttlToString } from '../../../storage/needle/ttl.ts';
 import { actualSize } from '../../../storage/needle/version.ts';
-import type { DeleteResult as PbDeleteResult } from '../generated/volume_server_pb/DeleteResult.ts';
+import type { DeleteResult as PbDeleteResult } from '../../../proto/generated/volume_server_pb/DeleteResult.ts';
 import { type GrpcContext, type Reply, type VolumeServerHandlerTable, checkMaintenance, serverStream, unary, writeMessage, volumeOrThrow } from '../context.ts';
 
 function errorText(err: unknown): string {

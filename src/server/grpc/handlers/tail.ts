@@ -8,7 +8,7 @@ import { isSupportedVersion } from '../../../storage/needle/version.ts';
 import { NEEDLE_HEADER_SIZE_BYTES } from '../../../storage/types.ts';
 import type { Volume } from '../../../storage/volume.ts';
 import { type GrpcContext, type Reply, type ResponseOf, type VolumeServerHandlerTable, GrpcStatusError, serverStream, unary, writeMessage } from '../context.ts';
-import { messagesOf, newPeerClient } from '../peer-client.ts';
+import { messagesOf, newPeerClient } from '../../../cluster/peer-client.ts';
 import type { GrpcStreamLimits } from '../stream-limits.ts';
 
 const TAIL_CHUNK_BYTES = 2 * 1024 * 1024;

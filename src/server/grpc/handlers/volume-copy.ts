@@ -4,16 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { decodeIndexEntry } from '../../../storage/idx/entry.ts';
-import { NEEDLE_HEADER_SIZE_BYTES, indexEntrySizeBytes } from '../../../storage/types.ts';
 import { volumeFilePath } from '../../../storage/volume-files.ts';
 import { checkCollectionName, checkedVolumeBaseName } from '../../../store/collection-name.ts';
-import { StoreError } from '../../../store/store.ts';
 import { normalizeDiskType } from '../../../store/disk-location.ts';
-import { pathExists } from '../../../storage/path-exists.ts';
+import { copyTargetLocation, stageVolumeCopy } from '../../../store/volume-copy-staging.ts';
+import { swapInVolumeCopy } from '../../../store/volume-copy-swap.ts';
+import { lastAppendAtNs } from '../../../store/volume-last-append.ts';
 import { checkPeerSource } from '../../../remote/endpoint-guard.ts';
 import { type ClientResponseOf, type GrpcContext, type RequestOf, type ResponseOf, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, statusCodeOf, writeMessage } from '../context.ts';
-import { type VolumeServerPeer, copyFileFromPeer, newPeerClient, unaryCall } from '../peer-client.ts';
+import { type VolumeServerPeer, copyFileFromPeer, newPeerClient, unaryCall } from '../../../cluster/peer-client.ts';
 import { collectionProblem, extensionProblem } from '../file-name-checks.ts';
 import type { GrpcStreamLimits } from '../stream-limits.ts';
 
@@ -23,27 +22,6 @@ const MAX_VIF_BYTES = 1024 * 1024;
 const MAX_RECEIVE_BYTES = 64 * 1024 ** 3;
 
 type FileStatus = ClientResponseOf<'ReadVolumeFileStatus'>;
-
-/** The append time of the record the last `.idx` row points at (v3), else the `.dat` mtime. */
-async function lastAppendAtNs(idxPath: string, datPath: string, width: 4 | 5, version: number, fallbackNs: bigint): Promise<bigint> {
-  if (version !== 3) return fallbackNs;
-  const entrySize = indexEntrySizeBytes(width);
-  const idx = await fs.open(idxPath, 'r');
-  const dat = await fs.open(datPath, 'r');
-  try {
-    const size = (await idx.stat()).size;
-    if (size < entrySize) return fallbackNs;
-    const row = Buffer.alloc(entrySize);
-    await idx.read(row, 0, entrySize, size - (size % entrySize) - entrySize);
-    const entry = decodeIndexEntry(row, width);
-    const stamp = Buffer.alloc(8);
-    const { bytesRead } = await dat.read(stamp, 0, 8, entry.offset + NEEDLE_HEADER_SIZE_BYTES + Math.max(entry.size, 0) + 4);
-    return bytesRead === 8 ? stamp.readBigUInt64BE(0) : fallbackNs;
-  } finally {
-    await idx.close();
-    await dat.close();
-  }
-}
 
 type VolumeStatusAnswer = ClientResponseOf<'VolumeStatus'>;
 
@@ -75,45 +53,6 @@ export function newThrottle(bytesPerSecond: number, signal: AbortSignal, nowMs: 
     if (aheadMs > 1) await abortableSleep(aheadMs, signal);
   };
 }
-
-/** Files a replaced replica keeps until the swap succeeds: hard links under `copying/`. */
-interface PreservedFile {
-  original: string;
-  link: string;
-}
-
-/**
- * Hard-links each existing file into a `copying/` sibling so its inode survives the replica's
- * delete. Throws when an existing file cannot be preserved: deleting then would leave nothing to
- * roll back to.
- */
-async function preserveFiles(files: string[]): Promise<PreservedFile[]> {
-  const preserved: PreservedFile[] = [];
-  for (const original of new Set(files)) {
-    if (!(await pathExists(original))) continue;
-    const link = path.join(path.dirname(original), COPYING_DIR, `replaced_${path.basename(original)}`);
-    await fs.mkdir(path.dirname(link), { recursive: true });
-    await fs.rm(link, { force: true });
-    await fs.link(original, link);
-    preserved.push({ original, link });
-  }
-  return preserved;
-}
-
-/** Puts preserved files back at their names, over whatever a failed swap left there. */
-async function restoreFiles(preserved: PreservedFile[], log: (message: string) => void): Promise<void> {
-  for (const { original, link } of preserved) {
-    try {
-      await fs.rename(link, original);
-    } catch (err) {
-      log(`restore ${original} from ${link}: ${(err as Error).message}`);
-    }
-  }
-}
-
-/** Staging directory the volume loader never scans: a copy's bytes land here before the swap. */
-const COPYING_DIR = 'copying';
-const REPLICA_FILE_EXTS = ['dat', 'idx', 'vif', 'note'] as const;
 
 export function volumeCopyHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 'receiveIdleMs'>): VolumeServerHandlerTable {
   return {
@@ -176,27 +115,10 @@ async function copyVolume(
   // The peer names the collection, so its answer is checked before anything local changes.
   checkCollectionName(status.collection);
   const diskType = normalizeDiskType(request.disk_type !== '' ? request.disk_type : status.disk_type);
-  // A replica being replaced frees its slot, so its own disk is the first choice.
-  const existing = ctx.store.findVolume(volumeId);
-  const existingLocation = existing === undefined ? undefined : ctx.store.locationOf(existing);
-  const location = existingLocation?.diskType === diskType ? existingLocation : ctx.store.pickLocation(diskType);
+  const location = copyTargetLocation(ctx.store, volumeId, diskType);
   if (location === undefined) throw new Error(`no space left for disk type ${diskType === '' ? 'hdd' : diskType}`);
-
-  const finalLoc = location.location(status.collection, volumeId);
-  const stagedLoc = {
-    ...finalLoc,
-    dir: path.join(location.dir, COPYING_DIR),
-    ...(location.idxDir !== undefined ? { idxDir: path.join(location.idxDir, COPYING_DIR) } : {}),
-  };
-  const staged = { dat: volumeFilePath(stagedLoc, 'dat'), idx: volumeFilePath(stagedLoc, 'idx'), vif: volumeFilePath(stagedLoc, 'vif') };
-  const final = { dat: volumeFilePath(finalLoc, 'dat'), idx: volumeFilePath(finalLoc, 'idx'), vif: volumeFilePath(finalLoc, 'vif'), note: volumeFilePath(finalLoc, 'note') };
-  const removeStaged = async () => {
-    for (const file of Object.values(staged)) await fs.rm(file, { force: true });
-  };
-  await fs.mkdir(path.dirname(staged.dat), { recursive: true });
-  await fs.mkdir(path.dirname(staged.idx), { recursive: true });
-  // Staged names are fixed per volume: a crashed earlier copy's leftovers must not be inherited.
-  await removeStaged();
+  const staging = await stageVolumeCopy(location, status.collection, volumeId);
+  const { staged } = staging;
 
   const requestedRate = Number(request.io_byte_per_second);
   const throttle = newThrottle(requestedRate > 0 ? requestedRate : (ctx.maintenanceBytesPerSecond ?? 0), signal);
@@ -241,75 +163,20 @@ async function copyVolume(
     // A caller that left cannot use the result: stop before the swap touches a live replica.
     if (signal.aborted) throw signal.reason;
   } catch (err) {
-    await removeStaged();
+    await staging.removeStaged();
     throw err;
   }
   const countsStable = statusBefore !== null && statusBefore.file_count === statusAfter.file_count;
 
-  // The swap. Whatever replica holds the final names (mounted now, perhaps on another disk, or
-  // only on disk) is preserved by hard links first, so a failed swap can put it back.
-  const replaced = ctx.store.findVolume(volumeId);
-  const replacedFiles = replaced === undefined
-    ? [final.dat, final.idx, final.vif, final.note]
-    : REPLICA_FILE_EXTS.map((ext) => volumeFilePath(replaced.location, ext));
-  let preserved: PreservedFile[];
-  try {
-    preserved = await preserveFiles(replacedFiles);
-  } catch (err) {
-    await removeStaged();
-    throw new Error(`preserve files of existing volume ${volumeId} for rollback: ${(err as Error).message}`);
-  }
-  const dropLinks = async () => {
-    for (const { link } of preserved) await fs.rm(link, { force: true });
-  };
-  const moved: string[] = [];
-  let replacedRemoved = false;
-  try {
-    if (replaced !== undefined) {
-      try {
-        // Keep the remote object: the copy's `.vif` may name the same one the replaced replica does.
-        await ctx.store.deleteVolume(volumeId, false, false, true);
-      } catch (err) {
-        throw new Error(`failed to delete existing volume ${volumeId}: ${(err as Error).message}`);
+  await swapInVolumeCopy(ctx.store, staging, {
+    note: `copying from ${request.source_data_node}`,
+    validate: (volume) => {
+      if (countsStable && String(volume.stats().fileCount) !== statusAfter.file_count) {
+        throw new Error(`target file count [${volume.stats().fileCount}] is not same as origin file count [${statusAfter.file_count}]`);
       }
-      replacedRemoved = true;
-    } else {
-      for (const file of replacedFiles) await fs.rm(file, { force: true });
-    }
-    // The .note marks an unfinished swap: a crash mid-rename leaves it, and the next start sweeps
-    // the partial set.
-    await fs.writeFile(final.note, `copying from ${request.source_data_node}`);
-    for (const ext of ['vif', 'dat', 'idx'] as const) {
-      try {
-        await fs.rename(staged[ext], final[ext]);
-        moved.push(final[ext]);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      }
-    }
-    await fs.rm(final.note, { force: true });
-    try {
-      await ctx.store.mountVolume(volumeId, status.collection, (volume) => {
-        if (countsStable && String(volume.stats().fileCount) !== statusAfter.file_count) {
-          throw new Error(`target file count [${volume.stats().fileCount}] is not same as origin file count [${statusAfter.file_count}]`);
-        }
-      });
-    } catch (err) {
-      throw new Error(`failed to mount or validate volume ${volumeId}: ${err instanceof StoreError ? err.message : (err as Error).message}`);
-    }
-  } catch (err) {
-    for (const file of moved) await fs.rm(file, { force: true });
-    await fs.rm(final.note, { force: true });
-    await removeStaged();
-    await restoreFiles(preserved, ctx.log);
-    if (replacedRemoved) {
-      await ctx.store.mountVolume(volumeId, replaced!.collection).catch((mountErr: unknown) => {
-        ctx.log(`remount replaced replica of volume ${volumeId}: ${(mountErr as Error).message}`);
-      });
-    }
-    throw err;
-  }
-  await dropLinks();
+    },
+    log: ctx.log,
+  });
   await writeMessage(call, { last_append_at_ns: lastNs.toString(), processed_bytes: String(copied) }).catch((err: unknown) => {
     ctx.log(`volume ${volumeId} copied; final response not sent: ${(err as Error).message}`);
   });

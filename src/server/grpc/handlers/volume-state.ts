@@ -6,7 +6,7 @@ import { parseReplicaPlacement, replicaPlacementToString } from '../../../storag
 import { readVolumeInfoFile, writeVolumeInfoFile } from '../../../storage/volume-info.ts';
 import { volumeFilePath } from '../../../storage/volume-files.ts';
 import { type GrpcContext, type Reply, type VolumeServerHandlerTable, checkMaintenance, checkNotCopying, unary, volumeOrThrow } from '../context.ts';
-import { notifyMasterReadonly } from '../master-notify.ts';
+import { notifyMasterReadonly } from '../../../cluster/master-notify.ts';
 
 async function secondsOf(path: string): Promise<string> {
   try {

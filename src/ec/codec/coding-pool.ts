@@ -4,8 +4,8 @@
 // goes further: workers read and write the files themselves (encodeDatRange).
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { CodingResult, CodingTask } from '../workers/rs-coding-task.ts';
-import type { DatEncodeRange, FileParityCoder } from './ec-encoder.ts';
+import type { CodingResult, CodingTask } from './rs-coding-task.ts';
+import type { DatEncodeRange, FileParityCoder } from '../ec-encoder.ts';
 import { relaxedSimdSupported, simdSupported } from './gf-simd-kernel.ts';
 
 export interface CodingPool extends FileParityCoder {
@@ -44,7 +44,7 @@ const MIN_TRANSFER_BYTES = Buffer.poolSize + 1;
 // This module runs as TypeScript from the source tree (tests, scripts) or as JavaScript from the
 // compiled dist/ (bin/needlework); the worker module sits beside it in the same form.
 const RUNS_AS_SOURCE = import.meta.url.endsWith('.ts');
-const TASK_MODULE = new URL(`../workers/rs-coding-task.${RUNS_AS_SOURCE ? 'ts' : 'js'}`, import.meta.url);
+const TASK_MODULE = new URL(`./rs-coding-task.${RUNS_AS_SOURCE ? 'ts' : 'js'}`, import.meta.url);
 
 /**
  * Workers running the TypeScript sources need the loader the parent runs with (`--import tsx`, as

@@ -7,8 +7,8 @@
 // a worker thread on Node 20 gets tsx's require hook but not its ESM hooks, so this module and
 // everything it imports are compiled to CommonJS by tsx. Hence: no top-level await in this graph.
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import type { DatEncodeRange } from '../ec/ec-encoder.ts';
-import { ReedSolomon } from '../ec/reed-solomon.ts';
+import type { DatEncodeRange } from '../ec-encoder.ts';
+import { ReedSolomon } from './reed-solomon.ts';
 import { encodeDatRangeSync } from './ec-file-encode.ts';
 
 export interface EncodeParityTask {

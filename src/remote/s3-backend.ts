@@ -6,8 +6,8 @@ import { createReadStream, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { S3Client, StorageClass } from '@aws-sdk/client-s3';
-import { type S3Sdk, getRangeInto, loadS3Sdk, makeS3Client, runBounded } from '../../remote/s3-client.ts';
-import type { BackendStorage, TierProgress } from './backend.ts';
+import { type S3Sdk, getRangeInto, loadS3Sdk, makeS3Client, runBounded } from './s3-client.ts';
+import { type BackendStorage, type TierProgress, registerBackendType } from '../storage/backend/backend.ts';
 
 const DEFAULT_UPLOAD_CONCURRENCY = 5;
 const DEFAULT_DOWNLOAD_CONCURRENCY = 5;
@@ -268,4 +268,9 @@ export class S3BackendStorage implements BackendStorage {
     const got = await getRangeInto(client, this.bucket, key.replace(/^\//, ''), offsetBytes, length, target, 0);
     return target.subarray(0, got);
   }
+}
+
+/** Makes "s3" a backend type the master's [storage.backend] list may name (idempotent). */
+export function registerS3BackendType(): void {
+  registerBackendType('s3', (properties, id) => new S3BackendStorage(properties, id));
 }

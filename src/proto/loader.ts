@@ -1,5 +1,5 @@
 // Loads our proto definitions (proto/) into grpc-js service definitions, typed with the
-// interfaces generated from the same files (src/server/grpc/generated/, `npm run gen:proto`).
+// interfaces generated from the same files (src/proto/generated/, `npm run gen:proto`).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
@@ -9,7 +9,7 @@ import type { ProtoGrpcType as MasterProto } from './generated/master.ts';
 import type { VolumeServerClient, VolumeServerDefinition } from './generated/volume_server_pb/VolumeServer.ts';
 import type { SeaweedClient } from './generated/master_pb/Seaweed.ts';
 
-const PROTO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../proto');
+const PROTO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
 
 /** The proto files we load (relative to proto/); the type generator reads the same list. */
 export const PROTO_FILES = ['volume_server.proto', 'master.proto'] as const;

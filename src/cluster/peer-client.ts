@@ -1,15 +1,15 @@
 // Calls to peer volume servers (addressed `host:port.grpcPort`): file status and file copies,
 // dialed with the process-wide gRPC credentials (mTLS when security.toml configures it).
-// Clients are typed from proto/ (generated/): call RPCs as methods, `client.VolumeStatus(...)`,
+// Clients are typed from proto/ (src/proto/generated/): call RPCs as methods, `client.VolumeStatus(...)`,
 // or through `unaryCall(client, 'VolumeStatus', ...)`; either way a misspelled RPC or field fails
 // to compile.
 import { open } from 'node:fs/promises';
 import type * as grpc from '@grpc/grpc-js';
-import { toGrpcAddress } from '../../master/master-client.ts';
-import { grpcClientCredentials } from '../../security/grpc-credentials.ts';
-import type { ClientRequestOf, ClientResponseOf, VolumeServerMethod } from './context.ts';
-import type { VolumeServerClient, VolumeServerHandlers } from './generated/volume_server_pb/VolumeServer.ts';
-import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from './proto.ts';
+import { toGrpcAddress } from './master-client.ts';
+import { grpcClientCredentials } from '../security/grpc-credentials.ts';
+import type { ClientRequestOf, ClientResponseOf, VolumeServerMethod } from '../proto/volume-server-methods.ts';
+import type { VolumeServerClient, VolumeServerHandlers } from '../proto/generated/volume_server_pb/VolumeServer.ts';
+import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from '../proto/loader.ts';
 
 /** A typed client of a peer's volume_server_pb.VolumeServer. */
 export type VolumeServerPeer = VolumeServerClient;

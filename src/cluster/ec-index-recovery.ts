@@ -2,11 +2,11 @@
 // get `.ecx` (and `.ecj`, `.vif`) from a peer holding shards of the same volume, found through
 // the master; then their shards are mounted.
 import { promises as fs } from 'node:fs';
-import { shardExt } from '../../ec/ec-layout.ts';
-import { shardFilesIn } from '../../store/ec-files.ts';
-import { volumeFilePath } from '../../storage/volume-files.ts';
-import type { DiskLocation } from '../../store/disk-location.ts';
-import type { GrpcContext } from './context.ts';
+import { shardExt } from '../ec/ec-layout.ts';
+import { shardFilesIn } from '../store/ec-files.ts';
+import { volumeFilePath } from '../storage/volume-files.ts';
+import type { DiskLocation } from '../store/disk-location.ts';
+import { type ClusterContext, masterToAsk } from './cluster-context.ts';
 import { lookupEcShardHolders } from './ec-remote-shards.ts';
 import { copyFileFromPeer, newPeerClient } from './peer-client.ts';
 
@@ -17,7 +17,7 @@ interface Orphan {
   shardIds: number[];
 }
 
-async function findOrphans(ctx: GrpcContext, onlyVolumeId: number): Promise<Orphan[]> {
+async function findOrphans(ctx: ClusterContext, onlyVolumeId: number): Promise<Orphan[]> {
   const orphans: Orphan[] = [];
   for (const location of ctx.store.locations) {
     for (const found of await shardFilesIn(location.dir)) {
@@ -56,10 +56,10 @@ async function fetchIndexFrom(peer: string, orphan: Orphan): Promise<void> {
 }
 
 /** Returns how many volumes got their index back. `volumeId` 0 means every orphan here. */
-export async function recoverMissingEcIndexes(ctx: GrpcContext, volumeId: number): Promise<number> {
+export async function recoverMissingEcIndexes(ctx: ClusterContext, volumeId: number): Promise<number> {
   const orphans = await findOrphans(ctx, volumeId);
-  const master = ctx.currentMaster() || ctx.masters[0];
-  if (orphans.length === 0 || master === undefined || master === '') return 0;
+  const master = masterToAsk(ctx);
+  if (orphans.length === 0 || master === '') return 0;
   let recovered = 0;
   for (const orphan of orphans) {
     let peers: string[];

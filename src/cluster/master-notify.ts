@@ -1,14 +1,14 @@
 // Telling the master that one of our volumes changed writability (VolumeMarkReadonly, scrub).
-import { markReadonlyOnMaster } from '../../master/master-client.ts';
-import { ttlToUint32 } from '../../storage/needle/ttl.ts';
-import { replicaPlacementToByte } from '../../storage/replica-placement.ts';
-import type { Volume } from '../../storage/volume.ts';
-import type { GrpcContext } from './context.ts';
+import { markReadonlyOnMaster } from './master-client.ts';
+import { ttlToUint32 } from '../storage/needle/ttl.ts';
+import { replicaPlacementToByte } from '../storage/replica-placement.ts';
+import type { Volume } from '../storage/volume.ts';
+import { type ClusterContext, masterToAsk } from './cluster-context.ts';
 
 /** No-op without a master (a standalone server has nobody to tell). */
-export async function notifyMasterReadonly(ctx: GrpcContext, volume: Volume, isReadonly: boolean): Promise<void> {
-  const master = ctx.currentMaster() || ctx.masters[0];
-  if (master === undefined || master === '') return;
+export async function notifyMasterReadonly(ctx: ClusterContext, volume: Volume, isReadonly: boolean): Promise<void> {
+  const master = masterToAsk(ctx);
+  if (master === '') return;
   await markReadonlyOnMaster(master, {
     ip: ctx.ip,
     port: ctx.port,

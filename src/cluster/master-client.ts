@@ -1,10 +1,10 @@
 // gRPC clients to masters: address forms and one-off calls. Every client (the heartbeat's too) is
 // dialed with the process-wide credentials: mTLS when security.toml configures it. Clients are
-// typed from proto/master.proto (server/grpc/generated/): RPCs are methods, messages checked.
+// typed from proto/master.proto (proto/generated/): RPCs are methods, messages checked.
 import { grpcClientCredentials } from '../security/grpc-credentials.ts';
-import type { SeaweedClient } from '../server/grpc/generated/master_pb/Seaweed.ts';
-import type { VolumeMarkReadonlyRequest } from '../server/grpc/generated/master_pb/VolumeMarkReadonlyRequest.ts';
-import { GRPC_CHANNEL_OPTIONS, masterClientConstructor } from '../server/grpc/proto.ts';
+import type { SeaweedClient } from '../proto/generated/master_pb/Seaweed.ts';
+import type { VolumeMarkReadonlyRequest } from '../proto/generated/master_pb/VolumeMarkReadonlyRequest.ts';
+import { GRPC_CHANNEL_OPTIONS, masterClientConstructor } from '../proto/loader.ts';
 import { loadFromPbStorageBackends } from '../storage/backend/backend.ts';
 
 const PING_TIMEOUT_MS = 5_000;

@@ -1,10 +1,10 @@
 // Shard bytes held by other volume servers: where they are (the master's LookupEcVolume, cached
 // briefly) and reading a range of one (VolumeEcShardRead), for EC reads of shards not mounted here.
 import { LRUCache } from 'lru-cache';
-import type { EcVolume } from '../../ec/ec-volume.ts';
-import type { RemoteShardSource } from '../../ec/ec-needle-reader.ts';
-import { newMasterClient } from '../../master/master-client.ts';
-import type { LookupEcVolumeResponse__Output } from './generated/master_pb/LookupEcVolumeResponse.ts';
+import type { EcVolume } from '../ec/ec-volume.ts';
+import type { RemoteShardSource } from '../ec/ec-needle-reader.ts';
+import { newMasterClient } from './master-client.ts';
+import type { LookupEcVolumeResponse__Output } from '../proto/generated/master_pb/LookupEcVolumeResponse.ts';
 import { messagesOf, newPeerClient } from './peer-client.ts';
 
 /** Shard holders change when shards move; upstream re-checks an incomplete map after 11 s. */

@@ -4,8 +4,8 @@
 // the range description. Synchronous I/O is fine here: this thread does nothing else meanwhile.
 // Memory: one arena per worker thread of (data + parity) x IO_CHUNK_BYTES, kept between tasks.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import { batchAt, batchCount, type DatEncodeRange } from '../ec/ec-encoder.ts';
-import { SimdEncodeArena } from '../ec/gf-simd-arena.ts';
+import { batchAt, batchCount, type DatEncodeRange } from '../ec-encoder.ts';
+import { SimdEncodeArena } from './gf-simd-arena.ts';
 
 /**
  * Bytes per shard per read-code-write step (a batch's 1 MiB chunks go through in steps). 256 KiB
