@@ -18,6 +18,8 @@ import { registerS3BackendType } from '../remote/s3-backend.ts';
 import { drainBarriersStatus, vacuumJobsStatus } from '../store/store-status.ts';
 import { tlsReloadStatus } from '../security/pem-reloader.ts';
 import { ServiceRegistry } from '../status/service-registry.ts';
+import { DeleteRetryQueue } from '../cluster/delete-retry-queue.ts';
+import path from 'node:path';
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
 
 /** The heartbeat's status when no -master is given: nothing asks for it. */
@@ -124,6 +126,16 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
   });
   log(`gRPC listening on ${config.bindIp}:${grpcServer.port}${transport.grpcServerTls ? ' (mutual TLS)' : ''}${transport.grpcClientTls ? '; dialing masters and peers with TLS' : ''}`);
 
+  // Replica and chunk deletes that failed on their holder, sent again with backoff.
+  const deleteRetries = new DeleteRetryQueue({
+    file: path.join(firstLocation.idxDir ?? firstLocation.dir, 'delete-retries.json'),
+    jwtSigningKey: security.jwtSigningKey,
+    jwtExpiresAfterSeconds: security.jwtExpiresAfterSeconds,
+    log,
+  });
+  await deleteRetries.load();
+  deleteRetries.start();
+
   // Every background service, for GET /status/services; collecting their snapshots only reads.
   const services = new ServiceRegistry();
   services.register('heartbeat', { snapshots: () => [heartbeat?.statusSnapshot() ?? heartbeatNotConfigured()] });
@@ -133,9 +145,11 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
   services.register('vacuum', vacuumJobsStatus(store));
   services.register('drain-barriers', drainBarriersStatus(store));
   services.register('maintenance', { snapshots: () => store.maintenance.statusSnapshots() });
+  services.register('delete-retry-queue', { snapshots: () => [deleteRetries.statusSnapshot()] });
 
   const http = await startHttpServers({
     services,
+    deleteRetries,
     store,
     config,
     security,
@@ -173,6 +187,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
       }
       diskMonitor.stop();
       await http.close();
+      await deleteRetries.stop();
       await grpcServer.close();
       await metrics.close();
       transport.close();

@@ -18,6 +18,7 @@ import type { HttpHooks } from './deps.ts';
 import { gunzipBounded, gunzipPieces, isGzipped } from './gzip.ts';
 import type { AppEnv } from './request-info.ts';
 import { sendContent } from './send-content.ts';
+import type { DeleteRetryQueue } from '../../cluster/delete-retry-queue.ts';
 
 /** A manifest is JSON of modest size; its chunks hold the data. */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
@@ -72,6 +73,8 @@ export interface ChunkAccess {
   lookup: Pick<VolumeLookup, 'lookup'> | undefined;
   /** Overrides DEFAULT_CHUNK_INFLATE_SLACK_BYTES. */
   chunkInflateSlackBytes?: number;
+  /** Where a chunk delete that failed on its holder goes to be sent again. */
+  deleteRetries?: Pick<DeleteRetryQueue, 'enqueue'> | undefined;
 }
 
 function shortChunk(fidText: string, gotBytes: number, wantedBytes: number): Error {
@@ -275,6 +278,8 @@ async function withFirstPiece(response: Response): Promise<Response> {
 /** Upstream's batch delete (how its chunk deletes are sent) refuses a chunk that is itself a manifest. */
 const NESTED_MANIFEST_DELETE = 'ChunkManifest: not allowed in batch delete mode.';
 const CHUNK_DELETE_TIMEOUT_MS = 60_000;
+/** A chunk holder's answers that mean the chunk is gone. */
+const CHUNK_DELETED = [202, 404];
 
 async function deleteChunk(c: Context, access: ChunkAccess, fidText: string): Promise<void> {
   let fid;
@@ -300,13 +305,24 @@ async function deleteChunk(c: Context, access: ChunkAccess, fidText: string): Pr
   const auth = c.req.header('authorization');
   for (const location of locations) {
     // cm=false: a peer of ours refuses a manifest chunk instead of deleting its chunks in turn.
-    const response = await outgoingFetch(`${httpScheme()}://${location.url}/${formatFileId(fid)}?cm=false`, {
-      method: 'DELETE',
-      headers: auth !== undefined ? { authorization: auth } : {},
-      signal: AbortSignal.timeout(CHUNK_DELETE_TIMEOUT_MS),
+    const url = `${httpScheme()}://${location.url}/${formatFileId(fid)}?cm=false`;
+    // Unreachable or failing (5xx) holders get the delete again later from the retry queue;
+    // a refusal (4xx) would only be refused again.
+    const retryLater = (error: string) => access.deleteRetries?.enqueue({ kind: 'chunk', url, fid: formatFileId(fid), okStatuses: CHUNK_DELETED, error });
+    let response: Response;
+    try {
+      response = await outgoingFetch(url, { method: 'DELETE', headers: auth !== undefined ? { authorization: auth } : {}, signal: AbortSignal.timeout(CHUNK_DELETE_TIMEOUT_MS) });
+    } catch (err) {
+      retryLater((err as Error).message);
+      throw new Error(`chunk delete ${fidText}: ${(err as Error).message}`);
+    }
+    await response.body?.cancel().catch(() => {
+      // Only the status matters.
     });
-    await response.body?.cancel().catch(() => {});
-    if (response.status !== 202 && response.status !== 404) throw new Error(`chunk delete ${fidText}: status ${response.status}`);
+    if (!CHUNK_DELETED.includes(response.status)) {
+      if (response.status >= 500) retryLater(`status ${response.status}`);
+      throw new Error(`chunk delete ${fidText}: status ${response.status}`);
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import type { VolumeLookup, VolumeLocationInfo } from '../../cluster/volume-lookup.ts';
+import type { DeleteRetryQueue } from '../../cluster/delete-retry-queue.ts';
 import { httpScheme, outgoingFetch } from '../../security/outgoing-http.ts';
 import { type Needle, NeedleFlag, hasFlag } from '../../storage/needle/needle.ts';
 import { isEmptyTtl, ttlToString } from '../../storage/needle/ttl.ts';
@@ -13,7 +14,8 @@ import { copyCount } from '../../storage/replica-placement.ts';
 import type { Volume } from '../../storage/volume.ts';
 import { deleteLocally, writeLocally } from './default-hooks.ts';
 import type { HttpHooks, WriteContext } from './deps.ts';
-import { tokenFromRequest } from './jwt.ts';
+import { expectedFid, tokenFromRequest } from './jwt.ts';
+import { parseUrlPath } from './url-path.ts';
 import type { AppEnv } from './request-info.ts';
 
 /** One replica request with no body, connect to end of response: a silent peer cannot hold the write. */
@@ -34,6 +36,8 @@ export interface ReplicationOptions {
   selfAddress: string;
   /** A replica request's bound before its body's share. Default REPLICA_REQUEST_TIMEOUT_MS. */
   replicaTimeoutMs?: number;
+  /** Where a replica delete that failed goes to be sent again; none: the failure is only reported. */
+  deleteRetries?: Pick<DeleteRetryQueue, 'enqueue'>;
 }
 
 type Purpose = 'write' | 'delete';
@@ -230,10 +234,23 @@ export function replicationHooks(options: ReplicationOptions): Pick<HttpHooks, '
       await deleteLocally(del);
       const info = (c as Context<AppEnv>).get('info');
       const init: RequestInit = { method: 'DELETE', headers: forwardedHeaders(c, null) };
+      const okStatuses = [200, 202, 204, 404];
       // Every holder gets the delete: one failing does not stop the others (none is cancelled).
+      // A holder that fails gets it again later from the retry queue; the client hears of the
+      // failure all the same, as upstream answers.
       await fanOut(
         targets,
-        (target) => sendToReplica(`${httpScheme()}://${target.url}${info.path}?type=replicate`, init, [200, 202, 204, 404], timeoutMs, null),
+        async (target) => {
+          const url = `${httpScheme()}://${target.url}${info.path}?type=replicate`;
+          try {
+            await sendToReplica(url, init, okStatuses, timeoutMs, null);
+          } catch (err) {
+            // The token claim the holder will expect: the fid as this request's path names it.
+            const parts = parseUrlPath(info.path);
+            options.deleteRetries?.enqueue({ kind: 'replica', url, fid: expectedFid(parts.vid, parts.fid), okStatuses, error: (err as Error).message });
+            throw err;
+          }
+        },
         () => {},
       );
     },

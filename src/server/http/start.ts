@@ -13,6 +13,7 @@ import type { VolumeLookup } from '../../cluster/volume-lookup.ts';
 import { HandlerLabel, type VolumeServerMetrics } from '../metrics/registry.ts';
 import { meterTransfers } from '../metrics/transfer-meter.ts';
 import type { ServiceRegistry } from '../../status/service-registry.ts';
+import type { DeleteRetryQueue } from '../../cluster/delete-retry-queue.ts';
 
 export interface HttpStartConfig {
   bindIp: string;
@@ -49,6 +50,8 @@ export interface HttpStartOptions {
   tls?: AdminTls;
   /** The background services, for GET /status/services. */
   services?: ServiceRegistry;
+  /** Failed replica and chunk deletes are sent again from here. */
+  deleteRetries?: DeleteRetryQueue;
 }
 
 /** Counts redirects of non-local reads (upstream's readRedirectRequest); a 301 here is only ever one. */
@@ -89,9 +92,9 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
         ...(readNonLocal !== undefined && options.readMode !== undefined
           ? { readNonLocal: metrics !== undefined ? meterReadNonLocal(readNonLocal, metrics, options.readMode.mode) : readNonLocal }
           : {}),
-        ...chunkManifestHooks({ store: options.store, lookup: options.lookup }),
+        ...chunkManifestHooks({ store: options.store, lookup: options.lookup, deleteRetries: options.deleteRetries }),
         ...(options.lookup !== undefined && options.readMode !== undefined
-          ? replicationHooks({ lookup: options.lookup, selfAddress: options.readMode.selfAddress })
+          ? replicationHooks({ lookup: options.lookup, selfAddress: options.readMode.selfAddress, ...(options.deleteRetries !== undefined ? { deleteRetries: options.deleteRetries } : {}) })
           : {}),
         ...(metrics !== undefined
           ? meterTransfers(throttle, metrics, { uploadLimitBytes: config.concurrentUploadLimitBytes ?? 0, downloadLimitBytes: config.concurrentDownloadLimitBytes ?? 0 })

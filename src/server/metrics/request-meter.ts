@@ -169,6 +169,13 @@ export class RequestMeter {
     }
   }
 
+  /** Requests of every type in flight now (the scrubber's admission bound). */
+  totalInFlight(): number {
+    let total = 0;
+    for (const state of this.states.values()) total += state.inFlight;
+    return total;
+  }
+
   /** The in-flight count of a type now (for tests and status). */
   inFlightOf(type: string): number {
     return this.states.get(type)?.inFlight ?? 0;

@@ -1,0 +1,265 @@
+// The continuous scrubber: off by default (-scrub.interval 0). When on, every volume of every
+// folder gets one full pass per interval: each record read back and each live needle's checksum
+// checked, then the index rows checked against `.dat`. Per folder it reads at most
+// -scrub.MBps and scrubs -scrub.concurrentVolumes volumes at once, and it waits while client
+// requests in flight pass a bound (every wait counted). Its place in each volume is
+// checkpointed, so a restart resumes a pass. It works under the volume's lease one slice at a
+// time, so a vacuum or a maintenance agent can have the volume in between; a vacuum since the
+// pass began starts it over. A volume found damaged is handed to `onDamage` (which marks it
+// read-only and tells the master, as ScrubVolume's mark-broken does), and the scrubber goes on.
+import os from 'node:os';
+import { VolumeLease } from '../storage/maintenance/volume-lease.ts';
+import { isStorageError } from '../storage/errors.ts';
+import type { Volume } from '../storage/volume.ts';
+import { ServiceHealth } from '../status/service-health.ts';
+import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
+import { ByteRateLimiter, type PacingClock, realClock } from './byte-rate-limiter.ts';
+import type { DiskLocation } from './disk-location.ts';
+import { ScrubCheckpoints } from './scrub-checkpoints.ts';
+import { type ScrubFinding, scrubSpan } from './scrub-span.ts';
+
+/** Bytes checked under one lease, and between checkpoint saves. */
+export const SCRUB_SLICE_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_MAX_FOREGROUND_IN_FLIGHT = 16;
+/** How long a folder loop sleeps when nothing is due, at most (new volumes appear meanwhile). */
+const IDLE_POLL_MS = 60_000;
+/** How long the scrubber waits for foreground requests to fall under the bound, per try. */
+const ADMISSION_WAIT_MS = 50;
+/** Findings kept for the status (the counters count them all). */
+const MAX_RECENT_FINDINGS = 32;
+
+export interface ScrubberOptions {
+  /** A full pass per volume per interval; 0 turns the scrubber off. */
+  intervalMs: number;
+  /** Per folder. */
+  bytesPerSecond: number;
+  /** Per folder. */
+  concurrentVolumes: number;
+  /** Client requests being served now; the scrubber waits while it exceeds the bound. */
+  foregroundInFlight?: () => number;
+  maxForegroundInFlight?: number;
+  /** A pass found damage in a live needle or the record walk; the volume is the caller's to mark. */
+  onDamage?: (volume: Volume, findings: readonly ScrubFinding[]) => Promise<void>;
+  clock?: PacingClock;
+  log?: (message: string) => void;
+}
+
+export interface ScrubberStats {
+  passesCompleted: number;
+  bytesChecked: number;
+  recordsChecked: number;
+  damagedVolumes: number;
+  findings: number;
+  garbageDamaged: number;
+  admissionWaits: number;
+  leaseSkips: number;
+}
+
+export class Scrubber {
+  private readonly clock: PacingClock;
+  private readonly log: (message: string) => void;
+  private readonly health: ServiceHealth;
+  private phase: 'stopped' | 'running' | 'stopping' = 'stopped';
+  private loops: Promise<void>[] = [];
+  private readonly checkpoints = new Map<DiskLocation, ScrubCheckpoints>();
+  private readonly recent: ScrubFinding[] = [];
+  private active = 0;
+  readonly stats: ScrubberStats = { passesCompleted: 0, bytesChecked: 0, recordsChecked: 0, damagedVolumes: 0, findings: 0, garbageDamaged: 0, admissionWaits: 0, leaseSkips: 0 };
+  private wakeSleepers: Array<() => void> = [];
+
+  constructor(
+    private readonly locations: readonly DiskLocation[],
+    private readonly options: ScrubberOptions,
+  ) {
+    if (!(options.intervalMs >= 0)) throw new RangeError(`scrub interval must not be negative, got ${options.intervalMs}`);
+    if (!(options.bytesPerSecond > 0)) throw new RangeError(`scrub rate must be positive, got ${options.bytesPerSecond}`);
+    if (!(options.concurrentVolumes >= 1)) throw new RangeError(`scrub concurrency must be at least 1, got ${options.concurrentVolumes}`);
+    this.clock = options.clock ?? realClock;
+    this.log = options.log ?? (() => {});
+    this.health = new ServiceHealth(() => this.clock.nowMs());
+  }
+
+  get enabled(): boolean {
+    return this.options.intervalMs > 0;
+  }
+
+  /** Loads each folder's checkpoints and starts one loop per folder; nothing when disabled. */
+  async start(): Promise<void> {
+    if (!this.enabled || this.phase !== 'stopped') return;
+    for (const location of this.locations) {
+      const checkpoints = new ScrubCheckpoints(location.idxDir ?? location.dir);
+      await checkpoints.load(this.log);
+      this.checkpoints.set(location, checkpoints);
+    }
+    this.phase = 'running';
+    this.loops = this.locations.map((location) => this.folderLoop(location));
+  }
+
+  /** Stops after the slices in progress; their place is saved. */
+  async stop(): Promise<void> {
+    if (this.phase !== 'running') return;
+    this.phase = 'stopping';
+    for (const wake of this.wakeSleepers.splice(0)) wake();
+    await Promise.all(this.loops);
+    this.phase = 'stopped';
+  }
+
+  statusSnapshot(): ServiceSnapshot {
+    const current = !this.enabled ? 'Disabled' : this.phase === 'stopping' ? 'Stopping' : this.phase === 'stopped' ? 'Stopped' : this.health.failing ? 'Degraded' : 'Running';
+    const s = this.stats;
+    return {
+      name: 'scrubber',
+      desired: { enabled: this.enabled, intervalMs: this.options.intervalMs, bytesPerSecond: this.options.bytesPerSecond, concurrentVolumes: this.options.concurrentVolumes, maxForegroundInFlight: this.options.maxForegroundInFlight ?? DEFAULT_MAX_FOREGROUND_IN_FLIGHT },
+      current,
+      status: emptyStatus({
+        ...this.health.figures(),
+        counters: { ...s },
+        workers: this.active,
+        queueLimit: this.options.concurrentVolumes * this.locations.length,
+        cancelledBy: ['shutdown'],
+        hasShutdownHandle: true,
+        detail: this.recent.length > 0 ? `last finding: volume ${this.recent[this.recent.length - 1]!.volumeId}: ${this.recent[this.recent.length - 1]!.detail}` : 'no damage found',
+      }),
+    };
+  }
+
+  /** The latest findings, oldest first. */
+  recentFindings(): ScrubFinding[] {
+    return this.recent.map((f) => ({ ...f }));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.phase !== 'running') return Promise.resolve();
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        this.wakeSleepers = this.wakeSleepers.filter((w) => w !== finish);
+        resolve();
+      };
+      this.wakeSleepers.push(finish);
+      void this.clock.sleep(ms).then(finish);
+    });
+  }
+
+  private async folderLoop(location: DiskLocation): Promise<void> {
+    const limiter = new ByteRateLimiter(this.options.bytesPerSecond, { nowMs: () => this.clock.nowMs(), sleep: (ms) => this.sleep(ms) });
+    const checkpoints = this.checkpoints.get(location)!;
+    while (this.phase === 'running') {
+      const now = this.clock.nowMs();
+      const volumes = [...location.volumes.values()].filter((v) => !v.readsRemoteDat).sort((a, b) => a.id - b.id);
+      checkpoints.retain(new Set(volumes.map((v) => v.id)));
+      const dueAt = (v: Volume) => {
+        const c = checkpoints.get(v.id);
+        if (c === undefined) return 0;
+        // A pass under way continues at once; a finished one waits out the interval.
+        return c.offsetBytes > v.firstNeedleOffsetBytes ? 0 : c.lastPassCompletedAtMs + this.options.intervalMs;
+      };
+      const due = volumes.filter((v) => dueAt(v) <= now);
+      if (due.length === 0) {
+        const next = Math.min(...volumes.map(dueAt), now + IDLE_POLL_MS);
+        await this.sleep(Math.max(1, Math.min(IDLE_POLL_MS, next - now)));
+        continue;
+      }
+      const queue = [...due];
+      const workers = Array.from({ length: Math.min(this.options.concurrentVolumes, queue.length) }, async () => {
+        for (let v = queue.shift(); v !== undefined && this.phase === 'running'; v = queue.shift()) await this.scrubVolume(v, checkpoints, limiter);
+      });
+      await Promise.all(workers);
+    }
+  }
+
+  /** Waits while the foreground is busier than the bound. */
+  private async admit(): Promise<void> {
+    const inFlight = this.options.foregroundInFlight;
+    if (inFlight === undefined) return;
+    const bound = this.options.maxForegroundInFlight ?? DEFAULT_MAX_FOREGROUND_IN_FLIGHT;
+    while (this.phase === 'running' && inFlight() > bound) {
+      this.stats.admissionWaits++;
+      await this.sleep(ADMISSION_WAIT_MS);
+    }
+  }
+
+  private async scrubVolume(volume: Volume, checkpoints: ScrubCheckpoints, limiter: ByteRateLimiter): Promise<void> {
+    this.active++;
+    try {
+      await this.passOf(volume, checkpoints, limiter);
+    } catch (err) {
+      // A volume unmounted or deleted under the scrubber is no failure of the scrubber.
+      if (isStorageError(err, 'volume_closed')) return;
+      this.health.failed(new Error(`volume ${volume.id}: ${(err as Error).message}`));
+      this.log(`scrubber: volume ${volume.id}: ${(err as Error).message}`);
+    } finally {
+      this.active--;
+    }
+  }
+
+  private async passOf(volume: Volume, checkpoints: ScrubCheckpoints, limiter: ByteRateLimiter): Promise<void> {
+    const revision = volume.superBlock.compactionRevision;
+    let cursor = checkpoints.get(volume.id);
+    if (cursor === undefined || cursor.compactionRevision !== revision || cursor.offsetBytes <= volume.firstNeedleOffsetBytes) {
+      cursor = { offsetBytes: volume.firstNeedleOffsetBytes, compactionRevision: revision, passStartedAtMs: this.clock.nowMs(), lastPassCompletedAtMs: cursor?.lastPassCompletedAtMs ?? 0 };
+    }
+    const findings: ScrubFinding[] = [];
+    const take = async (bytes: number) => {
+      await this.admit();
+      await limiter.take(bytes);
+    };
+    while (this.phase === 'running') {
+      if (volume.isCompacting) return;
+      let lease: VolumeLease;
+      try {
+        lease = await VolumeLease.acquire(volume.location, { owner: `server@${os.hostname()}`, agent: 'scrub' });
+      } catch (err) {
+        if (!isStorageError(err, 'lease_held')) throw err;
+        this.stats.leaseSkips++;
+        return;
+      }
+      let done = false;
+      try {
+        // A vacuum may have committed between slices: its offsets are new, so start over.
+        if (volume.superBlock.compactionRevision !== cursor.compactionRevision || volume.isCompacting) return;
+        const { datSizeBytes } = await volume.fileSizesBetweenBatches();
+        const span = await scrubSpan(volume, cursor.offsetBytes, datSizeBytes, SCRUB_SLICE_BYTES, take);
+        this.stats.bytesChecked += span.bytesChecked;
+        this.stats.recordsChecked += span.recordsChecked;
+        this.stats.garbageDamaged += span.garbageDamaged;
+        findings.push(...span.findings);
+        cursor.offsetBytes = span.nextOffsetBytes;
+        done = span.broken || span.nextOffsetBytes >= datSizeBytes;
+        if (done) {
+          const index = await volume.scrub(false);
+          for (const error of index.errors) findings.push({ volumeId: volume.id, needleId: '', offsetBytes: 0, detail: error });
+        }
+      } finally {
+        await lease.release();
+      }
+      if (done) {
+        checkpoints.set(volume.id, { ...cursor, offsetBytes: volume.firstNeedleOffsetBytes, lastPassCompletedAtMs: this.clock.nowMs() });
+        await checkpoints.save();
+        this.stats.passesCompleted++;
+        this.health.succeeded();
+        if (findings.length > 0) await this.report(volume, findings);
+        return;
+      }
+      checkpoints.set(volume.id, cursor);
+      await checkpoints.save();
+    }
+  }
+
+  private async report(volume: Volume, findings: ScrubFinding[]): Promise<void> {
+    this.stats.damagedVolumes++;
+    this.stats.findings += findings.length;
+    for (const f of findings) {
+      this.recent.push(f);
+      if (this.recent.length > MAX_RECENT_FINDINGS) this.recent.shift();
+    }
+    this.log(`scrubber: volume ${volume.id} is damaged: ${findings.map((f) => `${f.needleId !== '' ? `needle ${f.needleId} at ${f.offsetBytes}: ` : ''}${f.detail}`).join('; ')}`);
+    try {
+      await this.options.onDamage?.(volume, findings);
+    } catch (err) {
+      this.health.failed(new Error(`volume ${volume.id}: marking it broken: ${(err as Error).message}`));
+    }
+  }
+}
