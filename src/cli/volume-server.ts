@@ -19,6 +19,7 @@ import { drainBarriersStatus, vacuumJobsStatus } from '../store/store-status.ts'
 import { tlsReloadStatus } from '../security/pem-reloader.ts';
 import { ServiceRegistry } from '../status/service-registry.ts';
 import { DeleteRetryQueue } from '../cluster/delete-retry-queue.ts';
+import { TtlExpiry } from '../store/ttl-expiry.ts';
 import path from 'node:path';
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
 
@@ -136,6 +137,9 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
   await deleteRetries.load();
   deleteRetries.start();
 
+  // Volumes (and EC volumes) whose TTL has passed: unreported at once, deleted after a delay.
+  const ttlExpiry = new TtlExpiry(store, { log });
+
   // Every background service, for GET /status/services; collecting their snapshots only reads.
   const services = new ServiceRegistry();
   services.register('heartbeat', { snapshots: () => [heartbeat?.statusSnapshot() ?? heartbeatNotConfigured()] });
@@ -146,6 +150,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
   services.register('drain-barriers', drainBarriersStatus(store));
   services.register('maintenance', { snapshots: () => store.maintenance.statusSnapshots() });
   services.register('delete-retry-queue', { snapshots: () => [deleteRetries.statusSnapshot()] });
+  services.register('ttl-expiry', { snapshots: () => [ttlExpiry.statusSnapshot()] });
 
   const http = await startHttpServers({
     services,
@@ -169,6 +174,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
   log(`${transport.httpsAdmin !== undefined ? 'HTTPS' : 'HTTP'} listening on ${config.bindIp}:${config.httpPort}${config.publicPort !== config.httpPort ? ` (public ${config.publicPort}, HTTP)` : ''}${transport.httpsClient ? '; calling masters and peers over HTTPS' : ''}`);
 
   heartbeat?.start();
+  ttlExpiry.start();
 
   return {
     async stop(reason: string) {
@@ -186,6 +192,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
         }
       }
       diskMonitor.stop();
+      await ttlExpiry.stop();
       await http.close();
       await deleteRetries.stop();
       await grpcServer.close();

@@ -20,6 +20,7 @@ import type { VolumeInformationMessage } from '../proto/generated/master_pb/Volu
 import type { VolumeShortInformationMessage } from '../proto/generated/master_pb/VolumeShortInformationMessage.ts';
 import { type MasterClient, newMasterClient } from './master-client.ts';
 import { ServiceHealth } from '../status/service-health.ts';
+import { isVolumeExpired } from '../store/ttl-expiry.ts';
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
 
 const PULSE_MS = 5_000;
@@ -200,7 +201,11 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
       const maxCount = effectiveMaxVolumeCount(location);
       maxVolumeCounts[location.diskType] = (maxVolumeCounts[location.diskType] ?? 0) + maxCount;
       diskTags.push({ disk_id: location.diskId, tags: [], type: location.diskType, max_volume_count: String(maxCount) });
-      for (const volume of location.volumes.values()) volumes.push(volumeInformation(volume, location));
+      for (const volume of location.volumes.values()) {
+        // An expired TTL volume is no longer reported (the master stops using it) until it is deleted.
+        if (isVolumeExpired(volume, this.store.volumeSizeLimitBytes, Date.now())) continue;
+        volumes.push(volumeInformation(volume, location));
+      }
     }
     const ecShards = this.store.ec.heartbeatMessages();
     return {
