@@ -151,6 +151,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
   services.register('maintenance', { snapshots: () => store.maintenance.statusSnapshots() });
   services.register('delete-retry-queue', { snapshots: () => [deleteRetries.statusSnapshot()] });
   services.register('ttl-expiry', { snapshots: () => [ttlExpiry.statusSnapshot()] });
+  services.register('jobs', store.jobs);
 
   const http = await startHttpServers({
     services,

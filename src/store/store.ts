@@ -15,6 +15,7 @@ import { removeStaleEcArtifacts } from './ec-files.ts';
 import { checkCollectionName, checkedVolumeBaseName } from './collection-name.ts';
 import { StoreError } from './store-error.ts';
 import { MaintenanceRuns } from './maintenance-runs.ts';
+import { JobRegistry } from '../status/job-registry.ts';
 import { VID_STAMP_FILE, readVidStamp, writeVidStamp } from './vid-stamp.ts';
 import type { ParityCoder } from '../ec/ec-encoder.ts';
 import { type CodingPool, createCodingPool } from '../ec/codec/coding-pool.ts';
@@ -68,6 +69,8 @@ export class Store {
   /** From the master's heartbeat responses; 0 until known. */
   volumeSizeLimitBytes = 0;
   readonly ec: EcShardStore;
+  /** Long jobs on this server (EC encode and rebuild, copies, tails), for the service status. */
+  readonly jobs = new JobRegistry();
   /** Index rebuilds and verifies an operator started on this server's volumes. */
   readonly maintenance: MaintenanceRuns;
   private pool: CodingPool | null = null;

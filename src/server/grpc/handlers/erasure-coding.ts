@@ -40,13 +40,17 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
   async function generate(request: RequestOf<'VolumeEcShardsGenerate'>): Reply<'VolumeEcShardsGenerate'> {
     checkMaintenance(ctx);
     checkCollectionName(request.collection);
-    await generateEcShards(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log);
+    const subject = `volume-${request.volume_id}`;
+    await store.jobs.run('ec-encode', subject, { collection: request.collection }, () => generateEcShards(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log));
     return {};
   }
 
   async function rebuild(request: RequestOf<'VolumeEcShardsRebuild'>): Reply<'VolumeEcShardsRebuild'> {
     checkMaintenance(ctx);
-    return { rebuilt_shard_ids: await rebuildEcShards(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log) };
+    const rebuilt = await store.jobs.run('ec-rebuild', `volume-${request.volume_id}`, { collection: request.collection }, () =>
+      rebuildEcShards(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log),
+    );
+    return { rebuilt_shard_ids: rebuilt };
   }
 
   async function copyShards(request: RequestOf<'VolumeEcShardsCopy'>, call: grpc.ServerUnaryCall<unknown, unknown>): Reply<'VolumeEcShardsCopy'> {
@@ -191,7 +195,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
   return {
     VolumeEcShardsGenerate: unary(generate),
     VolumeEcShardsRebuild: unary(rebuild),
-    VolumeEcShardsCopy: unary(copyShards),
+    VolumeEcShardsCopy: unary((request, call) => store.jobs.run('ec-shard-copy', `volume-${request.volume_id}`, { source: request.source_data_node }, () => copyShards(request, call))),
     VolumeEcShardsDelete: unary(deleteShards),
 
     VolumeEcShardsMount: unary(async (request): Reply<'VolumeEcShardsMount'> => {

@@ -125,6 +125,8 @@ export function tailHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 't
       let last = BigInt(request.since_ns);
       let idleRoundsLeft = request.idle_timeout_seconds;
       const idle = new IdleCap(limits.tailMaxIdleMs);
+      const job = ctx.store.jobs.begin('tail-sender', `volume-${request.volume_id}`, { sinceNs: request.since_ns, idleTimeoutSeconds: request.idle_timeout_seconds });
+      let failure: unknown;
       try {
         for (;;) {
           let sentUpTo: bigint;
@@ -145,10 +147,14 @@ export function tailHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 't
           }
         }
       } catch (err) {
-        if (!(err instanceof TailIdleCapReached)) throw err;
+        if (!(err instanceof TailIdleCapReached)) {
+          failure = err;
+          throw err;
+        }
         // Ends like a client idle timeout (OK): the receiver has applied all it got.
         ctx.log(`tailing volume ${request.volume_id}: no new data for ${limits.tailMaxIdleMs} ms; server idle cap reached, ending the tail`);
       } finally {
+        job.finish(failure);
         idle.stop();
         ctx.log(`tailing volume ${request.volume_id} finished`);
       }
@@ -159,6 +165,8 @@ export function tailHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 't
       const volume = ctx.store.findVolume(request.volume_id);
       if (volume === undefined) throw new Error(`receiver not found volume id ${request.volume_id}`);
       const client = newPeerClient(request.source_volume_server);
+      const job = ctx.store.jobs.begin('tail-receiver', `volume-${request.volume_id}`, { source: request.source_volume_server, sinceNs: request.since_ns });
+      let failure: unknown;
       try {
         const stream = client.VolumeTailSender({
           volume_id: request.volume_id,
@@ -183,10 +191,16 @@ export function tailHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 't
             if (!isStorageError(err)) throw err;
             throw new Error(`receive needle from ${request.source_volume_server}: ${err.message}`);
           }
+          job.count('records');
+          job.count('bytes', partsBytes);
           parts = [];
           partsBytes = 0;
         }
+      } catch (err) {
+        failure = err;
+        throw err;
       } finally {
+        job.finish(failure);
         client.close();
       }
       return {};

@@ -73,7 +73,7 @@ export function volumeCopyHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimi
       if (call.cancelled) onCancelled();
       const client = newPeerClient(request.source_data_node);
       try {
-        await copyVolume(ctx, request, call, client, abort.signal);
+        await ctx.store.jobs.run('volume-copy', `volume-${volumeId}`, { source: request.source_data_node }, () => copyVolume(ctx, request, call, client, abort.signal));
       } finally {
         call.off('cancelled', onCancelled);
         client.close();
