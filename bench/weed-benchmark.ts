@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { spawn } from 'node:child_process';
+import { parseSection, runWeed as run } from './weed-runner.ts';
 import { setCleanupWithTest, startGoVolumeServer, startMaster, startOurVolumeServer, waitForHttp, weedBinary } from '../test/interop/peers.ts';
 
 const { values: args } = parseArgs({
@@ -29,7 +29,6 @@ const CONCURRENCY = Number(args.concurrency);
 const FILES_BUDGET_BYTES = 1536 * 1024 * 1024;
 const MAX_FILES = 40_000;
 const MIN_FILES = 800;
-const RUN_TIMEOUT_MS = 10 * 60_000;
 /** Room for the 7 benchmark volumes at the largest size (the master grows them by this limit). */
 const VOLUME_SIZE_LIMIT_MB = 1024;
 /** Each size is its own collection, and weed benchmark grows 7 volumes for each. */
@@ -55,34 +54,6 @@ type Kind = 'go' | 'ours';
 
 function filesFor(sizeBytes: number): number {
   return Math.max(MIN_FILES, Math.min(MAX_FILES, Math.floor(FILES_BUDGET_BYTES / sizeBytes / 4)));
-}
-
-function run(command: string, argv: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`${command} ${argv.join(' ')} exited ${code}:\n${out.slice(-2000)}`));
-    });
-  });
-}
-
-/** One section of `weed benchmark` output: requests/s, failures and the 99% line. */
-function parseSection(output: string, title: string): { rps: number; p99Ms: number; failed: number } {
-  const start = output.indexOf(`------------ ${title} ----------`);
-  if (start < 0) throw new Error(`no "${title}" section in:\n${output.slice(-2000)}`);
-  const section = output.slice(start);
-  const rps = /Requests per second:\s+([\d.]+)/.exec(section);
-  const failed = /Failed requests:\s+(\d+)/.exec(section);
-  const p99 = /\n\s+99%\s+([\d.]+) ms/.exec(section);
-  if (rps === null || failed === null || p99 === null) throw new Error(`unparsable "${title}" section:\n${section.slice(0, 2000)}`);
-  return { rps: Number(rps[1]), failed: Number(failed[1]), p99Ms: Number(p99[1]) };
 }
 
 /** utime + stime of a process in microseconds (clock ticks are 100 Hz on Linux). */
