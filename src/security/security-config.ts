@@ -330,6 +330,7 @@ export async function findSecurityFile(
   ];
   for (const dir of dirs) {
     const candidate = path.join(dir, 'security.toml');
+    // Missing or unreadable: try the next directory, as upstream's search does.
     const stat = await fs.stat(candidate).catch(() => undefined);
     if (stat?.isFile()) return candidate;
   }

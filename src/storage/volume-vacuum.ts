@@ -88,6 +88,7 @@ export abstract class VolumeVacuum extends VolumeChecks {
       this.log(`volume ${this.id}: compacted ${result.kept} needles into ${result.cpdSizeBytes} bytes (${result.dropped} dropped)`);
     } catch (err) {
       this.compacting = null;
+      // Best effort: the copy's own error is the one to report; a load drops leftovers, a new copy overwrites them.
       await removeCompactionLeftovers(this.location).catch(() => {});
       throw err;
     }
@@ -102,6 +103,7 @@ export abstract class VolumeVacuum extends VolumeChecks {
       if (this.isTiered) {
         // Tiered since the copy began: the compacted index would be read against the remote object.
         this.compacting = null;
+        // Best effort, as above: the tiering error is the one to report.
         await removeCompactionLeftovers(this.location).catch(() => {});
         throw tieredCompactError(this.id);
       }
@@ -123,6 +125,7 @@ export abstract class VolumeVacuum extends VolumeChecks {
         });
       } catch (err) {
         this.compacting = null;
+        // Best effort, as above: the carry-over's error is the one to report.
         await removeCompactionLeftovers(this.location).catch(() => {});
         throw err;
       }
@@ -133,6 +136,7 @@ export abstract class VolumeVacuum extends VolumeChecks {
       this.compacting = null;
       // Reads already in flight hold the old descriptors; the files are unlinked, the data still there.
       setTimeout(() => {
+        // Old descriptors of unlinked files: closing can fail only once they are already closed.
         void oldDat.close().catch(() => {});
         void oldIdx.close().catch(() => {});
       }, OLD_HANDLE_GRACE_MS).unref();

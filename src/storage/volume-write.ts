@@ -270,6 +270,7 @@ export abstract class VolumeWrites extends VolumeReads {
       // Before anything is published: an index entry must never outlive the bytes it points at.
       if (fsync) await this.syncFile('dat');
     } catch (err) {
+      // Best effort: the append's own error is what fails the batch.
       if (records.length > 0) await this.dat.truncate(startBytes).catch(() => {});
       failAll(new StorageError('io', `append to volume ${this.id} at ${startBytes}: ${(err as Error).message}`, { cause: err }));
       return;

@@ -154,6 +154,7 @@ export class Volume extends VolumeVacuum {
 
   private serialized<T>(transition: () => Promise<T>): Promise<T> {
     const run = this.transitionTail.then(transition, transition);
+    // The chain only orders transitions; each caller gets its own failure through `run`.
     this.transitionTail = run.catch(() => {});
     return run;
   }
@@ -200,6 +201,7 @@ export class Volume extends VolumeVacuum {
     this.closing = true;
     this.closingDone ??= this.appends.exclusive(async () => {
       this.closed = true;
+      // Closing anyway: a failed sync at close has no caller left to tell, and close() must finish.
       await this.dat.sync().catch(() => {});
       await this.idx.sync().catch(() => {});
       await this.dat.close();

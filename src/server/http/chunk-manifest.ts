@@ -166,6 +166,7 @@ async function* remoteWindow(access: ChunkAccess, fid: FileId, chunk: ChunkInfo,
       });
       clearTimeout(idleTimer);
       if (response.status !== 200 && response.status !== 206) {
+        // Only discards the body of a refused chunk; the status is the error recorded.
         await response.body?.cancel().catch(() => {});
         lastError = new Error(`chunk ${chunk.fid} from ${location.url}: status ${response.status}`);
         continue;
@@ -196,6 +197,7 @@ async function* remoteWindow(access: ChunkAccess, fid: FileId, chunk: ChunkInfo,
           yield piece;
         }
       } finally {
+        // Releasing the stream; a failure here changes nothing about what was read.
         reader.cancel().catch(() => {});
       }
       return;
@@ -305,6 +307,7 @@ async function deleteChunk(c: Context, access: ChunkAccess, fidText: string): Pr
       headers: auth !== undefined ? { authorization: auth } : {},
       signal: AbortSignal.timeout(CHUNK_DELETE_TIMEOUT_MS),
     });
+    // Only discards the body; the status decides the outcome.
     await response.body?.cancel().catch(() => {});
     if (response.status !== 202 && response.status !== 404) throw new Error(`chunk delete ${fidText}: status ${response.status}`);
   }
