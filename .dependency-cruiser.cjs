@@ -4,6 +4,8 @@
 // may import):
 //   status                   the service-status contract (types, a tracker, the reconcile plan):
 //                            a leaf every layer may use to report its background work
+//   gocompat                 ports of Go's standard library (value syntax and its error texts):
+//                            a leaf every layer may use to behave and speak as upstream does
 //   storage                  formats and volumes: the lowest layer, no protocol inside
 //   ec                       erasure coding; ec/codec/ is the Reed-Solomon codec with its worker
 //                            pool and the worker-thread task modules it loads
@@ -29,8 +31,8 @@ const mayOnlyImport = (name, comment, from, allowed) => ({
   comment,
   severity: 'error',
   from: { path: inside(...from) },
-  // Every layer may report its background work through the status contract.
-  to: { path: '^src/', pathNot: inside(...from, ...allowed, 'status') },
+  // Every layer may report its background work through the status contract, and use Go's syntax.
+  to: { path: '^src/', pathNot: inside(...from, ...allowed, 'status', 'gocompat') },
 });
 
 // Network protocol libraries: the layers below the servers stay free of them.
@@ -45,6 +47,13 @@ module.exports = {
       severity: 'error',
       from: { path: inside('status') },
       to: { path: '^src/', pathNot: inside('status') },
+    },
+    {
+      name: 'gocompat-is-a-leaf',
+      comment: "gocompat (ports of Go's standard library) imports no other folder of src, so every layer can use it.",
+      severity: 'error',
+      from: { path: inside('gocompat') },
+      to: { path: '^src/', pathNot: inside('gocompat') },
     },
     mayOnlyImport(
       'storage-is-the-lowest-layer',

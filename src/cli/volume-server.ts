@@ -20,6 +20,9 @@ import { tlsReloadStatus } from '../security/pem-reloader.ts';
 import { ServiceRegistry } from '../status/service-registry.ts';
 import { DeleteRetryQueue } from '../cluster/delete-retry-queue.ts';
 import { TtlExpiry } from '../store/ttl-expiry.ts';
+import { Scrubber } from '../store/scrubber.ts';
+import { notifyMasterReadonly } from '../cluster/master-notify.ts';
+import { registerScrubberMetrics } from '../server/metrics/scrubber-metrics.ts';
 import path from 'node:path';
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
 
@@ -137,6 +140,21 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
   await deleteRetries.load();
   deleteRetries.start();
 
+  // The continuous scrubber (off unless -scrub.interval is set): a damaged volume is marked
+  // read-only and the master told, as ScrubVolume's mark-broken does.
+  const scrubber = new Scrubber(store.locations, {
+    intervalMs: config.scrubIntervalMs,
+    bytesPerSecond: config.scrubBytesPerSecond,
+    concurrentVolumes: config.scrubConcurrentVolumes,
+    foregroundInFlight: () => metrics.metrics.requests.totalInFlight(),
+    onDamage: async (volume) => {
+      await notifyMasterReadonly(grpcContext, volume, true);
+      await volume.setReadOnly(true, true);
+    },
+    log,
+  });
+  registerScrubberMetrics(metrics.metrics.registry, scrubber);
+
   // Volumes (and EC volumes) whose TTL has passed: unreported at once, deleted after a delay.
   const ttlExpiry = new TtlExpiry(store, { log });
 
@@ -152,6 +170,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
   services.register('delete-retry-queue', { snapshots: () => [deleteRetries.statusSnapshot()] });
   services.register('ttl-expiry', { snapshots: () => [ttlExpiry.statusSnapshot()] });
   services.register('jobs', store.jobs);
+  services.register('scrubber', { snapshots: () => [scrubber.statusSnapshot()] });
 
   const http = await startHttpServers({
     services,
@@ -176,6 +195,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
 
   heartbeat?.start();
   ttlExpiry.start();
+  await scrubber.start();
 
   return {
     async stop(reason: string) {
@@ -194,6 +214,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
       }
       diskMonitor.stop();
       await ttlExpiry.stop();
+      await scrubber.stop();
       await http.close();
       await deleteRetries.stop();
       await grpcServer.close();

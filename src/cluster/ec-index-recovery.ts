@@ -46,6 +46,7 @@ async function fetchIndexFrom(peer: string, orphan: Orphan): Promise<void> {
     await copyFileFromPeer(client, request('.ecx', false), ecxPath);
     if ((await fs.stat(ecxPath)).size === 0) throw new Error(`peer ${peer} served an empty .ecx`);
     await copyFileFromPeer(client, request('.ecj', true), volumeFilePath(loc, 'ecj')).catch(() => fs.rm(volumeFilePath(loc, 'ecj'), { force: true }));
+    // A .vif is optional: without one the EC volume takes the default layout.
     await copyFileFromPeer(client, request('.vif', true), volumeFilePath(loc, 'vif')).catch(() => {});
   } catch (err) {
     await fs.rm(ecxPath, { force: true });

@@ -125,11 +125,13 @@ export async function scrubEcReads(volume: EcVolume, sources: ScrubShardSources,
     let deleted = false;
     for (const [i, interval] of intervals.entries()) {
       const { shardId, shardOffsetBytes, sizeBytes: length } = interval;
+      // An unreadable local shard is not a verdict: the remote copy is tried next.
       const local = await sources.local(shardId, shardOffsetBytes, length).catch(() => null);
       if (local !== null) {
         chunks.push(local);
         continue;
       }
+      // Unreadable remotely too (null): the shard counts as broken below.
       const remote = await sources.remote(shardId, shardOffsetBytes, length, row.key).catch(() => null);
       if (remote === 'deleted') {
         deleted = true; // a holder's index is authoritative: nothing to verify

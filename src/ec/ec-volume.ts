@@ -142,6 +142,7 @@ export class EcVolume {
     if (options.idxDir !== undefined && (await sizeIfFile(vifPath)) === null && (await sizeIfFile(path.join(options.idxDir, `${base}.vif`))) !== null) {
       vifPath = path.join(options.idxDir, `${base}.vif`);
     }
+    // No readable .vif (null): the layout falls back to the sidecar files and the defaults.
     const info = await readVolumeInfoFile(vifPath).catch(() => null);
     const sidecarDirs = [options.dir, options.idxDir ?? options.dir, ecxDir];
     const layout = await resolveLayout(info, sidecarDirs, base, options.volumeId);
@@ -349,12 +350,14 @@ export class EcVolume {
         await this.ecj.write(row, 0, row.length, before);
         await this.ecj.sync();
       } catch (err) {
+        // Best effort: the row's append already failed and that error is what the caller gets.
         await this.ecj.truncate(before).catch(() => {});
         throw err;
       }
       this.ecjSizeBytes = before + row.length;
       this.deleted.add(key);
     });
+    // The chain only orders the appends; each caller gets its own failure through `run`.
     this.journalTail = run.catch(() => {});
     return run;
   }

@@ -199,6 +199,7 @@ export class S3BackendStorage implements BackendStorage {
         }),
       );
     } catch (err) {
+      // Best effort: the upload's own error is the one to report.
       await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId })).catch(() => {});
       throw err;
     }

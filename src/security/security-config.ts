@@ -16,6 +16,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, TomlError, type TomlTable, type TomlValue } from 'smol-toml';
+import { tryParseGoBool } from '../gocompat/go-value-syntax.ts';
 
 export class SecurityConfigError extends Error {
   /** The problem without the file/line prefix that `message` carries. */
@@ -170,7 +171,7 @@ function toBool(value: TomlValue | undefined): boolean {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value !== 0;
   if (typeof value === 'bigint') return value !== 0n;
-  if (typeof value === 'string') return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value.trim());
+  if (typeof value === 'string') return tryParseGoBool(value.trim()) === true;
   return false;
 }
 
@@ -329,6 +330,7 @@ export async function findSecurityFile(
   ];
   for (const dir of dirs) {
     const candidate = path.join(dir, 'security.toml');
+    // Missing or unreadable: try the next directory, as upstream's search does.
     const stat = await fs.stat(candidate).catch(() => undefined);
     if (stat?.isFile()) return candidate;
   }

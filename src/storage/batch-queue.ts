@@ -38,13 +38,21 @@ export interface BatchHold {
   waitMs: number;
 }
 
+/** One queued item of a batch, with how to settle it. */
+export interface BatchEntry<Item, Result> {
+  item: Item;
+  resolve(value: Result): void;
+  reject(err: unknown): void;
+}
+
 /** Processes one batch; settles every entry itself (it gets resolve/reject per entry). */
-export type BatchProcessor<Item> = (batch: Array<{ item: Item; resolve(value: unknown): void; reject(err: unknown): void }>) => Promise<void>;
+export type BatchProcessor<Item, Result> = (batch: Array<BatchEntry<Item, Result>>) => Promise<void>;
 
 /** Below this much time left, the hold polls the event loop instead of arming a timer (timers have 1 ms granularity). */
 const POLL_BELOW_MS = 2;
 
-export class BatchQueue<Item> {
+/** `Result` is what the processor settles items with (a union when items differ in kind). */
+export class BatchQueue<Item, Result> {
   private readonly pending: Array<Pending<Item>> = [];
   private running = false;
   /** Wakes a holding batch when something is queued. */
@@ -52,7 +60,7 @@ export class BatchQueue<Item> {
 
   constructor(
     private readonly limits: BatchLimits,
-    private readonly process: BatchProcessor<Item>,
+    private readonly process: BatchProcessor<Item, Result>,
     private readonly hold: BatchHold | null = null,
   ) {}
 
@@ -60,13 +68,16 @@ export class BatchQueue<Item> {
     return this.pending.length;
   }
 
-  /** Queues an item; a `holdable` one may wait in a below-minimum batch (see BatchHold). */
-  add<Result>(item: Item, sizeBytes: number, holdable = false): Promise<Result> {
-    return this.push(item, undefined, sizeBytes, holdable) as Promise<Result>;
+  /**
+   * Queues an item; a `holdable` one may wait in a below-minimum batch (see BatchHold). `R` is
+   * the part of `Result` the processor settles this kind of item with.
+   */
+  add<R extends Result>(item: Item, sizeBytes: number, holdable = false): Promise<R> {
+    return this.push(item, undefined, sizeBytes, holdable) as Promise<R>;
   }
 
-  exclusive<Result>(operation: () => Promise<Result>): Promise<Result> {
-    return this.push(undefined, operation, 0, false) as Promise<Result>;
+  exclusive<R>(operation: () => Promise<R>): Promise<R> {
+    return this.push(undefined, operation, 0, false) as Promise<R>;
   }
 
   private push(item: Item | undefined, exclusive: (() => Promise<unknown>) | undefined, sizeBytes: number, holdable: boolean): Promise<unknown> {
@@ -96,7 +107,7 @@ export class BatchQueue<Item> {
           }
           continue;
         }
-        const batch: Array<{ item: Item; resolve(value: unknown): void; reject(err: unknown): void }> = [];
+        const batch: Array<BatchEntry<Item, Result>> = [];
         let bytes = 0;
         let allHoldable = true;
         let deadlineMs = 0;

@@ -1,4 +1,5 @@
-// Typed storage errors. `code` is stable and is what the protocol layers map to status codes.
+// Typed storage errors. `code` is stable and is what the protocol layers map to status codes
+// (one table per protocol: src/server/http/error-status.ts, src/server/grpc/error-status.ts).
 
 export type StorageErrorCode =
   | 'invalid_file_id'

@@ -31,6 +31,7 @@ export async function generateEcShards(store: Store, request: EcGenerateRequest,
   const loc = volume.location;
   const vifPath = volumeFilePath(loc, 'vif');
   // A regeneration keeps the ratio an earlier run recorded.
+  // No readable .vif (null) means no earlier ratio: the default one.
   const ratio = ecRatioOf(await readVolumeInfoFile(vifPath).catch(() => null));
   const shardPaths = Array.from({ length: totalShards(ratio) }, (_, i) => volumeFilePath(loc, shardExt(i)));
   const ecxPath = volumeFilePath(loc, 'ecx');

@@ -535,3 +535,45 @@ describe('usage', () => {
     assert.match(text, /-logtostderr\n.*\[accepted, ignored\]/);
   });
 });
+
+describe('parseVolumeFlags: the continuous scrubber', () => {
+  it('is off by default, reading at 10 MB/s one volume at a time when turned on', () => {
+    const config = parse([]);
+    assert.equal(config.scrubIntervalMs, 0);
+    assert.equal(config.scrubBytesPerSecond, 10 * 1024 * 1024);
+    assert.equal(config.scrubConcurrentVolumes, 1);
+  });
+
+  it('resolves the interval, the rate in MB/s and the concurrency', () => {
+    const config = parse(['-scrub.interval=24h', '-scrub.MBps', '50', '--scrub.concurrentVolumes=16']);
+    assert.equal(config.scrubIntervalMs, 24 * 3600 * 1000);
+    assert.equal(config.scrubBytesPerSecond, 50 * 1024 * 1024);
+    assert.equal(config.scrubConcurrentVolumes, 16);
+    assert.equal(parse(['-scrub.interval=1m30s']).scrubIntervalMs, 90_000);
+    assert.equal(parse(['-scrub.interval=0']).scrubIntervalMs, 0);
+    assert.deepEqual(parse(['-scrub.interval=1h']).ignoredFlags, []);
+  });
+
+  it('reads the scrub flags from an -options file too', () => {
+    files.set('/etc/scrub.options', 'scrub.interval=12h\nscrub.MBps=5\n');
+    const config = parse(['-options=/etc/scrub.options', '-scrub.MBps=7']);
+    assert.equal(config.scrubIntervalMs, 12 * 3600 * 1000);
+    assert.equal(config.scrubBytesPerSecond, 7 * 1024 * 1024, 'the command line wins over the file');
+  });
+
+  it('refuses a negative interval, a rate below 1 MB/s and a concurrency outside 1..16', () => {
+    assertFlagError(['-scrub.interval=-1h'], 'invalid value for flag -scrub.interval: duration must not be negative', 'scrub.interval');
+    assertFlagError(['-scrub.interval=1'], /time: missing unit in duration "1"/, 'scrub.interval');
+    assertFlagError(['-scrub.MBps=0'], /^invalid value "0" for flag -scrub.MBps: rate must be between 1 and \d+$/, 'scrub.MBps');
+    assertFlagError(['-scrub.MBps=-5'], /invalid value "-5" for flag -scrub.MBps/, 'scrub.MBps');
+    assertFlagError(['-scrub.concurrentVolumes=0'], 'invalid value "0" for flag -scrub.concurrentVolumes: count must be between 1 and 16', 'scrub.concurrentVolumes');
+    assertFlagError(['-scrub.concurrentVolumes=17'], 'invalid value "17" for flag -scrub.concurrentVolumes: count must be between 1 and 16', 'scrub.concurrentVolumes');
+  });
+
+  it('lists the scrub flags in the usage, without a default for the zero interval', () => {
+    const text = usage();
+    assert.match(text, /\n {2}-scrub\.interval duration\n {4}\ta full verification pass over every volume per interval; 0 disables the scrubber\n/);
+    assert.match(text, /\n {2}-scrub\.MBps int\n {4}\tscrub read rate limit per disk, in MB\/s \(default 10\)\n/);
+    assert.match(text, /\n {2}-scrub\.concurrentVolumes int\n {4}\tvolumes scrubbed at once per disk \(default 1\)\n/);
+  });
+});

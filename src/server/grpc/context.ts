@@ -5,8 +5,7 @@ import type { ResponseOf, VolumeServerMethod } from '../../proto/volume-server-m
 import type { ClusterContext } from '../../cluster/cluster-context.ts';
 import type { Volume } from '../../storage/volume.ts';
 import type { ServerStateStore } from '../../store/server-state.ts';
-import { StoreError } from '../../store/store-error.ts';
-import { isStorageError } from '../../storage/errors.ts';
+import { grpcStatusOfError } from './error-status.ts';
 
 // The per-RPC message types, re-exported so a handler finds everything it may touch here.
 export type { ClientRequestOf, ClientResponseOf, RequestOf, ResponseOf, VolumeServerMethod } from '../../proto/volume-server-methods.ts';
@@ -52,17 +51,10 @@ export class GrpcStatusError extends Error {
   }
 }
 
-/** A typed error's status; anything else is UNKNOWN, as Go's plain errors are. */
+/** An explicit status, or a typed error's (error-status.ts); anything else is UNKNOWN, as Go's plain errors are. */
 export function statusCodeOf(err: unknown): grpc.status {
   if (err instanceof GrpcStatusError) return err.code;
-  if (err instanceof StoreError && err.code === 'invalid_collection') return grpc.status.INVALID_ARGUMENT;
-  if (err instanceof StoreError && err.code === 'no_live_entries') return grpc.status.FAILED_PRECONDITION;
-  // A transition refused because earlier writes are still committing: retry later.
-  if (isStorageError(err, 'drain_timeout')) return grpc.status.DEADLINE_EXCEEDED;
-  // A maintenance agent (or vacuum) has the volume: retry once it is done.
-  if (isStorageError(err, 'lease_held')) return grpc.status.UNAVAILABLE;
-  if (isStorageError(err, 'lease_lost')) return grpc.status.ABORTED;
-  return grpc.status.UNKNOWN;
+  return grpcStatusOfError(err);
 }
 
 /** The volume, or an error with upstream's message for this RPC (callers match on the text). */

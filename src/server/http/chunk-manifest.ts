@@ -169,6 +169,7 @@ async function* remoteWindow(access: ChunkAccess, fid: FileId, chunk: ChunkInfo,
       });
       clearTimeout(idleTimer);
       if (response.status !== 200 && response.status !== 206) {
+        // Only discards the body of a refused chunk; the status is the error recorded.
         await response.body?.cancel().catch(() => {});
         lastError = new Error(`chunk ${chunk.fid} from ${location.url}: status ${response.status}`);
         continue;
@@ -199,6 +200,7 @@ async function* remoteWindow(access: ChunkAccess, fid: FileId, chunk: ChunkInfo,
           yield piece;
         }
       } finally {
+        // Releasing the stream; a failure here changes nothing about what was read.
         reader.cancel().catch(() => {});
       }
       return;

@@ -6,9 +6,8 @@
 //   GET  /maintenance/runs/:id                                one run
 // Upstream has no such routes; these paths are not fids, so nothing of its API is shadowed.
 import type { Context } from 'hono';
-import { isStorageError } from '../../storage/errors.ts';
+import { httpStatusOfError } from './error-status.ts';
 import { MAINTENANCE_AGENTS, type MaintenanceAgent } from '../../store/maintenance-runs.ts';
-import { StoreError } from '../../store/store-error.ts';
 import type { ServerContext } from './deps.ts';
 import type { AppEnv } from './request-info.ts';
 import { jsonError, jsonResponse } from './responses.ts';
@@ -28,9 +27,10 @@ export async function handleMaintenanceStart(c: Context<AppEnv>, server: ServerC
     const run = await server.deps.store.maintenance.start(agentName, Number(volumeText), { full: full === 'true' });
     return jsonResponse(202, run, pretty);
   } catch (err) {
-    if (err instanceof StoreError && err.code === 'not_found') return jsonError(404, err.message, pretty);
-    if (isStorageError(err, 'lease_held')) return jsonError(409, err.message, pretty);
-    throw err;
+    // A refusal (no such volume here, a held lease) is answered; a failure goes to the app's 500.
+    const status = httpStatusOfError(err);
+    if (status === 500) throw err;
+    return jsonError(status, (err as Error).message, pretty);
   }
 }
 

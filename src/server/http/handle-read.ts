@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Context } from 'hono';
 import { imageRequestOf, transformImage } from './image-transform.ts';
-import { isStorageError } from '../../storage/errors.ts';
+import { httpStatusOfError } from './error-status.ts';
 import { etagOf } from '../../storage/needle/crc.ts';
 import { type Needle, NeedleFlag, hasFlag } from '../../storage/needle/needle.ts';
 import type { NeedleLocation, Volume } from '../../storage/volume.ts';
@@ -102,9 +102,9 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
       loaded = { needle: n };
     }
   } catch (err) {
-    if (isStorageError(err, 'not_found') || isStorageError(err, 'deleted')) return emptyResponse(404, new Headers(), info.isHead);
+    if (httpStatusOfError(err) === 404) return emptyResponse(404, new Headers(), info.isHead);
     deps.log(`read ${info.path}: ${(err as Error).message}`);
-    // 4.53 says why in a JSON body (HEAD: status only).
+    // Any other failure is 500, as upstream's read answers; 4.53 says why in a JSON body (HEAD: status only).
     return info.isHead ? emptyResponse(500, new Headers(), true) : jsonError(500, (err as Error).message, info.pretty);
   }
   const n = loaded.needle;

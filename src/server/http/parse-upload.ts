@@ -5,7 +5,7 @@ import { EMPTY_TTL, type Ttl, parseTtl } from '../../storage/needle/ttl.ts';
 import type { BufferPool } from '../../storage/buffer-pool.ts';
 import { BodyTooLarge, contentLengthOf, readBodyBounded } from './body.ts';
 import { gzipSync } from 'node:zlib';
-import { parseGoBool, tryParseGoUint } from './go-strconv.ts';
+import { tryParseGoBool, tryParseGoUint } from '../../gocompat/go-value-syntax.ts';
 import { detectContentType } from './sniff.ts';
 import { gunzipBounded, gunzippedLength } from './gzip.ts';
 import { parseMediaType, parseMediaTypeShared } from './media-type.ts';
@@ -241,7 +241,7 @@ export async function parseUpload(request: UploadRequest, bodyAlreadyRead = fals
     return inQuery ? request.formValue(key) : (body.formFields.get(key) ?? '');
   };
   const isReplicate = formValue('type') === 'replicate';
-  const isChunkManifest = parseGoBool(formValue('cm')) === true;
+  const isChunkManifest = tryParseGoBool(formValue('cm')) === true;
   let mimeType = body.mimeType;
   if (isReplicate) {
     // A replica copy keeps the mime the source stored, with nothing deduced.

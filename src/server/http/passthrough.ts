@@ -1,5 +1,5 @@
 // S3-style `response-*` query parameters that override response headers, and Content-Disposition.
-import { parseGoBool } from './go-strconv.ts';
+import { tryParseGoBool } from '../../gocompat/go-value-syntax.ts';
 import { formatMediaType } from './media-type.ts';
 import type { GoQuery } from './query.ts';
 import { headerValue, trySetHeader } from './responses.ts';
@@ -23,6 +23,6 @@ export function applyPassthroughHeaders(headers: Headers, query: GoQuery, filena
   if (headers.get('Content-Disposition')) return;
   if (filename === '') return;
   const dl = query.get('dl');
-  const disposition = dl !== '' && parseGoBool(dl) === true ? 'attachment' : 'inline';
+  const disposition = dl !== '' && tryParseGoBool(dl) === true ? 'attachment' : 'inline';
   trySetHeader(headers, 'Content-Disposition', formatMediaType(disposition, 'filename', filename));
 }

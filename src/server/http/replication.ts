@@ -126,6 +126,7 @@ async function boundedText(response: Response): Promise<string> {
       kept += Math.min(value.length, MAX_REPLICA_ERROR_BYTES - kept);
     }
   } finally {
+    // Releasing the stream; the text read so far is all that is wanted.
     reader.cancel().catch(() => {});
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -154,6 +155,7 @@ async function sendToReplica(url: string, init: RequestInit, okStatuses: readonl
     throw err;
   }
   if (okStatuses.includes(response.status)) {
+    // Only discards an accepted reply's body; the status already decided.
     await response.body?.cancel().catch(() => {});
     return;
   }

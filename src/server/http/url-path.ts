@@ -1,5 +1,5 @@
 // URL shapes of the store handlers (Go's parseURLPath) and the fid grammar with Go's error texts.
-import { GoParseError, goQuote, parseGoUint } from './go-strconv.ts';
+import { GoParseError, goQuote, parseGoUint } from '../../gocompat/go-value-syntax.ts';
 import { goExt } from './raw-target.ts';
 
 export interface UrlPathParts {

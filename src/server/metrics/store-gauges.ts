@@ -154,6 +154,7 @@ export function registerStoreGauges(registry: Registry, source: StoreGaugeSource
       this.reset();
       await Promise.all(
         source.locations.map(async (location) => {
+          // A folder whose space cannot be read is left out of this scrape.
           const space = await readDiskSpace(location.dir).catch(() => null);
           if (space === null) return;
           this.set({ name: location.dir, type: 'all' }, space.totalBytes);

@@ -114,6 +114,7 @@ export class VolumeLease {
         throw new StorageError('lease_held', `volume ${loc.volumeId} is held by ${describeLease(held, nowMs())}`);
       }
       // Stale: remove it only if it is still the file we judged (another taker may have won).
+      // Already gone means another taker removed it: the next attempt sees who holds it now.
       if ((await readLeaseText(loc)) === text) await unlink(path).catch(() => {});
     }
     throw new StorageError('lease_held', `volume ${loc.volumeId}: could not take over its stale lease`);
@@ -172,6 +173,7 @@ export class VolumeLease {
     if (this.released) return;
     this.released = true;
     const text = await readLeaseText(this.location);
+    // Already gone or unremovable: a lease left behind expires on its own.
     if (text !== null && parseLease(text)?.token === this.record.token) await unlink(leaseFilePath(this.location)).catch(() => {});
   }
 

@@ -3,6 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { StoreError } from '../../../store/store.ts';
 import { type GrpcContext, type Reply, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, checkNotCopying, unary } from '../context.ts';
+import { GRPC_STATUS_OF_STORE_ERROR } from '../error-status.ts';
 
 /** Store errors become plain (UNKNOWN) as upstream's are; a refused collection keeps its type. */
 function rethrowStoreError(err: unknown): never {
@@ -11,19 +12,16 @@ function rethrowStoreError(err: unknown): never {
 }
 
 /**
- * 4.53's mapping for delete paths: the store's message is kept (callers match on "not found" /
- * "volume not empty") and the code says the same to callers that check codes.
+ * 4.53's mapping for delete paths (the table's onVolumeDelete codes): the store's message is
+ * kept, behind `prefix` (callers match on "not found" / "volume not empty"), and the code says
+ * the same to callers that check codes. A refused collection name is sent as any RPC sends it.
  */
 export function volumeStatusError(err: unknown, prefix = ''): never {
-  if (err instanceof StoreError) {
-    const message = `${prefix}${err.message}`;
-    if (err.code === 'not_found') throw new GrpcStatusError(grpc.status.NOT_FOUND, message);
-    if (err.code === 'not_empty') throw new GrpcStatusError(grpc.status.FAILED_PRECONDITION, message);
-    if (err.code === 'no_free_space') throw new GrpcStatusError(grpc.status.RESOURCE_EXHAUSTED, message);
-    if (err.code === 'invalid_collection') throw err;
-    throw new Error(message);
-  }
-  throw err;
+  if (!(err instanceof StoreError) || err.code === 'invalid_collection') throw err;
+  const message = `${prefix}${err.message}`;
+  const status = GRPC_STATUS_OF_STORE_ERROR[err.code].onVolumeDelete;
+  // UNKNOWN is upstream's plain error.
+  throw status === grpc.status.UNKNOWN ? new Error(message) : new GrpcStatusError(status, message);
 }
 
 export function volumeAdminHandlers(ctx: GrpcContext): VolumeServerHandlerTable {

@@ -105,6 +105,7 @@ async function copyVolume(
 ): Promise<void> {
   const volumeId = request.volume_id;
   // Counts before and after the copy: equal means the source held still and the copy must match.
+  // Not essential: without the count before, the copy is just not held to the source's file count.
   const statusBefore = await unaryCall(client, 'VolumeStatus', { volume_id: volumeId }).catch(() => null);
   let status: FileStatus;
   try {
@@ -202,6 +203,7 @@ async function nextWithin(call: ReceiveCall, messages: AsyncIterator<ReceiveMess
     return await Promise.race([pending, timeout]);
   } catch (err) {
     if (err instanceof ReceiveIdleTimeout) {
+      // The abandoned receive may still fail later; the idle timeout is the error reported.
       pending.catch(() => {});
       call.destroy();
     }
@@ -261,6 +263,7 @@ async function receiveFile(ctx: GrpcContext, call: ReceiveCall, idleMs: number):
   } catch (err) {
     // A receive that fails half way leaves no partial file behind.
     if (handle !== null) {
+      // The receive's own error is the one to report; the partial file is removed below.
       await handle.close().catch(() => {});
       handle = null;
     }
