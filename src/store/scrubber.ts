@@ -158,8 +158,9 @@ export class Scrubber {
       };
       const due = volumes.filter((v) => dueAt(v) <= now);
       if (due.length === 0) {
-        const next = Math.min(...volumes.map(dueAt), now + IDLE_POLL_MS);
-        await this.sleep(Math.max(1, Math.min(IDLE_POLL_MS, next - now)));
+        // New volumes are looked for at least once per interval.
+        const next = Math.min(...volumes.map(dueAt), now + Math.min(IDLE_POLL_MS, this.options.intervalMs));
+        await this.sleep(Math.max(1, next - now));
         continue;
       }
       const queue = [...due];
