@@ -11,6 +11,8 @@ import os from 'node:os';
 import { VolumeLease } from '../storage/maintenance/volume-lease.ts';
 import { isStorageError } from '../storage/errors.ts';
 import type { Volume } from '../storage/volume.ts';
+import { scrubEcLocal } from '../ec/ec-scrub.ts';
+import type { EcVolume } from '../ec/ec-volume.ts';
 import { ServiceHealth } from '../status/service-health.ts';
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
 import { ByteRateLimiter, type PacingClock, realClock } from './byte-rate-limiter.ts';
@@ -46,6 +48,7 @@ export interface ScrubberOptions {
 
 export interface ScrubberStats {
   passesCompleted: number;
+  ecPassesCompleted: number;
   bytesChecked: number;
   recordsChecked: number;
   damagedVolumes: number;
@@ -64,8 +67,10 @@ export class Scrubber {
   private readonly checkpoints = new Map<DiskLocation, ScrubCheckpoints>();
   private readonly recent: ScrubFinding[] = [];
   private active = 0;
-  readonly stats: ScrubberStats = { passesCompleted: 0, bytesChecked: 0, recordsChecked: 0, damagedVolumes: 0, findings: 0, garbageDamaged: 0, admissionWaits: 0, leaseSkips: 0 };
+  readonly stats: ScrubberStats = { passesCompleted: 0, ecPassesCompleted: 0, bytesChecked: 0, recordsChecked: 0, damagedVolumes: 0, findings: 0, garbageDamaged: 0, admissionWaits: 0, leaseSkips: 0 };
   private wakeSleepers: Array<() => void> = [];
+  /** When each EC volume's last pass ended (EC passes are one call: nothing to resume). */
+  private readonly ecPassedAtMs = new WeakMap<EcVolume, number>();
 
   constructor(
     private readonly locations: readonly DiskLocation[],
@@ -156,16 +161,20 @@ export class Scrubber {
         // A pass under way continues at once; a finished one waits out the interval.
         return c.offsetBytes > v.firstNeedleOffsetBytes ? 0 : c.lastPassCompletedAtMs + this.options.intervalMs;
       };
-      const due = volumes.filter((v) => dueAt(v) <= now);
+      const ecVolumes = [...location.ecVolumes.values()];
+      const ecDueAt = (ec: EcVolume) => (this.ecPassedAtMs.get(ec) ?? 0) + (this.ecPassedAtMs.has(ec) ? this.options.intervalMs : 0);
+      const due: Array<() => Promise<void>> = [
+        ...volumes.filter((v) => dueAt(v) <= now).map((v) => () => this.scrubVolume(v, checkpoints, limiter)),
+        ...ecVolumes.filter((ec) => ecDueAt(ec) <= now).map((ec) => () => this.scrubEc(ec, limiter)),
+      ];
       if (due.length === 0) {
         // New volumes are looked for at least once per interval.
-        const next = Math.min(...volumes.map(dueAt), now + Math.min(IDLE_POLL_MS, this.options.intervalMs));
+        const next = Math.min(...volumes.map(dueAt), ...ecVolumes.map(ecDueAt), now + Math.min(IDLE_POLL_MS, this.options.intervalMs));
         await this.sleep(Math.max(1, next - now));
         continue;
       }
-      const queue = [...due];
-      const workers = Array.from({ length: Math.min(this.options.concurrentVolumes, queue.length) }, async () => {
-        for (let v = queue.shift(); v !== undefined && this.phase === 'running'; v = queue.shift()) await this.scrubVolume(v, checkpoints, limiter);
+      const workers = Array.from({ length: Math.min(this.options.concurrentVolumes, due.length) }, async () => {
+        for (let work = due.shift(); work !== undefined && this.phase === 'running'; work = due.shift()) await work();
       });
       await Promise.all(workers);
     }
@@ -191,6 +200,32 @@ export class Scrubber {
       if (isStorageError(err, 'volume_closed')) return;
       this.health.failed(new Error(`volume ${volume.id}: ${(err as Error).message}`));
       this.log(`scrubber: volume ${volume.id}: ${(err as Error).message}`);
+    } finally {
+      this.active--;
+    }
+  }
+
+  /** An EC volume's needles read from its local shards, paced by their size. */
+  private async scrubEc(ec: EcVolume, limiter: ByteRateLimiter): Promise<void> {
+    this.active++;
+    try {
+      await this.admit();
+      const bytes = ec.shardIds().length * ec.shardSizeBytes();
+      await limiter.take(bytes);
+      if (this.phase !== 'running') return;
+      const result = await scrubEcLocal(ec);
+      this.stats.bytesChecked += bytes;
+      this.stats.ecPassesCompleted++;
+      this.ecPassedAtMs.set(ec, this.clock.nowMs());
+      this.health.succeeded();
+      if (result.errors.length > 0) {
+        const findings = result.errors.map((detail) => ({ volumeId: ec.volumeId, needleId: '', offsetBytes: 0, detail: `ec: ${detail}` }));
+        // EC volumes are read-only already: the finding is logged, counted and shown.
+        this.recordFindings(ec.volumeId, findings);
+      }
+    } catch (err) {
+      this.health.failed(new Error(`ec volume ${ec.volumeId}: ${(err as Error).message}`));
+      this.ecPassedAtMs.set(ec, this.clock.nowMs());
     } finally {
       this.active--;
     }
@@ -249,14 +284,18 @@ export class Scrubber {
     }
   }
 
-  private async report(volume: Volume, findings: ScrubFinding[]): Promise<void> {
+  private recordFindings(volumeId: number, findings: readonly ScrubFinding[]): void {
     this.stats.damagedVolumes++;
     this.stats.findings += findings.length;
     for (const f of findings) {
       this.recent.push(f);
       if (this.recent.length > MAX_RECENT_FINDINGS) this.recent.shift();
     }
-    this.log(`scrubber: volume ${volume.id} is damaged: ${findings.map((f) => `${f.needleId !== '' ? `needle ${f.needleId} at ${f.offsetBytes}: ` : ''}${f.detail}`).join('; ')}`);
+    this.log(`scrubber: volume ${volumeId} is damaged: ${findings.map((f) => `${f.needleId !== '' ? `needle ${f.needleId} at ${f.offsetBytes}: ` : ''}${f.detail}`).join('; ')}`);
+  }
+
+  private async report(volume: Volume, findings: ScrubFinding[]): Promise<void> {
+    this.recordFindings(volume.id, findings);
     try {
       await this.options.onDamage?.(volume, findings);
     } catch (err) {

@@ -204,3 +204,35 @@ describe('byte rate limiter', () => {
     assert.equal(clock.sleptMs, 5000);
   });
 });
+
+describe('scrubber on EC volumes', () => {
+  it('reads every needle of a local EC volume each interval and reports a damaged shard', async () => {
+    const { unaryCall } = await import('../../src/cluster/peer-client.ts');
+    const { startTestGrpcServer } = await import('./grpc-test-context.ts');
+    const { suiteScope } = await import('./suite-scope.ts');
+    const { volumeFilePath } = await import('../../src/storage/volume-files.ts');
+    const scope = suiteScope();
+    const server = await startTestGrpcServer(scope, 'nw-scrub-ec-');
+    const store = server.ctx.store;
+    const volume = await store.allocateVolume({ volumeId: 11, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+    for (let id = 1; id <= 8; id++) await volume.write(textNeedle(BigInt(id), `ec needle ${id} `.repeat(400)));
+    await volume.sync();
+    await unaryCall(server.client, 'VolumeEcShardsGenerate', { volume_id: 11, collection: '' });
+    await unaryCall(server.client, 'VolumeDelete', { volume_id: 11, only_empty: false });
+    await unaryCall(server.client, 'VolumeEcShardsMount', { volume_id: 11, collection: '', shard_ids: Array.from({ length: 14 }, (_, i) => i) });
+    const clock = virtualClock();
+    const { s } = scrubber(store, clock, { intervalMs: 60_000 });
+    await s.start();
+    await until('an EC pass', () => s.stats.ecPassesCompleted >= 1);
+    assert.equal(s.stats.findings, 0);
+    await s.stop();
+
+    await flip(volumeFilePath({ dir: server.ctx.dir, collection: '', volumeId: 11 }, 'ec00'), 16 + 4 + 100);
+    const second = scrubber(store, clock, { intervalMs: 60_000 });
+    await second.s.start();
+    await until('a finding', () => second.s.stats.findings >= 1);
+    await second.s.stop();
+    assert.match(second.s.recentFindings()[0]!.detail, /^ec: /);
+    assert.equal(second.damaged.length, 0, 'an EC volume is read-only already: nothing to mark');
+  });
+});

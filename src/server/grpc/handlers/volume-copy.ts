@@ -15,6 +15,7 @@ import { type ClientResponseOf, type GrpcContext, type RequestOf, type ResponseO
 import { type VolumeServerPeer, copyFileFromPeer, newPeerClient, unaryCall } from '../../../cluster/peer-client.ts';
 import { collectionProblem, extensionProblem } from '../file-name-checks.ts';
 import type { GrpcStreamLimits } from '../stream-limits.ts';
+import type { JobHandle } from '../../../status/job-registry.ts';
 
 const PROGRESS_EVERY_BYTES = 128 * 1024 * 1024;
 const MAX_VIF_BYTES = 1024 * 1024;
@@ -73,7 +74,7 @@ export function volumeCopyHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimi
       if (call.cancelled) onCancelled();
       const client = newPeerClient(request.source_data_node);
       try {
-        await ctx.store.jobs.run('volume-copy', `volume-${volumeId}`, { source: request.source_data_node }, () => copyVolume(ctx, request, call, client, abort.signal));
+        await ctx.store.jobs.run('volume-copy', `volume-${volumeId}`, { source: request.source_data_node }, (job) => copyVolume(ctx, request, call, client, abort.signal, job));
       } finally {
         call.off('cancelled', onCancelled);
         client.close();
@@ -102,6 +103,7 @@ async function copyVolume(
   call: grpc.ServerWritableStream<unknown, ResponseOf<'VolumeCopy'>>,
   client: VolumeServerPeer,
   signal: AbortSignal,
+  job: JobHandle,
 ): Promise<void> {
   const volumeId = request.volume_id;
   // Counts before and after the copy: equal means the source held still and the copy must match.
@@ -125,8 +127,10 @@ async function copyVolume(
   const throttle = newThrottle(requestedRate > 0 ? requestedRate : (ctx.maintenanceBytesPerSecond ?? 0), signal);
   let copied = 0;
   let nextProgress = PROGRESS_EVERY_BYTES;
+  const totalBytes = Number(status.dat_file_size) + Number(status.idx_file_size);
   const onBytes = async (bytes: number) => {
     copied += bytes;
+    job.progress(copied, totalBytes);
     await throttle(bytes);
     if (copied >= nextProgress) {
       nextProgress += PROGRESS_EVERY_BYTES;
