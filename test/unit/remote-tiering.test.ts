@@ -249,6 +249,12 @@ describe('FetchAndWriteNeedle and tier moves over gRPC', () => {
     assert.equal(file.backendType, 's3');
     assert.equal(file.fileSize, BigInt(original.length));
     assert.ok(s3.objects.get(`tier/${file.key}`)?.equals(original));
+    // The upload is a job in the service status, with its bytes.
+    const upload = ctx.store.jobs.snapshots().find((job) => job.name.startsWith('tier-upload/volume-33#'));
+    assert.equal(upload?.current, 'Stopped');
+    assert.equal(upload?.status.lastError, null);
+    assert.equal(upload?.status.progress?.doneBytes, original.length);
+    assert.equal(upload?.status.progress?.totalBytes, original.length);
     assert.ok(volume.isReadOnly);
     assert.equal(Buffer.from((await volume.read(1n)).data).toString(), 'hello tier');
     // Already moved: upstream answers an empty stream.

@@ -17,6 +17,7 @@ import type { Volume } from '../../../storage/volume.ts';
 import { volumeFilePath } from '../../../storage/volume-files.ts';
 import { type RemoteFile, remoteFileBackendName } from '../../../storage/volume-info.ts';
 import { type GrpcContext, type Reply, type RequestOf, type ResponseOf, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, unary, volumeOrThrow } from '../context.ts';
+import type { JobHandle } from '../../../status/job-registry.ts';
 
 /** Upstream caps a request's transfer concurrency so a caller cannot spawn unbounded workers. */
 const MAX_TIER_CONCURRENCY = 1024;
@@ -119,9 +120,10 @@ async function fetchAndWriteNeedle(ctx: GrpcContext, request: RequestOf<'FetchAn
  * Progress for a tier stream: at most one message a second, and a caller that went away aborts
  * the transfer at its next chunk. A slow reader only drops reports (never blocks the copy).
  */
-function tierProgress(call: TierMoveCall, volumeId: number, direction: string): TierProgress {
+function tierProgress(call: TierMoveCall, volumeId: number, direction: string, job: JobHandle): TierProgress {
   let lastSentMs = Date.now();
   return async (processedBytes, percentage) => {
+    job.progress(processedBytes, percentage > 0 ? Math.round((processedBytes * 100) / percentage) : 0);
     if (call.cancelled) throw new GrpcStatusError(grpc.status.CANCELLED, `volume ${volumeId} tier move ${direction} cancelled by caller`);
     const now = Date.now();
     if (now - lastSentMs < PROGRESS_INTERVAL_MS) return;
@@ -149,6 +151,7 @@ async function moveDatToRemote(
   ctx: GrpcContext,
   request: RequestOf<'VolumeTierMoveDatToRemote'>,
   call: TierMoveCall,
+  job: JobHandle,
 ): Promise<void> {
   checkMaintenance(ctx);
   const volume = ctx.store.findVolume(request.volume_id);
@@ -174,7 +177,7 @@ async function moveDatToRemote(
   const revisionBefore = volume.superBlock.compactionRevision;
   let copied: { key: string; sizeBytes: number };
   try {
-    copied = await backend.copyFile(datPath, tierProgress(call, volume.id, 'to remote'), clampTierConcurrency(request.concurrency));
+    copied = await backend.copyFile(datPath, tierProgress(call, volume.id, 'to remote', job), clampTierConcurrency(request.concurrency));
   } catch (err) {
     throw new Error(`backend ${name} copy file ${datPath}: ${errorText(err)}`);
   }
@@ -212,6 +215,7 @@ async function moveDatFromRemote(
   ctx: GrpcContext,
   request: RequestOf<'VolumeTierMoveDatFromRemote'>,
   call: TierMoveCall,
+  job: JobHandle,
 ): Promise<void> {
   const volume = ctx.store.findVolume(request.volume_id);
   if (volume === undefined) throw new Error(`volume ${request.volume_id} not found`);
@@ -228,7 +232,7 @@ async function moveDatFromRemote(
   // .dat (kept local, or unlinked but open), which must not change under it.
   const downloadPath = `${datPath}.download`;
   try {
-    await backend.downloadFile(downloadPath, first.key, tierProgress(call, volume.id, 'from remote'), clampTierConcurrency(request.concurrency));
+    await backend.downloadFile(downloadPath, first.key, tierProgress(call, volume.id, 'from remote', job), clampTierConcurrency(request.concurrency));
   } catch (err) {
     await fs.rm(downloadPath, { force: true });
     throw new Error(`backend ${storageName} copy file ${datPath}: ${errorText(err)}`);
@@ -276,7 +280,11 @@ async function moveDatFromRemote(
 export function remoteTieringHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
   return {
     FetchAndWriteNeedle: unary((request) => fetchAndWriteNeedle(ctx, request)),
-    VolumeTierMoveDatToRemote: serverStream((request, call) => moveDatToRemote(ctx, request, call)),
-    VolumeTierMoveDatFromRemote: serverStream((request, call) => moveDatFromRemote(ctx, request, call)),
+    VolumeTierMoveDatToRemote: serverStream((request, call) =>
+      ctx.store.jobs.run('tier-upload', `volume-${request.volume_id}`, { destination: request.destination_backend_name }, (job) => moveDatToRemote(ctx, request, call, job)),
+    ),
+    VolumeTierMoveDatFromRemote: serverStream((request, call) =>
+      ctx.store.jobs.run('tier-download', `volume-${request.volume_id}`, {}, (job) => moveDatFromRemote(ctx, request, call, job)),
+    ),
   };
 }
