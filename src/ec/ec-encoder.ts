@@ -170,7 +170,7 @@ export function splitBatches(count: number, threads: number): { firstBatch: numb
  * outputs are fdatasync'ed in the background (a 1 GB .dat leaves 1.4 GB of dirty pages; flushing
  * them only at the end measured ~35% slower end to end). The final fsync covers the rest.
  */
-async function encodeInWorkers(datPath: string, datSizeBytes: number, shardPaths: string[], ratio: EcRatio, coder: FileParityCoder, blockSizeBytes: number): Promise<void> {
+async function encodeInWorkers(datPath: string, datSizeBytes: number, shardPaths: string[], ratio: EcRatio, coder: FileParityCoder, blockSizeBytes: number, onProgress?: EncodeProgress): Promise<void> {
   await (await fs.open(datPath, 'r')).close(); // a missing .dat fails here, as on the other path
   const outputs: FileHandle[] = [];
   let flushing: Promise<void> | null = null;
@@ -189,9 +189,14 @@ async function encodeInWorkers(datPath: string, datSizeBytes: number, shardPaths
   };
   try {
     for (const shardPath of shardPaths) outputs.push(await fs.open(shardPath, 'w'));
-    const ranges = splitBatches(batchCount(datSizeBytes, ratio.dataShards, blockSizeBytes), coder.threads);
+    const batches = batchCount(datSizeBytes, ratio.dataShards, blockSizeBytes);
+    const ranges = splitBatches(batches, coder.threads);
+    let batchesDone = 0;
     await runBounded(ranges.length, coder.threads, async (index) => {
-      await coder.encodeDatRange({ datPath, datSizeBytes, shardPaths, dataShards: ratio.dataShards, parityShards: ratio.parityShards, blockSizeBytes, ...ranges[index]! });
+      const range = ranges[index]!;
+      await coder.encodeDatRange({ datPath, datSizeBytes, shardPaths, dataShards: ratio.dataShards, parityShards: ratio.parityShards, blockSizeBytes, ...range });
+      batchesDone += range.batchCount;
+      onProgress?.(Math.min(datSizeBytes, Math.round((datSizeBytes * batchesDone) / Math.max(1, batches))), datSizeBytes);
       if (index < ranges.length - 1) flushInBackground();
     });
     await flushing;
@@ -209,21 +214,26 @@ async function encodeInWorkers(datPath: string, datSizeBytes: number, shardPaths
  * fixtures: 4.53 never encodes it). Returns the block size used. On failure the caller removes
  * the outputs.
  */
-export async function encodeDatFile(datPath: string, datSizeBytes: number, shardPaths: string[], ratio: EcRatio, coder: ParityCoder, blockSizeBytes?: number): Promise<number> {
+/** Told the `.dat` bytes encoded so far, out of the total, as batches complete. */
+export type EncodeProgress = (doneBytes: number, totalBytes: number) => void;
+
+export async function encodeDatFile(datPath: string, datSizeBytes: number, shardPaths: string[], ratio: EcRatio, coder: ParityCoder, blockSizeBytes?: number, onProgress?: EncodeProgress): Promise<number> {
   const total = totalShards(ratio);
   assert(shardPaths.length === total, 'one output path per shard');
   assert(Number.isSafeInteger(datSizeBytes) && datSizeBytes >= 0, `bad .dat size ${datSizeBytes}`);
   const block = resolveBlockSize(datSizeBytes, ratio.dataShards, blockSizeBytes);
   // Pool workers plan batches with the default (uniform) layout; legacy runs in this thread.
   if (isFileParityCoder(coder) && block === uniformBlockSizeBytes(datSizeBytes, ratio.dataShards)) {
-    await encodeInWorkers(datPath, datSizeBytes, shardPaths, ratio, coder, block);
+    await encodeInWorkers(datPath, datSizeBytes, shardPaths, ratio, coder, block, onProgress);
     return block;
   }
   const dat = await fs.open(datPath, 'r');
   const outputs: FileHandle[] = [];
   try {
     for (const shardPath of shardPaths) outputs.push(await fs.open(shardPath, 'w'));
-    await runBounded(batchCount(datSizeBytes, ratio.dataShards, block), MAX_BATCHES_IN_FLIGHT, async (index) => {
+    const batches = batchCount(datSizeBytes, ratio.dataShards, block);
+    let batchesDone = 0;
+    await runBounded(batches, MAX_BATCHES_IN_FLIGHT, async (index) => {
       const batch = batchAt(index, datSizeBytes, ratio.dataShards, block);
       const data: Uint8Array[] = [];
       for (let i = 0; i < ratio.dataShards; i++) {
@@ -240,6 +250,8 @@ export async function encodeDatFile(datPath: string, datSizeBytes: number, shard
       const parity = await coder.encodeParity(ratio.dataShards, ratio.parityShards, data);
       assert(parity.length === ratio.parityShards, 'parity shard count');
       await Promise.all(parity.map((chunk, j) => writeFully(outputs[ratio.dataShards + j] as FileHandle, chunk, batch.shardOffsetBytes)));
+      batchesDone++;
+      onProgress?.(Math.min(datSizeBytes, Math.round((datSizeBytes * batchesDone) / Math.max(1, batches))), datSizeBytes);
     });
     for (const output of outputs) await output.sync();
   } finally {

@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { bitrotSidecarPath, computeBitrotProtection, writeBitrotSidecar } from '../ec/ec-bitrot.ts';
-import { encodeDatFile } from '../ec/ec-encoder.ts';
+import { type EncodeProgress, encodeDatFile } from '../ec/ec-encoder.ts';
 import { writeSortedEcxFromIdx } from '../ec/ec-index.ts';
 import { ecRatioOf, shardExt, totalShards } from '../ec/ec-layout.ts';
 import { ttlMinutes } from '../storage/needle/ttl.ts';
@@ -23,7 +23,7 @@ export interface EcGenerateRequest {
  * Any earlier encode's artifacts on every disk go first, so runs never mix; a failed run removes
  * the shards and `.ecx` it wrote.
  */
-export async function generateEcShards(store: Store, request: EcGenerateRequest, log: (message: string) => void): Promise<void> {
+export async function generateEcShards(store: Store, request: EcGenerateRequest, log: (message: string) => void, onProgress?: EncodeProgress): Promise<void> {
   const { volumeId, collection } = request;
   const volume = store.findVolume(volumeId);
   if (volume === undefined) throw new Error(`volume ${volumeId} not found`);
@@ -52,7 +52,7 @@ export async function generateEcShards(store: Store, request: EcGenerateRequest,
     await writeSortedEcxFromIdx(volumeFilePath(loc, 'idx'), ecxPath, store.offsetWidth);
     const datSizeBytes = volume.stats().datSizeBytes;
     // 4.53 always encodes the uniform layout; the .vif and the sidecar record its block size.
-    const blockSizeBytes = await encodeDatFile(volumeFilePath(loc, 'dat'), datSizeBytes, shardPaths, ratio, store.coder());
+    const blockSizeBytes = await encodeDatFile(volumeFilePath(loc, 'dat'), datSizeBytes, shardPaths, ratio, store.coder(), undefined, onProgress);
     // Best effort, as upstream: without a sidecar the volume is merely unprotected.
     try {
       const prot = await computeBitrotProtection(shardPaths, { ...ratio, encodeTsNs: 0n, blockSizeBytes });

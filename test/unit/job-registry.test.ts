@@ -54,6 +54,9 @@ describe('job registry', () => {
       await unaryCall(server.client, 'VolumeEcShardsRebuild', { volume_id: 6, collection: '' });
       const jobs = server.ctx.store.jobs.snapshots().map((s) => [s.name, s.current, s.status.lastError]);
       assert.deepEqual(jobs, [['ec-encode/volume-6#1', 'Stopped', null], ['ec-rebuild/volume-6#2', 'Stopped', null]]);
+      const encode = server.ctx.store.jobs.snapshots()[0]!.status.progress;
+      assert.equal(encode?.doneBytes, volume.stats().datSizeBytes, 'the encode reported every .dat byte');
+      assert.equal(encode?.totalBytes, volume.stats().datSizeBytes);
     }
   });
 });

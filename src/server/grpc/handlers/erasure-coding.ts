@@ -41,7 +41,9 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
     checkMaintenance(ctx);
     checkCollectionName(request.collection);
     const subject = `volume-${request.volume_id}`;
-    await store.jobs.run('ec-encode', subject, { collection: request.collection }, () => generateEcShards(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log));
+    await store.jobs.run('ec-encode', subject, { collection: request.collection }, (job) =>
+      generateEcShards(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log, (done, total) => job.progress(done, total)),
+    );
     return {};
   }
 
