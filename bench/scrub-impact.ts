@@ -23,6 +23,7 @@ const FILES = Number(args.files);
 const CONCURRENCY = Number(args.concurrency);
 
 interface Sample {
+  failed: number;
   readRps: number;
   readP99Ms: number;
   scrubbedBytes: number;
@@ -46,8 +47,7 @@ async function runOne(weed: string, scrub: boolean): Promise<Sample> {
     await runWeed(weed, ['benchmark', ...common, '-writeOnly'], workDir);
     const before = await scrubbedBytes(ours.port);
     const read = parseSection(await runWeed(weed, ['benchmark', ...common, '-readOnly'], workDir), 'Randomly Reading Benchmark');
-    if (read.failed > 0) throw new Error(`${read.failed} reads failed`);
-    return { readRps: read.rps, readP99Ms: read.p99Ms, scrubbedBytes: (await scrubbedBytes(ours.port)) - before };
+    return { failed: read.failed, readRps: read.rps, readP99Ms: read.p99Ms, scrubbedBytes: (await scrubbedBytes(ours.port)) - before };
   } finally {
     await ours.peer.stop();
     await master.peer.stop();
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     for (const mode of order) {
       const s = await runOne(weed, mode === 'on');
       samples[mode].push(s);
-      console.log(`round ${round + 1} scrub ${mode.padEnd(3)}: ${s.readRps.toFixed(0)} reads/s, p99 ${s.readP99Ms.toFixed(1)} ms, scrubbed ${(s.scrubbedBytes / 1048576).toFixed(1)} MiB during the reads`);
+      console.log(`round ${round + 1} scrub ${mode.padEnd(3)}: ${s.readRps.toFixed(0)} reads/s, p99 ${s.readP99Ms.toFixed(1)} ms, scrubbed ${(s.scrubbedBytes / 1048576).toFixed(1)} MiB during the reads${s.failed > 0 ? `, ${s.failed} FAILED reads` : ''}`);
     }
   }
   const off = { rps: median(samples.off.map((s) => s.readRps)), p99: median(samples.off.map((s) => s.readP99Ms)) };
