@@ -68,6 +68,8 @@ function valueArb(root: protobuf.Root, field: protobuf.Field, protectedOk: boole
     default:
       if (/volume_id|vid/.test(name)) return volumeIdArb(protectedOk);
       if (/shard_id/.test(name)) return fc.nat({ max: 40 });
+      // Mostly short: a long idle timeout holds a tail stream open until the call's deadline.
+      if (/timeout/.test(name)) return fc.oneof({ weight: 9, arbitrary: fc.nat({ max: 2 }) }, { weight: 1, arbitrary: fc.constant(4294967295) });
       if (/needle_id|file_key|key/.test(name)) return fc.oneof(fc.constantFrom(1, 2, 8, 9), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String));
       if (/int64|fixed64/.test(field.type)) return fc.oneof(smallNumberArb, fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String));
       if (field.type.startsWith('s') || field.type === 'int32') return fc.oneof(smallNumberArb, fc.integer());

@@ -82,10 +82,13 @@ export interface FuzzServer {
  * None is empty: upstream reads no record for a zero-size entry, so any cookie deletes it (ours
  * does the same), and such a needle cannot be a victim a wrong cookie must not reach.
  */
-function knownContents(): Buffer[] {
+async function knownContents(): Promise<Buffer[]> {
   const sizes = [1, 2, 7, 100, 1000, 4096, 65_536, 200_000];
   const contents = sizes.map((size) => randomBytes(size));
-  contents.push(Buffer.from('hello fuzz '.repeat(500)), Buffer.from('{"a":1}'), Buffer.from('<html></html>'), Buffer.from('GIF89a'));
+  // A real image, so resize and crop queries reach the transform rather than its decode failure.
+  const sharp = (await import('sharp')).default;
+  const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 20, b: 90 } } }).png().toBuffer();
+  contents.push(Buffer.from('hello fuzz '.repeat(500)), Buffer.from('{"a":1}'), png, Buffer.from('GIF89a'));
   return contents.slice(0, KNOWN_NEEDLES);
 }
 
@@ -116,11 +119,11 @@ export async function startFuzzServer(options: { writeKey?: string } = {}): Prom
   assert.ok(volume);
 
   const known: KnownNeedle[] = [];
-  for (const [i, content] of knownContents().entries()) {
+  for (const [i, content] of (await knownContents()).entries()) {
     const id = BigInt(i + 1);
     const fid = `${FUZZ_VOLUME_ID},${fidText(id, KNOWN_COOKIE)}`;
     const auth: Record<string, string> = writeKey !== '' ? { authorization: `Bearer ${signFidToken(fid, writeKey)}` } : {};
-    const type = i % 3 === 0 ? 'text/plain' : 'application/octet-stream';
+    const type = content.subarray(1, 4).toString('latin1') === 'PNG' ? 'image/png' : i % 3 === 0 ? 'text/plain' : 'application/octet-stream';
     const r = await sendRaw(port, 'PUT', `/${fid}`, { 'content-type': type, ...auth }, content);
     assert.equal(r.status, 201, `seed write ${fid}: ${r.status} ${r.body.toString()}`);
     const n = await volume.read(id);

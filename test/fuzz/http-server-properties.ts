@@ -31,6 +31,8 @@ interface FuzzRequest {
   scratchIndex: number;
   cookie: number;
   shape: 'comma' | 'comma-ext' | 'slash' | 'slash-name' | 'delta';
+  /** For the comma-ext shape: image extensions make resize and crop queries apply. */
+  ext: string;
   noisePath: string;
   query: string;
   headers: Record<string, string>;
@@ -95,7 +97,8 @@ const requestArb: fc.Arbitrary<FuzzRequest> = fc.record({
   knownIndex: fc.nat(),
   scratchIndex: fc.nat({ max: SCRATCH_IDS - 1 }),
   cookie: cookieArb,
-  shape: fc.constantFrom('comma', 'comma', 'comma-ext', 'slash', 'slash-name', 'delta'),
+  shape: fc.constantFrom('comma', 'comma', 'comma-ext', 'comma-ext', 'slash', 'slash-name', 'delta'),
+  ext: fc.constantFrom('.txt', '.png', '.jpg', '.gif', '.webp', '.'),
   noisePath: fidPathArb,
   query: queryArb,
   headers: headersArb,
@@ -149,7 +152,7 @@ function buildTarget(server: FuzzServer, r: FuzzRequest): Built {
   let p: string;
   switch (r.shape) {
     case 'comma-ext':
-      p = `/${fid}.txt`;
+      p = `/${fid}${r.ext}`;
       break;
     case 'slash':
       p = `/${vid}/${key}`;
