@@ -72,6 +72,8 @@ export interface FuzzServer {
   writeKey: string;
   known: KnownNeedle[];
   logs: string[];
+  /** Requests the fast path answered itself (zero on the JWT server, which has it off). */
+  fastServed: { reads: number; writes: number };
   /** Throws when a known needle's record or its read-back bytes changed, or the server does not answer. */
   checkIntact(readBack: KnownNeedle | undefined): Promise<void>;
   close(): Promise<void>;
@@ -102,6 +104,7 @@ export async function startFuzzServer(options: { writeKey?: string } = {}): Prom
   await store.load();
   await store.allocateVolume({ volumeId: FUZZ_VOLUME_ID, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
   const writeKey = options.writeKey ?? '';
+  const fastServed = { reads: 0, writes: 0 };
   const servers: HttpServers = await listenHttpServers(
     {
       store,
@@ -109,7 +112,7 @@ export async function startFuzzServer(options: { writeKey?: string } = {}): Prom
       fileSizeLimitBytes: FILE_SIZE_LIMIT_BYTES,
       isHealthy: () => true,
       log,
-      fastPath: writeKey === '' ? { reads: true, writes: true } : { reads: false, writes: false },
+      fastPath: writeKey === '' ? { reads: true, writes: true, served: fastServed } : { reads: false, writes: false },
       hooks: { ...chunkManifestHooks({ store, lookup: undefined }), ...(writeKey !== '' ? { authorize: jwtAuthorizer({ writeKey, readKey: '' }) } : {}) },
     },
     { host: '127.0.0.1', port: 0, closeGraceMs: 100 },
@@ -136,6 +139,7 @@ export async function startFuzzServer(options: { writeKey?: string } = {}): Prom
     writeKey,
     known,
     logs,
+    fastServed,
     async checkIntact(readBack) {
       const v = store.findVolume(FUZZ_VOLUME_ID);
       assert.ok(v, 'volume 7 is gone');

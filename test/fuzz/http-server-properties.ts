@@ -253,11 +253,12 @@ function httpProperty(name: string, runsPerUnit: number, s: FuzzServer): NamedPr
 }
 
 /** The HTTP properties over two servers (open, and JWT-protected writes); close() stops both. */
-export async function httpServerProperties(): Promise<{ properties: NamedProperty[]; close(): Promise<void> }> {
+export async function httpServerProperties(): Promise<{ properties: NamedProperty[]; fastServed: FuzzServer['fastServed']; close(): Promise<void> }> {
   const open = await startFuzzServer();
   const protectedServer = await startFuzzServer({ writeKey: 'fuzz-write-key' });
   return {
     properties: [httpProperty('http-requests', 0.2, open), httpProperty('http-jwt-requests', 0.05, protectedServer)],
+    fastServed: open.fastServed,
     async close() {
       await open.close();
       await protectedServer.close();

@@ -1,4 +1,5 @@
 // Seeded fuzzing of an in-process server's HTTP API (a small fixed run; `npm run fuzz` runs more).
+import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type NamedProperty, runProperty } from '../fuzz/fuzz-run.ts';
 import { httpServerProperties } from '../fuzz/http-server-properties.ts';
@@ -9,9 +10,10 @@ const SEED = 15_004;
 
 describe('fuzzing: HTTP requests against an in-process server', () => {
   let properties: NamedProperty[] = [];
+  let fastServed = { reads: 0, writes: 0 };
   let close: () => Promise<void> = async () => {};
   before(async () => {
-    ({ properties, close } = await httpServerProperties());
+    ({ properties, fastServed, close } = await httpServerProperties());
   });
   after(() => close());
 
@@ -22,4 +24,8 @@ describe('fuzzing: HTTP requests against an in-process server', () => {
       await runProperty(property, { seed: SEED, units: UNITS });
     });
   }
+
+  it('reached the fast path for reads and writes too', () => {
+    assert.ok(fastServed.reads > 0 && fastServed.writes > 0, JSON.stringify(fastServed));
+  });
 });
