@@ -348,6 +348,25 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
       dataShardPaths.push(found.shard.path);
     }
     const location = store.locations.find((l) => l.ecVolumes.get(request.volume_id) === ecVolume) as DiskLocation;
+    // From here to the unmount of these shards, a journaled delete would miss the new volume.
+    const runtimes: EcVolume[] = [...store.ec.all()].filter(({ volume }) => volume.volumeId === request.volume_id).map(({ volume }) => volume);
+    for (const runtime of runtimes) await runtime.refuseDeletes('being decoded into a normal volume');
+    try {
+      await decodeRefusingDeletes(request, ecVolume, runtimes, dataShardPaths, location);
+    } catch (err) {
+      for (const runtime of runtimes) runtime.acceptDeletes();
+      throw err;
+    }
+    return {};
+  }
+
+  async function decodeRefusingDeletes(
+    request: Pick<RequestOf<'VolumeEcShardsToVolume'>, 'volume_id' | 'collection'>,
+    ecVolume: EcVolume,
+    runtimes: EcVolume[],
+    dataShardPaths: string[],
+    location: DiskLocation,
+  ): Promise<void> {
     try {
       await foldEcjIntoEcx(ecVolume.ecxPath, ecVolume.ecjPath, store.offsetWidth);
     } catch (err) {
@@ -358,7 +377,6 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
     }
     // The sidecar may have arrived after the mount (a rebuild's backfill, a shard delivery):
     // resolve it again on every runtime, then check the data shards the .dat is made from.
-    const runtimes: EcVolume[] = [...store.ec.all()].filter(({ volume }) => volume.volumeId === request.volume_id).map(({ volume }) => volume);
     let protection;
     for (const runtime of runtimes) {
       try {
@@ -386,7 +404,6 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
       log: ctx.log,
     });
     ctx.log(`ec volume ${request.volume_id}: decoded back into a normal volume in ${location.dir}`);
-    return {};
   }
 
   async function adoptStaged(request: Pick<RequestOf<'VolumeEcShardsToVolume'>, 'volume_id' | 'collection' | 'disk_type'>): Reply<'VolumeEcShardsToVolume'> {
