@@ -102,6 +102,12 @@ export class EcVolume {
   private closed = false;
   /** Serializes journal appends so each id is written once. */
   private journalTail: Promise<void> = Promise.resolve();
+  /**
+   * Set while the shards are decoded back into a normal volume: the decode reads `.ecj` once, so
+   * a delete journaled after that would be lost when the new volume is mounted. Such deletes are
+   * refused as read-only instead; the client retries on the mounted volume.
+   */
+  private deletesRefusedReason: string | null = null;
   private ioErrorCount = 0;
   private lastIoError: unknown = null;
   private ioQuarantined = false;
@@ -337,6 +343,7 @@ export class EcVolume {
   deleteNeedle(key: bigint): Promise<void> {
     const run = this.journalTail.then(async () => {
       this.ensureOpen();
+      if (this.deletesRefusedReason !== null) throw new StorageError('read_only', `ec volume ${this.volumeId} is read only: ${this.deletesRefusedReason}`);
       const found = await searchEcx(this.ecx, this.ecxSizeBytes, this.options.offsetWidth, key);
       if (found === null) return;
       if (found.size < 0 || this.deleted.has(key)) {
@@ -360,6 +367,17 @@ export class EcVolume {
     // The chain only orders the appends; each caller gets its own failure through `run`.
     this.journalTail = run.catch(() => {});
     return run;
+  }
+
+  /** Refuses later deletes; resolves once every delete admitted before has been journaled. */
+  async refuseDeletes(reason: string): Promise<void> {
+    this.deletesRefusedReason = reason;
+    await this.journalTail;
+  }
+
+  /** Takes deletes again (a decode that failed before the new volume existed). */
+  acceptDeletes(): void {
+    this.deletesRefusedReason = null;
   }
 
   /** Bytes of `.dat` each data shard holds; fixes the number of 1 GiB rows (legacy layout). */

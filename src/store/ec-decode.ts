@@ -27,6 +27,27 @@ export async function decodeEcVolume(store: Store, request: EcDecodeRequest, log
     dataShardPaths.push(found.shard.path);
   }
   const location = store.locations.find((l) => l.ecVolumes.get(request.volumeId) === ecVolume) as DiskLocation;
+  // From the fold of `.ecj` to the unmount of these shards, a journaled delete would miss the new
+  // volume: the shards refuse deletes as read-only meanwhile (taken again if the decode fails).
+  const runtimes: EcVolume[] = [...store.ec.all()].filter(({ volume }) => volume.volumeId === request.volumeId).map(({ volume }) => volume);
+  for (const runtime of runtimes) await runtime.refuseDeletes('being decoded into a normal volume');
+  try {
+    await decodeRefusingDeletes(store, request, ecVolume, runtimes, dataShardPaths, location, log);
+  } catch (err) {
+    for (const runtime of runtimes) runtime.acceptDeletes();
+    throw err;
+  }
+}
+
+async function decodeRefusingDeletes(
+  store: Store,
+  request: EcDecodeRequest,
+  ecVolume: EcVolume,
+  runtimes: EcVolume[],
+  dataShardPaths: string[],
+  location: DiskLocation,
+  log: (message: string) => void,
+): Promise<void> {
   try {
     await foldEcjIntoEcx(ecVolume.ecxPath, ecVolume.ecjPath, store.offsetWidth);
   } catch (err) {
@@ -37,7 +58,6 @@ export async function decodeEcVolume(store: Store, request: EcDecodeRequest, log
   }
   // The sidecar may have arrived after the mount (a rebuild's backfill, a shard delivery):
   // resolve it again on every runtime, then check the data shards the .dat is made from.
-  const runtimes: EcVolume[] = [...store.ec.all()].filter(({ volume }) => volume.volumeId === request.volumeId).map(({ volume }) => volume);
   let protection: ResolvedBitrot | undefined;
   for (const runtime of runtimes) {
     try {

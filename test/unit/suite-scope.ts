@@ -11,11 +11,9 @@ export interface SuiteScope {
   tempDir(prefix: string): Promise<string>;
 }
 
-export function suiteScope(): SuiteScope {
+/** A scope whose cleanups run, newest first, when close() is called (also outside node:test). */
+export function closableScope(): SuiteScope & { close(): Promise<void> } {
   const cleanups: Array<() => unknown> = [];
-  after(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
   return {
     defer: (cleanup) => {
       cleanups.push(cleanup);
@@ -25,5 +23,14 @@ export function suiteScope(): SuiteScope {
       cleanups.push(() => rm(dir, { recursive: true, force: true }));
       return dir;
     },
+    async close() {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    },
   };
+}
+
+export function suiteScope(): SuiteScope {
+  const scope = closableScope();
+  after(() => scope.close());
+  return scope;
 }

@@ -21,6 +21,19 @@ type TailSenderCall = grpc.ServerWritableStream<unknown, ResponseOf<'VolumeTailS
 class TailIdleCapReached extends Error {}
 
 /**
+ * A vacuum commit swapped the volume's files during a round: offsets from before it point into
+ * the compacted file. The round starts over from the last record sent, found again by time.
+ */
+class CompactedMeanwhile extends Error {
+  constructor(readonly lastSentNs: bigint) {
+    super('volume compacted during the tail round');
+  }
+}
+
+/** Rounds in a row cut short by compactions before the tail gives up (each commit is rare). */
+const MAX_COMPACTED_ROUNDS = 8;
+
+/**
  * Aborts `signal` once no progress was reported for `maxIdleMs`. One timer, re-armed for the
  * remainder when it fires, so reporting progress per record costs only a clock read.
  */
@@ -80,6 +93,7 @@ function sleepUnlessCancelled(call: TailSenderCall, ms: number, signal: AbortSig
 
 /** Sends records after `sinceNs`; returns the append time of the last one sent (or `sinceNs`). */
 async function sendNewRecords(volume: Volume, sinceNs: bigint, call: TailSenderCall, idle: IdleCap): Promise<bigint> {
+  const revision = volume.superBlock.compactionRevision;
   const start = await volume.firstOffsetAppendedAfter(sinceNs);
   if (start === null) {
     // The heartbeat tells the client we are alive; it is not progress.
@@ -87,19 +101,31 @@ async function sendNewRecords(volume: Volume, sinceNs: bigint, call: TailSenderC
     return sinceNs;
   }
   let last = sinceNs;
-  for await (const record of volume.recordsFrom(start)) {
-    const bytes = await volume.readBytes(record.offsetBytes, record.sizeBytes);
-    const header = bytes.subarray(0, NEEDLE_HEADER_SIZE_BYTES);
-    const body = bytes.subarray(NEEDLE_HEADER_SIZE_BYTES);
-    // A body always holds at least the checksum and padding, so there is at least one piece.
-    for (let at = 0; at < body.length; at += TAIL_CHUNK_BYTES) {
-      const piece = body.subarray(at, at + TAIL_CHUNK_BYTES);
-      await writeMessage(call, { needle_header: header, needle_body: piece, is_last_chunk: at + TAIL_CHUNK_BYTES >= body.length, version: volume.version }, idle.signal);
+  try {
+    for await (const record of volume.recordsFrom(start)) {
+      const bytes = await volume.readBytes(record.offsetBytes, record.sizeBytes);
+      // Checked before anything of the record is sent: its bytes may come from the new file.
+      if (volume.superBlock.compactionRevision !== revision) throw new CompactedMeanwhile(last);
+      last = await sendRecord(volume, record.appendAtNs, bytes, call, idle);
     }
-    idle.progress();
-    last = record.appendAtNs;
+  } catch (err) {
+    if (!(err instanceof CompactedMeanwhile) && volume.superBlock.compactionRevision !== revision) throw new CompactedMeanwhile(last);
+    throw err;
   }
   return last;
+}
+
+/** One record as header and body pieces; returns its append time. */
+async function sendRecord(volume: Volume, appendAtNs: bigint, bytes: Buffer, call: TailSenderCall, idle: IdleCap): Promise<bigint> {
+  const header = bytes.subarray(0, NEEDLE_HEADER_SIZE_BYTES);
+  const body = bytes.subarray(NEEDLE_HEADER_SIZE_BYTES);
+  // A body always holds at least the checksum and padding, so there is at least one piece.
+  for (let at = 0; at < body.length; at += TAIL_CHUNK_BYTES) {
+    const piece = body.subarray(at, at + TAIL_CHUNK_BYTES);
+    await writeMessage(call, { needle_header: header, needle_body: piece, is_last_chunk: at + TAIL_CHUNK_BYTES >= body.length, version: volume.version }, idle.signal);
+  }
+  idle.progress();
+  return appendAtNs;
 }
 
 /** Applies one tailed record locally; a size-0 record deletes a live needle (a tombstone). */
@@ -127,13 +153,19 @@ export function tailHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 't
       const idle = new IdleCap(limits.tailMaxIdleMs);
       const job = ctx.store.jobs.begin('tail-sender', `volume-${request.volume_id}`, { sinceNs: request.since_ns, idleTimeoutSeconds: request.idle_timeout_seconds });
       let failure: unknown;
+      let compactedRounds = 0;
       try {
         for (;;) {
           let sentUpTo: bigint;
           try {
             sentUpTo = await sendNewRecords(volume, last, call, idle);
+            compactedRounds = 0;
           } catch (err) {
             if (err instanceof GrpcStatusError || err instanceof TailIdleCapReached) throw err;
+            if (err instanceof CompactedMeanwhile && ++compactedRounds <= MAX_COMPACTED_ROUNDS) {
+              last = err.lastSentNs;
+              continue;
+            }
             throw new Error(`streamFollow: ${(err as Error).message}`);
           }
           const gotNew = sentUpTo !== last;
