@@ -147,6 +147,7 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     bytesPerSecond: config.scrubBytesPerSecond,
     concurrentVolumes: config.scrubConcurrentVolumes,
     foregroundInFlight: () => metrics.metrics.requests.totalInFlight(),
+    coder: () => store.coder(),
     onDamage: async (volume) => {
       await notifyMasterReadonly(grpcContext, volume, true);
       await volume.setReadOnly(true, true);

@@ -272,6 +272,7 @@ export async function rebuildShardFiles(
   shardSizeBytes: number,
   ratio: EcRatio,
   coder: ParityCoder,
+  onProgress?: EncodeProgress,
 ): Promise<void> {
   const total = totalShards(ratio);
   if (present.size < ratio.dataShards) {
@@ -292,6 +293,7 @@ export async function rebuildShardFiles(
     for (const [id, shardPath] of missing) outputs.set(id, await fs.open(`${shardPath}.tmp`, 'w'));
     const wanted = [...missing.keys()];
     const chunkCount = Math.ceil(shardSizeBytes / CHUNK_BYTES);
+    let doneBytes = 0;
     await runBounded(chunkCount, MAX_BATCHES_IN_FLIGHT, async (index) => {
       const offset = index * CHUNK_BYTES;
       const length = Math.min(CHUNK_BYTES, shardSizeBytes - offset);
@@ -304,6 +306,8 @@ export async function rebuildShardFiles(
       }
       const rebuilt = await coder.reconstruct(ratio.dataShards, ratio.parityShards, shards, wanted);
       await Promise.all(wanted.map((id) => writeFully(outputs.get(id) as FileHandle, rebuilt.get(id) as Uint8Array, offset)));
+      doneBytes += length;
+      onProgress?.(doneBytes, shardSizeBytes);
     });
     for (const output of outputs.values()) await output.sync();
     complete = true;

@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { bitrotSidecarPath, computeBitrotProtection, findBitrotSidecar, readBitrotSidecar, sidecarConfigProblem, writeBitrotSidecar } from '../ec/ec-bitrot.ts';
-import { rebuildShardFiles } from '../ec/ec-encoder.ts';
+import { type EncodeProgress, rebuildShardFiles } from '../ec/ec-encoder.ts';
 import { foldEcjIntoEcx } from '../ec/ec-index.ts';
 import { type EcRatio, blockSizeProblem, ecRatioOf, shardExt, totalShards } from '../ec/ec-layout.ts';
 import { findEcxDir } from '../ec/ec-volume.ts';
@@ -58,7 +58,7 @@ async function rebuildLayout(dirs: string[], base: string): Promise<{ ratio: EcR
  * Rebuilds on the disk holding an `.ecx` and the most shards; returns the ids of the shards it
  * regenerated ([] when no disk holds an `.ecx` of the volume).
  */
-export async function rebuildEcShards(store: Store, request: EcRebuildRequest, log: (message: string) => void): Promise<number[]> {
+export async function rebuildEcShards(store: Store, request: EcRebuildRequest, log: (message: string) => void, onProgress?: EncodeProgress): Promise<number[]> {
   const base = checkedVolumeBaseName(request.collection, request.volumeId);
   let rebuildLocation: DiskLocation | undefined;
   let rebuildShardCount = 0;
@@ -90,7 +90,7 @@ export async function rebuildEcShards(store: Store, request: EcRebuildRequest, l
     for (const shardPath of present.values()) sizes.add((await fs.stat(shardPath)).size);
     if (sizes.size > 1) throw new Error(`RebuildEcFiles ${dataBase}: ec shards have different sizes ${[...sizes].join(', ')}`);
     try {
-      await rebuildShardFiles(present, missing, [...sizes][0] ?? 0, ratio, store.coder());
+      await rebuildShardFiles(present, missing, [...sizes][0] ?? 0, ratio, store.coder(), onProgress);
     } catch (err) {
       throw new Error(`RebuildEcFiles ${dataBase}: ${(err as Error).message}`);
     }

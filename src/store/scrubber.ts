@@ -11,7 +11,9 @@ import os from 'node:os';
 import { VolumeLease } from '../storage/maintenance/volume-lease.ts';
 import { isStorageError } from '../storage/errors.ts';
 import type { Volume } from '../storage/volume.ts';
-import { scrubEcLocal } from '../ec/ec-scrub.ts';
+import { scrubEcChecksum, scrubEcLocal } from '../ec/ec-scrub.ts';
+import { mergeEcRuntimes } from '../ec/ec-merged-runtimes.ts';
+import type { ParityCoder } from '../ec/ec-encoder.ts';
 import type { EcVolume } from '../ec/ec-volume.ts';
 import { ServiceHealth } from '../status/service-health.ts';
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
@@ -42,6 +44,8 @@ export interface ScrubberOptions {
   maxForegroundInFlight?: number;
   /** A pass found damage in a live needle or the record walk; the volume is the caller's to mark. */
   onDamage?: (volume: Volume, findings: readonly ScrubFinding[]) => Promise<void>;
+  /** The Reed-Solomon coder, for checking EC shards against their `.ecsum` sidecar. */
+  coder?: () => ParityCoder;
   clock?: PacingClock;
   log?: (message: string) => void;
 }
@@ -214,6 +218,12 @@ export class Scrubber {
       await limiter.take(bytes);
       if (this.phase !== 'running') return;
       const result = await scrubEcLocal(ec);
+      // Where a `.ecsum` sidecar protects the shards, their raw bytes are checked against it too.
+      const merged = ec.bitrot.status !== 'off' && this.options.coder !== undefined ? mergeEcRuntimes([ec]) : null;
+      if (merged !== null && this.options.coder !== undefined) {
+        const checksums = await scrubEcChecksum(merged, this.options.coder);
+        result.errors.push(...checksums.errors, ...checksums.brokenShards.map((b) => `shard ${b.shardId} fails its .ecsum checksum`));
+      }
       this.stats.bytesChecked += bytes;
       this.stats.ecPassesCompleted++;
       this.ecPassedAtMs.set(ec, this.clock.nowMs());

@@ -51,12 +51,19 @@ describe('job registry', () => {
       const volume = await server.ctx.store.allocateVolume({ volumeId: 6, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
       for (let id = 1; id <= 4; id++) await volume.write(textNeedle(BigInt(id), `needle ${id} `.repeat(200)));
       await unaryCall(server.client, 'VolumeEcShardsGenerate', { volume_id: 6, collection: '' });
+      // Two shards lost: the rebuild regenerates them and reports the shard bytes it wrote.
+      const { promises: fs } = await import('node:fs');
+      const shardSize = (await fs.stat(`${server.ctx.dir}/6.ec03`)).size;
+      await fs.rm(`${server.ctx.dir}/6.ec03`);
+      await fs.rm(`${server.ctx.dir}/6.ec11`);
       await unaryCall(server.client, 'VolumeEcShardsRebuild', { volume_id: 6, collection: '' });
       const jobs = server.ctx.store.jobs.snapshots().map((s) => [s.name, s.current, s.status.lastError]);
       assert.deepEqual(jobs, [['ec-encode/volume-6#1', 'Stopped', null], ['ec-rebuild/volume-6#2', 'Stopped', null]]);
       const encode = server.ctx.store.jobs.snapshots()[0]!.status.progress;
       assert.equal(encode?.doneBytes, volume.stats().datSizeBytes, 'the encode reported every .dat byte');
       assert.equal(encode?.totalBytes, volume.stats().datSizeBytes);
+      const rebuild = server.ctx.store.jobs.snapshots()[1]!.status.progress;
+      assert.deepEqual([rebuild?.doneBytes, rebuild?.totalBytes], [shardSize, shardSize]);
     }
   });
 });

@@ -228,11 +228,13 @@ describe('scrubber on EC volumes', () => {
     await s.stop();
 
     await flip(volumeFilePath({ dir: server.ctx.dir, collection: '', volumeId: 11 }, 'ec00'), 16 + 4 + 100);
-    const second = scrubber(store, clock, { intervalMs: 60_000 });
+    const second = scrubber(store, clock, { intervalMs: 60_000, coder: () => store.coder() });
     await second.s.start();
     await until('a finding', () => second.s.stats.findings >= 1);
     await second.s.stop();
-    assert.match(second.s.recentFindings()[0]!.detail, /^ec: /);
+    const details = second.s.recentFindings().map((f) => f.detail);
+    assert.ok(details.every((d) => d.startsWith('ec: ')), details.join('; '));
+    assert.ok(details.some((d) => /shard 0 fails its \.ecsum checksum/.test(d)), `the sidecar check names the shard: ${details.join('; ')}`);
     assert.equal(second.damaged.length, 0, 'an EC volume is read-only already: nothing to mark');
   });
 });

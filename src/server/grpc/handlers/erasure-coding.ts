@@ -49,8 +49,8 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
 
   async function rebuild(request: RequestOf<'VolumeEcShardsRebuild'>): Reply<'VolumeEcShardsRebuild'> {
     checkMaintenance(ctx);
-    const rebuilt = await store.jobs.run('ec-rebuild', `volume-${request.volume_id}`, { collection: request.collection }, () =>
-      rebuildEcShards(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log),
+    const rebuilt = await store.jobs.run('ec-rebuild', `volume-${request.volume_id}`, { collection: request.collection }, (job) =>
+      rebuildEcShards(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log, (done, total) => job.progress(done, total)),
     );
     return { rebuilt_shard_ids: rebuilt };
   }
