@@ -9,6 +9,8 @@ export class ServiceHealth {
   private readonly counters = new Map<string, number>();
   private lastSuccessAtMs: number | null = null;
   private lastError: { message: string; atMs: number } | null = null;
+  /** Whether the latest outcome was a failure (times can tie on a coarse or injected clock). */
+  private latestFailed = false;
 
   constructor(private readonly nowMs: () => number = Date.now) {}
 
@@ -19,15 +21,17 @@ export class ServiceHealth {
 
   succeeded(): void {
     this.lastSuccessAtMs = this.nowMs();
+    this.latestFailed = false;
   }
 
   failed(err: unknown): void {
     this.lastError = { message: err instanceof Error ? err.message : String(err), atMs: this.nowMs() };
+    this.latestFailed = true;
   }
 
-  /** True when the last error is newer than the last success: the service is not healthy now. */
+  /** True when the latest outcome was an error: the service is not healthy now. */
   get failing(): boolean {
-    return this.lastError !== null && (this.lastSuccessAtMs === null || this.lastError.atMs >= this.lastSuccessAtMs);
+    return this.latestFailed;
   }
 
   figures(): Pick<ServiceStatus, 'counters' | 'lastSuccessAtMs' | 'lastError'> {

@@ -181,6 +181,24 @@ describe('scrubber', () => {
     await store.close();
   });
 
+  it('status: Degraded while a volume cannot be read, Running again once it can', async () => {
+    const { store } = await storeWith(1, 5, 100);
+    const volume = store.findVolume(1)!;
+    const readBytes = volume.readBytes.bind(volume);
+    volume.readBytes = async () => {
+      throw new Error('EIO: i/o error');
+    };
+    const { s } = scrubber(store, virtualClock(), { intervalMs: 1 });
+    await s.start();
+    await until('degraded', () => s.statusSnapshot().current === 'Degraded');
+    assert.match(s.statusSnapshot().status.lastError?.message ?? '', /volume 1: EIO/);
+    volume.readBytes = readBytes;
+    await until('a pass once reads work', () => s.stats.passesCompleted >= 1);
+    assert.equal(s.statusSnapshot().current, 'Running');
+    await s.stop();
+    await store.close();
+  });
+
   it('status: Disabled when off, Running, Stopped after stop', async () => {
     const { store } = await storeWith(1, 1, 10);
     const off = new Scrubber(store.locations, { intervalMs: 0, bytesPerSecond: 1, concurrentVolumes: 1 });

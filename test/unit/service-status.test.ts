@@ -68,7 +68,7 @@ describe('reconcile plan', () => {
 });
 
 describe('service health', () => {
-  it('is failing while its last error is newer than its last success', () => {
+  it('is failing while its latest outcome is an error', () => {
     let now = 10;
     const h = new ServiceHealth(() => now);
     assert.equal(h.failing, false);

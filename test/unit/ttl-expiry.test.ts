@@ -68,4 +68,25 @@ describe('TTL expiry', () => {
     assert.equal(expiry.statusSnapshot().current, 'Stopped');
     await store.close();
   });
+
+  it('Degraded while an expired volume cannot be deleted, Running once it is', async () => {
+    const { store } = await storeWithTtlVolume('30m');
+    store.volumeSizeLimitBytes = 1 << 30;
+    const written = store.findVolume(4)!.stats().lastModifiedTsSeconds * 1000;
+    const expiry = new TtlExpiry(store, { nowMs: () => written + 40 * MINUTE });
+    expiry.start();
+    const deleteVolume = store.deleteVolume.bind(store);
+    store.deleteVolume = async () => {
+      throw new Error('volume 4 is being copied');
+    };
+    await expiry.checkNow();
+    assert.equal(expiry.statusSnapshot().current, 'Degraded');
+    assert.match(expiry.statusSnapshot().status.lastError?.message ?? '', /delete expired volume 4: volume 4 is being copied/);
+    store.deleteVolume = deleteVolume;
+    await expiry.checkNow();
+    assert.equal(expiry.statusSnapshot().current, 'Running');
+    assert.equal(store.findVolume(4), undefined);
+    await expiry.stop();
+    await store.close();
+  });
 });
