@@ -1,7 +1,7 @@
 // Long one-shot jobs (an EC encode or rebuild, a volume copy, a tail stream) as services: each
 // shows while it runs, with its progress, and for a while after with its outcome. Starting and
 // ending a job is the job's own doing; a snapshot only reads.
-import { type ServiceSnapshot, type DesiredValue, emptyStatus } from './service-status.ts';
+import { type DesiredValue, type ServiceSnapshot, emptyStatus, progressFigures } from './service-status.ts';
 
 /** Finished jobs kept for the status, newest last. */
 const MAX_FINISHED_JOBS = 16;
@@ -78,11 +78,7 @@ export class JobRegistry {
   snapshots(): ServiceSnapshot[] {
     const now = this.nowMs();
     return [...this.running.values(), ...this.finished].map((job) => {
-      const end = job.finishedAtMs ?? now;
-      const elapsedMs = end - job.startedAtMs;
-      const rate = elapsedMs > 0 ? Math.round((job.doneBytes * 1000) / elapsedMs) : 0;
-      const remaining = Math.max(0, job.totalBytes - job.doneBytes);
-      const etaMs = job.finishedAtMs !== null ? 0 : job.totalBytes > 0 && rate > 0 ? Math.round((remaining * 1000) / rate) : null;
+      const elapsedMs = (job.finishedAtMs ?? now) - job.startedAtMs;
       return {
         name: `${job.name}#${job.id}`,
         desired: { enabled: job.finishedAtMs === null, ...job.settings },
@@ -92,7 +88,7 @@ export class JobRegistry {
           lastSuccessAtMs: job.finishedAtMs !== null && job.error === null ? job.finishedAtMs : null,
           lastError: job.error !== null ? { message: job.error, atMs: job.finishedAtMs ?? now } : null,
           cancelledBy: ['client', 'shutdown'],
-          progress: job.totalBytes > 0 || job.doneBytes > 0 ? { doneBytes: job.doneBytes, totalBytes: job.totalBytes, rateBytesPerSecond: rate, etaMs } : null,
+          progress: job.totalBytes > 0 || job.doneBytes > 0 ? progressFigures(job.doneBytes, job.totalBytes, elapsedMs, job.finishedAtMs !== null) : null,
           detail: job.finishedAtMs === null ? `running since ${new Date(job.startedAtMs).toISOString()}` : job.error === null ? 'done' : 'failed',
         }),
       };

@@ -56,6 +56,19 @@ export interface StatusSource {
   snapshots(): readonly ServiceSnapshot[];
 }
 
+/**
+ * Done/total bytes with the rate since the start and the ETA at that rate: 0 once finished or
+ * complete, null when it cannot be told (no total, or nothing done yet).
+ */
+export function progressFigures(doneBytes: number, totalBytes: number, elapsedMs: number, finished: boolean): ServiceProgress {
+  const rate = elapsedMs > 0 ? (doneBytes * 1000) / elapsedMs : 0;
+  const remainingBytes = Math.max(0, totalBytes - doneBytes);
+  let etaMs: number | null = null;
+  if (finished || (totalBytes > 0 && remainingBytes === 0)) etaMs = 0;
+  else if (totalBytes > 0 && rate > 0) etaMs = Math.round((remainingBytes * 1000) / rate);
+  return { doneBytes, totalBytes, rateBytesPerSecond: Math.round(rate), etaMs };
+}
+
 /** A status with every optional figure empty; services fill in what they know. */
 export function emptyStatus(fields: Partial<ServiceStatus> = {}): ServiceStatus {
   return {

@@ -1,13 +1,7 @@
 // Status sources for the store's background work: each vacuum under way (one job per volume,
 // with its progress) and the write-drain barriers of every volume. Reading them only reads.
-import { type ServiceSnapshot, type StatusSource, emptyStatus } from '../status/service-status.ts';
+import { type ServiceSnapshot, type StatusSource, emptyStatus, progressFigures } from '../status/service-status.ts';
 import type { Store } from './store.ts';
-
-function rateAndEta(doneBytes: number, totalBytes: number, elapsedMs: number): { rateBytesPerSecond: number; etaMs: number | null } {
-  const rate = elapsedMs > 0 ? (doneBytes * 1000) / elapsedMs : 0;
-  const etaMs = doneBytes >= totalBytes ? 0 : rate > 0 ? Math.round(((totalBytes - doneBytes) * 1000) / rate) : null;
-  return { rateBytesPerSecond: Math.round(rate), etaMs };
-}
 
 /** One job per volume a vacuum is copying or waiting to commit; none when no vacuum runs. */
 export function vacuumJobsStatus(store: Store, nowMs: () => number = Date.now): StatusSource {
@@ -17,13 +11,12 @@ export function vacuumJobsStatus(store: Store, nowMs: () => number = Date.now): 
       for (const { volume } of store.allVolumes()) {
         const progress = volume.compactionProgress();
         if (progress === null) continue;
-        const { rateBytesPerSecond, etaMs } = rateAndEta(progress.doneBytes, progress.totalBytes, nowMs() - progress.startedAtMs);
         jobs.push({
           name: `vacuum/volume-${volume.id}`,
           desired: { enabled: true, volumeId: volume.id },
           current: 'Running',
           status: emptyStatus({
-            progress: { doneBytes: progress.doneBytes, totalBytes: progress.totalBytes, rateBytesPerSecond, etaMs },
+            progress: progressFigures(progress.doneBytes, progress.totalBytes, nowMs() - progress.startedAtMs, false),
             // The master's vacuum drives it: a commit or cleanup RPC ends it, or a restart drops the copy.
             cancelledBy: ['operator', 'shutdown'],
             detail: progress.phase === 'copying' ? 'copying live needles' : 'copied; waiting for the commit',

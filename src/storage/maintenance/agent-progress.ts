@@ -1,6 +1,7 @@
 // Progress of one maintenance agent run: what it has scanned, out of how much, how fast, and
 // when it should end. The agent updates it as it goes; anyone may take a snapshot at any time
 // (a plain copy: taking one changes nothing). Time comes from an injected clock.
+import { progressFigures } from '../../status/service-status.ts';
 
 export type AgentPhase = 'waiting' | 'reading-index' | 'scanning' | 'checking' | 'writing' | 'done' | 'failed' | 'aborted';
 
@@ -54,13 +55,7 @@ export class AgentProgress {
 
   snapshot(): ProgressSnapshot {
     const endMs = this.finishedAtMs ?? this.updatedAtMs;
-    const elapsedMs = endMs - this.startedAtMs;
-    const rate = elapsedMs > 0 ? (this.bytes * 1000) / elapsedMs : 0;
-    const remainingBytes = Math.max(0, this.total - this.bytes);
-    let etaMs: number | null = null;
-    if (this.finishedAtMs !== null) etaMs = 0;
-    else if (this.total > 0 && remainingBytes === 0) etaMs = 0;
-    else if (this.total > 0 && rate > 0) etaMs = Math.round((remainingBytes * 1000) / rate);
+    const figures = progressFigures(this.bytes, this.total, endMs - this.startedAtMs, this.finishedAtMs !== null);
     return {
       phase: this.phase,
       entriesScanned: this.entries,
@@ -69,8 +64,8 @@ export class AgentProgress {
       startedAtMs: this.startedAtMs,
       updatedAtMs: this.updatedAtMs,
       finishedAtMs: this.finishedAtMs,
-      rateBytesPerSecond: Math.round(rate),
-      etaMs,
+      rateBytesPerSecond: figures.rateBytesPerSecond,
+      etaMs: figures.etaMs,
     };
   }
 }
