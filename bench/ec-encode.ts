@@ -74,7 +74,9 @@ function inWasmMemory(totalBytes: number): number {
 
 function callerBuffers(kernel: GfKernelName, totalBytes: number): number {
   const rs = new ReedSolomon(DATA_SHARDS, PARITY_SHARDS, { kernel });
-  const shards = Array.from({ length: DATA_SHARDS + PARITY_SHARDS }, (_, i) => fill(new Uint8Array(SHARD_BYTES), i + 1));
+  const shards = Array.from({ length: DATA_SHARDS + PARITY_SHARDS }, (_, i) =>
+    fill(new Uint8Array(SHARD_BYTES), i + 1),
+  );
   for (let i = 0; i < 5; i++) rs.encode(shards); // warm up: plan and compile the kernel, tier it up
   return bestOf(rounds(totalBytes / CODEC_TRIALS), () => rs.encode(shards));
 }
@@ -90,7 +92,8 @@ async function pool(threads: number): Promise<number> {
   const slots = Array.from({ length: inFlight }, () =>
     Array.from({ length: DATA_SHARDS }, (_, i) => fill(new Uint8Array(new SharedArrayBuffer(SHARD_BYTES)), i + 1)),
   );
-  for (let w = 0; w < 3; w++) await Promise.all(slots.map((data) => coder.encodeParity(DATA_SHARDS, PARITY_SHARDS, data))); // start and warm every worker
+  for (let w = 0; w < 3; w++)
+    await Promise.all(slots.map((data) => coder.encodeParity(DATA_SHARDS, PARITY_SHARDS, data))); // start and warm every worker
   const total = rounds(TOTAL_BYTES);
   let issued = 0;
   const started = performance.now();
@@ -112,10 +115,14 @@ async function go(): Promise<number | string> {
   try {
     let best = 0;
     for (let t = 0; t < CODEC_TRIALS; t++) {
-      const { stdout } = await promisify(execFile)('go', ['run', '.', 'bench', '-size', String(rowBytes), '-total', String(Math.round(TOTAL_BYTES / CODEC_TRIALS))], {
-        cwd: path.join(ROOT, 'test/go/rs'),
-        timeout: GO_TIMEOUT_MS,
-      });
+      const { stdout } = await promisify(execFile)(
+        'go',
+        ['run', '.', 'bench', '-size', String(rowBytes), '-total', String(Math.round(TOTAL_BYTES / CODEC_TRIALS))],
+        {
+          cwd: path.join(ROOT, 'test/go/rs'),
+          timeout: GO_TIMEOUT_MS,
+        },
+      );
       const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { mbPerSec?: number };
       if (result.mbPerSec === undefined) return 'no result from go';
       best = Math.max(best, result.mbPerSec);
@@ -141,11 +148,14 @@ async function fileEncode(threads: number): Promise<FileResult> {
     const datPath = path.join(dir, 'bench.dat');
     const dat = await fs.open(datPath, 'w');
     const pieceBytes = 64 * 1024 * 1024;
-    for (let at = 0; at < FILE_BYTES; at += pieceBytes) await dat.write(randomBytes(Math.min(pieceBytes, FILE_BYTES - at)));
+    for (let at = 0; at < FILE_BYTES; at += pieceBytes)
+      await dat.write(randomBytes(Math.min(pieceBytes, FILE_BYTES - at)));
     await dat.close();
     // Flush the new .dat so its writeback does not compete with ours; its pages stay cached.
     await promisify(execFile)('sync');
-    const shardPaths = Array.from({ length: DATA_SHARDS + PARITY_SHARDS }, (_, i) => path.join(dir, `bench.ec${String(i).padStart(2, '0')}`));
+    const shardPaths = Array.from({ length: DATA_SHARDS + PARITY_SHARDS }, (_, i) =>
+      path.join(dir, `bench.ec${String(i).padStart(2, '0')}`),
+    );
     const ratio = { dataShards: DATA_SHARDS, parityShards: PARITY_SHARDS };
 
     // Workers only: what encodeDatFile does minus the final fsync of the shards.
@@ -157,7 +167,14 @@ async function fileEncode(threads: number): Promise<FileResult> {
       Array.from({ length: threads }, async () => {
         while (next < ranges.length) {
           const range = ranges[next++]!;
-          await coder.encodeDatRange({ datPath, datSizeBytes: FILE_BYTES, shardPaths, dataShards: DATA_SHARDS, parityShards: PARITY_SHARDS, ...range });
+          await coder.encodeDatRange({
+            datPath,
+            datSizeBytes: FILE_BYTES,
+            shardPaths,
+            dataShards: DATA_SHARDS,
+            parityShards: PARITY_SHARDS,
+            ...range,
+          });
         }
       }),
     );
@@ -176,12 +193,18 @@ async function fileEncode(threads: number): Promise<FileResult> {
 
 const fmt = (v: number) => `${v.toFixed(0)} MB/s`;
 const cores = Math.max(1, os.availableParallelism());
-console.log(`Reed-Solomon ${DATA_SHARDS}+${PARITY_SHARDS} encode, ${SHARD_BYTES} B shards, ${(TOTAL_BYTES / 1e9).toFixed(2)} GB of data, best of ${CODEC_TRIALS} runs`);
+console.log(
+  `Reed-Solomon ${DATA_SHARDS}+${PARITY_SHARDS} encode, ${SHARD_BYTES} B shards, ${(TOTAL_BYTES / 1e9).toFixed(2)} GB of data, best of ${CODEC_TRIALS} runs`,
+);
 const swizzle = relaxedSimdSupported() ? 'relaxed' : 'strict';
 const inPlace = inWasmMemory(TOTAL_BYTES);
 console.log(`ours, 1 thread, codec on shards in wasm memory: ${fmt(inPlace)} (${swizzle} swizzle)`);
-console.log(`ours, 1 thread, codec on caller buffers:        ${fmt(callerBuffers('wasm-simd', TOTAL_BYTES))} (wasm-simd, staging copies)`);
-console.log(`ours, 1 thread, codec on caller buffers:        ${fmt(callerBuffers('js', TOTAL_BYTES * JS_KERNEL_FRACTION))} (js kernel)`);
+console.log(
+  `ours, 1 thread, codec on caller buffers:        ${fmt(callerBuffers('wasm-simd', TOTAL_BYTES))} (wasm-simd, staging copies)`,
+);
+console.log(
+  `ours, 1 thread, codec on caller buffers:        ${fmt(callerBuffers('js', TOTAL_BYTES * JS_KERNEL_FRACTION))} (js kernel)`,
+);
 console.log(`ours, pool of ${cores} threads, encodeParity:       ${fmt(await pool(cores))}`);
 const goResult = await go();
 if (typeof goResult === 'number') {
@@ -191,10 +214,14 @@ if (typeof goResult === 'number') {
   console.log(`go: ${goResult}`);
 }
 if (FILE_BYTES > 0) {
-  console.log(`encodeDatFile, ${(FILE_BYTES / 1e9).toFixed(2)} GB .dat -> ${DATA_SHARDS + PARITY_SHARDS} shard files in ${FILE_DIR} (page cache warm; MB/s of .dat):`);
+  console.log(
+    `encodeDatFile, ${(FILE_BYTES / 1e9).toFixed(2)} GB .dat -> ${DATA_SHARDS + PARITY_SHARDS} shard files in ${FILE_DIR} (page cache warm; MB/s of .dat):`,
+  );
   const defaultThreads = Math.max(1, Math.min(8, cores - 1)); // createCodingPool's default
   for (const threads of [...new Set([defaultThreads, cores])]) {
     const r = await fileEncode(threads);
-    console.log(`  pool of ${r.threads} thread${r.threads === 1 ? ' ' : 's'}: workers only ${fmt(r.workersOnly)}, with the fsync of the shards ${fmt(r.withFsync)}`);
+    console.log(
+      `  pool of ${r.threads} thread${r.threads === 1 ? ' ' : 's'}: workers only ${fmt(r.workersOnly)}, with the fsync of the shards ${fmt(r.withFsync)}`,
+    );
   }
 }

@@ -6,7 +6,13 @@ import http from 'node:http';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { setCleanupWithTest, startGoVolumeServer, startMaster, startOurVolumeServer, weedBinary } from '../test/interop/peers.ts';
+import {
+  setCleanupWithTest,
+  startGoVolumeServer,
+  startMaster,
+  startOurVolumeServer,
+  weedBinary,
+} from '../test/interop/peers.ts';
 
 const REQUESTS_PER_PHASE = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = 16;
@@ -22,12 +28,20 @@ interface PhaseResult {
 
 function request(method: string, url: string, body?: Buffer): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: body ? { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method,
+        agent,
+        headers: body ? { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length } : {},
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -84,19 +98,28 @@ async function measure(label: string, volumeUrl: string, master: string): Promis
   ] as const) {
     const payload = Buffer.alloc(sizeBytes, 0x5a);
     const fids = await assign(master, count);
-    results.set(`${sizeLabel} write`, await phase(count, async (i) => {
-      const res = await request('POST', `${volumeUrl}/${fids[i]}`, payload);
-      if (res.status !== 201) throw new Error(`${label} write ${res.status}: ${res.body.toString()}`);
-    }));
-    results.set(`${sizeLabel} read`, await phase(count, async (i) => {
-      const res = await request('GET', `${volumeUrl}/${fids[i % fids.length]}`);
-      if (res.status !== 200 || res.body.length !== sizeBytes) throw new Error(`${label} read ${res.status}`);
-    }));
+    results.set(
+      `${sizeLabel} write`,
+      await phase(count, async (i) => {
+        const res = await request('POST', `${volumeUrl}/${fids[i]}`, payload);
+        if (res.status !== 201) throw new Error(`${label} write ${res.status}: ${res.body.toString()}`);
+      }),
+    );
+    results.set(
+      `${sizeLabel} read`,
+      await phase(count, async (i) => {
+        const res = await request('GET', `${volumeUrl}/${fids[i % fids.length]}`);
+        if (res.status !== 200 || res.body.length !== sizeBytes) throw new Error(`${label} read ${res.status}`);
+      }),
+    );
   }
   return results;
 }
 
-async function withCluster(name: string, start: (work: string, dataDir: string, master: string) => Promise<{ url: string; stop(): Promise<void> }>) {
+async function withCluster(
+  name: string,
+  start: (work: string, dataDir: string, master: string) => Promise<{ url: string; stop(): Promise<void> }>,
+) {
   const work = await mkdtemp(path.join(os.tmpdir(), `needlework-bench-${name}-`));
   try {
     const dataDir = path.join(work, 'volume');
@@ -127,7 +150,9 @@ const ours = await withCluster('needlework', async (work, dataDir, master) => {
   const server = await startOurVolumeServer(work, dataDir, master, undefined, [], MAX_VOLUMES);
   return { url: `http://127.0.0.1:${server.port}`, stop: () => server.peer.stop() };
 });
-console.log(`${'phase'.padEnd(12)} ${'Go rps'.padStart(9)} ${'ours rps'.padStart(9)} ${'ratio'.padStart(6)}   ${'Go p99'.padStart(9)} ${'ours p99'.padStart(9)}`);
+console.log(
+  `${'phase'.padEnd(12)} ${'Go rps'.padStart(9)} ${'ours rps'.padStart(9)} ${'ratio'.padStart(6)}   ${'Go p99'.padStart(9)} ${'ours p99'.padStart(9)}`,
+);
 for (const [key, goResult] of go) {
   const our = ours.get(key);
   if (our === undefined) continue;

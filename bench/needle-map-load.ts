@@ -84,7 +84,10 @@ async function writeVolume(dir: string, entries: number, pattern: Pattern): Prom
   await writeFile(path.join(dir, 'keys.bin'), samples.subarray(0, Math.min(entries, SAMPLE_KEYS) * 8));
   const dat = await open(path.join(dir, '1.dat'), 'w');
   await dat.write(encodeSuperBlock(newSuperBlock({ version: 3 })), 0, 8, 0);
-  const last = encodeNeedle(newNeedle({ cookie: 7, id: lastKey, data: Buffer.alloc(DATA_SIZE_BYTES, 1), appendAtNs: 1n }), 3);
+  const last = encodeNeedle(
+    newNeedle({ cookie: 7, id: lastKey, data: Buffer.alloc(DATA_SIZE_BYTES, 1), appendAtNs: 1n }),
+    3,
+  );
   await dat.write(last, 0, last.length, 8 + (entries - 1) * recordBytes);
   await dat.close();
 }
@@ -113,7 +116,8 @@ async function measureOurs(dir: string, entries: number): Promise<void> {
   const volume = await Volume.open({ location: { dir, collection: '', volumeId: 1 }, offsetWidth: 4 });
   const loadMs = performance.now() - started;
   const after = used();
-  if (volume.needleCount !== entries || volume.isReadOnly) throw new Error(`load gave ${volume.needleCount} needles, read-only ${volume.isReadOnly}`);
+  if (volume.needleCount !== entries || volume.isReadOnly)
+    throw new Error(`load gave ${volume.needleCount} needles, read-only ${volume.isReadOnly}`);
   let seed = 1;
   const lookupStarted = performance.now();
   for (let i = 0; i < LOOKUPS; i++) {
@@ -128,7 +132,8 @@ async function measureOurs(dir: string, entries: number): Promise<void> {
 
 function runJson(command: string, args: string[], cwd: string): Measurement {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.error?.message}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.error?.message}`);
   const line = result.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(line) as Measurement;
 }
@@ -148,7 +153,9 @@ function buildGo(outDir: string): string | null {
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 const summary = (values: number[], digits: number): string =>
   `${median(values).toFixed(digits)} [${Math.min(...values).toFixed(digits)}..${Math.max(...values).toFixed(digits)}]`;
@@ -173,7 +180,9 @@ async function main(): Promise<void> {
       await mkdir(dir);
       const generated = performance.now();
       await writeVolume(dir, entries, pattern);
-      console.log(`${pattern}: wrote ${entries.toLocaleString('en-US')} index rows in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
+      console.log(
+        `${pattern}: wrote ${entries.toLocaleString('en-US')} index rows in ${((performance.now() - generated) / 1000).toFixed(1)} s`,
+      );
       const ours: Measurement[] = [];
       const go: Measurement[] = [];
       // Alternate sides so drift on a noisy machine hits both alike.
@@ -211,7 +220,9 @@ async function main(): Promise<void> {
       row += `\n${''.padEnd(10)}  lookups/s   ours ${summary(lookups, 0)} (1M random hits, through Volume.lookup)`;
       rows.push(row);
     }
-    console.log(`\n${entries.toLocaleString('en-US')} entries, medians [min..max] over ${runs} runs; ours = Volume.open (heap + array buffers), go = CompactMap via doLoading (HeapAlloc)`);
+    console.log(
+      `\n${entries.toLocaleString('en-US')} entries, medians [min..max] over ${runs} runs; ours = Volume.open (heap + array buffers), go = CompactMap via doLoading (HeapAlloc)`,
+    );
     for (const row of rows) console.log(row);
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -7,7 +7,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { setCleanupWithTest, startMaster, startOurVolumeServer, waitForHttp, weedBinary } from '../test/interop/peers.ts';
+import {
+  setCleanupWithTest,
+  startMaster,
+  startOurVolumeServer,
+  waitForHttp,
+  weedBinary,
+} from '../test/interop/peers.ts';
 import { parseSection, runWeed } from './weed-runner.ts';
 
 const { values: args } = parseArgs({
@@ -30,7 +36,9 @@ interface Sample {
 }
 
 async function scrubbedBytes(port: number): Promise<number> {
-  const body = (await (await fetch(`http://127.0.0.1:${port}/status/services`)).json()) as { services: Array<{ name: string; status: { counters: Record<string, number> } }> };
+  const body = (await (await fetch(`http://127.0.0.1:${port}/status/services`)).json()) as {
+    services: Array<{ name: string; status: { counters: Record<string, number> } }>;
+  };
   return body.services.find((s) => s.name === 'scrubber')?.status.counters['bytesChecked'] ?? 0;
 }
 
@@ -43,11 +51,26 @@ async function runOne(weed: string, scrub: boolean): Promise<Sample> {
   const ours = await startOurVolumeServer(workDir, dataDir, master.address, undefined, extra, 16);
   try {
     await waitForHttp(`http://${master.address}/dir/assign`, (s) => s === 200);
-    const common = [`-master=${master.address}`, `-c=${CONCURRENCY}`, `-n=${FILES}`, '-size=1024', '-collection=scrub', `-list=${path.join(workDir, 'list.txt')}`];
+    const common = [
+      `-master=${master.address}`,
+      `-c=${CONCURRENCY}`,
+      `-n=${FILES}`,
+      '-size=1024',
+      '-collection=scrub',
+      `-list=${path.join(workDir, 'list.txt')}`,
+    ];
     await runWeed(weed, ['benchmark', ...common, '-writeOnly'], workDir);
     const before = await scrubbedBytes(ours.port);
-    const read = parseSection(await runWeed(weed, ['benchmark', ...common, '-readOnly'], workDir), 'Randomly Reading Benchmark');
-    return { failed: read.failed, readRps: read.rps, readP99Ms: read.p99Ms, scrubbedBytes: (await scrubbedBytes(ours.port)) - before };
+    const read = parseSection(
+      await runWeed(weed, ['benchmark', ...common, '-readOnly'], workDir),
+      'Randomly Reading Benchmark',
+    );
+    return {
+      failed: read.failed,
+      readRps: read.rps,
+      readP99Ms: read.p99Ms,
+      scrubbedBytes: (await scrubbedBytes(ours.port)) - before,
+    };
   } finally {
     await ours.peer.stop();
     await master.peer.stop();
@@ -70,15 +93,21 @@ async function main(): Promise<void> {
     for (const mode of order) {
       const s = await runOne(weed, mode === 'on');
       samples[mode].push(s);
-      console.log(`round ${round + 1} scrub ${mode.padEnd(3)}: ${s.readRps.toFixed(0)} reads/s, p99 ${s.readP99Ms.toFixed(1)} ms, scrubbed ${(s.scrubbedBytes / 1048576).toFixed(1)} MiB during the reads${s.failed > 0 ? `, ${s.failed} FAILED reads` : ''}`);
+      console.log(
+        `round ${round + 1} scrub ${mode.padEnd(3)}: ${s.readRps.toFixed(0)} reads/s, p99 ${s.readP99Ms.toFixed(1)} ms, scrubbed ${(s.scrubbedBytes / 1048576).toFixed(1)} MiB during the reads${s.failed > 0 ? `, ${s.failed} FAILED reads` : ''}`,
+      );
     }
   }
   const off = { rps: median(samples.off.map((s) => s.readRps)), p99: median(samples.off.map((s) => s.readP99Ms)) };
   const on = { rps: median(samples.on.map((s) => s.readRps)), p99: median(samples.on.map((s) => s.readP99Ms)) };
-  console.log(`\n1 KB random reads, ${FILES} files, concurrency ${CONCURRENCY}, scrub at ${args.mbps} MB/s, medians of ${ROUNDS} rounds`);
+  console.log(
+    `\n1 KB random reads, ${FILES} files, concurrency ${CONCURRENCY}, scrub at ${args.mbps} MB/s, medians of ${ROUNDS} rounds`,
+  );
   console.log(`scrub off: ${off.rps.toFixed(0)} reads/s, p99 ${off.p99.toFixed(1)} ms`);
   console.log(`scrub on:  ${on.rps.toFixed(0)} reads/s, p99 ${on.p99.toFixed(1)} ms`);
-  console.log(`on/off: throughput ${(on.rps / off.rps).toFixed(2)}, p99 ${(on.p99 / off.p99).toFixed(2)} (target p99 <= 1.50)`);
+  console.log(
+    `on/off: throughput ${(on.rps / off.rps).toFixed(2)}, p99 ${(on.p99 / off.p99).toFixed(2)} (target p99 <= 1.50)`,
+  );
 }
 
 await main();

@@ -45,14 +45,18 @@ type Kind = 'go' | 'ours';
  */
 async function generate(dir: string): Promise<void> {
   const template = encodeNeedle(newNeedle({ id: 0n, cookie: 0x1234_5678, data: Buffer.from('x'), appendAtNs: 1n }), 3);
-  if (template.length % NEEDLE_PADDING_SIZE_BYTES !== 0) throw new Error(`unpadded needle template: ${template.length} bytes`);
+  if (template.length % NEEDLE_PADDING_SIZE_BYTES !== 0)
+    throw new Error(`unpadded needle template: ${template.length} bytes`);
   const needleSize = template.readInt32BE(12);
   const superBlock = encodeSuperBlock(newSuperBlock({ version: 3 }));
   const rowBytes = indexEntrySizeBytes(OFFSET_WIDTH);
   let nextId = 1n;
   for (let volumeId = 1; volumeId <= VOLUME_COUNT; volumeId++) {
     const needles = Math.floor(NEEDLE_COUNT / VOLUME_COUNT) + (volumeId <= NEEDLE_COUNT % VOLUME_COUNT ? 1 : 0);
-    await writeVolumeInfoFile(path.join(dir, `${volumeId}.vif`), newVolumeInfo({ version: 3, bytesOffset: OFFSET_WIDTH }));
+    await writeVolumeInfoFile(
+      path.join(dir, `${volumeId}.vif`),
+      newVolumeInfo({ version: 3, bytesOffset: OFFSET_WIDTH }),
+    );
     const dat = await open(path.join(dir, `${volumeId}.dat`), 'w');
     const idx = await open(path.join(dir, `${volumeId}.idx`), 'w');
     try {
@@ -103,16 +107,28 @@ async function runOne(weed: string, kind: Kind, generated: string): Promise<{ re
   const master = await startMaster(workDir);
   const port = await freePort();
   const grpcPort = await freePort();
-  const common = ['-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-port.grpc=${grpcPort}`, `-dir=${dataDir}`, `-max=${VOLUME_COUNT + 50}`, `-master=${master.address}`, '-preStopSeconds=0'];
+  const common = [
+    '-ip=127.0.0.1',
+    '-ip.bind=127.0.0.1',
+    `-port=${port}`,
+    `-port.grpc=${grpcPort}`,
+    `-dir=${dataDir}`,
+    `-max=${VOLUME_COUNT + 50}`,
+    `-master=${master.address}`,
+    '-preStopSeconds=0',
+  ];
   const startedMs = performance.now();
-  const peer = kind === 'go'
-    ? startProcess(weed, ['volume', ...common], path.join(workDir, 'go-volume.log'), workDir)
-    : startProcess(path.join(ROOT, 'bin', 'needlework'), common, path.join(workDir, 'needlework.log'), workDir);
+  const peer =
+    kind === 'go'
+      ? startProcess(weed, ['volume', ...common], path.join(workDir, 'go-volume.log'), workDir)
+      : startProcess(path.join(ROOT, 'bin', 'needlework'), common, path.join(workDir, 'needlework.log'), workDir);
   try {
     const url = `http://127.0.0.1:${port}/healthz`;
     while ((await healthzStatus(url)) !== 200) {
-      if (peer.process.exitCode !== null) throw new Error(`${kind} exited with ${peer.process.exitCode}; see ${peer.logFile}`);
-      if (performance.now() - startedMs > READY_TIMEOUT_MS) throw new Error(`${kind} not healthy after ${READY_TIMEOUT_MS} ms`);
+      if (peer.process.exitCode !== null)
+        throw new Error(`${kind} exited with ${peer.process.exitCode}; see ${peer.logFile}`);
+      if (performance.now() - startedMs > READY_TIMEOUT_MS)
+        throw new Error(`${kind} not healthy after ${READY_TIMEOUT_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
     }
     const readyMs = performance.now() - startedMs;
@@ -145,22 +161,32 @@ async function main(): Promise<void> {
     const generateStartedMs = performance.now();
     await generate(generated);
     await writeFile(path.join(base, 'README'), `${VOLUME_COUNT} volumes, ${NEEDLE_COUNT} needles\n`);
-    process.stdout.write(`generated ${VOLUME_COUNT} volumes with ${NEEDLE_COUNT} needles in ${((performance.now() - generateStartedMs) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `generated ${VOLUME_COUNT} volumes with ${NEEDLE_COUNT} needles in ${((performance.now() - generateStartedMs) / 1000).toFixed(1)} s\n`,
+    );
     const kinds: Kind[] = args.only === undefined ? ['go', 'ours'] : [args.only as Kind];
-    const results: Record<Kind, { readyMs: number[]; rssMb: number[] }> = { go: { readyMs: [], rssMb: [] }, ours: { readyMs: [], rssMb: [] } };
+    const results: Record<Kind, { readyMs: number[]; rssMb: number[] }> = {
+      go: { readyMs: [], rssMb: [] },
+      ours: { readyMs: [], rssMb: [] },
+    };
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? kinds : [...kinds].reverse();
       for (const kind of order) {
         const { readyMs, rssMb } = await runOne(weed, kind, generated);
         results[kind].readyMs.push(readyMs);
         results[kind].rssMb.push(rssMb);
-        process.stdout.write(`round ${round + 1} ${kind}: healthz 200 after ${readyMs.toFixed(0)} ms, RSS ${rssMb.toFixed(0)} MB\n`);
+        process.stdout.write(
+          `round ${round + 1} ${kind}: healthz 200 after ${readyMs.toFixed(0)} ms, RSS ${rssMb.toFixed(0)} MB\n`,
+        );
       }
     }
     process.stdout.write(`\n| server | exec to /healthz 200, ms | RSS when ready, MB |\n|---|---|---|\n`);
-    for (const kind of kinds) process.stdout.write(`| ${kind} | ${summary(results[kind].readyMs)} | ${summary(results[kind].rssMb)} |\n`);
+    for (const kind of kinds)
+      process.stdout.write(`| ${kind} | ${summary(results[kind].readyMs)} | ${summary(results[kind].rssMb)} |\n`);
     if (kinds.length === 2) {
-      process.stdout.write(`\nours/Go: start-up time ${(median(results.ours.readyMs) / median(results.go.readyMs)).toFixed(2)}, RSS ${(median(results.ours.rssMb) / median(results.go.rssMb)).toFixed(2)} (medians of ${ROUNDS} rounds)\n`);
+      process.stdout.write(
+        `\nours/Go: start-up time ${(median(results.ours.readyMs) / median(results.go.readyMs)).toFixed(2)}, RSS ${(median(results.ours.rssMb) / median(results.go.rssMb)).toFixed(2)} (medians of ${ROUNDS} rounds)\n`,
+      );
     }
   } finally {
     await rm(base, { recursive: true, force: true });

@@ -26,8 +26,12 @@ async function runConcurrent(count: number, task: (i: number) => Promise<void>):
 
 function report(label: string, op: string, count: number, bytes: number, ms: number): void {
   const seconds = ms / 1000;
-  const ops = Math.round(count / seconds).toLocaleString('en-US').padStart(9);
-  console.log(`${label.padEnd(6)} ${op.padEnd(6)} ${ops} ops/s  ${(bytes / seconds / 1024 / 1024).toFixed(1).padStart(8)} MB/s`);
+  const ops = Math.round(count / seconds)
+    .toLocaleString('en-US')
+    .padStart(9);
+  console.log(
+    `${label.padEnd(6)} ${op.padEnd(6)} ${ops} ops/s  ${(bytes / seconds / 1024 / 1024).toFixed(1).padStart(8)} MB/s`,
+  );
 }
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'needlework-bench-'));

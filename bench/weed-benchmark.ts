@@ -9,7 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseSection, runWeed as run } from './weed-runner.ts';
-import { setCleanupWithTest, startGoVolumeServer, startMaster, startOurVolumeServer, waitForHttp, weedBinary } from '../test/interop/peers.ts';
+import {
+  setCleanupWithTest,
+  startGoVolumeServer,
+  startMaster,
+  startOurVolumeServer,
+  waitForHttp,
+  weedBinary,
+} from '../test/interop/peers.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -77,9 +84,10 @@ async function runOne(weed: string, kind: Kind): Promise<RunResult> {
   await mkdir(dataDir);
   const master = await startMaster(workDir, undefined, VOLUME_SIZE_LIMIT_MB);
   const extra = (args['ours-args'] ?? '').split(',').filter((a) => a !== '');
-  const volume = kind === 'go'
-    ? await startGoVolumeServer(workDir, dataDir, master.address, MAX_VOLUMES)
-    : await startOurVolumeServer(workDir, dataDir, master.address, undefined, extra, MAX_VOLUMES);
+  const volume =
+    kind === 'go'
+      ? await startGoVolumeServer(workDir, dataDir, master.address, MAX_VOLUMES)
+      : await startOurVolumeServer(workDir, dataDir, master.address, undefined, extra, MAX_VOLUMES);
   const bySize = new Map<number, Sample>();
   try {
     // The master learns of the volume server from its first heartbeat.
@@ -87,17 +95,32 @@ async function runOne(weed: string, kind: Kind): Promise<RunResult> {
     const pid = volume.peer.process.pid;
     for (const sizeBytes of SIZES_BYTES) {
       const files = filesFor(sizeBytes);
-      const common = [`-master=${master.address}`, `-c=${CONCURRENCY}`, `-n=${files}`, `-size=${sizeBytes}`, `-collection=bench${sizeBytes}`, `-list=${path.join(workDir, `list-${sizeBytes}.txt`)}`];
+      const common = [
+        `-master=${master.address}`,
+        `-c=${CONCURRENCY}`,
+        `-n=${files}`,
+        `-size=${sizeBytes}`,
+        `-collection=bench${sizeBytes}`,
+        `-list=${path.join(workDir, `list-${sizeBytes}.txt`)}`,
+      ];
       // Write and read run as two invocations so the server's CPU can be read between them.
       let cpuUs = await cpuUsOf(pid);
       const write = parseSection(await run(weed, ['benchmark', ...common, '-writeOnly'], workDir), 'Writing Benchmark');
       const writeCpuUs = (await cpuUsOf(pid)) - cpuUs;
       cpuUs = await cpuUsOf(pid);
-      const read = parseSection(await run(weed, ['benchmark', ...common, '-readOnly'], workDir), 'Randomly Reading Benchmark');
+      const read = parseSection(
+        await run(weed, ['benchmark', ...common, '-readOnly'], workDir),
+        'Randomly Reading Benchmark',
+      );
       const readCpuUs = (await cpuUsOf(pid)) - cpuUs;
       bySize.set(sizeBytes, {
-        writeRps: write.rps, readRps: read.rps, writeP99Ms: write.p99Ms, readP99Ms: read.p99Ms,
-        writeCpuUs: writeCpuUs / files, readCpuUs: readCpuUs / files, failed: write.failed + read.failed,
+        writeRps: write.rps,
+        readRps: read.rps,
+        writeP99Ms: write.p99Ms,
+        readP99Ms: read.p99Ms,
+        writeCpuUs: writeCpuUs / files,
+        readCpuUs: readCpuUs / files,
+        failed: write.failed + read.failed,
       });
     }
     return { bySize, rssMb: await rssMbOf(volume.peer.process.pid) };
@@ -111,7 +134,9 @@ async function runOne(weed: string, kind: Kind): Promise<RunResult> {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function range(values: number[], digits = 0): string {
@@ -133,30 +158,47 @@ async function main(): Promise<void> {
     for (const kind of order) {
       const result = await runOne(weed, kind);
       results[kind].push(result);
-      const line = [...result.bySize].map(([s, r]) => `${sizeLabel(s)} w ${r.writeRps.toFixed(0)} r ${r.readRps.toFixed(0)}${r.failed > 0 ? ` FAILED ${r.failed}` : ''}`).join(', ');
+      const line = [...result.bySize]
+        .map(
+          ([s, r]) =>
+            `${sizeLabel(s)} w ${r.writeRps.toFixed(0)} r ${r.readRps.toFixed(0)}${r.failed > 0 ? ` FAILED ${r.failed}` : ''}`,
+        )
+        .join(', ');
       console.log(`round ${round + 1} ${kind}: ${line}, RSS ${result.rssMb.toFixed(0)} MB`);
     }
   }
 
   const rows: string[] = [];
-  rows.push(`weed benchmark -c ${CONCURRENCY}, ${ROUNDS} round(s), medians (ranges), ${new Date().toISOString().slice(0, 10)}`);
+  rows.push(
+    `weed benchmark -c ${CONCURRENCY}, ${ROUNDS} round(s), medians (ranges), ${new Date().toISOString().slice(0, 10)}`,
+  );
   rows.push('| load | Go req/s | ours req/s | ours/Go | p99 Go | p99 ours | CPU/req Go | CPU/req ours |');
   rows.push('|---|---|---|---|---|---|---|---|');
-  const pick = (kind: Kind, size: number, field: keyof Sample) => results[kind].map((r) => r.bySize.get(size)?.[field] ?? 0);
+  const pick = (kind: Kind, size: number, field: keyof Sample) =>
+    results[kind].map((r) => r.bySize.get(size)?.[field] ?? 0);
   for (const size of SIZES_BYTES) {
-    for (const [label, rpsField, p99Field, cpuField] of [['write', 'writeRps', 'writeP99Ms', 'writeCpuUs'], ['read', 'readRps', 'readP99Ms', 'readCpuUs']] as const) {
+    for (const [label, rpsField, p99Field, cpuField] of [
+      ['write', 'writeRps', 'writeP99Ms', 'writeCpuUs'],
+      ['read', 'readRps', 'readP99Ms', 'readCpuUs'],
+    ] as const) {
       const go = pick('go', size, rpsField);
       const ours = pick('ours', size, rpsField);
       const ratio = go.length > 0 && ours.length > 0 ? (median(ours) / median(go)).toFixed(2) : '-';
       const cell = (v: number[]) => (v.length === 0 ? '-' : `${median(v).toFixed(0)} (${range(v)})`);
-      const p99 = (kind: Kind) => (results[kind].length === 0 ? '-' : `${median(pick(kind, size, p99Field)).toFixed(1)} ms`);
-      const cpu = (kind: Kind) => (results[kind].length === 0 ? '-' : `${median(pick(kind, size, cpuField)).toFixed(0)} µs`);
-      rows.push(`| ${sizeLabel(size)} ${label} | ${cell(go)} | ${cell(ours)} | **${ratio}** | ${p99('go')} | ${p99('ours')} | ${cpu('go')} | ${cpu('ours')} |`);
+      const p99 = (kind: Kind) =>
+        results[kind].length === 0 ? '-' : `${median(pick(kind, size, p99Field)).toFixed(1)} ms`;
+      const cpu = (kind: Kind) =>
+        results[kind].length === 0 ? '-' : `${median(pick(kind, size, cpuField)).toFixed(0)} µs`;
+      rows.push(
+        `| ${sizeLabel(size)} ${label} | ${cell(go)} | ${cell(ours)} | **${ratio}** | ${p99('go')} | ${p99('ours')} | ${cpu('go')} | ${cpu('ours')} |`,
+      );
     }
   }
   const rss = (kind: Kind) => results[kind].map((r) => r.rssMb);
-  const rssCell = (kind: Kind) => (results[kind].length === 0 ? '-' : `${median(rss(kind)).toFixed(0)} MB (${range(rss(kind))})`);
-  const rssRatio = results.go.length > 0 && results.ours.length > 0 ? (median(rss('ours')) / median(rss('go'))).toFixed(2) : '-';
+  const rssCell = (kind: Kind) =>
+    results[kind].length === 0 ? '-' : `${median(rss(kind)).toFixed(0)} MB (${range(rss(kind))})`;
+  const rssRatio =
+    results.go.length > 0 && results.ours.length > 0 ? (median(rss('ours')) / median(rss('go'))).toFixed(2) : '-';
   rows.push(`| RSS after the run | ${rssCell('go')} | ${rssCell('ours')} | ${rssRatio} | | | | |`);
   console.log(`\n${rows.join('\n')}`);
 }

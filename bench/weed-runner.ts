@@ -27,7 +27,7 @@ export function parseSection(output: string, title: string): { rps: number; p99M
   const rps = /Requests per second:\s+([\d.]+)/.exec(section);
   const failed = /Failed requests:\s+(\d+)/.exec(section);
   const p99 = /\n\s+99%\s+([\d.]+) ms/.exec(section);
-  if (rps === null || failed === null || p99 === null) throw new Error(`unparsable "${title}" section:\n${section.slice(0, 2000)}`);
+  if (rps === null || failed === null || p99 === null)
+    throw new Error(`unparsable "${title}" section:\n${section.slice(0, 2000)}`);
   return { rps: Number(rps[1]), failed: Number(failed[1]), p99Ms: Number(p99[1]) };
 }
-

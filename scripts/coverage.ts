@@ -28,7 +28,17 @@ const lcovPath = path.join(outDir, 'lcov.info');
 const files = testFiles(path.join(ROOT, 'test', 'unit')).sort();
 const run = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--experimental-test-coverage', '--test-reporter=dot', '--test-reporter-destination=stdout', '--test-reporter=lcov', `--test-reporter-destination=${lcovPath}`, ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--experimental-test-coverage',
+    '--test-reporter=dot',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=lcov',
+    `--test-reporter-destination=${lcovPath}`,
+    ...files,
+  ],
   { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
 );
 
@@ -37,8 +47,10 @@ const perFile = new Map<string, { found: number; hit: number }>();
 let current = '';
 for (const line of readFileSync(lcovPath, 'utf8').split('\n')) {
   if (line.startsWith('SF:')) current = path.relative(ROOT, line.slice(3));
-  else if (line.startsWith('LF:')) perFile.set(current, { found: Number(line.slice(3)), hit: perFile.get(current)?.hit ?? 0 });
-  else if (line.startsWith('LH:')) perFile.set(current, { found: perFile.get(current)?.found ?? 0, hit: Number(line.slice(3)) });
+  else if (line.startsWith('LF:'))
+    perFile.set(current, { found: Number(line.slice(3)), hit: perFile.get(current)?.hit ?? 0 });
+  else if (line.startsWith('LH:'))
+    perFile.set(current, { found: perFile.get(current)?.found ?? 0, hit: Number(line.slice(3)) });
 }
 rmSync(outDir, { recursive: true, force: true });
 
@@ -55,9 +67,13 @@ for (const [file, counts] of perFile) {
 const percent = (c: { found: number; hit: number }) => (c.found === 0 ? 100 : (100 * c.hit) / c.found);
 console.log('\nline coverage of src/ by test/unit, per folder');
 for (const [folder, counts] of [...byFolder].sort(([a], [b]) => (a < b ? -1 : 1))) {
-  console.log(`  ${folder.padEnd(16)} ${percent(counts).toFixed(1).padStart(5)}%  (${counts.hit}/${counts.found} lines)`);
+  console.log(
+    `  ${folder.padEnd(16)} ${percent(counts).toFixed(1).padStart(5)}%  (${counts.hit}/${counts.found} lines)`,
+  );
 }
 const min = Number(args.min);
-const short = (args.folders ?? '').split(',').filter((f) => f !== '' && percent(byFolder.get(f) ?? { found: 1, hit: 0 }) < min);
+const short = (args.folders ?? '')
+  .split(',')
+  .filter((f) => f !== '' && percent(byFolder.get(f) ?? { found: 1, hit: 0 }) < min);
 if (short.length > 0) console.log(`below ${min}%: ${short.join(', ')}`);
 process.exit(run.status !== 0 ? (run.status ?? 1) : short.length > 0 ? 1 : 0);

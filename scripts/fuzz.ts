@@ -20,22 +20,30 @@ const { values } = parseArgs({
 const units = Number(values.runs);
 if (!Number.isFinite(units) || units <= 0) throw new Error(`--runs must be a positive number, not ${values.runs}`);
 const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 2 ** 31;
-if (values.path !== undefined && values.seed === undefined) throw new Error('--path replays a case only with its --seed');
+if (values.path !== undefined && values.seed === undefined)
+  throw new Error('--path replays a case only with its --seed');
 
 const { properties: serverProperties, close } = await httpServerProperties();
 const grpc = await grpcProperties();
 const all: NamedProperty[] = [...parserProperties(), ...serverProperties, ...grpc.properties];
 const chosen = values.only === undefined ? all : all.filter((p) => values.only?.includes(p.name));
-if (chosen.length === 0) throw new Error(`no property named ${values.only?.join(', ')}; known: ${all.map((p) => p.name).join(', ')}`);
+if (chosen.length === 0)
+  throw new Error(`no property named ${values.only?.join(', ')}; known: ${all.map((p) => p.name).join(', ')}`);
 
-console.log(`fuzz: seed ${seed}, ${chosen.length} properties, about ${chosen.reduce((sum, p) => sum + runsOf(p, units), 0)} inputs`);
+console.log(
+  `fuzz: seed ${seed}, ${chosen.length} properties, about ${chosen.reduce((sum, p) => sum + runsOf(p, units), 0)} inputs`,
+);
 let total = 0;
 let failed = 0;
 const startedMs = Date.now();
 for (const property of chosen) {
   const t0 = Date.now();
   try {
-    const result = await runProperty(property, { seed, units, ...(values.path !== undefined ? { path: values.path } : {}) });
+    const result = await runProperty(property, {
+      seed,
+      units,
+      ...(values.path !== undefined ? { path: values.path } : {}),
+    });
     total += result.runs;
     console.log(`  ${property.name}: ${result.runs} inputs ok (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   } catch (err) {
@@ -46,5 +54,7 @@ for (const property of chosen) {
 }
 await close();
 await grpc.close();
-console.log(`fuzz: ${total} inputs run, ${failed} properties failed, ${((Date.now() - startedMs) / 1000).toFixed(0)} s`);
+console.log(
+  `fuzz: ${total} inputs run, ${failed} properties failed, ${((Date.now() - startedMs) / 1000).toFixed(0)} s`,
+);
 process.exitCode = failed === 0 ? 0 : 1;

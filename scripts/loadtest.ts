@@ -19,7 +19,11 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { rounds: 2, run: '^(TestBenchmarkVolumeServer|TestLatencyPercentiles)$', duration: undefined };
+  const options: Options = {
+    rounds: 2,
+    run: '^(TestBenchmarkVolumeServer|TestLatencyPercentiles)$',
+    duration: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -47,7 +51,9 @@ function runOnce(binary: string, weed: string, impl: Impl, options: Options): Pr
     ...process.env,
     WEED_BINARY: weed,
     PATH: `${path.dirname(weed)}:${process.env['PATH'] ?? ''}`,
-    ...(impl === 'ours' ? { VOLUME_SERVER_IMPL: 'rust', RUST_VOLUME_BINARY: path.join(ROOT, 'bin', 'needlework') } : { VOLUME_SERVER_IMPL: '' }),
+    ...(impl === 'ours'
+      ? { VOLUME_SERVER_IMPL: 'rust', RUST_VOLUME_BINARY: path.join(ROOT, 'bin', 'needlework') }
+      : { VOLUME_SERVER_IMPL: '' }),
     ...(options.duration !== undefined ? { LOADTEST_DURATION: options.duration } : {}),
   };
   const args = ['-test.v', '-test.count=1', '-test.timeout=60m', `-test.run=${options.run}`];
@@ -70,14 +76,18 @@ function runOnce(binary: string, weed: string, impl: Impl, options: Options): Pr
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(results) : reject(new Error(`loadtest (${impl}) exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(results) : reject(new Error(`loadtest (${impl}) exited ${code}`)),
+    );
   });
 }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 async function main(): Promise<void> {
@@ -102,11 +112,14 @@ async function main(): Promise<void> {
   }
   console.log('\nops/s, median [min-max] over rounds');
   console.log(`${'test'.padEnd(24)} ${'go'.padEnd(28)} ${'ours'.padEnd(28)} ours/go`);
-  const fmt = (v: number[]): string => `${median(v).toFixed(0)} [${Math.min(...v).toFixed(0)}-${Math.max(...v).toFixed(0)}]`;
+  const fmt = (v: number[]): string =>
+    `${median(v).toFixed(0)} [${Math.min(...v).toFixed(0)}-${Math.max(...v).toFixed(0)}]`;
   for (const [test, goOps] of opsByImpl.go) {
     const ourOps = opsByImpl.ours.get(test);
     if (ourOps === undefined) continue;
-    console.log(`${test.padEnd(24)} ${fmt(goOps).padEnd(28)} ${fmt(ourOps).padEnd(28)} ${(median(ourOps) / median(goOps)).toFixed(2)}`);
+    console.log(
+      `${test.padEnd(24)} ${fmt(goOps).padEnd(28)} ${fmt(ourOps).padEnd(28)} ${(median(ourOps) / median(goOps)).toFixed(2)}`,
+    );
   }
 }
 

@@ -28,7 +28,14 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { gate: false, packages: ['http', 'grpc', 'rust'], run: null, mustPassOnly: false, out: path.join(ROOT, 'parity-results.json'), parallel: 3 };
+  const options: Options = {
+    gate: false,
+    packages: ['http', 'grpc', 'rust'],
+    run: null,
+    mustPassOnly: false,
+    out: path.join(ROOT, 'parity-results.json'),
+    parallel: 3,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -63,10 +70,21 @@ function readMustPass(): Map<string, string[]> {
 
 type Outcome = 'pass' | 'fail' | 'skip';
 
-function runPackage(pkg: string, runPattern: string | null, env: NodeJS.ProcessEnv, logFile: string): Promise<Map<string, Outcome>> {
+function runPackage(
+  pkg: string,
+  runPattern: string | null,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+): Promise<Map<string, Outcome>> {
   const testBinary = upstreamTestBinary(pkg);
-  if (testBinary === null) return Promise.reject(new Error(`no upstream test binary for ${pkg} in ${peerDir()} (run scripts/obtain-weed.sh)`));
-  const args = ['-test.v', '-test.count=1', `-test.timeout=${PACKAGE_TIMEOUT}`, ...(runPattern ? [`-test.run=${runPattern}`] : [])];
+  if (testBinary === null)
+    return Promise.reject(new Error(`no upstream test binary for ${pkg} in ${peerDir()} (run scripts/obtain-weed.sh)`));
+  const args = [
+    '-test.v',
+    '-test.count=1',
+    `-test.timeout=${PACKAGE_TIMEOUT}`,
+    ...(runPattern ? [`-test.run=${runPattern}`] : []),
+  ];
   const results = new Map<string, Outcome>();
   const log: string[] = [];
   return new Promise((resolve, reject) => {
@@ -144,14 +162,19 @@ async function main(): Promise<void> {
   const passed = all.filter((r) => r.outcome === 'pass').length;
   const failed = all.filter((r) => r.outcome === 'fail').length;
   const skipped = all.filter((r) => r.outcome === 'skip').length;
-  writeFileSync(options.out, JSON.stringify({ date: new Date().toISOString(), passed, failed, skipped, results: all }, null, 2));
+  writeFileSync(
+    options.out,
+    JSON.stringify({ date: new Date().toISOString(), passed, failed, skipped, results: all }, null, 2),
+  );
 
   let regressions: string[] = [];
   if (options.gate) {
     const outcomeOf = new Map(all.map((r) => [`${r.pkg}.${r.test}`, r.outcome]));
     for (const [pkg, tests] of mustPass) {
       if (!options.packages.includes(pkg)) continue;
-      for (const test of tests) if (outcomeOf.get(`${pkg}.${test}`) !== 'pass') regressions.push(`${pkg}.${test}: ${outcomeOf.get(`${pkg}.${test}`) ?? 'not run'}`);
+      for (const test of tests)
+        if (outcomeOf.get(`${pkg}.${test}`) !== 'pass')
+          regressions.push(`${pkg}.${test}: ${outcomeOf.get(`${pkg}.${test}`) ?? 'not run'}`);
     }
     for (const r of regressions) console.log(`REGRESSION ${r}`);
   }

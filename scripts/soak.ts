@@ -136,7 +136,14 @@ const dataDir = path.join(work, 'data');
 await mkdir(dataDir);
 const master = await startMaster(work, undefined, VOLUME_SIZE_LIMIT_MB);
 const metricsPort = await freePort();
-const ours = await startOurVolumeServer(work, dataDir, master.address, undefined, ['--metricsPort', String(metricsPort)], MAX_VOLUMES);
+const ours = await startOurVolumeServer(
+  work,
+  dataDir,
+  master.address,
+  undefined,
+  ['--metricsPort', String(metricsPort)],
+  MAX_VOLUMES,
+);
 const base = `http://127.0.0.1:${ours.port}`;
 console.log(`soak: seed ${seed}, ${minutes} min, vacuum every ${vacuumEveryMs / 60_000} min, work dir ${work}`);
 
@@ -146,7 +153,18 @@ const deadlineMs = startedMs + runMs;
 const running = (): boolean => Date.now() < deadlineMs;
 const warmupMs = Math.min(runMs / 2, Math.max(MIN_WARMUP_MS, runMs / 5));
 const live = new LiveSet();
-const counts = { writes: 0, writeRetries: 0, reads: 0, deletes: 0, deleteRetries: 0, vacuums: 0, ecEncoded: 0, ecDecoded: 0, tailNeedles: 0, tailWrites: 0 };
+const counts = {
+  writes: 0,
+  writeRetries: 0,
+  reads: 0,
+  deletes: 0,
+  deleteRetries: 0,
+  vacuums: 0,
+  ecEncoded: 0,
+  ecDecoded: 0,
+  tailNeedles: 0,
+  tailWrites: 0,
+};
 /** Fids being deleted or deleted: a reader's 404 for one of these is expected. */
 const gone = new Set<string>();
 
@@ -156,13 +174,19 @@ interface Assigned {
 }
 
 async function writeOne(): Promise<LiveNeedle | undefined> {
-  const assigned = (await (await fetch(`http://${master.address}/dir/assign`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).json()) as Assigned;
+  const assigned = (await (
+    await fetch(`http://${master.address}/dir/assign`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+  ).json()) as Assigned;
   if (assigned.fid === undefined) {
     counts.writeRetries++;
     return undefined;
   }
   const data = randomBytes(MIN_SIZE_BYTES + Math.floor(random() * (MAX_SIZE_BYTES - MIN_SIZE_BYTES)));
-  const response = await fetch(`${base}/${assigned.fid}`, { method: 'PUT', body: data, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const response = await fetch(`${base}/${assigned.fid}`, {
+    method: 'PUT',
+    body: data,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
   const text = await response.text();
   if (response.status === 409) {
     // A volume the master still assigns while it turns read-only (EC encode): a client retries.
@@ -174,7 +198,12 @@ async function writeOne(): Promise<LiveNeedle | undefined> {
     return undefined;
   }
   counts.writes++;
-  const n = { fid: assigned.fid, volumeId: Number(assigned.fid.slice(0, assigned.fid.indexOf(','))), sizeBytes: data.length, sha256: sha256(data) };
+  const n = {
+    fid: assigned.fid,
+    volumeId: Number(assigned.fid.slice(0, assigned.fid.indexOf(','))),
+    sizeBytes: data.length,
+    sha256: sha256(data),
+  };
   live.add(n);
   return n;
 }
@@ -204,7 +233,8 @@ async function readOne(): Promise<void> {
   counts.reads++;
   if (response.status === 404 && (gone.has(n.fid) || !live.has(n.fid))) return;
   if (response.status !== 200) error(`read ${n.fid}: ${response.status}`);
-  else if (body.length !== n.sizeBytes || sha256(body) !== n.sha256) error(`read ${n.fid}: bytes differ (${body.length} of ${n.sizeBytes})`);
+  else if (body.length !== n.sizeBytes || sha256(body) !== n.sha256)
+    error(`read ${n.fid}: bytes differ (${body.length} of ${n.sizeBytes})`);
 }
 
 async function deleteOne(): Promise<void> {
@@ -218,7 +248,10 @@ async function deleteOne(): Promise<void> {
   if (n === undefined) return;
   gone.add(n.fid);
   live.compact();
-  const response = await fetch(`${base}/${n.fid}`, { method: 'DELETE', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const response = await fetch(`${base}/${n.fid}`, {
+    method: 'DELETE',
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
   const text = await response.text();
   if (response.status === 500 && /read.only/.test(text)) {
     // The volume is turning into EC shards (upstream refuses the same way): the needle stays live
@@ -280,7 +313,11 @@ async function ecLoop(tailVolumeId: number | undefined): Promise<void> {
 /** Follows one volume's tail for the whole run; counts the needles it delivers. */
 async function tailFollower(volumeId: number, stopped: AbortSignal): Promise<void> {
   const client = newPeerClient(`127.0.0.1:${ours.port}.${ours.grpcPort}`);
-  const stream = client.VolumeTailSender({ volume_id: volumeId, since_ns: 0, idle_timeout_seconds: Math.ceil(runMs / 1000) + 60 });
+  const stream = client.VolumeTailSender({
+    volume_id: volumeId,
+    since_ns: 0,
+    idle_timeout_seconds: Math.ceil(runMs / 1000) + 60,
+  });
   stopped.addEventListener('abort', () => stream.cancel());
   try {
     for await (const message of messagesOf(stream)) if (message.is_last_chunk) counts.tailNeedles++;
@@ -308,7 +345,9 @@ function metric(text: string, name: string): number {
 async function sampleLoop(samples: Sample[]): Promise<void> {
   while (running()) {
     try {
-      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).text();
+      const text = await (
+        await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+      ).text();
       samples.push({
         atMs: Date.now() - startedMs,
         rssBytes: metric(text, 'process_resident_memory_bytes'),
@@ -369,22 +408,41 @@ stopTail.abort();
 await tail;
 
 const steady = samples.filter((s) => s.atMs >= warmupMs && Number.isFinite(s.rssBytes));
-const slopeOf = (value: (s: Sample) => number): number => slope(steady.filter((s) => Number.isFinite(value(s))).map((s) => [s.atMs / 60_000, value(s)]));
+const slopeOf = (value: (s: Sample) => number): number =>
+  slope(steady.filter((s) => Number.isFinite(value(s))).map((s) => [s.atMs / 60_000, value(s)]));
 const rssSlope = slopeOf((s) => s.rssBytes / 2 ** 20);
 const heapSlope = slopeOf((s) => s.heapUsedBytes / 2 ** 20);
 const externalSlope = slopeOf((s) => s.externalBytes / 2 ** 20);
-const eldSlope = slope(steady.filter((s) => Number.isFinite(s.eventLoopP99Seconds)).map((s) => [s.atMs / 60_000, s.eventLoopP99Seconds * 1000]));
-if (counts.tailNeedles < counts.tailWrites) error(`tail follower saw ${counts.tailNeedles} needles of volume ${tailVolumeId}, fewer than the ${counts.tailWrites} written to it`);
-if (!(rssSlope < RSS_SLOPE_LIMIT_MB_PER_MIN)) error(`RSS slope ${rssSlope.toFixed(3)} MB/min is not under ${RSS_SLOPE_LIMIT_MB_PER_MIN} MB/min`);
+const eldSlope = slope(
+  steady
+    .filter((s) => Number.isFinite(s.eventLoopP99Seconds))
+    .map((s) => [s.atMs / 60_000, s.eventLoopP99Seconds * 1000]),
+);
+if (counts.tailNeedles < counts.tailWrites)
+  error(
+    `tail follower saw ${counts.tailNeedles} needles of volume ${tailVolumeId}, fewer than the ${counts.tailWrites} written to it`,
+  );
+if (!(rssSlope < RSS_SLOPE_LIMIT_MB_PER_MIN))
+  error(`RSS slope ${rssSlope.toFixed(3)} MB/min is not under ${RSS_SLOPE_LIMIT_MB_PER_MIN} MB/min`);
 
 await ours.peer.stop();
 await master.peer.stop();
 const mb = (bytes: number | undefined): string => (bytes === undefined ? '?' : (bytes / 2 ** 20).toFixed(1));
-console.log(`soak totals: ${minutes} min, ${counts.writes} writes (${counts.writeRetries} retried), ${counts.reads} reads, ${counts.deletes} deletes (${counts.deleteRetries} retried), ${counts.vacuums} vacuums, EC ${counts.ecEncoded} encoded / ${counts.ecDecoded} decoded`);
-console.log(`  tail follower: volume ${tailVolumeId}, ${counts.tailNeedles} needles seen for ${counts.tailWrites} writes after its first`);
-console.log(`  RSS after warm-up (${(warmupMs / 60_000).toFixed(1)} min): ${mb(steady[0]?.rssBytes)} -> ${mb(steady[steady.length - 1]?.rssBytes)} MB, slope ${rssSlope.toFixed(3)} MB/min (${steady.length} samples)`);
-console.log(`  heap used ${mb(steady[0]?.heapUsedBytes)} -> ${mb(steady[steady.length - 1]?.heapUsedBytes)} MB (slope ${heapSlope.toFixed(3)} MB/min), external ${mb(steady[0]?.externalBytes)} -> ${mb(steady[steady.length - 1]?.externalBytes)} MB (slope ${externalSlope.toFixed(3)} MB/min)`);
-console.log(`  event-loop delay p99 after warm-up: ${((steady[0]?.eventLoopP99Seconds ?? NaN) * 1000).toFixed(1)} -> ${((steady[steady.length - 1]?.eventLoopP99Seconds ?? NaN) * 1000).toFixed(1)} ms, slope ${eldSlope.toFixed(3)} ms/min`);
+console.log(
+  `soak totals: ${minutes} min, ${counts.writes} writes (${counts.writeRetries} retried), ${counts.reads} reads, ${counts.deletes} deletes (${counts.deleteRetries} retried), ${counts.vacuums} vacuums, EC ${counts.ecEncoded} encoded / ${counts.ecDecoded} decoded`,
+);
+console.log(
+  `  tail follower: volume ${tailVolumeId}, ${counts.tailNeedles} needles seen for ${counts.tailWrites} writes after its first`,
+);
+console.log(
+  `  RSS after warm-up (${(warmupMs / 60_000).toFixed(1)} min): ${mb(steady[0]?.rssBytes)} -> ${mb(steady[steady.length - 1]?.rssBytes)} MB, slope ${rssSlope.toFixed(3)} MB/min (${steady.length} samples)`,
+);
+console.log(
+  `  heap used ${mb(steady[0]?.heapUsedBytes)} -> ${mb(steady[steady.length - 1]?.heapUsedBytes)} MB (slope ${heapSlope.toFixed(3)} MB/min), external ${mb(steady[0]?.externalBytes)} -> ${mb(steady[steady.length - 1]?.externalBytes)} MB (slope ${externalSlope.toFixed(3)} MB/min)`,
+);
+console.log(
+  `  event-loop delay p99 after warm-up: ${((steady[0]?.eventLoopP99Seconds ?? NaN) * 1000).toFixed(1)} -> ${((steady[steady.length - 1]?.eventLoopP99Seconds ?? NaN) * 1000).toFixed(1)} ms, slope ${eldSlope.toFixed(3)} ms/min`,
+);
 console.log(`  errors: ${errorCount}`);
 for (const line of errors) console.log(`    ${line}`);
 if (!values.keep) await rm(work, { recursive: true, force: true });

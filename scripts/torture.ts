@@ -46,9 +46,16 @@ interface Server {
   peer: Peer | undefined;
 }
 
-const { values } = parseArgs({ options: { cycles: { type: 'string', default: '5' }, seed: { type: 'string' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    cycles: { type: 'string', default: '5' },
+    seed: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
 const cycles = Number(values.cycles);
-if (!Number.isInteger(cycles) || cycles <= 0) throw new Error(`--cycles must be a positive integer, not ${values.cycles}`);
+if (!Number.isInteger(cycles) || cycles <= 0)
+  throw new Error(`--cycles must be a positive integer, not ${values.cycles}`);
 const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 2 ** 31;
 const random = prng(seed);
 if (weedBinary() === null) throw new Error('no weed binary (set WEED_BINARY or run scripts/obtain-weed.sh)');
@@ -77,7 +84,9 @@ async function waitForNodes(master: string, count: number): Promise<void> {
   while (Date.now() < deadline) {
     try {
       const status = await fetchJson<TopologyStatus>(`http://${master}/dir/status`);
-      const nodes = (status.Topology?.DataCenters ?? []).flatMap((dc) => (dc.Racks ?? []).flatMap((rack) => rack.DataNodes ?? []));
+      const nodes = (status.Topology?.DataCenters ?? []).flatMap((dc) =>
+        (dc.Racks ?? []).flatMap((rack) => rack.DataNodes ?? []),
+      );
       if (nodes.length >= count) return;
     } catch {
       // the master is still starting
@@ -92,17 +101,27 @@ async function waitForAssign(master: string, replication: string): Promise<void>
   const deadline = Date.now() + CLUSTER_READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     try {
-      if ((await fetchJson<Assigned>(`http://${master}/dir/assign?replication=${replication}`)).fid !== undefined) return;
+      if ((await fetchJson<Assigned>(`http://${master}/dir/assign?replication=${replication}`)).fid !== undefined)
+        return;
     } catch {
       // not yet
     }
     await sleep(200);
   }
-  throw new Error(`master ${master} assigned nothing with replication ${replication} within ${CLUSTER_READY_TIMEOUT_MS} ms`);
+  throw new Error(
+    `master ${master} assigned nothing with replication ${replication} within ${CLUSTER_READY_TIMEOUT_MS} ms`,
+  );
 }
 
 async function startServer(work: string, master: string, server: Server): Promise<void> {
-  const started = await startOurVolumeServer(work, server.dir, master, { port: server.port, grpcPort: server.grpcPort }, [], MAX_VOLUMES_PER_SERVER);
+  const started = await startOurVolumeServer(
+    work,
+    server.dir,
+    master,
+    { port: server.port, grpcPort: server.grpcPort },
+    [],
+    MAX_VOLUMES_PER_SERVER,
+  );
   server.peer = started.peer;
 }
 
@@ -113,7 +132,14 @@ interface Assigned {
 }
 
 /** One writer: assign, upload, record what was acknowledged, until `stopped()`. */
-async function writer(master: string, servers: Server[], cycle: number, stopped: () => boolean, acked: Acked[], counts: { attempted: number; failed: number }): Promise<void> {
+async function writer(
+  master: string,
+  servers: Server[],
+  cycle: number,
+  stopped: () => boolean,
+  acked: Acked[],
+  counts: { attempted: number; failed: number },
+): Promise<void> {
   while (!stopped()) {
     const replicated = random() < 0.5;
     let assigned: Assigned;
@@ -163,10 +189,13 @@ async function verify(acked: Acked[]): Promise<string[]> {
         let problem: string | undefined;
         try {
           // proxied=true: each server answers from its own copy.
-          const response = await fetch(`http://127.0.0.1:${port}/${a.fid}?proxied=true`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+          const response = await fetch(`http://127.0.0.1:${port}/${a.fid}?proxied=true`, {
+            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          });
           const body = new Uint8Array(await response.arrayBuffer());
           if (response.status !== 200) problem = `status ${response.status}`;
-          else if (body.length !== a.sizeBytes || sha256(body) !== a.sha256) problem = `bytes differ (${body.length} of ${a.sizeBytes})`;
+          else if (body.length !== a.sizeBytes || sha256(body) !== a.sha256)
+            problem = `bytes differ (${body.length} of ${a.sizeBytes})`;
         } catch (err) {
           problem = (err as Error).message;
         }
@@ -198,7 +227,9 @@ for (const name of ['a', 'b']) {
   await mkdir(dir);
   servers.push({ name, dir, port: await freePort(), grpcPort: await freePort(), peer: undefined });
 }
-console.log(`torture: seed ${seed}, ${cycles} cycles, ${WRITERS} writers, ${MIN_SIZE_BYTES}-${MAX_SIZE_BYTES} bytes, work dir ${work}`);
+console.log(
+  `torture: seed ${seed}, ${cycles} cycles, ${WRITERS} writers, ${MIN_SIZE_BYTES}-${MAX_SIZE_BYTES} bytes, work dir ${work}`,
+);
 
 const acked: Acked[] = [];
 /** Lost writes by fid and server, counted once however many cycles find them lost. */
@@ -218,7 +249,9 @@ for (let cycle = 1; cycle <= cycles; cycle++) {
     const before = acked.length;
     const counts = { attempted: 0, failed: 0 };
     let stop = false;
-    const writers = Array.from({ length: WRITERS }, () => writer(master.address, servers, cycle, () => stop, acked, counts));
+    const writers = Array.from({ length: WRITERS }, () =>
+      writer(master.address, servers, cycle, () => stop, acked, counts),
+    );
     const victim = servers[Math.floor(random() * servers.length)]!;
     const killAfterMs = KILL_AFTER_MIN_MS + Math.floor(random() * (KILL_AFTER_MAX_MS - KILL_AFTER_MIN_MS));
     await sleep(killAfterMs);
@@ -246,6 +279,8 @@ for (let cycle = 1; cycle <= cycles; cycle++) {
   }
 }
 
-console.log(`torture totals: cycles ${cycles}, acknowledged writes ${acked.length}, lost writes ${lostEver.size}, volumes left read-only ${readOnlyAtEnd.length}${readOnlyAtEnd.length > 0 ? ` (${readOnlyAtEnd.join(', ')})` : ''}, writes attempted ${attemptedWrites} (${failedWrites} unacknowledged)`);
+console.log(
+  `torture totals: cycles ${cycles}, acknowledged writes ${acked.length}, lost writes ${lostEver.size}, volumes left read-only ${readOnlyAtEnd.length}${readOnlyAtEnd.length > 0 ? ` (${readOnlyAtEnd.join(', ')})` : ''}, writes attempted ${attemptedWrites} (${failedWrites} unacknowledged)`,
+);
 if (!values.keep) await rm(work, { recursive: true, force: true });
 process.exitCode = lostEver.size === 0 ? 0 : 1;

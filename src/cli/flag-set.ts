@@ -37,10 +37,14 @@ export interface FlagSpec {
 /** A command-line value of a flag's kind (durations in milliseconds); throws Go's parse error. */
 export function convertFlagValue(kind: FlagKind, text: string): FlagValue {
   switch (kind) {
-    case 'string': return text;
-    case 'int': return parseGoInt(text);
-    case 'bool': return parseGoBool(text);
-    case 'duration': return parseGoDurationMs(text);
+    case 'string':
+      return text;
+    case 'int':
+      return parseGoInt(text);
+    case 'bool':
+      return parseGoBool(text);
+    case 'duration':
+      return parseGoDurationMs(text);
   }
 }
 
@@ -142,7 +146,12 @@ export function splitSubcommand(
  * those three characters), `#` comments, a leading `-` dropped, unknown names ignored, and flags
  * already set on the command line win.
  */
-export function applyOptionsFile(text: string, filePath: string, table: ReadonlyMap<string, FlagSpec>, state: ParseState): void {
+export function applyOptionsFile(
+  text: string,
+  filePath: string,
+  table: ReadonlyMap<string, FlagSpec>,
+  state: ParseState,
+): void {
   for (const rawLine of text.split(/\r?\n/)) {
     const line = rawLine.trim();
     if (line === '' || line.startsWith('#')) continue;
@@ -157,7 +166,10 @@ export function applyOptionsFile(text: string, filePath: string, table: Readonly
     try {
       state.values.set(name, convertFlagValue(spec.kind, value));
     } catch (err) {
-      throw new FlagError(`invalid value ${goQuote(value)} for configuration variable ${name} in ${filePath}: ${errorMessage(err)}`, name);
+      throw new FlagError(
+        `invalid value ${goQuote(value)} for configuration variable ${name} in ${filePath}: ${errorMessage(err)}`,
+        name,
+      );
     }
     state.explicit.add(name);
   }
@@ -188,10 +200,14 @@ export class FlagValues {
 
 function typeName(kind: FlagKind): string {
   switch (kind) {
-    case 'bool': return '';
-    case 'int': return 'int';
-    case 'duration': return 'duration';
-    case 'string': return 'string';
+    case 'bool':
+      return '';
+    case 'int':
+      return 'int';
+    case 'duration':
+      return 'duration';
+    case 'string':
+      return 'string';
   }
 }
 
@@ -205,7 +221,11 @@ export function printDefaults(table: ReadonlyMap<string, FlagSpec>): string {
     .map(([name, spec]) => {
       const type = typeName(spec.kind);
       const isZero = ZERO_DEFAULT_TEXTS.includes(spec.defaultText);
-      const defaultNote = isZero ? '' : spec.kind === 'string' ? ` (default ${goQuote(spec.defaultText)})` : ` (default ${spec.defaultText})`;
+      const defaultNote = isZero
+        ? ''
+        : spec.kind === 'string'
+          ? ` (default ${goQuote(spec.defaultText)})`
+          : ` (default ${spec.defaultText})`;
       const ignoredNote = spec.ignored ? ' [accepted, ignored]' : '';
       return `  -${name}${type ? ` ${type}` : ''}\n    \t${spec.usage}${defaultNote}${ignoredNote}\n`;
     })
@@ -213,10 +233,14 @@ export function printDefaults(table: ReadonlyMap<string, FlagSpec>): string {
 }
 
 /** Another command's flags, parsed the way the volume flags are, with the table's defaults filled in. */
-export function parseCommandFlags(args: readonly string[], table: ReadonlyMap<string, FlagSpec>): Map<string, FlagValue> {
+export function parseCommandFlags(
+  args: readonly string[],
+  table: ReadonlyMap<string, FlagSpec>,
+): Map<string, FlagValue> {
   const state: ParseState = { values: new Map(), explicit: new Set() };
   parseArgs(args, table, state);
-  for (const [name, spec] of table) if (!state.values.has(name)) state.values.set(name, convertFlagValue(spec.kind, spec.defaultText));
+  for (const [name, spec] of table)
+    if (!state.values.has(name)) state.values.set(name, convertFlagValue(spec.kind, spec.defaultText));
   return state.values;
 }
 

@@ -57,7 +57,11 @@ async function exitAfterFlush(code: number): Promise<never> {
   process.exit(code);
 }
 
-const processOutput = { out: (text: string) => void process.stdout.write(text), err: (text: string) => void process.stderr.write(text), isTty: process.stderr.isTTY === true };
+const processOutput = {
+  out: (text: string) => void process.stdout.write(text),
+  err: (text: string) => void process.stderr.write(text),
+  isTty: process.stderr.isTTY === true,
+};
 const subcommands: Record<string, (args: readonly string[]) => Promise<number>> = {
   maintenance: (args) => runMaintenanceCommand(args, processOutput),
   status: (args) => runStatusCommand(args, processOutput),

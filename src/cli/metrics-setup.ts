@@ -35,7 +35,9 @@ export async function setUpMetrics(
   let server: MetricsServer | undefined;
   if (config.metricsPort > 0) {
     server = await startMetricsServer(metrics, config.metricsIp, config.metricsPort, log);
-    log(`Prometheus metrics on http://${joinHostPort(config.metricsIp === '' ? '0.0.0.0' : config.metricsIp, server.port)}/metrics`);
+    log(
+      `Prometheus metrics on http://${joinHostPort(config.metricsIp === '' ? '0.0.0.0' : config.metricsIp, server.port)}/metrics`,
+    );
   }
 
   // The push gateway is named by the master's configuration, fetched before the store loaded.
@@ -44,7 +46,11 @@ export async function setUpMetrics(
       ? null
       : startMetricsPush(
           metrics,
-          { address: masterConfiguration.metricsAddress, intervalSeconds: masterConfiguration.metricsIntervalSeconds, instance: joinHostPort(config.ip, config.httpPort) },
+          {
+            address: masterConfiguration.metricsAddress,
+            intervalSeconds: masterConfiguration.metricsIntervalSeconds,
+            instance: joinHostPort(config.ip, config.httpPort),
+          },
           log,
         );
 

@@ -11,12 +11,18 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_CELL_CHARS = 60;
 
 const FLAGS: ReadonlyMap<string, FlagSpec> = new Map<string, FlagSpec>([
-  ['server', { kind: 'string', defaultText: '', usage: "the volume server's admin address host:port (or an http(s):// URL)" }],
+  [
+    'server',
+    { kind: 'string', defaultText: '', usage: "the volume server's admin address host:port (or an http(s):// URL)" },
+  ],
   ['json', { kind: 'bool', defaultText: 'false', usage: 'print the answer as JSON' }],
 ]);
 
 export function statusUsage(): string {
-  return 'Usage: needlework status -server=host:port [-json]\n  shows every background service of a running volume server\n\n' + commandFlagDefaults(FLAGS);
+  return (
+    'Usage: needlework status -server=host:port [-json]\n  shows every background service of a running volume server\n\n' +
+    commandFlagDefaults(FLAGS)
+  );
 }
 
 interface Output {
@@ -27,7 +33,11 @@ interface Output {
 function ago(atMs: number | null, nowMs: number): string {
   if (atMs === null) return '-';
   const seconds = Math.max(0, Math.round((nowMs - atMs) / 1000));
-  return seconds < 120 ? `${seconds}s ago` : seconds < 7200 ? `${Math.round(seconds / 60)}m ago` : `${Math.round(seconds / 3600)}h ago`;
+  return seconds < 120
+    ? `${seconds}s ago`
+    : seconds < 7200
+      ? `${Math.round(seconds / 60)}m ago`
+      : `${Math.round(seconds / 3600)}h ago`;
 }
 
 function cell(text: string): string {
@@ -35,17 +45,34 @@ function cell(text: string): string {
 }
 
 /** The table text for snapshots and their plans (exported for tests). */
-export function formatServicesTable(services: readonly ServiceSnapshot[], plans: readonly ReconcilePlan[], nowMs: number): string {
+export function formatServicesTable(
+  services: readonly ServiceSnapshot[],
+  plans: readonly ReconcilePlan[],
+  nowMs: number,
+): string {
   const header = ['SERVICE', 'DESIRED', 'CURRENT', 'LAST SUCCESS', 'LAST ERROR', 'PROGRESS', 'PLAN'];
   const rows = services.map((s, i) => {
     const p = s.status.progress;
-    const progress = p === null ? '-' : `${p.totalBytes > 0 ? Math.floor((100 * p.doneBytes) / p.totalBytes) : 0}% of ${formatBytes(p.totalBytes)}${p.etaMs !== null ? `, ETA ${Math.ceil(p.etaMs / 1000)}s` : ''}`;
-    const error = s.status.lastError === null ? '-' : `${s.status.lastError.message} (${ago(s.status.lastError.atMs, nowMs)})`;
+    const progress =
+      p === null
+        ? '-'
+        : `${p.totalBytes > 0 ? Math.floor((100 * p.doneBytes) / p.totalBytes) : 0}% of ${formatBytes(p.totalBytes)}${p.etaMs !== null ? `, ETA ${Math.ceil(p.etaMs / 1000)}s` : ''}`;
+    const error =
+      s.status.lastError === null ? '-' : `${s.status.lastError.message} (${ago(s.status.lastError.atMs, nowMs)})`;
     const plan = plans[i];
-    return [s.name, s.desired.enabled ? 'on' : 'off', s.current, ago(s.status.lastSuccessAtMs, nowMs), error, progress, plan === undefined ? '-' : plan.action === 'none' ? 'none' : `${plan.action}: ${plan.reason}`].map(cell);
+    return [
+      s.name,
+      s.desired.enabled ? 'on' : 'off',
+      s.current,
+      ago(s.status.lastSuccessAtMs, nowMs),
+      error,
+      progress,
+      plan === undefined ? '-' : plan.action === 'none' ? 'none' : `${plan.action}: ${plan.reason}`,
+    ].map(cell);
   });
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: string[]) => cells.map((text, c) => (c === cells.length - 1 ? text : text.padEnd(widths[c]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((text, c) => (c === cells.length - 1 ? text : text.padEnd(widths[c]!))).join('  ');
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 
@@ -76,6 +103,10 @@ export async function runStatusCommand(args: readonly string[], output: Output):
     output.err(`needlework status: ${base}/status/services: ${(err as Error).message}\n`);
     return 1;
   }
-  output.out(flags.get('json') === true ? `${JSON.stringify(body, null, 2)}\n` : formatServicesTable(body.services, body.plans, Date.now()));
+  output.out(
+    flags.get('json') === true
+      ? `${JSON.stringify(body, null, 2)}\n`
+      : formatServicesTable(body.services, body.plans, Date.now()),
+  );
   return 0;
 }

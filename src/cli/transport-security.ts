@@ -52,7 +52,12 @@ export function setUpTransportSecurity(
   const clientDecision = grpcClientTls(security);
   const httpsDecision = httpsServerTls(security);
   const httpsClientDecision = httpsClientTls(security);
-  for (const warning of [serverDecision.warning, clientDecision.warning, httpsDecision.warning, httpsClientDecision.warning]) {
+  for (const warning of [
+    serverDecision.warning,
+    clientDecision.warning,
+    httpsDecision.warning,
+    httpsClientDecision.warning,
+  ]) {
     if (warning !== undefined) log(`security.toml: ${warning}`);
   }
   const grpcServer = grpcServerSecurity(serverDecision.tls, refreshMs, log);

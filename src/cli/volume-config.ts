@@ -196,26 +196,40 @@ function positiveDurationMs(values: FlagValues, name: string): number {
 function oneOf<T extends string>(values: FlagValues, name: string, allowed: readonly T[]): T {
   const value = values.string(name);
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new FlagError(`invalid value ${goQuote(value)} for flag -${name}: must be one of ${allowed.join(', ')}`, name);
+    throw new FlagError(
+      `invalid value ${goQuote(value)} for flag -${name}: must be one of ${allowed.join(', ')}`,
+      name,
+    );
   }
   return value as T;
 }
 
-function resolveOffsetWidth(values: FlagValues, explicit: ReadonlySet<string>, env: Record<string, string | undefined>): OffsetWidth {
+function resolveOffsetWidth(
+  values: FlagValues,
+  explicit: ReadonlySet<string>,
+  env: Record<string, string | undefined>,
+): OffsetWidth {
   if (explicit.has('offsetBytes')) {
     const width = values.int('offsetBytes');
-    if (width !== 4 && width !== 5) throw new FlagError(`invalid value "${width}" for flag -offsetBytes: must be 4 or 5`, 'offsetBytes');
+    if (width !== 4 && width !== 5)
+      throw new FlagError(`invalid value "${width}" for flag -offsetBytes: must be 4 or 5`, 'offsetBytes');
     return width;
   }
   const fromEnv = env[OFFSET_BYTES_ENV];
   if (fromEnv === undefined || fromEnv === '') return 4;
   if (fromEnv.trim() === '4') return 4;
   if (fromEnv.trim() === '5') return 5;
-  throw new FlagError(`invalid value ${goQuote(fromEnv)} for environment variable ${OFFSET_BYTES_ENV}: must be 4 or 5`, 'offsetBytes');
+  throw new FlagError(
+    `invalid value ${goQuote(fromEnv)} for environment variable ${OFFSET_BYTES_ENV}: must be 4 or 5`,
+    'offsetBytes',
+  );
 }
 
 function splitList(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /**
@@ -258,7 +272,10 @@ export function parseVolumeFlags(
   const grpcFlag = port(v, 'port.grpc');
   const grpcPort = grpcFlag === 0 ? httpPort + GRPC_PORT_OFFSET : grpcFlag;
   if (grpcPort > 65535) {
-    throw new FlagError(`-port.grpc defaults to -port + ${GRPC_PORT_OFFSET} = ${grpcPort}, which is not a valid port; set -port.grpc`, 'port.grpc');
+    throw new FlagError(
+      `-port.grpc defaults to -port + ${GRPC_PORT_OFFSET} = ${grpcPort}, which is not a valid port; set -port.grpc`,
+      'port.grpc',
+    );
   }
   const publicFlag = port(v, 'port.public');
   const publicPort = publicFlag === 0 ? httpPort : publicFlag;
@@ -326,6 +343,9 @@ export function parseVolumeFlags(
     configDir: configDir === '' ? undefined : resolveHome(configDir, homeDir),
     offsetWidth: resolveOffsetWidth(v, explicit, env),
     logVerbosity: v.int('v'),
-    ignoredFlags: [...ALL_FLAGS].filter(([name, spec]) => spec.ignored && explicit.has(name)).map(([name]) => name).sort(),
+    ignoredFlags: [...ALL_FLAGS]
+      .filter(([name, spec]) => spec.ignored && explicit.has(name))
+      .map(([name]) => name)
+      .sort(),
   };
 }

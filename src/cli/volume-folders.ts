@@ -41,20 +41,40 @@ function parseMaxVolumeCount(text: string): number {
 }
 
 const BYTE_SUFFIXES: ReadonlyMap<string, number> = new Map([
-  ['b', 1], ['', 1],
-  ['kib', 2 ** 10], ['ki', 2 ** 10], ['kb', 1e3], ['k', 1e3],
-  ['mib', 2 ** 20], ['mi', 2 ** 20], ['mb', 1e6], ['m', 1e6],
-  ['gib', 2 ** 30], ['gi', 2 ** 30], ['gb', 1e9], ['g', 1e9],
-  ['tib', 2 ** 40], ['ti', 2 ** 40], ['tb', 1e12], ['t', 1e12],
-  ['pib', 2 ** 50], ['pi', 2 ** 50], ['pb', 1e15], ['p', 1e15],
-  ['eib', 2 ** 60], ['ei', 2 ** 60], ['eb', 1e18], ['e', 1e18],
+  ['b', 1],
+  ['', 1],
+  ['kib', 2 ** 10],
+  ['ki', 2 ** 10],
+  ['kb', 1e3],
+  ['k', 1e3],
+  ['mib', 2 ** 20],
+  ['mi', 2 ** 20],
+  ['mb', 1e6],
+  ['m', 1e6],
+  ['gib', 2 ** 30],
+  ['gi', 2 ** 30],
+  ['gb', 1e9],
+  ['g', 1e9],
+  ['tib', 2 ** 40],
+  ['ti', 2 ** 40],
+  ['tb', 1e12],
+  ['t', 1e12],
+  ['pib', 2 ** 50],
+  ['pi', 2 ** 50],
+  ['pb', 1e15],
+  ['p', 1e15],
+  ['eib', 2 ** 60],
+  ['ei', 2 ** 60],
+  ['eb', 1e18],
+  ['e', 1e18],
 ]);
 const GO_FLOAT_SYNTAX = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** util.ParseMinFreeSpace: a plain number is a percentage (0..100); else util.ParseBytes, > 100 bytes. */
 export function parseMinFreeSpace(text: string): MinFreeSpace {
   const raw = text.trim();
-  const bad = (): FlagError => new FlagError(`The value specified in -minFreeSpace not a valid value ${text}`, 'minFreeSpace');
+  const bad = (): FlagError =>
+    new FlagError(`The value specified in -minFreeSpace not a valid value ${text}`, 'minFreeSpace');
   if (GO_FLOAT_SYNTAX.test(raw)) {
     const percent = Number(raw);
     if (percent < 0 || percent > 100) throw bad();
@@ -86,13 +106,16 @@ function folderTags(tagsArg: string, folderCount: number): string[][] {
     const tags = normalizeTags(entries[0]!.split(':'));
     return Array.from({ length: folderCount }, () => [...tags]);
   }
-  return Array.from({ length: folderCount }, (_, i) => (i < entries.length ? normalizeTags(entries[i]!.split(':')) : []));
+  return Array.from({ length: folderCount }, (_, i) =>
+    i < entries.length ? normalizeTags(entries[i]!.split(':')) : [],
+  );
 }
 
 /** The folders of -dir (`dirFlag`, default already applied), with each one's limits and tags. */
 export function resolveFolders(v: FlagValues, dirFlag: string, homeDir: string): VolumeFolder[] {
   const dirs = dirFlag.split(',').map((d) => resolveHome(d, homeDir));
-  if (dirs.some((d) => d === '')) throw new FlagError(`invalid value ${goQuote(dirFlag)} for flag -dir: empty directory name`, 'dir');
+  if (dirs.some((d) => d === ''))
+    throw new FlagError(`invalid value ${goQuote(dirFlag)} for flag -dir: empty directory name`, 'dir');
   const count = dirs.length;
   const maxCounts = perFolder(
     v.string('max').split(',').map(parseMaxVolumeCount),

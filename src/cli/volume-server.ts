@@ -28,7 +28,12 @@ import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
 
 /** The heartbeat's status when no -master is given: nothing asks for it. */
 function heartbeatNotConfigured(): ServiceSnapshot {
-  return { name: 'heartbeat', desired: { enabled: false, masters: '' }, current: 'NotConfigured', status: emptyStatus({ detail: 'no -master given' }) };
+  return {
+    name: 'heartbeat',
+    desired: { enabled: false, masters: '' },
+    current: 'NotConfigured',
+    status: emptyStatus({ detail: 'no -master given' }),
+  };
 }
 
 /** Version string upstream reports: size limit of the offset width, then the release. */
@@ -40,7 +45,11 @@ export interface RunningServer {
   stop(reason: string): Promise<void>;
 }
 
-export async function startVolumeServer(config: VolumeConfig, security: SecurityConfig, log: (message: string) => void): Promise<RunningServer> {
+export async function startVolumeServer(
+  config: VolumeConfig,
+  security: SecurityConfig,
+  log: (message: string) => void,
+): Promise<RunningServer> {
   // First, so bad certificates stop the server before it touches any volume.
   const transport = setUpTransportSecurity(security, log);
   // The master may name s3 tiers in its configuration; storage creates them through this type.
@@ -55,7 +64,11 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
       maxVolumeCount: folder.maxVolumeCount,
       diskType: folder.diskType,
       diskId,
-      syncBatch: { minBytes: config.fsyncMinBatchBytes, minRequests: config.fsyncMinBatchRequests, waitMs: config.fsyncBatchWaitMs },
+      syncBatch: {
+        minBytes: config.fsyncMinBatchBytes,
+        minRequests: config.fsyncMinBatchRequests,
+        waitMs: config.fsyncBatchWaitMs,
+      },
       // A write may take this long to arrive and commit; a barrier never cuts one off sooner.
       ...(config.inflightUploadDataTimeoutMs > 0 ? { drainTimeoutMs: config.inflightUploadDataTimeoutMs } : {}),
       minFreeSpace: folder.minFreeSpace,
@@ -65,7 +78,9 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
   );
   await store.load();
   const volumeCount = [...store.allVolumes()].length;
-  log(`loaded ${volumeCount} volumes from ${config.folders.map((f) => f.dir).join(', ')} (${config.offsetWidth}-byte offsets)`);
+  log(
+    `loaded ${volumeCount} volumes from ${config.folders.map((f) => f.dir).join(', ')} (${config.offsetWidth}-byte offsets)`,
+  );
 
   // A first pass before the heartbeat starts, so the master never hears a low disk is writable.
   const diskMonitor = new DiskSpaceMonitor(store.locations, { intervalMs: config.diskCheckIntervalMs, log });
@@ -80,15 +95,20 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
   let heartbeatStopped = false;
   const heartbeat =
     config.masters.length > 0
-      ? new HeartbeatClient(store, config.masters, {
-          ip: config.ip,
-          port: config.httpPort,
-          grpcPort: config.grpcPort,
-          publicUrl: config.publicUrl,
-          id: config.serverId,
-          dataCenter: config.dataCenter,
-          rack: config.rack,
-        }, log)
+      ? new HeartbeatClient(
+          store,
+          config.masters,
+          {
+            ip: config.ip,
+            port: config.httpPort,
+            grpcPort: config.grpcPort,
+            publicUrl: config.publicUrl,
+            id: config.serverId,
+            dataCenter: config.dataCenter,
+            rack: config.rack,
+          },
+          log,
+        )
       : null;
   if (heartbeat === null) log('no -master given: serving local volumes without a master');
 
@@ -104,7 +124,8 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
   };
   const lookup = new VolumeLookup(mastersInOrder);
   // EC reads of shards this server does not hold go to their holders, found through the master.
-  if (config.masters.length > 0) store.ec.remote = new RemoteEcShards(mastersInOrder, `${config.ip}:${config.httpPort}`);
+  if (config.masters.length > 0)
+    store.ec.remote = new RemoteEcShards(mastersInOrder, `${config.ip}:${config.httpPort}`);
 
   const grpcContext: GrpcContext = {
     store,
@@ -124,11 +145,18 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     log,
   };
   const metrics = await setUpMetrics(config, store, log, masterConfiguration);
-  const grpcServer = await startGrpcServer(grpcContext, config.bindIp === '' ? '0.0.0.0' : config.bindIp, config.grpcPort, {
-    credentials: transport.grpcServer.credentials,
-    interceptors: [...transport.grpcServer.interceptors, grpcMetricsInterceptor(metrics.metrics)],
-  });
-  log(`gRPC listening on ${config.bindIp}:${grpcServer.port}${transport.grpcServerTls ? ' (mutual TLS)' : ''}${transport.grpcClientTls ? '; dialing masters and peers with TLS' : ''}`);
+  const grpcServer = await startGrpcServer(
+    grpcContext,
+    config.bindIp === '' ? '0.0.0.0' : config.bindIp,
+    config.grpcPort,
+    {
+      credentials: transport.grpcServer.credentials,
+      interceptors: [...transport.grpcServer.interceptors, grpcMetricsInterceptor(metrics.metrics)],
+    },
+  );
+  log(
+    `gRPC listening on ${config.bindIp}:${grpcServer.port}${transport.grpcServerTls ? ' (mutual TLS)' : ''}${transport.grpcClientTls ? '; dialing masters and peers with TLS' : ''}`,
+  );
 
   // Replica and chunk deletes that failed on their holder, sent again with backoff.
   const deleteRetries = new DeleteRetryQueue({
@@ -190,9 +218,13 @@ export async function startVolumeServer(config: VolumeConfig, security: Security
     isHealthy: () => !stopping && !heartbeatStopped,
     log,
     metrics: metrics.metrics,
-    ...(transport.httpsAdmin !== undefined ? { tls: { serverOptions: transport.httpsAdmin.serverOptions, attach: transport.httpsAdmin.attach } } : {}),
+    ...(transport.httpsAdmin !== undefined
+      ? { tls: { serverOptions: transport.httpsAdmin.serverOptions, attach: transport.httpsAdmin.attach } }
+      : {}),
   });
-  log(`${transport.httpsAdmin !== undefined ? 'HTTPS' : 'HTTP'} listening on ${config.bindIp}:${config.httpPort}${config.publicPort !== config.httpPort ? ` (public ${config.publicPort}, HTTP)` : ''}${transport.httpsClient ? '; calling masters and peers over HTTPS' : ''}`);
+  log(
+    `${transport.httpsAdmin !== undefined ? 'HTTPS' : 'HTTP'} listening on ${config.bindIp}:${config.httpPort}${config.publicPort !== config.httpPort ? ` (public ${config.publicPort}, HTTP)` : ''}${transport.httpsClient ? '; calling masters and peers over HTTPS' : ''}`,
+  );
 
   heartbeat?.start();
   ttlExpiry.start();

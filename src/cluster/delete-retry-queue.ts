@@ -45,7 +45,11 @@ export function retryDelayMs(attempts: number): number {
 export type DeleteSender = (url: string, headers: Record<string, string>) => Promise<number>;
 
 const fetchSender: DeleteSender = async (url, headers) => {
-  const response = await outgoingFetch(url, { method: 'DELETE', headers, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+  const response = await outgoingFetch(url, {
+    method: 'DELETE',
+    headers,
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+  });
   await response.body?.cancel().catch(() => {
     // The status is all a retry needs; an unread body is dropped.
   });
@@ -108,7 +112,13 @@ export class DeleteRetryQueue {
   }
 
   /** Queues a failed delete; false when the queue is full (the failure stands, and is counted). */
-  enqueue(failed: { kind: DeferredDeleteKind; url: string; fid: string; okStatuses: readonly number[]; error: string }): boolean {
+  enqueue(failed: {
+    kind: DeferredDeleteKind;
+    url: string;
+    fid: string;
+    okStatuses: readonly number[];
+    error: string;
+  }): boolean {
     if (this.items.length >= this.maxItems) {
       this.counts.refused++;
       this.health.failed(new Error(`queue full (${this.maxItems}): ${failed.kind} delete ${failed.url} not queued`));
@@ -155,11 +165,20 @@ export class DeleteRetryQueue {
   }
 
   statusSnapshot(): ServiceSnapshot {
-    const oldest = this.items.reduce<DeferredDelete | null>((o, item) => (o === null || item.firstFailedAtMs < o.firstFailedAtMs ? item : o), null);
+    const oldest = this.items.reduce<DeferredDelete | null>(
+      (o, item) => (o === null || item.firstFailedAtMs < o.firstFailedAtMs ? item : o),
+      null,
+    );
     const next = this.items.reduce((min, item) => Math.min(min, item.nextAttemptAtMs), Infinity);
     return {
       name: 'delete-retry-queue',
-      desired: { enabled: true, baseDelayMs: RETRY_BASE_DELAY_MS, maxDelayMs: RETRY_MAX_DELAY_MS, maxAttempts: MAX_DELETE_ATTEMPTS, maxItems: this.maxItems },
+      desired: {
+        enabled: true,
+        baseDelayMs: RETRY_BASE_DELAY_MS,
+        maxDelayMs: RETRY_MAX_DELAY_MS,
+        maxAttempts: MAX_DELETE_ATTEMPTS,
+        maxItems: this.maxItems,
+      },
       current: !this.running ? 'Stopped' : this.health.failing ? 'Degraded' : 'Running',
       status: emptyStatus({
         ...this.health.figures(),
@@ -228,8 +247,12 @@ export class DeleteRetryQueue {
       this.givenUp.push(item);
       if (this.givenUp.length > MAX_GIVEN_UP) this.givenUp.shift();
       this.counts.givenUp++;
-      this.health.failed(new Error(`gave up the ${item.kind} delete ${item.url} after ${item.attempts} attempts: ${item.lastError}`));
-      this.log(`delete retries: gave up ${item.kind} delete ${item.url} after ${item.attempts} attempts: ${item.lastError}`);
+      this.health.failed(
+        new Error(`gave up the ${item.kind} delete ${item.url} after ${item.attempts} attempts: ${item.lastError}`),
+      );
+      this.log(
+        `delete retries: gave up ${item.kind} delete ${item.url} after ${item.attempts} attempts: ${item.lastError}`,
+      );
       return;
     }
     item.nextAttemptAtMs = this.nowMs() + retryDelayMs(item.attempts);

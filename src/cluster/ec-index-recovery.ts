@@ -45,7 +45,9 @@ async function fetchIndexFrom(peer: string, orphan: Orphan): Promise<void> {
   try {
     await copyFileFromPeer(client, request('.ecx', false), ecxPath);
     if ((await fs.stat(ecxPath)).size === 0) throw new Error(`peer ${peer} served an empty .ecx`);
-    await copyFileFromPeer(client, request('.ecj', true), volumeFilePath(loc, 'ecj')).catch(() => fs.rm(volumeFilePath(loc, 'ecj'), { force: true }));
+    await copyFileFromPeer(client, request('.ecj', true), volumeFilePath(loc, 'ecj')).catch(() =>
+      fs.rm(volumeFilePath(loc, 'ecj'), { force: true }),
+    );
     // A .vif is optional: without one the EC volume takes the default layout.
     await copyFileFromPeer(client, request('.vif', true), volumeFilePath(loc, 'vif')).catch(() => {});
   } catch (err) {
@@ -68,7 +70,9 @@ export async function recoverMissingEcIndexes(ctx: ClusterContext, volumeId: num
       const holders = await lookupEcShardHolders(master, orphan.volumeId, `${ctx.ip}:${ctx.port}`);
       peers = [...new Set([...holders.values()].flat())];
     } catch (err) {
-      ctx.log(`ec volume ${orphan.volumeId}: cannot look up peers to recover a missing .ecx: ${(err as Error).message}`);
+      ctx.log(
+        `ec volume ${orphan.volumeId}: cannot look up peers to recover a missing .ecx: ${(err as Error).message}`,
+      );
       continue;
     }
     for (const peer of peers) {
@@ -80,12 +84,15 @@ export async function recoverMissingEcIndexes(ctx: ClusterContext, volumeId: num
       }
       ctx.log(`ec volume ${orphan.volumeId}: fetched the missing .ecx from ${peer}`);
       for (const shardId of orphan.shardIds) {
-        await ctx.store.ec.mount(orphan.collection, orphan.volumeId, shardId).catch((err: Error) => ctx.log(`mount ${orphan.volumeId}.${shardExt(shardId)}: ${err.message}`));
+        await ctx.store.ec
+          .mount(orphan.collection, orphan.volumeId, shardId)
+          .catch((err: Error) => ctx.log(`mount ${orphan.volumeId}.${shardExt(shardId)}: ${err.message}`));
       }
       recovered++;
       break;
     }
-    if (peers.length === 0) ctx.log(`ec volume ${orphan.volumeId}: shards here but no peer holds its .ecx; left unmounted`);
+    if (peers.length === 0)
+      ctx.log(`ec volume ${orphan.volumeId}: shards here but no peer holds its .ecx; left unmounted`);
   }
   return recovered;
 }

@@ -24,15 +24,23 @@ export interface RemoteEcShardsOptions {
 }
 
 /** Shard id → peer addresses (`ip:port.grpcPort`) holding it, from one master; `selfUrl` left out. */
-export async function lookupEcShardHolders(master: string, volumeId: number, selfUrl: string): Promise<Map<number, string[]>> {
+export async function lookupEcShardHolders(
+  master: string,
+  volumeId: number,
+  selfUrl: string,
+): Promise<Map<number, string[]>> {
   const client = newMasterClient(master);
   try {
     const response = await new Promise<LookupEcVolumeResponse__Output>((resolve, reject) => {
-      client.LookupEcVolume({ volume_id: volumeId }, { deadline: Date.now() + LOOKUP_TIMEOUT_MS }, (err, r) => (err || r === undefined ? reject(err ?? new Error('LookupEcVolume: no response')) : resolve(r)));
+      client.LookupEcVolume({ volume_id: volumeId }, { deadline: Date.now() + LOOKUP_TIMEOUT_MS }, (err, r) =>
+        err || r === undefined ? reject(err ?? new Error('LookupEcVolume: no response')) : resolve(r),
+      );
     });
     const holders = new Map<number, string[]>();
     for (const entry of response.shard_id_locations ?? []) {
-      const addresses = (entry.locations ?? []).filter((l) => l.url !== selfUrl).map((l) => (l.grpc_port > 0 ? `${l.url}.${l.grpc_port}` : l.url));
+      const addresses = (entry.locations ?? [])
+        .filter((l) => l.url !== selfUrl)
+        .map((l) => (l.grpc_port > 0 ? `${l.url}.${l.grpc_port}` : l.url));
       holders.set(entry.shard_id, addresses);
     }
     return holders;
@@ -83,7 +91,13 @@ export class RemoteEcShards implements RemoteShardSource {
     throw lastError;
   }
 
-  async read(volume: EcVolume, shardId: number, offsetBytes: number, sizeBytes: number, key: bigint): Promise<Buffer | 'deleted' | null> {
+  async read(
+    volume: EcVolume,
+    shardId: number,
+    offsetBytes: number,
+    sizeBytes: number,
+    key: bigint,
+  ): Promise<Buffer | 'deleted' | null> {
     let holders: Map<number, string[]>;
     try {
       holders = await this.holdersOf(volume.volumeId);
@@ -111,7 +125,8 @@ export class RemoteEcShards implements RemoteShardSource {
         failures.push(`${address}: ${(err as Error).message}`);
       }
     }
-    if (failures.length > 0) throw new Error(`delete ${volume.volumeId},${key.toString(16)} on ec shard holders: ${failures.join('; ')}`);
+    if (failures.length > 0)
+      throw new Error(`delete ${volume.volumeId},${key.toString(16)} on ec shard holders: ${failures.join('; ')}`);
   }
 }
 
@@ -122,7 +137,12 @@ async function deleteOnPeer(address: string, volume: EcVolume, key: bigint): Pro
   try {
     await new Promise<void>((resolve, reject) => {
       client.VolumeEcBlobDelete(
-        { volume_id: volume.volumeId, collection: volume.collection, file_key: key.toString(), version: volume.version },
+        {
+          volume_id: volume.volumeId,
+          collection: volume.collection,
+          file_key: key.toString(),
+          version: volume.version,
+        },
         { deadline: Date.now() + BLOB_DELETE_TIMEOUT_MS },
         (err) => (err ? reject(err) : resolve()),
       );
@@ -132,7 +152,14 @@ async function deleteOnPeer(address: string, volume: EcVolume, key: bigint): Pro
   }
 }
 
-async function readFromPeer(address: string, volume: EcVolume, shardId: number, offsetBytes: number, sizeBytes: number, key: bigint): Promise<Buffer | 'deleted'> {
+async function readFromPeer(
+  address: string,
+  volume: EcVolume,
+  shardId: number,
+  offsetBytes: number,
+  sizeBytes: number,
+  key: bigint,
+): Promise<Buffer | 'deleted'> {
   const client = newPeerClient(address);
   try {
     const stream = client.VolumeEcShardRead(

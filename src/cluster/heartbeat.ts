@@ -137,8 +137,17 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
 
   /** The stream's state for the service status; reading it changes nothing. */
   statusSnapshot(): ServiceSnapshot {
-    const current = this.stopped ? 'Stopped' : !this.started ? 'Stopped' : this.connected ? 'Running' : this.health.failing ? 'Degraded' : 'Starting';
-    const pending = this.pendingNew.length + this.pendingDeleted.length + this.pendingNewEc.length + this.pendingDeletedEc.length;
+    const current = this.stopped
+      ? 'Stopped'
+      : !this.started
+        ? 'Stopped'
+        : this.connected
+          ? 'Running'
+          : this.health.failing
+            ? 'Degraded'
+            : 'Starting';
+    const pending =
+      this.pendingNew.length + this.pendingDeleted.length + this.pendingNewEc.length + this.pendingDeletedEc.length;
     return {
       name: 'heartbeat',
       desired: { enabled: true, masters: this.seeds.join(','), pulseMs: PULSE_MS },
@@ -149,7 +158,11 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
         queueLimit: 4 * MAX_PENDING_DELTAS,
         cancelledBy: ['shutdown', 'operator'],
         hasShutdownHandle: true,
-        detail: this.connected ? `streaming to ${this.currentMaster}` : this.currentMaster !== '' ? `reconnecting (last master ${this.currentMaster})` : 'not connected yet',
+        detail: this.connected
+          ? `streaming to ${this.currentMaster}`
+          : this.currentMaster !== ''
+            ? `reconnecting (last master ${this.currentMaster})`
+            : 'not connected yet',
       }),
     };
   }
@@ -173,20 +186,36 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
 
   private baseMessage(): Heartbeat {
     const id = this.identity;
-    return { ip: id.ip, port: id.port, grpc_port: id.grpcPort, public_url: id.publicUrl, data_center: id.dataCenter, rack: id.rack, id: id.id };
+    return {
+      ip: id.ip,
+      port: id.port,
+      grpc_port: id.grpcPort,
+      public_url: id.publicUrl,
+      data_center: id.dataCenter,
+      rack: id.rack,
+      id: id.id,
+    };
   }
 
   private flushDeltas(): void {
     if (!this.connected || this.stream === null) return;
     if (this.pendingNew.length > 0 || this.pendingDeleted.length > 0) {
-      const message: Heartbeat = { ...this.baseMessage(), new_volumes: this.pendingNew, deleted_volumes: this.pendingDeleted };
+      const message: Heartbeat = {
+        ...this.baseMessage(),
+        new_volumes: this.pendingNew,
+        deleted_volumes: this.pendingDeleted,
+      };
       this.pendingNew = [];
       this.pendingDeleted = [];
       this.stream.write(message);
     }
     // EC deltas travel in their own message, as upstream sends them.
     if (this.pendingNewEc.length > 0 || this.pendingDeletedEc.length > 0) {
-      const message: Heartbeat = { ...this.baseMessage(), new_ec_shards: this.pendingNewEc, deleted_ec_shards: this.pendingDeletedEc };
+      const message: Heartbeat = {
+        ...this.baseMessage(),
+        new_ec_shards: this.pendingNewEc,
+        deleted_ec_shards: this.pendingDeletedEc,
+      };
       this.pendingNewEc = [];
       this.pendingDeletedEc = [];
       this.stream.write(message);
@@ -200,7 +229,12 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
     for (const location of this.store.locations) {
       const maxCount = effectiveMaxVolumeCount(location);
       maxVolumeCounts[location.diskType] = (maxVolumeCounts[location.diskType] ?? 0) + maxCount;
-      diskTags.push({ disk_id: location.diskId, tags: [], type: location.diskType, max_volume_count: String(maxCount) });
+      diskTags.push({
+        disk_id: location.diskId,
+        tags: [],
+        type: location.diskType,
+        max_volume_count: String(maxCount),
+      });
       for (const volume of location.volumes.values()) {
         // An expired TTL volume is no longer reported (the master stops using it) until it is deleted.
         if (isVolumeExpired(volume, this.store.volumeSizeLimitBytes, Date.now())) continue;
@@ -237,7 +271,9 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
         next = outcome.leader;
         await this.sleep(LEADER_SWITCH_DELAY_MS);
       } else {
-        const state = this.everConnected ? 'serving local volumes meanwhile' : 'not registered with any master yet; serving local volumes meanwhile';
+        const state = this.everConnected
+          ? 'serving local volumes meanwhile'
+          : 'not registered with any master yet; serving local volumes meanwhile';
         this.log(`heartbeat to master ${master} ended: ${outcome.reason}; ${state}; retrying in ${PULSE_MS / 1000}s`);
         await this.sleep(PULSE_MS);
       }

@@ -54,20 +54,16 @@ const CONFIGURATION_TIMEOUT_MS = 10_000;
 export function getMasterConfiguration(address: string): Promise<MasterConfiguration> {
   const client = newMasterClient(address);
   return new Promise<MasterConfiguration>((resolve, reject) => {
-    client.GetMasterConfiguration(
-      {},
-      { deadline: Date.now() + CONFIGURATION_TIMEOUT_MS },
-      (err, response) => {
-        client.close();
-        if (err || response === undefined) {
-          reject(new Error(`get master ${address} configuration: ${err?.message ?? 'no response'}`));
-          return;
-        }
-        // Tiering destinations come from here, as in 4.53 (not from the heartbeat).
-        loadFromPbStorageBackends(response.storage_backends ?? []);
-        resolve({ metricsAddress: response.metrics_address, metricsIntervalSeconds: response.metrics_interval_seconds });
-      },
-    );
+    client.GetMasterConfiguration({}, { deadline: Date.now() + CONFIGURATION_TIMEOUT_MS }, (err, response) => {
+      client.close();
+      if (err || response === undefined) {
+        reject(new Error(`get master ${address} configuration: ${err?.message ?? 'no response'}`));
+        return;
+      }
+      // Tiering destinations come from here, as in 4.53 (not from the heartbeat).
+      loadFromPbStorageBackends(response.storage_backends ?? []);
+      resolve({ metricsAddress: response.metrics_address, metricsIntervalSeconds: response.metrics_interval_seconds });
+    });
   });
 }
 

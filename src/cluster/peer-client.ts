@@ -15,7 +15,9 @@ import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from '../proto/lo
 export type VolumeServerPeer = VolumeServerClient;
 
 /** The VolumeServer RPCs that take one request and answer one response. */
-export type UnaryMethod = { [K in VolumeServerMethod]: VolumeServerHandlers[K] extends grpc.handleUnaryCall<any, any> ? K : never }[VolumeServerMethod];
+export type UnaryMethod = {
+  [K in VolumeServerMethod]: VolumeServerHandlers[K] extends grpc.handleUnaryCall<any, any> ? K : never;
+}[VolumeServerMethod];
 
 export function newPeerClient(address: string): VolumeServerPeer {
   const Client = volumeServerClientConstructor();
@@ -29,12 +31,19 @@ type UnaryInvoker<K extends UnaryMethod> = (
 ) => grpc.ClientUnaryCall;
 
 /** One unary RPC with a deadline, as a promise of the decoded response. */
-export function unaryCall<K extends UnaryMethod>(client: VolumeServerPeer, method: K, request: ClientRequestOf<K>, timeoutMs = 60_000): Promise<ClientResponseOf<K>> {
+export function unaryCall<K extends UnaryMethod>(
+  client: VolumeServerPeer,
+  method: K,
+  request: ClientRequestOf<K>,
+  timeoutMs = 60_000,
+): Promise<ClientResponseOf<K>> {
   // One generic call site over every RPC's overloads: TypeScript cannot pick an overload for a
   // generic name, so the invoker is typed from K by hand (the public signature stays checked).
   const invoke = client[method] as unknown as UnaryInvoker<K>;
   return new Promise((resolve, reject) => {
-    invoke.call(client, request, { deadline: Date.now() + timeoutMs }, (err, response) => (err ? reject(err) : resolve(response as ClientResponseOf<K>)));
+    invoke.call(client, request, { deadline: Date.now() + timeoutMs }, (err, response) =>
+      err ? reject(err) : resolve(response as ClientResponseOf<K>),
+    );
   });
 }
 

@@ -27,7 +27,9 @@ export class VolumeLookup {
     let lastError: unknown = new Error('no master to ask');
     for (const master of this.masters()) {
       try {
-        const response = await outgoingFetch(`${httpScheme()}://${master}/dir/lookup?volumeId=${volumeId}`, { signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) });
+        const response = await outgoingFetch(`${httpScheme()}://${master}/dir/lookup?volumeId=${volumeId}`, {
+          signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS),
+        });
         const body = (await response.json()) as { locations?: VolumeLocationInfo[]; error?: string };
         const locations = (body.locations ?? []).filter((l) => typeof l.url === 'string' && l.url !== '');
         if (locations.length > 0) {

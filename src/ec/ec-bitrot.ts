@@ -164,7 +164,14 @@ export function encodeBitrotProtection(prot: BitrotProtection): Buffer {
 }
 
 export function decodeBitrotProtection(payload: Buffer): BitrotProtection {
-  const prot: BitrotProtection = { algorithm: 0, checksumBlockSizeBytes: 0, generation: 0, ecShardConfig: null, shards: [], encodeUuid: Buffer.alloc(0) };
+  const prot: BitrotProtection = {
+    algorithm: 0,
+    checksumBlockSizeBytes: 0,
+    generation: 0,
+    ecShardConfig: null,
+    shards: [],
+    encodeUuid: Buffer.alloc(0),
+  };
   for (const f of readFields(payload)) {
     if (f.fieldNo === 1) prot.algorithm = u32(f.varint);
     else if (f.fieldNo === 2) prot.checksumBlockSizeBytes = u32(f.varint);
@@ -212,9 +219,11 @@ export function encodeBitrotSidecar(prot: BitrotProtection): Buffer {
 export function decodeBitrotSidecar(bytes: Buffer, name = 'bitrot sidecar'): BitrotProtection {
   if (bytes.length < HEADER_BYTES) throw new Error(`${name} too short (${bytes.length} bytes)`);
   if (bytes.readUInt32BE(0) !== MAGIC) throw new Error(`${name} bad magic 0x${bytes.readUInt32BE(0).toString(16)}`);
-  if (bytes.readUInt16BE(4) !== FORMAT_VERSION) throw new Error(`${name} unsupported format version ${bytes.readUInt16BE(4)}`);
+  if (bytes.readUInt16BE(4) !== FORMAT_VERSION)
+    throw new Error(`${name} unsupported format version ${bytes.readUInt16BE(4)}`);
   const payload = bytes.subarray(HEADER_BYTES);
-  if (bytes.readUInt32BE(6) !== payload.length) throw new Error(`${name} length mismatch: header ${bytes.readUInt32BE(6)}, actual ${payload.length}`);
+  if (bytes.readUInt32BE(6) !== payload.length)
+    throw new Error(`${name} length mismatch: header ${bytes.readUInt32BE(6)}, actual ${payload.length}`);
   if (crc32c(payload) !== bytes.readUInt32BE(10)) throw new Error(`${name} self-integrity CRC mismatch`);
   return decodeBitrotProtection(payload);
 }
@@ -252,7 +261,10 @@ export async function findBitrotSidecar(dirs: string[], base: string): Promise<s
 // --- checksums ---
 
 /** CRC32-C per `checksumBlockSizeBytes` block of a shard file (the last block may be short). */
-export async function checksumShardFile(shardPath: string, checksumBlockSizeBytes: number): Promise<{ coveredSizeBytes: number; blockCrc32c: Buffer }> {
+export async function checksumShardFile(
+  shardPath: string,
+  checksumBlockSizeBytes: number,
+): Promise<{ coveredSizeBytes: number; blockCrc32c: Buffer }> {
   const handle = await fs.open(shardPath, 'r');
   try {
     const sizeBytes = (await handle.stat()).size;
@@ -279,7 +291,10 @@ export async function checksumShardFile(shardPath: string, checksumBlockSizeByte
 }
 
 /** A generation-0 manifest of the given shard files (index = shard id), from their bytes on disk. */
-export async function computeBitrotProtection(shardPaths: string[], config: BitrotShardConfig): Promise<BitrotProtection> {
+export async function computeBitrotProtection(
+  shardPaths: string[],
+  config: BitrotShardConfig,
+): Promise<BitrotProtection> {
   assert(shardPaths.length === config.dataShards + config.parityShards, 'one path per shard');
   const shards: ShardChecksums[] = [];
   for (const [shardId, shardPath] of shardPaths.entries()) {
@@ -299,10 +314,12 @@ export async function computeBitrotProtection(shardPaths: string[], config: Bitr
 export function bitrotManifestProblem(prot: BitrotProtection, dataShards: number, parityShards: number): string | null {
   if (prot.algorithm !== CHECKSUM_CRC32C) return `unsupported checksum algorithm ${prot.algorithm}`;
   const bs = prot.checksumBlockSizeBytes;
-  if (bs < SMALL_BLOCK_SIZE_BYTES || bs > MAX_BITROT_BLOCK_SIZE_BYTES || (bs & (bs - 1)) !== 0) return `invalid block_size ${bs}`;
+  if (bs < SMALL_BLOCK_SIZE_BYTES || bs > MAX_BITROT_BLOCK_SIZE_BYTES || (bs & (bs - 1)) !== 0)
+    return `invalid block_size ${bs}`;
   const total = dataShards + parityShards;
   if (total <= 0 || total > MAX_SHARD_COUNT) return `invalid active layout: data=${dataShards} parity=${parityShards}`;
-  if (prot.shards.length !== total) return `incomplete manifest: ${prot.shards.length} shard entries, expected ${total}`;
+  if (prot.shards.length !== total)
+    return `incomplete manifest: ${prot.shards.length} shard entries, expected ${total}`;
   const seen = new Set<number>();
   for (const s of prot.shards) {
     if (s.shardId >= total) return `shard id ${s.shardId} out of range [0,${total})`;
@@ -319,7 +336,8 @@ export function sidecarConfigProblem(prot: BitrotProtection): string | null {
   if (prot.generation !== 0) return `records generation ${prot.generation}, not generation 0`;
   const config = prot.ecShardConfig;
   if (config === null) return 'records no EC config';
-  if (!validEcRatio(config.dataShards, config.parityShards)) return `records invalid shard counts ${config.dataShards}+${config.parityShards}`;
+  if (!validEcRatio(config.dataShards, config.parityShards))
+    return `records invalid shard counts ${config.dataShards}+${config.parityShards}`;
   return blockSizeProblem(config.blockSizeBytes);
 }
 
@@ -327,12 +345,17 @@ export function sidecarConfigProblem(prot: BitrotProtection): string | null {
  * Block indexes of a shard file whose CRC differs from the manifest; every block when the
  * file's length differs from what the manifest covers (truncation is corruption too).
  */
-export async function mismatchedBlocks(shardPath: string, entry: ShardChecksums, checksumBlockSizeBytes: number): Promise<number[]> {
+export async function mismatchedBlocks(
+  shardPath: string,
+  entry: ShardChecksums,
+  checksumBlockSizeBytes: number,
+): Promise<number[]> {
   const actual = await checksumShardFile(shardPath, checksumBlockSizeBytes);
   const blocks = entry.blockCrc32c.length / 4;
   if (actual.coveredSizeBytes !== entry.coveredSizeBytes) return Array.from({ length: blocks }, (_, i) => i);
   const mismatched: number[] = [];
-  for (let i = 0; i < blocks; i++) if (actual.blockCrc32c.readUInt32LE(i * 4) !== entry.blockCrc32c.readUInt32LE(i * 4)) mismatched.push(i);
+  for (let i = 0; i < blocks; i++)
+    if (actual.blockCrc32c.readUInt32LE(i * 4) !== entry.blockCrc32c.readUInt32LE(i * 4)) mismatched.push(i);
   return mismatched;
 }
 
@@ -366,7 +389,10 @@ export async function scanShardBlocks(
 ): Promise<ShardBlockScan> {
   assert(checksumBlockSizeBytes > 0 && chunkBytes > 0, `block ${checksumBlockSizeBytes}, chunk ${chunkBytes}`);
   const blocks = entry.blockCrc32c.length / 4;
-  assert(Number.isInteger(blocks) && blocks === Math.ceil(entry.coveredSizeBytes / checksumBlockSizeBytes), `shard ${entry.shardId}: ${blocks} checksums for ${entry.coveredSizeBytes} bytes`);
+  assert(
+    Number.isInteger(blocks) && blocks === Math.ceil(entry.coveredSizeBytes / checksumBlockSizeBytes),
+    `shard ${entry.shardId}: ${blocks} checksums for ${entry.coveredSizeBytes} bytes`,
+  );
   const scratch = Buffer.allocUnsafe(Math.min(chunkBytes, checksumBlockSizeBytes));
   const scan: ShardBlockScan = { blocksScanned: 0, mismatches: [], readFailure: null };
   for (let blockIndex = 0; blockIndex < blocks; blockIndex++) {
@@ -423,13 +449,18 @@ export async function resolveBitrot(
   }
   if (prot.generation !== 0 || prot.ecShardConfig === null) return { status: 'off', protection: null, sidecarPath };
   const c = prot.ecShardConfig;
-  if (c.dataShards !== geometry.dataShards || c.parityShards !== geometry.parityShards || c.blockSizeBytes !== geometry.blockSizeBytes) {
+  if (
+    c.dataShards !== geometry.dataShards ||
+    c.parityShards !== geometry.parityShards ||
+    c.blockSizeBytes !== geometry.blockSizeBytes
+  ) {
     throw new Error(
       `ec volume ${volumeId} generation 0: ${sidecarPath} records layout ${c.dataShards}+${c.parityShards} block ${c.blockSizeBytes} but the volume is mounted as ` +
         `${geometry.dataShards}+${geometry.parityShards} block ${geometry.blockSizeBytes}; refusing to serve one of the two layouts`,
     );
   }
-  if (bitrotManifestProblem(prot, geometry.dataShards, geometry.parityShards) !== null) return { status: 'invalid', protection: null, sidecarPath };
+  if (bitrotManifestProblem(prot, geometry.dataShards, geometry.parityShards) !== null)
+    return { status: 'invalid', protection: null, sidecarPath };
   return { status: 'on', protection: prot, sidecarPath };
 }
 
@@ -439,12 +470,14 @@ export async function resolveBitrot(
  */
 export async function verifyDataShards(resolved: ResolvedBitrot, dataShardPaths: string[]): Promise<void> {
   if (resolved.status === 'off') return;
-  if (resolved.status === 'invalid' || resolved.protection === null) throw new Error('bitrot sidecar is malformed or unverifiable');
+  if (resolved.status === 'invalid' || resolved.protection === null)
+    throw new Error('bitrot sidecar is malformed or unverifiable');
   const prot = resolved.protection;
   for (const [shardId, shardPath] of dataShardPaths.entries()) {
     const entry = prot.shards.find((s) => s.shardId === shardId);
     if (entry === undefined) continue;
     const bad = await mismatchedBlocks(shardPath, entry, prot.checksumBlockSizeBytes);
-    if (bad.length > 0) throw new Error(`data shard ${shardId} ${shardPath} fails its bitrot checksum in ${bad.length} blocks`);
+    if (bad.length > 0)
+      throw new Error(`data shard ${shardId} ${shardPath} fails its bitrot checksum in ${bad.length} blocks`);
   }
 }

@@ -7,12 +7,20 @@ import { LARGE_BLOCK_SIZE_BYTES, SMALL_BLOCK_SIZE_BYTES, stripeRows } from './ec
 
 const COPY_CHUNK_BYTES = 4 * 1024 * 1024;
 
-async function copyRange(from: FileHandle, fromOffset: number, to: FileHandle, toOffset: number, lengthBytes: number, buf: Buffer): Promise<void> {
+async function copyRange(
+  from: FileHandle,
+  fromOffset: number,
+  to: FileHandle,
+  toOffset: number,
+  lengthBytes: number,
+  buf: Buffer,
+): Promise<void> {
   let done = 0;
   while (done < lengthBytes) {
     const want = Math.min(buf.length, lengthBytes - done);
     const { bytesRead } = await from.read(buf, 0, want, fromOffset + done);
-    if (bytesRead === 0) throw new Error(`ec shard ends at ${fromOffset + done}, wanted ${lengthBytes - done} more bytes`);
+    if (bytesRead === 0)
+      throw new Error(`ec shard ends at ${fromOffset + done}, wanted ${lengthBytes - done} more bytes`);
     let written = 0;
     while (written < bytesRead) {
       const { bytesWritten } = await to.write(buf, written, bytesRead - written, toOffset + done + written);
@@ -28,7 +36,13 @@ async function copyRange(from: FileHandle, fromOffset: number, to: FileHandle, t
  * (`.vif` datFileSize), which fixes the row layout; 0 means unknown, then it is inferred from the
  * shard size.
  */
-export async function writeDatFile(datPath: string, datSizeBytes: number, encodedDatSizeBytes: number, dataShardPaths: string[], blockSizeBytes = 0): Promise<void> {
+export async function writeDatFile(
+  datPath: string,
+  datSizeBytes: number,
+  encodedDatSizeBytes: number,
+  dataShardPaths: string[],
+  blockSizeBytes = 0,
+): Promise<void> {
   const dataShards = dataShardPaths.length;
   const shards: FileHandle[] = [];
   const temporary = `${datPath}.tmp`;
@@ -37,7 +51,8 @@ export async function writeDatFile(datPath: string, datSizeBytes: number, encode
   try {
     for (const shardPath of dataShardPaths) shards.push(await fs.open(shardPath, 'r'));
     if (blockSizeBytes > 0) {
-      if (datSizeBytes > blockSizeBytes * dataShards) throw new Error(`${datPath}: ${datSizeBytes} bytes do not fit ${dataShards} shards of ${blockSizeBytes}`);
+      if (datSizeBytes > blockSizeBytes * dataShards)
+        throw new Error(`${datPath}: ${datSizeBytes} bytes do not fit ${dataShards} shards of ${blockSizeBytes}`);
       out = await fs.open(temporary, 'w');
       const buf = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
       for (let i = 0, position = 0; position < datSizeBytes; i++) {
@@ -53,7 +68,9 @@ export async function writeDatFile(datPath: string, datSizeBytes: number, encode
     if (layoutSize <= 0) {
       const shardSize = (await (shards[0] as FileHandle).stat()).size;
       if (shardSize > 0 && shardSize % LARGE_BLOCK_SIZE_BYTES === 0) {
-        throw new Error(`cannot infer the ec layout of ${datPath}: shard size ${shardSize} is a multiple of 1 GiB and .vif has no datFileSize`);
+        throw new Error(
+          `cannot infer the ec layout of ${datPath}: shard size ${shardSize} is a multiple of 1 GiB and .vif has no datFileSize`,
+        );
       }
       layoutSize = shardSize * dataShards;
     }
@@ -71,7 +88,14 @@ export async function writeDatFile(datPath: string, datSizeBytes: number, encode
     for (let row = 0; position < datSizeBytes; row++) {
       for (let i = 0; i < dataShards && position < datSizeBytes; i++) {
         const length = Math.min(SMALL_BLOCK_SIZE_BYTES, datSizeBytes - position);
-        await copyRange(shards[i] as FileHandle, largeRows * LARGE_BLOCK_SIZE_BYTES + row * SMALL_BLOCK_SIZE_BYTES, out, position, length, buf);
+        await copyRange(
+          shards[i] as FileHandle,
+          largeRows * LARGE_BLOCK_SIZE_BYTES + row * SMALL_BLOCK_SIZE_BYTES,
+          out,
+          position,
+          length,
+          buf,
+        );
         position += length;
       }
     }

@@ -10,12 +10,25 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { assert } from '../storage/types.ts';
-import { type EcRatio, LARGE_BLOCK_SIZE_BYTES, SMALL_BLOCK_SIZE_BYTES, blockSizeProblem, stripeRows, totalShards, uniformBlockSizeBytes } from './ec-layout.ts';
+import {
+  type EcRatio,
+  LARGE_BLOCK_SIZE_BYTES,
+  SMALL_BLOCK_SIZE_BYTES,
+  blockSizeProblem,
+  stripeRows,
+  totalShards,
+  uniformBlockSizeBytes,
+} from './ec-layout.ts';
 
 /** What the encoder needs from the Reed-Solomon worker pool. */
 export interface ParityCoder {
   encodeParity(dataShards: number, parityShards: number, data: Uint8Array[]): Promise<Uint8Array[]>;
-  reconstruct(dataShards: number, parityShards: number, shards: (Uint8Array | null)[], wanted: number[]): Promise<Map<number, Uint8Array>>;
+  reconstruct(
+    dataShards: number,
+    parityShards: number,
+    shards: (Uint8Array | null)[],
+    wanted: number[],
+  ): Promise<Map<number, Uint8Array>>;
 }
 
 /** Batches [firstBatch, firstBatch + batchCount) of encoding a `.dat`, done by one worker task. */
@@ -106,7 +119,10 @@ function resolveBlockSize(datSizeBytes: number, dataShards: number, blockSizeByt
   const problem = blockSizeProblem(resolved);
   assert(problem === null, problem ?? '');
   // A uniform block must hold a whole shard's share, or the tail of the .dat is lost.
-  assert(resolved === 0 || resolved * dataShards >= datSizeBytes, `block ${resolved} too small for ${datSizeBytes} bytes`);
+  assert(
+    resolved === 0 || resolved * dataShards >= datSizeBytes,
+    `block ${resolved} too small for ${datSizeBytes} bytes`,
+  );
   return resolved;
 }
 
@@ -125,11 +141,20 @@ export function batchCount(datSizeBytes: number, dataShards: number, blockSizeBy
 
 /** Batch `index` of the plan batchCount counts (computed, so a plan never sits in memory). */
 export function batchAt(index: number, datSizeBytes: number, dataShards: number, blockSizeBytes?: number): Batch {
-  assert(Number.isInteger(index) && index >= 0 && index < batchCount(datSizeBytes, dataShards, blockSizeBytes), `batch ${index} out of range`);
+  assert(
+    Number.isInteger(index) && index >= 0 && index < batchCount(datSizeBytes, dataShards, blockSizeBytes),
+    `batch ${index} out of range`,
+  );
   const block = resolveBlockSize(datSizeBytes, dataShards, blockSizeBytes);
   if (block > 0) {
     const inner = index * CHUNK_BYTES;
-    return { datRowStart: 0, blockSizeBytes: block, innerOffsetBytes: inner, shardOffsetBytes: inner, lengthBytes: CHUNK_BYTES };
+    return {
+      datRowStart: 0,
+      blockSizeBytes: block,
+      innerOffsetBytes: inner,
+      shardOffsetBytes: inner,
+      lengthBytes: CHUNK_BYTES,
+    };
   }
   const { largeRows } = stripeRows(datSizeBytes, dataShards);
   const largeBatches = largeRows * BATCHES_PER_LARGE_BLOCK;
@@ -170,7 +195,15 @@ export function splitBatches(count: number, threads: number): { firstBatch: numb
  * outputs are fdatasync'ed in the background (a 1 GB .dat leaves 1.4 GB of dirty pages; flushing
  * them only at the end measured ~35% slower end to end). The final fsync covers the rest.
  */
-async function encodeInWorkers(datPath: string, datSizeBytes: number, shardPaths: string[], ratio: EcRatio, coder: FileParityCoder, blockSizeBytes: number, onProgress?: EncodeProgress): Promise<void> {
+async function encodeInWorkers(
+  datPath: string,
+  datSizeBytes: number,
+  shardPaths: string[],
+  ratio: EcRatio,
+  coder: FileParityCoder,
+  blockSizeBytes: number,
+  onProgress?: EncodeProgress,
+): Promise<void> {
   await (await fs.open(datPath, 'r')).close(); // a missing .dat fails here, as on the other path
   const outputs: FileHandle[] = [];
   let flushing: Promise<void> | null = null;
@@ -194,9 +227,20 @@ async function encodeInWorkers(datPath: string, datSizeBytes: number, shardPaths
     let batchesDone = 0;
     await runBounded(ranges.length, coder.threads, async (index) => {
       const range = ranges[index]!;
-      await coder.encodeDatRange({ datPath, datSizeBytes, shardPaths, dataShards: ratio.dataShards, parityShards: ratio.parityShards, blockSizeBytes, ...range });
+      await coder.encodeDatRange({
+        datPath,
+        datSizeBytes,
+        shardPaths,
+        dataShards: ratio.dataShards,
+        parityShards: ratio.parityShards,
+        blockSizeBytes,
+        ...range,
+      });
       batchesDone += range.batchCount;
-      onProgress?.(Math.min(datSizeBytes, Math.round((datSizeBytes * batchesDone) / Math.max(1, batches))), datSizeBytes);
+      onProgress?.(
+        Math.min(datSizeBytes, Math.round((datSizeBytes * batchesDone) / Math.max(1, batches))),
+        datSizeBytes,
+      );
       if (index < ranges.length - 1) flushInBackground();
     });
     await flushing;
@@ -217,7 +261,15 @@ async function encodeInWorkers(datPath: string, datSizeBytes: number, shardPaths
 /** Told the `.dat` bytes encoded so far, out of the total, as batches complete. */
 export type EncodeProgress = (doneBytes: number, totalBytes: number) => void;
 
-export async function encodeDatFile(datPath: string, datSizeBytes: number, shardPaths: string[], ratio: EcRatio, coder: ParityCoder, blockSizeBytes?: number, onProgress?: EncodeProgress): Promise<number> {
+export async function encodeDatFile(
+  datPath: string,
+  datSizeBytes: number,
+  shardPaths: string[],
+  ratio: EcRatio,
+  coder: ParityCoder,
+  blockSizeBytes?: number,
+  onProgress?: EncodeProgress,
+): Promise<number> {
   const total = totalShards(ratio);
   assert(shardPaths.length === total, 'one output path per shard');
   assert(Number.isSafeInteger(datSizeBytes) && datSizeBytes >= 0, `bad .dat size ${datSizeBytes}`);
@@ -249,9 +301,16 @@ export async function encodeDatFile(datPath: string, datSizeBytes: number, shard
       await Promise.all(data.map((chunk, i) => writeFully(outputs[i] as FileHandle, chunk, batch.shardOffsetBytes)));
       const parity = await coder.encodeParity(ratio.dataShards, ratio.parityShards, data);
       assert(parity.length === ratio.parityShards, 'parity shard count');
-      await Promise.all(parity.map((chunk, j) => writeFully(outputs[ratio.dataShards + j] as FileHandle, chunk, batch.shardOffsetBytes)));
+      await Promise.all(
+        parity.map((chunk, j) =>
+          writeFully(outputs[ratio.dataShards + j] as FileHandle, chunk, batch.shardOffsetBytes),
+        ),
+      );
       batchesDone++;
-      onProgress?.(Math.min(datSizeBytes, Math.round((datSizeBytes * batchesDone) / Math.max(1, batches))), datSizeBytes);
+      onProgress?.(
+        Math.min(datSizeBytes, Math.round((datSizeBytes * batchesDone) / Math.max(1, batches))),
+        datSizeBytes,
+      );
     });
     for (const output of outputs) await output.sync();
   } finally {
@@ -288,7 +347,8 @@ export async function rebuildShardFiles(
       const handle = await fs.open(present.get(id) as string, 'r');
       inputs.set(id, handle);
       const size = (await handle.stat()).size;
-      if (size !== shardSizeBytes) throw new Error(`ec shard ${present.get(id)} is ${size} bytes, expected ${shardSizeBytes}`);
+      if (size !== shardSizeBytes)
+        throw new Error(`ec shard ${present.get(id)} is ${size} bytes, expected ${shardSizeBytes}`);
     }
     for (const [id, shardPath] of missing) outputs.set(id, await fs.open(`${shardPath}.tmp`, 'w'));
     const wanted = [...missing.keys()];
@@ -305,7 +365,9 @@ export async function rebuildShardFiles(
         shards[id] = chunk;
       }
       const rebuilt = await coder.reconstruct(ratio.dataShards, ratio.parityShards, shards, wanted);
-      await Promise.all(wanted.map((id) => writeFully(outputs.get(id) as FileHandle, rebuilt.get(id) as Uint8Array, offset)));
+      await Promise.all(
+        wanted.map((id) => writeFully(outputs.get(id) as FileHandle, rebuilt.get(id) as Uint8Array, offset)),
+      );
       doneBytes += length;
       onProgress?.(doneBytes, shardSizeBytes);
     });

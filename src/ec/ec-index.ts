@@ -5,7 +5,15 @@ import type { FileHandle } from 'node:fs/promises';
 import { encodeIndexEntry, walkIndexRows } from '../storage/idx/entry.ts';
 import { NeedleMap } from '../storage/needle-map/needle-map.ts';
 import { type NeedleVersion, actualSize } from '../storage/needle/version.ts';
-import { type OffsetWidth, NEEDLE_ID_SIZE_BYTES, NEEDLE_PADDING_SIZE_BYTES, TOMBSTONE_FILE_SIZE, indexEntrySizeBytes, isDeletedSize, rawSize } from '../storage/types.ts';
+import {
+  type OffsetWidth,
+  NEEDLE_ID_SIZE_BYTES,
+  NEEDLE_PADDING_SIZE_BYTES,
+  TOMBSTONE_FILE_SIZE,
+  indexEntrySizeBytes,
+  isDeletedSize,
+  rawSize,
+} from '../storage/types.ts';
 import { StorageError } from '../storage/errors.ts';
 import { pathExists } from '../storage/path-exists.ts';
 
@@ -42,7 +50,9 @@ async function writeIndexRows(filePath: string, rows: EcxEntry[], width: OffsetW
     for (let start = 0; start < rows.length; start += ROWS_PER_WRITE) {
       const chunk = rows.slice(start, start + ROWS_PER_WRITE);
       const buf = Buffer.alloc(chunk.length * entrySize);
-      chunk.forEach((row, i) => encodeIndexEntry({ key: row.key, offset: row.offsetBytes, size: row.size }, width, buf, i * entrySize));
+      chunk.forEach((row, i) =>
+        encodeIndexEntry({ key: row.key, offset: row.offsetBytes, size: row.size }, width, buf, i * entrySize),
+      );
       await handle.write(buf, 0, buf.length, position);
       position += buf.length;
     }
@@ -62,12 +72,18 @@ export async function readEcjIds(ecjPath: string): Promise<bigint[]> {
     throw err;
   }
   const ids: bigint[] = [];
-  for (let at = 0; at + NEEDLE_ID_SIZE_BYTES <= bytes.length; at += NEEDLE_ID_SIZE_BYTES) ids.push(bytes.readBigUInt64BE(at));
+  for (let at = 0; at + NEEDLE_ID_SIZE_BYTES <= bytes.length; at += NEEDLE_ID_SIZE_BYTES)
+    ids.push(bytes.readBigUInt64BE(at));
   return ids;
 }
 
 /** Binary search over an open `.ecx`. Returns the row index too, for marking in place. */
-export async function searchEcx(handle: FileHandle, ecxSizeBytes: number, width: OffsetWidth, key: bigint): Promise<(EcxEntry & { row: number }) | null> {
+export async function searchEcx(
+  handle: FileHandle,
+  ecxSizeBytes: number,
+  width: OffsetWidth,
+  key: bigint,
+): Promise<(EcxEntry & { row: number }) | null> {
   const entrySize = indexEntrySizeBytes(width);
   const buf = Buffer.alloc(entrySize);
   let low = 0;
@@ -75,7 +91,8 @@ export async function searchEcx(handle: FileHandle, ecxSizeBytes: number, width:
   while (low < high) {
     const middle = Math.floor((low + high) / 2);
     const { bytesRead } = await handle.read(buf, 0, entrySize, middle * entrySize);
-    if (bytesRead !== entrySize) throw new StorageError('corrupted', `ecx file ${ecxSizeBytes} read at ${middle * entrySize}: short read`);
+    if (bytesRead !== entrySize)
+      throw new StorageError('corrupted', `ecx file ${ecxSizeBytes} read at ${middle * entrySize}: short read`);
     const rowKey = buf.readBigUInt64BE(0);
     if (rowKey === key) {
       let found: EcxEntry & { row: number } = { key, offsetBytes: 0, size: 0, row: middle };
@@ -156,7 +173,10 @@ export async function findDatFileSize(ecxPath: string, width: OffsetWidth, versi
 }
 
 /** Counts for VolumeEcShardsInfo: raw sizes of all rows (deleted too), live and deleted rows. */
-export async function ecxTotals(ecxPath: string, width: OffsetWidth): Promise<{ files: number; deletedFiles: number; totalSizeBytes: number }> {
+export async function ecxTotals(
+  ecxPath: string,
+  width: OffsetWidth,
+): Promise<{ files: number; deletedFiles: number; totalSizeBytes: number }> {
   const totals = { files: 0, deletedFiles: 0, totalSizeBytes: 0 };
   await walkEcx(ecxPath, width, (entry) => {
     totals.totalSizeBytes += rawSize(entry.size);
@@ -167,7 +187,12 @@ export async function ecxTotals(ecxPath: string, width: OffsetWidth): Promise<{ 
 }
 
 /** `.idx` for a decoded volume: `.ecx` bytes, then a tombstone row per `.ecj` id (via a temp file). */
-export async function writeIdxFromEcIndex(ecxPath: string, ecjPath: string, idxPath: string, width: OffsetWidth): Promise<void> {
+export async function writeIdxFromEcIndex(
+  ecxPath: string,
+  ecjPath: string,
+  idxPath: string,
+  width: OffsetWidth,
+): Promise<void> {
   const temporary = `${idxPath}.tmp`;
   await fs.copyFile(ecxPath, temporary);
   const ids = await readEcjIds(ecjPath);

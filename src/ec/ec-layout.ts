@@ -104,7 +104,13 @@ export interface ShardInterval {
  * dataShards), which fixes how many 1 GiB rows exist; without a recorded datFileSize upstream
  * uses shard file size − 1.
  */
-export function locateData(shardDatSizeBytes: number, dataShards: number, offsetBytes: number, lengthBytes: number, blockSizeBytes = 0): ShardInterval[] {
+export function locateData(
+  shardDatSizeBytes: number,
+  dataShards: number,
+  offsetBytes: number,
+  lengthBytes: number,
+  blockSizeBytes = 0,
+): ShardInterval[] {
   assert(offsetBytes >= 0 && lengthBytes >= 0, 'locateData range');
   if (blockSizeBytes > 0) return locateUniform(blockSizeBytes, dataShards, offsetBytes, lengthBytes);
   const largeRows = Math.floor(shardDatSizeBytes / LARGE_BLOCK_SIZE_BYTES);
@@ -127,7 +133,9 @@ export function locateData(shardDatSizeBytes: number, dataShards: number, offset
     const take = Math.min(remaining, blockSize - inner);
     const shardId = blockIndex % dataShards;
     const row = Math.floor(blockIndex / dataShards);
-    const shardOffsetBytes = isLarge ? row * LARGE_BLOCK_SIZE_BYTES + inner : largeRows * LARGE_BLOCK_SIZE_BYTES + row * SMALL_BLOCK_SIZE_BYTES + inner;
+    const shardOffsetBytes = isLarge
+      ? row * LARGE_BLOCK_SIZE_BYTES + inner
+      : largeRows * LARGE_BLOCK_SIZE_BYTES + row * SMALL_BLOCK_SIZE_BYTES + inner;
     intervals.push({ shardId, shardOffsetBytes, sizeBytes: take });
     remaining -= take;
     inner = 0;
@@ -140,7 +148,12 @@ export function locateData(shardDatSizeBytes: number, dataShards: number, offset
   return intervals;
 }
 
-function locateUniform(blockSizeBytes: number, dataShards: number, offsetBytes: number, lengthBytes: number): ShardInterval[] {
+function locateUniform(
+  blockSizeBytes: number,
+  dataShards: number,
+  offsetBytes: number,
+  lengthBytes: number,
+): ShardInterval[] {
   const intervals: ShardInterval[] = [];
   let at = offsetBytes;
   let remaining = lengthBytes;

@@ -24,7 +24,11 @@ export interface MergedEcRuntimes {
 }
 
 function sameGeometry(a: EcVolume, b: EcVolume): boolean {
-  return a.ratio.dataShards === b.ratio.dataShards && a.ratio.parityShards === b.ratio.parityShards && a.blockSizeBytes === b.blockSizeBytes;
+  return (
+    a.ratio.dataShards === b.ratio.dataShards &&
+    a.ratio.parityShards === b.ratio.parityShards &&
+    a.blockSizeBytes === b.blockSizeBytes
+  );
 }
 
 function geometryText(v: EcVolume): string {
@@ -35,7 +39,8 @@ function geometryText(v: EcVolume): string {
 export function mergeEcRuntimes(runtimes: EcVolume[]): MergedEcRuntimes | null {
   const first = runtimes[0];
   if (first === undefined) return null;
-  for (const v of runtimes) assert(v.volumeId === first.volumeId, `merging ec volume ${v.volumeId} into ${first.volumeId}`);
+  for (const v of runtimes)
+    assert(v.volumeId === first.volumeId, `merging ec volume ${v.volumeId} into ${first.volumeId}`);
 
   // The newest run anchors (0 everywhere means no .vif recorded one: nothing is excluded).
   let anchorGen = 0n;

@@ -13,19 +13,34 @@ export interface RemoteShardSource {
    * Reads exactly `sizeBytes` of a shard at an offset from some server holding it. Returns null
    * when no holder answered; `deleted` when the holder's index says the needle is deleted.
    */
-  read(volume: EcVolume, shardId: number, offsetBytes: number, sizeBytes: number, key: bigint): Promise<Buffer | 'deleted' | null>;
+  read(
+    volume: EcVolume,
+    shardId: number,
+    offsetBytes: number,
+    sizeBytes: number,
+    key: bigint,
+  ): Promise<Buffer | 'deleted' | null>;
   /** Journals a delete on the peers holding `shardId` (the shard where the needle starts). */
   deleteNeedle?(volume: EcVolume, key: bigint, shardId: number): Promise<void>;
 }
 
 export interface EcReadSources {
   /** Mounted shards on this server (any disk) for this volume id. */
-  localShard(shardId: number): { readAt(buf: Uint8Array, offsetBytes: number, length?: number): Promise<number> } | undefined;
+  localShard(
+    shardId: number,
+  ): { readAt(buf: Uint8Array, offsetBytes: number, length?: number): Promise<number> } | undefined;
   remote: RemoteShardSource | null;
   coder: () => ParityCoder;
 }
 
-async function readShardBytes(volume: EcVolume, sources: EcReadSources, shardId: number, offsetBytes: number, sizeBytes: number, key: bigint): Promise<Buffer | 'deleted' | null> {
+async function readShardBytes(
+  volume: EcVolume,
+  sources: EcReadSources,
+  shardId: number,
+  offsetBytes: number,
+  sizeBytes: number,
+  key: bigint,
+): Promise<Buffer | 'deleted' | null> {
   const local = sources.localShard(shardId);
   if (local !== undefined) {
     const buf = Buffer.alloc(sizeBytes);
@@ -38,8 +53,20 @@ async function readShardBytes(volume: EcVolume, sources: EcReadSources, shardId:
   return sources.remote.read(volume, shardId, offsetBytes, sizeBytes, key);
 }
 
-async function readInterval(volume: EcVolume, sources: EcReadSources, interval: ShardInterval, key: bigint): Promise<Buffer> {
-  const direct = await readShardBytes(volume, sources, interval.shardId, interval.shardOffsetBytes, interval.sizeBytes, key);
+async function readInterval(
+  volume: EcVolume,
+  sources: EcReadSources,
+  interval: ShardInterval,
+  key: bigint,
+): Promise<Buffer> {
+  const direct = await readShardBytes(
+    volume,
+    sources,
+    interval.shardId,
+    interval.shardOffsetBytes,
+    interval.sizeBytes,
+    key,
+  );
   if (direct === 'deleted') throw new StorageError('deleted', 'already deleted');
   if (direct !== null) return direct;
   return reconstructInterval(volume, sources, interval, key);
@@ -49,7 +76,12 @@ async function readInterval(volume: EcVolume, sources: EcReadSources, interval: 
  * Rebuilds one interval of a shard from the same byte range of any dataShards other shards
  * (local or remote). A holder answering "deleted" → StorageError 'deleted'.
  */
-export async function reconstructInterval(volume: EcVolume, sources: EcReadSources, interval: ShardInterval, key: bigint): Promise<Buffer> {
+export async function reconstructInterval(
+  volume: EcVolume,
+  sources: EcReadSources,
+  interval: ShardInterval,
+  key: bigint,
+): Promise<Buffer> {
   const total = totalShards(volume.ratio);
   const shards: (Uint8Array | null)[] = new Array(total).fill(null);
   let have = 0;
@@ -69,9 +101,12 @@ export async function reconstructInterval(volume: EcVolume, sources: EcReadSourc
       `cannot recover shard ${volume.volumeId}.${interval.shardId}: only ${have} shards available, need at least ${volume.ratio.dataShards}`,
     );
   }
-  const rebuilt = await sources.coder().reconstruct(volume.ratio.dataShards, volume.ratio.parityShards, shards, [interval.shardId]);
+  const rebuilt = await sources
+    .coder()
+    .reconstruct(volume.ratio.dataShards, volume.ratio.parityShards, shards, [interval.shardId]);
   const bytes = rebuilt.get(interval.shardId);
-  if (bytes === undefined) throw new StorageError('io', `reconstruction of shard ${volume.volumeId}.${interval.shardId} returned nothing`);
+  if (bytes === undefined)
+    throw new StorageError('io', `reconstruction of shard ${volume.volumeId}.${interval.shardId} returned nothing`);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

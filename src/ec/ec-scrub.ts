@@ -34,7 +34,8 @@ export async function scrubEcIndex(volume: EcVolume): Promise<EcScrubResult> {
 }
 
 function checkEcIndex(volume: EcVolume, rows: EcxEntry[], sizeBytes: number): EcScrubResult {
-  if (sizeBytes === 0) return { files: 0, brokenShardIds: [], errors: [`zero-size ECX file for EC volume ${volume.volumeId}`] };
+  if (sizeBytes === 0)
+    return { files: 0, brokenShardIds: [], errors: [`zero-size ECX file for EC volume ${volume.volumeId}`] };
   const errors: string[] = [];
   const physical = rows
     .map((row, index) => ({ ...row, index }))
@@ -45,7 +46,9 @@ function checkEcIndex(volume: EcVolume, rows: EcxEntry[], sizeBytes: number): Ec
     const last = physical[i - 1] as (typeof physical)[number];
     const row = physical[i] as (typeof physical)[number];
     if (row.offsetBytes <= endOf(last)) {
-      errors.push(`needle ${row.key} (#${row.index + 1}) at [${row.offsetBytes}-${endOf(row)}] overlaps needle ${last.key} at [${last.offsetBytes}-${endOf(last)}]`);
+      errors.push(
+        `needle ${row.key} (#${row.index + 1}) at [${row.offsetBytes}-${endOf(row)}] overlaps needle ${last.key} at [${last.offsetBytes}-${endOf(last)}]`,
+      );
     }
   }
   const expected = rows.length * indexEntrySizeBytes(volume.options.offsetWidth);
@@ -72,7 +75,9 @@ export async function scrubEcLocal(volume: EcVolume): Promise<EcScrubResult> {
       }
       if (interval.shardOffsetBytes + interval.sizeBytes > shard.sizeBytes) {
         broken.add(interval.shardId);
-        errors.push(`local shard ${interval.shardId} for needle ${row.key} is too short (${shard.sizeBytes}), cannot read chunk ${i + 1}/${intervals.length}`);
+        errors.push(
+          `local shard ${interval.shardId} for needle ${row.key} is too short (${shard.sizeBytes}), cannot read chunk ${i + 1}/${intervals.length}`,
+        );
         failed = true;
         continue;
       }
@@ -80,7 +85,9 @@ export async function scrubEcLocal(volume: EcVolume): Promise<EcScrubResult> {
       const got = await shard.readAt(chunk, interval.shardOffsetBytes);
       if (got !== interval.sizeBytes) {
         broken.add(interval.shardId);
-        errors.push(`expected ${interval.sizeBytes} bytes for chunk ${i + 1}/${intervals.length} for needle ${row.key} from local shard ${interval.shardId}, got ${got}`);
+        errors.push(
+          `expected ${interval.sizeBytes} bytes for chunk ${i + 1}/${intervals.length} for needle ${row.key} from local shard ${interval.shardId}, got ${got}`,
+        );
         failed = true;
         continue;
       }
@@ -91,7 +98,9 @@ export async function scrubEcLocal(volume: EcVolume): Promise<EcScrubResult> {
       decodeNeedle(Buffer.concat(chunks), volume.version, row.size);
     } catch (err) {
       const shardIds = [...new Set(intervals.map((iv) => iv.shardId))].sort((a, b) => a - b);
-      errors.push(`needle ${row.key} on volume ${volume.volumeId}, shards [${shardIds.join(' ')}]: ${(err as Error).message}`);
+      errors.push(
+        `needle ${row.key} on volume ${volume.volumeId}, shards [${shardIds.join(' ')}]: ${(err as Error).message}`,
+      );
     }
   }
   return { files: rows.length, brokenShardIds: [...broken].sort((a, b) => a - b), errors };
@@ -112,7 +121,11 @@ export interface ScrubShardSources {
  * are broken. A shard that cannot serve an interval is reported either way; READS then
  * rebuilds the interval from parity so the needle itself is still verified, FULL gives up on it.
  */
-export async function scrubEcReads(volume: EcVolume, sources: ScrubShardSources, recoverUnreadable: boolean): Promise<EcScrubResult> {
+export async function scrubEcReads(
+  volume: EcVolume,
+  sources: ScrubShardSources,
+  recoverUnreadable: boolean,
+): Promise<EcScrubResult> {
   const { rows, sizeBytes } = await ecxRows(volume);
   const errors = [...checkEcIndex(volume, rows, sizeBytes).errors];
   const broken = new Set<number>();
@@ -143,7 +156,9 @@ export async function scrubEcReads(volume: EcVolume, sources: ScrubShardSources,
       }
       broken.add(shardId);
       if (!recoverUnreadable) {
-        errors.push(`failed to read EC shard ${shardId} for needle ${row.key} on volume ${volume.volumeId} (interval ${i + 1}/${intervals.length})`);
+        errors.push(
+          `failed to read EC shard ${shardId} for needle ${row.key} on volume ${volume.volumeId} (interval ${i + 1}/${intervals.length})`,
+        );
         ok = false;
         break;
       }
@@ -154,7 +169,9 @@ export async function scrubEcReads(volume: EcVolume, sources: ScrubShardSources,
           deleted = true;
           break;
         }
-        errors.push(`failed to recover EC shard ${shardId} for needle ${row.key} on volume ${volume.volumeId} (interval ${i + 1}/${intervals.length}): ${(err as Error).message}`);
+        errors.push(
+          `failed to recover EC shard ${shardId} for needle ${row.key} on volume ${volume.volumeId} (interval ${i + 1}/${intervals.length}): ${(err as Error).message}`,
+        );
         ok = false;
         break;
       }
@@ -163,7 +180,9 @@ export async function scrubEcReads(volume: EcVolume, sources: ScrubShardSources,
     try {
       decodeNeedle(Buffer.concat(chunks), volume.version, row.size);
     } catch (err) {
-      errors.push(`EC volume ${volume.volumeId}, needle ${row.key} on shards [${shardIds.join(' ')}]: ${(err as Error).message}`);
+      errors.push(
+        `EC volume ${volume.volumeId}, needle ${row.key} on shards [${shardIds.join(' ')}]: ${(err as Error).message}`,
+      );
     }
   }
   return { files: rows.length, brokenShardIds: [...broken].sort((a, b) => a - b), errors };
@@ -200,7 +219,12 @@ interface FlaggedShard {
  * Whether Reed-Solomon, rebuilding `target` from dataShards verified-clean shards, disagrees with
  * its bytes on disk (the shard really is corrupt, not its sidecar block). Throws when it cannot tell.
  */
-async function reedSolomonDisagrees(target: EcShard, clean: EcShard[], ratio: EcRatio, coder: () => ParityCoder): Promise<boolean> {
+async function reedSolomonDisagrees(
+  target: EcShard,
+  clean: EcShard[],
+  ratio: EcRatio,
+  coder: () => ParityCoder,
+): Promise<boolean> {
   const total = totalShards(ratio);
   assert(target.shardId < total, `shard ${target.shardId} outside ${total} shards`);
   const sources = clean.filter((s) => s.shardId < total).slice(0, ratio.dataShards);
@@ -216,16 +240,20 @@ async function reedSolomonDisagrees(target: EcShard, clean: EcShard[], ratio: Ec
       const got = await source.readAt(buf, offsetBytes, lengthBytes).catch((err: Error) => {
         throw new Error(`read clean shard ${source.shardId} at ${offsetBytes}: ${err.message} (got 0/${lengthBytes})`);
       });
-      if (got !== lengthBytes) throw new Error(`read clean shard ${source.shardId} at ${offsetBytes}: EOF (got ${got}/${lengthBytes})`);
+      if (got !== lengthBytes)
+        throw new Error(`read clean shard ${source.shardId} at ${offsetBytes}: EOF (got ${got}/${lengthBytes})`);
       inputs[source.shardId] = buf;
     }
     let rebuilt: Uint8Array | undefined;
     try {
-      rebuilt = (await coder().reconstruct(ratio.dataShards, ratio.parityShards, inputs, [target.shardId])).get(target.shardId);
+      rebuilt = (await coder().reconstruct(ratio.dataShards, ratio.parityShards, inputs, [target.shardId])).get(
+        target.shardId,
+      );
     } catch (err) {
       throw new Error(`reconstruct: ${(err as Error).message}`);
     }
-    if (rebuilt === undefined || rebuilt.length !== lengthBytes) throw new Error(`reconstruct: no ${lengthBytes} bytes for shard ${target.shardId}`);
+    if (rebuilt === undefined || rebuilt.length !== lengthBytes)
+      throw new Error(`reconstruct: no ${lengthBytes} bytes for shard ${target.shardId}`);
     const disk = Buffer.alloc(lengthBytes);
     const got = await target.readAt(disk, offsetBytes, lengthBytes).catch((err: Error) => {
       throw new Error(`read target shard ${target.shardId} at ${offsetBytes}: ${err.message}`);
@@ -265,16 +293,23 @@ async function checksumScan(
     // it to arbitration, which compares only the bytes still there and so waves through a
     // truncated shard whose prefix is intact; it is kept flagged here instead.
     if (shard.sizeBytes !== entry.coveredSizeBytes) {
-      errors.push(`ec volume ${volumeId} shard ${shard.shardId}: size ${shard.sizeBytes} != covered_size ${entry.coveredSizeBytes} (truncated or extended)`);
+      errors.push(
+        `ec volume ${volumeId} shard ${shard.shardId}: size ${shard.sizeBytes} != covered_size ${entry.coveredSizeBytes} (truncated or extended)`,
+      );
       flagged.push({ merged, arbitrate: false });
       continue;
     }
     const scan = await scanShardBlocks(shard, entry, protection.checksumBlockSizeBytes);
     result.blocksScanned += scan.blocksScanned;
-    for (const m of scan.mismatches) errors.push(`ec volume ${volumeId} shard ${shard.shardId}: checksum mismatch at block ${m.blockIndex} (offset ${m.offsetBytes})`);
+    for (const m of scan.mismatches)
+      errors.push(
+        `ec volume ${volumeId} shard ${shard.shardId}: checksum mismatch at block ${m.blockIndex} (offset ${m.offsetBytes})`,
+      );
     const failure = scan.readFailure;
     if (failure !== null) {
-      errors.push(`ec volume ${volumeId} shard ${shard.shardId}: read block ${failure.blockIndex} at ${failure.offsetBytes}: ${failure.cause} (got ${failure.gotBytes}/${failure.wantBytes})`);
+      errors.push(
+        `ec volume ${volumeId} shard ${shard.shardId}: read block ${failure.blockIndex} at ${failure.offsetBytes}: ${failure.cause} (got ${failure.gotBytes}/${failure.wantBytes})`,
+      );
     }
     if (scan.mismatches.length > 0 || failure !== null) flagged.push({ merged, arbitrate: true });
   }
@@ -285,7 +320,9 @@ async function checksumScan(
     return {
       blocksScanned: result.blocksScanned,
       brokenShards: [],
-      errors: [`ec volume ${volumeId}: ${flagged.length}/${view.shards.length} local shards mismatch (> parity ${ratio.parityShards}): suspect stale sidecar, not flagging shard corruption`],
+      errors: [
+        `ec volume ${volumeId}: ${flagged.length}/${view.shards.length} local shards mismatch (> parity ${ratio.parityShards}): suspect stale sidecar, not flagging shard corruption`,
+      ],
     };
   }
 
@@ -303,7 +340,10 @@ async function checksumScan(
       }
       try {
         if (await reedSolomonDisagrees(shard, clean, ratio, coder)) confirmed.push(f);
-        else errors.push(`ec volume ${volumeId} shard ${shard.shardId}: sidecar mismatch but Reed-Solomon confirms the bytes are correct: stale sidecar, not flagging shard`);
+        else
+          errors.push(
+            `ec volume ${volumeId} shard ${shard.shardId}: sidecar mismatch but Reed-Solomon confirms the bytes are correct: stale sidecar, not flagging shard`,
+          );
       } catch (err) {
         // Could not arbitrate: stay conservative and keep it flagged.
         errors.push(`ec volume ${volumeId} shard ${shard.shardId}: RS arbitration failed: ${(err as Error).message}`);
@@ -314,7 +354,12 @@ async function checksumScan(
   }
 
   result.brokenShards = flagged
-    .map(({ merged: { shard, runtime } }) => ({ volumeId, shardId: shard.shardId, collection: runtime.collection, sizeBytes: shard.sizeBytes }))
+    .map(({ merged: { shard, runtime } }) => ({
+      volumeId,
+      shardId: shard.shardId,
+      collection: runtime.collection,
+      sizeBytes: shard.sizeBytes,
+    }))
     .sort((a, b) => a.shardId - b.shardId);
   return result;
 }
@@ -325,14 +370,21 @@ async function checksumScan(
  * per-disk state, so protection comes from the first merged runtime that has it (on, else
  * invalid, else the anchor's off). A volume without a sidecar scrubs clean with nothing checked.
  */
-export async function scrubEcChecksum(view: MergedEcRuntimes, coder: () => ParityCoder): Promise<EcChecksumScrubResult> {
+export async function scrubEcChecksum(
+  view: MergedEcRuntimes,
+  coder: () => ParityCoder,
+): Promise<EcChecksumScrubResult> {
   const { anchor, merged, skipped } = view;
-  const source = merged.find((v) => v.bitrot.status === 'on') ?? merged.find((v) => v.bitrot.status === 'invalid') ?? anchor;
+  const source =
+    merged.find((v) => v.bitrot.status === 'on') ?? merged.find((v) => v.bitrot.status === 'invalid') ?? anchor;
   const { status, protection } = source.bitrot;
   const otherInvalid = () =>
     merged
       .filter((v) => v !== source && v.bitrot.status === 'invalid')
-      .map((v) => `ec volume ${v.volumeId} bitrot sidecar at ${v.options.dir} is malformed/unverifiable (sidecar integrity)`);
+      .map(
+        (v) =>
+          `ec volume ${v.volumeId} bitrot sidecar at ${v.options.dir} is malformed/unverifiable (sidecar integrity)`,
+      );
 
   // A sidecar of another encode run would blame current shards for stale checksums.
   const sidecarGen = status === 'on' ? (protection?.ecShardConfig?.encodeTsNs ?? 0n) : 0n;

@@ -39,7 +39,8 @@ async function superBlockVersionOf(shardPath: string): Promise<number> {
 
 export async function decodeEcToVolume(input: EcToVolumeInput): Promise<void> {
   const version = await superBlockVersionOf(input.dataShardPaths[0] as string);
-  if (!isSupportedVersion(version)) throw new Error(`ec shard ${input.dataShardPaths[0]} starts with unsupported version ${version}`);
+  if (!isSupportedVersion(version))
+    throw new Error(`ec shard ${input.dataShardPaths[0]} starts with unsupported version ${version}`);
   const datPath = volumeFilePath(input.location, 'dat');
   const idxPath = volumeFilePath(input.location, 'idx');
   const datSizeBytes = await findDatFileSize(input.ecxPath, input.offsetWidth, version);
@@ -51,7 +52,11 @@ export async function decodeEcToVolume(input: EcToVolumeInput): Promise<void> {
 }
 
 /** Rewrites `.dat`/`.idx` of an unmounted volume with only its live needles. */
-async function compactOffline(location: VolumeLocation, width: OffsetWidth, log: (message: string) => void): Promise<void> {
+async function compactOffline(
+  location: VolumeLocation,
+  width: OffsetWidth,
+  log: (message: string) => void,
+): Promise<void> {
   const dat = await fs.open(volumeFilePath(location, 'dat'), 'r');
   try {
     const superBlock = await readSuperBlock(dat, (await dat.stat()).size, location.volumeId);
@@ -75,4 +80,3 @@ async function compactOffline(location: VolumeLocation, width: OffsetWidth, log:
   }
   await swapInCompacted(location);
 }
-

@@ -6,12 +6,33 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { type NeedleVersion, actualSize, isSupportedVersion } from '../storage/needle/version.ts';
 import { StorageError } from '../storage/errors.ts';
-import { type OffsetWidth, NEEDLE_ID_SIZE_BYTES, TOMBSTONE_FILE_SIZE, assert, indexEntrySizeBytes } from '../storage/types.ts';
+import {
+  type OffsetWidth,
+  NEEDLE_ID_SIZE_BYTES,
+  TOMBSTONE_FILE_SIZE,
+  assert,
+  indexEntrySizeBytes,
+} from '../storage/types.ts';
 import { type VolumeInfo, readVolumeInfoFile } from '../storage/volume-info.ts';
 import { volumeBaseName } from '../storage/volume-files.ts';
-import { type EcRatio, type ShardInterval, DEFAULT_EC_RATIO, MAX_SHARD_COUNT, blockSizeProblem, ecRatioOf, locateData, shardExt } from './ec-layout.ts';
+import {
+  type EcRatio,
+  type ShardInterval,
+  DEFAULT_EC_RATIO,
+  MAX_SHARD_COUNT,
+  blockSizeProblem,
+  ecRatioOf,
+  locateData,
+  shardExt,
+} from './ec-layout.ts';
 import { type EcxEntry, readEcjIds, searchEcx } from './ec-index.ts';
-import { type ResolvedBitrot, findBitrotSidecar, readBitrotSidecar, resolveBitrot, sidecarConfigProblem } from './ec-bitrot.ts';
+import {
+  type ResolvedBitrot,
+  findBitrotSidecar,
+  readBitrotSidecar,
+  resolveBitrot,
+  sidecarConfigProblem,
+} from './ec-bitrot.ts';
 import { EcShard } from './ec-shard.ts';
 
 export interface EcVolumeOpenOptions {
@@ -68,7 +89,12 @@ function releaseEcj(ecjPath: string): void {
 }
 
 /** The layout recorded for a volume: `.vif` first, then the sidecar, then the 10+4 legacy defaults. */
-async function resolveLayout(info: VolumeInfo | null, sidecarDirs: string[], base: string, volumeId: number): Promise<{ ratio: EcRatio; blockSizeBytes: number; encodeTsNs: bigint }> {
+async function resolveLayout(
+  info: VolumeInfo | null,
+  sidecarDirs: string[],
+  base: string,
+  volumeId: number,
+): Promise<{ ratio: EcRatio; blockSizeBytes: number; encodeTsNs: bigint }> {
   const config = info?.ecShardConfig ?? null;
   if (config !== null) {
     const blockSizeBytes = config.blockSizeBytes ?? 0;
@@ -89,10 +115,17 @@ async function resolveLayout(info: VolumeInfo | null, sidecarDirs: string[], bas
   }
   // The one surviving record of the layout is unusable: guessing legacy would serve wrong bytes.
   if (problem !== null || prot?.ecShardConfig == null) {
-    throw new StorageError('corrupted', `ec volume ${volumeId}: no EC config in .vif and the bitrot sidecar cannot establish the layout: ${problem}`);
+    throw new StorageError(
+      'corrupted',
+      `ec volume ${volumeId}: no EC config in .vif and the bitrot sidecar cannot establish the layout: ${problem}`,
+    );
   }
   const c = prot.ecShardConfig;
-  return { ratio: { dataShards: c.dataShards, parityShards: c.parityShards }, blockSizeBytes: c.blockSizeBytes, encodeTsNs: c.encodeTsNs };
+  return {
+    ratio: { dataShards: c.dataShards, parityShards: c.parityShards },
+    blockSizeBytes: c.blockSizeBytes,
+    encodeTsNs: c.encodeTsNs,
+  };
 }
 
 export class EcVolume {
@@ -143,16 +176,27 @@ export class EcVolume {
   static async open(options: EcVolumeOpenOptions): Promise<EcVolume> {
     const base = volumeBaseName(options.collection, options.volumeId);
     const ecxDir = await findEcxDir(options.dir, options.idxDir, base);
-    if (ecxDir === null) throw new StorageError('not_found', `cannot open ec volume index ${path.join(options.dir, base)}.ecx: no such file`);
+    if (ecxDir === null)
+      throw new StorageError(
+        'not_found',
+        `cannot open ec volume index ${path.join(options.dir, base)}.ecx: no such file`,
+      );
     let vifPath = path.join(options.dir, `${base}.vif`);
-    if (options.idxDir !== undefined && (await sizeIfFile(vifPath)) === null && (await sizeIfFile(path.join(options.idxDir, `${base}.vif`))) !== null) {
+    if (
+      options.idxDir !== undefined &&
+      (await sizeIfFile(vifPath)) === null &&
+      (await sizeIfFile(path.join(options.idxDir, `${base}.vif`))) !== null
+    ) {
       vifPath = path.join(options.idxDir, `${base}.vif`);
     }
     // No readable .vif (null): the layout falls back to the sidecar files and the defaults.
     const info = await readVolumeInfoFile(vifPath).catch(() => null);
     const sidecarDirs = [options.dir, options.idxDir ?? options.dir, ecxDir];
     const layout = await resolveLayout(info, sidecarDirs, base, options.volumeId);
-    const bitrot = await resolveBitrot(sidecarDirs, base, options.volumeId, { ...layout.ratio, blockSizeBytes: layout.blockSizeBytes });
+    const bitrot = await resolveBitrot(sidecarDirs, base, options.volumeId, {
+      ...layout.ratio,
+      blockSizeBytes: layout.blockSizeBytes,
+    });
     const version = info !== null && isSupportedVersion(info.version) ? info.version : 3;
 
     const ecx = await fs.open(path.join(ecxDir, `${base}.ecx`), 'r');
@@ -236,7 +280,10 @@ export class EcVolume {
   /** Re-reads the sidecar (a shard delivery or rebuild may have brought it); throws on a layout conflict. */
   async reloadBitrot(extraDirs: string[] = []): Promise<ResolvedBitrot> {
     const dirs = [this.options.dir, this.options.idxDir ?? this.options.dir, this.ecxDir, ...extraDirs];
-    this.bitrot = await resolveBitrot(dirs, this.baseName, this.volumeId, { ...this.ratio, blockSizeBytes: this.blockSizeBytes });
+    this.bitrot = await resolveBitrot(dirs, this.baseName, this.volumeId, {
+      ...this.ratio,
+      blockSizeBytes: this.blockSizeBytes,
+    });
     return this.bitrot;
   }
 
@@ -343,7 +390,8 @@ export class EcVolume {
   deleteNeedle(key: bigint): Promise<void> {
     const run = this.journalTail.then(async () => {
       this.ensureOpen();
-      if (this.deletesRefusedReason !== null) throw new StorageError('read_only', `ec volume ${this.volumeId} is read only: ${this.deletesRefusedReason}`);
+      if (this.deletesRefusedReason !== null)
+        throw new StorageError('read_only', `ec volume ${this.volumeId} is read only: ${this.deletesRefusedReason}`);
       const found = await searchEcx(this.ecx, this.ecxSizeBytes, this.options.offsetWidth, key);
       if (found === null) return;
       if (found.size < 0 || this.deleted.has(key)) {
@@ -388,12 +436,21 @@ export class EcVolume {
 
   /** Shard intervals holding the whole record of a needle with this `.ecx` offset and size. */
   locateNeedle(entry: EcxEntry): ShardInterval[] {
-    return locateData(this.shardDatSizeBytes(), this.ratio.dataShards, entry.offsetBytes, actualSize(entry.size, this.version), this.blockSizeBytes);
+    return locateData(
+      this.shardDatSizeBytes(),
+      this.ratio.dataShards,
+      entry.offsetBytes,
+      actualSize(entry.size, this.version),
+      this.blockSizeBytes,
+    );
   }
 
   /** `.ecx` rows (upstream's file count) and `.ecj` deletions (its delete count). */
   fileAndDeleteCounts(): { fileCount: number; deleteCount: number } {
-    return { fileCount: Math.floor(this.ecxSizeBytes / indexEntrySizeBytes(this.options.offsetWidth)), deleteCount: this.deleted.size };
+    return {
+      fileCount: Math.floor(this.ecxSizeBytes / indexEntrySizeBytes(this.options.offsetWidth)),
+      deleteCount: this.deleted.size,
+    };
   }
 
   private ensureOpen(): void {

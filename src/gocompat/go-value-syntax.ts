@@ -19,7 +19,8 @@ export function parseGoUint(text: string, base: 10 | 16, bitSize: 32 | 64): bigi
   const syntaxOk = base === 10 ? DECIMAL.test(text) : HEX.test(text);
   if (!syntaxOk) throw new GoParseError(`strconv.ParseUint: parsing ${goQuote(text)}: invalid syntax`);
   const value = BigInt(base === 10 ? text : `0x${text}`);
-  if (value >= 1n << BigInt(bitSize)) throw new GoParseError(`strconv.ParseUint: parsing ${goQuote(text)}: value out of range`);
+  if (value >= 1n << BigInt(bitSize))
+    throw new GoParseError(`strconv.ParseUint: parsing ${goQuote(text)}: value out of range`);
   return value;
 }
 
@@ -59,7 +60,8 @@ export function parseGoBool(text: string): boolean {
   return value;
 }
 
-const GO_INT_SYNTAX = /^[+-]?(?:0[xX]_?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|0[oO]_?[0-7]+(?:_[0-7]+)*|0[bB]_?[01]+(?:_[01]+)*|0(?:_?[0-7]+)*|[1-9](?:_?[0-9]+)*)$/;
+const GO_INT_SYNTAX =
+  /^[+-]?(?:0[xX]_?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|0[oO]_?[0-7]+(?:_[0-7]+)*|0[bB]_?[01]+(?:_[01]+)*|0(?:_?[0-7]+)*|[1-9](?:_?[0-9]+)*)$/;
 
 /**
  * strconv.ParseInt(text, 0, 64) as Go's int flags use it: decimal, 0x hex, 0o / leading-0 octal,
@@ -113,9 +115,11 @@ export function parseGoDurationMs(text: string): number {
     const unit = /^[^\d.]*/.exec(rest)![0];
     if (unit === '') throw new GoParseError(`time: missing unit in duration ${goQuote(text)}`);
     const unitNs = DURATION_UNIT_NS.get(unit);
-    if (unitNs === undefined) throw new GoParseError(`time: unknown unit ${goQuote(unit)} in duration ${goQuote(text)}`);
+    if (unitNs === undefined)
+      throw new GoParseError(`time: unknown unit ${goQuote(unit)} in duration ${goQuote(text)}`);
     rest = rest.slice(unit.length);
-    totalNs += BigInt(whole || '0') * unitNs + (BigInt(fractionDigits || '0') * unitNs) / 10n ** BigInt(fractionDigits.length);
+    totalNs +=
+      BigInt(whole || '0') * unitNs + (BigInt(fractionDigits || '0') * unitNs) / 10n ** BigInt(fractionDigits.length);
     if (totalNs > MAX_DURATION_NS) throw invalid();
   }
   return totalNs === 0n ? 0 : (sign * Number(totalNs)) / 1e6;

@@ -51,8 +51,16 @@ function load(): LoadedProtos {
   return cached;
 }
 
-export type VolumeServerClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => VolumeServerClient;
-export type MasterClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => SeaweedClient;
+export type VolumeServerClientConstructor = new (
+  address: string,
+  credentials: grpc.ChannelCredentials,
+  options?: grpc.ChannelOptions,
+) => VolumeServerClient;
+export type MasterClientConstructor = new (
+  address: string,
+  credentials: grpc.ChannelCredentials,
+  options?: grpc.ChannelOptions,
+) => SeaweedClient;
 
 export function volumeServerService(): VolumeServerDefinition {
   return load().volume_server_pb.VolumeServer.service;

@@ -12,7 +12,12 @@ export type VolumeServerMethod = KnownKeys<VolumeServerDefinition> & string;
 
 /** Distributes over a union of names: the messages of any one of those RPCs. */
 type MethodTypes<K extends VolumeServerMethod> = K extends VolumeServerMethod
-  ? VolumeServerDefinition[K] extends MethodDefinition<infer RequestIn, infer ResponseIn, infer RequestOut, infer ResponseOut>
+  ? VolumeServerDefinition[K] extends MethodDefinition<
+      infer RequestIn,
+      infer ResponseIn,
+      infer RequestOut,
+      infer ResponseOut
+    >
     ? { requestIn: RequestIn; responseIn: ResponseIn; requestOut: RequestOut; responseOut: ResponseOut }
     : never
   : never;

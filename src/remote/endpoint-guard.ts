@@ -134,10 +134,12 @@ export async function validateRemoteEndpoint(endpoint: string): Promise<void> {
     throw new EndpointRejected(`parse remote endpoint "${endpoint}": ${(err as Error).message}`);
   }
   const scheme = url.protocol.replace(/:$/, '');
-  if (scheme !== 'http' && scheme !== 'https') throw new EndpointRejected(`remote endpoint "${endpoint}" must use http or https, got "${scheme}"`);
+  if (scheme !== 'http' && scheme !== 'https')
+    throw new EndpointRejected(`remote endpoint "${endpoint}" must use http or https, got "${scheme}"`);
   const host = stripBrackets(url.hostname);
   if (host === '') throw new EndpointRejected(`remote endpoint "${endpoint}" has no host`);
-  if (BLOCKED_METADATA_HOSTS.has(host.toLowerCase())) throw new EndpointRejected(`remote endpoint "${endpoint}" targets instance metadata service`);
+  if (BLOCKED_METADATA_HOSTS.has(host.toLowerCase()))
+    throw new EndpointRejected(`remote endpoint "${endpoint}" targets instance metadata service`);
   if (net.isIP(host) !== 0) return check(endpoint, host, false, 'remote endpoint');
   let addresses: string[];
   try {
@@ -163,7 +165,8 @@ export function splitHostPort(address: string): { host: string } | { error: stri
     const end = address.indexOf(']');
     if (end < 0) return fail("missing ']' in address");
     if (end + 1 === address.length) return fail('missing port in address');
-    if (end + 1 !== last) return fail(address[end + 1] === ':' ? 'too many colons in address' : 'missing port in address');
+    if (end + 1 !== last)
+      return fail(address[end + 1] === ':' ? 'too many colons in address' : 'missing port in address');
     host = address.slice(1, end);
     hostFrom = 1;
     portFrom = end + 1;
@@ -179,12 +182,15 @@ export function splitHostPort(address: string): { host: string } | { error: stri
 /** Upstream's validateReplicaTarget: a bare host:port that is not loopback/link-local/unspecified. */
 export async function validateReplicaTarget(target: string): Promise<void> {
   if (target.trim() === '') throw new EndpointRejected('replica target is empty');
-  if (target.includes('://') || /[/?#@\\]/.test(target)) throw new EndpointRejected(`replica target "${target}" must be a bare host:port`);
+  if (target.includes('://') || /[/?#@\\]/.test(target))
+    throw new EndpointRejected(`replica target "${target}" must be a bare host:port`);
   const split = splitHostPort(target);
-  if ('error' in split) throw new EndpointRejected(`replica target "${target}" must be a bare host:port: ${split.error}`);
+  if ('error' in split)
+    throw new EndpointRejected(`replica target "${target}" must be a bare host:port: ${split.error}`);
   const host = split.host;
   if (host === '') throw new EndpointRejected(`replica target "${target}" has no host`);
-  if (BLOCKED_METADATA_HOSTS.has(host.toLowerCase())) throw new EndpointRejected(`replica target "${target}" targets instance metadata service`);
+  if (BLOCKED_METADATA_HOSTS.has(host.toLowerCase()))
+    throw new EndpointRejected(`replica target "${target}" targets instance metadata service`);
   if (net.isIP(host) !== 0) return check(target, host, true, 'remote endpoint');
   let addresses: string[];
   try {
@@ -210,7 +216,11 @@ export async function checkPeerSource(address: string, allowUntrusted: boolean, 
   }
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A `lookup` for http(s).Agent that drops blocked answers at connect time, so a name that passed
@@ -223,11 +233,15 @@ export function guardedLookup(endpoint: string, allowPrivate: boolean) {
       let firstBlock: string | null = null;
       const allowed = (answers as dns.LookupAddress[]).filter((a) => {
         const reason = blockedAddressReason(a.address, allowPrivate);
-        if (reason !== null && firstBlock === null) firstBlock = `remote endpoint "${endpoint}" resolves to ${reason} ${a.address}`;
+        if (reason !== null && firstBlock === null)
+          firstBlock = `remote endpoint "${endpoint}" resolves to ${reason} ${a.address}`;
         return reason === null;
       });
       if (allowed.length === 0) {
-        return callback(new EndpointRejected(firstBlock ?? `resolve remote endpoint host "${hostname}": no addresses`), []);
+        return callback(
+          new EndpointRejected(firstBlock ?? `resolve remote endpoint host "${hostname}": no addresses`),
+          [],
+        );
       }
       if (options.all) return callback(null, allowed);
       callback(null, allowed[0]!.address, allowed[0]!.family);

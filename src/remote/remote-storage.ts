@@ -33,7 +33,8 @@ interface S3CompatibleOptions {
   anonymousWhenNoCredentials: boolean;
 }
 
-const str = (conf: RemoteConf, field: string): string => (typeof conf[field] === 'string' ? (conf[field] as string) : '');
+const str = (conf: RemoteConf, field: string): string =>
+  typeof conf[field] === 'string' ? (conf[field] as string) : '';
 const env = (name: string): string => process.env[name] ?? '';
 const nvl = (a: string, b: string): string => (a !== '' ? a : b);
 
@@ -143,21 +144,36 @@ export class RemoteStorageClient {
   /** Exactly `size` bytes at `offset` of the object, in parallel ranged GETs. */
   async readFile(loc: RemoteStorageLocation, offsetBytes: number, size: number, concurrency = 0): Promise<Buffer> {
     if (!Number.isSafeInteger(offsetBytes) || offsetBytes < 0) throw new Error(`invalid offset ${offsetBytes}`);
-    if (!Number.isSafeInteger(size) || size < 0 || size > MAX_REMOTE_READ_BYTES) throw new Error(`invalid size ${size} (at most ${MAX_REMOTE_READ_BYTES} bytes)`);
+    if (!Number.isSafeInteger(size) || size < 0 || size > MAX_REMOTE_READ_BYTES)
+      throw new Error(`invalid size ${size} (at most ${MAX_REMOTE_READ_BYTES} bytes)`);
     const data = Buffer.alloc(size);
     if (size === 0) return data;
     const key = loc.path.slice(1);
     const configured = Number(this.conf['download_concurrency'] ?? 0);
-    const workers = Math.min(MAX_READ_CONCURRENCY, concurrency > 0 ? concurrency : configured > 0 ? configured : DEFAULT_READ_CONCURRENCY);
+    const workers = Math.min(
+      MAX_READ_CONCURRENCY,
+      concurrency > 0 ? concurrency : configured > 0 ? configured : DEFAULT_READ_CONCURRENCY,
+    );
     const parts = Math.ceil(size / READ_PART_BYTES);
     const controller = new AbortController();
     try {
       await runBounded(parts, workers, async (index) => {
         const start = index * READ_PART_BYTES;
         const length = Math.min(READ_PART_BYTES, size - start);
-        const got = await getRangeInto(this.s3, loc.bucket, key, offsetBytes + start, length, data, start, controller.signal);
+        const got = await getRangeInto(
+          this.s3,
+          loc.bucket,
+          key,
+          offsetBytes + start,
+          length,
+          data,
+          start,
+          controller.signal,
+        );
         if (got !== length) {
-          throw new Error(`short read from ${loc.bucket}${loc.path} at offset ${offsetBytes + start}: got ${got} bytes, want ${length}`);
+          throw new Error(
+            `short read from ${loc.bucket}${loc.path} at offset ${offsetBytes + start}: got ${got} bytes, want ${length}`,
+          );
         }
       });
     } catch (err) {
@@ -194,11 +210,16 @@ function remember(key: string, client: RemoteStorageClient): RemoteStorageClient
  * with an endpoint must pass the endpoint guard and its connections are re-checked at connect
  * time. Error texts are upstream's ("reject remote endpoint: ...", "get remote client: ...").
  */
-export async function buildRemoteStorageClient(conf: RemoteConf | null | undefined, allowUntrusted: boolean): Promise<RemoteStorageClient> {
+export async function buildRemoteStorageClient(
+  conf: RemoteConf | null | undefined,
+  allowUntrusted: boolean,
+): Promise<RemoteStorageClient> {
   const remote: RemoteConf = conf ?? { type: '', name: '' };
   const options = s3CompatibleOptions(remote);
   if (options === null) {
-    const why = KNOWN_UNSUPPORTED_TYPES.has(remote.type) ? `remote storage type ${remote.type} is not supported by this volume server` : `remote storage type ${remote.type} not found`;
+    const why = KNOWN_UNSUPPORTED_TYPES.has(remote.type)
+      ? `remote storage type ${remote.type} is not supported by this volume server`
+      : `remote storage type ${remote.type} not found`;
     throw new Error(`get remote client: make remote storage client ${remote.name}: ${why}`);
   }
   // The generic s3 type without an endpoint dials AWS itself: nothing caller-steered to guard.

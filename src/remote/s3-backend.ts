@@ -93,14 +93,14 @@ export class S3BackendStorage implements BackendStorage {
   /** The client and SDK, built on first use (the SDK loads lazily). */
   private async s3(): Promise<{ client: S3Client; sdk: S3Sdk }> {
     this.clientPromise ??= makeS3Client({
-        endpoint: this.endpoint,
-        region: this.region,
-        accessKey: this.accessKey,
-        secretKey: this.secretKey,
-        forcePathStyle: this.forcePathStyle,
-        ...(this.maxConnections > 0 ? { maxSockets: this.maxConnections } : {}),
-        ...(this.idleTimeoutSeconds > 0 ? { idleSocketTimeoutMs: this.idleTimeoutSeconds * 1000 } : {}),
-      });
+      endpoint: this.endpoint,
+      region: this.region,
+      accessKey: this.accessKey,
+      secretKey: this.secretKey,
+      forcePathStyle: this.forcePathStyle,
+      ...(this.maxConnections > 0 ? { maxSockets: this.maxConnections } : {}),
+      ...(this.idleTimeoutSeconds > 0 ? { idleSocketTimeoutMs: this.idleTimeoutSeconds * 1000 } : {}),
+    });
     return { client: await this.clientPromise, sdk: await loadS3Sdk() };
   }
 
@@ -121,7 +121,11 @@ export class S3BackendStorage implements BackendStorage {
     };
   }
 
-  async copyFile(filePath: string, progress: TierProgress, concurrency: number): Promise<{ key: string; sizeBytes: number }> {
+  async copyFile(
+    filePath: string,
+    progress: TierProgress,
+    concurrency: number,
+  ): Promise<{ key: string; sizeBytes: number }> {
     const key = randomUUID();
     const workers = concurrency > 0 ? concurrency : this.uploadConcurrency;
     let lastErr: unknown;
@@ -152,9 +156,15 @@ export class S3BackendStorage implements BackendStorage {
       }
     };
     const body = (start: number, endInclusive: number): Readable =>
-      Readable.from(counted(createReadStream(filePath, { start, end: endInclusive, highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>, onBytes), {
-        objectMode: false,
-      });
+      Readable.from(
+        counted(
+          createReadStream(filePath, { start, end: endInclusive, highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>,
+          onBytes,
+        ),
+        {
+          objectMode: false,
+        },
+      );
     const partBytes = uploadPartSizeBytes(sizeBytes);
     const storageClass = this.storageClass as StorageClass;
     if (sizeBytes <= partBytes) {
@@ -169,7 +179,9 @@ export class S3BackendStorage implements BackendStorage {
       );
       return sizeBytes;
     }
-    const created = await client.send(new sdk.CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, StorageClass: storageClass }));
+    const created = await client.send(
+      new sdk.CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, StorageClass: storageClass }),
+    );
     const uploadId = created.UploadId;
     if (uploadId === undefined) throw new Error(`failed to upload file ${filePath}: no upload id`);
     const parts = Math.ceil(sizeBytes / partBytes);
@@ -200,7 +212,9 @@ export class S3BackendStorage implements BackendStorage {
       );
     } catch (err) {
       // Best effort: the upload's own error is the one to report.
-      await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId })).catch(() => {});
+      await client
+        .send(new sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }))
+        .catch(() => {});
       throw err;
     }
     return sizeBytes;
@@ -234,9 +248,17 @@ export class S3BackendStorage implements BackendStorage {
     return sizeBytes;
   }
 
-  private async streamRangeToFile(key: string, start: number, length: number, file: FileHandle, onBytes: (n: number) => Promise<void>): Promise<number> {
+  private async streamRangeToFile(
+    key: string,
+    start: number,
+    length: number,
+    file: FileHandle,
+    onBytes: (n: number) => Promise<void>,
+  ): Promise<number> {
     const { client, sdk } = await this.s3();
-    const response = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${start + length - 1}` }));
+    const response = await client.send(
+      new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${start + length - 1}` }),
+    );
     const body = response.Body as Readable | undefined;
     if (body === undefined) return 0;
     let received = 0;

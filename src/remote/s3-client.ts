@@ -62,7 +62,9 @@ export async function makeS3Client(options: S3ClientOptions): Promise<S3Client> 
     keepAlive: true,
     maxSockets: options.maxSockets !== undefined && options.maxSockets > 0 ? options.maxSockets : DEFAULT_MAX_SOCKETS,
     maxFreeSockets: 32,
-    ...(options.guard !== undefined ? { lookup: guardedLookup(options.endpoint, options.guard.allowPrivate) as never } : {}),
+    ...(options.guard !== undefined
+      ? { lookup: guardedLookup(options.endpoint, options.guard.allowPrivate) as never }
+      : {}),
   };
   const config: S3ClientConfig = {
     region: options.region !== '' ? options.region : 'us-east-1',
@@ -74,14 +76,22 @@ export async function makeS3Client(options: S3ClientOptions): Promise<S3Client> 
       httpAgent: new http.Agent(agentOptions),
       httpsAgent: new https.Agent(agentOptions),
       connectionTimeout: CONNECT_TIMEOUT_MS,
-      socketTimeout: options.idleSocketTimeoutMs !== undefined && options.idleSocketTimeoutMs > 0 ? options.idleSocketTimeoutMs : SOCKET_IDLE_TIMEOUT_MS,
+      socketTimeout:
+        options.idleSocketTimeoutMs !== undefined && options.idleSocketTimeoutMs > 0
+          ? options.idleSocketTimeoutMs
+          : SOCKET_IDLE_TIMEOUT_MS,
     },
   };
   const endpoint = endpointUrl(options.endpoint);
   if (endpoint !== undefined) config.endpoint = endpoint;
   if (options.accessKey !== '' && options.secretKey !== '') {
     config.credentials = { accessKeyId: options.accessKey, secretAccessKey: options.secretKey };
-  } else if (options.anonymousWhenNoCredentials === true && options.accessKey === '' && options.secretKey === '' && !credentialSourceConfigured()) {
+  } else if (
+    options.anonymousWhenNoCredentials === true &&
+    options.accessKey === '' &&
+    options.secretKey === '' &&
+    !credentialSourceConfigured()
+  ) {
     // Public bucket: requests go out unsigned.
     config.credentials = { accessKeyId: '', secretAccessKey: '' };
     config.signer = { sign: async (request) => request };
@@ -120,7 +130,8 @@ export async function getRangeInto(
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       const room = length - received;
-      if (chunk.length > room) throw new Error(`bucket ${bucket} read ${key}: got more than the ${length} bytes asked for`);
+      if (chunk.length > room)
+        throw new Error(`bucket ${bucket} read ${key}: got more than the ${length} bytes asked for`);
       chunk.copy(target, targetOffset + received);
       received += chunk.length;
     }
@@ -131,7 +142,11 @@ export async function getRangeInto(
 }
 
 /** Runs `tasks` with at most `concurrency` at once; the first failure rejects (others are left to finish). */
-export async function runBounded(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
+export async function runBounded(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed = false;
   const worker = async (): Promise<void> => {

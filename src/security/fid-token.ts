@@ -5,7 +5,12 @@ import { createHmac } from 'node:crypto';
 
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 
-export function mintFidToken(key: string, fid: string, expiresAfterSeconds: number, nowSeconds = Math.floor(Date.now() / 1000)): string {
+export function mintFidToken(
+  key: string,
+  fid: string,
+  expiresAfterSeconds: number,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): string {
   const claims = Buffer.from(JSON.stringify({ exp: nowSeconds + expiresAfterSeconds, fid })).toString('base64url');
   const signature = createHmac('sha256', key).update(`${HEADER}.${claims}`).digest('base64url');
   return `${HEADER}.${claims}.${signature}`;

@@ -44,7 +44,10 @@ function commonNameInterceptor(allowed: readonly string[], wildcardDomain: strin
               forward(metadata);
               return;
             }
-            call.sendStatus({ code: grpc.status.UNAUTHENTICATED, details: `Authenticate: invalid subject client common name: ${commonName}` });
+            call.sendStatus({
+              code: grpc.status.UNAUTHENTICATED,
+              details: `Authenticate: invalid subject client common name: ${commonName}`,
+            });
           },
         });
       },
@@ -70,11 +73,20 @@ class ReloadingServerCredentials extends grpc.ServerCredentials {
   }
 }
 
-export function grpcServerSecurity(tls: GrpcServerTls | null, refreshMs: number, log: (message: string) => void): GrpcServerSecurity {
+export function grpcServerSecurity(
+  tls: GrpcServerTls | null,
+  refreshMs: number,
+  log: (message: string) => void,
+): GrpcServerSecurity {
   if (tls === null) return { credentials: grpc.ServerCredentials.createInsecure(), interceptors: [], close: () => {} };
   const reloader = new PemReloader(tls, refreshMs, log);
   // Protocol limits live in the context options too: a refresh replaces the whole secure context.
-  const credentials = new ReloadingServerCredentials(reloader, (m) => ({ cert: m.cert, key: m.key, ca: m.ca, ...tls.limits }));
+  const credentials = new ReloadingServerCredentials(reloader, (m) => ({
+    cert: m.cert,
+    key: m.key,
+    ca: m.ca,
+    ...tls.limits,
+  }));
   const checkNames = tls.allowedCommonNames.length > 0 || tls.allowedWildcardDomain !== '';
   return {
     credentials,
@@ -100,7 +112,9 @@ let clientTls: ClientTlsState | null = null;
 function channelCredentials(material: PemMaterial): grpc.ChannelCredentials {
   // Upstream verifies the server's chain but not its host name (advancedtls CertVerification):
   // clusters dial each other by IP, and certificates rarely list those.
-  return grpc.credentials.createSsl(material.ca ?? null, material.key, material.cert, { checkServerIdentity: () => undefined });
+  return grpc.credentials.createSsl(material.ca ?? null, material.key, material.cert, {
+    checkServerIdentity: () => undefined,
+  });
 }
 
 /** Sets how every outgoing gRPC connection is secured; null restores plaintext. */

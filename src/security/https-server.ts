@@ -12,10 +12,19 @@ export interface HttpsServerSecurity {
   close(): void;
 }
 
-export function httpsServerSecurity(tls: HttpsServerTls, refreshMs: number, log: (message: string) => void): HttpsServerSecurity {
+export function httpsServerSecurity(
+  tls: HttpsServerTls,
+  refreshMs: number,
+  log: (message: string) => void,
+): HttpsServerSecurity {
   const reloader = new PemReloader(tls, refreshMs, log);
   const clientCa = tls.caFile !== '';
-  const contextOptions = (m: PemMaterial) => ({ cert: m.cert, key: m.key, ...(clientCa ? { ca: m.ca } : {}), ...tls.limits });
+  const contextOptions = (m: PemMaterial) => ({
+    cert: m.cert,
+    key: m.key,
+    ...(clientCa ? { ca: m.ca } : {}),
+    ...tls.limits,
+  });
   return {
     // With [https.volume] ca, clients must present a certificate signed by it (RequireAndVerifyClientCert).
     serverOptions: { ...contextOptions(reloader.current), requestCert: clientCa, rejectUnauthorized: clientCa },

@@ -50,9 +50,15 @@ function readMaterial(files: PemFiles): PemMaterial {
   };
   try {
     // Parses all three and checks the key matches the certificate.
-    createSecureContext({ cert: material.cert, key: material.key, ...(material.ca !== undefined ? { ca: material.ca } : {}) });
+    createSecureContext({
+      cert: material.cert,
+      key: material.key,
+      ...(material.ca !== undefined ? { ca: material.ca } : {}),
+    });
   } catch (err) {
-    throw new Error(`bad TLS material (cert ${files.certFile}, key ${files.keyFile}${files.caFile !== '' ? `, ca ${files.caFile}` : ''}): ${(err as Error).message}`);
+    throw new Error(
+      `bad TLS material (cert ${files.certFile}, key ${files.keyFile}${files.caFile !== '' ? `, ca ${files.caFile}` : ''}): ${(err as Error).message}`,
+    );
   }
   return material;
 }
@@ -77,7 +83,13 @@ export class PemReloader {
   statusSnapshot(): ServiceSnapshot {
     return {
       name: `tls-reload/${this.id}`,
-      desired: { enabled: true, refreshMs: this.refreshMs, certFile: this.files.certFile, keyFile: this.files.keyFile, caFile: this.files.caFile },
+      desired: {
+        enabled: true,
+        refreshMs: this.refreshMs,
+        certFile: this.files.certFile,
+        keyFile: this.files.keyFile,
+        caFile: this.files.caFile,
+      },
       current: this.timer === null ? 'Stopped' : this.health.failing ? 'Degraded' : 'Running',
       status: emptyStatus({
         ...this.health.figures(),

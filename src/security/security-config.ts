@@ -32,7 +32,9 @@ export class SecurityConfigError extends Error {
       options.filePath,
       options.line === undefined ? undefined : `line ${options.line}`,
       options.column === undefined ? undefined : `column ${options.column}`,
-    ].filter(Boolean).join(' ');
+    ]
+      .filter(Boolean)
+      .join(' ');
     super(where ? `${where}: ${detail}` : detail, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SecurityConfigError';
     this.detail = detail;
@@ -249,7 +251,11 @@ export function emptySecurityConfig(): SecurityConfig {
   };
 }
 
-function setField<F extends keyof SecurityConfig>(config: SecurityConfig, binding: KeyBinding<F>, value: TomlValue): void {
+function setField<F extends keyof SecurityConfig>(
+  config: SecurityConfig,
+  binding: KeyBinding<F>,
+  value: TomlValue,
+): void {
   config[binding.field] = binding.coerce(value);
 }
 

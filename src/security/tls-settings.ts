@@ -135,7 +135,8 @@ const TLS13_SUITES = 'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AE
 export function goTlsVersion(name: string, key: string): SecureVersion | undefined {
   if (name === '') return undefined;
   const version = GO_TLS_VERSIONS.get(name);
-  if (version === undefined) throw new TlsSettingsError(`[tls] ${key}: invalid tls version ${JSON.stringify(name)} (use "TLS 1.0" … "TLS 1.3")`);
+  if (version === undefined)
+    throw new TlsSettingsError(`[tls] ${key}: invalid tls version ${JSON.stringify(name)} (use "TLS 1.0" … "TLS 1.3")`);
   return version;
 }
 
@@ -147,7 +148,8 @@ export function goCipherSuites(names: string): string | undefined {
   for (const raw of trimmed.split(',')) {
     const name = raw.trim();
     const openssl = GO_CIPHER_SUITES.get(name);
-    if (openssl === undefined) throw new TlsSettingsError(`[tls] cipher_suites: invalid tls cipher suite name ${JSON.stringify(name)}`);
+    if (openssl === undefined)
+      throw new TlsSettingsError(`[tls] cipher_suites: invalid tls cipher suite name ${JSON.stringify(name)}`);
     if (openssl !== '') tls12.push(openssl);
   }
   return [...tls12, TLS13_SUITES].join(':');
@@ -173,7 +175,10 @@ export function grpcServerTls(keys: TlsSecurityKeys): Decision<GrpcServerTls> {
       : { tls: null };
   }
   if (caFile === '') {
-    return { tls: null, warning: '[grpc.volume] cert/key are set but [grpc] ca is not; like upstream, the gRPC server stays plaintext' };
+    return {
+      tls: null,
+      warning: '[grpc.volume] cert/key are set but [grpc] ca is not; like upstream, the gRPC server stays plaintext',
+    };
   }
   return {
     tls: {
@@ -202,7 +207,10 @@ export function grpcClientTls(keys: TlsSecurityKeys): Decision<GrpcClientTls> {
   if (certFile === '' || keyFile === '' || keys.grpcCaFile === '') {
     const partly = certFile !== '' || keyFile !== '' || keys.grpcCaFile !== '';
     return partly
-      ? { tls: null, warning: `${warning !== undefined ? `${warning}; ` : ''}gRPC client TLS needs [grpc] ca and a certificate pair; dialing plaintext` }
+      ? {
+          tls: null,
+          warning: `${warning !== undefined ? `${warning}; ` : ''}gRPC client TLS needs [grpc] ca and a certificate pair; dialing plaintext`,
+        }
       : { tls: null };
   }
   return { tls: { certFile, keyFile, caFile: keys.grpcCaFile }, ...(warning !== undefined ? { warning } : {}) };
@@ -228,11 +236,16 @@ export function httpsClientTls(keys: TlsSecurityKeys): Decision<HttpsClientTls> 
   const { httpsClientCertFile: certFile, httpsClientKeyFile: keyFile, httpsClientCaFile: caFile } = keys;
   if (!keys.httpsClientEnabled) {
     return certFile !== '' || keyFile !== '' || caFile !== ''
-      ? { tls: null, warning: '[https.client] has certificates but enabled is not true; outgoing HTTP stays plain HTTP' }
+      ? {
+          tls: null,
+          warning: '[https.client] has certificates but enabled is not true; outgoing HTTP stays plain HTTP',
+        }
       : { tls: null };
   }
   if ((certFile === '') !== (keyFile === '')) {
-    throw new TlsSettingsError(`[https.client]: both cert and key must be set (got cert=${JSON.stringify(certFile)} key=${JSON.stringify(keyFile)})`);
+    throw new TlsSettingsError(
+      `[https.client]: both cert and key must be set (got cert=${JSON.stringify(certFile)} key=${JSON.stringify(keyFile)})`,
+    );
   }
   return { tls: { certFile, keyFile, caFile, insecureSkipVerify: keys.httpsClientInsecureSkipVerify } };
 }

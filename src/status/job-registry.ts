@@ -38,7 +38,17 @@ export class JobRegistry {
 
   /** `kind` names the family (`ec-encode`), `subject` the thing worked on (`volume-7`). */
   begin(kind: string, subject: string, settings: Record<string, DesiredValue> = {}): JobHandle {
-    const job: Job = { id: this.nextId++, name: `${kind}/${subject}`, settings, startedAtMs: this.nowMs(), doneBytes: 0, totalBytes: 0, counters: {}, finishedAtMs: null, error: null };
+    const job: Job = {
+      id: this.nextId++,
+      name: `${kind}/${subject}`,
+      settings,
+      startedAtMs: this.nowMs(),
+      doneBytes: 0,
+      totalBytes: 0,
+      counters: {},
+      finishedAtMs: null,
+      error: null,
+    };
     const tracked = this.running.size < MAX_RUNNING_JOBS;
     if (tracked) this.running.set(job.id, job);
     else this.untracked++;
@@ -63,7 +73,12 @@ export class JobRegistry {
   }
 
   /** Runs `work` as a job: it ends with the work, failed if the work throws. */
-  async run<T>(kind: string, subject: string, settings: Record<string, DesiredValue>, work: (job: JobHandle) => Promise<T>): Promise<T> {
+  async run<T>(
+    kind: string,
+    subject: string,
+    settings: Record<string, DesiredValue>,
+    work: (job: JobHandle) => Promise<T>,
+  ): Promise<T> {
     const job = this.begin(kind, subject, settings);
     try {
       const result = await work(job);
@@ -88,8 +103,16 @@ export class JobRegistry {
           lastSuccessAtMs: job.finishedAtMs !== null && job.error === null ? job.finishedAtMs : null,
           lastError: job.error !== null ? { message: job.error, atMs: job.finishedAtMs ?? now } : null,
           cancelledBy: ['client', 'shutdown'],
-          progress: job.totalBytes > 0 || job.doneBytes > 0 ? progressFigures(job.doneBytes, job.totalBytes, elapsedMs, job.finishedAtMs !== null) : null,
-          detail: job.finishedAtMs === null ? `running since ${new Date(job.startedAtMs).toISOString()}` : job.error === null ? 'done' : 'failed',
+          progress:
+            job.totalBytes > 0 || job.doneBytes > 0
+              ? progressFigures(job.doneBytes, job.totalBytes, elapsedMs, job.finishedAtMs !== null)
+              : null,
+          detail:
+            job.finishedAtMs === null
+              ? `running since ${new Date(job.startedAtMs).toISOString()}`
+              : job.error === null
+                ? 'done'
+                : 'failed',
         }),
       };
     });

@@ -14,7 +14,13 @@ export interface ReconcilePlan {
 
 export function planReconcile(snapshot: ServiceSnapshot): ReconcilePlan {
   const wanted = snapshot.desired.enabled;
-  const plan = (action: ReconcileAction, reason: string): ReconcilePlan => ({ name: snapshot.name, desiredRunning: wanted, current: snapshot.current, action, reason });
+  const plan = (action: ReconcileAction, reason: string): ReconcilePlan => ({
+    name: snapshot.name,
+    desiredRunning: wanted,
+    current: snapshot.current,
+    action,
+    reason,
+  });
   const current = snapshot.current;
   if (current === 'Unknown') return plan('investigate', 'its state cannot be observed');
   if (current === 'Starting' || current === 'Stopping') return plan('wait', `it is ${current.toLowerCase()}`);

@@ -15,7 +15,8 @@ export class ServiceHealth {
   constructor(private readonly nowMs: () => number = Date.now) {}
 
   count(name: string, by = 1): void {
-    if (!this.counters.has(name) && this.counters.size >= MAX_COUNTERS) throw new RangeError(`a service keeps at most ${MAX_COUNTERS} counters (adding ${name})`);
+    if (!this.counters.has(name) && this.counters.size >= MAX_COUNTERS)
+      throw new RangeError(`a service keeps at most ${MAX_COUNTERS} counters (adding ${name})`);
     this.counters.set(name, (this.counters.get(name) ?? 0) + by);
   }
 

@@ -3,7 +3,16 @@
 // figures (status). A snapshot is a plain copy: taking one starts, stops, wakes, resizes,
 // writes, emits or publishes nothing.
 
-export const SERVICE_STATES = ['NotConfigured', 'Disabled', 'Starting', 'Running', 'Degraded', 'Stopping', 'Stopped', 'Unknown'] as const;
+export const SERVICE_STATES = [
+  'NotConfigured',
+  'Disabled',
+  'Starting',
+  'Running',
+  'Degraded',
+  'Stopping',
+  'Stopped',
+  'Unknown',
+] as const;
 /**
  * NotConfigured: nothing asks for it (no master given, no gateway named). Disabled: configured
  * off. Degraded: running with a known error or stall. Unknown: the code cannot observe it.
@@ -60,7 +69,12 @@ export interface StatusSource {
  * Done/total bytes with the rate since the start and the ETA at that rate: 0 once finished or
  * complete, null when it cannot be told (no total, or nothing done yet).
  */
-export function progressFigures(doneBytes: number, totalBytes: number, elapsedMs: number, finished: boolean): ServiceProgress {
+export function progressFigures(
+  doneBytes: number,
+  totalBytes: number,
+  elapsedMs: number,
+  finished: boolean,
+): ServiceProgress {
   const rate = elapsedMs > 0 ? (doneBytes * 1000) / elapsedMs : 0;
   const remainingBytes = Math.max(0, totalBytes - doneBytes);
   let etaMs: number | null = null;

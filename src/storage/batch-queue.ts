@@ -80,7 +80,12 @@ export class BatchQueue<Item, Result> {
     return this.push(undefined, operation, 0, false) as Promise<R>;
   }
 
-  private push(item: Item | undefined, exclusive: (() => Promise<unknown>) | undefined, sizeBytes: number, holdable: boolean): Promise<unknown> {
+  private push(
+    item: Item | undefined,
+    exclusive: (() => Promise<unknown>) | undefined,
+    sizeBytes: number,
+    holdable: boolean,
+  ): Promise<unknown> {
     if (this.pending.length >= this.limits.maxPending) {
       return Promise.reject(new StorageError('io', `too many queued volume operations (${this.pending.length})`));
     }

@@ -22,7 +22,10 @@ export class BufferPool {
     /** Free buffers kept at most, in bytes, over all classes. */
     readonly maxPooledBytes: number,
   ) {
-    assert(Number.isSafeInteger(maxPooledBytes) && maxPooledBytes >= 0, `pool limit ${maxPooledBytes} must be a byte count`);
+    assert(
+      Number.isSafeInteger(maxPooledBytes) && maxPooledBytes >= 0,
+      `pool limit ${maxPooledBytes} must be a byte count`,
+    );
   }
 
   /**

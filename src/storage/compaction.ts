@@ -65,7 +65,8 @@ class BufferedAppender {
     this.chunks = [];
     this.pendingBytes = 0;
     let done = 0;
-    while (done < bytes.length) done += (await this.handle.write(bytes, done, bytes.length - done, at + done)).bytesWritten;
+    while (done < bytes.length)
+      done += (await this.handle.write(bytes, done, bytes.length - done, at + done)).bytesWritten;
     this.writtenBytes += bytes.length;
     if (this.bytesPerSecond > 0) {
       const aheadMs = (this.writtenBytes / this.bytesPerSecond) * 1000 - (Date.now() - this.started);
@@ -74,14 +75,19 @@ class BufferedAppender {
   }
 }
 
-function expired(n: { flags: number; ttl: { count: number; unit: number }; appendAtNs: bigint }, nowNs: bigint): boolean {
+function expired(
+  n: { flags: number; ttl: { count: number; unit: number }; appendAtNs: bigint },
+  nowNs: bigint,
+): boolean {
   if (!hasFlag(n, NeedleFlag.HasTtl)) return false;
   const minutes = ttlMinutes(n.ttl);
   return minutes > 0 && nowNs >= n.appendAtNs + BigInt(minutes) * 60_000_000_000n;
 }
 
 /** Writes `.cpd` and `.cpx` from the snapshot. Unreadable or expired needles are left out. */
-export async function writeCompactedCopy(input: CompactInput): Promise<{ cpdSizeBytes: number; kept: number; dropped: number }> {
+export async function writeCompactedCopy(
+  input: CompactInput,
+): Promise<{ cpdSizeBytes: number; kept: number; dropped: number }> {
   const cpd = await fs.open(volumeFilePath(input.location, 'cpd'), 'w');
   const cpx = await fs.open(volumeFilePath(input.location, 'cpx'), 'w');
   try {
@@ -105,7 +111,9 @@ export async function writeCompactedCopy(input: CompactInput): Promise<{ cpdSize
       } catch (err) {
         if (!(err instanceof StorageError)) throw err;
         dropped++;
-        input.log(`compaction of volume ${input.location.volumeId}: dropping needle ${entry.key.toString(16)} at ${offsetBytes}: ${err.message}`);
+        input.log(
+          `compaction of volume ${input.location.volumeId}: dropping needle ${entry.key.toString(16)} at ${offsetBytes}: ${err.message}`,
+        );
         continue;
       }
       if (expired(needle, input.nowNs)) {
@@ -164,7 +172,8 @@ export async function carryOverChanges(input: {
         const length = actualSize(entry.size, input.version);
         const record = Buffer.allocUnsafe(length);
         const { bytesRead } = await input.dat.read(record, 0, length, entry.offset);
-        if (bytesRead !== length) throw new StorageError('io', `carry-over: short read of needle ${key.toString(16)} at ${entry.offset}`);
+        if (bytesRead !== length)
+          throw new StorageError('io', `carry-over: short read of needle ${key.toString(16)} at ${entry.offset}`);
         const at = await data.append(record);
         await index.append(encodeIndexEntry({ key, offset: at, size: entry.size }, input.width));
       } else {
@@ -214,5 +223,6 @@ export async function removeCompactionLeftovers(location: VolumeLocation): Promi
   if (await pathExists(volumeFilePath(location, 'cpc'))) {
     throw new StorageError('io', `volume ${location.volumeId}: a compaction swap is in progress`);
   }
-  for (const ext of ['cpd', 'cpx', 'cpldb']) await fs.rm(volumeFilePath(location, ext), { recursive: true, force: true });
+  for (const ext of ['cpd', 'cpx', 'cpldb'])
+    await fs.rm(volumeFilePath(location, ext), { recursive: true, force: true });
 }

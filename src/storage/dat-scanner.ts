@@ -46,7 +46,12 @@ export async function* scanDat(
   while (offset < endOffsetBytes) {
     const headerBytes = await ensure(offset, NEEDLE_HEADER_SIZE_BYTES);
     if (headerBytes === null) {
-      yield { kind: 'invalid', offsetBytes: offset, reason: 'incomplete needle header', claimedSizeBytes: endOffsetBytes - offset };
+      yield {
+        kind: 'invalid',
+        offsetBytes: offset,
+        reason: 'incomplete needle header',
+        claimedSizeBytes: endOffsetBytes - offset,
+      };
       return;
     }
     const header = decodeNeedleHeader(headerBytes);
@@ -59,7 +64,12 @@ export async function* scanDat(
     const recordSize = actualSize(header.size, version);
     const record = await ensure(offset, recordSize);
     if (record === null) {
-      yield { kind: 'invalid', offsetBytes: offset, reason: 'needle record runs past end of file', claimedSizeBytes: recordSize };
+      yield {
+        kind: 'invalid',
+        offsetBytes: offset,
+        reason: 'needle record runs past end of file',
+        claimedSizeBytes: recordSize,
+      };
       return;
     }
     let needle: Needle;
@@ -76,7 +86,11 @@ export async function* scanDat(
 }
 
 /** True when every byte from `fromOffsetBytes` to the end of the file is zero (a pre-extended tail). */
-export async function isZeroTail(dat: PositionalReader, fromOffsetBytes: number, endOffsetBytes: number): Promise<boolean> {
+export async function isZeroTail(
+  dat: PositionalReader,
+  fromOffsetBytes: number,
+  endOffsetBytes: number,
+): Promise<boolean> {
   const buf = Buffer.allocUnsafe(Math.min(WINDOW_SIZE_BYTES, Math.max(0, endOffsetBytes - fromOffsetBytes)));
   for (let at = fromOffsetBytes; at < endOffsetBytes; ) {
     const { bytesRead } = await dat.read(buf, 0, Math.min(buf.length, endOffsetBytes - at), at);

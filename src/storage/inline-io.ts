@@ -38,7 +38,11 @@ export class InlineIoGovernor {
 
   /** Whether an IO of `lengthBytes` may run inline now. */
   allows(lengthBytes: number): boolean {
-    return this.enabled && lengthBytes <= MAX_INLINE_IO_BYTES && (this.pausedUntilMs === 0 || performance.now() >= this.pausedUntilMs);
+    return (
+      this.enabled &&
+      lengthBytes <= MAX_INLINE_IO_BYTES &&
+      (this.pausedUntilMs === 0 || performance.now() >= this.pausedUntilMs)
+    );
   }
 
   /** Runs `io` inline and times it; a slow call pauses inline IO for the backoff period. */

@@ -49,7 +49,10 @@ export function encodeSuperBlock(sb: SuperBlock): Buffer {
 /** Decodes the fixed 8 bytes; `extra` must then be read separately when extraSizeBytes > 0. */
 export function decodeSuperBlockHeader(bytes: Uint8Array): { superBlock: SuperBlock; extraSizeBytes: number } {
   if (bytes.length < SUPER_BLOCK_SIZE_BYTES) {
-    throw new StorageError('invalid_super_block', `super block needs ${SUPER_BLOCK_SIZE_BYTES} bytes, got ${bytes.length}`);
+    throw new StorageError(
+      'invalid_super_block',
+      `super block needs ${SUPER_BLOCK_SIZE_BYTES} bytes, got ${bytes.length}`,
+    );
   }
   const version = bytes[0] as number;
   if (!isSupportedVersion(version)) {

@@ -7,7 +7,12 @@ import { assert } from './types.ts';
 const writevAsync = promisify(writev);
 
 /** Writes all `totalBytes` of `pieces` at `position`; throws on an error or a write of nothing. */
-export async function writevFully(fd: number, pieces: readonly Uint8Array[], totalBytes: number, position: number): Promise<void> {
+export async function writevFully(
+  fd: number,
+  pieces: readonly Uint8Array[],
+  totalBytes: number,
+  position: number,
+): Promise<void> {
   let remaining = [...pieces];
   let done = 0;
   while (done < totalBytes) {

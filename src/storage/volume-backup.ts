@@ -16,19 +16,24 @@ export abstract class VolumeBackupScans extends VolumeWrites {
   async *liveRecords(): AsyncGenerator<{ offsetBytes: number; needle: Needle }> {
     this.ensureOpen();
     for await (const record of scanDat(this.dat, this.version, this.firstNeedleOffsetBytes, this.datSizeBytes)) {
-      if (record.kind === 'invalid') throw new StorageError('corrupted', `volume ${this.id}: ${record.reason} at offset ${record.offsetBytes}`);
+      if (record.kind === 'invalid')
+        throw new StorageError('corrupted', `volume ${this.id}: ${record.reason} at offset ${record.offsetBytes}`);
       const entry = this.nm.get(record.needle.id);
-      if (entry === undefined || entry.size < 0 || entry.offsetUnits * NEEDLE_PADDING_SIZE_BYTES !== record.offsetBytes) continue;
+      if (entry === undefined || entry.size < 0 || entry.offsetUnits * NEEDLE_PADDING_SIZE_BYTES !== record.offsetBytes)
+        continue;
       yield { offsetBytes: record.offsetBytes, needle: record.needle };
     }
   }
 
   /** Every record from `fromOffsetBytes` to the current end, in `.dat` order (tails, backups). */
-  async *recordsFrom(fromOffsetBytes: number): AsyncGenerator<{ offsetBytes: number; sizeBytes: number; appendAtNs: bigint }> {
+  async *recordsFrom(
+    fromOffsetBytes: number,
+  ): AsyncGenerator<{ offsetBytes: number; sizeBytes: number; appendAtNs: bigint }> {
     this.ensureOpen();
     const endBytes = this.datSizeBytes;
     for await (const record of scanDat(this.dat, this.version, fromOffsetBytes, endBytes, { verifyChecksum: false })) {
-      if (record.kind === 'invalid') throw new StorageError('corrupted', `volume ${this.id}: ${record.reason} at offset ${record.offsetBytes}`);
+      if (record.kind === 'invalid')
+        throw new StorageError('corrupted', `volume ${this.id}: ${record.reason} at offset ${record.offsetBytes}`);
       yield { offsetBytes: record.offsetBytes, sizeBytes: record.sizeBytes, appendAtNs: record.needle.appendAtNs };
     }
   }

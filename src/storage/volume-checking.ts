@@ -17,7 +17,8 @@ export abstract class VolumeChecks extends VolumeBackupScans {
     const entrySize = indexEntrySizeBytes(this.offsetWidth);
     const idxBytes = (await this.idx.stat()).size;
     const datBytes = (await this.dat.stat()).sizeBytes;
-    if (idxBytes % entrySize !== 0) errors.push(`volume ${this.id}: index file size ${idxBytes} is not a multiple of ${entrySize}`);
+    if (idxBytes % entrySize !== 0)
+      errors.push(`volume ${this.id}: index file size ${idxBytes} is not a multiple of ${entrySize}`);
     const rows = Math.floor(idxBytes / entrySize);
     const chunkRows = 65_536;
     const buf = Buffer.allocUnsafe(Math.min(rows, chunkRows) * entrySize);
@@ -30,7 +31,9 @@ export abstract class VolumeChecks extends VolumeBackupScans {
         if (entry.offset === 0) continue;
         const end = entry.offset + actualSize(entry.size, this.version);
         if (end > datBytes) {
-          errors.push(`volume ${this.id}: index row ${first + i} (needle ${entry.key.toString(16)}) ends at ${end}, past .dat size ${datBytes}`);
+          errors.push(
+            `volume ${this.id}: index row ${first + i} (needle ${entry.key.toString(16)}) ends at ${end}, past .dat size ${datBytes}`,
+          );
           continue;
         }
         if (full) latest.set(entry.key, { offsetBytes: entry.offset, size: entry.size });
@@ -41,9 +44,14 @@ export abstract class VolumeChecks extends VolumeBackupScans {
         if (entry.size < 0) continue;
         try {
           const n = await this.readRecord(entry.offsetBytes, entry.size);
-          if (n.id !== key) errors.push(`volume ${this.id}: needle ${key.toString(16)} at ${entry.offsetBytes} holds id ${n.id.toString(16)}`);
+          if (n.id !== key)
+            errors.push(
+              `volume ${this.id}: needle ${key.toString(16)} at ${entry.offsetBytes} holds id ${n.id.toString(16)}`,
+            );
         } catch (err) {
-          errors.push(`volume ${this.id}: needle ${key.toString(16)} at ${entry.offsetBytes}: ${(err as Error).message}`);
+          errors.push(
+            `volume ${this.id}: needle ${key.toString(16)} at ${entry.offsetBytes}: ${(err as Error).message}`,
+          );
         }
       }
     }

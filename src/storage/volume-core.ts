@@ -86,7 +86,8 @@ export abstract class VolumeCore {
     this.tieredDeletesAllowed = loaded.volumeInfo.files.length > 0;
     // Never let append times go backwards across a reload.
     if (loaded.lastAppendAtNs > this.lastAppendAtNs) this.lastAppendAtNs = loaded.lastAppendAtNs;
-    if (loaded.lastModifiedTsSeconds > this.lastModifiedTsSeconds) this.lastModifiedTsSeconds = loaded.lastModifiedTsSeconds;
+    if (loaded.lastModifiedTsSeconds > this.lastModifiedTsSeconds)
+      this.lastModifiedTsSeconds = loaded.lastModifiedTsSeconds;
   }
 
   get id(): number {

@@ -108,13 +108,15 @@ function toUint32(value: unknown, name: string): number {
 
 function toBool(value: unknown, name: string): boolean {
   if (value === undefined || value === null) return false;
-  if (typeof value !== 'boolean') throw new StorageError('invalid_volume_info', `invalid ${name}: ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean')
+    throw new StorageError('invalid_volume_info', `invalid ${name}: ${JSON.stringify(value)}`);
   return value;
 }
 
 function toStr(value: unknown, name: string): string {
   if (value === undefined || value === null) return '';
-  if (typeof value !== 'string') throw new StorageError('invalid_volume_info', `invalid ${name}: ${JSON.stringify(value)}`);
+  if (typeof value !== 'string')
+    throw new StorageError('invalid_volume_info', `invalid ${name}: ${JSON.stringify(value)}`);
   return value;
 }
 

@@ -35,8 +35,22 @@ import {
   newSuperBlock,
   superBlockSizeBytes,
 } from './super-block.ts';
-import { type OffsetWidth, NEEDLE_HEADER_SIZE_BYTES, NEEDLE_PADDING_SIZE_BYTES, TOMBSTONE_FILE_SIZE, indexEntrySizeBytes, maxVolumeSizeBytes } from './types.ts';
-import { type RemoteFile, type VolumeInfo, newVolumeInfo, readVolumeInfoFile, remoteFileBackendName, writeVolumeInfoFile } from './volume-info.ts';
+import {
+  type OffsetWidth,
+  NEEDLE_HEADER_SIZE_BYTES,
+  NEEDLE_PADDING_SIZE_BYTES,
+  TOMBSTONE_FILE_SIZE,
+  indexEntrySizeBytes,
+  maxVolumeSizeBytes,
+} from './types.ts';
+import {
+  type RemoteFile,
+  type VolumeInfo,
+  newVolumeInfo,
+  readVolumeInfoFile,
+  remoteFileBackendName,
+  writeVolumeInfoFile,
+} from './volume-info.ts';
 import { type VolumeLocation, volumeFilePath } from './volume-files.ts';
 import { ttlSeconds } from './needle/ttl.ts';
 import { parseReplicaPlacement } from './replica-placement.ts';
@@ -109,7 +123,12 @@ export async function loadVolume(
   await reconcileCompactState(loc, note);
   const vifPath = volumeFilePath(loc, 'vif');
   const existingInfo = await readVolumeInfoFile(vifPath);
-  if (existingInfo !== null && existingInfo.files.length === 0 && existingInfo.bytesOffset !== 0 && existingInfo.bytesOffset !== width) {
+  if (
+    existingInfo !== null &&
+    existingInfo.files.length === 0 &&
+    existingInfo.bytesOffset !== 0 &&
+    existingInfo.bytesOffset !== width
+  ) {
     throw new StorageError(
       'offset_width_mismatch',
       `volume ${loc.volumeId}: .vif says ${existingInfo.bytesOffset}-byte offsets, this server uses ${width}`,
@@ -203,14 +222,26 @@ export async function loadVolume(
 
     if (rebuildAll) scanFrom = firstNeedleOffset;
     if (damage.length === 0 && datSizeBytes > scanFrom) {
-      const outcome = await indexUnindexedTail(dat, idx, needleMap.map, version, width, scanFrom, datSizeBytes, idxSizeBytes);
+      const outcome = await indexUnindexedTail(
+        dat,
+        idx,
+        needleMap.map,
+        version,
+        width,
+        scanFrom,
+        datSizeBytes,
+        idxSizeBytes,
+      );
       idxSizeBytes = outcome.idxSizeBytes;
       report.indexRowsRecovered = outcome.rowsAppended;
-      if (outcome.rowsAppended > 0) note(`indexed ${outcome.rowsAppended} needles found in .dat after the last .idx row`);
+      if (outcome.rowsAppended > 0)
+        note(`indexed ${outcome.rowsAppended} needles found in .dat after the last .idx row`);
       if (outcome.lastAppendAtNs > lastAppendAtNs) lastAppendAtNs = outcome.lastAppendAtNs;
       if (outcome.truncateAt !== null) {
         report.datBytesTruncated = datSizeBytes - outcome.truncateAt;
-        note(`cut a torn final needle: ${report.datBytesTruncated} bytes at offset ${outcome.truncateAt} (${outcome.reason})`);
+        note(
+          `cut a torn final needle: ${report.datBytesTruncated} bytes at offset ${outcome.truncateAt} (${outcome.reason})`,
+        );
         await dat.truncate(outcome.truncateAt);
         await dat.sync();
         datSizeBytes = outcome.truncateAt;
@@ -273,22 +304,41 @@ async function loadTieredVolume(
   const backend = findBackendStorage(backendName);
   // As upstream, the volume is not loaded (the server starts without it) while its backend is unknown.
   if (backend === undefined) {
-    throw new StorageError('not_found', `volume ${loc.volumeId}: load remote file ${tier.key}: backend storage ${backendName} not found`);
+    throw new StorageError(
+      'not_found',
+      `volume ${loc.volumeId}: load remote file ${tier.key}: backend storage ${backendName} not found`,
+    );
   }
   const recordedSizeBytes = tier.fileSize > 0n ? tier.fileSize : info.datFileSize;
   if (recordedSizeBytes <= 0n || recordedSizeBytes > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new StorageError('invalid_volume_info', `volume ${loc.volumeId}: remote file ${tier.key} has no usable size (${recordedSizeBytes})`);
+    throw new StorageError(
+      'invalid_volume_info',
+      `volume ${loc.volumeId}: remote file ${tier.key} has no usable size (${recordedSizeBytes})`,
+    );
   }
   // The upload's time stands for the data's (upstream), else the `.vif`'s, so TTL volumes do not expire at start.
-  const modifiedTimeSeconds = tier.modifiedTime > 0n ? Number(tier.modifiedTime) : Math.floor((await fs.stat(volumeFilePath(loc, 'vif'))).mtimeMs / 1000);
-  const dat = new RemoteDataFile({ backend, backendName, key: tier.key, sizeBytes: Number(recordedSizeBytes), modifiedTimeMs: modifiedTimeSeconds * 1000 });
+  const modifiedTimeSeconds =
+    tier.modifiedTime > 0n
+      ? Number(tier.modifiedTime)
+      : Math.floor((await fs.stat(volumeFilePath(loc, 'vif'))).mtimeMs / 1000);
+  const dat = new RemoteDataFile({
+    backend,
+    backendName,
+    key: tier.key,
+    sizeBytes: Number(recordedSizeBytes),
+    modifiedTimeMs: modifiedTimeSeconds * 1000,
+  });
   const datSizeBytes = dat.sizeBytes;
   note(`tiered to ${backendName} as ${dat.key} (${datSizeBytes} bytes): reading it remotely, read only`);
 
   const idxPath = volumeFilePath(loc, 'idx');
   const idx = await openOrCreate(idxPath, false);
   // Rebuilding would read the whole object; upstream skips such a volume too.
-  if (idx === null) throw new StorageError('not_found', `volume ${loc.volumeId}: check volume idx file ${idxPath}: it does not exist (a tiered volume's index is not rebuilt)`);
+  if (idx === null)
+    throw new StorageError(
+      'not_found',
+      `volume ${loc.volumeId}: check volume idx file ${idxPath}: it does not exist (a tiered volume's index is not rebuilt)`,
+    );
   try {
     let superBlock: SuperBlock;
     try {
@@ -298,7 +348,8 @@ async function loadTieredVolume(
       superBlock = newSuperBlock({ version: isSupportedVersion(info.version) ? info.version : 3 });
       note(`remote super block unreadable (${(err as Error).message}): using the .vif's version ${superBlock.version}`);
     }
-    if (info.replication !== '') superBlock = { ...superBlock, replicaPlacement: parseReplicaPlacement(info.replication) };
+    if (info.replication !== '')
+      superBlock = { ...superBlock, replicaPlacement: parseReplicaPlacement(info.replication) };
 
     const entrySize = indexEntrySizeBytes(width);
     const idxFileSizeBytes = (await idx.stat()).size;
@@ -309,7 +360,9 @@ async function loadTieredVolume(
     const damage: string[] = [];
     if (scan.rowsPastDat > 0) {
       // Not dropped: the rows are all there is of those needles, and the object may be the wrong one.
-      damage.push(`${scan.rowsPastDat} .idx rows point past the end of the remote .dat (${datSizeBytes} bytes); those needles cannot be read`);
+      damage.push(
+        `${scan.rowsPastDat} .idx rows point past the end of the remote .dat (${datSizeBytes} bytes); those needles cannot be read`,
+      );
       note(damage[damage.length - 1] as string);
     }
     return {
@@ -346,9 +399,16 @@ export async function hasVolumeData(loc: VolumeLocation): Promise<boolean> {
 }
 
 /** The super block at the start of an open `.dat`, its extra bytes included. */
-export async function readSuperBlock(dat: PositionalReader, datSizeBytes: number, volumeId: number): Promise<SuperBlock> {
+export async function readSuperBlock(
+  dat: PositionalReader,
+  datSizeBytes: number,
+  volumeId: number,
+): Promise<SuperBlock> {
   if (datSizeBytes < SUPER_BLOCK_SIZE_BYTES) {
-    throw new StorageError('invalid_super_block', `volume ${volumeId}: .dat of ${datSizeBytes} bytes has no whole super block`);
+    throw new StorageError(
+      'invalid_super_block',
+      `volume ${volumeId}: .dat of ${datSizeBytes} bytes has no whole super block`,
+    );
   }
   const head = Buffer.alloc(SUPER_BLOCK_SIZE_BYTES);
   await dat.read(head, 0, SUPER_BLOCK_SIZE_BYTES, 0);
@@ -369,7 +429,13 @@ interface IndexScan {
   rowsPastDat: number;
 }
 
-async function readIndex(idx: FileHandle, idxSizeBytes: number, width: OffsetWidth, version: NeedleVersion, datSizeBytes: number): Promise<IndexScan> {
+async function readIndex(
+  idx: FileHandle,
+  idxSizeBytes: number,
+  width: OffsetWidth,
+  version: NeedleVersion,
+  datSizeBytes: number,
+): Promise<IndexScan> {
   const entrySize = indexEntrySizeBytes(width);
   const totalRows = idxSizeBytes / entrySize;
   const map = new NeedleMap(version, totalRows);
@@ -406,7 +472,11 @@ async function readIndex(idx: FileHandle, idxSizeBytes: number, width: OffsetWid
     at += bytesRead;
   }
   if (tailOffsetUnits > 0) {
-    scan.tail = { key: (BigInt(tailHi) << 32n) | BigInt(tailLo), offsetBytes: tailOffsetUnits * NEEDLE_PADDING_SIZE_BYTES, size: tailSize };
+    scan.tail = {
+      key: (BigInt(tailHi) << 32n) | BigInt(tailLo),
+      offsetBytes: tailOffsetUnits * NEEDLE_PADDING_SIZE_BYTES,
+      size: tailSize,
+    };
   }
   return scan;
 }
@@ -445,7 +515,14 @@ async function indexUnindexedTail(
   datSizeBytes: number,
   idxSizeBytes: number,
 ): Promise<TailOutcome> {
-  const outcome: TailOutcome = { idxSizeBytes, rowsAppended: 0, lastAppendAtNs: 0n, truncateAt: null, stoppedAt: datSizeBytes, reason: null };
+  const outcome: TailOutcome = {
+    idxSizeBytes,
+    rowsAppended: 0,
+    lastAppendAtNs: 0n,
+    truncateAt: null,
+    stoppedAt: datSizeBytes,
+    reason: null,
+  };
   const entrySize = indexEntrySizeBytes(width);
   let rows: Buffer[] = [];
   const flush = async (): Promise<void> => {

@@ -23,7 +23,11 @@ export interface SyncBatchOptions {
 }
 
 /** Upstream's DefaultSyncBatchOption: 1 MiB, 128 requests, 500µs. */
-export const DEFAULT_SYNC_BATCH: Readonly<SyncBatchOptions> = { minBytes: 1024 * 1024, minRequests: MAX_BATCH_ITEMS, waitMs: 0.5 };
+export const DEFAULT_SYNC_BATCH: Readonly<SyncBatchOptions> = {
+  minBytes: 1024 * 1024,
+  minRequests: MAX_BATCH_ITEMS,
+  waitMs: 0.5,
+};
 
 /** A volume file the write path appends to and syncs. */
 export type VolumeFileKind = 'dat' | 'idx';

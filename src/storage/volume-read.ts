@@ -6,10 +6,24 @@ import { Readable } from 'node:stream';
 import type { BufferPool } from './buffer-pool.ts';
 import { StorageError } from './errors.ts';
 import { inlineIo } from './inline-io.ts';
-import { type Needle, NeedleFlag, dataRegion, decodeNeedle, decodeNeedleHeader, hasFlag, newTombstone } from './needle/needle.ts';
+import {
+  type Needle,
+  NeedleFlag,
+  dataRegion,
+  decodeNeedle,
+  decodeNeedleHeader,
+  hasFlag,
+  newTombstone,
+} from './needle/needle.ts';
 import { ttlMinutes } from './needle/ttl.ts';
 import { actualSize } from './needle/version.ts';
-import { NEEDLE_HEADER_SIZE_BYTES, NEEDLE_PADDING_SIZE_BYTES, TOMBSTONE_FILE_SIZE, assert, maxVolumeSizeBytes } from './types.ts';
+import {
+  NEEDLE_HEADER_SIZE_BYTES,
+  NEEDLE_PADDING_SIZE_BYTES,
+  TOMBSTONE_FILE_SIZE,
+  assert,
+  maxVolumeSizeBytes,
+} from './types.ts';
 import { VolumeCore } from './volume-core.ts';
 
 const STREAM_CHUNK_BYTES = 256 * 1024;
@@ -55,7 +69,8 @@ export abstract class VolumeReads extends VolumeCore {
     const entry = this.lookup(id);
     if (entry === undefined) throw new StorageError('not_found', 'not found');
     if (entry.size < 0) {
-      if (options.readDeleted && entry.size !== TOMBSTONE_FILE_SIZE) return { offsetBytes: entry.offsetBytes, size: -entry.size };
+      if (options.readDeleted && entry.size !== TOMBSTONE_FILE_SIZE)
+        return { offsetBytes: entry.offsetBytes, size: -entry.size };
       throw new StorageError('deleted', 'already deleted');
     }
     return entry;
@@ -84,7 +99,8 @@ export abstract class VolumeReads extends VolumeCore {
     } catch (err) {
       if (err instanceof StorageError && err.code === 'size_mismatch' && this.offsetWidth === 4) {
         const wrapped = offsetBytes + maxVolumeSizeBytes(4);
-        if (wrapped + actualSize(size, this.version) <= this.datSizeBytes) return this.decodeRecordAt(wrapped, size, buffers);
+        if (wrapped + actualSize(size, this.version) <= this.datSizeBytes)
+          return this.decodeRecordAt(wrapped, size, buffers);
       }
       throw err;
     }
@@ -111,7 +127,11 @@ export abstract class VolumeReads extends VolumeCore {
       if (fd >= 0 && inlineIo.allows(length)) done = inlineIo.run(() => readSync(fd, buf, 0, length, offsetBytes));
       while (done < length) {
         const { bytesRead } = await this.dat.read(buf, done, length - done, offsetBytes + done);
-        if (bytesRead === 0) throw new StorageError('corrupted', `.dat ends at ${offsetBytes + done}, wanted ${length} bytes at ${offsetBytes}`);
+        if (bytesRead === 0)
+          throw new StorageError(
+            'corrupted',
+            `.dat ends at ${offsetBytes + done}, wanted ${length} bytes at ${offsetBytes}`,
+          );
         done += bytesRead;
       }
     } catch (err) {
@@ -143,9 +163,11 @@ export abstract class VolumeReads extends VolumeCore {
     const recordSize = actualSize(size, this.version);
     const head = await this.readBytes(offsetBytes, Math.min(recordSize, NEEDLE_HEADER_SIZE_BYTES + 4));
     const header = decodeNeedleHeader(head);
-    if (header.size !== size) throw new StorageError('size_mismatch', `size mismatch at ${offsetBytes}: ${header.size} != ${size}`);
+    if (header.size !== size)
+      throw new StorageError('size_mismatch', `size mismatch at ${offsetBytes}: ${header.size} != ${size}`);
     checkCookie(header.cookie, options);
-    const { dataOffset, dataSize } = size === 0 ? { dataOffset: NEEDLE_HEADER_SIZE_BYTES, dataSize: 0 } : dataRegion(head, this.version);
+    const { dataOffset, dataSize } =
+      size === 0 ? { dataOffset: NEEDLE_HEADER_SIZE_BYTES, dataSize: 0 } : dataRegion(head, this.version);
     // Re-read the record without its data and decode that image for the metadata.
     const afterData = offsetBytes + dataOffset + dataSize;
     const tail = await this.readBytes(afterData, offsetBytes + recordSize - afterData);

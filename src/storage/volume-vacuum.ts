@@ -45,24 +45,37 @@ export abstract class VolumeVacuum extends VolumeChecks {
    * Vacuum, step 1: writes the live needles (as of now) to `.cpd`/`.cpx` with the compaction
    * revision advanced. Writes go on meanwhile; commitCompact carries them over.
    */
-  async compact(options: { bytesPerSecond?: number; onProgress?: (processedBytes: number) => Promise<void> } = {}): Promise<void> {
+  async compact(
+    options: { bytesPerSecond?: number; onProgress?: (processedBytes: number) => Promise<void> } = {},
+  ): Promise<void> {
     this.ensureOpen();
     if (this.isTiered) throw tieredCompactError(this.id);
-    if (this.compacting !== null || this.compactStarting) throw new StorageError('io', `volume ${this.id} is already compacting`);
+    if (this.compacting !== null || this.compactStarting)
+      throw new StorageError('io', `volume ${this.id} is already compacting`);
     // Claimed before the lease is looked at, and an agent looks at isCompacting after taking
     // the lease: whichever comes second sees the other.
     this.compactStarting = true;
     let snapshot;
     try {
       const holder = await liveLease(this.location);
-      if (holder !== null) throw new StorageError('lease_held', `volume ${this.id} is held by ${describeLease(holder, Date.now())}`);
+      if (holder !== null)
+        throw new StorageError('lease_held', `volume ${this.id} is held by ${describeLease(holder, Date.now())}`);
       // Taken between batches, so the map and `.idx` agree exactly.
       snapshot = await this.appends.exclusive(async () => {
         const entries = this.nm.map.liveSortedEntries();
         return { entries, idxSizeBytes: this.idxSizeBytes, compactionRevision: this.superBlock.compactionRevision };
       });
-      const progress: CompactionProgress = { phase: 'copying', doneBytes: 0, totalBytes: this.datSizeBytes, startedAtMs: Date.now() };
-      this.compacting = { idxSizeBytes: snapshot.idxSizeBytes, compactionRevision: snapshot.compactionRevision, progress };
+      const progress: CompactionProgress = {
+        phase: 'copying',
+        doneBytes: 0,
+        totalBytes: this.datSizeBytes,
+        startedAtMs: Date.now(),
+      };
+      this.compacting = {
+        idxSizeBytes: snapshot.idxSizeBytes,
+        compactionRevision: snapshot.compactionRevision,
+        progress,
+      };
     } finally {
       this.compactStarting = false;
     }
@@ -85,7 +98,9 @@ export abstract class VolumeVacuum extends VolumeChecks {
       });
       progress.doneBytes = progress.totalBytes;
       progress.phase = 'awaiting-commit';
-      this.log(`volume ${this.id}: compacted ${result.kept} needles into ${result.cpdSizeBytes} bytes (${result.dropped} dropped)`);
+      this.log(
+        `volume ${this.id}: compacted ${result.kept} needles into ${result.cpdSizeBytes} bytes (${result.dropped} dropped)`,
+      );
     } catch (err) {
       this.compacting = null;
       // Best effort: the copy's own error is the one to report; a load drops leftovers, a new copy overwrites them.

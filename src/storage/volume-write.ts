@@ -21,7 +21,14 @@ import {
 } from './needle/needle.ts';
 import { isEmptyTtl } from './needle/ttl.ts';
 import { actualSize } from './needle/version.ts';
-import { NEEDLE_HEADER_SIZE_BYTES, NEEDLE_PADDING_SIZE_BYTES, TOMBSTONE_FILE_SIZE, assert, indexEntrySizeBytes, maxVolumeSizeBytes } from './types.ts';
+import {
+  NEEDLE_HEADER_SIZE_BYTES,
+  NEEDLE_PADDING_SIZE_BYTES,
+  TOMBSTONE_FILE_SIZE,
+  assert,
+  indexEntrySizeBytes,
+  maxVolumeSizeBytes,
+} from './types.ts';
 import { closedError, readOnlyError } from './volume-core.ts';
 import type { LoadedVolume } from './volume-load.ts';
 import {
@@ -113,7 +120,11 @@ export abstract class VolumeWrites extends VolumeReads {
     if (refused !== undefined) return Promise.reject(refused);
     // Only a durable write may wait for company (upstream's worker takes only fsync writes).
     // Sized as upstream's worker counts a request: the record a body of the data's length takes.
-    return this.appends.add<WriteResult>({ kind: 'write', needle: n, options }, actualSize(n.data.length, this.version), options.fsync === true);
+    return this.appends.add<WriteResult>(
+      { kind: 'write', needle: n, options },
+      actualSize(n.data.length, this.version),
+      options.fsync === true,
+    );
   }
 
   /**
@@ -181,11 +192,18 @@ export abstract class VolumeWrites extends VolumeReads {
             continue;
           }
           if (endBytes >= maxVolumeSizeBytes(this.offsetWidth)) {
-            throw new StorageError('volume_full', `Volume Size ${endBytes} Exceeded ${maxVolumeSizeBytes(this.offsetWidth)}`);
+            throw new StorageError(
+              'volume_full',
+              `Volume Size ${endBytes} Exceeded ${maxVolumeSizeBytes(this.offsetWidth)}`,
+            );
           }
           lastAppendAtNs = this.nextAppendAtNs(lastAppendAtNs);
           if (this.version === 3) op.blob.writeBigUInt64BE(lastAppendAtNs, NEEDLE_HEADER_SIZE_BYTES + op.size + 4);
-          pending.set(id, { offsetUnits: endBytes / NEEDLE_PADDING_SIZE_BYTES, size: op.size, cookie: op.blob.readUInt32BE(0) });
+          pending.set(id, {
+            offsetUnits: endBytes / NEEDLE_PADDING_SIZE_BYTES,
+            size: op.size,
+            cookie: op.blob.readUInt32BE(0),
+          });
           planned.push({ op, offsetBytes: endBytes, resolve: entry.resolve, reject: entry.reject, indexed: true });
           records.push(op.blob);
           endBytes += op.blob.length;
@@ -203,7 +221,11 @@ export abstract class VolumeWrites extends VolumeReads {
             n.ttl = this.superBlock.ttl;
           }
           if (inBatch === undefined && (await this.isUnchanged(n, existing))) {
-            const result: WriteResult = { offsetBytes: (existing?.offsetUnits ?? 0) * NEEDLE_PADDING_SIZE_BYTES, size: existing?.size ?? 0, unchanged: true };
+            const result: WriteResult = {
+              offsetBytes: (existing?.offsetUnits ?? 0) * NEEDLE_PADDING_SIZE_BYTES,
+              size: existing?.size ?? 0,
+              unchanged: true,
+            };
             if (op.options.fsync === true) {
               // The copy already stored may not be on disk yet: upstream syncs for it too.
               fsync = true;
@@ -214,12 +236,17 @@ export abstract class VolumeWrites extends VolumeReads {
             continue;
           }
           if (existing !== undefined && existing.offsetUnits !== 0) {
-            const existingCookie = inBatch?.cookie ?? (await this.readHeader(existing.offsetUnits * NEEDLE_PADDING_SIZE_BYTES)).cookie;
+            const existingCookie =
+              inBatch?.cookie ?? (await this.readHeader(existing.offsetUnits * NEEDLE_PADDING_SIZE_BYTES)).cookie;
             if (n.cookie === 0 && op.options.checkCookie === false) n.cookie = existingCookie;
-            if (existingCookie !== n.cookie) throw new StorageError('cookie_mismatch', `mismatching cookie ${n.cookie.toString(16)}`);
+            if (existingCookie !== n.cookie)
+              throw new StorageError('cookie_mismatch', `mismatching cookie ${n.cookie.toString(16)}`);
           }
           if (endBytes >= maxVolumeSizeBytes(this.offsetWidth) && n.data.length > 0) {
-            throw new StorageError('volume_full', `Volume Size ${endBytes} Exceeded ${maxVolumeSizeBytes(this.offsetWidth)}`);
+            throw new StorageError(
+              'volume_full',
+              `Volume Size ${endBytes} Exceeded ${maxVolumeSizeBytes(this.offsetWidth)}`,
+            );
           }
           lastAppendAtNs = this.nextAppendAtNs(lastAppendAtNs);
           n.appendAtNs = lastAppendAtNs;
@@ -236,13 +263,21 @@ export abstract class VolumeWrites extends VolumeReads {
           }
           if (this.isTiered) {
             // The row alone is the tombstone: offset 0 marks it deleted on every later load.
-            pending.set(id, { offsetUnits: existing.offsetUnits, size: existing.size === 0 ? -1 : -existing.size, cookie: op.cookie });
+            pending.set(id, {
+              offsetUnits: existing.offsetUnits,
+              size: existing.size === 0 ? -1 : -existing.size,
+              cookie: op.cookie,
+            });
             planned.push({ op, offsetBytes: 0, resolve: entry.resolve, reject: entry.reject, indexed: true });
             continue;
           }
           lastAppendAtNs = this.nextAppendAtNs(lastAppendAtNs);
           record = encodeNeedle(newTombstone(op.cookie, id, op.checksum, lastAppendAtNs), this.version);
-          pending.set(id, { offsetUnits: existing.offsetUnits, size: existing.size === 0 ? -1 : -existing.size, cookie: op.cookie });
+          pending.set(id, {
+            offsetUnits: existing.offsetUnits,
+            size: existing.size === 0 ? -1 : -existing.size,
+            cookie: op.cookie,
+          });
         }
         planned.push({ op, offsetBytes: endBytes, resolve: entry.resolve, reject: entry.reject, indexed });
         if ('sizeBytes' in record) {
@@ -272,7 +307,11 @@ export abstract class VolumeWrites extends VolumeReads {
     } catch (err) {
       // Best effort: the append's own error is what fails the batch.
       if (records.length > 0) await this.dat.truncate(startBytes).catch(() => {});
-      failAll(new StorageError('io', `append to volume ${this.id} at ${startBytes}: ${(err as Error).message}`, { cause: err }));
+      failAll(
+        new StorageError('io', `append to volume ${this.id} at ${startBytes}: ${(err as Error).message}`, {
+          cause: err,
+        }),
+      );
       return;
     }
     this.datSizeBytes = endBytes;
@@ -296,7 +335,9 @@ export abstract class VolumeWrites extends VolumeReads {
         results.push({ offsetBytes: p.offsetBytes, unchanged: false });
       } else {
         results.push(this.nm.delete(p.op.id, offsetUnits));
-        rows.push(encodeIndexEntry({ key: p.op.id, offset: p.offsetBytes, size: TOMBSTONE_FILE_SIZE }, this.offsetWidth));
+        rows.push(
+          encodeIndexEntry({ key: p.op.id, offset: p.offsetBytes, size: TOMBSTONE_FILE_SIZE }, this.offsetWidth),
+        );
       }
     }
     try {
@@ -310,9 +351,14 @@ export abstract class VolumeWrites extends VolumeReads {
       if (fsync) this.stopWrites(`index append failed: ${message}`);
       for (const p of planned) {
         const id = p.op.kind === 'write' ? p.op.needle.id : p.op.id;
-        p.reject(new StorageError('io', `index needle ${id} of volume ${this.id} at offset ${p.offsetBytes}: ${message}`, { cause: err }));
+        p.reject(
+          new StorageError('io', `index needle ${id} of volume ${this.id} at offset ${p.offsetBytes}: ${message}`, {
+            cause: err,
+          }),
+        );
       }
-      for (const u of durableUnchanged) u.reject(new StorageError('io', `index volume ${this.id}: ${message}`, { cause: err }));
+      for (const u of durableUnchanged)
+        u.reject(new StorageError('io', `index volume ${this.id}: ${message}`, { cause: err }));
       return;
     }
     if (fsync) {
@@ -343,7 +389,10 @@ export abstract class VolumeWrites extends VolumeReads {
       return;
     }
     if (totalBytes <= VECTORED_BATCH_MIN_BYTES || this.dat.fd < 0) {
-      const staging = totalBytes <= VECTORED_BATCH_MIN_BYTES ? stagingBuffers.take(VECTORED_BATCH_MIN_BYTES) : Buffer.allocUnsafe(totalBytes);
+      const staging =
+        totalBytes <= VECTORED_BATCH_MIN_BYTES
+          ? stagingBuffers.take(VECTORED_BATCH_MIN_BYTES)
+          : Buffer.allocUnsafe(totalBytes);
       try {
         let at = 0;
         for (const piece of pieces) {
@@ -375,21 +424,33 @@ export abstract class VolumeWrites extends VolumeReads {
 
   /** A blob must be one whole record of this volume's version whose header Size is `size`. */
   private checkBlob(op: { size: number; blob: Buffer }): void {
-    if (op.blob.length < NEEDLE_HEADER_SIZE_BYTES) throw new StorageError('corrupted', `needle blob of ${op.blob.length} bytes is shorter than a header`);
+    if (op.blob.length < NEEDLE_HEADER_SIZE_BYTES)
+      throw new StorageError('corrupted', `needle blob of ${op.blob.length} bytes is shorter than a header`);
     const header = decodeNeedleHeader(op.blob);
-    if (header.size !== op.size) throw new StorageError('size_mismatch', `needle blob header size ${header.size} differs from ${op.size}`);
+    if (header.size !== op.size)
+      throw new StorageError('size_mismatch', `needle blob header size ${header.size} differs from ${op.size}`);
     if (op.size < 0 || op.blob.length !== actualSize(op.size, this.version)) {
-      throw new StorageError('corrupted', `needle blob of ${op.blob.length} bytes is not one record of size ${op.size}`);
+      throw new StorageError(
+        'corrupted',
+        `needle blob of ${op.blob.length} bytes is not one record of size ${op.size}`,
+      );
     }
   }
 
   /** Same size, cookie, checksum and data as the live needle: upstream skips the write. */
-  private async isSameBlob(op: { size: number; blob: Buffer }, existing: { offsetUnits: number; size: number } | undefined): Promise<boolean> {
+  private async isSameBlob(
+    op: { size: number; blob: Buffer },
+    existing: { offsetUnits: number; size: number } | undefined,
+  ): Promise<boolean> {
     if (existing === undefined || existing.offsetUnits === 0 || existing.size !== op.size) return false;
     try {
       const old = await this.readRecord(existing.offsetUnits * NEEDLE_PADDING_SIZE_BYTES, existing.size);
       const incoming = decodeNeedle(op.blob, this.version, op.size);
-      return old.cookie === incoming.cookie && old.checksum === incoming.checksum && Buffer.compare(old.data, incoming.data) === 0;
+      return (
+        old.cookie === incoming.cookie &&
+        old.checksum === incoming.checksum &&
+        Buffer.compare(old.data, incoming.data) === 0
+      );
     } catch {
       return false;
     }
@@ -403,7 +464,8 @@ export abstract class VolumeWrites extends VolumeReads {
   private async writeFully(handle: FileHandle | DataFile, bytes: Buffer, position: number): Promise<void> {
     let done = 0;
     const fd = handle.fd;
-    if (fd >= 0 && inlineIo.allows(bytes.length)) done = inlineIo.run(() => writeSync(fd, bytes, 0, bytes.length, position));
+    if (fd >= 0 && inlineIo.allows(bytes.length))
+      done = inlineIo.run(() => writeSync(fd, bytes, 0, bytes.length, position));
     while (done < bytes.length) {
       const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
       if (bytesWritten === 0) throw new Error(`short write at ${position + done}`);
@@ -423,5 +485,4 @@ export abstract class VolumeWrites extends VolumeReads {
     }
     return old.cookie === n.cookie && old.checksum === n.checksum && Buffer.compare(old.data, n.data) === 0;
   }
-
 }

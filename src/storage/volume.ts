@@ -57,7 +57,12 @@ export class Volume extends VolumeVacuum {
 
   static async open(options: VolumeOpenOptions): Promise<Volume> {
     const log = options.log ?? (() => {});
-    const loaded = await loadVolume(options.location, options.offsetWidth, options.create ? { superBlock: options.create } : null, log);
+    const loaded = await loadVolume(
+      options.location,
+      options.offsetWidth,
+      options.create ? { superBlock: options.create } : null,
+      log,
+    );
     return new Volume(options, loaded);
   }
 
@@ -124,7 +129,11 @@ export class Volume extends VolumeVacuum {
       } catch (err) {
         this.restoreWriteState(before);
         if (isStorageError(err, 'drain_timeout')) {
-          throw new StorageError('drain_timeout', `${err.message}: the mark is refused and the volume is left as it was`, { cause: err });
+          throw new StorageError(
+            'drain_timeout',
+            `${err.message}: the mark is refused and the volume is left as it was`,
+            { cause: err },
+          );
         }
         throw err;
       }
@@ -149,7 +158,11 @@ export class Volume extends VolumeVacuum {
    * after them), within the barrier's bound.
    */
   private drainAdmitted(reason: string): Promise<void> {
-    return this.drain.hold(this.id, reason, this.appends.exclusive(async () => {}));
+    return this.drain.hold(
+      this.id,
+      reason,
+      this.appends.exclusive(async () => {}),
+    );
   }
 
   private serialized<T>(transition: () => Promise<T>): Promise<T> {
@@ -224,7 +237,11 @@ export class Volume extends VolumeVacuum {
     try {
       await backend.deleteFile(remote.key);
     } catch (err) {
-      throw new StorageError('io', `volume ${this.id} remote object ${backendName}/${remote.key} delete failed: ${(err as Error).message}`, { cause: err });
+      throw new StorageError(
+        'io',
+        `volume ${this.id} remote object ${backendName}/${remote.key} delete failed: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 
@@ -235,7 +252,18 @@ export class Volume extends VolumeVacuum {
    */
   async destroy(options: { keepVif?: boolean } = {}): Promise<void> {
     await this.close();
-    for (const ext of ['dat', 'idx', ...(options.keepVif === true ? [] : ['vif']), 'sdx', 'cpd', 'cpx', 'cpc', 'ldb', 'rdb', 'note']) {
+    for (const ext of [
+      'dat',
+      'idx',
+      ...(options.keepVif === true ? [] : ['vif']),
+      'sdx',
+      'cpd',
+      'cpx',
+      'cpc',
+      'ldb',
+      'rdb',
+      'note',
+    ]) {
       await fs.rm(volumeFilePath(this.location, ext), { recursive: true, force: true });
     }
   }

@@ -139,7 +139,8 @@ export class DiskLocation {
         if (ext !== '.idx' && ext !== '.vif' && ext !== '.dat') continue;
         const parsed = parseVolumeBaseName(name.slice(0, -ext.length));
         // e.g. `.._5.dat`: a name no collection check would let us create, so not ours.
-        if (parsed !== null && collectionNameProblem(parsed.collection) === null) found.set(`${parsed.collection}_${parsed.volumeId}`, parsed);
+        if (parsed !== null && collectionNameProblem(parsed.collection) === null)
+          found.set(`${parsed.collection}_${parsed.volumeId}`, parsed);
       }
     }
     return [...found.values()];
@@ -164,7 +165,11 @@ export class DiskLocation {
     for (const volume of loaded) if (volume !== undefined) this.volumes.set(volume.id, volume);
   }
 
-  private async loadOne({ collection, volumeId }: { collection: string; volumeId: number }, width: OffsetWidth, log: (message: string) => void): Promise<Volume | undefined> {
+  private async loadOne(
+    { collection, volumeId }: { collection: string; volumeId: number },
+    width: OffsetWidth,
+    log: (message: string) => void,
+  ): Promise<Volume | undefined> {
     const loc = this.location(collection, volumeId);
     if (await pathExists(volumeFilePath(loc, 'note'))) {
       // A `.note` marks a copy that never finished: upstream deletes such a volume at start.

@@ -86,11 +86,17 @@ export class DiskSpaceMonitor {
     const enabled = this.locations.some((l) => l.minFreeSpace !== undefined);
     const stats = this.stats;
     const current =
-      this.phase === 'new' ? (enabled ? 'Stopped' : 'Disabled')
-      : this.phase === 'starting' ? 'Starting'
-      : this.phase === 'stopped' ? 'Stopped'
-      : this.lastPassFailed ? 'Degraded'
-      : 'Running';
+      this.phase === 'new'
+        ? enabled
+          ? 'Stopped'
+          : 'Disabled'
+        : this.phase === 'starting'
+          ? 'Starting'
+          : this.phase === 'stopped'
+            ? 'Stopped'
+            : this.lastPassFailed
+              ? 'Degraded'
+              : 'Running';
     return {
       name: 'disk-space-monitor',
       desired: { enabled, intervalMs: this.intervalMs, minFreeSpace: reserves },
@@ -101,7 +107,10 @@ export class DiskSpaceMonitor {
         lastError: stats.lastError !== '' ? { message: stats.lastError, atMs: stats.lastErrorAtMs } : null,
         cancelledBy: ['shutdown'],
         hasShutdownHandle: true,
-        detail: stats.lowLocations.length > 0 ? `low on space: ${stats.lowLocations.join(', ')}` : 'every folder above its reserve',
+        detail:
+          stats.lowLocations.length > 0
+            ? `low on space: ${stats.lowLocations.join(', ')}`
+            : 'every folder above its reserve',
       }),
     };
   }
@@ -138,7 +147,9 @@ export class DiskSpaceMonitor {
       }
       const verdict = isDiskSpaceLow(reserve, space);
       if (!location.setDiskSpaceLow(verdict.low)) continue;
-      this.log(`dir ${location.dir} ${verdict.description}${verdict.low ? ': its volumes are read-only until space is freed' : ': writes resume'}`);
+      this.log(
+        `dir ${location.dir} ${verdict.description}${verdict.low ? ': its volumes are read-only until space is freed' : ': writes resume'}`,
+      );
       if (verdict.low) await this.drainVolumesOf(location);
     }
     this.passesTotal += 1;

@@ -16,10 +16,15 @@ export interface EcDecodeRequest {
 }
 
 /** Throws StoreError 'no_live_entries' when every needle is deleted: there is nothing to decode. */
-export async function decodeEcVolume(store: Store, request: EcDecodeRequest, log: (message: string) => void): Promise<void> {
+export async function decodeEcVolume(
+  store: Store,
+  request: EcDecodeRequest,
+  log: (message: string) => void,
+): Promise<void> {
   const ecVolume = store.ec.find(request.volumeId);
   if (ecVolume === undefined) throw new Error(`ec volume ${request.volumeId} not found`);
-  if (ecVolume.collection !== request.collection) throw new Error(`existing collection:${ecVolume.collection} unexpected input: ${request.collection}`);
+  if (ecVolume.collection !== request.collection)
+    throw new Error(`existing collection:${ecVolume.collection} unexpected input: ${request.collection}`);
   const dataShardPaths: string[] = [];
   for (let id = 0; id < ecVolume.ratio.dataShards; id++) {
     const found = store.ec.findShard(request.volumeId, id);
@@ -29,7 +34,9 @@ export async function decodeEcVolume(store: Store, request: EcDecodeRequest, log
   const location = store.locations.find((l) => l.ecVolumes.get(request.volumeId) === ecVolume) as DiskLocation;
   // From the fold of `.ecj` to the unmount of these shards, a journaled delete would miss the new
   // volume: the shards refuse deletes as read-only meanwhile (taken again if the decode fails).
-  const runtimes: EcVolume[] = [...store.ec.all()].filter(({ volume }) => volume.volumeId === request.volumeId).map(({ volume }) => volume);
+  const runtimes: EcVolume[] = [...store.ec.all()]
+    .filter(({ volume }) => volume.volumeId === request.volumeId)
+    .map(({ volume }) => volume);
   for (const runtime of runtimes) await runtime.refuseDeletes('being decoded into a normal volume');
   try {
     await decodeRefusingDeletes(store, request, ecVolume, runtimes, dataShardPaths, location, log);
@@ -62,7 +69,12 @@ async function decodeRefusingDeletes(
   for (const runtime of runtimes) {
     try {
       const resolved = await runtime.reloadBitrot(allEcDirs(store.locations));
-      if (protection === undefined || (resolved.status === 'on' && protection.status !== 'on') || (resolved.status === 'invalid' && protection.status === 'off')) protection = resolved;
+      if (
+        protection === undefined ||
+        (resolved.status === 'on' && protection.status !== 'on') ||
+        (resolved.status === 'invalid' && protection.status === 'off')
+      )
+        protection = resolved;
     } catch (err) {
       throw new Error(`ec volume ${request.volumeId}: ${(err as Error).message}`);
     }

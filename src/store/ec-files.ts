@@ -27,7 +27,9 @@ export function allEcDirs(locations: readonly DiskLocation[]): string[] {
 }
 
 function dirsOf(location: DiskLocation): string[] {
-  return location.idxDir !== undefined && location.idxDir !== location.dir ? [location.dir, location.idxDir] : [location.dir];
+  return location.idxDir !== undefined && location.idxDir !== location.dir
+    ? [location.dir, location.idxDir]
+    : [location.dir];
 }
 
 async function removeIfExists(filePath: string): Promise<void> {
@@ -35,7 +37,9 @@ async function removeIfExists(filePath: string): Promise<void> {
 }
 
 /** Shard files in a directory, grouped by volume (ids ascending). */
-export async function shardFilesIn(dir: string): Promise<Array<{ collection: string; volumeId: number; shardIds: number[] }>> {
+export async function shardFilesIn(
+  dir: string,
+): Promise<Array<{ collection: string; volumeId: number; shardIds: number[] }>> {
   const byBase = new Map<string, number[]>();
   for (const name of await fs.readdir(dir)) {
     const parsed = parseShardFileName(name);
@@ -44,13 +48,18 @@ export async function shardFilesIn(dir: string): Promise<Array<{ collection: str
   const found = [];
   for (const [base, shardIds] of byBase) {
     const volume = parseVolumeBaseName(base);
-    if (volume !== null && collectionNameProblem(volume.collection) === null) found.push({ ...volume, shardIds: shardIds.sort((a, b) => a - b) });
+    if (volume !== null && collectionNameProblem(volume.collection) === null)
+      found.push({ ...volume, shardIds: shardIds.sort((a, b) => a - b) });
   }
   return found;
 }
 
 /** What EC files of the volume this location's directories hold (upstream checkEcVolumeStatus). */
-export async function ecFilesStatus(location: DiskLocation, collection: string, volumeId: number): Promise<EcFilesStatus> {
+export async function ecFilesStatus(
+  location: DiskLocation,
+  collection: string,
+  volumeId: number,
+): Promise<EcFilesStatus> {
   const base = checkedVolumeBaseName(collection, volumeId);
   const status: EcFilesStatus = { hasEcx: false, hasIdx: false, shardIds: [] };
   for (const dir of dirsOf(location)) {
@@ -99,7 +108,11 @@ async function removeBitrotSidecars(basePath: string): Promise<void> {
  * Removes every artifact of an earlier encode (shards, `.ecx`, `.ecj`, sidecars) so a new run
  * never mixes with it; the `.vif` only where no `.idx` says a normal volume owns it.
  */
-export async function removeStaleEcArtifacts(location: DiskLocation, collection: string, volumeId: number): Promise<void> {
+export async function removeStaleEcArtifacts(
+  location: DiskLocation,
+  collection: string,
+  volumeId: number,
+): Promise<void> {
   const base = checkedVolumeBaseName(collection, volumeId);
   for (let id = 0; id < MAX_SHARD_COUNT; id++) await removeIfExists(path.join(location.dir, `${base}.${shardExt(id)}`));
   for (const dir of dirsOf(location)) {
@@ -114,7 +127,12 @@ export async function removeStaleEcArtifacts(location: DiskLocation, collection:
 }
 
 /** Deletes the listed shard files here; a disk left without shards loses its sidecars. */
-export async function removeShardFiles(location: DiskLocation, collection: string, volumeId: number, shardIds: number[]): Promise<void> {
+export async function removeShardFiles(
+  location: DiskLocation,
+  collection: string,
+  volumeId: number,
+  shardIds: number[],
+): Promise<void> {
   const base = checkedVolumeBaseName(collection, volumeId);
   let found = false;
   for (const id of shardIds) {
@@ -125,17 +143,23 @@ export async function removeShardFiles(location: DiskLocation, collection: strin
     }
   }
   if (!found) return;
-  if ((await ecFilesStatus(location, collection, volumeId)).shardIds.length === 0) await removeBitrotSidecars(path.join(location.dir, base));
+  if ((await ecFilesStatus(location, collection, volumeId)).shardIds.length === 0)
+    await removeBitrotSidecars(path.join(location.dir, base));
 }
 
 /** Once no shard is left anywhere: the shared `.ecx`/`.ecj`, and the `.vif` unless a `.idx` owns it. */
-export async function removeSharedEcIndex(location: DiskLocation, collection: string, volumeId: number, status: EcFilesStatus): Promise<void> {
+export async function removeSharedEcIndex(
+  location: DiskLocation,
+  collection: string,
+  volumeId: number,
+  status: EcFilesStatus,
+): Promise<void> {
   const base = checkedVolumeBaseName(collection, volumeId);
   if (status.hasEcx) {
     for (const dir of dirsOf(location)) {
       await removeIfExists(path.join(dir, `${base}.ecx`));
       await removeIfExists(path.join(dir, `${base}.ecj`));
-    await removeIfExists(path.join(dir, `${base}${ECJ_COMPACT_TMP_EXT}`));
+      await removeIfExists(path.join(dir, `${base}${ECJ_COMPACT_TMP_EXT}`));
       await removeIfExists(path.join(dir, `${base}${ECJ_COMPACT_TMP_EXT}`));
     }
   }
@@ -143,7 +167,11 @@ export async function removeSharedEcIndex(location: DiskLocation, collection: st
 }
 
 /** The encode run recorded in this location's `.vif` (0 when absent or unstamped), and whether one exists. */
-export async function ecGenerationOf(location: DiskLocation, collection: string, volumeId: number): Promise<{ encodeTsNs: bigint; found: boolean }> {
+export async function ecGenerationOf(
+  location: DiskLocation,
+  collection: string,
+  volumeId: number,
+): Promise<{ encodeTsNs: bigint; found: boolean }> {
   const base = checkedVolumeBaseName(collection, volumeId);
   for (const dir of dirsOf(location)) {
     try {

@@ -23,11 +23,17 @@ export interface EcGenerateRequest {
  * Any earlier encode's artifacts on every disk go first, so runs never mix; a failed run removes
  * the shards and `.ecx` it wrote.
  */
-export async function generateEcShards(store: Store, request: EcGenerateRequest, log: (message: string) => void, onProgress?: EncodeProgress): Promise<void> {
+export async function generateEcShards(
+  store: Store,
+  request: EcGenerateRequest,
+  log: (message: string) => void,
+  onProgress?: EncodeProgress,
+): Promise<void> {
   const { volumeId, collection } = request;
   const volume = store.findVolume(volumeId);
   if (volume === undefined) throw new Error(`volume ${volumeId} not found`);
-  if (volume.collection !== collection) throw new Error(`existing collection:${volume.collection} unexpected input: ${collection}`);
+  if (volume.collection !== collection)
+    throw new Error(`existing collection:${volume.collection} unexpected input: ${collection}`);
   const loc = volume.location;
   const vifPath = volumeFilePath(loc, 'vif');
   // A regeneration keeps the ratio an earlier run recorded.
@@ -52,11 +58,22 @@ export async function generateEcShards(store: Store, request: EcGenerateRequest,
     await writeSortedEcxFromIdx(volumeFilePath(loc, 'idx'), ecxPath, store.offsetWidth);
     const datSizeBytes = volume.stats().datSizeBytes;
     // 4.53 always encodes the uniform layout; the .vif and the sidecar record its block size.
-    const blockSizeBytes = await encodeDatFile(volumeFilePath(loc, 'dat'), datSizeBytes, shardPaths, ratio, store.coder(), undefined, onProgress);
+    const blockSizeBytes = await encodeDatFile(
+      volumeFilePath(loc, 'dat'),
+      datSizeBytes,
+      shardPaths,
+      ratio,
+      store.coder(),
+      undefined,
+      onProgress,
+    );
     // Best effort, as upstream: without a sidecar the volume is merely unprotected.
     try {
       const prot = await computeBitrotProtection(shardPaths, { ...ratio, encodeTsNs: 0n, blockSizeBytes });
-      await writeBitrotSidecar(bitrotSidecarPath(path.join(loc.dir, checkedVolumeBaseName(collection, volumeId))), prot);
+      await writeBitrotSidecar(
+        bitrotSidecarPath(path.join(loc.dir, checkedVolumeBaseName(collection, volumeId))),
+        prot,
+      );
     } catch (err) {
       log(`volume ${volumeId}: failed to write the ec bitrot sidecar: ${(err as Error).message}`);
     }
@@ -65,11 +82,18 @@ export async function generateEcShards(store: Store, request: EcGenerateRequest,
       version: volume.version,
       datFileSize: BigInt(datSizeBytes),
       expireAtSec: ttlSeconds > 0 ? BigInt(Math.floor(Date.now() / 1000) + ttlSeconds) : 0n,
-      ecShardConfig: { dataShards: ratio.dataShards, parityShards: ratio.parityShards, encodeTsNs: BigInt(Date.now()) * 1_000_000n, blockSizeBytes },
+      ecShardConfig: {
+        dataShards: ratio.dataShards,
+        parityShards: ratio.parityShards,
+        encodeTsNs: BigInt(Date.now()) * 1_000_000n,
+        blockSizeBytes,
+      },
     });
     await writeVolumeInfoFile(vifPath, info);
     done = true;
-    log(`volume ${volumeId}: generated ${shardPaths.length} ec shards (${ratio.dataShards}+${ratio.parityShards}, block ${blockSizeBytes}) from ${datSizeBytes} bytes`);
+    log(
+      `volume ${volumeId}: generated ${shardPaths.length} ec shards (${ratio.dataShards}+${ratio.parityShards}, block ${blockSizeBytes}) from ${datSizeBytes} bytes`,
+    );
   } finally {
     if (!done) {
       for (const shardPath of shardPaths) await fs.rm(shardPath, { force: true });

@@ -3,7 +3,14 @@
 // Error texts follow upstream's (RebuildEcFiles, RebuildEcxFile); clients match on them.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { bitrotSidecarPath, computeBitrotProtection, findBitrotSidecar, readBitrotSidecar, sidecarConfigProblem, writeBitrotSidecar } from '../ec/ec-bitrot.ts';
+import {
+  bitrotSidecarPath,
+  computeBitrotProtection,
+  findBitrotSidecar,
+  readBitrotSidecar,
+  sidecarConfigProblem,
+  writeBitrotSidecar,
+} from '../ec/ec-bitrot.ts';
 import { type EncodeProgress, rebuildShardFiles } from '../ec/ec-encoder.ts';
 import { foldEcjIntoEcx } from '../ec/ec-index.ts';
 import { type EcRatio, blockSizeProblem, ecRatioOf, shardExt, totalShards } from '../ec/ec-layout.ts';
@@ -34,7 +41,8 @@ async function rebuildLayout(dirs: string[], base: string): Promise<{ ratio: EcR
     const config = info.ecShardConfig;
     if (config === null) break;
     const problem = blockSizeProblem(config.blockSizeBytes ?? 0);
-    if (problem !== null) throw new Error(`RebuildEcFiles ${path.join(dirs[0] as string, base)}: ${vifPath}: ${problem}`);
+    if (problem !== null)
+      throw new Error(`RebuildEcFiles ${path.join(dirs[0] as string, base)}: ${vifPath}: ${problem}`);
     return { ratio: ecRatioOf(info), blockSizeBytes: config.blockSizeBytes ?? 0 };
   }
   const sidecar = await findBitrotSidecar(dirs, base);
@@ -47,7 +55,10 @@ async function rebuildLayout(dirs: string[], base: string): Promise<{ ratio: EcR
     } catch (err) {
       problem = (err as Error).message;
     }
-    if (problem !== null || prot?.ecShardConfig == null) throw new Error(`RebuildEcFiles ${path.join(dirs[0] as string, base)}: no usable .vif and ${sidecar}: ${problem}`);
+    if (problem !== null || prot?.ecShardConfig == null)
+      throw new Error(
+        `RebuildEcFiles ${path.join(dirs[0] as string, base)}: no usable .vif and ${sidecar}: ${problem}`,
+      );
     const c = prot.ecShardConfig;
     return { ratio: { dataShards: c.dataShards, parityShards: c.parityShards }, blockSizeBytes: c.blockSizeBytes };
   }
@@ -58,7 +69,12 @@ async function rebuildLayout(dirs: string[], base: string): Promise<{ ratio: EcR
  * Rebuilds on the disk holding an `.ecx` and the most shards; returns the ids of the shards it
  * regenerated ([] when no disk holds an `.ecx` of the volume).
  */
-export async function rebuildEcShards(store: Store, request: EcRebuildRequest, log: (message: string) => void, onProgress?: EncodeProgress): Promise<number[]> {
+export async function rebuildEcShards(
+  store: Store,
+  request: EcRebuildRequest,
+  log: (message: string) => void,
+  onProgress?: EncodeProgress,
+): Promise<number[]> {
   const base = checkedVolumeBaseName(request.collection, request.volumeId);
   let rebuildLocation: DiskLocation | undefined;
   let rebuildShardCount = 0;
@@ -88,7 +104,8 @@ export async function rebuildEcShards(store: Store, request: EcRebuildRequest, l
   if (missing.size > 0) {
     const sizes = new Set<number>();
     for (const shardPath of present.values()) sizes.add((await fs.stat(shardPath)).size);
-    if (sizes.size > 1) throw new Error(`RebuildEcFiles ${dataBase}: ec shards have different sizes ${[...sizes].join(', ')}`);
+    if (sizes.size > 1)
+      throw new Error(`RebuildEcFiles ${dataBase}: ec shards have different sizes ${[...sizes].join(', ')}`);
     try {
       await rebuildShardFiles(present, missing, [...sizes][0] ?? 0, ratio, store.coder(), onProgress);
     } catch (err) {
@@ -107,9 +124,15 @@ export async function rebuildEcShards(store: Store, request: EcRebuildRequest, l
   // Trust on first use: a volume without a sidecar anywhere gets one describing the shards as
   // they now are, with the layout the rebuild used. Skipped unless every shard is here.
   if ((await findBitrotSidecar(searchDirs, base)) === null && present.size + missing.size === totalShards(ratio)) {
-    const allPaths = Array.from({ length: totalShards(ratio) }, (_, id) => present.get(id) ?? (missing.get(id) as string));
+    const allPaths = Array.from(
+      { length: totalShards(ratio) },
+      (_, id) => present.get(id) ?? (missing.get(id) as string),
+    );
     try {
-      await writeBitrotSidecar(bitrotSidecarPath(dataBase), await computeBitrotProtection(allPaths, { ...ratio, encodeTsNs: 0n, blockSizeBytes }));
+      await writeBitrotSidecar(
+        bitrotSidecarPath(dataBase),
+        await computeBitrotProtection(allPaths, { ...ratio, encodeTsNs: 0n, blockSizeBytes }),
+      );
     } catch (err) {
       log(`volume ${request.volumeId}: bitrot backfill skipped: ${(err as Error).message}`);
     }

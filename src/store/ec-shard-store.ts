@@ -39,7 +39,8 @@ function bitsOf(shardIds: number[]): number {
 
 /** Free shard slots: each free volume slot holds a data shard count of shards. */
 function freeShardSlots(location: DiskLocation): number {
-  if (location.maxVolumeCount <= 0) return 2 ** 30 - location.volumes.size * DEFAULT_DATA_SHARDS - location.ecShardCount();
+  if (location.maxVolumeCount <= 0)
+    return 2 ** 30 - location.volumes.size * DEFAULT_DATA_SHARDS - location.ecShardCount();
   return (location.maxVolumeCount - location.volumes.size) * DEFAULT_DATA_SHARDS - location.ecShardCount();
 }
 
@@ -88,7 +89,10 @@ export class EcShardStore {
   }
 
   /** The EC volume that holds this mounted shard (on the same disk), with the shard. */
-  findShard(volumeId: number, shardId: number): { volume: EcVolume; shard: EcShard; location: DiskLocation } | undefined {
+  findShard(
+    volumeId: number,
+    shardId: number,
+  ): { volume: EcVolume; shard: EcShard; location: DiskLocation } | undefined {
     for (const location of this.locations) {
       const volume = location.ecVolumes.get(volumeId);
       const shard = volume?.shards.get(shardId);
@@ -177,13 +181,19 @@ export class EcShardStore {
       }
     }
     if (failures.length === 0) {
-      if (ecxDir === null) throw new Error(`MountEcShards ${volumeId}.${shardId}: no .ecx index found on any local disk`);
+      if (ecxDir === null)
+        throw new Error(`MountEcShards ${volumeId}.${shardId}: no .ecx index found on any local disk`);
       throw new Error(`MountEcShards ${volumeId}.${shardId} not found on disk`);
     }
     throw new Error(`MountEcShards ${volumeId}.${shardId} load failures: ${failures.join('; ')}`);
   }
 
-  private async openOn(location: DiskLocation, collection: string, volumeId: number, ecxDir: string): Promise<EcVolume> {
+  private async openOn(
+    location: DiskLocation,
+    collection: string,
+    volumeId: number,
+    ecxDir: string,
+  ): Promise<EcVolume> {
     const existing = location.ecVolumes.get(volumeId);
     if (existing !== undefined) return existing;
     const volume = await EcVolume.open({
@@ -203,7 +213,9 @@ export class EcShardStore {
     // Its shards go out as deleted once, so the master drops them now, not at the next full beat.
     volume.onQuarantine = () => {
       const { count, lastError } = volume.ioErrorState();
-      this.log(`ec volume ${volumeId} on disk ${location.diskId} quarantined after ${count} consecutive IO errors: ${(lastError as Error)?.message}`);
+      this.log(
+        `ec volume ${volumeId} on disk ${location.diskId} quarantined after ${count} consecutive IO errors: ${(lastError as Error)?.message}`,
+      );
       const message = this.shardMessage(volume, location, volume.shardIds());
       this.notify('removed', message);
     };
@@ -288,7 +300,8 @@ export class EcShardStore {
   heartbeatMessages(): EcShardMessage[] {
     const messages: EcShardMessage[] = [];
     for (const { volume, location } of this.all()) {
-      if (volume.shards.size > 0 && !volume.ioErrorState().quarantined) messages.push(this.shardMessage(volume, location, volume.shardIds()));
+      if (volume.shards.size > 0 && !volume.ioErrorState().quarantined)
+        messages.push(this.shardMessage(volume, location, volume.shardIds()));
     }
     return messages;
   }

@@ -90,7 +90,11 @@ export class MaintenanceRuns {
     const volume = this.volumes.findVolume(volumeId);
     if (volume === undefined) throw new StoreError('not_found', `volume ${volumeId} not found`);
     // The lease file is what makes agents exclusive: link(2) lets one taker win.
-    const lease = await VolumeLease.acquire(volume.location, { owner: this.owner, agent }, { ttlMs: this.leaseTtlMs, nowMs: this.nowMs });
+    const lease = await VolumeLease.acquire(
+      volume.location,
+      { owner: this.owner, agent },
+      { ttlMs: this.leaseTtlMs, nowMs: this.nowMs },
+    );
     if (volume.isCompacting) {
       await lease.release();
       throw new StorageError('lease_held', `volume ${volumeId} is being compacted`);
@@ -99,27 +103,41 @@ export class MaintenanceRuns {
     const progress = new AgentProgress(this.nowMs);
     const id = this.nextId++;
     const record: RunRecord = {
-      run: { id, agent, volumeId, collection: volume.collection, owner: this.owner, state: 'running', result: null, error: null },
+      run: {
+        id,
+        agent,
+        volumeId,
+        collection: volume.collection,
+        owner: this.owner,
+        state: 'running',
+        result: null,
+        error: null,
+      },
       progress,
       done: Promise.resolve(),
     };
     this.runs.set(id, record);
     this.forgetOldRuns();
-    const work = agent === 'rebuild-index' ? this.rebuild(volume, lease, progress, options.full === true) : this.verify(volume, lease, progress);
-    record.done = work.then(
-      (result) => {
-        record.run.result = result;
-        record.run.state = 'done';
-        progress.finish('done');
-      },
-      (err: unknown) => {
-        const lost = err instanceof StorageError && err.code === 'lease_lost';
-        record.run.state = lost ? 'aborted' : 'failed';
-        record.run.error = (err as Error).message;
-        progress.finish(lost ? 'aborted' : 'failed');
-        this.log(`maintenance ${agent} of volume ${volumeId}: ${record.run.error}`);
-      },
-    ).finally(() => lease.release());
+    const work =
+      agent === 'rebuild-index'
+        ? this.rebuild(volume, lease, progress, options.full === true)
+        : this.verify(volume, lease, progress);
+    record.done = work
+      .then(
+        (result) => {
+          record.run.result = result;
+          record.run.state = 'done';
+          progress.finish('done');
+        },
+        (err: unknown) => {
+          const lost = err instanceof StorageError && err.code === 'lease_lost';
+          record.run.state = lost ? 'aborted' : 'failed';
+          record.run.error = (err as Error).message;
+          progress.finish(lost ? 'aborted' : 'failed');
+          this.log(`maintenance ${agent} of volume ${volumeId}: ${record.run.error}`);
+        },
+      )
+      .finally(() => lease.release());
     return this.snapshot(record);
   }
 
@@ -139,7 +157,12 @@ export class MaintenanceRuns {
     return this.get(id);
   }
 
-  private async rebuild(volume: Volume, lease: VolumeLease, progress: AgentProgress, full: boolean): Promise<RebuildResult> {
+  private async rebuild(
+    volume: Volume,
+    lease: VolumeLease,
+    progress: AgentProgress,
+    full: boolean,
+  ): Promise<RebuildResult> {
     const { volumeId, collection } = volume.location;
     this.unmounted.add(volumeId);
     let result: RebuildResult | undefined;
@@ -155,13 +178,20 @@ export class MaintenanceRuns {
     // Mounted again either way: a failed rebuild left the old index as it was.
     await this.volumes.mountVolume(volumeId, collection);
     if (result === undefined) throw failure;
-    this.log(`maintenance: rebuilt the index of volume ${volumeId} (${result.mode}, ${result.liveEntries} live, ${result.deletedEntries} deleted)`);
+    this.log(
+      `maintenance: rebuilt the index of volume ${volumeId} (${result.mode}, ${result.liveEntries} live, ${result.deletedEntries} deleted)`,
+    );
     return result;
   }
 
   private async verify(volume: Volume, lease: VolumeLease, progress: AgentProgress): Promise<VerifyReport> {
     const sizes = await volume.fileSizesBetweenBatches();
-    const report = await verifyVolumeFiles(volume.location, { offsetWidth: this.volumes.offsetWidth, progress, lease, sizes });
+    const report = await verifyVolumeFiles(volume.location, {
+      offsetWidth: this.volumes.offsetWidth,
+      progress,
+      lease,
+      sizes,
+    });
     await lease.check();
     return report;
   }
@@ -182,7 +212,12 @@ export class MaintenanceRuns {
           lastSuccessAtMs: run.state === 'done' ? p.finishedAtMs : null,
           lastError: run.error !== null ? { message: run.error, atMs: p.finishedAtMs ?? p.updatedAtMs } : null,
           cancelledBy: ['operator'],
-          progress: { doneBytes: p.bytesScanned, totalBytes: p.totalBytes, rateBytesPerSecond: p.rateBytesPerSecond, etaMs: p.etaMs },
+          progress: {
+            doneBytes: p.bytesScanned,
+            totalBytes: p.totalBytes,
+            rateBytesPerSecond: p.rateBytesPerSecond,
+            etaMs: p.etaMs,
+          },
           detail: run.state === 'running' ? p.phase : run.state,
         }),
       };

@@ -40,7 +40,8 @@ export class ScrubCheckpoints {
       const parsed = JSON.parse(text) as { volumes?: Record<string, ScrubCheckpoint> };
       for (const [id, entry] of Object.entries(parsed.volumes ?? {})) {
         if (this.entries.size >= MAX_ENTRIES) break;
-        if (typeof entry?.offsetBytes === 'number' && typeof entry.lastPassCompletedAtMs === 'number') this.entries.set(Number(id), entry);
+        if (typeof entry?.offsetBytes === 'number' && typeof entry.lastPassCompletedAtMs === 'number')
+          this.entries.set(Number(id), entry);
       }
     } catch (err) {
       // A damaged checkpoint file costs a fresh pass, nothing more.
@@ -54,7 +55,8 @@ export class ScrubCheckpoints {
   }
 
   set(volumeId: number, checkpoint: ScrubCheckpoint): void {
-    if (!this.entries.has(volumeId) && this.entries.size >= MAX_ENTRIES) throw new RangeError(`at most ${MAX_ENTRIES} scrub checkpoints per folder`);
+    if (!this.entries.has(volumeId) && this.entries.size >= MAX_ENTRIES)
+      throw new RangeError(`at most ${MAX_ENTRIES} scrub checkpoints per folder`);
     this.entries.set(volumeId, { ...checkpoint });
   }
 

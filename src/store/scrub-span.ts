@@ -32,15 +32,33 @@ export interface SpanResult {
  * Checks whole records from `fromOffsetBytes` until about `maxBytes` are read or `endOffsetBytes`
  * is reached; `take(bytes)` is called before each read (pacing and admission).
  */
-export async function scrubSpan(volume: Volume, fromOffsetBytes: number, endOffsetBytes: number, maxBytes: number, take: (bytes: number) => Promise<void>): Promise<SpanResult> {
-  const result: SpanResult = { nextOffsetBytes: fromOffsetBytes, recordsChecked: 0, bytesChecked: 0, garbageDamaged: 0, findings: [], broken: false };
+export async function scrubSpan(
+  volume: Volume,
+  fromOffsetBytes: number,
+  endOffsetBytes: number,
+  maxBytes: number,
+  take: (bytes: number) => Promise<void>,
+): Promise<SpanResult> {
+  const result: SpanResult = {
+    nextOffsetBytes: fromOffsetBytes,
+    recordsChecked: 0,
+    bytesChecked: 0,
+    garbageDamaged: 0,
+    findings: [],
+    broken: false,
+  };
   let offset = fromOffsetBytes;
   while (offset < endOffsetBytes && result.bytesChecked < maxBytes) {
     const windowBytes = Math.min(SCRUB_WINDOW_BYTES, endOffsetBytes - offset);
     await take(windowBytes);
     const window = await volume.readBytes(offset, windowBytes);
     if (window.length < NEEDLE_HEADER_SIZE_BYTES) {
-      result.findings.push({ volumeId: volume.id, needleId: '0', offsetBytes: offset, detail: `${window.length} trailing bytes at ${offset} are no record` });
+      result.findings.push({
+        volumeId: volume.id,
+        needleId: '0',
+        offsetBytes: offset,
+        detail: `${window.length} trailing bytes at ${offset} are no record`,
+      });
       result.broken = true;
       return result;
     }
@@ -49,14 +67,24 @@ export async function scrubSpan(volume: Volume, fromOffsetBytes: number, endOffs
       const header = decodeNeedleHeader(window, at);
       const recordOffset = offset + at;
       if (header.id === 0n || header.size < 0) {
-        result.findings.push({ volumeId: volume.id, needleId: header.id.toString(16), offsetBytes: recordOffset, detail: `no record header at ${recordOffset} (id ${header.id.toString(16)}, size ${header.size})` });
+        result.findings.push({
+          volumeId: volume.id,
+          needleId: header.id.toString(16),
+          offsetBytes: recordOffset,
+          detail: `no record header at ${recordOffset} (id ${header.id.toString(16)}, size ${header.size})`,
+        });
         result.broken = true;
         result.nextOffsetBytes = recordOffset;
         return result;
       }
       const recordBytes = actualSize(header.size, volume.version);
       if (recordOffset + recordBytes > endOffsetBytes) {
-        result.findings.push({ volumeId: volume.id, needleId: header.id.toString(16), offsetBytes: recordOffset, detail: `record of ${recordBytes} bytes runs past ${endOffsetBytes}` });
+        result.findings.push({
+          volumeId: volume.id,
+          needleId: header.id.toString(16),
+          offsetBytes: recordOffset,
+          detail: `record of ${recordBytes} bytes runs past ${endOffsetBytes}`,
+        });
         result.broken = true;
         result.nextOffsetBytes = recordOffset;
         return result;
@@ -82,7 +110,14 @@ export async function scrubSpan(volume: Volume, fromOffsetBytes: number, endOffs
   return result;
 }
 
-function checkRecord(volume: Volume, record: Buffer, id: bigint, size: number, offsetBytes: number, result: SpanResult): void {
+function checkRecord(
+  volume: Volume,
+  record: Buffer,
+  id: bigint,
+  size: number,
+  offsetBytes: number,
+  result: SpanResult,
+): void {
   const entry = volume.lookup(id);
   const live = entry !== undefined && entry.size >= 0 && entry.offsetBytes === offsetBytes;
   if (size === 0) return;
@@ -90,7 +125,8 @@ function checkRecord(volume: Volume, record: Buffer, id: bigint, size: number, o
     decodeNeedle(record, volume.version, size);
   } catch (err) {
     if (!isStorageError(err)) throw err;
-    if (live) result.findings.push({ volumeId: volume.id, needleId: id.toString(16), offsetBytes, detail: err.message });
+    if (live)
+      result.findings.push({ volumeId: volume.id, needleId: id.toString(16), offsetBytes, detail: err.message });
     else result.garbageDamaged++;
   }
 }

@@ -71,7 +71,17 @@ export class Scrubber {
   private readonly checkpoints = new Map<DiskLocation, ScrubCheckpoints>();
   private readonly recent: ScrubFinding[] = [];
   private active = 0;
-  readonly stats: ScrubberStats = { passesCompleted: 0, ecPassesCompleted: 0, bytesChecked: 0, recordsChecked: 0, damagedVolumes: 0, findings: 0, garbageDamaged: 0, admissionWaits: 0, leaseSkips: 0 };
+  readonly stats: ScrubberStats = {
+    passesCompleted: 0,
+    ecPassesCompleted: 0,
+    bytesChecked: 0,
+    recordsChecked: 0,
+    damagedVolumes: 0,
+    findings: 0,
+    garbageDamaged: 0,
+    admissionWaits: 0,
+    leaseSkips: 0,
+  };
   private wakeSleepers: Array<() => void> = [];
   /** When each EC volume's last pass ended (EC passes are one call: nothing to resume). */
   private readonly ecPassedAtMs = new WeakMap<EcVolume, number>();
@@ -80,9 +90,12 @@ export class Scrubber {
     private readonly locations: readonly DiskLocation[],
     private readonly options: ScrubberOptions,
   ) {
-    if (!(options.intervalMs >= 0)) throw new RangeError(`scrub interval must not be negative, got ${options.intervalMs}`);
-    if (!(options.bytesPerSecond > 0)) throw new RangeError(`scrub rate must be positive, got ${options.bytesPerSecond}`);
-    if (!(options.concurrentVolumes >= 1)) throw new RangeError(`scrub concurrency must be at least 1, got ${options.concurrentVolumes}`);
+    if (!(options.intervalMs >= 0))
+      throw new RangeError(`scrub interval must not be negative, got ${options.intervalMs}`);
+    if (!(options.bytesPerSecond > 0))
+      throw new RangeError(`scrub rate must be positive, got ${options.bytesPerSecond}`);
+    if (!(options.concurrentVolumes >= 1))
+      throw new RangeError(`scrub concurrency must be at least 1, got ${options.concurrentVolumes}`);
     this.clock = options.clock ?? realClock;
     this.log = options.log ?? (() => {});
     this.health = new ServiceHealth(() => this.clock.nowMs());
@@ -114,11 +127,25 @@ export class Scrubber {
   }
 
   statusSnapshot(): ServiceSnapshot {
-    const current = !this.enabled ? 'Disabled' : this.phase === 'stopping' ? 'Stopping' : this.phase === 'stopped' ? 'Stopped' : this.health.failing ? 'Degraded' : 'Running';
+    const current = !this.enabled
+      ? 'Disabled'
+      : this.phase === 'stopping'
+        ? 'Stopping'
+        : this.phase === 'stopped'
+          ? 'Stopped'
+          : this.health.failing
+            ? 'Degraded'
+            : 'Running';
     const s = this.stats;
     return {
       name: 'scrubber',
-      desired: { enabled: this.enabled, intervalMs: this.options.intervalMs, bytesPerSecond: this.options.bytesPerSecond, concurrentVolumes: this.options.concurrentVolumes, maxForegroundInFlight: this.options.maxForegroundInFlight ?? DEFAULT_MAX_FOREGROUND_IN_FLIGHT },
+      desired: {
+        enabled: this.enabled,
+        intervalMs: this.options.intervalMs,
+        bytesPerSecond: this.options.bytesPerSecond,
+        concurrentVolumes: this.options.concurrentVolumes,
+        maxForegroundInFlight: this.options.maxForegroundInFlight ?? DEFAULT_MAX_FOREGROUND_IN_FLIGHT,
+      },
       current,
       status: emptyStatus({
         ...this.health.figures(),
@@ -127,7 +154,10 @@ export class Scrubber {
         queueLimit: this.options.concurrentVolumes * this.locations.length,
         cancelledBy: ['shutdown'],
         hasShutdownHandle: true,
-        detail: this.recent.length > 0 ? `last finding: volume ${this.recent[this.recent.length - 1]!.volumeId}: ${this.recent[this.recent.length - 1]!.detail}` : 'no damage found',
+        detail:
+          this.recent.length > 0
+            ? `last finding: volume ${this.recent[this.recent.length - 1]!.volumeId}: ${this.recent[this.recent.length - 1]!.detail}`
+            : 'no damage found',
       }),
     };
   }
@@ -153,7 +183,10 @@ export class Scrubber {
   }
 
   private async folderLoop(location: DiskLocation): Promise<void> {
-    const limiter = new ByteRateLimiter(this.options.bytesPerSecond, { nowMs: () => this.clock.nowMs(), sleep: (ms) => this.sleep(ms) });
+    const limiter = new ByteRateLimiter(this.options.bytesPerSecond, {
+      nowMs: () => this.clock.nowMs(),
+      sleep: (ms) => this.sleep(ms),
+    });
     const checkpoints = this.checkpoints.get(location)!;
     while (this.phase === 'running') {
       const now = this.clock.nowMs();
@@ -166,14 +199,19 @@ export class Scrubber {
         return c.offsetBytes > v.firstNeedleOffsetBytes ? 0 : c.lastPassCompletedAtMs + this.options.intervalMs;
       };
       const ecVolumes = [...location.ecVolumes.values()];
-      const ecDueAt = (ec: EcVolume) => (this.ecPassedAtMs.get(ec) ?? 0) + (this.ecPassedAtMs.has(ec) ? this.options.intervalMs : 0);
+      const ecDueAt = (ec: EcVolume) =>
+        (this.ecPassedAtMs.get(ec) ?? 0) + (this.ecPassedAtMs.has(ec) ? this.options.intervalMs : 0);
       const due: Array<() => Promise<void>> = [
         ...volumes.filter((v) => dueAt(v) <= now).map((v) => () => this.scrubVolume(v, checkpoints, limiter)),
         ...ecVolumes.filter((ec) => ecDueAt(ec) <= now).map((ec) => () => this.scrubEc(ec, limiter)),
       ];
       if (due.length === 0) {
         // New volumes are looked for at least once per interval.
-        const next = Math.min(...volumes.map(dueAt), ...ecVolumes.map(ecDueAt), now + Math.min(IDLE_POLL_MS, this.options.intervalMs));
+        const next = Math.min(
+          ...volumes.map(dueAt),
+          ...ecVolumes.map(ecDueAt),
+          now + Math.min(IDLE_POLL_MS, this.options.intervalMs),
+        );
         await this.sleep(Math.max(1, next - now));
         continue;
       }
@@ -222,14 +260,22 @@ export class Scrubber {
       const merged = ec.bitrot.status !== 'off' && this.options.coder !== undefined ? mergeEcRuntimes([ec]) : null;
       if (merged !== null && this.options.coder !== undefined) {
         const checksums = await scrubEcChecksum(merged, this.options.coder);
-        result.errors.push(...checksums.errors, ...checksums.brokenShards.map((b) => `shard ${b.shardId} fails its .ecsum checksum`));
+        result.errors.push(
+          ...checksums.errors,
+          ...checksums.brokenShards.map((b) => `shard ${b.shardId} fails its .ecsum checksum`),
+        );
       }
       this.stats.bytesChecked += bytes;
       this.stats.ecPassesCompleted++;
       this.ecPassedAtMs.set(ec, this.clock.nowMs());
       this.health.succeeded();
       if (result.errors.length > 0) {
-        const findings = result.errors.map((detail) => ({ volumeId: ec.volumeId, needleId: '', offsetBytes: 0, detail: `ec: ${detail}` }));
+        const findings = result.errors.map((detail) => ({
+          volumeId: ec.volumeId,
+          needleId: '',
+          offsetBytes: 0,
+          detail: `ec: ${detail}`,
+        }));
         // EC volumes are read-only already: the finding is logged, counted and shown.
         this.recordFindings(ec.volumeId, findings);
       }
@@ -244,8 +290,17 @@ export class Scrubber {
   private async passOf(volume: Volume, checkpoints: ScrubCheckpoints, limiter: ByteRateLimiter): Promise<void> {
     const revision = volume.superBlock.compactionRevision;
     let cursor = checkpoints.get(volume.id);
-    if (cursor === undefined || cursor.compactionRevision !== revision || cursor.offsetBytes <= volume.firstNeedleOffsetBytes) {
-      cursor = { offsetBytes: volume.firstNeedleOffsetBytes, compactionRevision: revision, passStartedAtMs: this.clock.nowMs(), lastPassCompletedAtMs: cursor?.lastPassCompletedAtMs ?? 0 };
+    if (
+      cursor === undefined ||
+      cursor.compactionRevision !== revision ||
+      cursor.offsetBytes <= volume.firstNeedleOffsetBytes
+    ) {
+      cursor = {
+        offsetBytes: volume.firstNeedleOffsetBytes,
+        compactionRevision: revision,
+        passStartedAtMs: this.clock.nowMs(),
+        lastPassCompletedAtMs: cursor?.lastPassCompletedAtMs ?? 0,
+      };
     }
     const findings: ScrubFinding[] = [];
     const take = async (bytes: number) => {
@@ -276,13 +331,18 @@ export class Scrubber {
         done = span.broken || span.nextOffsetBytes >= datSizeBytes;
         if (done) {
           const index = await volume.scrub(false);
-          for (const error of index.errors) findings.push({ volumeId: volume.id, needleId: '', offsetBytes: 0, detail: error });
+          for (const error of index.errors)
+            findings.push({ volumeId: volume.id, needleId: '', offsetBytes: 0, detail: error });
         }
       } finally {
         await lease.release();
       }
       if (done) {
-        checkpoints.set(volume.id, { ...cursor, offsetBytes: volume.firstNeedleOffsetBytes, lastPassCompletedAtMs: this.clock.nowMs() });
+        checkpoints.set(volume.id, {
+          ...cursor,
+          offsetBytes: volume.firstNeedleOffsetBytes,
+          lastPassCompletedAtMs: this.clock.nowMs(),
+        });
         await checkpoints.save();
         this.stats.passesCompleted++;
         this.health.succeeded();
@@ -301,7 +361,9 @@ export class Scrubber {
       this.recent.push(f);
       if (this.recent.length > MAX_RECENT_FINDINGS) this.recent.shift();
     }
-    this.log(`scrubber: volume ${volumeId} is damaged: ${findings.map((f) => `${f.needleId !== '' ? `needle ${f.needleId} at ${f.offsetBytes}: ` : ''}${f.detail}`).join('; ')}`);
+    this.log(
+      `scrubber: volume ${volumeId} is damaged: ${findings.map((f) => `${f.needleId !== '' ? `needle ${f.needleId} at ${f.offsetBytes}: ` : ''}${f.detail}`).join('; ')}`,
+    );
   }
 
   private async report(volume: Volume, findings: ScrubFinding[]): Promise<void> {

@@ -61,7 +61,8 @@ export class ServerStateStore {
 
   /** Applies `requested` if its version matches; the saved version is the old one plus 1. */
   async set(requested: VolumeServerState): Promise<VolumeServerState> {
-    if (requested.version !== this.state.version) throw new StateVersionMismatchError(this.state.version, requested.version);
+    if (requested.version !== this.state.version)
+      throw new StateVersionMismatchError(this.state.version, requested.version);
     const next = { maintenance: requested.maintenance, version: this.state.version + 1 };
     const handle = await fs.open(this.filePath, 'w', 0o644);
     try {

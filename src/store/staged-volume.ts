@@ -26,17 +26,21 @@ async function findStaged(store: Store, request: StagedVolumeRequest): Promise<V
 }
 
 export async function adoptStagedVolume(store: Store, request: StagedVolumeRequest): Promise<void> {
-  if (store.findVolume(request.volumeId) !== undefined) throw new Error(`staged volume ${request.volumeId} already exists on this server`);
+  if (store.findVolume(request.volumeId) !== undefined)
+    throw new Error(`staged volume ${request.volumeId} already exists on this server`);
   const loc = await findStaged(store, request);
-  if (loc === undefined) throw new Error(`staged volume ${request.volumeId}: no .dat.copying found on a ${request.diskType} disk`);
+  if (loc === undefined)
+    throw new Error(`staged volume ${request.volumeId}: no .dat.copying found on a ${request.diskType} disk`);
   for (const ext of ['dat', 'idx', 'vif']) {
-    if (!(await pathExists(`${volumeFilePath(loc, ext)}.copying`))) throw new Error(`staged volume ${request.volumeId} missing .${ext}.copying`);
+    if (!(await pathExists(`${volumeFilePath(loc, ext)}.copying`)))
+      throw new Error(`staged volume ${request.volumeId} missing .${ext}.copying`);
   }
   // The `.note` makes a crash half way sweep the partial volume at the next start.
   const note = volumeFilePath(loc, 'note');
   await fs.writeFile(note, `adopting decoded volume ${request.volumeId}`);
   try {
-    for (const ext of ['vif', 'dat', 'idx']) await fs.rename(`${volumeFilePath(loc, ext)}.copying`, volumeFilePath(loc, ext));
+    for (const ext of ['vif', 'dat', 'idx'])
+      await fs.rename(`${volumeFilePath(loc, ext)}.copying`, volumeFilePath(loc, ext));
   } finally {
     await fs.rm(note, { force: true });
   }

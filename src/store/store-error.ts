@@ -6,7 +6,15 @@
  * `no_live_entries`: the operation needs live needles and the volume has none (gRPC answers
  * FAILED_PRECONDITION, as upstream's decode does).
  */
-export type StoreErrorCode = 'already_exists' | 'no_free_space' | 'not_found' | 'not_empty' | 'invalid_argument' | 'invalid_collection' | 'no_live_entries' | 'io';
+export type StoreErrorCode =
+  | 'already_exists'
+  | 'no_free_space'
+  | 'not_found'
+  | 'not_empty'
+  | 'invalid_argument'
+  | 'invalid_collection'
+  | 'no_live_entries'
+  | 'io';
 
 export class StoreError extends Error {
   constructor(

@@ -55,7 +55,12 @@ export function drainBarriersStatus(store: Store): StatusSource {
             counters: { drains, timeouts, maxDurationMs },
             queueDepth: inProgress,
             cancelledBy: ['shutdown'],
-            detail: lastTimeout !== '' ? `last timeout: ${lastTimeout}` : inProgress > 0 ? `${inProgress} barrier(s) held` : 'no barrier held',
+            detail:
+              lastTimeout !== ''
+                ? `last timeout: ${lastTimeout}`
+                : inProgress > 0
+                  ? `${inProgress} barrier(s) held`
+                  : 'no barrier held',
           }),
         },
       ];

@@ -132,7 +132,8 @@ export class Store {
   }
 
   noteTopologyId(topologyId: string): Promise<void> {
-    if (topologyId === '' || (topologyId === this.lastSeenTopologyIdValue && !this.vidStampDirty)) return Promise.resolve();
+    if (topologyId === '' || (topologyId === this.lastSeenTopologyIdValue && !this.vidStampDirty))
+      return Promise.resolve();
     this.lastSeenTopologyIdValue = topologyId;
     return this.vidStampReady ? this.saveVidStamps() : Promise.resolve();
   }
@@ -162,7 +163,8 @@ export class Store {
       const stamp = await readVidStamp(location.dir);
       if (stamp !== null) {
         max = Math.max(max, stamp.maxVolumeId);
-        if (stamp.topologyId !== undefined && this.lastSeenTopologyIdValue === '') this.lastSeenTopologyIdValue = stamp.topologyId;
+        if (stamp.topologyId !== undefined && this.lastSeenTopologyIdValue === '')
+          this.lastSeenTopologyIdValue = stamp.topologyId;
       }
       for (const id of location.volumes.keys()) max = Math.max(max, id);
       for (const id of location.ecVolumes.keys()) max = Math.max(max, id);
@@ -224,7 +226,9 @@ export class Store {
       ...location.volumeOptions(),
     });
     location.volumes.set(request.volumeId, volume);
-    this.log(`allocated volume ${request.volumeId} (collection "${request.collection}", replication ${request.replication || '000'}) in ${location.dir}`);
+    this.log(
+      `allocated volume ${request.volumeId} (collection "${request.collection}", replication ${request.replication || '000'}) in ${location.dir}`,
+    );
     for (const listener of this.listeners) listener.volumeAdded(volume, location);
     return volume;
   }
@@ -250,12 +254,18 @@ export class Store {
     }
     for (const location of this.locations) {
       const candidates = (await location.discover()).filter((found) => found.volumeId === volumeId);
-      if (collection !== undefined) candidates.sort((a, b) => Number(b.collection === collection) - Number(a.collection === collection));
+      if (collection !== undefined)
+        candidates.sort((a, b) => Number(b.collection === collection) - Number(a.collection === collection));
       for (const found of candidates) {
         const loc = location.location(found.collection, volumeId);
         // A tiered volume has no `.dat` here, only a `.vif` naming the remote one.
         if (!(await hasVolumeData(loc))) continue;
-        const volume = await Volume.open({ location: loc, offsetWidth: this.offsetWidth, log: this.log, ...location.volumeOptions() });
+        const volume = await Volume.open({
+          location: loc,
+          offsetWidth: this.offsetWidth,
+          log: this.log,
+          ...location.volumeOptions(),
+        });
         try {
           validate?.(volume);
         } catch (err) {
@@ -311,7 +321,8 @@ export class Store {
       }
     }
     // Go's errors.Join: one line per failed copy.
-    if (failures.length > 0) throw new StoreError('io', `DeleteVolume ${volumeId} failed on some disks: ${failures.join('\n')}`);
+    if (failures.length > 0)
+      throw new StoreError('io', `DeleteVolume ${volumeId} failed on some disks: ${failures.join('\n')}`);
     if (deleted === 0) throw new StoreError('not_found', `delete volume ${volumeId} not found on disk`);
   }
 
@@ -330,7 +341,9 @@ export class Store {
   /** An EC volume of the same id on this disk uses the same `.vif` file. */
   private async sharesVifWithEc(location: DiskLocation, volume: Volume): Promise<boolean> {
     if (location.ecVolumes.has(volume.id)) return true;
-    return (await findEcxDir(location.dir, location.idxDir, checkedVolumeBaseName(volume.collection, volume.id))) !== null;
+    return (
+      (await findEcxDir(location.dir, location.idxDir, checkedVolumeBaseName(volume.collection, volume.id))) !== null
+    );
   }
 
   /** Removes the collection's volumes (tiered ones with their remote objects, as upstream) and EC volumes. */
@@ -348,7 +361,9 @@ export class Store {
       }
     }
     // The collection's EC volumes go too, as upstream's DeleteCollection removes them.
-    const ecIds = new Set([...this.ec.all()].filter(({ volume }) => volume.collection === collection).map(({ volume }) => volume.volumeId));
+    const ecIds = new Set(
+      [...this.ec.all()].filter(({ volume }) => volume.collection === collection).map(({ volume }) => volume.volumeId),
+    );
     for (const volumeId of ecIds) {
       await this.ec.unload(volumeId);
       for (const location of this.locations) await removeStaleEcArtifacts(location, collection, volumeId);

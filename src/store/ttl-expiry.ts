@@ -82,14 +82,21 @@ export class TtlExpiry {
   statusSnapshot(): ServiceSnapshot {
     return {
       name: 'ttl-expiry',
-      desired: { enabled: true, intervalMs: this.intervalMs, maxRemovalDelayMinutes: MAX_TTL_VOLUME_REMOVAL_DELAY_MINUTES },
+      desired: {
+        enabled: true,
+        intervalMs: this.intervalMs,
+        maxRemovalDelayMinutes: MAX_TTL_VOLUME_REMOVAL_DELAY_MINUTES,
+      },
       current: !this.running ? 'Stopped' : this.health.failing ? 'Degraded' : 'Running',
       status: emptyStatus({
         ...this.health.figures(),
         counters: { ...this.counts },
         cancelledBy: ['shutdown'],
         hasShutdownHandle: true,
-        detail: this.store.volumeSizeLimitBytes === 0 ? 'waiting for the master\'s volume size limit' : `${this.counts.expiredNow} expired volume(s) awaiting removal`,
+        detail:
+          this.store.volumeSizeLimitBytes === 0
+            ? "waiting for the master's volume size limit"
+            : `${this.counts.expiredNow} expired volume(s) awaiting removal`,
       }),
     };
   }
@@ -124,7 +131,8 @@ export class TtlExpiry {
     }
     const ecExpired = new Map<number, string>();
     for (const { volume } of this.store.ec.all()) {
-      if (volume.expireAtSec > 0n && BigInt(Math.floor(now / 1000)) > volume.expireAtSec) ecExpired.set(volume.volumeId, volume.collection);
+      if (volume.expireAtSec > 0n && BigInt(Math.floor(now / 1000)) > volume.expireAtSec)
+        ecExpired.set(volume.volumeId, volume.collection);
     }
     for (const [volumeId, collection] of ecExpired) {
       try {

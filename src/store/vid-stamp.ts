@@ -21,7 +21,10 @@ export async function readVidStamp(dir: string): Promise<VidStamp | null> {
   }
   try {
     const parsed = JSON.parse(text) as { maxVolumeId?: unknown; topologyId?: unknown };
-    const maxVolumeId = typeof parsed.maxVolumeId === 'number' && Number.isInteger(parsed.maxVolumeId) && parsed.maxVolumeId >= 0 ? parsed.maxVolumeId : 0;
+    const maxVolumeId =
+      typeof parsed.maxVolumeId === 'number' && Number.isInteger(parsed.maxVolumeId) && parsed.maxVolumeId >= 0
+        ? parsed.maxVolumeId
+        : 0;
     const topologyId = typeof parsed.topologyId === 'string' ? parsed.topologyId : '';
     return { maxVolumeId, ...(topologyId !== '' ? { topologyId } : {}) };
   } catch {
@@ -31,7 +34,10 @@ export async function readVidStamp(dir: string): Promise<VidStamp | null> {
 
 /** Writes the stamp crash-safely: temp file, fsync, rename, fsync of the directory. */
 export async function writeVidStamp(dir: string, stamp: VidStamp): Promise<void> {
-  const body = JSON.stringify({ maxVolumeId: stamp.maxVolumeId, ...(stamp.topologyId ? { topologyId: stamp.topologyId } : {}) });
+  const body = JSON.stringify({
+    maxVolumeId: stamp.maxVolumeId,
+    ...(stamp.topologyId ? { topologyId: stamp.topologyId } : {}),
+  });
   const tmp = path.join(dir, `${VID_STAMP_FILE}.tmp`);
   const handle = await fs.open(tmp, 'w');
   try {

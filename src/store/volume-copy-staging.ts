@@ -29,15 +29,28 @@ export function copyTargetLocation(store: Store, volumeId: number, diskType: str
 }
 
 /** Creates the staging directories and clears the staged names: a crashed earlier copy's leftovers are never inherited. */
-export async function stageVolumeCopy(location: DiskLocation, collection: string, volumeId: number): Promise<VolumeCopyStaging> {
+export async function stageVolumeCopy(
+  location: DiskLocation,
+  collection: string,
+  volumeId: number,
+): Promise<VolumeCopyStaging> {
   const finalLoc = location.location(collection, volumeId);
   const stagedLoc = {
     ...finalLoc,
     dir: path.join(location.dir, COPYING_DIR),
     ...(location.idxDir !== undefined ? { idxDir: path.join(location.idxDir, COPYING_DIR) } : {}),
   };
-  const staged = { dat: volumeFilePath(stagedLoc, 'dat'), idx: volumeFilePath(stagedLoc, 'idx'), vif: volumeFilePath(stagedLoc, 'vif') };
-  const final = { dat: volumeFilePath(finalLoc, 'dat'), idx: volumeFilePath(finalLoc, 'idx'), vif: volumeFilePath(finalLoc, 'vif'), note: volumeFilePath(finalLoc, 'note') };
+  const staged = {
+    dat: volumeFilePath(stagedLoc, 'dat'),
+    idx: volumeFilePath(stagedLoc, 'idx'),
+    vif: volumeFilePath(stagedLoc, 'vif'),
+  };
+  const final = {
+    dat: volumeFilePath(finalLoc, 'dat'),
+    idx: volumeFilePath(finalLoc, 'idx'),
+    vif: volumeFilePath(finalLoc, 'vif'),
+    note: volumeFilePath(finalLoc, 'note'),
+  };
   const removeStaged = async () => {
     for (const file of Object.values(staged)) await fs.rm(file, { force: true });
   };

@@ -60,9 +60,10 @@ export async function swapInVolumeCopy(store: Store, staging: VolumeCopyStaging,
   // Whatever replica holds the final names (mounted now, perhaps on another disk, or only on
   // disk) is preserved by hard links first, so a failed swap can put it back.
   const replaced = store.findVolume(volumeId);
-  const replacedFiles = replaced === undefined
-    ? [final.dat, final.idx, final.vif, final.note]
-    : REPLICA_FILE_EXTS.map((ext) => volumeFilePath(replaced.location, ext));
+  const replacedFiles =
+    replaced === undefined
+      ? [final.dat, final.idx, final.vif, final.note]
+      : REPLICA_FILE_EXTS.map((ext) => volumeFilePath(replaced.location, ext));
   let preserved: PreservedFile[];
   try {
     preserved = await preserveFiles(replacedFiles);

@@ -5,7 +5,13 @@ import { decodeIndexEntry } from '../storage/idx/entry.ts';
 import { NEEDLE_HEADER_SIZE_BYTES, type OffsetWidth, indexEntrySizeBytes } from '../storage/types.ts';
 
 /** The append time of the record the last `.idx` row points at (v3), else `fallbackNs`. */
-export async function lastAppendAtNs(idxPath: string, datPath: string, width: OffsetWidth, version: number, fallbackNs: bigint): Promise<bigint> {
+export async function lastAppendAtNs(
+  idxPath: string,
+  datPath: string,
+  width: OffsetWidth,
+  version: number,
+  fallbackNs: bigint,
+): Promise<bigint> {
   if (version !== 3) return fallbackNs;
   const entrySize = indexEntrySizeBytes(width);
   const idx = await fs.open(idxPath, 'r');
@@ -17,7 +23,12 @@ export async function lastAppendAtNs(idxPath: string, datPath: string, width: Of
     await idx.read(row, 0, entrySize, size - (size % entrySize) - entrySize);
     const entry = decodeIndexEntry(row, width);
     const stamp = Buffer.alloc(8);
-    const { bytesRead } = await dat.read(stamp, 0, 8, entry.offset + NEEDLE_HEADER_SIZE_BYTES + Math.max(entry.size, 0) + 4);
+    const { bytesRead } = await dat.read(
+      stamp,
+      0,
+      8,
+      entry.offset + NEEDLE_HEADER_SIZE_BYTES + Math.max(entry.size, 0) + 4,
+    );
     return bytesRead === 8 ? stamp.readBigUInt64BE(0) : fallbackNs;
   } finally {
     await idx.close();

@@ -46,12 +46,17 @@ export async function runProperty(property: NamedProperty, options: FuzzRunOptio
     numRuns,
     ...(options.path !== undefined ? { path: options.path } : {}),
     ...(property.stateful === true ? { endOnFailure: true } : {}),
-    ...(options.timeoutMs !== undefined ? { interruptAfterTimeLimit: options.timeoutMs, markInterruptAsFailure: false } : {}),
+    ...(options.timeoutMs !== undefined
+      ? { interruptAfterTimeLimit: options.timeoutMs, markInterruptAsFailure: false }
+      : {}),
   };
   const details = await fc.check(property.property as fc.IAsyncProperty<unknown>, parameters);
   if (details.failed) {
     const path = details.counterexamplePath ?? '';
-    const reason = details.errorInstance instanceof Error ? (details.errorInstance.stack ?? details.errorInstance.message) : String(details.errorInstance);
+    const reason =
+      details.errorInstance instanceof Error
+        ? (details.errorInstance.stack ?? details.errorInstance.message)
+        : String(details.errorInstance);
     throw new FuzzFailure(
       [
         `fuzz property ${property.name} failed (seed ${details.seed}, path ${JSON.stringify(path)}) after ${details.numRuns} runs`,

@@ -46,17 +46,38 @@ export async function startGrpcFuzzServer(): Promise<GrpcFuzzServer> {
   const { store, state } = ctx;
   const server = await startGrpcServer(ctx, '127.0.0.1', 0);
 
-  const kept = await store.allocateVolume({ volumeId: PROTECTED_VOLUME_ID, collection: PROTECTED_COLLECTION, replication: '000', ttl: '', diskType: '', version: 3 });
-  const scratch = await store.allocateVolume({ volumeId: SCRATCH_VOLUME_ID, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+  const kept = await store.allocateVolume({
+    volumeId: PROTECTED_VOLUME_ID,
+    collection: PROTECTED_COLLECTION,
+    replication: '000',
+    ttl: '',
+    diskType: '',
+    version: 3,
+  });
+  const scratch = await store.allocateVolume({
+    volumeId: SCRATCH_VOLUME_ID,
+    collection: '',
+    replication: '000',
+    ttl: '',
+    diskType: '',
+    version: 3,
+  });
   const known: Array<{ id: bigint; data: Buffer; cookie: number }> = [];
   for (let i = 1; i <= KNOWN_NEEDLES; i++) {
     const data = randomBytes(i * 97);
-    const needle = newNeedle({ id: BigInt(i), cookie: 0x5566_7788, data, name: Buffer.from(`k${i}`), flags: NeedleFlag.HasName });
+    const needle = newNeedle({
+      id: BigInt(i),
+      cookie: 0x5566_7788,
+      data,
+      name: Buffer.from(`k${i}`),
+      flags: NeedleFlag.HasName,
+    });
     await kept.write(needle, { fsync: false });
     known.push({ id: BigInt(i), data, cookie: 0x5566_7788 });
   }
   const fillScratch = async (volume: typeof scratch): Promise<void> => {
-    for (const k of known) await volume.write(newNeedle({ id: k.id, cookie: k.cookie, data: k.data }), { fsync: false });
+    for (const k of known)
+      await volume.write(newNeedle({ id: k.id, cookie: k.cookie, data: k.data }), { fsync: false });
   };
   await fillScratch(scratch);
 
@@ -70,28 +91,59 @@ export async function startGrpcFuzzServer(): Promise<GrpcFuzzServer> {
     const options: grpc.CallOptions = { deadline: Date.now() + deadlineMs };
     const done = new Promise<CallOutcome>((resolve) => {
       let messages = 0;
-      const finish = (err: grpc.ServiceError | null): void => resolve({ code: err === null ? grpc.status.OK : err.code, details: err?.details ?? '', messages });
+      const finish = (err: grpc.ServiceError | null): void =>
+        resolve({ code: err === null ? grpc.status.OK : err.code, details: err?.details ?? '', messages });
       if (!definition.requestStream && !definition.responseStream) {
-        client.makeUnaryRequest(definition.path, identity, identity, requests[0] ?? Buffer.alloc(0), new grpc.Metadata(), options, (err) => {
-          messages = err === null ? 1 : 0;
-          finish(err);
-        });
+        client.makeUnaryRequest(
+          definition.path,
+          identity,
+          identity,
+          requests[0] ?? Buffer.alloc(0),
+          new grpc.Metadata(),
+          options,
+          (err) => {
+            messages = err === null ? 1 : 0;
+            finish(err);
+          },
+        );
       } else if (!definition.requestStream) {
-        const stream = client.makeServerStreamRequest(definition.path, identity, identity, requests[0] ?? Buffer.alloc(0), new grpc.Metadata(), options);
+        const stream = client.makeServerStreamRequest(
+          definition.path,
+          identity,
+          identity,
+          requests[0] ?? Buffer.alloc(0),
+          new grpc.Metadata(),
+          options,
+        );
         stream.on('data', () => {
           messages = Math.min(messages + 1, MAX_KEPT_MESSAGES);
         });
         stream.on('error', (err: grpc.ServiceError) => finish(err));
         stream.on('end', () => finish(null));
       } else {
-        const stream = client.makeClientStreamRequest(definition.path, identity, identity, new grpc.Metadata(), options, (err) => finish(err));
+        const stream = client.makeClientStreamRequest(
+          definition.path,
+          identity,
+          identity,
+          new grpc.Metadata(),
+          options,
+          (err) => finish(err),
+        );
         for (const r of requests) stream.write(r);
         stream.end();
       }
     });
     let timer: NodeJS.Timeout | undefined;
     const hang = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${method}: no status ${deadlineMs + STATUS_GRACE_MS} ms after the call (deadline ${deadlineMs} ms)`)), deadlineMs + STATUS_GRACE_MS);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `${method}: no status ${deadlineMs + STATUS_GRACE_MS} ms after the call (deadline ${deadlineMs} ms)`,
+            ),
+          ),
+        deadlineMs + STATUS_GRACE_MS,
+      );
     });
     return Promise.race([done, hang]).finally(() => clearTimeout(timer));
   };
@@ -104,7 +156,10 @@ export async function startGrpcFuzzServer(): Promise<GrpcFuzzServer> {
       assert.ok(v, 'the protected volume is gone');
       for (const k of known) {
         const n = await v.read(k.id);
-        assert.ok(Buffer.from(n.data).equals(k.data) && n.cookie === k.cookie, `needle ${k.id} of the protected volume changed`);
+        assert.ok(
+          Buffer.from(n.data).equals(k.data) && n.cookie === k.cookie,
+          `needle ${k.id} of the protected volume changed`,
+        );
       }
       const status = await call('VolumeServerStatus', [Buffer.alloc(0)], 5_000);
       assert.equal(status.code, grpc.status.OK, `VolumeServerStatus answered ${status.code} ${status.details}`);
@@ -120,7 +175,16 @@ export async function startGrpcFuzzServer(): Promise<GrpcFuzzServer> {
         // not on disk any more
       }
       try {
-        await fillScratch(await store.allocateVolume({ volumeId: SCRATCH_VOLUME_ID, collection: '', replication: '000', ttl: '', diskType: '', version: 3 }));
+        await fillScratch(
+          await store.allocateVolume({
+            volumeId: SCRATCH_VOLUME_ID,
+            collection: '',
+            replication: '000',
+            ttl: '',
+            diskType: '',
+            version: 3,
+          }),
+        );
       } catch {
         // EC shards of it are mounted: the EC RPCs get their turn instead.
       }

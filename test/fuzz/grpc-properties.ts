@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import type { NamedProperty } from './fuzz-run.ts';
-import { PROTECTED_COLLECTION, PROTECTED_VOLUME_ID, SCRATCH_VOLUME_ID, type GrpcFuzzServer, startGrpcFuzzServer } from './grpc-fuzz-server.ts';
+import {
+  PROTECTED_COLLECTION,
+  PROTECTED_VOLUME_ID,
+  SCRATCH_VOLUME_ID,
+  type GrpcFuzzServer,
+  startGrpcFuzzServer,
+} from './grpc-fuzz-server.ts';
 import { mutatedBytes } from './http-input-arbitraries.ts';
 
 const PROTO_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto/volume_server.proto');
@@ -41,20 +47,56 @@ const READ_ONLY = new Set([
   'VacuumVolumeCleanup',
 ]);
 
-const volumeIdArb = (protectedOk: boolean) => fc.constantFrom(...(protectedOk ? [PROTECTED_VOLUME_ID] : []), SCRATCH_VOLUME_ID, SCRATCH_VOLUME_ID, 0, 1, 12, 4294967295);
-const smallNumberArb = fc.oneof(fc.constantFrom(0, 1, 2, 3, 10, 13, 14), fc.nat({ max: 100_000 }), fc.constant(4294967295));
+const volumeIdArb = (protectedOk: boolean) =>
+  fc.constantFrom(
+    ...(protectedOk ? [PROTECTED_VOLUME_ID] : []),
+    SCRATCH_VOLUME_ID,
+    SCRATCH_VOLUME_ID,
+    0,
+    1,
+    12,
+    4294967295,
+  );
+const smallNumberArb = fc.oneof(
+  fc.constantFrom(0, 1, 2, 3, 10, 13, 14),
+  fc.nat({ max: 100_000 }),
+  fc.constant(4294967295),
+);
 const stringArb = (protectedOk: boolean) =>
   fc.oneof(
-    fc.constantFrom('', ...(protectedOk ? [PROTECTED_COLLECTION] : []), 'scratch', '.dat', '.idx', '.ecx', '.ec00', '.vif', '../x', 'a/b', 'local', 's3.default', 'replicate', 'repair', 'index', 'full'),
+    fc.constantFrom(
+      '',
+      ...(protectedOk ? [PROTECTED_COLLECTION] : []),
+      'scratch',
+      '.dat',
+      '.idx',
+      '.ecx',
+      '.ec00',
+      '.vif',
+      '../x',
+      'a/b',
+      'local',
+      's3.default',
+      'replicate',
+      'repair',
+      'index',
+      'full',
+    ),
     fc.string({ unit: fc.constantFrom(...'abcxyz019._-/ '), maxLength: 12 }),
     fc.string({ maxLength: 8 }),
   );
 
-function valueArb(root: protobuf.Root, field: protobuf.Field, protectedOk: boolean, depth: number): fc.Arbitrary<unknown> {
+function valueArb(
+  root: protobuf.Root,
+  field: protobuf.Field,
+  protectedOk: boolean,
+  depth: number,
+): fc.Arbitrary<unknown> {
   const name = field.name;
   const resolved = field.resolve().resolvedType;
   if (resolved instanceof protobuf.Enum) return fc.constantFrom(...Object.values(resolved.values));
-  if (resolved instanceof protobuf.Type) return depth >= MAX_DEPTH ? fc.constant({}) : messageArb(root, resolved, protectedOk, depth + 1);
+  if (resolved instanceof protobuf.Type)
+    return depth >= MAX_DEPTH ? fc.constant({}) : messageArb(root, resolved, protectedOk, depth + 1);
   switch (field.type) {
     case 'bool':
       return fc.boolean();
@@ -69,15 +111,26 @@ function valueArb(root: protobuf.Root, field: protobuf.Field, protectedOk: boole
       if (/volume_id|vid/.test(name)) return volumeIdArb(protectedOk);
       if (/shard_id/.test(name)) return fc.nat({ max: 40 });
       // Mostly short: a long idle timeout holds a tail stream open until the call's deadline.
-      if (/timeout/.test(name)) return fc.oneof({ weight: 9, arbitrary: fc.nat({ max: 2 }) }, { weight: 1, arbitrary: fc.constant(4294967295) });
-      if (/needle_id|file_key|key/.test(name)) return fc.oneof(fc.constantFrom(1, 2, 8, 9), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String));
-      if (/int64|fixed64/.test(field.type)) return fc.oneof(smallNumberArb, fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String));
+      if (/timeout/.test(name))
+        return fc.oneof(
+          { weight: 9, arbitrary: fc.nat({ max: 2 }) },
+          { weight: 1, arbitrary: fc.constant(4294967295) },
+        );
+      if (/needle_id|file_key|key/.test(name))
+        return fc.oneof(fc.constantFrom(1, 2, 8, 9), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String));
+      if (/int64|fixed64/.test(field.type))
+        return fc.oneof(smallNumberArb, fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String));
       if (field.type.startsWith('s') || field.type === 'int32') return fc.oneof(smallNumberArb, fc.integer());
       return smallNumberArb;
   }
 }
 
-function messageArb(root: protobuf.Root, type: protobuf.Type, protectedOk: boolean, depth = 0): fc.Arbitrary<Record<string, unknown>> {
+function messageArb(
+  root: protobuf.Root,
+  type: protobuf.Type,
+  protectedOk: boolean,
+  depth = 0,
+): fc.Arbitrary<Record<string, unknown>> {
   const fields: Record<string, fc.Arbitrary<unknown>> = {};
   for (const field of type.fieldsArray) {
     const one = valueArb(root, field, protectedOk, depth);
@@ -93,7 +146,11 @@ function namesProtected(value: unknown, key = ''): boolean {
     return Object.entries(value).some(([k, v]) => namesProtected(v, k));
   }
   if (typeof value === 'string') {
-    return value.includes(PROTECTED_COLLECTION) || new RegExp(`^\\s*${PROTECTED_VOLUME_ID}\\b`).test(value) || (/volume_id|vid/.test(key) && Number(value) === PROTECTED_VOLUME_ID);
+    return (
+      value.includes(PROTECTED_COLLECTION) ||
+      new RegExp(`^\\s*${PROTECTED_VOLUME_ID}\\b`).test(value) ||
+      (/volume_id|vid/.test(key) && Number(value) === PROTECTED_VOLUME_ID)
+    );
   }
   if (typeof value === 'number') return /volume_id|vid/.test(key) && value === PROTECTED_VOLUME_ID;
   return false;
@@ -102,7 +159,8 @@ function namesProtected(value: unknown, key = ''): boolean {
 /** Whether a decoded request holds a host:port (Ping and peer copies would dial it). */
 function namesAddress(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(namesAddress);
-  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) return Object.values(value).some(namesAddress);
+  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array))
+    return Object.values(value).some(namesAddress);
   return typeof value === 'string' && /:\d/.test(value);
 }
 
@@ -114,12 +172,29 @@ interface Input {
 function methodProperty(server: GrpcFuzzServer, root: protobuf.Root, method: protobuf.Method): NamedProperty {
   const requestType = root.lookupType(method.resolvedRequestType?.fullName ?? method.requestType);
   const protectedOk = READ_ONLY.has(method.name);
-  const encode = (m: Record<string, unknown>): Buffer => Buffer.from(requestType.encode(requestType.fromObject(m)).finish());
+  const encode = (m: Record<string, unknown>): Buffer =>
+    Buffer.from(requestType.encode(requestType.fromObject(m)).finish());
   const oneMessage = messageArb(root, requestType, protectedOk).map(encode);
   const messages: fc.Arbitrary<Input> = fc.oneof(
-    { weight: 3, arbitrary: fc.array(oneMessage, { minLength: 1, maxLength: 3 }).map((encoded) => ({ encoded, mutated: false })) },
-    { weight: 2, arbitrary: fc.array(mutatedBytes(oneMessage), { minLength: 1, maxLength: 2 }).map((encoded) => ({ encoded, mutated: true })) },
-    { weight: 1, arbitrary: fc.array(fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)), { minLength: 1, maxLength: 2 }).map((encoded) => ({ encoded, mutated: true })) },
+    {
+      weight: 3,
+      arbitrary: fc.array(oneMessage, { minLength: 1, maxLength: 3 }).map((encoded) => ({ encoded, mutated: false })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .array(mutatedBytes(oneMessage), { minLength: 1, maxLength: 2 })
+        .map((encoded) => ({ encoded, mutated: true })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .array(
+          fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
+          { minLength: 1, maxLength: 2 },
+        )
+        .map((encoded) => ({ encoded, mutated: true })),
+    },
   );
   return {
     name: `grpc-${method.name}`,

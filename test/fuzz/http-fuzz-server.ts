@@ -33,13 +33,21 @@ export interface Reply {
 }
 
 /** One request; resolves with the reply, or with `cut` when the server ended the connection. */
-export function sendRaw(port: number, method: string, target: string, headers: Record<string, string>, body?: Uint8Array): Promise<Reply> {
+export function sendRaw(
+  port: number,
+  method: string,
+  target: string,
+  headers: Record<string, string>,
+  body?: Uint8Array,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, method, path: target, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', (err) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), cut: err.message }));
+      res.on('error', (err) =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), cut: err.message }),
+      );
     });
     req.setTimeout(REQUEST_TIMEOUT_MS, () => {
       req.destroy();
@@ -89,7 +97,9 @@ async function knownContents(): Promise<Buffer[]> {
   const contents = sizes.map((size) => randomBytes(size));
   // A real image, so resize and crop queries reach the transform rather than its decode failure.
   const sharp = (await import('sharp')).default;
-  const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 20, b: 90 } } }).png().toBuffer();
+  const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 20, b: 90 } } })
+    .png()
+    .toBuffer();
   contents.push(Buffer.from('hello fuzz '.repeat(500)), Buffer.from('{"a":1}'), png, Buffer.from('GIF89a'));
   return contents.slice(0, KNOWN_NEEDLES);
 }
@@ -102,7 +112,14 @@ export async function startFuzzServer(options: { writeKey?: string } = {}): Prom
   };
   const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, log);
   await store.load();
-  await store.allocateVolume({ volumeId: FUZZ_VOLUME_ID, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+  await store.allocateVolume({
+    volumeId: FUZZ_VOLUME_ID,
+    collection: '',
+    replication: '000',
+    ttl: '',
+    diskType: '',
+    version: 3,
+  });
   const writeKey = options.writeKey ?? '';
   const fastServed = { reads: 0, writes: 0 };
   const servers: HttpServers = await listenHttpServers(
@@ -113,7 +130,10 @@ export async function startFuzzServer(options: { writeKey?: string } = {}): Prom
       isHealthy: () => true,
       log,
       fastPath: writeKey === '' ? { reads: true, writes: true, served: fastServed } : { reads: false, writes: false },
-      hooks: { ...chunkManifestHooks({ store, lookup: undefined }), ...(writeKey !== '' ? { authorize: jwtAuthorizer({ writeKey, readKey: '' }) } : {}) },
+      hooks: {
+        ...chunkManifestHooks({ store, lookup: undefined }),
+        ...(writeKey !== '' ? { authorize: jwtAuthorizer({ writeKey, readKey: '' }) } : {}),
+      },
     },
     { host: '127.0.0.1', port: 0, closeGraceMs: 100 },
   );
@@ -125,12 +145,23 @@ export async function startFuzzServer(options: { writeKey?: string } = {}): Prom
   for (const [i, content] of (await knownContents()).entries()) {
     const id = BigInt(i + 1);
     const fid = `${FUZZ_VOLUME_ID},${fidText(id, KNOWN_COOKIE)}`;
-    const auth: Record<string, string> = writeKey !== '' ? { authorization: `Bearer ${signFidToken(fid, writeKey)}` } : {};
-    const type = content.subarray(1, 4).toString('latin1') === 'PNG' ? 'image/png' : i % 3 === 0 ? 'text/plain' : 'application/octet-stream';
+    const auth: Record<string, string> =
+      writeKey !== '' ? { authorization: `Bearer ${signFidToken(fid, writeKey)}` } : {};
+    const type =
+      content.subarray(1, 4).toString('latin1') === 'PNG'
+        ? 'image/png'
+        : i % 3 === 0
+          ? 'text/plain'
+          : 'application/octet-stream';
     const r = await sendRaw(port, 'PUT', `/${fid}`, { 'content-type': type, ...auth }, content);
     assert.equal(r.status, 201, `seed write ${fid}: ${r.status} ${r.body.toString()}`);
     const n = await volume.read(id);
-    known.push({ id, fid, content, stored: { data: Buffer.from(n.data), cookie: n.cookie, flags: n.flags, checksum: n.checksum } });
+    known.push({
+      id,
+      fid,
+      content,
+      stored: { data: Buffer.from(n.data), cookie: n.cookie, flags: n.flags, checksum: n.checksum },
+    });
   }
 
   return {
@@ -146,7 +177,11 @@ export async function startFuzzServer(options: { writeKey?: string } = {}): Prom
       for (const k of known) {
         const n = await v.read(k.id);
         assert.ok(Buffer.from(n.data).equals(k.stored.data), `needle ${k.fid} data changed`);
-        assert.deepEqual({ cookie: n.cookie, flags: n.flags, checksum: n.checksum }, { cookie: k.stored.cookie, flags: k.stored.flags, checksum: k.stored.checksum }, `needle ${k.fid} changed`);
+        assert.deepEqual(
+          { cookie: n.cookie, flags: n.flags, checksum: n.checksum },
+          { cookie: k.stored.cookie, flags: k.stored.flags, checksum: k.stored.checksum },
+          `needle ${k.fid} changed`,
+        );
       }
       if (readBack !== undefined) {
         const r = await sendRaw(port, 'GET', `/${readBack.fid}`, {});

@@ -5,7 +5,17 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { NamedProperty } from './fuzz-run.ts';
-import { FUZZ_VOLUME_ID, type FuzzServer, KNOWN_COOKIE, SCRATCH_FIRST_ID, SCRATCH_IDS, type Reply, sendRaw, signFidToken, startFuzzServer } from './http-fuzz-server.ts';
+import {
+  FUZZ_VOLUME_ID,
+  type FuzzServer,
+  KNOWN_COOKIE,
+  SCRATCH_FIRST_ID,
+  SCRATCH_IDS,
+  type Reply,
+  sendRaw,
+  signFidToken,
+  startFuzzServer,
+} from './http-fuzz-server.ts';
 import {
   boundaryArb,
   cookieArb,
@@ -48,7 +58,29 @@ const methodArb = fc.oneof(
 
 const queryArb = fc.oneof(
   rawQueryArb,
-  fc.subarray(['cm=true', 'cm=false', 'readDeleted=true', 'type=replicate', 'ts=1700000000', 'ts=-1', 'ttl=3m', 'ttl=x', 'width=10', 'height=5', 'mode=fit', 'mode=fill', 'crop_x1=1&crop_y1=1&crop_x2=4&crop_y2=4', 'fsync=true', 'pretty=y', 'dl=true', 'response-content-type=a/b', '%zz=1', 'a;b=c']).map((parts) => parts.join('&')),
+  fc
+    .subarray([
+      'cm=true',
+      'cm=false',
+      'readDeleted=true',
+      'type=replicate',
+      'ts=1700000000',
+      'ts=-1',
+      'ttl=3m',
+      'ttl=x',
+      'width=10',
+      'height=5',
+      'mode=fit',
+      'mode=fill',
+      'crop_x1=1&crop_y1=1&crop_x2=4&crop_y2=4',
+      'fsync=true',
+      'pretty=y',
+      'dl=true',
+      'response-content-type=a/b',
+      '%zz=1',
+      'a;b=c',
+    ])
+    .map((parts) => parts.join('&')),
 );
 
 /** Header values a client can send (node refuses control characters and code points past 0xff). */
@@ -67,11 +99,23 @@ const headersArb: fc.Arbitrary<Record<string, string>> = fc
       'accept-encoding': fc.constantFrom('gzip', 'identity', 'br, gzip;q=0', '*'),
       'content-type': fc.oneof(
         boundaryArb.map((b) => `multipart/form-data; boundary=${b}`),
-        fc.constantFrom('multipart/form-data', 'multipart/form-data; boundary=', 'multipart/form-data; boundary="a b"', 'application/octet-stream', 'text/plain', 'image/jpeg', 'application/x-www-form-urlencoded', ''),
+        fc.constantFrom(
+          'multipart/form-data',
+          'multipart/form-data; boundary=',
+          'multipart/form-data; boundary="a b"',
+          'application/octet-stream',
+          'text/plain',
+          'image/jpeg',
+          'application/x-www-form-urlencoded',
+          '',
+        ),
         syntaxText(30),
       ),
       'content-md5': fc.constantFrom('1B2M2Y8AsgTpgAmY7PhCfg==', 'xx', ''),
-      'content-disposition': fc.oneof(fc.constantFrom('attachment; filename="a.txt"', 'inline; name=x', 'form-data; filename*=utf-8\'\'%E2%82%AC.txt'), syntaxText(30)),
+      'content-disposition': fc.oneof(
+        fc.constantFrom('attachment; filename="a.txt"', 'inline; name=x', "form-data; filename*=utf-8''%E2%82%AC.txt"),
+        syntaxText(30),
+      ),
       'seaweed-pair': syntaxText(20),
       cookie: fc.oneof(fc.constant('AT=garbage'), syntaxText(20)),
     },
@@ -83,11 +127,29 @@ const bodyArb: fc.Arbitrary<Buffer | null> = fc.oneof(
   fc.constant(null),
   fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b)),
   fc.uint8Array({ maxLength: 2000 }).map((b) => gzipSync(b)),
-  fc.tuple(fc.array(partSpecArb, { minLength: 1, maxLength: 3 })).chain(([parts]) => mutatedBytes(fc.constant(new Uint8Array(multipartBody('B0UNDARY', parts))))),
+  fc
+    .tuple(fc.array(partSpecArb, { minLength: 1, maxLength: 3 }))
+    .chain(([parts]) => mutatedBytes(fc.constant(new Uint8Array(multipartBody('B0UNDARY', parts))))),
   fc.array(partSpecArb, { minLength: 1, maxLength: 3 }).map((parts) => multipartBody('B0UNDARY', parts)),
   fc
-    .array(fc.record({ fid: fc.oneof(fc.constantFrom('7,0111223344', '7,0211223344', '8,01aa', 'bad'), syntaxText(10)), offset: fc.nat({ max: 5000 }), size: fc.nat({ max: 5000 }) }), { maxLength: 4 })
-    .map((chunks) => Buffer.from(JSON.stringify({ name: 'm.bin', mime: 'application/octet-stream', size: chunks.reduce((s, c) => s + c.size, 0), chunks }))),
+    .array(
+      fc.record({
+        fid: fc.oneof(fc.constantFrom('7,0111223344', '7,0211223344', '8,01aa', 'bad'), syntaxText(10)),
+        offset: fc.nat({ max: 5000 }),
+        size: fc.nat({ max: 5000 }),
+      }),
+      { maxLength: 4 },
+    )
+    .map((chunks) =>
+      Buffer.from(
+        JSON.stringify({
+          name: 'm.bin',
+          mime: 'application/octet-stream',
+          size: chunks.reduce((s, c) => s + c.size, 0),
+          chunks,
+        }),
+      ),
+    ),
   fc.constant(Buffer.alloc(300 * 1024, 1)),
 );
 
@@ -203,7 +265,11 @@ function errorText(reply: Reply): string {
 function isUpstream5xx(method: string, reply: Reply): boolean {
   if (reply.status !== 500) return false;
   const error = errorText(reply);
-  if ((method === 'POST' || method === 'PUT') && /^failed to write to local disk: (volume \d+ not found|mismatching cookie)/.test(error)) return true;
+  if (
+    (method === 'POST' || method === 'PUT') &&
+    /^failed to write to local disk: (volume \d+ not found|mismatching cookie)/.test(error)
+  )
+    return true;
   return method === 'DELETE' && /^(Delete chunks error|Load chunks manifest error)/.test(error);
 }
 
@@ -229,18 +295,36 @@ function httpProperty(name: string, runsPerUnit: number, s: FuzzServer): NamedPr
         assert.ok(reply.status >= 100 && reply.status < 600, `status ${reply.status}`);
         if (reply.cut !== undefined) {
           // A body cut after its headers only for a chunked read whose later chunk failed.
-          assert.ok(reply.status === 200 || reply.status === 206, `connection cut with status ${reply.status}: ${reply.cut}`);
+          assert.ok(
+            reply.status === 200 || reply.status === 206,
+            `connection cut with status ${reply.status}: ${reply.cut}`,
+          );
         }
-        if (reply.status >= 500 && !isUpstream5xx(r.method, reply) && !manifestReadAllowed(reply, manifests, built.target)) {
-          assert.fail(`${r.method} ${built.target} answered ${reply.status} ${reply.body.toString('utf8').slice(0, 300)}; logs: ${s.logs.slice(-3).join(' | ')}`);
+        if (
+          reply.status >= 500 &&
+          !isUpstream5xx(r.method, reply) &&
+          !manifestReadAllowed(reply, manifests, built.target)
+        ) {
+          assert.fail(
+            `${r.method} ${built.target} answered ${reply.status} ${reply.body.toString('utf8').slice(0, 300)}; logs: ${s.logs.slice(-3).join(' | ')}`,
+          );
         }
-        if (s.writeKey !== '' && MUTATING.has(r.method) && r.fidKind === 'known' && r.auth !== 'valid' && reply.status < 300 && reply.status >= 200) {
+        if (
+          s.writeKey !== '' &&
+          MUTATING.has(r.method) &&
+          r.fidKind === 'known' &&
+          r.auth !== 'valid' &&
+          reply.status < 300 &&
+          reply.status >= 200
+        ) {
           assert.fail(`${r.method} ${built.target} without a valid token answered ${reply.status}`);
         }
         try {
           await s.checkIntact(undefined);
         } catch (err) {
-          throw new Error(`after ${r.method} ${built.target} (answered ${reply.status}): ${(err as Error).message}`, { cause: err });
+          throw new Error(`after ${r.method} ${built.target} (answered ${reply.status}): ${(err as Error).message}`, {
+            cause: err,
+          });
         }
       }
       const unhandled = s.logs.find((line) => line.startsWith('http ') && line.includes('    at '));
@@ -251,7 +335,11 @@ function httpProperty(name: string, runsPerUnit: number, s: FuzzServer): NamedPr
 }
 
 /** The HTTP properties over two servers (open, and JWT-protected writes); close() stops both. */
-export async function httpServerProperties(): Promise<{ properties: NamedProperty[]; fastServed: FuzzServer['fastServed']; close(): Promise<void> }> {
+export async function httpServerProperties(): Promise<{
+  properties: NamedProperty[];
+  fastServed: FuzzServer['fastServed'];
+  close(): Promise<void>;
+}> {
   const open = await startFuzzServer();
   const protectedServer = await startFuzzServer({ writeKey: 'fuzz-write-key' });
   return {

@@ -18,7 +18,13 @@ import { parseGoQuery } from '../../src/server/http/query.ts';
 import { InvalidRange, TooManyRanges, hasTooManyRanges, parseRange } from '../../src/server/http/range.ts';
 import { cleanServePath, goPathBase } from '../../src/server/http/raw-target.ts';
 import { detectContentType } from '../../src/server/http/sniff.ts';
-import { FidParseError, fileTargetOf, parseHttpFid, parseUrlPath, writeTargetOf } from '../../src/server/http/url-path.ts';
+import {
+  FidParseError,
+  fileTargetOf,
+  parseHttpFid,
+  parseUrlPath,
+  writeTargetOf,
+} from '../../src/server/http/url-path.ts';
 import type { NamedProperty } from './fuzz-run.ts';
 import {
   boundaryArb,
@@ -58,7 +64,17 @@ const rangeParsing = pure(
     const ranges = onlyThrows(() => parseRange(header, size), InvalidRange, TooManyRanges);
     if (header.startsWith('bytes=')) {
       // The whole body is served exactly when parsing would refuse too many ranges.
-      assert.equal(hasTooManyRanges(header), (() => { try { parseRange(header, size); return false; } catch (err) { return err instanceof TooManyRanges; } })());
+      assert.equal(
+        hasTooManyRanges(header),
+        (() => {
+          try {
+            parseRange(header, size);
+            return false;
+          } catch (err) {
+            return err instanceof TooManyRanges;
+          }
+        })(),
+      );
     }
     for (const r of ranges ?? []) {
       assert.ok(Number.isSafeInteger(r.start) && r.start >= 0, `start ${r.start}`);
@@ -74,9 +90,14 @@ const rangeWellFormed = pure(
     const start = Math.min(a, b);
     const end = Math.max(a, b);
     if (start >= size) return;
-    assert.deepEqual(parseRange(`bytes=${start}-${end}`, size), [{ start, length: Math.min(end, size - 1) - start + 1 }]);
+    assert.deepEqual(parseRange(`bytes=${start}-${end}`, size), [
+      { start, length: Math.min(end, size - 1) - start + 1 },
+    ]);
     if (b === 0) assert.throws(() => parseRange('bytes=-0', size), InvalidRange);
-    else assert.deepEqual(parseRange(`bytes=-${b}`, size), [{ start: size - Math.min(b, size), length: Math.min(b, size) }]);
+    else
+      assert.deepEqual(parseRange(`bytes=-${b}`, size), [
+        { start: size - Math.min(b, size), length: Math.min(b, size) },
+      ]);
   }),
 );
 
@@ -99,7 +120,8 @@ const urlPathParsing = pure(
   'url-path',
   fc.property(fidPathArb, rawQueryArb, (path, query) => {
     const parts = parseUrlPath(path);
-    for (const field of [parts.vid, parts.fid, parts.filename]) assert.ok(path.includes(field), `${field} not in ${path}`);
+    for (const field of [parts.vid, parts.fid, parts.filename])
+      assert.ok(path.includes(field), `${field} not in ${path}`);
     onlyThrows(() => fileTargetOf(parts), FidParseError);
     onlyThrows(() => writeTargetOf(path, parts), FidParseError);
     // The fast path's reading of a URL is the app's (of the path before any '?'), whenever it takes one.
@@ -110,7 +132,10 @@ const urlPathParsing = pure(
       const appParts = parseUrlPath(appPath);
       const target = onlyThrows(() => fileTargetOf(appParts), FidParseError);
       assert.ok(target !== undefined, `fast path took ${url} the app refuses`);
-      assert.deepEqual({ volumeId: fast.volumeId, needleId: fast.needleId, cookie: fast.cookie }, { volumeId: target.volumeId, needleId: target.needleId, cookie: target.cookie });
+      assert.deepEqual(
+        { volumeId: fast.volumeId, needleId: fast.needleId, cookie: fast.cookie },
+        { volumeId: target.volumeId, needleId: target.needleId, cookie: target.cookie },
+      );
       assert.deepEqual(fast.parts, appParts);
       assert.deepEqual(fast.write, writeTargetOf(appPath, appParts));
     }
@@ -130,22 +155,28 @@ const fidNoise = pure(
 
 const queryParsing = pure(
   'query-string',
-  fc.property(fc.array(fc.tuple(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 })), { maxLength: 6 }), rawQueryArb, (pairs, noise) => {
-    // Round trip: Go's ParseQuery of encoded pairs gives each key's first value back.
-    const clean = pairs.filter(([k]) => k !== '' && !k.includes(';') && !/[\uD800-\uDFFF]/.test(k));
-    const encoded = clean.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v).replace(/%20/g, '+')}`).join('&');
-    const parsed = parseGoQuery(encoded);
-    assert.equal(parsed.error, undefined);
-    for (const [k, v] of clean) {
-      if (/[\uD800-\uDFFF]/.test(v)) continue;
-      const first = clean.find(([key]) => key === k)?.[1];
-      assert.equal(parsed.get(k), first);
-      assert.equal(parsed.has(k), true, v);
-    }
-    // Noise: always a GoQuery, never a throw.
-    const q = parseGoQuery(noise);
-    for (const [key, values] of q.entries()) assert.ok(typeof key === 'string' && values.length > 0);
-  }),
+  fc.property(
+    fc.array(fc.tuple(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 })), { maxLength: 6 }),
+    rawQueryArb,
+    (pairs, noise) => {
+      // Round trip: Go's ParseQuery of encoded pairs gives each key's first value back.
+      const clean = pairs.filter(([k]) => k !== '' && !k.includes(';') && !/[\uD800-\uDFFF]/.test(k));
+      const encoded = clean
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v).replace(/%20/g, '+')}`)
+        .join('&');
+      const parsed = parseGoQuery(encoded);
+      assert.equal(parsed.error, undefined);
+      for (const [k, v] of clean) {
+        if (/[\uD800-\uDFFF]/.test(v)) continue;
+        const first = clean.find(([key]) => key === k)?.[1];
+        assert.equal(parsed.get(k), first);
+        assert.equal(parsed.has(k), true, v);
+      }
+      // Noise: always a GoQuery, never a throw.
+      const q = parseGoQuery(noise);
+      for (const [key, values] of q.entries()) assert.ok(typeof key === 'string' && values.length > 0);
+    },
+  ),
 );
 
 const mediaTypes = pure(
@@ -154,7 +185,9 @@ const mediaTypes = pure(
     fc.oneof(
       syntaxText(40),
       boundaryArb.map((b) => `multipart/form-data; boundary=${b}`),
-      fc.tuple(fc.constantFrom('form-data', 'attachment', 'text/plain', 'multipart/form-data'), syntaxText(30)).map(([t, rest]) => `${t}; ${rest}`),
+      fc
+        .tuple(fc.constantFrom('form-data', 'attachment', 'text/plain', 'multipart/form-data'), syntaxText(30))
+        .map(([t, rest]) => `${t}; ${rest}`),
     ),
     // No '*' in keys: it marks an RFC 2231 continuation, in Go's parser as in ours.
     fc.string({ unit: fc.constantFrom(...tokenChars.filter((ch) => ch !== '*')), minLength: 1, maxLength: 8 }),
@@ -173,14 +206,21 @@ const mediaTypes = pure(
 
 const httpDates = pure(
   'http-date',
-  fc.property(fc.integer({ min: 0, max: 253_402_300_799 }), httpDateArb, etagListArb, fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 8, maxLength: 8 }), (seconds, text, list, etag) => {
-    assert.equal(parseHttpDate(formatHttpDate(seconds)), seconds);
-    for (const parsed of [parseHttpDate(text), parseHttpTime(text)]) assert.ok(parsed === undefined || Number.isInteger(parsed), `${text} -> ${parsed}`);
-    assert.equal(typeof notModified(list, text, etag, seconds), 'boolean');
-    assert.equal(typeof notModified(undefined, text, etag, seconds), 'boolean');
-    assert.equal(etagListMatches(`"${etag}", ${list}`, etag), true);
-    assert.equal(notModified(undefined, formatHttpDate(seconds), etag, seconds), seconds !== 0);
-  }),
+  fc.property(
+    fc.integer({ min: 0, max: 253_402_300_799 }),
+    httpDateArb,
+    etagListArb,
+    fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 8, maxLength: 8 }),
+    (seconds, text, list, etag) => {
+      assert.equal(parseHttpDate(formatHttpDate(seconds)), seconds);
+      for (const parsed of [parseHttpDate(text), parseHttpTime(text)])
+        assert.ok(parsed === undefined || Number.isInteger(parsed), `${text} -> ${parsed}`);
+      assert.equal(typeof notModified(list, text, etag, seconds), 'boolean');
+      assert.equal(typeof notModified(undefined, text, etag, seconds), 'boolean');
+      assert.equal(etagListMatches(`"${etag}", ${list}`, etag), true);
+      assert.equal(notModified(undefined, formatHttpDate(seconds), etag, seconds), seconds !== 0);
+    },
+  ),
 );
 
 const multipartRoundTrip = pure(
@@ -201,7 +241,9 @@ const multipartNoise = pure(
   'multipart-mutated',
   fc.property(
     boundaryArb,
-    fc.array(partSpecArb, { minLength: 1, maxLength: 3 }).chain((parts) => mutatedBytes(fc.constant(new Uint8Array(multipartBody('BOUNDARY', parts))))),
+    fc
+      .array(partSpecArb, { minLength: 1, maxLength: 3 })
+      .chain((parts) => mutatedBytes(fc.constant(new Uint8Array(multipartBody('BOUNDARY', parts))))),
     (boundary, body) => {
       for (const b of [boundary, 'BOUNDARY']) {
         try {
@@ -218,7 +260,12 @@ const multipartNoise = pure(
 );
 
 /** An in-memory upload request over `body` with these headers. */
-function uploadRequest(method: string, headers: Record<string, string>, body: Uint8Array, query: Record<string, string> = {}) {
+function uploadRequest(
+  method: string,
+  headers: Record<string, string>,
+  body: Uint8Array,
+  query: Record<string, string> = {},
+) {
   return {
     method,
     path: '/7,01637037d6',
@@ -240,12 +287,22 @@ const uploadParsing: NamedProperty = {
     boundaryArb,
     fc.array(partSpecArb, { minLength: 1, maxLength: 3 }),
     fc.boolean(),
-    fc.record({ 'content-encoding': fc.constantFrom('gzip', 'identity', 'br'), 'content-md5': fc.constantFrom('', 'AAAA', '1B2M2Y8AsgTpgAmY7PhCfg=='), 'seaweed-k': syntaxText(8) }, { requiredKeys: [] }),
+    fc.record(
+      {
+        'content-encoding': fc.constantFrom('gzip', 'identity', 'br'),
+        'content-md5': fc.constantFrom('', 'AAAA', '1B2M2Y8AsgTpgAmY7PhCfg=='),
+        'seaweed-k': syntaxText(8),
+      },
+      { requiredKeys: [] },
+    ),
     async (boundary, parts, mutate, extra) => {
       fc.pre(parts.every((p) => !Buffer.from(p.data).includes(`\n--${boundary}`)));
       let body = multipartBody(boundary, parts);
       if (mutate) body = Buffer.concat([body.subarray(0, body.length >> 1), body.subarray((body.length >> 1) + 3)]);
-      const headers = { 'content-type': `multipart/form-data; boundary=${boundary}`, ...Object.fromEntries(Object.entries(extra).filter(([k, v]) => !/[\r\n\0\u0100-\uffff]/.test(v) && k !== '')) };
+      const headers = {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        ...Object.fromEntries(Object.entries(extra).filter(([k, v]) => !/[\r\n\0\u0100-\uffff]/.test(v) && k !== '')),
+      };
       let upload;
       try {
         upload = await parseUpload(uploadRequest('POST', headers, body));
@@ -267,19 +324,34 @@ const chunkManifests: NamedProperty = {
   runsPerUnit: 0.5,
   property: fc.asyncProperty(
     fc.oneof(
-      fc.record({
-        name: fc.string({ maxLength: 8 }),
-        mime: fc.string({ maxLength: 8 }),
-        size: fc.nat(),
-        chunks: fc.array(fc.record({ fid: fc.string({ maxLength: 12 }), offset: fc.nat(), size: fc.nat() }), { maxLength: 5 }),
-      }).map((m) => JSON.stringify(m)),
+      fc
+        .record({
+          name: fc.string({ maxLength: 8 }),
+          mime: fc.string({ maxLength: 8 }),
+          size: fc.nat(),
+          chunks: fc.array(fc.record({ fid: fc.string({ maxLength: 12 }), offset: fc.nat(), size: fc.nat() }), {
+            maxLength: 5,
+          }),
+        })
+        .map((m) => JSON.stringify(m)),
       fc.jsonValue().map((v) => JSON.stringify(v)),
-      fc.anything().map((v) => { try { return JSON.stringify({ chunks: [v] }) ?? ''; } catch { return ''; } }),
+      fc.anything().map((v) => {
+        try {
+          return JSON.stringify({ chunks: [v] }) ?? '';
+        } catch {
+          return '';
+        }
+      }),
       syntaxText(40),
     ),
     fc.boolean(),
     async (json, compressedFlag) => {
-      const needle = newNeedle({ id: 1n, cookie: 1, data: Buffer.from(json), flags: NeedleFlag.IsChunkManifest | (compressedFlag ? NeedleFlag.IsCompressed : 0) });
+      const needle = newNeedle({
+        id: 1n,
+        cookie: 1,
+        data: Buffer.from(json),
+        flags: NeedleFlag.IsChunkManifest | (compressedFlag ? NeedleFlag.IsCompressed : 0),
+      });
       let manifest;
       try {
         manifest = await parseChunkManifest(needle);
@@ -287,8 +359,10 @@ const chunkManifests: NamedProperty = {
         assert.ok(err instanceof Error && err.message.startsWith('Load chunks manifest error'), String(err));
         return;
       }
-      for (let i = 1; i < manifest.chunks.length; i++) assert.ok(manifest.chunks[i - 1]!.offset <= manifest.chunks[i]!.offset);
-      for (const chunk of manifest.chunks) assert.ok(typeof chunk.fid === 'string' && chunk.size >= 0 && chunk.offset >= 0);
+      for (let i = 1; i < manifest.chunks.length; i++)
+        assert.ok(manifest.chunks[i - 1]!.offset <= manifest.chunks[i]!.offset);
+      for (const chunk of manifest.chunks)
+        assert.ok(typeof chunk.fid === 'string' && chunk.size >= 0 && chunk.offset >= 0);
     },
   ),
 };
@@ -340,5 +414,20 @@ const pathsAndSniffing = pure(
 
 /** Every parser property; their inputs add up to about 13 per budget unit. */
 export function parserProperties(): NamedProperty[] {
-  return [rangeParsing, rangeWellFormed, fidRoundTrip, urlPathParsing, fidNoise, queryParsing, mediaTypes, httpDates, multipartRoundTrip, multipartNoise, uploadParsing, chunkManifests, jwtTokens, pathsAndSniffing];
+  return [
+    rangeParsing,
+    rangeWellFormed,
+    fidRoundTrip,
+    urlPathParsing,
+    fidNoise,
+    queryParsing,
+    mediaTypes,
+    httpDates,
+    multipartRoundTrip,
+    multipartNoise,
+    uploadParsing,
+    chunkManifests,
+    jwtTokens,
+    pathsAndSniffing,
+  ];
 }

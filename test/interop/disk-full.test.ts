@@ -54,7 +54,9 @@ async function fillDisk(master: string, refusalsToStop: number): Promise<Outcome
     let inARow = 0;
     for (let i = 0; inARow < refusalsToStop && i < 2_000; i++) {
       const body = randomBytes(64 * 1024 + ((seed * 7919 + i * 104_729) % (192 * 1024)));
-      const assign = await fetch(`http://${master}/dir/assign`).then((r) => r.json() as Promise<{ fid?: string; url?: string; error?: string }>);
+      const assign = await fetch(`http://${master}/dir/assign`).then(
+        (r) => r.json() as Promise<{ fid?: string; url?: string; error?: string }>,
+      );
       if (assign.fid === undefined || assign.url === undefined) {
         // The master has nowhere writable to send it: also a clear answer.
         assert.ok(typeof assign.error === 'string' && assign.error !== '', `assign answered ${JSON.stringify(assign)}`);
@@ -90,7 +92,9 @@ async function readsBack(port: number, acknowledged: Map<string, string>, where:
 }
 
 async function volumesOf(port: number): Promise<Array<{ Id: number; ReadOnly: boolean }>> {
-  const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as { Volumes?: Array<{ Id: number; ReadOnly: boolean }> };
+  const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as {
+    Volumes?: Array<{ Id: number; ReadOnly: boolean }>;
+  };
   return status.Volumes ?? [];
 }
 
@@ -122,7 +126,11 @@ async function fillerFor(dir: string): Promise<string> {
 }
 
 /** Runs `body` with a fresh tmpfs as the data dir, unmounted before the temp dir is removed. */
-async function withTmpfs(t: TestContext, prefix: string, body: (work: string, dataDir: string) => Promise<void>): Promise<void> {
+async function withTmpfs(
+  t: TestContext,
+  prefix: string,
+  body: (work: string, dataDir: string) => Promise<void>,
+): Promise<void> {
   const work = await tempDir(prefix);
   const dataDir = path.join(work, 'data');
   await mkdir(dataDir);
@@ -154,7 +162,10 @@ describe('a full disk (tmpfs) under concurrent writes', { skip: skipReason() }, 
       // The master grows volumes on the first assign; writers start once it has some.
       await assignFids(master.address, 1);
       const first = await fillDisk(master.address, 12);
-      assert.ok(first.acknowledged.size > 20, `some writes went through before the disk filled (${first.acknowledged.size}; refusals begin ${JSON.stringify(first.refused.slice(0, 2))})`);
+      assert.ok(
+        first.acknowledged.size > 20,
+        `some writes went through before the disk filled (${first.acknowledged.size}; refusals begin ${JSON.stringify(first.refused.slice(0, 2))})`,
+      );
       assert.ok(first.refused.length + first.assignsRefused > 0, 'the disk filled and writes were refused');
       for (const refusal of first.refused) {
         // 409 is 4.53's read-only answer; a write that met ENOSPC itself is a 500 with the error.
@@ -164,28 +175,50 @@ describe('a full disk (tmpfs) under concurrent writes', { skip: skipReason() }, 
       assert.equal((await fetch(`http://127.0.0.1:${server.port}/status`)).status, 200, 'the server stays up');
       await readsBack(server.port, first.acknowledged, 'after filling the disk');
       const fsNow = await statfs(dataDir);
-      t.diagnostic(`after filling: free ${fsNow.bavail * fsNow.bsize} bytes; volumes ${JSON.stringify((await volumesOf(server.port)).map((v) => [v.Id, v.ReadOnly]))}`);
-      t.diagnostic(`acknowledged ${first.acknowledged.size}, refused by the volume server ${first.refused.length} (${[...new Set(first.refused.map((r) => r.status))].join(', ')}), refused by the master ${first.assignsRefused} (${first.lastAssignError ?? ''})`);
+      t.diagnostic(
+        `after filling: free ${fsNow.bavail * fsNow.bsize} bytes; volumes ${JSON.stringify((await volumesOf(server.port)).map((v) => [v.Id, v.ReadOnly]))}`,
+      );
+      t.diagnostic(
+        `acknowledged ${first.acknowledged.size}, refused by the volume server ${first.refused.length} (${[...new Set(first.refused.map((r) => r.status))].join(', ')}), refused by the master ${first.assignsRefused} (${first.lastAssignError ?? ''})`,
+      );
       const volumeId = [...first.acknowledged.keys()].map((fid) => Number(fid.split(',')[0]))[0]!;
 
       // The monitor sees the disk below the reserve: every volume read-only.
       await until('the volumes are read-only', async () => (await volumesOf(server.port)).every((v) => v.ReadOnly));
-      assert.equal((await fetch(`http://127.0.0.1:${server.port}/${freshFid(volumeId, 1)}`, { method: 'POST', body: 'refused' })).status, 409);
+      assert.equal(
+        (await fetch(`http://127.0.0.1:${server.port}/${freshFid(volumeId, 1)}`, { method: 'POST', body: 'refused' }))
+          .status,
+        409,
+      );
 
       await rm(ballast);
-      await until('writes resume after space is freed', () => postCreated(server.port, freshFid(volumeId, 2), 'space is back'));
-      assert.equal(await (await fetch(`http://127.0.0.1:${server.port}/${freshFid(volumeId, 2)}`)).text(), 'space is back');
+      await until('writes resume after space is freed', () =>
+        postCreated(server.port, freshFid(volumeId, 2), 'space is back'),
+      );
+      assert.equal(
+        await (await fetch(`http://127.0.0.1:${server.port}/${freshFid(volumeId, 2)}`)).text(),
+        'space is back',
+      );
 
       // Restart on a full disk: it loads, stays read-only, serves every acknowledged write.
       const restartFiller = await fillerFor(dataDir);
       await server.peer.stop();
       server = await startOurVolumeServer(work, dataDir, master.address, undefined, args, 8);
       const volumes = await volumesOf(server.port);
-      assert.ok(volumes.length > 0 && volumes.every((v) => v.ReadOnly), `read-only from the first pass after the restart: ${JSON.stringify(volumes)}`);
+      assert.ok(
+        volumes.length > 0 && volumes.every((v) => v.ReadOnly),
+        `read-only from the first pass after the restart: ${JSON.stringify(volumes)}`,
+      );
       await readsBack(server.port, first.acknowledged, 'after the restart on a full disk');
-      assert.equal((await fetch(`http://127.0.0.1:${server.port}/${freshFid(volumeId, 3)}`, { method: 'POST', body: 'refused' })).status, 409);
+      assert.equal(
+        (await fetch(`http://127.0.0.1:${server.port}/${freshFid(volumeId, 3)}`, { method: 'POST', body: 'refused' }))
+          .status,
+        409,
+      );
       await rm(restartFiller);
-      await until('writes resume after the restart once space is freed', () => postCreated(server.port, freshFid(volumeId, 4), 'resumed'));
+      await until('writes resume after the restart once space is freed', () =>
+        postCreated(server.port, freshFid(volumeId, 4), 'resumed'),
+      );
       await server.peer.stop();
       await master.peer.stop();
     });
@@ -200,9 +233,15 @@ describe('a full disk (tmpfs) under concurrent writes', { skip: skipReason() }, 
       await assignFids(master.address, 1);
       const outcome = await fillDisk(master.address, 12);
       const statuses = [...new Set(outcome.refused.map((r) => r.status))];
-      t.diagnostic(`acknowledged ${outcome.acknowledged.size}, refused ${outcome.refused.length} (${statuses.join(', ')}), by the master ${outcome.assignsRefused}`);
-      assert.ok(outcome.refused.some((r) => r.status === 500 && /no space left|ENOSPC/i.test(r.body)), `an ENOSPC write says so: ${JSON.stringify(outcome.refused.slice(0, 2))}`);
-      for (const refusal of outcome.refused) assert.match(refusal.body, /error/, `a refusal says why (${refusal.status})`);
+      t.diagnostic(
+        `acknowledged ${outcome.acknowledged.size}, refused ${outcome.refused.length} (${statuses.join(', ')}), by the master ${outcome.assignsRefused}`,
+      );
+      assert.ok(
+        outcome.refused.some((r) => r.status === 500 && /no space left|ENOSPC/i.test(r.body)),
+        `an ENOSPC write says so: ${JSON.stringify(outcome.refused.slice(0, 2))}`,
+      );
+      for (const refusal of outcome.refused)
+        assert.match(refusal.body, /error/, `a refusal says why (${refusal.status})`);
       assert.equal((await fetch(`http://127.0.0.1:${server.port}/status`)).status, 200, 'the server stays up');
       await readsBack(server.port, outcome.acknowledged, 'on the full disk');
       await server.peer.stop();

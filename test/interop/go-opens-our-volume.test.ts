@@ -43,13 +43,15 @@ describe('a Go weed volume server and our engine share volumes', { skip: skipRea
       offsetWidth: 4,
       create: newSuperBlock({ version: 3 }),
     });
-    for (const [id, data] of payloads) await ours.write(goStyleNeedle(id, data, `file-${id}.bin`, 'application/x-test'));
+    for (const [id, data] of payloads)
+      await ours.write(goStyleNeedle(id, data, `file-${id}.bin`, 'application/x-test'));
     await ours.delete(3n, COOKIE);
     await ours.close();
 
     const master = await startMaster(work);
     const go = await startGoVolumeServer(work, dataDir, master.address);
-    const url = (id: bigint) => `http://127.0.0.1:${go.port}/${formatFileId({ volumeId: 1, needleId: id, cookie: COOKIE })}`;
+    const url = (id: bigint) =>
+      `http://127.0.0.1:${go.port}/${formatFileId({ volumeId: 1, needleId: id, cookie: COOKIE })}`;
 
     for (const id of [1n, 2n, 4n]) {
       const response = await fetch(url(id));
@@ -61,7 +63,11 @@ describe('a Go weed volume server and our engine share volumes', { skip: skipRea
 
     const deleted = await fetch(url(4n), { method: 'DELETE' });
     assert.equal(deleted.status, 202);
-    const upload = await fetch(url(5n), { method: 'PUT', body: 'written by Go', headers: { 'Content-Type': 'text/x-go' } });
+    const upload = await fetch(url(5n), {
+      method: 'PUT',
+      body: 'written by Go',
+      headers: { 'Content-Type': 'text/x-go' },
+    });
     assert.equal(upload.status, 201);
     await go.peer.stop();
 

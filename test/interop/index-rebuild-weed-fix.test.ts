@@ -37,7 +37,8 @@ async function weedFix(dir: string, volumeId: number): Promise<Buffer> {
 
 async function copyVolume(from: string, to: string, volumeId: number): Promise<void> {
   await mkdir(to, { recursive: true });
-  for (const ext of ['dat', 'idx']) await copyFile(path.join(from, `${volumeId}.${ext}`), path.join(to, `${volumeId}.${ext}`));
+  for (const ext of ['dat', 'idx'])
+    await copyFile(path.join(from, `${volumeId}.${ext}`), path.join(to, `${volumeId}.${ext}`));
 }
 
 describe('index rebuild against weed fix', { skip: skipReason() }, () => {
@@ -46,19 +47,26 @@ describe('index rebuild against weed fix', { skip: skipReason() }, () => {
       const root = await tempDir();
       const volumeId = 7;
       await writeHistory(path.join(root, 'source'), version, volumeId);
-      for (const name of ['go', 'fast', 'full', 'torn-idx']) await copyVolume(path.join(root, 'source'), path.join(root, name), volumeId);
+      for (const name of ['go', 'fast', 'full', 'torn-idx'])
+        await copyVolume(path.join(root, 'source'), path.join(root, name), volumeId);
 
       const original = await readFile(path.join(root, 'source', `${volumeId}.idx`));
       const expected = await weedFix(path.join(root, 'go'), volumeId);
       assert.ok(expected.length > 0);
-      assert.ok(expected.length < original.length, 'fix keeps one live and one deletion row per key, not the whole log');
+      assert.ok(
+        expected.length < original.length,
+        'fix keeps one live and one deletion row per key, not the whole log',
+      );
 
       const fast = await rebuildIndex({ dir: path.join(root, 'fast'), collection: '', volumeId }, { offsetWidth: 4 });
       assert.equal(fast.mode, 'fast');
       assert.equal(fast.recordsScanned, 0, 'a whole server-written index leaves nothing to scan');
       assert.deepEqual(await readFile(path.join(root, 'fast', `${volumeId}.idx`)), expected);
 
-      const full = await rebuildIndex({ dir: path.join(root, 'full'), collection: '', volumeId }, { offsetWidth: 4, full: true });
+      const full = await rebuildIndex(
+        { dir: path.join(root, 'full'), collection: '', volumeId },
+        { offsetWidth: 4, full: true },
+      );
       assert.equal(full.mode, 'full');
       assert.deepEqual(await readFile(path.join(root, 'full', `${volumeId}.idx`)), expected);
 
@@ -66,7 +74,10 @@ describe('index rebuild against weed fix', { skip: skipReason() }, () => {
       const idxPath = path.join(root, 'torn-idx', `${volumeId}.idx`);
       const rows = (await readFile(idxPath)).length / 16;
       await truncate(idxPath, (rows - 9) * 16 + 5);
-      const torn = await rebuildIndex({ dir: path.join(root, 'torn-idx'), collection: '', volumeId }, { offsetWidth: 4 });
+      const torn = await rebuildIndex(
+        { dir: path.join(root, 'torn-idx'), collection: '', volumeId },
+        { offsetWidth: 4 },
+      );
       assert.equal(torn.mode, 'fast');
       assert.equal(torn.recordsScanned, 9);
       assert.deepEqual(await readFile(idxPath), expected);

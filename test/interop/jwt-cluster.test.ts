@@ -46,21 +46,48 @@ describe('JWT-protected cluster', { skip: skipReason() }, () => {
     await writeFile(input, 'uploaded with a master-issued token\n');
     let result = { code: null as number | null, output: '' };
     for (let attempt = 0; attempt < 20; attempt++) {
-      result = await run(weedBinary()!, [`-config_dir=${configDir}`, 'upload', `-master=${master.address}`, input], work);
+      result = await run(
+        weedBinary()!,
+        [`-config_dir=${configDir}`, 'upload', `-master=${master.address}`, input],
+        work,
+      );
       if (result.code === 0 && result.output.includes('"fid"')) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     assert.equal(result.code, 0, result.output);
-    const uploaded = JSON.parse(result.output.slice(result.output.indexOf('['))) as Array<{ fid: string; error?: string }>;
+    const uploaded = JSON.parse(result.output.slice(result.output.indexOf('['))) as Array<{
+      fid: string;
+      error?: string;
+    }>;
     const fid = uploaded[0]!.fid;
     assert.equal(uploaded[0]!.error ?? '', '');
-    assert.equal(await (await fetch(`http://127.0.0.1:${ours.port}/${fid}`)).text(), 'uploaded with a master-issued token\n');
+    assert.equal(
+      await (await fetch(`http://127.0.0.1:${ours.port}/${fid}`)).text(),
+      'uploaded with a master-issued token\n',
+    );
 
     const target = `http://127.0.0.1:${ours.port}/${fid}`;
     assert.equal((await fetch(target, { method: 'POST', body: 'no token' })).status, 401);
-    assert.equal((await fetch(target, { method: 'POST', body: 'forged', headers: { Authorization: `Bearer ${forge(fid, 'not-the-key')}` } })).status, 401);
-    assert.equal((await fetch(target, { method: 'DELETE', headers: { Authorization: `Bearer ${forge(fid, 'not-the-key')}` } })).status, 401);
-    assert.equal(await (await fetch(target)).text(), 'uploaded with a master-issued token\n', 'refused writes changed nothing');
+    assert.equal(
+      (
+        await fetch(target, {
+          method: 'POST',
+          body: 'forged',
+          headers: { Authorization: `Bearer ${forge(fid, 'not-the-key')}` },
+        })
+      ).status,
+      401,
+    );
+    assert.equal(
+      (await fetch(target, { method: 'DELETE', headers: { Authorization: `Bearer ${forge(fid, 'not-the-key')}` } }))
+        .status,
+      401,
+    );
+    assert.equal(
+      await (await fetch(target)).text(),
+      'uploaded with a master-issued token\n',
+      'refused writes changed nothing',
+    );
     await ours.peer.stop();
     await master.peer.stop();
   });

@@ -59,7 +59,10 @@ describe('our volume server with the real Go master', { skip: skipReason() }, ()
     assert.equal(lookup.locations?.[0]?.url, `127.0.0.1:${first.port}`);
 
     await first.peer.stop();
-    const second = await startOurVolumeServer(work, dataDir, master.address, { port: first.port, grpcPort: first.grpcPort });
+    const second = await startOurVolumeServer(work, dataDir, master.address, {
+      port: first.port,
+      grpcPort: first.grpcPort,
+    });
     await readAll(second.port);
     // The master learns our volumes again from the new heartbeat.
     const deadline = Date.now() + 15_000;

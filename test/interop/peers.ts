@@ -24,7 +24,9 @@ export function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -58,14 +60,22 @@ export function setCleanupWithTest(value: boolean): void {
   cleanupWithTest = value;
 }
 
-export function startProcess(command: string, args: string[], logFile: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Peer {
+export function startProcess(
+  command: string,
+  args: string[],
+  logFile: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Peer {
   const fd = openSync(logFile, 'a');
   const child = spawn(command, args, { cwd, env, stdio: ['ignore', fd, fd] });
   let exited = false;
-  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    resolve();
-  }));
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
   const peer: Peer = {
     process: child,
     logFile,
@@ -101,13 +111,27 @@ export async function waitForHttp(url: string, accept: (status: number) => boole
 /** The harness's volume size limit: small, so tests fill and grow volumes quickly. */
 const DEFAULT_VOLUME_SIZE_LIMIT_MB = 32;
 
-export async function startMaster(workDir: string, configDir?: string, volumeSizeLimitMB = DEFAULT_VOLUME_SIZE_LIMIT_MB): Promise<{ peer: Peer; port: number; address: string }> {
+export async function startMaster(
+  workDir: string,
+  configDir?: string,
+  volumeSizeLimitMB = DEFAULT_VOLUME_SIZE_LIMIT_MB,
+): Promise<{ peer: Peer; port: number; address: string }> {
   const weed = weedBinary();
   if (weed === null) throw new Error('no weed binary');
   const port = await freeMasterPort();
   const peer = startProcess(
     weed,
-    [...(configDir !== undefined ? [`-config_dir=${configDir}`] : []), 'master', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-mdir=${path.join(workDir, 'master')}`, '-peers=none', `-volumeSizeLimitMB=${volumeSizeLimitMB}`, '-defaultReplication=000'],
+    [
+      ...(configDir !== undefined ? [`-config_dir=${configDir}`] : []),
+      'master',
+      '-ip=127.0.0.1',
+      '-ip.bind=127.0.0.1',
+      `-port=${port}`,
+      `-mdir=${path.join(workDir, 'master')}`,
+      '-peers=none',
+      `-volumeSizeLimitMB=${volumeSizeLimitMB}`,
+      '-defaultReplication=000',
+    ],
     path.join(workDir, 'master.log'),
     workDir,
   );
@@ -125,13 +149,28 @@ async function freeWeedPorts(): Promise<{ port: number; grpcPort: number }> {
   return { port: await freePort(), grpcPort: await freePort() };
 }
 
-export async function startGoVolumeServer(workDir: string, dataDir: string, master: string, maxVolumes = 8): Promise<{ peer: Peer; port: number; grpcPort: number }> {
+export async function startGoVolumeServer(
+  workDir: string,
+  dataDir: string,
+  master: string,
+  maxVolumes = 8,
+): Promise<{ peer: Peer; port: number; grpcPort: number }> {
   const { port, grpcPort } = await freeWeedPorts();
   const peer = startProcess(
     requiredWeed(),
-    ['volume', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-port.grpc=${grpcPort}`, `-dir=${dataDir}`, `-max=${maxVolumes}`, `-master=${master}`, '-preStopSeconds=0',
+    [
+      'volume',
+      '-ip=127.0.0.1',
+      '-ip.bind=127.0.0.1',
+      `-port=${port}`,
+      `-port.grpc=${grpcPort}`,
+      `-dir=${dataDir}`,
+      `-max=${maxVolumes}`,
+      `-master=${master}`,
+      '-preStopSeconds=0',
       // 4.53 refuses loopback peers (VolumeCopy, EC shard copy) unless told this cluster is trusted.
-      '-volume.allowUntrustedRemoteEndpoints'],
+      '-volume.allowUntrustedRemoteEndpoints',
+    ],
     path.join(workDir, `go-volume-${port}.log`),
     workDir,
   );
@@ -154,9 +193,28 @@ export async function startOurVolumeServer(
   const grpcPort = ports?.grpcPort ?? (await freePort());
   const peer = startProcess(
     path.join(ROOT, 'bin', 'needlework'),
-    ['--port', String(port), '--port.grpc', String(grpcPort), '--port.public', String(port), '--ip', '127.0.0.1', '--ip.bind', '127.0.0.1',
-      '--dir', dataDir, '--max', String(maxVolumes), '--master', master, '--preStopSeconds', '0',
-      '--volume.allowUntrustedRemoteEndpoints', ...extraArgs],
+    [
+      '--port',
+      String(port),
+      '--port.grpc',
+      String(grpcPort),
+      '--port.public',
+      String(port),
+      '--ip',
+      '127.0.0.1',
+      '--ip.bind',
+      '127.0.0.1',
+      '--dir',
+      dataDir,
+      '--max',
+      String(maxVolumes),
+      '--master',
+      master,
+      '--preStopSeconds',
+      '0',
+      '--volume.allowUntrustedRemoteEndpoints',
+      ...extraArgs,
+    ],
     path.join(workDir, `needlework-${port}.log`),
     workDir,
   );
@@ -168,11 +226,22 @@ export async function startOurVolumeServer(
 const SHELL_TIMEOUT_MS = 60_000;
 
 /** A filer on the master, with its own leveldb store under `workDir`. */
-export async function startFiler(workDir: string, master: string): Promise<{ peer: Peer; port: number; address: string; shellAddress: string }> {
+export async function startFiler(
+  workDir: string,
+  master: string,
+): Promise<{ peer: Peer; port: number; address: string; shellAddress: string }> {
   const { port, grpcPort } = await freeWeedPorts();
   const peer = startProcess(
     requiredWeed(),
-    ['filer', '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-port=${port}`, `-port.grpc=${grpcPort}`, `-master=${master}`, `-defaultStoreDir=${path.join(workDir, 'filer')}`],
+    [
+      'filer',
+      '-ip=127.0.0.1',
+      '-ip.bind=127.0.0.1',
+      `-port=${port}`,
+      `-port.grpc=${grpcPort}`,
+      `-master=${master}`,
+      `-defaultStoreDir=${path.join(workDir, 'filer')}`,
+    ],
     path.join(workDir, `filer-${port}.log`),
     workDir,
   );
@@ -183,7 +252,9 @@ export async function startFiler(workDir: string, master: string): Promise<{ pee
 
 export function runShell(master: string, commands: string, extraArgs: string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(weedBinary()!, ['shell', `-master=${master}`, ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(weedBinary()!, ['shell', `-master=${master}`, ...extraArgs], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -197,12 +268,12 @@ export function runShell(master: string, commands: string, extraArgs: string[] =
   });
 }
 
-
 /** `count` fids on one volume from a multi-count assign, retrying while the master grows volumes. */
 export async function assignFids(master: string, count: number): Promise<string[]> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const assigned = (await (await fetch(`http://${master}/dir/assign?count=${count}`)).json()) as { fid?: string };
-    if (assigned.fid !== undefined) return Array.from({ length: count }, (_, i) => (i === 0 ? assigned.fid! : `${assigned.fid}_${i}`));
+    if (assigned.fid !== undefined)
+      return Array.from({ length: count }, (_, i) => (i === 0 ? assigned.fid! : `${assigned.fid}_${i}`));
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   throw new Error(`master ${master} assigned no fids`);

@@ -35,7 +35,11 @@ describe('replication 001 across two of our servers', { skip: skipReason() }, ()
     assert.equal(deleted.status, 202);
     for (const server of servers) {
       // proxied=true keeps a server from forwarding the read: each answers for its own copy.
-      assert.equal((await fetch(`http://127.0.0.1:${server.port}/${assigned.fid}?proxied=true`)).status, 404, `server ${server.port}`);
+      assert.equal(
+        (await fetch(`http://127.0.0.1:${server.port}/${assigned.fid}?proxied=true`)).status,
+        404,
+        `server ${server.port}`,
+      );
     }
     for (const server of servers) await server.peer.stop();
     await master.peer.stop();

@@ -24,26 +24,35 @@ describe('continuous scrubber in a cluster', { skip: skipReason() }, () => {
     const root = await tempDir();
     const dataDir = path.join(root, 'data');
     const master = await startMaster(root, undefined, 256);
-    const ours = await startOurVolumeServer(root, dataDir, master.address, undefined, ['-scrub.interval=2s', '-scrub.MBps=50']);
+    const ours = await startOurVolumeServer(root, dataDir, master.address, undefined, [
+      '-scrub.interval=2s',
+      '-scrub.MBps=50',
+    ]);
     const assigned = await eventually('an assign', async () => {
       const a = (await (await fetch(`http://${master.address}/dir/assign`)).json()) as { fid?: string };
       return a.fid;
     });
     const form = new FormData();
     form.append('file', new Blob(['scrub me '.repeat(500)]), 'a.txt');
-    assert.equal((await fetch(`http://127.0.0.1:${ours.port}/${assigned}`, { method: 'POST', body: form })).status, 201);
+    assert.equal(
+      (await fetch(`http://127.0.0.1:${ours.port}/${assigned}`, { method: 'POST', body: form })).status,
+      201,
+    );
     const volumeId = Number(assigned.split(',')[0]);
     const key = BigInt(`0x${assigned.split(',')[1]!.slice(0, -8)}`);
     const idx = await readFile(path.join(dataDir, `${volumeId}.idx`));
     let offset = -1;
-    for (let at = 0; at + 16 <= idx.length; at += 16) if (decodeIndexEntry(idx, 4, at).key === key) offset = decodeIndexEntry(idx, 4, at).offset;
+    for (let at = 0; at + 16 <= idx.length; at += 16)
+      if (decodeIndexEntry(idx, 4, at).key === key) offset = decodeIndexEntry(idx, 4, at).offset;
     assert.ok(offset > 0);
     const dat = await open(path.join(dataDir, `${volumeId}.dat`), 'r+');
     await dat.write(Buffer.from('#'), 0, 1, offset + 16 + 4 + 50);
     await dat.close();
 
     const finding = await eventually('the scrubber reports it', async () => {
-      const body = (await (await fetch(`http://127.0.0.1:${ours.port}/status/services`)).json()) as { services: Array<{ name: string; status: { detail: string; counters: Record<string, number> } }> };
+      const body = (await (await fetch(`http://127.0.0.1:${ours.port}/status/services`)).json()) as {
+        services: Array<{ name: string; status: { detail: string; counters: Record<string, number> } }>;
+      };
       const scrubber = body.services.find((s) => s.name === 'scrubber');
       return (scrubber?.status.counters['findings'] ?? 0) > 0 ? scrubber!.status.detail : undefined;
     });
@@ -56,7 +65,9 @@ describe('continuous scrubber in a cluster', { skip: skipReason() }, () => {
       throw new Error(`${err.message}: ${lastSeen.slice(0, 2000)}`);
     });
     // The scrubber goes on after a finding.
-    const after = (await (await fetch(`http://127.0.0.1:${ours.port}/status/services`)).json()) as { services: Array<{ name: string; current: string }> };
+    const after = (await (await fetch(`http://127.0.0.1:${ours.port}/status/services`)).json()) as {
+      services: Array<{ name: string; current: string }>;
+    };
     assert.equal(after.services.find((s) => s.name === 'scrubber')?.current, 'Running');
   });
 });

@@ -36,10 +36,14 @@ describe('service status in a cluster', { skip: skipReason() }, () => {
     const ours = await startOurVolumeServer(root, path.join(root, 'data'), master.address);
     const running = await until(ours.port, 'heartbeat', 'Running');
     const names = running.services.map((s) => s.name);
-    for (const expected of ['disk-space-monitor', 'drain-barriers', 'heartbeat', 'metrics-push']) assert.ok(names.includes(expected), `${expected} in ${names.join(', ')}`);
+    for (const expected of ['disk-space-monitor', 'drain-barriers', 'heartbeat', 'metrics-push'])
+      assert.ok(names.includes(expected), `${expected} in ${names.join(', ')}`);
     assert.equal(running.services.find((s) => s.name === 'metrics-push')?.current, 'NotConfigured');
     assert.equal(running.plans.find((p) => p.name === 'heartbeat')?.action, 'none');
-    const { stdout } = await promisify(execFile)(path.join(ROOT, 'bin', 'needlework'), ['status', `-server=127.0.0.1:${ours.port}`]);
+    const { stdout } = await promisify(execFile)(path.join(ROOT, 'bin', 'needlework'), [
+      'status',
+      `-server=127.0.0.1:${ours.port}`,
+    ]);
     assert.match(stdout, /^heartbeat +on +Running/m);
 
     await master.peer.stop();

@@ -47,14 +47,24 @@ describe('weed shell erasure coding with our server', { skip: skipReason() }, ()
     const fids = await assignFids(master.address, 16);
     const vid = fids[0]!.split(',')[0]!;
     for (const [i, fid] of fids.entries()) {
-      assert.equal((await fetch(`http://127.0.0.1:${ours.port}/${fid}`, { method: 'POST', body: bodyOf(i) })).status, 201);
+      assert.equal(
+        (await fetch(`http://127.0.0.1:${ours.port}/${fid}`, { method: 'POST', body: bodyOf(i) })).status,
+        201,
+      );
     }
     const deleted = new Set([2]);
     assert.equal((await fetch(`http://127.0.0.1:${ours.port}/${fids[2]}`, { method: 'DELETE' })).status, 202);
 
     let output = await runShell(master.address, `lock\nec.encode -volumeId ${vid} -force\nunlock`);
-    assert.equal((await shardFiles(dir, vid)).filter((n) => /\.ec\d\d$/.test(n)).length, 14, `14 shards after ec.encode (shell: ${output})`);
-    assert.ok(!(await readdir(dir)).includes(`${vid}.dat`), `the volume itself is gone after ec.encode (shell: ${output})`);
+    assert.equal(
+      (await shardFiles(dir, vid)).filter((n) => /\.ec\d\d$/.test(n)).length,
+      14,
+      `14 shards after ec.encode (shell: ${output})`,
+    );
+    assert.ok(
+      !(await readdir(dir)).includes(`${vid}.dat`),
+      `the volume itself is gone after ec.encode (shell: ${output})`,
+    );
     await expectFiles(ours.port, fids, deleted, `after ec.encode (shell: ${output})`);
 
     // A delete of an EC-coded file is journaled.
@@ -72,13 +82,20 @@ describe('weed shell erasure coding with our server', { skip: skipReason() }, ()
     // The master learns of the loss through our heartbeat; then ec.rebuild regenerates both.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     output = await runShell(master.address, `lock\nec.rebuild -apply\nunlock`);
-    await waitFor(async () => (await shardFiles(dir, vid)).filter((n) => /\.ec\d\d$/.test(n)).length === 14, `14 shards after ec.rebuild (shell: ${output})`);
+    await waitFor(
+      async () => (await shardFiles(dir, vid)).filter((n) => /\.ec\d\d$/.test(n)).length === 14,
+      `14 shards after ec.rebuild (shell: ${output})`,
+    );
     await expectFiles(ours.port, fids, deleted, `after ec.rebuild (shell: ${output})`);
 
     output = await runShell(master.address, `lock\nec.decode -volumeId ${vid}\nunlock`);
     await waitFor(async () => (await readdir(dir)).includes(`${vid}.dat`), `a .dat after ec.decode (shell: ${output})`);
     await expectFiles(ours.port, fids, deleted, `after ec.decode (shell: ${output})`);
-    assert.deepEqual((await shardFiles(dir, vid)).filter((n) => /\.ec\d\d$/.test(n)), [], `no shards left after ec.decode (shell: ${output})`);
+    assert.deepEqual(
+      (await shardFiles(dir, vid)).filter((n) => /\.ec\d\d$/.test(n)),
+      [],
+      `no shards left after ec.decode (shell: ${output})`,
+    );
 
     await ours.peer.stop();
     await master.peer.stop();
@@ -95,7 +112,10 @@ describe('weed shell erasure coding with our server', { skip: skipReason() }, ()
     const fids = await assignFids(master.address, 12);
     const vid = fids[0]!.split(',')[0]!;
     for (const [i, fid] of fids.entries()) {
-      assert.equal((await fetch(`http://127.0.0.1:${ours.port}/${fid}`, { method: 'POST', body: bodyOf(i) })).status, 201);
+      assert.equal(
+        (await fetch(`http://127.0.0.1:${ours.port}/${fid}`, { method: 'POST', body: bodyOf(i) })).status,
+        201,
+      );
     }
     const go = await startGoVolumeServer(work, goDir, master.address, 30);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -104,7 +124,10 @@ describe('weed shell erasure coding with our server', { skip: skipReason() }, ()
     const onGo = (await shardFiles(goDir, vid)).filter((n) => /\.ec\d\d$/.test(n));
     const onOurs = (await shardFiles(ourDir, vid)).filter((n) => /\.ec\d\d$/.test(n));
     assert.equal(onGo.length + onOurs.length, 14, `all shards placed (go ${onGo}, ours ${onOurs}; shell: ${output})`);
-    assert.ok(onGo.length > 0 && onOurs.length > 0, `shards on both servers (go ${onGo}, ours ${onOurs}; shell: ${output})`);
+    assert.ok(
+      onGo.length > 0 && onOurs.length > 0,
+      `shards on both servers (go ${onGo}, ours ${onOurs}; shell: ${output})`,
+    );
     await expectFiles(ours.port, fids, new Set(), `read from our server (shell: ${output})`);
     await expectFiles(go.port, fids, new Set(), `read from the Go server (shell: ${output})`);
 
@@ -114,8 +137,16 @@ describe('weed shell erasure coding with our server', { skip: skipReason() }, ()
     await unaryCall(client, 'VolumeEcShardsUnmount', { volume_id: Number(vid), shard_ids: ourIds });
     await rm(path.join(ourDir, `${vid}.ecx`));
     await rm(path.join(ourDir, `${vid}.ecj`), { force: true });
-    await assert.rejects(unaryCall(client, 'VolumeEcShardsMount', { volume_id: Number(vid), collection: '', shard_ids: ourIds }), /no \.ecx index found/);
-    await unaryCall(client, 'VolumeEcShardsMount', { volume_id: Number(vid), collection: '', shard_ids: ourIds, recover_missing_index: true });
+    await assert.rejects(
+      unaryCall(client, 'VolumeEcShardsMount', { volume_id: Number(vid), collection: '', shard_ids: ourIds }),
+      /no \.ecx index found/,
+    );
+    await unaryCall(client, 'VolumeEcShardsMount', {
+      volume_id: Number(vid),
+      collection: '',
+      shard_ids: ourIds,
+      recover_missing_index: true,
+    });
     client.close();
     assert.ok((await readdir(ourDir)).includes(`${vid}.ecx`), 'the .ecx came back from the Go peer');
     await expectFiles(ours.port, fids, new Set(), 'read from our server after index recovery');
@@ -132,70 +163,86 @@ describe('weed shell erasure coding with our server', { skip: skipReason() }, ()
     await ours.peer.stop();
     await master.peer.stop();
   });
-/** Big enough that the uniform layout's block is 3 MiB: 12 files of 2 MiB each, about 24 MiB. */
-const LARGE_FILE_BYTES = 2 * 1024 * 1024;
-const LARGE_FILE_COUNT = 12;
-const MIB = 1024 * 1024;
+  /** Big enough that the uniform layout's block is 3 MiB: 12 files of 2 MiB each, about 24 MiB. */
+  const LARGE_FILE_BYTES = 2 * 1024 * 1024;
+  const LARGE_FILE_COUNT = 12;
+  const MIB = 1024 * 1024;
 
-/** Distinct, incompressible-looking bytes per file (a hash chain), so a misplaced block shows. */
-function largeBodyOf(i: number): Buffer {
-  const out = Buffer.alloc(LARGE_FILE_BYTES);
-  let block = createHash('sha256').update(`large file ${i}`).digest();
-  for (let at = 0; at < out.length; at += block.length) {
-    block.copy(out, at);
-    block = createHash('sha256').update(block).digest();
-  }
-  return out;
-}
-
-async function expectLargeFiles(port: number, fids: string[], where: string): Promise<void> {
-  for (const [i, fid] of fids.entries()) {
-    const response = await fetch(`http://127.0.0.1:${port}/${fid}`);
-    const body = Buffer.from(await response.arrayBuffer());
-    assert.equal(response.status, 200, `${where}: ${fid}`);
-    assert.ok(body.equals(largeBodyOf(i)), `${where}: ${fid} differs (${body.length} bytes)`);
-  }
-}
-
-for (const encoder of ['go', 'ours'] as const) {
-  it(`a volume over 10 MiB encoded by ${encoder === 'go' ? 'Go' : 'our server'}: blocks over 1 MiB read back through both servers`, async () => {
-    const work = await tempDir(`needlework-ec-large-${encoder}-`);
-    const goDir = path.join(work, 'go');
-    const ourDir = path.join(work, 'ours');
-    await mkdir(goDir);
-    await mkdir(ourDir);
-    const master = await startMaster(work);
-    // The encoder starts alone, so the master puts the volume there.
-    const first = encoder === 'go' ? await startGoVolumeServer(work, goDir, master.address, 30) : await startOurVolumeServer(work, ourDir, master.address, undefined, [], 30);
-    const fids = await assignFids(master.address, LARGE_FILE_COUNT);
-    const vid = fids[0]!.split(',')[0]!;
-    for (const [i, fid] of fids.entries()) {
-      const form = new FormData();
-      form.append('file', new Blob([largeBodyOf(i)]), `large-${i}.bin`);
-      assert.equal((await fetch(`http://127.0.0.1:${first.port}/${fid}`, { method: 'POST', body: form })).status, 201);
+  /** Distinct, incompressible-looking bytes per file (a hash chain), so a misplaced block shows. */
+  function largeBodyOf(i: number): Buffer {
+    const out = Buffer.alloc(LARGE_FILE_BYTES);
+    let block = createHash('sha256').update(`large file ${i}`).digest();
+    for (let at = 0; at < out.length; at += block.length) {
+      block.copy(out, at);
+      block = createHash('sha256').update(block).digest();
     }
-    const second = encoder === 'go' ? await startOurVolumeServer(work, ourDir, master.address, undefined, [], 30) : await startGoVolumeServer(work, goDir, master.address, 30);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const datBytes = (await stat(path.join(encoder === 'go' ? goDir : ourDir, `${vid}.dat`))).size;
-    assert.ok(datBytes > 10 * MIB, `the volume is over 10 MiB (${datBytes} bytes)`);
+    return out;
+  }
 
-    const output = await runShell(master.address, `lock\nec.encode -volumeId ${vid} -force\nunlock`);
-    const onGo = (await shardFiles(goDir, vid)).filter((n) => /\.ec\d\d$/.test(n));
-    const onOurs = (await shardFiles(ourDir, vid)).filter((n) => /\.ec\d\d$/.test(n));
-    assert.equal(onGo.length + onOurs.length, 14, `all shards placed (go ${onGo}, ours ${onOurs}; shell: ${output})`);
-    assert.ok(onGo.length > 0 && onOurs.length > 0, `shards on both servers (go ${onGo}, ours ${onOurs}; shell: ${output})`);
-    // Uniform layout: one block per shard, ceil(dat / 10) rounded up to whole MiB.
-    const expectedShardBytes = Math.ceil(Math.ceil(datBytes / 10) / MIB) * MIB;
-    assert.ok(expectedShardBytes > MIB);
-    const someShard = onOurs.length > 0 ? path.join(ourDir, onOurs[0]!) : path.join(goDir, onGo[0]!);
-    assert.equal((await stat(someShard)).size, expectedShardBytes, `shard size of the uniform layout (shell: ${output})`);
-    const [goServer, ourServer] = encoder === 'go' ? [first, second] : [second, first];
-    await expectLargeFiles(ourServer.port, fids, `read from our server (shell: ${output})`);
-    await expectLargeFiles(goServer.port, fids, `read from the Go server (shell: ${output})`);
+  async function expectLargeFiles(port: number, fids: string[], where: string): Promise<void> {
+    for (const [i, fid] of fids.entries()) {
+      const response = await fetch(`http://127.0.0.1:${port}/${fid}`);
+      const body = Buffer.from(await response.arrayBuffer());
+      assert.equal(response.status, 200, `${where}: ${fid}`);
+      assert.ok(body.equals(largeBodyOf(i)), `${where}: ${fid} differs (${body.length} bytes)`);
+    }
+  }
 
-    await second.peer.stop();
-    await first.peer.stop();
-    await master.peer.stop();
-  });
-}
+  for (const encoder of ['go', 'ours'] as const) {
+    it(`a volume over 10 MiB encoded by ${encoder === 'go' ? 'Go' : 'our server'}: blocks over 1 MiB read back through both servers`, async () => {
+      const work = await tempDir(`needlework-ec-large-${encoder}-`);
+      const goDir = path.join(work, 'go');
+      const ourDir = path.join(work, 'ours');
+      await mkdir(goDir);
+      await mkdir(ourDir);
+      const master = await startMaster(work);
+      // The encoder starts alone, so the master puts the volume there.
+      const first =
+        encoder === 'go'
+          ? await startGoVolumeServer(work, goDir, master.address, 30)
+          : await startOurVolumeServer(work, ourDir, master.address, undefined, [], 30);
+      const fids = await assignFids(master.address, LARGE_FILE_COUNT);
+      const vid = fids[0]!.split(',')[0]!;
+      for (const [i, fid] of fids.entries()) {
+        const form = new FormData();
+        form.append('file', new Blob([largeBodyOf(i)]), `large-${i}.bin`);
+        assert.equal(
+          (await fetch(`http://127.0.0.1:${first.port}/${fid}`, { method: 'POST', body: form })).status,
+          201,
+        );
+      }
+      const second =
+        encoder === 'go'
+          ? await startOurVolumeServer(work, ourDir, master.address, undefined, [], 30)
+          : await startGoVolumeServer(work, goDir, master.address, 30);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const datBytes = (await stat(path.join(encoder === 'go' ? goDir : ourDir, `${vid}.dat`))).size;
+      assert.ok(datBytes > 10 * MIB, `the volume is over 10 MiB (${datBytes} bytes)`);
+
+      const output = await runShell(master.address, `lock\nec.encode -volumeId ${vid} -force\nunlock`);
+      const onGo = (await shardFiles(goDir, vid)).filter((n) => /\.ec\d\d$/.test(n));
+      const onOurs = (await shardFiles(ourDir, vid)).filter((n) => /\.ec\d\d$/.test(n));
+      assert.equal(onGo.length + onOurs.length, 14, `all shards placed (go ${onGo}, ours ${onOurs}; shell: ${output})`);
+      assert.ok(
+        onGo.length > 0 && onOurs.length > 0,
+        `shards on both servers (go ${onGo}, ours ${onOurs}; shell: ${output})`,
+      );
+      // Uniform layout: one block per shard, ceil(dat / 10) rounded up to whole MiB.
+      const expectedShardBytes = Math.ceil(Math.ceil(datBytes / 10) / MIB) * MIB;
+      assert.ok(expectedShardBytes > MIB);
+      const someShard = onOurs.length > 0 ? path.join(ourDir, onOurs[0]!) : path.join(goDir, onGo[0]!);
+      assert.equal(
+        (await stat(someShard)).size,
+        expectedShardBytes,
+        `shard size of the uniform layout (shell: ${output})`,
+      );
+      const [goServer, ourServer] = encoder === 'go' ? [first, second] : [second, first];
+      await expectLargeFiles(ourServer.port, fids, `read from our server (shell: ${output})`);
+      await expectLargeFiles(goServer.port, fids, `read from the Go server (shell: ${output})`);
+
+      await second.peer.stop();
+      await first.peer.stop();
+      await master.peer.stop();
+    });
+  }
 });

@@ -26,10 +26,14 @@ describe('weed shell volume.vacuum on our volume server', { skip: skipReason() }
     const fids = await assignFids(master.address, 20);
     const vid = fids[0]!.split(',')[0]!;
     for (const [i, fid] of fids.entries()) {
-      const response = await fetch(`http://127.0.0.1:${ours.port}/${fid}`, { method: 'POST', body: `file ${i} `.repeat(500) });
+      const response = await fetch(`http://127.0.0.1:${ours.port}/${fid}`, {
+        method: 'POST',
+        body: `file ${i} `.repeat(500),
+      });
       assert.equal(response.status, 201);
     }
-    for (const fid of fids.slice(0, 15)) assert.equal((await fetch(`http://127.0.0.1:${ours.port}/${fid}`, { method: 'DELETE' })).status, 202);
+    for (const fid of fids.slice(0, 15))
+      assert.equal((await fetch(`http://127.0.0.1:${ours.port}/${fid}`, { method: 'DELETE' })).status, 202);
     const datPath = path.join(dataDir, `${vid}.dat`);
     const sizeBefore = (await stat(datPath)).size;
 

@@ -26,9 +26,18 @@ describe('weed shell volume.move between Go and our server', { skip: skipReason(
     const fids = await assignFids(master.address, 12);
     const vid = fids[0]!.split(',')[0]!;
     for (const [i, fid] of fids.entries()) {
-      assert.equal((await fetch(`http://127.0.0.1:${go.port}/${fid}`, { method: 'POST', body: `moved file ${i}\n`.repeat(40 + i) })).status, 201);
+      assert.equal(
+        (
+          await fetch(`http://127.0.0.1:${go.port}/${fid}`, {
+            method: 'POST',
+            body: `moved file ${i}\n`.repeat(40 + i),
+          })
+        ).status,
+        201,
+      );
     }
-    for (const fid of fids.slice(0, 3)) assert.equal((await fetch(`http://127.0.0.1:${go.port}/${fid}`, { method: 'DELETE' })).status, 202);
+    for (const fid of fids.slice(0, 3))
+      assert.equal((await fetch(`http://127.0.0.1:${go.port}/${fid}`, { method: 'DELETE' })).status, 202);
 
     const ours = await startOurVolumeServer(work, ourDir, master.address);
     const goAddress = `127.0.0.1:${go.port}.${go.grpcPort}`;
@@ -41,12 +50,18 @@ describe('weed shell volume.move between Go and our server', { skip: skipReason(
       }
     };
 
-    let output = await runShell(master.address, `lock\nvolume.move -source ${goAddress} -target ${ourAddress} -volumeId ${vid}\nunlock`);
+    let output = await runShell(
+      master.address,
+      `lock\nvolume.move -source ${goAddress} -target ${ourAddress} -volumeId ${vid}\nunlock`,
+    );
     await expectAll(ours.port, `ours after move (shell: ${output})`);
     // (Go would still answer reads: its default -readMode=proxy forwards them to us.)
     await assert.rejects(stat(path.join(goDir, `${vid}.dat`)), 'the source copy is deleted after the move');
 
-    output = await runShell(master.address, `lock\nvolume.move -source ${ourAddress} -target ${goAddress} -volumeId ${vid}\nunlock`);
+    output = await runShell(
+      master.address,
+      `lock\nvolume.move -source ${ourAddress} -target ${goAddress} -volumeId ${vid}\nunlock`,
+    );
     await expectAll(go.port, `Go after moving back (shell: ${output})`);
     await ours.peer.stop();
     await go.peer.stop();
@@ -80,7 +95,10 @@ describe('weed shell volume.move between Go and our server', { skip: skipReason(
         const order: Array<keyof typeof servers> = holder === 'ours' ? ['ours', 'go'] : ['go', 'ours'];
         let acked = false;
         for (const server of order) {
-          const response = await fetch(`http://127.0.0.1:${servers[server]}/${fid}`, { method: 'POST', body: payload(fid) }).catch(() => null);
+          const response = await fetch(`http://127.0.0.1:${servers[server]}/${fid}`, {
+            method: 'POST',
+            body: payload(fid),
+          }).catch(() => null);
           await response?.arrayBuffer();
           if (response?.status === 201) {
             acked = true;
@@ -98,23 +116,37 @@ describe('weed shell volume.move between Go and our server', { skip: skipReason(
 
     const expectAcknowledged = async (port: number, where: string) => {
       const snapshot = [...acknowledged];
-      for (const fid of snapshot) assert.deepEqual(await statusOf(`http://127.0.0.1:${port}/${fid}`), { status: 200, body: payload(fid) }, `${where}: ${fid}`);
+      for (const fid of snapshot)
+        assert.deepEqual(
+          await statusOf(`http://127.0.0.1:${port}/${fid}`),
+          { status: 200, body: payload(fid) },
+          `${where}: ${fid}`,
+        );
       return snapshot.length;
     };
     const ourAddress = `127.0.0.1:${ours.port}.${ours.grpcPort}`;
     const goAddress = `127.0.0.1:${go.port}.${go.grpcPort}`;
-    let output = await runShell(master.address, `lock\nvolume.move -source ${ourAddress} -target ${goAddress} -volumeId ${vid}\nunlock`);
+    let output = await runShell(
+      master.address,
+      `lock\nvolume.move -source ${ourAddress} -target ${goAddress} -volumeId ${vid}\nunlock`,
+    );
     holder = 'go';
     assert.match(output, /moved volume/, output);
     const checkedAfterFirst = await expectAcknowledged(go.port, `Go after the move (shell: ${output})`);
 
-    output = await runShell(master.address, `lock\nvolume.move -source ${goAddress} -target ${ourAddress} -volumeId ${vid}\nunlock`);
+    output = await runShell(
+      master.address,
+      `lock\nvolume.move -source ${goAddress} -target ${ourAddress} -volumeId ${vid}\nunlock`,
+    );
     holder = 'ours';
     assert.match(output, /moved volume/, output);
     running = false;
     await Promise.all(writers);
     const checked = await expectAcknowledged(ours.port, `ours after moving back (shell: ${output})`);
-    assert.ok(checked > checkedAfterFirst, `writes were acknowledged between the moves (${checkedAfterFirst} then ${checked}, ${refused} refused)`);
+    assert.ok(
+      checked > checkedAfterFirst,
+      `writes were acknowledged between the moves (${checkedAfterFirst} then ${checked}, ${refused} refused)`,
+    );
     await assert.rejects(stat(path.join(goDir, `${vid}.dat`)), 'the Go copy is deleted after the move back');
     await ours.peer.stop();
     await go.peer.stop();

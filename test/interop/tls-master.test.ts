@@ -45,7 +45,14 @@ describe('mutual TLS between the Go master and our server', { skip: skipReason()
     const master = await startMaster(work, configDir);
     const metricsPort = await freePort();
     // One volume slot: the master vacuums a server's volumes one at a time with 10 s pauses.
-    const ours = await startOurVolumeServer(work, dataDir, master.address, undefined, ['--config_dir', configDir, '--metricsPort', String(metricsPort)], 1);
+    const ours = await startOurVolumeServer(
+      work,
+      dataDir,
+      master.address,
+      undefined,
+      ['--config_dir', configDir, '--metricsPort', String(metricsPort)],
+      1,
+    );
 
     // Registration needs the heartbeat stream, i.e. our mTLS client against the master's server.
     const fids = await assignFids(master.address, 2);

@@ -35,7 +35,19 @@ async function renderedDom(url: string): Promise<string> {
   const profile = await tempDir('needlework-chromium-');
   const { stdout } = await promisify(execFile)(
     CHROMIUM,
-    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--dump-dom', url],
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+      '--dump-dom',
+      url,
+    ],
     { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
   );
   return stdout;
@@ -64,10 +76,18 @@ describe('background services on the UI page', { skip: chromiumMissing() }, () =
     form.append('file', new Blob(['x'.repeat(4096)]), 'a.bin');
     assert.equal((await fetch(`${base}/${assigned.fid}`, { method: 'POST', body: form })).status, 201);
     const volumeId = Number(assigned.fid.split(',')[0]);
-    const run = (await (await fetch(`${base}/maintenance/verify?volumeId=${volumeId}`, { method: 'POST' })).json()) as { id: number };
-    await eventually('the verify run ends', async () => ((await (await fetch(`${base}/maintenance/runs/${run.id}`)).json()) as { state: string }).state !== 'running');
+    const run = (await (await fetch(`${base}/maintenance/verify?volumeId=${volumeId}`, { method: 'POST' })).json()) as {
+      id: number;
+    };
+    await eventually(
+      'the verify run ends',
+      async () =>
+        ((await (await fetch(`${base}/maintenance/runs/${run.id}`)).json()) as { state: string }).state !== 'running',
+    );
     await eventually('the heartbeat runs', async () => {
-      const body = (await (await fetch(`${base}/status/services`)).json()) as { services: Array<{ name: string; current: string }> };
+      const body = (await (await fetch(`${base}/status/services`)).json()) as {
+        services: Array<{ name: string; current: string }>;
+      };
       return body.services.find((s) => s.name === 'heartbeat')?.current === 'Running';
     });
 
@@ -79,7 +99,13 @@ describe('background services on the UI page', { skip: chromiumMissing() }, () =
     assert.equal(byName.get('disk-space-monitor')?.cells[2], 'Running', shown);
     const verify = byName.get(`maintenance/verify-volume-${volumeId}-run-${run.id}`);
     assert.equal(verify?.cells[2], 'Stopped', shown);
-    assert.ok(verify?.progress !== null && verify?.progress !== undefined && verify.progress.value === verify.progress.max && verify.progress.max > 0, JSON.stringify(verify));
+    assert.ok(
+      verify?.progress !== null &&
+        verify?.progress !== undefined &&
+        verify.progress.value === verify.progress.max &&
+        verify.progress.max > 0,
+      JSON.stringify(verify),
+    );
     assert.match(verify.cells[6] ?? '', /100%/);
   });
 });

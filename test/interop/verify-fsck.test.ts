@@ -24,7 +24,9 @@ function parseFid(fid: string): Chunk {
 }
 
 async function chunkOf(filer: string, name: string): Promise<Chunk> {
-  const meta = (await (await fetch(`http://${filer}/docs/${name}?metadata=true`)).json()) as { chunks?: Array<{ file_id?: string }> };
+  const meta = (await (await fetch(`http://${filer}/docs/${name}?metadata=true`)).json()) as {
+    chunks?: Array<{ file_id?: string }>;
+  };
   const fid = meta.chunks?.[0]?.file_id;
   assert.ok(fid !== undefined, `${name} has a chunk: ${JSON.stringify(meta)}`);
   return parseFid(fid);
@@ -70,21 +72,32 @@ describe('verify against volume.fsck -verifyNeedles', { skip: skipReason() }, ()
     }
     const damagedIds = damaged.map((c) => `${c.volumeId}:${c.needleIdHex}`).sort();
 
-    const fsck = await runShell(master.address, 'lock\nvolume.fsck -verifyNeedles -cutoffTimeAgo=0s\nunlock', [`-filer=${filer.shellAddress}`]);
-    const fsckIds = [...fsck.matchAll(/failed to read (\d+):([0-9a-f]+) needle status/g)].map((m) => `${m[1]}:${m[2]}`).sort();
+    const fsck = await runShell(master.address, 'lock\nvolume.fsck -verifyNeedles -cutoffTimeAgo=0s\nunlock', [
+      `-filer=${filer.shellAddress}`,
+    ]);
+    const fsckIds = [...fsck.matchAll(/failed to read (\d+):([0-9a-f]+) needle status/g)]
+      .map((m) => `${m[1]}:${m[2]}`)
+      .sort();
     assert.deepEqual(fsckIds, damagedIds, fsck);
 
     const volumeIds = [...new Set(damaged.map((c) => c.volumeId))];
     const ourIds: string[] = [];
     for (const volumeId of volumeIds) {
       const out: string[] = [];
-      const code = await runMaintenanceCommand(['verify', `-server=127.0.0.1:${ours.port}`, `-volumeId=${volumeId}`, '-json'], {
-        out: (t) => void out.push(t),
-        err: () => {},
-        isTty: false,
-      });
+      const code = await runMaintenanceCommand(
+        ['verify', `-server=127.0.0.1:${ours.port}`, `-volumeId=${volumeId}`, '-json'],
+        {
+          out: (t) => void out.push(t),
+          err: () => {},
+          isTty: false,
+        },
+      );
       assert.equal(code, 1, 'verify exits 1 on damage');
-      const report = JSON.parse(out.join('')) as { findings: Array<{ kind: string; needleId: string }>; orphaned: number; dangling: number };
+      const report = JSON.parse(out.join('')) as {
+        findings: Array<{ kind: string; needleId: string }>;
+        orphaned: number;
+        dangling: number;
+      };
       assert.equal(report.orphaned + report.dangling, 0);
       for (const f of report.findings) ourIds.push(`${volumeId}:${f.needleId}`);
     }

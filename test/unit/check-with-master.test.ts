@@ -22,7 +22,11 @@ describe('checkWithMaster', () => {
     });
     assert.deepEqual(got, ANSWER);
     assert.deepEqual(asked, ['m1:9333', 'm2:9333', 'm1:9333', 'm2:9333']);
-    assert.deepEqual(logs, ['checkWithMaster m1:9333: connection refused', 'checkWithMaster m2:9333: connection refused', 'checkWithMaster m1:9333: connection refused']);
+    assert.deepEqual(logs, [
+      'checkWithMaster m1:9333: connection refused',
+      'checkWithMaster m2:9333: connection refused',
+      'checkWithMaster m1:9333: connection refused',
+    ]);
   });
 
   it('pauses between passes, not between masters', async () => {
@@ -55,6 +59,9 @@ describe('checkWithMaster', () => {
   });
 
   it('needs a master', async () => {
-    await assert.rejects(checkWithMaster([], () => {}), /at least one master/);
+    await assert.rejects(
+      checkWithMaster([], () => {}),
+      /at least one master/,
+    );
   });
 });

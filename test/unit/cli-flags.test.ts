@@ -29,7 +29,12 @@ function parse(argv: string[], env: Record<string, string | undefined> = {}): Vo
   return parseVolumeFlags(argv, env, deps);
 }
 
-function assertFlagError(argv: string[], message: string | RegExp, flagName?: string, env: Record<string, string> = {}): void {
+function assertFlagError(
+  argv: string[],
+  message: string | RegExp,
+  flagName?: string,
+  env: Record<string, string> = {},
+): void {
   assert.throws(
     () => parse(argv, env),
     (err: unknown) => {
@@ -44,21 +49,36 @@ function assertFlagError(argv: string[], message: string | RegExp, flagName?: st
 }
 
 /** rustVolumeArgs from test/volume_server/framework/cluster_rust.go, as the harness passes it. */
-function harnessArgv(options: { readMode?: string; limitMB?: number; inflight?: string; publicPort?: number } = {}): string[] {
+function harnessArgv(
+  options: { readMode?: string; limitMB?: number; inflight?: string; publicPort?: number } = {},
+): string[] {
   const argv = [
-    '--port', '18080',
-    '--port.grpc', '28080',
-    '--port.public', String(options.publicPort ?? 18080),
-    '--ip', '127.0.0.1',
-    '--ip.bind', '127.0.0.1',
-    '--dir', '/tmp/seaweedfs_volume_server_it_123/volume',
-    '--max', '16',
-    '--master', '127.0.0.1:12345',
-    '--securityFile', '/tmp/seaweedfs_volume_server_it_123/config/security.toml',
-    '--readMode', options.readMode ?? 'proxy',
-    '--concurrentUploadLimitMB', String(options.limitMB ?? 0),
-    '--concurrentDownloadLimitMB', String(options.limitMB ?? 0),
-    '--preStopSeconds', '0',
+    '--port',
+    '18080',
+    '--port.grpc',
+    '28080',
+    '--port.public',
+    String(options.publicPort ?? 18080),
+    '--ip',
+    '127.0.0.1',
+    '--ip.bind',
+    '127.0.0.1',
+    '--dir',
+    '/tmp/seaweedfs_volume_server_it_123/volume',
+    '--max',
+    '16',
+    '--master',
+    '127.0.0.1:12345',
+    '--securityFile',
+    '/tmp/seaweedfs_volume_server_it_123/config/security.toml',
+    '--readMode',
+    options.readMode ?? 'proxy',
+    '--concurrentUploadLimitMB',
+    String(options.limitMB ?? 0),
+    '--concurrentDownloadLimitMB',
+    String(options.limitMB ?? 0),
+    '--preStopSeconds',
+    '0',
   ];
   if (options.inflight !== undefined) {
     argv.push('--inflightUploadDataTimeout', options.inflight, '--inflightDownloadDataTimeout', options.inflight);
@@ -122,9 +142,19 @@ describe('parseVolumeFlags: the parity harness argv', () => {
 
   it('accepts the Go launcher form too (-config_dir before the subcommand, one dash, =)', () => {
     const config = parse([
-      '-config_dir=/base/config', 'volume', '-ip=127.0.0.1', '-port=8081', '-port.grpc=18081', '-port.public=8081',
-      '-dir=/base/volume', '-max=16', '-master=127.0.0.1:9333', '-readMode=proxy', '-concurrentUploadLimitMB=0',
-      '-concurrentDownloadLimitMB=0', '-volume.allowUntrustedRemoteEndpoints',
+      '-config_dir=/base/config',
+      'volume',
+      '-ip=127.0.0.1',
+      '-port=8081',
+      '-port.grpc=18081',
+      '-port.public=8081',
+      '-dir=/base/volume',
+      '-max=16',
+      '-master=127.0.0.1:9333',
+      '-readMode=proxy',
+      '-concurrentUploadLimitMB=0',
+      '-concurrentDownloadLimitMB=0',
+      '-volume.allowUntrustedRemoteEndpoints',
     ]);
     assert.equal(config.configDir, '/base/config');
     assert.equal(config.securityFile, undefined);
@@ -194,12 +224,18 @@ describe('parseVolumeFlags: booleans', () => {
   });
 
   it("accepts every strconv.ParseBool spelling after '='", () => {
-    for (const text of ['1', 't', 'T', 'TRUE', 'true', 'True']) assert.equal(parse([`-hasSlowRead=${text}`]).hasSlowRead, true, text);
-    for (const text of ['0', 'f', 'F', 'FALSE', 'false', 'False']) assert.equal(parse([`--hasSlowRead=${text}`]).hasSlowRead, false, text);
+    for (const text of ['1', 't', 'T', 'TRUE', 'true', 'True'])
+      assert.equal(parse([`-hasSlowRead=${text}`]).hasSlowRead, true, text);
+    for (const text of ['0', 'f', 'F', 'FALSE', 'false', 'False'])
+      assert.equal(parse([`--hasSlowRead=${text}`]).hasSlowRead, false, text);
   });
 
   it('rejects other spellings', () => {
-    assertFlagError(['-pprof=yes'], 'invalid boolean value "yes" for -pprof: strconv.ParseBool: parsing "yes": invalid syntax', 'pprof');
+    assertFlagError(
+      ['-pprof=yes'],
+      'invalid boolean value "yes" for -pprof: strconv.ParseBool: parsing "yes": invalid syntax',
+      'pprof',
+    );
     assertFlagError(['-pprof='], /invalid boolean value "" for -pprof/, 'pprof');
   });
 
@@ -222,21 +258,53 @@ describe('parseVolumeFlags: errors', () => {
 
   it('reports -h and -help as HelpRequestedError (a FlagError)', () => {
     for (const flag of ['-h', '--help', '-help']) {
-      assert.throws(() => parse([flag]), (err: unknown) => err instanceof HelpRequestedError && err instanceof FlagError, flag);
+      assert.throws(
+        () => parse([flag]),
+        (err: unknown) => err instanceof HelpRequestedError && err instanceof FlagError,
+        flag,
+      );
     }
   });
 
   it('names the flag in bad-value errors', () => {
-    assertFlagError(['-port=abc'], 'invalid value "abc" for flag -port: strconv.ParseInt: parsing "abc": invalid syntax', 'port');
+    assertFlagError(
+      ['-port=abc'],
+      'invalid value "abc" for flag -port: strconv.ParseInt: parsing "abc": invalid syntax',
+      'port',
+    );
     assertFlagError(['-port', '8__080'], /invalid value "8__080" for flag -port/, 'port');
-    assertFlagError(['-port.grpc=70000'], /invalid value "70000" for flag -port.grpc: port must be between 0 and 65535/, 'port.grpc');
+    assertFlagError(
+      ['-port.grpc=70000'],
+      /invalid value "70000" for flag -port.grpc: port must be between 0 and 65535/,
+      'port.grpc',
+    );
     assertFlagError(['-port=60000'], /-port.grpc defaults to -port \+ 10000 = 70000/, 'port.grpc');
-    assertFlagError(['-inflightUploadDataTimeout=2'], 'invalid value "2" for flag -inflightUploadDataTimeout: time: missing unit in duration "2"', 'inflightUploadDataTimeout');
-    assertFlagError(['-inflightDownloadDataTimeout', '2x'], /time: unknown unit "x" in duration "2x"/, 'inflightDownloadDataTimeout');
+    assertFlagError(
+      ['-inflightUploadDataTimeout=2'],
+      'invalid value "2" for flag -inflightUploadDataTimeout: time: missing unit in duration "2"',
+      'inflightUploadDataTimeout',
+    );
+    assertFlagError(
+      ['-inflightDownloadDataTimeout', '2x'],
+      /time: unknown unit "x" in duration "2x"/,
+      'inflightDownloadDataTimeout',
+    );
     assertFlagError(['-inflightUploadDataTimeout=-1s'], /must not be negative/, 'inflightUploadDataTimeout');
-    assertFlagError(['-concurrentUploadLimitMB=-1'], /invalid value "-1" for flag -concurrentUploadLimitMB/, 'concurrentUploadLimitMB');
-    assertFlagError(['-readMode=fast'], 'invalid value "fast" for flag -readMode: must be one of local, proxy, redirect', 'readMode');
-    assertFlagError(['-index=rocksdb'], /for flag -index: must be one of memory, leveldb, leveldbMedium, leveldbLarge/, 'index');
+    assertFlagError(
+      ['-concurrentUploadLimitMB=-1'],
+      /invalid value "-1" for flag -concurrentUploadLimitMB/,
+      'concurrentUploadLimitMB',
+    );
+    assertFlagError(
+      ['-readMode=fast'],
+      'invalid value "fast" for flag -readMode: must be one of local, proxy, redirect',
+      'readMode',
+    );
+    assertFlagError(
+      ['-index=rocksdb'],
+      /for flag -index: must be one of memory, leveldb, leveldbMedium, leveldbLarge/,
+      'index',
+    );
   });
 
   it('requires a value for non-boolean flags', () => {
@@ -258,7 +326,13 @@ describe('parseVolumeFlags: defaults', () => {
     assert.equal(config.metricsIp, '10.1.2.3');
     assert.deepEqual(config.masters, ['localhost:9333']);
     assert.deepEqual(config.folders, [
-      { dir: '/tmp-default', maxVolumeCount: 8, diskType: '', tags: [], minFreeSpace: { kind: 'percent', percent: 1, raw: '1' } },
+      {
+        dir: '/tmp-default',
+        maxVolumeCount: 8,
+        diskType: '',
+        tags: [],
+        minFreeSpace: { kind: 'percent', percent: 1, raw: '1' },
+      },
     ]);
     assert.equal(config.readMode, 'proxy');
     assert.equal(config.indexKind, 'memory');
@@ -298,7 +372,13 @@ describe('parseVolumeFlags: defaults', () => {
     assert.equal(config.publicUrl, '192.168.0.5:9100');
     assert.equal(config.serverId, '192.168.0.5:9000');
     assert.equal(config.metricsIp, '192.168.0.5');
-    const bound = parse(['-ip=192.168.0.5', '-ip.bind=0.0.0.0', '-publicUrl=vol.example:80', '-id=  vs-1 ', '-metricsIp=127.0.0.2']);
+    const bound = parse([
+      '-ip=192.168.0.5',
+      '-ip.bind=0.0.0.0',
+      '-publicUrl=vol.example:80',
+      '-id=  vs-1 ',
+      '-metricsIp=127.0.0.2',
+    ]);
     assert.equal(bound.bindIp, '0.0.0.0');
     assert.equal(bound.publicUrl, 'vol.example:80');
     assert.equal(bound.serverId, 'vs-1');
@@ -322,20 +402,39 @@ describe('parseVolumeFlags: defaults', () => {
 describe('parseVolumeFlags: folders', () => {
   it('pairs -dir and -max lists', () => {
     const config = parse(['-dir=/a,/b', '-max=5,6']);
-    assert.deepEqual(config.folders.map((f) => [f.dir, f.maxVolumeCount]), [['/a', 5], ['/b', 6]]);
+    assert.deepEqual(
+      config.folders.map((f) => [f.dir, f.maxVolumeCount]),
+      [
+        ['/a', 5],
+        ['/b', 6],
+      ],
+    );
   });
 
   it('applies a single -max, -disk or min free space to every folder', () => {
     const config = parse(['-dir=/a,/b,/c', '-max=7', '-disk=SSD', '-minFreeSpace=10GiB']);
-    assert.deepEqual(config.folders.map((f) => f.maxVolumeCount), [7, 7, 7]);
-    assert.deepEqual(config.folders.map((f) => f.diskType), ['ssd', 'ssd', 'ssd']);
-    for (const folder of config.folders) assert.deepEqual(folder.minFreeSpace, { kind: 'bytes', bytes: 10 * 2 ** 30, raw: '10GiB' });
+    assert.deepEqual(
+      config.folders.map((f) => f.maxVolumeCount),
+      [7, 7, 7],
+    );
+    assert.deepEqual(
+      config.folders.map((f) => f.diskType),
+      ['ssd', 'ssd', 'ssd'],
+    );
+    for (const folder of config.folders)
+      assert.deepEqual(folder.minFreeSpace, { kind: 'bytes', bytes: 10 * 2 ** 30, raw: '10GiB' });
   });
 
   it('rejects mismatched counts with Go messages', () => {
     assertFlagError(['-dir=/a,/b,/c', '-max=1,2'], '3 directories by -dir, but only 2 max is set by -max');
-    assertFlagError(['-dir=/a,/b', '-disk=ssd,hdd,nvme'], '2 directories by -dir, but only 3 disk types is set by -disk');
-    assertFlagError(['-dir=/a,/b,/c', '-minFreeSpacePercent=1,2'], '3 directories by -dir, but only 2 minFreeSpacePercent is set by -minFreeSpacePercent');
+    assertFlagError(
+      ['-dir=/a,/b', '-disk=ssd,hdd,nvme'],
+      '2 directories by -dir, but only 3 disk types is set by -disk',
+    );
+    assertFlagError(
+      ['-dir=/a,/b,/c', '-minFreeSpacePercent=1,2'],
+      '3 directories by -dir, but only 2 minFreeSpacePercent is set by -minFreeSpacePercent',
+    );
   });
 
   it('rejects bad -max entries and empty directories', () => {
@@ -350,29 +449,59 @@ describe('parseVolumeFlags: folders', () => {
 
   it('maps disk types like types.ToDiskType', () => {
     const config = parse(['-dir=/a,/b,/c', '-disk=ssd,HDD,Archive']);
-    assert.deepEqual(config.folders.map((f) => f.diskType), ['ssd', '', 'archive']);
+    assert.deepEqual(
+      config.folders.map((f) => f.diskType),
+      ['ssd', '', 'archive'],
+    );
   });
 
   it('assigns tags like parseVolumeTags', () => {
     const all = parse(['-dir=/a,/b', '-tags=Fast:SSD:fast']);
-    assert.deepEqual(all.folders.map((f) => f.tags), [['fast', 'ssd'], ['fast', 'ssd']]);
+    assert.deepEqual(
+      all.folders.map((f) => f.tags),
+      [
+        ['fast', 'ssd'],
+        ['fast', 'ssd'],
+      ],
+    );
     const each = parse(['-dir=/a,/b,/c', '-tags=a, b:C']);
-    assert.deepEqual(each.folders.map((f) => f.tags), [['a'], ['b', 'c'], []]);
+    assert.deepEqual(
+      each.folders.map((f) => f.tags),
+      [['a'], ['b', 'c'], []],
+    );
   });
 
   it('reads min free space as percent or bytes', () => {
-    assert.deepEqual(parse(['-minFreeSpacePercent=5']).folders[0]!.minFreeSpace, { kind: 'percent', percent: 5, raw: '5' });
-    assert.deepEqual(parse(['-minFreeSpacePercent=5', '-minFreeSpace=0.5']).folders[0]!.minFreeSpace, { kind: 'percent', percent: 0.5, raw: '0.5' });
+    assert.deepEqual(parse(['-minFreeSpacePercent=5']).folders[0]!.minFreeSpace, {
+      kind: 'percent',
+      percent: 5,
+      raw: '5',
+    });
+    assert.deepEqual(parse(['-minFreeSpacePercent=5', '-minFreeSpace=0.5']).folders[0]!.minFreeSpace, {
+      kind: 'percent',
+      percent: 0.5,
+      raw: '0.5',
+    });
     assert.deepEqual(parseMinFreeSpace('2 GB'), { kind: 'bytes', bytes: 2e9, raw: '2 GB' });
     assert.deepEqual(parseMinFreeSpace('1.5mib'), { kind: 'bytes', bytes: 1.5 * 2 ** 20, raw: '1.5mib' });
-    assertFlagError(['-minFreeSpace=200'], 'The value specified in -minFreeSpace not a valid value 200', 'minFreeSpace');
+    assertFlagError(
+      ['-minFreeSpace=200'],
+      'The value specified in -minFreeSpace not a valid value 200',
+      'minFreeSpace',
+    );
     assertFlagError(['-minFreeSpace=50B'], /not a valid value 50B/);
     assertFlagError(['-minFreeSpace=10 furlongs'], /not a valid value/);
   });
 
   it('sets -dir.idx on every folder and expands ~', () => {
     const config = parse(['-dir=~/a,/b', '-dir.idx=~/idx']);
-    assert.deepEqual(config.folders.map((f) => [f.dir, f.idxDir]), [['/home/weed/a', '/home/weed/idx'], ['/b', '/home/weed/idx']]);
+    assert.deepEqual(
+      config.folders.map((f) => [f.dir, f.idxDir]),
+      [
+        ['/home/weed/a', '/home/weed/idx'],
+        ['/b', '/home/weed/idx'],
+      ],
+    );
   });
 });
 
@@ -397,20 +526,65 @@ describe('parseVolumeFlags: other flags', () => {
 
   it('accepts every weed volume 4.44 flag', () => {
     const samples: Record<string, string> = {
-      port: '1', 'port.grpc': '2', 'port.public': '3', ip: 'h', id: 'i', publicUrl: 'u', 'ip.bind': 'b', master: 'm:1',
-      mserver: 'm:2', preStopSeconds: '1', idleTimeout: '1', dataCenter: 'dc', rack: 'r', index: 'leveldb', disk: 'ssd',
-      tags: 't', 'images.fix.orientation': 'true', readMode: 'local', cpuprofile: 'c', memprofile: 'm', compactionMBps: '1',
-      maintenanceMBps: '1', fileSizeLimitMB: '1', 'index.leveldbTimeout': '1', concurrentUploadLimitMB: '1',
-      concurrentDownloadLimitMB: '1', pprof: 'true', metricsPort: '9', metricsIp: 'x', 'dir.idx': '/i',
-      inflightUploadDataTimeout: '1s', inflightDownloadDataTimeout: '1s', hasSlowRead: 'false', readBufferSizeMB: '1',
-      'volume.allowUntrustedRemoteEndpoints': 'true', debug: 'true', 'debug.port': '7', dir: '/d', max: '1',
-      whiteList: 'w', minFreeSpacePercent: '2', minFreeSpace: '3', securityFile: '/s', config_dir: '/c', offsetBytes: '5',
+      port: '1',
+      'port.grpc': '2',
+      'port.public': '3',
+      ip: 'h',
+      id: 'i',
+      publicUrl: 'u',
+      'ip.bind': 'b',
+      master: 'm:1',
+      mserver: 'm:2',
+      preStopSeconds: '1',
+      idleTimeout: '1',
+      dataCenter: 'dc',
+      rack: 'r',
+      index: 'leveldb',
+      disk: 'ssd',
+      tags: 't',
+      'images.fix.orientation': 'true',
+      readMode: 'local',
+      cpuprofile: 'c',
+      memprofile: 'm',
+      compactionMBps: '1',
+      maintenanceMBps: '1',
+      fileSizeLimitMB: '1',
+      'index.leveldbTimeout': '1',
+      concurrentUploadLimitMB: '1',
+      concurrentDownloadLimitMB: '1',
+      pprof: 'true',
+      metricsPort: '9',
+      metricsIp: 'x',
+      'dir.idx': '/i',
+      inflightUploadDataTimeout: '1s',
+      inflightDownloadDataTimeout: '1s',
+      hasSlowRead: 'false',
+      readBufferSizeMB: '1',
+      'volume.allowUntrustedRemoteEndpoints': 'true',
+      debug: 'true',
+      'debug.port': '7',
+      dir: '/d',
+      max: '1',
+      whiteList: 'w',
+      minFreeSpacePercent: '2',
+      minFreeSpace: '3',
+      securityFile: '/s',
+      config_dir: '/c',
+      offsetBytes: '5',
     };
     for (const [name, value] of Object.entries(samples)) {
       assert.doesNotThrow(() => parse([`-${name}=${value}`]), name);
     }
     const config = parse(Object.entries(samples).map(([name, value]) => `--${name}=${value}`));
-    assert.deepEqual(config.ignoredFlags, ['cpuprofile', 'debug', 'debug.port', 'images.fix.orientation', 'index.leveldbTimeout', 'memprofile', 'pprof']);
+    assert.deepEqual(config.ignoredFlags, [
+      'cpuprofile',
+      'debug',
+      'debug.port',
+      'images.fix.orientation',
+      'index.leveldbTimeout',
+      'memprofile',
+      'pprof',
+    ]);
     assert.equal(config.indexKind, 'leveldb');
     assert.equal(config.leveldbTimeoutHours, 1);
     assert.equal(config.offsetWidth, 5);
@@ -419,7 +593,16 @@ describe('parseVolumeFlags: other flags', () => {
 
 describe('parseVolumeFlags: global flags and config_dir', () => {
   it('accepts weed global flags before "volume" only', () => {
-    const config = parse(['-v=2', '-logtostderr', '--logdir', '/var/log/weed', '-config_dir', '/etc/sw', 'volume', '-port=9000']);
+    const config = parse([
+      '-v=2',
+      '-logtostderr',
+      '--logdir',
+      '/var/log/weed',
+      '-config_dir',
+      '/etc/sw',
+      'volume',
+      '-port=9000',
+    ]);
     assert.equal(config.logVerbosity, 2);
     assert.equal(config.configDir, '/etc/sw');
     assert.equal(config.httpPort, 9000);
@@ -462,21 +645,30 @@ describe('parseVolumeFlags: offset width', () => {
 
 describe('parseVolumeFlags: -options file', () => {
   it('fills unset flags from the file like fla9.ParseFile', () => {
-    files.set('/opts/volume.options', [
-      '# comment',
-      '',
-      'port=9001',
-      '-dir /data/a,/data/b',
-      'rack: r1',
-      'master=m:9333',
-      'pprof',
-      'hasSlowRead=false',
-      'unknownFlag=1',
-      'max 4',
-    ].join('\n'));
+    files.set(
+      '/opts/volume.options',
+      [
+        '# comment',
+        '',
+        'port=9001',
+        '-dir /data/a,/data/b',
+        'rack: r1',
+        'master=m:9333',
+        'pprof',
+        'hasSlowRead=false',
+        'unknownFlag=1',
+        'max 4',
+      ].join('\n'),
+    );
     const config = parse(['-options=/opts/volume.options', '-max=9']);
     assert.equal(config.httpPort, 9001);
-    assert.deepEqual(config.folders.map((f) => [f.dir, f.maxVolumeCount]), [['/data/a', 9], ['/data/b', 9]]);
+    assert.deepEqual(
+      config.folders.map((f) => [f.dir, f.maxVolumeCount]),
+      [
+        ['/data/a', 9],
+        ['/data/b', 9],
+      ],
+    );
     assert.equal(config.rack, 'r1');
     assert.deepEqual(config.masters, ['m:9333']);
     assert.equal(config.pprof, true);
@@ -487,16 +679,36 @@ describe('parseVolumeFlags: -options file', () => {
   it('reports unreadable files and bad values', () => {
     assertFlagError(['-options', '/nope'], /cannot read -options file \/nope/, 'options');
     files.set('/opts/bad', 'port=eighty\n');
-    assertFlagError(['-options=/opts/bad'], /invalid value "eighty" for configuration variable port in \/opts\/bad/, 'port');
+    assertFlagError(
+      ['-options=/opts/bad'],
+      /invalid value "eighty" for configuration variable port in \/opts\/bad/,
+      'port',
+    );
   });
 });
 
 describe('Go value parsers', () => {
   it('parses durations to milliseconds', () => {
     const cases: Array<[string, number]> = [
-      ['2s', 2000], ['500ms', 500], ['1m30s', 90_000], ['1h', 3_600_000], ['1.5s', 1500], ['.5s', 500], ['1.s', 1000],
-      ['0', 0], ['-0', 0], ['-0s', 0], ['+3s', 3000], ['-1m', -60_000], ['1500us', 1.5], ['1500\u00b5s', 1.5], ['2000000ns', 2],
-      ['1h2m3s4ms', 3_723_004], ['1.1s', 1100], ['0.001s', 1], ['2.5h', 9_000_000],
+      ['2s', 2000],
+      ['500ms', 500],
+      ['1m30s', 90_000],
+      ['1h', 3_600_000],
+      ['1.5s', 1500],
+      ['.5s', 500],
+      ['1.s', 1000],
+      ['0', 0],
+      ['-0', 0],
+      ['-0s', 0],
+      ['+3s', 3000],
+      ['-1m', -60_000],
+      ['1500us', 1.5],
+      ['1500\u00b5s', 1.5],
+      ['2000000ns', 2],
+      ['1h2m3s4ms', 3_723_004],
+      ['1.1s', 1100],
+      ['0.001s', 1],
+      ['2.5h', 9_000_000],
     ];
     for (const [text, ms] of cases) assert.equal(parseGoDurationMs(text), ms, text);
   });
@@ -516,7 +728,8 @@ describe('Go value parsers', () => {
     assert.equal(parseGoInt('0x_1F'), 31);
     assert.equal(parseGoInt('010'), 8);
     assert.equal(parseGoInt('0'), 0);
-    for (const bad of ['', '1_', '_1', '0x', '08', '1.5', '1e3', ' 1']) assert.throws(() => parseGoInt(bad), /invalid syntax/, bad);
+    for (const bad of ['', '1_', '_1', '0x', '08', '1.5', '1e3', ' 1'])
+      assert.throws(() => parseGoInt(bad), /invalid syntax/, bad);
     assert.throws(() => parseGoInt('99999999999999999999'), /value out of range/);
     assert.equal(parseGoBool('T'), true);
     assert.throws(() => parseGoBool('yes'), /invalid syntax/);
@@ -562,17 +775,36 @@ describe('parseVolumeFlags: the continuous scrubber', () => {
   });
 
   it('refuses a negative interval, a rate below 1 MB/s and a concurrency outside 1..16', () => {
-    assertFlagError(['-scrub.interval=-1h'], 'invalid value for flag -scrub.interval: duration must not be negative', 'scrub.interval');
+    assertFlagError(
+      ['-scrub.interval=-1h'],
+      'invalid value for flag -scrub.interval: duration must not be negative',
+      'scrub.interval',
+    );
     assertFlagError(['-scrub.interval=1'], /time: missing unit in duration "1"/, 'scrub.interval');
-    assertFlagError(['-scrub.MBps=0'], /^invalid value "0" for flag -scrub.MBps: rate must be between 1 and \d+$/, 'scrub.MBps');
+    assertFlagError(
+      ['-scrub.MBps=0'],
+      /^invalid value "0" for flag -scrub.MBps: rate must be between 1 and \d+$/,
+      'scrub.MBps',
+    );
     assertFlagError(['-scrub.MBps=-5'], /invalid value "-5" for flag -scrub.MBps/, 'scrub.MBps');
-    assertFlagError(['-scrub.concurrentVolumes=0'], 'invalid value "0" for flag -scrub.concurrentVolumes: count must be between 1 and 16', 'scrub.concurrentVolumes');
-    assertFlagError(['-scrub.concurrentVolumes=17'], 'invalid value "17" for flag -scrub.concurrentVolumes: count must be between 1 and 16', 'scrub.concurrentVolumes');
+    assertFlagError(
+      ['-scrub.concurrentVolumes=0'],
+      'invalid value "0" for flag -scrub.concurrentVolumes: count must be between 1 and 16',
+      'scrub.concurrentVolumes',
+    );
+    assertFlagError(
+      ['-scrub.concurrentVolumes=17'],
+      'invalid value "17" for flag -scrub.concurrentVolumes: count must be between 1 and 16',
+      'scrub.concurrentVolumes',
+    );
   });
 
   it('lists the scrub flags in the usage, without a default for the zero interval', () => {
     const text = usage();
-    assert.match(text, /\n {2}-scrub\.interval duration\n {4}\ta full verification pass over every volume per interval; 0 disables the scrubber\n/);
+    assert.match(
+      text,
+      /\n {2}-scrub\.interval duration\n {4}\ta full verification pass over every volume per interval; 0 disables the scrubber\n/,
+    );
     assert.match(text, /\n {2}-scrub\.MBps int\n {4}\tscrub read rate limit per disk, in MB\/s \(default 10\)\n/);
     assert.match(text, /\n {2}-scrub\.concurrentVolumes int\n {4}\tvolumes scrubbed at once per disk \(default 1\)\n/);
   });

@@ -30,8 +30,14 @@ describe('fsync batching flags', () => {
     assert.equal(parse(['-fsyncBatchWait=0']).fsyncBatchWaitMs, 0);
     assert.equal(parse(['-fsyncBatchWait=250us']).fsyncBatchWaitMs, 0.25);
     assert.equal(parse(['-fsyncBatchWait=1.5s']).fsyncBatchWaitMs, 1500);
-    assert.throws(() => parse(['-fsyncMinBatchBytes=1MiB']), (err) => err instanceof FlagError && err.flagName === 'fsyncMinBatchBytes');
-    assert.throws(() => parse(['-fsyncBatchWait=5']), (err) => err instanceof FlagError && /missing unit/.test(err.message));
+    assert.throws(
+      () => parse(['-fsyncMinBatchBytes=1MiB']),
+      (err) => err instanceof FlagError && err.flagName === 'fsyncMinBatchBytes',
+    );
+    assert.throws(
+      () => parse(['-fsyncBatchWait=5']),
+      (err) => err instanceof FlagError && /missing unit/.test(err.message),
+    );
   });
 
   it('accept values <= 0 as Go does (a drained batch then syncs at once)', () => {
@@ -41,8 +47,17 @@ describe('fsync batching flags', () => {
 
   it('print upstream help text and defaults', () => {
     const text = usage();
-    assert.match(text, /\n {2}-fsyncMinBatchBytes int\n {4}\tminimum bytes an fsync batch gathers before a drained queue flushes without waiting \(default 1048576\)\n/);
-    assert.match(text, /\n {2}-fsyncMinBatchRequests int\n {4}\tminimum requests an fsync batch gathers before a drained queue flushes without waiting \(default 128\)\n/);
-    assert.match(text, /\n {2}-fsyncBatchWait duration\n {4}\thow long a below-minimum fsync batch waits for more requests once the queue drains; 0 flushes immediately \(default 500µs\)\n/);
+    assert.match(
+      text,
+      /\n {2}-fsyncMinBatchBytes int\n {4}\tminimum bytes an fsync batch gathers before a drained queue flushes without waiting \(default 1048576\)\n/,
+    );
+    assert.match(
+      text,
+      /\n {2}-fsyncMinBatchRequests int\n {4}\tminimum requests an fsync batch gathers before a drained queue flushes without waiting \(default 128\)\n/,
+    );
+    assert.match(
+      text,
+      /\n {2}-fsyncBatchWait duration\n {4}\thow long a below-minimum fsync batch waits for more requests once the queue drains; 0 flushes immediately \(default 500µs\)\n/,
+    );
   });
 });

@@ -16,7 +16,11 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 function captured() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, output: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), isTty: false } };
+  return {
+    out,
+    err,
+    output: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), isTty: false },
+  };
 }
 
 async function volumeDir(count: number, volumeId = 3, collection = '') {
@@ -59,12 +63,21 @@ describe('needlework maintenance', () => {
 
   it('refuses while another agent holds the volume, and on bad usage', async () => {
     const { dir } = await volumeDir(2);
-    const lease = await VolumeLease.acquire({ dir, collection: '', volumeId: 3 }, { owner: 'server@x', agent: 'verify' });
+    const lease = await VolumeLease.acquire(
+      { dir, collection: '', volumeId: 3 },
+      { owner: 'server@x', agent: 'verify' },
+    );
     const held = captured();
     assert.equal(await runMaintenanceCommand(['rebuild-index', `-dir=${dir}`, '-volumeId=3'], held.output), 1);
     assert.match(held.err.join(''), /volume 3 is held by verify by server@x/);
     await lease.release();
-    for (const args of [['defrag', `-dir=${dir}`, '-volumeId=3'], ['verify', '-volumeId=3'], ['verify', `-dir=${dir}`], ['verify', `-dir=${dir}`, '-server=a:1', '-volumeId=3'], ['verify', `-dir=${dir}`, '-volumeId=3', '-nope']]) {
+    for (const args of [
+      ['defrag', `-dir=${dir}`, '-volumeId=3'],
+      ['verify', '-volumeId=3'],
+      ['verify', `-dir=${dir}`],
+      ['verify', `-dir=${dir}`, '-server=a:1', '-volumeId=3'],
+      ['verify', `-dir=${dir}`, '-volumeId=3', '-nope'],
+    ]) {
       const c = captured();
       assert.equal(await runMaintenanceCommand(args, c.output), 2, args.join(' '));
       assert.match(c.err.join(''), /Usage: needlework maintenance/);
@@ -80,13 +93,22 @@ describe('needlework maintenance', () => {
       const volume = f.store.findVolume(7)!;
       for (let i = 1; i <= 20; i++) await volume.write(textNeedle(BigInt(i), `online ${i}`));
       const c = captured();
-      assert.equal(await runMaintenanceCommand(['rebuild-index', `-server=127.0.0.1:${f.admin}`, '-volumeId=7'], c.output), 0);
+      assert.equal(
+        await runMaintenanceCommand(['rebuild-index', `-server=127.0.0.1:${f.admin}`, '-volumeId=7'], c.output),
+        0,
+      );
       assert.match(c.out.join(''), /^volume 7: index rebuilt \(fast: 20 old rows kept, 0 records scanned after them\)/);
       const v = captured();
-      assert.equal(await runMaintenanceCommand(['verify', `-server=http://127.0.0.1:${f.admin}/`, '-volumeId=7'], v.output), 0);
+      assert.equal(
+        await runMaintenanceCommand(['verify', `-server=http://127.0.0.1:${f.admin}/`, '-volumeId=7'], v.output),
+        0,
+      );
       assert.match(v.out.join(''), /^volume 7: 20 good/);
       const missing = captured();
-      assert.equal(await runMaintenanceCommand(['verify', `-server=127.0.0.1:${f.admin}`, '-volumeId=8'], missing.output), 1);
+      assert.equal(
+        await runMaintenanceCommand(['verify', `-server=127.0.0.1:${f.admin}`, '-volumeId=8'], missing.output),
+        1,
+      );
       assert.match(missing.err.join(''), /volume 8 not found/);
     } finally {
       await f.servers.close();
@@ -96,7 +118,12 @@ describe('needlework maintenance', () => {
 
   it('bin/needlework runs the subcommand from the build', async () => {
     const { dir } = await volumeDir(3);
-    const { stdout } = await promisify(execFile)(path.join(ROOT, 'bin', 'needlework'), ['maintenance', 'verify', `-dir=${dir}`, '-volumeId=3']);
+    const { stdout } = await promisify(execFile)(path.join(ROOT, 'bin', 'needlework'), [
+      'maintenance',
+      'verify',
+      `-dir=${dir}`,
+      '-volumeId=3',
+    ]);
     assert.match(stdout, /^volume 3: 3 good/);
   });
 });

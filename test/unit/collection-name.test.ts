@@ -76,8 +76,18 @@ describe('collection names', () => {
   it('AllocateVolume with "../escaped" is INVALID_ARGUMENT and creates nothing outside -dir', async () => {
     const parentBefore = await listing(parent);
     const dirBefore = await listing(dir);
-    const refusal = unaryCall(client, 'AllocateVolume', { volume_id: 7, collection: '../escaped', replication: '000', ttl: '', disk_type: '', version: 3 });
-    const outcome = await refusal.then(() => null, (err: unknown) => err);
+    const refusal = unaryCall(client, 'AllocateVolume', {
+      volume_id: 7,
+      collection: '../escaped',
+      replication: '000',
+      ttl: '',
+      disk_type: '',
+      version: 3,
+    });
+    const outcome = await refusal.then(
+      () => null,
+      (err: unknown) => err,
+    );
     assert.deepEqual(await listing(parent), parentBefore);
     assert.deepEqual(await listing(dir), dirBefore);
     assert.ok(outcome !== null && hasCode(INVALID_ARGUMENT)(outcome));
@@ -86,7 +96,14 @@ describe('collection names', () => {
 
   it('refuses a NUL byte', async () => {
     await assert.rejects(
-      unaryCall(client, 'AllocateVolume', { volume_id: 8, collection: 'a\0b', replication: '000', ttl: '', disk_type: '', version: 3 }),
+      unaryCall(client, 'AllocateVolume', {
+        volume_id: 8,
+        collection: 'a\0b',
+        replication: '000',
+        ttl: '',
+        disk_type: '',
+        version: 3,
+      }),
       hasCode(INVALID_ARGUMENT),
     );
     assert.equal(store.findVolume(8), undefined);
@@ -94,7 +111,14 @@ describe('collection names', () => {
 
   it('the store itself refuses, so every caller (HTTP, gRPC, peers) goes through the check', async () => {
     await assert.rejects(
-      store.allocateVolume({ volumeId: 9, collection: '../escaped', replication: '000', ttl: '', diskType: '', version: 3 }),
+      store.allocateVolume({
+        volumeId: 9,
+        collection: '../escaped',
+        replication: '000',
+        ttl: '',
+        diskType: '',
+        version: 3,
+      }),
       (err: unknown) => err instanceof StoreError && err.code === 'invalid_collection',
     );
     assert.throws(() => store.locations[0]!.location('../x', 9), StoreError);
@@ -108,33 +132,72 @@ describe('collection names', () => {
     for (const name of decoys) await fs.writeFile(path.join(parent, name), 'keep me');
     const outcomes = [];
     for (const fullTeardown of [true, false]) {
-      const call = unaryCall(client, 'VolumeEcShardsDelete', { volume_id: 7, collection: '../decoy', shard_ids: [0], full_teardown: fullTeardown, encode_ts_ns: '0' });
-      outcomes.push(await call.then(() => null, (err: unknown) => err));
+      const call = unaryCall(client, 'VolumeEcShardsDelete', {
+        volume_id: 7,
+        collection: '../decoy',
+        shard_ids: [0],
+        full_teardown: fullTeardown,
+        encode_ts_ns: '0',
+      });
+      outcomes.push(
+        await call.then(
+          () => null,
+          (err: unknown) => err,
+        ),
+      );
     }
-    for (const name of decoys) assert.equal(await fs.readFile(path.join(parent, name), 'utf8').catch(() => 'deleted'), 'keep me', name);
+    for (const name of decoys)
+      assert.equal(await fs.readFile(path.join(parent, name), 'utf8').catch(() => 'deleted'), 'keep me', name);
     for (const outcome of outcomes) assert.ok(outcome !== null && hasCode(INVALID_ARGUMENT)(outcome));
   });
 
   it('other EC and copy RPCs refuse the name before touching files', async () => {
     const parentBefore = await listing(parent);
     const bad = '../decoy';
-    await assert.rejects(unaryCall(client, 'VolumeEcShardsGenerate', { volume_id: 7, collection: bad }), hasCode(INVALID_ARGUMENT));
-    await assert.rejects(unaryCall(client, 'VolumeEcShardsRebuild', { volume_id: 7, collection: bad }), hasCode(INVALID_ARGUMENT));
-    await assert.rejects(unaryCall(client, 'VolumeEcShardsMount', { volume_id: 7, collection: bad, shard_ids: [0] }), hasCode(INVALID_ARGUMENT));
-    await assert.rejects(unaryCall(client, 'VolumeEcShardsToVolume', { volume_id: 7, collection: bad, from_staged: true }), hasCode(INVALID_ARGUMENT));
     await assert.rejects(
-      unaryCall(client, 'VolumeEcShardsCopy', { volume_id: 7, collection: bad, shard_ids: [0], copy_ecx_file: true, source_data_node: '127.0.0.1:1.1' }),
+      unaryCall(client, 'VolumeEcShardsGenerate', { volume_id: 7, collection: bad }),
+      hasCode(INVALID_ARGUMENT),
+    );
+    await assert.rejects(
+      unaryCall(client, 'VolumeEcShardsRebuild', { volume_id: 7, collection: bad }),
+      hasCode(INVALID_ARGUMENT),
+    );
+    await assert.rejects(
+      unaryCall(client, 'VolumeEcShardsMount', { volume_id: 7, collection: bad, shard_ids: [0] }),
+      hasCode(INVALID_ARGUMENT),
+    );
+    await assert.rejects(
+      unaryCall(client, 'VolumeEcShardsToVolume', { volume_id: 7, collection: bad, from_staged: true }),
+      hasCode(INVALID_ARGUMENT),
+    );
+    await assert.rejects(
+      unaryCall(client, 'VolumeEcShardsCopy', {
+        volume_id: 7,
+        collection: bad,
+        shard_ids: [0],
+        copy_ecx_file: true,
+        source_data_node: '127.0.0.1:1.1',
+      }),
       hasCode(INVALID_ARGUMENT),
     );
     await assert.rejects(unaryCall(client, 'DeleteCollection', { collection: bad }), hasCode(INVALID_ARGUMENT));
     await assert.rejects(
-      drain(client.CopyFile({ volume_id: 7, ext: '.ecx', collection: bad, is_ec_volume: true, compaction_revision: 0xffff_ffff, stop_offset: '100' })),
+      drain(
+        client.CopyFile({
+          volume_id: 7,
+          ext: '.ecx',
+          collection: bad,
+          is_ec_volume: true,
+          compaction_revision: 0xffff_ffff,
+          stop_offset: '100',
+        }),
+      ),
       hasCode(INVALID_ARGUMENT),
     );
     assert.deepEqual(await listing(parent), parentBefore);
   });
 
-  it('ReceiveFile answers with upstream\'s error and writes nothing outside -dir', async () => {
+  it("ReceiveFile answers with upstream's error and writes nothing outside -dir", async () => {
     const parentBefore = await listing(parent);
     const response = await new Promise<ClientResponseOf<'ReceiveFile'>>((resolve, reject) => {
       const call = client.ReceiveFile((err, r) => (err || r === undefined ? reject(err) : resolve(r)));
@@ -147,37 +210,88 @@ describe('collection names', () => {
   });
 
   it('VolumeCopy refuses a peer that reports collection "../pwned", keeping the local copy', async () => {
-    await store.allocateVolume({ volumeId: 9, collection: 'keep', replication: '000', ttl: '', diskType: '', version: 3 });
+    await store.allocateVolume({
+      volumeId: 9,
+      collection: 'keep',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
     const fake = new grpc.Server(GRPC_CHANNEL_OPTIONS);
     fake.addService(volumeServerService(), {
       ReadVolumeFileStatus: (_call: unknown, callback: grpc.sendUnaryData<object>) =>
-        callback(null, { volume_id: 9, idx_file_size: '0', dat_file_size: '8', dat_file_timestamp_seconds: '0', compaction_revision: 0, collection: '../pwned', disk_type: '', version: 3 }),
+        callback(null, {
+          volume_id: 9,
+          idx_file_size: '0',
+          dat_file_size: '8',
+          dat_file_timestamp_seconds: '0',
+          compaction_revision: 0,
+          collection: '../pwned',
+          disk_type: '',
+          version: 3,
+        }),
       // A consistent little volume: an 8-byte v3 super block, an empty .idx, no .vif.
       CopyFile: (call: grpc.ServerWritableStream<{ ext: string }, object>) => {
-        if (call.request.ext === '.dat') call.write({ file_content: Buffer.from([3, 0, 0, 0, 0, 0, 0, 0]), modified_ts_ns: '1000000' });
+        if (call.request.ext === '.dat')
+          call.write({ file_content: Buffer.from([3, 0, 0, 0, 0, 0, 0, 0]), modified_ts_ns: '1000000' });
         if (call.request.ext === '.idx') call.write({ file_content: Buffer.alloc(0), modified_ts_ns: '1000000' });
         call.end();
       },
     });
     const fakePort = await new Promise<number>((resolve, reject) =>
-      fake.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+      fake.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(err) : resolve(port),
+      ),
     );
     scope.defer(() => fake.forceShutdown());
     const parentBefore = await listing(parent);
-    const copy = drain(client.VolumeCopy({ volume_id: 9, collection: '', source_data_node: `127.0.0.1:1.${fakePort}`, disk_type: '', io_byte_per_second: '0' }));
-    const outcome = await copy.then(() => null, (err: unknown) => err);
+    const copy = drain(
+      client.VolumeCopy({
+        volume_id: 9,
+        collection: '',
+        source_data_node: `127.0.0.1:1.${fakePort}`,
+        disk_type: '',
+        io_byte_per_second: '0',
+      }),
+    );
+    const outcome = await copy.then(
+      () => null,
+      (err: unknown) => err,
+    );
     assert.deepEqual(await listing(parent), parentBefore);
     assert.ok(outcome !== null && hasCode(INVALID_ARGUMENT)(outcome));
-    assert.equal(store.findVolume(9)?.collection, 'keep', 'the existing volume is not deleted for a copy that cannot happen');
+    assert.equal(
+      store.findVolume(9)?.collection,
+      'keep',
+      'the existing volume is not deleted for a copy that cannot happen',
+    );
   });
 
   it('still takes "", "pics" and "a_b-c.d", and loads them back after a restart', async () => {
-    for (const [volumeId, collection] of [[11, ''], [12, 'pics'], [13, 'a_b-c.d']] as const) {
-      await unaryCall(client, 'AllocateVolume', { volume_id: volumeId, collection, replication: '000', ttl: '', disk_type: '', version: 3 });
+    for (const [volumeId, collection] of [
+      [11, ''],
+      [12, 'pics'],
+      [13, 'a_b-c.d'],
+    ] as const) {
+      await unaryCall(client, 'AllocateVolume', {
+        volume_id: volumeId,
+        collection,
+        replication: '000',
+        ttl: '',
+        disk_type: '',
+        version: 3,
+      });
     }
     const names = await listing(dir);
     for (const name of ['11.dat', 'pics_12.dat', 'a_b-c.d_13.dat']) assert.ok(names.includes(name), name);
-    await unaryCall(client, 'VolumeEcShardsDelete', { volume_id: 12, collection: 'pics', shard_ids: [], full_teardown: true, encode_ts_ns: '0' });
+    await unaryCall(client, 'VolumeEcShardsDelete', {
+      volume_id: 12,
+      collection: 'pics',
+      shard_ids: [],
+      full_teardown: true,
+      encode_ts_ns: '0',
+    });
 
     const reloaded = new Store([{ dir, maxVolumeCount: 8, diskType: '', diskId: 0 }], 4, () => {});
     // A file whose name parses to a refused collection is skipped at load, not fatal.

@@ -26,11 +26,16 @@ describe('vacuum compaction', () => {
     assert.equal(v.superBlock.compactionRevision, 1);
     assert.ok(after.datSizeBytes < before.datSizeBytes / 2, `${after.datSizeBytes} < ${before.datSizeBytes / 2}`);
     const check = async (vol: typeof v) => {
-      for (let i = 1; i <= 10; i++) await assert.rejects(vol.read(BigInt(i)), (err) => isStorageError(err, 'not_found') || isStorageError(err, 'deleted'));
+      for (let i = 1; i <= 10; i++)
+        await assert.rejects(
+          vol.read(BigInt(i)),
+          (err) => isStorageError(err, 'not_found') || isStorageError(err, 'deleted'),
+        );
       assert.equal(Buffer.from((await vol.read(11n)).data).toString(), 'rewritten eleven');
       await assert.rejects(vol.read(12n), (err) => isStorageError(err, 'deleted'));
       assert.equal(Buffer.from((await vol.read(13n)).data).toString(), 'overwritten during compaction');
-      for (let i = 14; i <= 20; i++) assert.equal(Buffer.from((await vol.read(BigInt(i))).data).toString(), `needle ${i} `.repeat(50));
+      for (let i = 14; i <= 20; i++)
+        assert.equal(Buffer.from((await vol.read(BigInt(i))).data).toString(), `needle ${i} `.repeat(50));
       assert.equal(Buffer.from((await vol.read(21n)).data).toString(), 'written during compaction');
     };
     await check(v);

@@ -39,11 +39,15 @@ describe('crc32c backends', () => {
   });
 
   for (const [name, fn] of backends) {
-    it(`${name} matches the bitwise reference`, { skip: fn === null ? 'native binary not loadable here' : false }, () => {
+    it(`${name} matches the bitwise reference`, {
+      skip: fn === null ? 'native binary not loadable here' : false,
+    }, () => {
       for (const [label, data] of inputs) assert.equal(fn!(data), referenceCrc32c(data), label);
     });
 
-    it(`${name} chains: crc(a ++ b) = crc(b, crc(a))`, { skip: fn === null ? 'native binary not loadable here' : false }, () => {
+    it(`${name} chains: crc(a ++ b) = crc(b, crc(a))`, {
+      skip: fn === null ? 'native binary not loadable here' : false,
+    }, () => {
       for (const cut of [0, 1, 17, 65_536, ONE_MIB_BYTES - 1, ONE_MIB_BYTES]) {
         const whole = fn!(big);
         assert.equal(fn!(big.subarray(cut), fn!(big.subarray(0, cut))), whole, `cut at ${cut}`);
@@ -52,7 +56,9 @@ describe('crc32c backends', () => {
     });
   }
 
-  it('js and native agree on every input', { skip: nativeCrc32c === null ? 'native binary not loadable here' : false }, () => {
+  it('js and native agree on every input', {
+    skip: nativeCrc32c === null ? 'native binary not loadable here' : false,
+  }, () => {
     for (const [label, data] of inputs) assert.equal(portableCrc32c(data), nativeCrc32c!(data), label);
     let js = 0;
     let native = 0;
@@ -77,9 +83,13 @@ describe('crc32c backends', () => {
       'Module._load = function (request, ...rest) { if (request === "@node-rs/crc32") throw new Error("simulated missing binary"); return load.call(this, request, ...rest); };';
     const script = `const m = await import(${JSON.stringify(crcModuleUrl)}); await import(${JSON.stringify(crcModuleUrl)});
       console.log(JSON.stringify({ backend: m.crc32cBackend, check: m.crc32c(Buffer.from('123456789')), native: m.nativeCrc32c }));`;
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--import', hook, '--input-type=module', '-e', script], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--import', hook, '--input-type=module', '-e', script],
+      {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      },
+    );
     const result = JSON.parse(stdout) as { backend: string; check: number; native?: unknown };
     assert.deepEqual(result, { backend: 'js', check: 0xe3069283, native: null });
     assert.equal(stderr.match(/NEEDLEWORK_CRC32C_JS/g)?.length, 1, stderr);

@@ -6,7 +6,12 @@ import { type IncomingMessage, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { DeleteRetryQueue, MAX_DELETE_ATTEMPTS, RETRY_MAX_DELAY_MS, retryDelayMs } from '../../src/cluster/delete-retry-queue.ts';
+import {
+  DeleteRetryQueue,
+  MAX_DELETE_ATTEMPTS,
+  RETRY_MAX_DELAY_MS,
+  retryDelayMs,
+} from '../../src/cluster/delete-retry-queue.ts';
 import { verifyFidToken } from '../../src/server/http/jwt.ts';
 import { replicationHooks } from '../../src/server/http/replication.ts';
 import { send, startFixture } from './http-fixture.ts';
@@ -14,7 +19,11 @@ import { tempDir } from './helpers.ts';
 
 const MINUTE = 60_000;
 
-function queueAt(file: string, answers: number[], extra: Partial<ConstructorParameters<typeof DeleteRetryQueue>[0]> = {}) {
+function queueAt(
+  file: string,
+  answers: number[],
+  extra: Partial<ConstructorParameters<typeof DeleteRetryQueue>[0]> = {},
+) {
   let now = 5_000_000;
   const sent: Array<{ url: string; headers: Record<string, string>; atMs: number }> = [];
   const queue = new DeleteRetryQueue({
@@ -29,7 +38,13 @@ function queueAt(file: string, answers: number[], extra: Partial<ConstructorPara
   return { queue, sent, advance: (ms: number) => (now += ms), now: () => now };
 }
 
-const failed = { kind: 'replica' as const, url: 'http://10.0.0.2:8080/3,01637037d6?type=replicate', fid: '3,01637037d6', okStatuses: [200, 202, 204, 404], error: 'connect ECONNREFUSED' };
+const failed = {
+  kind: 'replica' as const,
+  url: 'http://10.0.0.2:8080/3,01637037d6?type=replicate',
+  fid: '3,01637037d6',
+  okStatuses: [200, 202, 204, 404],
+  error: 'connect ECONNREFUSED',
+};
 
 describe('delete retry queue', () => {
   it('backs off 1, 2, 4, ... minutes, capped at a day', () => {
@@ -48,10 +63,16 @@ describe('delete retry queue', () => {
       q.advance(waitMs);
       await q.queue.runDue();
     }
-    assert.deepEqual(q.sent.map((s) => s.url), [failed.url, failed.url, failed.url]);
+    assert.deepEqual(
+      q.sent.map((s) => s.url),
+      [failed.url, failed.url, failed.url],
+    );
     assert.equal(q.queue.depth, 0);
     const status = q.queue.statusSnapshot();
-    assert.deepEqual([status.status.counters['queued'], status.status.counters['retried'], status.status.counters['delivered']], [1, 3, 1]);
+    assert.deepEqual(
+      [status.status.counters['queued'], status.status.counters['retried'], status.status.counters['delivered']],
+      [1, 3, 1],
+    );
     assert.equal(status.status.detail, 'empty');
   });
 
@@ -63,17 +84,29 @@ describe('delete retry queue', () => {
     await first.queue.stop();
     const second = queueAt(file, [202, 404]);
     await second.queue.load();
-    assert.deepEqual(second.queue.pending().map((i) => [i.kind, i.url, i.attempts]), [['replica', failed.url, 1], ['chunk', 'http://10.0.0.3:8080/4,02?cm=false', 1]]);
+    assert.deepEqual(
+      second.queue.pending().map((i) => [i.kind, i.url, i.attempts]),
+      [
+        ['replica', failed.url, 1],
+        ['chunk', 'http://10.0.0.3:8080/4,02?cm=false', 1],
+      ],
+    );
     const status = second.queue.statusSnapshot();
     assert.equal(status.status.queueDepth, 2);
-    assert.match(status.status.detail, /^oldest: replica delete http:\/\/10\.0\.0\.2:8080\/3,01637037d6\?type=replicate since /);
+    assert.match(
+      status.status.detail,
+      /^oldest: replica delete http:\/\/10\.0\.0\.2:8080\/3,01637037d6\?type=replicate since /,
+    );
     second.advance(2 * MINUTE);
     await second.queue.runDue();
     assert.equal(second.queue.depth, 0);
   });
 
   it('sends each retry with a fresh write token for its fid', async () => {
-    const q = queueAt(path.join(await tempDir(), 'q.json'), [202], { jwtSigningKey: 'secret', jwtExpiresAfterSeconds: 10 });
+    const q = queueAt(path.join(await tempDir(), 'q.json'), [202], {
+      jwtSigningKey: 'secret',
+      jwtExpiresAfterSeconds: 10,
+    });
     q.queue.enqueue(failed);
     q.advance(MINUTE);
     await q.queue.runDue();
@@ -99,7 +132,10 @@ describe('delete retry queue', () => {
     status = q.queue.statusSnapshot();
     assert.equal(q.queue.depth, 0);
     assert.equal(status.status.counters['givenUp'], 2);
-    assert.match(status.status.lastError?.message ?? '', new RegExp(`gave up the replica delete .* after ${MAX_DELETE_ATTEMPTS} attempts: status 500`));
+    assert.match(
+      status.status.lastError?.message ?? '',
+      new RegExp(`gave up the replica delete .* after ${MAX_DELETE_ATTEMPTS} attempts: status 500`),
+    );
     await q.queue.stop();
   });
 });
@@ -117,19 +153,44 @@ describe('a replicated delete whose replica failed', () => {
     const peerUrl = `127.0.0.1:${(peer.address() as AddressInfo).port}`;
     let now = 1_000_000;
     const queue = new DeleteRetryQueue({ file: path.join(await tempDir(), 'q.json'), nowMs: () => now });
-    const lookup = { lookup: async () => [{ url: 'self.invalid:1', publicUrl: 'self.invalid:1' }, { url: peerUrl, publicUrl: peerUrl }], forget: () => {} };
-    const f = await startFixture(8 * 1024 * 1024, () => replicationHooks({ lookup, selfAddress: 'self.invalid:1', replicaTimeoutMs: 1500, deleteRetries: queue }));
+    const lookup = {
+      lookup: async () => [
+        { url: 'self.invalid:1', publicUrl: 'self.invalid:1' },
+        { url: peerUrl, publicUrl: peerUrl },
+      ],
+      forget: () => {},
+    };
+    const f = await startFixture(8 * 1024 * 1024, () =>
+      replicationHooks({ lookup, selfAddress: 'self.invalid:1', replicaTimeoutMs: 1500, deleteRetries: queue }),
+    );
     try {
-      await f.store.allocateVolume({ volumeId: 9, collection: '', replication: '001', ttl: '', diskType: '', version: 3 });
-      assert.equal((await send(f.admin, 'POST', '/9,07a1b2c3d4', { 'Content-Type': 'application/octet-stream' }, 'gone soon')).status, 201);
+      await f.store.allocateVolume({
+        volumeId: 9,
+        collection: '',
+        replication: '001',
+        ttl: '',
+        diskType: '',
+        version: 3,
+      });
+      assert.equal(
+        (await send(f.admin, 'POST', '/9,07a1b2c3d4', { 'Content-Type': 'application/octet-stream' }, 'gone soon'))
+          .status,
+        201,
+      );
       const r = await send(f.admin, 'DELETE', '/9,07a1b2c3d4');
       assert.equal(r.status, 500, 'the client hears of the failure, as upstream answers');
-      assert.deepEqual(queue.pending().map((i) => i.url), [`http://${peerUrl}/9,07a1b2c3d4?type=replicate`]);
+      assert.deepEqual(
+        queue.pending().map((i) => i.url),
+        [`http://${peerUrl}/9,07a1b2c3d4?type=replicate`],
+      );
       answer = 202;
       now += MINUTE;
       await queue.runDue();
       assert.equal(queue.depth, 0);
-      assert.deepEqual(requests.filter((q) => q.startsWith('DELETE')), ['DELETE /9,07a1b2c3d4?type=replicate', 'DELETE /9,07a1b2c3d4?type=replicate']);
+      assert.deepEqual(
+        requests.filter((q) => q.startsWith('DELETE')),
+        ['DELETE /9,07a1b2c3d4?type=replicate', 'DELETE /9,07a1b2c3d4?type=replicate'],
+      );
     } finally {
       await queue.stop();
       await f.servers.close();

@@ -15,19 +15,27 @@ const GIB = 1024 ** 3;
 const TEN_PERCENT: MinFreeSpace = { kind: 'percent', percent: 10, raw: '10' };
 
 async function storeWith(minFreeSpace: MinFreeSpace | undefined): Promise<Store> {
-  const store = new Store([{ dir: await tempDir(), maxVolumeCount: 8, diskType: '', diskId: 0, ...(minFreeSpace ? { minFreeSpace } : {}) }], 4, () => {});
+  const store = new Store(
+    [{ dir: await tempDir(), maxVolumeCount: 8, diskType: '', diskId: 0, ...(minFreeSpace ? { minFreeSpace } : {}) }],
+    4,
+    () => {},
+  );
   await store.load();
   return store;
 }
 
-const allocate = (store: Store, volumeId: number) => store.allocateVolume({ volumeId, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+const allocate = (store: Store, volumeId: number) =>
+  store.allocateVolume({ volumeId, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
 
 describe('disk-space monitor (-minFreeSpace)', () => {
   it('turns a folder read-only below the reserve, and writable again once space is back', async () => {
     const store = await storeWith(TEN_PERCENT);
     let space: DiskSpace = { totalBytes: 100 * GIB, freeBytes: 50 * GIB };
     const logs: string[] = [];
-    const monitor = new DiskSpaceMonitor(store.locations, { statDiskSpace: async () => space, log: (m) => logs.push(m) });
+    const monitor = new DiskSpaceMonitor(store.locations, {
+      statDiskSpace: async () => space,
+      log: (m) => logs.push(m),
+    });
     await monitor.checkNow();
     const volume = await allocate(store, 1);
     await volume.write(textNeedle(1n, 'plenty of space'));
@@ -40,7 +48,11 @@ describe('disk-space monitor (-minFreeSpace)', () => {
     assert.equal(volume.isReadOnly, true);
     assert.equal(volume.isDiskSpaceLow, true);
     await assert.rejects(volume.write(textNeedle(2n, 'refused')), (err) => isStorageError(err, 'read_only'));
-    assert.equal(await volume.delete(1n, 0x1234_5678) > 0, true, 'deletes still go through, as upstream (only noWriteOrDelete stops them)');
+    assert.equal(
+      (await volume.delete(1n, 0x1234_5678)) > 0,
+      true,
+      'deletes still go through, as upstream (only noWriteOrDelete stops them)',
+    );
     await assert.rejects(allocate(store, 2), (err) => err instanceof StoreError && err.code === 'no_free_space');
     assert.equal(effectiveMaxVolumeCount(location), 1, 'the heartbeat offers only the slots in use');
     const info = volumeInformation(volume, location);
@@ -48,7 +60,7 @@ describe('disk-space monitor (-minFreeSpace)', () => {
     assert.equal(info.read_only_can_delete, false, 'low space alone is not noWriteCanDelete');
     assert.match(logs.join('\n'), /disk free 9\.00% < required 10\.00%: its volumes are read-only/);
     assert.deepEqual(monitor.stats.lowLocations, [location.dir]);
-    assert.equal(volume.drainStats.drainsTotal, 1, 'the pass held each volume\'s drain barrier');
+    assert.equal(volume.drainStats.drainsTotal, 1, "the pass held each volume's drain barrier");
 
     space = { totalBytes: 100 * GIB, freeBytes: 11 * GIB };
     await monitor.checkNow();
@@ -75,12 +87,28 @@ describe('disk-space monitor (-minFreeSpace)', () => {
   });
 
   it('a byte reserve compares free bytes; a folder without a reserve is never low; a failed statfs changes nothing', async () => {
-    assert.equal(isDiskSpaceLow({ kind: 'bytes', bytes: 10 * GIB, raw: '10GiB' }, { totalBytes: 100 * GIB, freeBytes: 10 * GIB - 1 }).low, true);
-    assert.equal(isDiskSpaceLow({ kind: 'bytes', bytes: 10 * GIB, raw: '10GiB' }, { totalBytes: 100 * GIB, freeBytes: 10 * GIB }).low, false);
-    assert.equal(isDiskSpaceLow(TEN_PERCENT, { totalBytes: 0, freeBytes: 0 }).low, true, 'an empty filesystem has 0% free');
+    assert.equal(
+      isDiskSpaceLow(
+        { kind: 'bytes', bytes: 10 * GIB, raw: '10GiB' },
+        { totalBytes: 100 * GIB, freeBytes: 10 * GIB - 1 },
+      ).low,
+      true,
+    );
+    assert.equal(
+      isDiskSpaceLow({ kind: 'bytes', bytes: 10 * GIB, raw: '10GiB' }, { totalBytes: 100 * GIB, freeBytes: 10 * GIB })
+        .low,
+      false,
+    );
+    assert.equal(
+      isDiskSpaceLow(TEN_PERCENT, { totalBytes: 0, freeBytes: 0 }).low,
+      true,
+      'an empty filesystem has 0% free',
+    );
 
     const unreserved = await storeWith(undefined);
-    const none = new DiskSpaceMonitor(unreserved.locations, { statDiskSpace: async () => ({ totalBytes: 100, freeBytes: 0 }) });
+    const none = new DiskSpaceMonitor(unreserved.locations, {
+      statDiskSpace: async () => ({ totalBytes: 100, freeBytes: 0 }),
+    });
     await none.checkNow();
     assert.equal(unreserved.locations[0]!.isDiskSpaceLow, false);
     await unreserved.close();
@@ -117,7 +145,8 @@ describe('disk-space monitor (-minFreeSpace)', () => {
     assert.equal(calls, 1, 'the first pass runs inside start()');
     assert.equal(monitor.stats.running, true);
     freeBytes = 1;
-    for (let i = 0; i < 200 && !store.locations[0]!.isDiskSpaceLow; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 200 && !store.locations[0]!.isDiskSpaceLow; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(store.locations[0]!.isDiskSpaceLow, true, 'a later pass saw the disk fill up');
     monitor.stop();
     assert.equal(monitor.stats.running, false);

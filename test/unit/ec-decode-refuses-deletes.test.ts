@@ -19,10 +19,22 @@ describe('deletes while EC shards are decoded into a volume', () => {
 
   before(async () => {
     server = await startTestGrpcServer(scope, 'nw-ec-decode-deletes-');
-    const volume = await server.ctx.store.allocateVolume({ volumeId: VOLUME_ID, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
-    for (let id = 1; id <= 4; id++) await volume.write(newNeedle({ cookie: 7, id: BigInt(id), data: Buffer.alloc(10_000 * id, id) }));
+    const volume = await server.ctx.store.allocateVolume({
+      volumeId: VOLUME_ID,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
+    for (let id = 1; id <= 4; id++)
+      await volume.write(newNeedle({ cookie: 7, id: BigInt(id), data: Buffer.alloc(10_000 * id, id) }));
     await unaryCall(server.client, 'VolumeEcShardsGenerate', { volume_id: VOLUME_ID, collection: '' });
-    await unaryCall(server.client, 'VolumeEcShardsMount', { volume_id: VOLUME_ID, collection: '', shard_ids: ALL_SHARDS });
+    await unaryCall(server.client, 'VolumeEcShardsMount', {
+      volume_id: VOLUME_ID,
+      collection: '',
+      shard_ids: ALL_SHARDS,
+    });
     await unaryCall(server.client, 'VolumeDelete', { volume_id: VOLUME_ID });
   });
 
@@ -30,7 +42,10 @@ describe('deletes while EC shards are decoded into a volume', () => {
     const { store } = server.ctx;
     await store.ec.deleteNeedle(VOLUME_ID, 1n);
     await unaryCall(server.client, 'VolumeEcShardsToVolume', { volume_id: VOLUME_ID, collection: '' });
-    await assert.rejects(store.ec.deleteNeedle(VOLUME_ID, 2n), (err) => isStorageError(err, 'read_only') && /being decoded/.test((err as Error).message));
+    await assert.rejects(
+      store.ec.deleteNeedle(VOLUME_ID, 2n),
+      (err) => isStorageError(err, 'read_only') && /being decoded/.test((err as Error).message),
+    );
 
     await unaryCall(server.client, 'VolumeMount', { volume_id: VOLUME_ID });
     const volume = store.findVolume(VOLUME_ID);
@@ -45,15 +60,26 @@ describe('deletes while EC shards are decoded into a volume', () => {
   it('takes deletes again when the decode fails', async () => {
     const { store } = server.ctx;
     const other = VOLUME_ID + 1;
-    const volume = await store.allocateVolume({ volumeId: other, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
-    for (let id = 1; id <= 2; id++) await volume.write(newNeedle({ cookie: 7, id: BigInt(id), data: Buffer.alloc(5_000, id) }));
+    const volume = await store.allocateVolume({
+      volumeId: other,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
+    for (let id = 1; id <= 2; id++)
+      await volume.write(newNeedle({ cookie: 7, id: BigInt(id), data: Buffer.alloc(5_000, id) }));
     await unaryCall(server.client, 'VolumeEcShardsGenerate', { volume_id: other, collection: '' });
     await unaryCall(server.client, 'VolumeEcShardsMount', { volume_id: other, collection: '', shard_ids: ALL_SHARDS });
     await unaryCall(server.client, 'VolumeDelete', { volume_id: other });
     await store.ec.deleteNeedle(other, 1n);
     await store.ec.deleteNeedle(other, 2n);
     // Nothing live: the decode fails after it began refusing deletes, and takes them again.
-    await assert.rejects(unaryCall(server.client, 'VolumeEcShardsToVolume', { volume_id: other, collection: '' }), /no live entries/);
+    await assert.rejects(
+      unaryCall(server.client, 'VolumeEcShardsToVolume', { volume_id: other, collection: '' }),
+      /no live entries/,
+    );
     await store.ec.deleteNeedle(other, 2n);
   });
 });

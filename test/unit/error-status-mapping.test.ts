@@ -113,12 +113,18 @@ describe('error statuses over gRPC', () => {
 
   it("answers volume deletes with 4.53's codes and messages", () => {
     for (const [code, expected] of Object.entries(GRPC_STORE_ON_DELETE)) {
-      const err = thrown(() => volumeStatusError(new StoreError(code as StoreErrorCode, 'boom'), 'delete collection c: '));
+      const err = thrown(() =>
+        volumeStatusError(new StoreError(code as StoreErrorCode, 'boom'), 'delete collection c: '),
+      );
       assert.equal(statusCodeOf(err), expected.status, code);
       assert.equal((err as Error).message, expected.prefixed ? 'delete collection c: boom' : 'boom', code);
     }
     const storage = new StorageError('io', 'disk');
-    assert.equal(thrown(() => volumeStatusError(storage, 'p: ')), storage, 'other errors pass through untouched');
+    assert.equal(
+      thrown(() => volumeStatusError(storage, 'p: ')),
+      storage,
+      'other errors pass through untouched',
+    );
   });
 });
 

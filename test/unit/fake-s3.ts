@@ -12,7 +12,9 @@ export interface FakeS3 {
 
 function noSuchKey(res: http.ServerResponse, key: string): void {
   res.writeHead(404, { 'content-type': 'application/xml' });
-  res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>${key}</Key></Error>`);
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>${key}</Key></Error>`,
+  );
 }
 
 export async function startFakeS3(): Promise<FakeS3> {
@@ -52,7 +54,10 @@ export async function startFakeS3(): Promise<FakeS3> {
           const start = Number(m[1]);
           const end = Math.min(Number(m[2]), stored.length - 1);
           const slice = stored.subarray(start, end + 1);
-          res.writeHead(206, { 'content-length': slice.length, 'content-range': `bytes ${start}-${end}/${stored.length}` });
+          res.writeHead(206, {
+            'content-length': slice.length,
+            'content-range': `bytes ${start}-${end}/${stored.length}`,
+          });
           return res.end(slice);
         }
         default:

@@ -14,7 +14,11 @@ import { formatFileId, parseFileId } from '../../src/storage/needle/file-id.ts';
 import { decodeNeedle, encodeNeedle, newNeedle } from '../../src/storage/needle/needle.ts';
 import { parseTtl, ttlMinutes, ttlToString, ttlToUint32 } from '../../src/storage/needle/ttl.ts';
 import { actualSize } from '../../src/storage/needle/version.ts';
-import { parseReplicaPlacement, replicaPlacementToByte, replicaPlacementToString } from '../../src/storage/replica-placement.ts';
+import {
+  parseReplicaPlacement,
+  replicaPlacementToByte,
+  replicaPlacementToString,
+} from '../../src/storage/replica-placement.ts';
 import { decodeSuperBlock, encodeSuperBlock, newSuperBlock } from '../../src/storage/super-block.ts';
 import { decodeVolumeInfo, encodeVolumeInfo } from '../../src/storage/volume-info.ts';
 import { Volume } from '../../src/storage/volume.ts';
@@ -118,19 +122,27 @@ for (const width of [4, 5] as const) {
       for (const c of g.idxEntries) {
         const entry = { key: BigInt(c.key), offset: Number(c.offset), size: c.size };
         assert.equal(encodeIndexEntry(entry, width).toString('hex'), c.hex, JSON.stringify(c));
-        assert.deepEqual(decodeIndexEntry(Buffer.from(c.hex, 'hex'), width), { ...entry, offset: Number(c.decodedOffset) });
+        assert.deepEqual(decodeIndexEntry(Buffer.from(c.hex, 'hex'), width), {
+          ...entry,
+          offset: Number(c.decodedOffset),
+        });
       }
     });
 
     it('file ids', () => {
-      for (const c of g.fileIds) assert.equal(formatFileId({ volumeId: c.vid, needleId: BigInt(c.key), cookie: c.cookie }), c.string);
+      for (const c of g.fileIds)
+        assert.equal(formatFileId({ volumeId: c.vid, needleId: BigInt(c.key), cookie: c.cookie }), c.string);
       for (const c of g.fileIdParses) {
         if (c.ok && !DELIBERATE_DEVIATIONS.has(`fileId:${c.input}`)) {
           const parsed = parseFileId(c.input);
           assert.deepEqual(parsed, { volumeId: c.vid, needleId: BigInt(c.key), cookie: c.cookie }, c.input);
           assert.equal(formatFileId(parsed), c.string);
         } else {
-          assert.throws(() => parseFileId(c.input), (err) => isStorageError(err, 'invalid_file_id'), c.input);
+          assert.throws(
+            () => parseFileId(c.input),
+            (err) => isStorageError(err, 'invalid_file_id'),
+            c.input,
+          );
         }
       }
     });
@@ -144,7 +156,11 @@ for (const width of [4, 5] as const) {
           assert.equal(ttlToString(ttl), c.string, c.input);
           assert.equal(ttlToUint32(ttl), c.toUint32, c.input);
         } else {
-          assert.throws(() => parseTtl(c.input), (err) => isStorageError(err, 'invalid_ttl'), c.input);
+          assert.throws(
+            () => parseTtl(c.input),
+            (err) => isStorageError(err, 'invalid_ttl'),
+            c.input,
+          );
         }
       }
     });
@@ -156,7 +172,11 @@ for (const width of [4, 5] as const) {
           assert.equal(replicaPlacementToByte(rp), c.byte, c.input);
           assert.equal(replicaPlacementToString(rp), c.string, c.input);
         } else {
-          assert.throws(() => parseReplicaPlacement(c.input), (err) => isStorageError(err, 'invalid_replica_placement'), c.input);
+          assert.throws(
+            () => parseReplicaPlacement(c.input),
+            (err) => isStorageError(err, 'invalid_replica_placement'),
+            c.input,
+          );
         }
       }
     });
@@ -167,7 +187,8 @@ for (const width of [4, 5] as const) {
         const expected = JSON.parse(c.text);
         // These goldens are 4.44's; 4.53 added ecShardConfig.blockSize, which its writer emits as "0"
         // for a legacy layout (protojson with unpopulated fields).
-        if (expected.ecShardConfig != null && expected.ecShardConfig.blockSize === undefined) expected.ecShardConfig.blockSize = '0';
+        if (expected.ecShardConfig != null && expected.ecShardConfig.blockSize === undefined)
+          expected.ecShardConfig.blockSize = '0';
         assert.deepEqual(JSON.parse(encodeVolumeInfo(info)), expected, c.name);
       }
     });
@@ -178,10 +199,14 @@ describe('a volume written by a real Go weed volume server', () => {
   it('opens, serves every live file, refuses deleted ones, and re-encodes records byte for byte', async () => {
     const manifest = JSON.parse(await readFile(path.join(FIXTURES, 'goserver', 'manifest.json'), 'utf8'));
     const dir = await tempDir();
-    for (const ext of ['dat', 'idx', 'vif']) await cp(path.join(FIXTURES, 'goserver', `1.${ext}`), path.join(dir, `1.${ext}`));
+    for (const ext of ['dat', 'idx', 'vif'])
+      await cp(path.join(FIXTURES, 'goserver', `1.${ext}`), path.join(dir, `1.${ext}`));
     const logs: string[] = [];
     // The fixture holds a ttl=3m needle: read it at the time it was written, then later.
-    const writtenAtNs = manifest.records.reduce((max: bigint, r: { appendAtNs: string }) => (BigInt(r.appendAtNs) > max ? BigInt(r.appendAtNs) : max), 0n);
+    const writtenAtNs = manifest.records.reduce(
+      (max: bigint, r: { appendAtNs: string }) => (BigInt(r.appendAtNs) > max ? BigInt(r.appendAtNs) : max),
+      0n,
+    );
     let nowNs = writtenAtNs;
     const volume = await Volume.open({
       location: { dir, collection: '', volumeId: 1 },
@@ -214,17 +239,23 @@ describe('a volume written by a real Go weed volume server', () => {
       assert.equal(n.appendAtNs, BigInt(f.stored.appendAtNs), f.label);
       const stored = Buffer.from(n.data);
       if (f.stored.storedDataHex !== undefined) assert.equal(stored.toString('hex'), f.stored.storedDataHex, f.label);
-      if (!f.storedGzipped && f.sha256 !== undefined) assert.equal(createHash('sha256').update(stored).digest('hex'), f.sha256, f.label);
+      if (!f.storedGzipped && f.sha256 !== undefined)
+        assert.equal(createHash('sha256').update(stored).digest('hex'), f.sha256, f.label);
       if (!f.storedGzipped && f.dataHex !== undefined) assert.equal(stored.toString('hex'), f.dataHex, f.label);
       if (f.storedGzipped) assert.equal(gunzipSync(stored).length, f.response.size, `${f.label}: gunzipped size`);
-      if (f.storedGzipped && f.sha256 !== undefined) assert.equal(createHash('sha256').update(gunzipSync(stored)).digest('hex'), f.sha256, f.label);
+      if (f.storedGzipped && f.sha256 !== undefined)
+        assert.equal(createHash('sha256').update(gunzipSync(stored)).digest('hex'), f.sha256, f.label);
       // Re-encoding what we decoded gives Go's exact bytes, padding included.
       const original = await volume.readBytes(Number(f.stored.offset), f.stored.recordLength);
       assert.deepEqual(encodeNeedle(n, 3), original, `${f.label}: re-encoding`);
     }
     const ttlFile = manifest.files.find((f: { label: string }) => f.label === 'ttl');
     nowNs = writtenAtNs + 4n * 60_000_000_000n;
-    await assert.rejects(volume.read(BigInt(ttlFile.key)), (err) => isStorageError(err, 'not_found'), 'ttl=3m expired after 4 minutes');
+    await assert.rejects(
+      volume.read(BigInt(ttlFile.key)),
+      (err) => isStorageError(err, 'not_found'),
+      'ttl=3m expired after 4 minutes',
+    );
     const stats = volume.stats();
     assert.equal(stats.datSizeBytes, (await readFile(path.join(dir, '1.dat'))).length);
     await volume.close();

@@ -32,7 +32,14 @@ describe('EC volume lifecycle over gRPC', () => {
   const shardPath = (volumeId: number, id: number) => volumeFilePath(loc(volumeId), shardExt(id));
 
   async function volumeWithNeedles(volumeId: number, count: number): Promise<void> {
-    const volume = await server.ctx.store.allocateVolume({ volumeId, collection: COLLECTION, replication: '000', ttl: '', diskType: '', version: 3 });
+    const volume = await server.ctx.store.allocateVolume({
+      volumeId,
+      collection: COLLECTION,
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
     for (let id = 1; id <= count; id++) await volume.write(textNeedle(BigInt(id), payload(id)));
     await volume.sync();
   }
@@ -41,7 +48,11 @@ describe('EC volume lifecycle over gRPC', () => {
   async function encodeAndMountShards(volumeId: number): Promise<void> {
     await unaryCall(server.client, 'VolumeEcShardsGenerate', { volume_id: volumeId, collection: COLLECTION });
     await unaryCall(server.client, 'VolumeDelete', { volume_id: volumeId, only_empty: false });
-    await unaryCall(server.client, 'VolumeEcShardsMount', { volume_id: volumeId, collection: COLLECTION, shard_ids: ALL_SHARDS });
+    await unaryCall(server.client, 'VolumeEcShardsMount', {
+      volume_id: volumeId,
+      collection: COLLECTION,
+      shard_ids: ALL_SHARDS,
+    });
   }
 
   before(async () => {
@@ -53,33 +64,60 @@ describe('EC volume lifecycle over gRPC', () => {
     await volumeWithNeedles(volumeId, NEEDLE_COUNT);
     await unaryCall(server.client, 'VolumeEcShardsGenerate', { volume_id: volumeId, collection: COLLECTION });
     for (const id of ALL_SHARDS) assert.ok(await pathExists(shardPath(volumeId, id)), `shard ${id} written`);
-    for (const ext of ['ecx', 'vif', 'ecsum']) assert.ok(await pathExists(volumeFilePath(loc(volumeId), ext)), `.${ext} written`);
+    for (const ext of ['ecx', 'vif', 'ecsum'])
+      assert.ok(await pathExists(volumeFilePath(loc(volumeId), ext)), `.${ext} written`);
 
     const before2 = await fs.readFile(shardPath(volumeId, 2));
     const before11 = await fs.readFile(shardPath(volumeId, 11));
-    await unaryCall(server.client, 'VolumeEcShardsDelete', { volume_id: volumeId, collection: COLLECTION, shard_ids: [2, 11], full_teardown: false, encode_ts_ns: '0' });
+    await unaryCall(server.client, 'VolumeEcShardsDelete', {
+      volume_id: volumeId,
+      collection: COLLECTION,
+      shard_ids: [2, 11],
+      full_teardown: false,
+      encode_ts_ns: '0',
+    });
     assert.equal(await pathExists(shardPath(volumeId, 2)), false);
     assert.equal(await pathExists(shardPath(volumeId, 11)), false);
     assert.ok(await pathExists(volumeFilePath(loc(volumeId), 'ecx')), 'the index stays while other shards remain');
 
-    const rebuilt = await unaryCall(server.client, 'VolumeEcShardsRebuild', { volume_id: volumeId, collection: COLLECTION });
+    const rebuilt = await unaryCall(server.client, 'VolumeEcShardsRebuild', {
+      volume_id: volumeId,
+      collection: COLLECTION,
+    });
     assert.deepEqual(rebuilt.rebuilt_shard_ids, [2, 11]);
     assert.deepEqual(await fs.readFile(shardPath(volumeId, 2)), before2);
     assert.deepEqual(await fs.readFile(shardPath(volumeId, 11)), before11);
 
     await unaryCall(server.client, 'VolumeDelete', { volume_id: volumeId, only_empty: false });
     assert.equal(await pathExists(volumeFilePath(loc(volumeId), 'dat')), false);
-    await unaryCall(server.client, 'VolumeEcShardsMount', { volume_id: volumeId, collection: COLLECTION, shard_ids: ALL_SHARDS });
+    await unaryCall(server.client, 'VolumeEcShardsMount', {
+      volume_id: volumeId,
+      collection: COLLECTION,
+      shard_ids: ALL_SHARDS,
+    });
     await unaryCall(server.client, 'VolumeEcShardsToVolume', { volume_id: volumeId, collection: COLLECTION });
     await unaryCall(server.client, 'VolumeEcShardsUnmount', { volume_id: volumeId, shard_ids: ALL_SHARDS });
     await unaryCall(server.client, 'VolumeMount', { volume_id: volumeId });
     const decoded = server.ctx.store.findVolume(volumeId);
     assert.ok(decoded !== undefined, 'the decoded volume mounts');
-    for (let id = 1; id <= NEEDLE_COUNT; id++) assert.equal(Buffer.from((await decoded.read(BigInt(id))).data).toString(), payload(id), `needle ${id} reads back`);
+    for (let id = 1; id <= NEEDLE_COUNT; id++)
+      assert.equal(
+        Buffer.from((await decoded.read(BigInt(id))).data).toString(),
+        payload(id),
+        `needle ${id} reads back`,
+      );
 
-    await unaryCall(server.client, 'VolumeEcShardsDelete', { volume_id: volumeId, collection: COLLECTION, shard_ids: [], full_teardown: true, encode_ts_ns: '0' });
-    for (const id of ALL_SHARDS) assert.equal(await pathExists(shardPath(volumeId, id)), false, `shard ${id} torn down`);
-    for (const ext of ['ecx', 'ecj', 'ecsum']) assert.equal(await pathExists(volumeFilePath(loc(volumeId), ext)), false, `.${ext} torn down`);
+    await unaryCall(server.client, 'VolumeEcShardsDelete', {
+      volume_id: volumeId,
+      collection: COLLECTION,
+      shard_ids: [],
+      full_teardown: true,
+      encode_ts_ns: '0',
+    });
+    for (const id of ALL_SHARDS)
+      assert.equal(await pathExists(shardPath(volumeId, id)), false, `shard ${id} torn down`);
+    for (const ext of ['ecx', 'ecj', 'ecsum'])
+      assert.equal(await pathExists(volumeFilePath(loc(volumeId), ext)), false, `.${ext} torn down`);
     assert.ok(await pathExists(volumeFilePath(loc(volumeId), 'vif')), 'the .vif stays: the decoded volume owns it');
   });
 
@@ -101,9 +139,16 @@ describe('EC volume lifecycle over gRPC', () => {
     const volumeId = 13;
     await volumeWithNeedles(volumeId, NEEDLE_COUNT);
     await unaryCall(server.client, 'VolumeUnmount', { volume_id: volumeId });
-    for (const ext of ['dat', 'idx']) await fs.rename(volumeFilePath(loc(volumeId), ext), `${volumeFilePath(loc(volumeId), ext)}.copying`);
+    for (const ext of ['dat', 'idx'])
+      await fs.rename(volumeFilePath(loc(volumeId), ext), `${volumeFilePath(loc(volumeId), ext)}.copying`);
     await fs.rm(volumeFilePath(loc(volumeId), 'vif'), { force: true });
-    const adopt = () => unaryCall(server.client, 'VolumeEcShardsToVolume', { volume_id: volumeId, collection: COLLECTION, from_staged: true, disk_type: '' });
+    const adopt = () =>
+      unaryCall(server.client, 'VolumeEcShardsToVolume', {
+        volume_id: volumeId,
+        collection: COLLECTION,
+        from_staged: true,
+        disk_type: '',
+      });
 
     await assert.rejects(adopt(), hasCode(grpc.status.UNKNOWN, /^staged volume 13 missing \.vif\.copying$/));
     assert.equal(server.ctx.store.findVolume(volumeId), undefined);
@@ -112,8 +157,14 @@ describe('EC volume lifecycle over gRPC', () => {
     await adopt();
     const adopted = server.ctx.store.findVolume(volumeId);
     assert.ok(adopted !== undefined, 'the staged volume is mounted');
-    for (let id = 1; id <= NEEDLE_COUNT; id++) assert.equal(Buffer.from((await adopted.read(BigInt(id))).data).toString(), payload(id), `needle ${id} reads back`);
-    for (const ext of ['dat', 'idx', 'vif']) assert.equal(await pathExists(`${volumeFilePath(loc(volumeId), ext)}.copying`), false, `.${ext}.copying renamed`);
+    for (let id = 1; id <= NEEDLE_COUNT; id++)
+      assert.equal(
+        Buffer.from((await adopted.read(BigInt(id))).data).toString(),
+        payload(id),
+        `needle ${id} reads back`,
+      );
+    for (const ext of ['dat', 'idx', 'vif'])
+      assert.equal(await pathExists(`${volumeFilePath(loc(volumeId), ext)}.copying`), false, `.${ext}.copying renamed`);
     assert.equal(await pathExists(volumeFilePath(loc(volumeId), 'note')), false, 'no .note left');
 
     await assert.rejects(adopt(), hasCode(grpc.status.UNKNOWN, /^staged volume 13 already exists on this server$/));

@@ -31,7 +31,10 @@ describe('generated proto types', () => {
     assert.ok(expected.length > 0, 'the generator wrote nothing');
     assert.deepEqual(await listFiles(GENERATED_DIR), expected, 'generated file set differs');
     for (const file of expected) {
-      const [want, have] = await Promise.all([readFile(path.join(fresh, file), 'utf8'), readFile(path.join(GENERATED_DIR, file), 'utf8')]);
+      const [want, have] = await Promise.all([
+        readFile(path.join(fresh, file), 'utf8'),
+        readFile(path.join(GENERATED_DIR, file), 'utf8'),
+      ]);
       assert.equal(have, want, `${file} is stale`);
     }
   });

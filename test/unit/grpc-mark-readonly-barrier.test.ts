@@ -27,14 +27,27 @@ describe('VolumeMarkReadonly: no half-applied transition', () => {
 
   it('with the master unreachable, the mark is refused and the volume stays writable and unchanged', async () => {
     const master = await deadAddress();
-    const { ctx, client } = await startTestGrpcServer(scope, 'needlework-mark-readonly-', { masters: [master], currentMaster: () => master });
-    const volume = await ctx.store.allocateVolume({ volumeId: 31, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+    const { ctx, client } = await startTestGrpcServer(scope, 'needlework-mark-readonly-', {
+      masters: [master],
+      currentMaster: () => master,
+    });
+    const volume = await ctx.store.allocateVolume({
+      volumeId: 31,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
     await volume.write(textNeedle(1n, 'before the mark'));
     const vifBefore = await readFile(volumeFilePath(volume.location, 'vif')).catch(() => null);
-    await assert.rejects(unaryCall(client, 'VolumeMarkReadonly', { volume_id: 31, persist: true }), (err: grpc.ServiceError) => {
-      assert.match(err.details, /VolumeMarkReadonly with master/);
-      return true;
-    });
+    await assert.rejects(
+      unaryCall(client, 'VolumeMarkReadonly', { volume_id: 31, persist: true }),
+      (err: grpc.ServiceError) => {
+        assert.match(err.details, /VolumeMarkReadonly with master/);
+        return true;
+      },
+    );
     assert.equal(volume.isReadOnly, false);
     assert.equal(volume.volumeInfo.readOnly, false);
     assert.deepEqual(await readFile(volumeFilePath(volume.location, 'vif')).catch(() => null), vifBefore);
@@ -44,7 +57,10 @@ describe('VolumeMarkReadonly: no half-applied transition', () => {
   });
 
   it('a drain past its bound is DEADLINE_EXCEEDED (retryable), not UNKNOWN', () => {
-    assert.equal(statusCodeOf(new StorageError('drain_timeout', 'volume 1: mark read-only refused')), grpc.status.DEADLINE_EXCEEDED);
+    assert.equal(
+      statusCodeOf(new StorageError('drain_timeout', 'volume 1: mark read-only refused')),
+      grpc.status.DEADLINE_EXCEEDED,
+    );
     assert.equal(statusCodeOf(new StorageError('read_only', 'volume 1 is read only')), grpc.status.UNKNOWN);
   });
 });

@@ -29,13 +29,27 @@ describe('ReadVolumeFileStatus volume_info (4.53)', () => {
   });
 
   it('has no ec_shard_config for a plain volume', async () => {
-    await ctx.store.allocateVolume({ volumeId: 2, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+    await ctx.store.allocateVolume({
+      volumeId: 2,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
     const status = await unaryCall(client, 'ReadVolumeFileStatus', { volume_id: 2 });
     assert.equal(status.volume_info?.ec_shard_config, null);
   });
 
   it('reports the EC layout, block size included, of a volume encoded and loaded again', async () => {
-    const volume = await ctx.store.allocateVolume({ volumeId: 4, collection: 'ec', replication: '000', ttl: '', diskType: '', version: 3 });
+    const volume = await ctx.store.allocateVolume({
+      volumeId: 4,
+      collection: 'ec',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
     for (let i = 1; i <= 4; i++) await volume.write(newNeedle({ cookie: 9, id: BigInt(i), data: randomBytes(20_000) }));
     await unaryCall(client, 'VolumeEcShardsGenerate', { volume_id: 4, collection: 'ec' });
     const vif = await readVolumeInfoFile(volumeFilePath(volume.location, 'vif'));
@@ -56,24 +70,64 @@ describe('ReadVolumeFileStatus volume_info (4.53)', () => {
   });
 
   it('reports block_size 0 for a legacy layout .vif without one', async () => {
-    const volume = await ctx.store.allocateVolume({ volumeId: 6, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+    const volume = await ctx.store.allocateVolume({
+      volumeId: 6,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
     const vifPath = volumeFilePath(volume.location, 'vif');
     await unaryCall(client, 'VolumeUnmount', { volume_id: 6 });
-    await writeVolumeInfoFile(vifPath, newVolumeInfo({ version: 3, ecShardConfig: { dataShards: 6, parityShards: 3, encodeTsNs: 12345n } }));
+    await writeVolumeInfoFile(
+      vifPath,
+      newVolumeInfo({ version: 3, ecShardConfig: { dataShards: 6, parityShards: 3, encodeTsNs: 12345n } }),
+    );
     await unaryCall(client, 'VolumeMount', { volume_id: 6 });
     const status = await unaryCall(client, 'ReadVolumeFileStatus', { volume_id: 6 });
-    assert.deepEqual(status.volume_info?.ec_shard_config, { data_shards: 6, parity_shards: 3, encode_ts_ns: '12345', block_size: '0' });
+    assert.deepEqual(status.volume_info?.ec_shard_config, {
+      data_shards: 6,
+      parity_shards: 3,
+      encode_ts_ns: '12345',
+      block_size: '0',
+    });
   });
 
   it("lists a tiered volume's remote files", async () => {
-    const volume = await ctx.store.allocateVolume({ volumeId: 8, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+    const volume = await ctx.store.allocateVolume({
+      volumeId: 8,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
     const vifPath = volumeFilePath(volume.location, 'vif');
     await unaryCall(client, 'VolumeUnmount', { volume_id: 8 });
     const info = (await readVolumeInfoFile(vifPath)) ?? newVolumeInfo({ version: 3 });
-    const remote = { backendType: 's3', backendId: 'default', key: 'abc/8.dat', offset: 0n, fileSize: 8n, modifiedTime: 1700000000n, extension: '.dat' };
+    const remote = {
+      backendType: 's3',
+      backendId: 'default',
+      key: 'abc/8.dat',
+      offset: 0n,
+      fileSize: 8n,
+      modifiedTime: 1700000000n,
+      extension: '.dat',
+    };
     await writeVolumeInfoFile(vifPath, { ...info, files: [remote] });
     await unaryCall(client, 'VolumeMount', { volume_id: 8 });
     const status = await unaryCall(client, 'ReadVolumeFileStatus', { volume_id: 8 });
-    assert.deepEqual(status.volume_info?.files, [{ backend_type: 's3', backend_id: 'default', key: 'abc/8.dat', offset: '0', file_size: '8', modified_time: '1700000000', extension: '.dat' }]);
+    assert.deepEqual(status.volume_info?.files, [
+      {
+        backend_type: 's3',
+        backend_id: 'default',
+        key: 'abc/8.dat',
+        offset: '0',
+        file_size: '8',
+        modified_time: '1700000000',
+        extension: '.dat',
+      },
+    ]);
   });
 });

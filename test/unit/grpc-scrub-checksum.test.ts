@@ -27,7 +27,9 @@ function call<K extends VolumeServerMethod>(handler: unknown, request: RequestOf
   assert.equal(typeof handler, 'function');
   const unary = handler as UnaryOf<K>;
   return new Promise((resolve, reject) => {
-    unary({ request } as grpc.ServerUnaryCall<RequestOf<K>, ResponseOf<K>>, (err, response) => (err ? reject(err) : resolve(response as ResponseOf<K>)));
+    unary({ request } as grpc.ServerUnaryCall<RequestOf<K>, ResponseOf<K>>, (err, response) =>
+      err ? reject(err) : resolve(response as ResponseOf<K>),
+    );
   });
 }
 
@@ -39,12 +41,28 @@ async function rejectsWith(promise: Promise<unknown>, code: grpc.status, details
   });
 }
 
-function scrubEc(ctx: GrpcContext, volumeIds: number[], mode: RequestOf<'ScrubEcVolume'>['mode'] = CHECKSUM): Promise<ResponseOf<'ScrubEcVolume'>> {
-  return call<'ScrubEcVolume'>(scrubQueryHandlers(ctx).ScrubEcVolume, { mode, volume_ids: volumeIds, force_deleted_needles_check: false });
+function scrubEc(
+  ctx: GrpcContext,
+  volumeIds: number[],
+  mode: RequestOf<'ScrubEcVolume'>['mode'] = CHECKSUM,
+): Promise<ResponseOf<'ScrubEcVolume'>> {
+  return call<'ScrubEcVolume'>(scrubQueryHandlers(ctx).ScrubEcVolume, {
+    mode,
+    volume_ids: volumeIds,
+    force_deleted_needles_check: false,
+  });
 }
 
-function scrubVolume(ctx: GrpcContext, volumeIds: number[], mode: RequestOf<'ScrubVolume'>['mode']): Promise<ResponseOf<'ScrubVolume'>> {
-  return call<'ScrubVolume'>(scrubQueryHandlers(ctx).ScrubVolume, { mode, volume_ids: volumeIds, mark_broken_volumes_readonly: false });
+function scrubVolume(
+  ctx: GrpcContext,
+  volumeIds: number[],
+  mode: RequestOf<'ScrubVolume'>['mode'],
+): Promise<ResponseOf<'ScrubVolume'>> {
+  return call<'ScrubVolume'>(scrubQueryHandlers(ctx).ScrubVolume, {
+    mode,
+    volume_ids: volumeIds,
+    mark_broken_volumes_readonly: false,
+  });
 }
 
 describe('ScrubEcVolume CHECKSUM through the handlers', () => {
@@ -55,28 +73,64 @@ describe('ScrubEcVolume CHECKSUM through the handlers', () => {
 
   before(async () => {
     ctx = await testGrpcContext(scope, 'nw-grpc-scrub-checksum-');
-    const volume = await ctx.store.allocateVolume({ volumeId, collection, replication: '000', ttl: '', diskType: '', version: 3 });
-    for (let id = 1; id <= 6; id++) await volume.write(newNeedle({ cookie: id, id: BigInt(id), data: Buffer.alloc(40_000 * id, id) }));
+    const volume = await ctx.store.allocateVolume({
+      volumeId,
+      collection,
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
+    for (let id = 1; id <= 6; id++)
+      await volume.write(newNeedle({ cookie: id, id: BigInt(id), data: Buffer.alloc(40_000 * id, id) }));
     const ec = erasureCodingHandlers(ctx);
     await call<'VolumeEcShardsGenerate'>(ec.VolumeEcShardsGenerate, { volume_id: volumeId, collection });
-    await call<'VolumeEcShardsMount'>(ec.VolumeEcShardsMount, { volume_id: volumeId, collection, shard_ids: ALL_SHARDS, source_disk_type: '', recover_missing_index: false });
+    await call<'VolumeEcShardsMount'>(ec.VolumeEcShardsMount, {
+      volume_id: volumeId,
+      collection,
+      shard_ids: ALL_SHARDS,
+      source_disk_type: '',
+      recover_missing_index: false,
+    });
 
     // The legacy volume 3, as 4.44 left it: shards, .ecx and .vif, no .ecsum.
     for (const name of await fs.readdir(LEGACY_FIXTURE_DIR)) {
-      if (name.endsWith('.gz')) await fs.writeFile(path.join(ctx.dir, name.slice(0, -3)), gunzipSync(await fs.readFile(path.join(LEGACY_FIXTURE_DIR, name))));
+      if (name.endsWith('.gz'))
+        await fs.writeFile(
+          path.join(ctx.dir, name.slice(0, -3)),
+          gunzipSync(await fs.readFile(path.join(LEGACY_FIXTURE_DIR, name))),
+        );
       else if (name.endsWith('.vif')) await fs.copyFile(path.join(LEGACY_FIXTURE_DIR, name), path.join(ctx.dir, name));
     }
-    await call<'VolumeEcShardsMount'>(ec.VolumeEcShardsMount, { volume_id: 3, collection: '', shard_ids: ALL_SHARDS, source_disk_type: '', recover_missing_index: false });
+    await call<'VolumeEcShardsMount'>(ec.VolumeEcShardsMount, {
+      volume_id: 3,
+      collection: '',
+      shard_ids: ALL_SHARDS,
+      source_disk_type: '',
+      recover_missing_index: false,
+    });
   });
 
   it('finds the shards our encoder wrote clean, and counts no files', async () => {
     assert.equal(ctx.store.ec.find(volumeId)?.bitrot.status, 'on');
-    assert.deepEqual(await scrubEc(ctx, [volumeId]), { total_volumes: '1', total_files: '0', broken_volume_ids: [], broken_shard_infos: [], details: [] });
+    assert.deepEqual(await scrubEc(ctx, [volumeId]), {
+      total_volumes: '1',
+      total_files: '0',
+      broken_volume_ids: [],
+      broken_shard_infos: [],
+      details: [],
+    });
   });
 
   it('scrubs a legacy volume without a sidecar clean (nothing to verify), node-wide too', async () => {
     assert.equal(ctx.store.ec.find(3)?.bitrot.status, 'off');
-    assert.deepEqual(await scrubEc(ctx, [3]), { total_volumes: '1', total_files: '0', broken_volume_ids: [], broken_shard_infos: [], details: [] });
+    assert.deepEqual(await scrubEc(ctx, [3]), {
+      total_volumes: '1',
+      total_files: '0',
+      broken_volume_ids: [],
+      broken_shard_infos: [],
+      details: [],
+    });
     const all = await scrubEc(ctx, []);
     assert.equal(all.total_volumes, '2');
     assert.deepEqual(all.broken_volume_ids, []);
@@ -104,7 +158,11 @@ describe('ScrubEcVolume CHECKSUM through the handlers', () => {
   });
 
   it('still refuses a mode it does not know, and a volume that is not there', async () => {
-    await rejectsWith(scrubEc(ctx, [volumeId], 99 as unknown as RequestOf<'ScrubEcVolume'>['mode']), grpc.status.UNKNOWN, 'unsupported EC volume scrub mode 99');
+    await rejectsWith(
+      scrubEc(ctx, [volumeId], 99 as unknown as RequestOf<'ScrubEcVolume'>['mode']),
+      grpc.status.UNKNOWN,
+      'unsupported EC volume scrub mode 99',
+    );
     await rejectsWith(scrubEc(ctx, [4242]), grpc.status.UNKNOWN, 'EC volume id 4242 not found');
   });
 
@@ -118,6 +176,11 @@ describe('ScrubEcVolume CHECKSUM through the handlers', () => {
 
   it('ScrubVolume with CHECKSUM on a node with no normal volumes has nothing to refuse', async () => {
     const empty = await testGrpcContext(scope, 'nw-grpc-scrub-empty-');
-    assert.deepEqual(await scrubVolume(empty, [], CHECKSUM), { total_volumes: '0', total_files: '0', broken_volume_ids: [], details: [] });
+    assert.deepEqual(await scrubVolume(empty, [], CHECKSUM), {
+      total_volumes: '0',
+      total_files: '0',
+      broken_volume_ids: [],
+      details: [],
+    });
   });
 });

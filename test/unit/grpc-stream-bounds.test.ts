@@ -20,11 +20,21 @@ interface Running {
   logs: string[];
 }
 
-async function startServer(scope: SuiteScope, limits: { tailPollMs: number; tailMaxIdleMs: number; receiveIdleMs: number }): Promise<Running> {
+async function startServer(
+  scope: SuiteScope,
+  limits: { tailPollMs: number; tailMaxIdleMs: number; receiveIdleMs: number },
+): Promise<Running> {
   const logs: string[] = [];
   const base = await testGrpcContext(scope, 'needlework-grpc-bounds-');
   const ctx = { ...base, log: (message: string) => logs.push(message) };
-  await ctx.store.allocateVolume({ volumeId: 5, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+  await ctx.store.allocateVolume({
+    volumeId: 5,
+    collection: '',
+    replication: '000',
+    ttl: '',
+    diskType: '',
+    version: 3,
+  });
   const server = await startGrpcServer(ctx, '127.0.0.1', 0, { streamLimits: limits });
   const client = newPeerClient(`127.0.0.1:1.${server.port}`);
   scope.defer(async () => {
@@ -42,7 +52,11 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
   assert.fail(`timed out waiting for ${what}`);
 }
 
-function receive(client: VolumeServerPeer, messages: ClientRequestOf<'ReceiveFile'>[], end: boolean): Promise<ClientResponseOf<'ReceiveFile'>> {
+function receive(
+  client: VolumeServerPeer,
+  messages: ClientRequestOf<'ReceiveFile'>[],
+  end: boolean,
+): Promise<ClientResponseOf<'ReceiveFile'>> {
   return new Promise((resolve, reject) => {
     const call = client.ReceiveFile((err, r) => (err || r === undefined ? reject(err) : resolve(r)));
     for (const message of messages) call.write(message);
@@ -69,7 +83,10 @@ describe('gRPC stream bounds', () => {
       stream.on('end', resolve);
       stream.on('error', reject);
     });
-    assert.ok(short.logs.some((line) => /volume 5/.test(line) && /no new data/.test(line)), short.logs.join('\n'));
+    assert.ok(
+      short.logs.some((line) => /volume 5/.test(line) && /no new data/.test(line)),
+      short.logs.join('\n'),
+    );
   });
 
   it('a tail with idle_timeout_seconds 0 stops when the client cancels', { timeout: 20_000 }, async () => {
@@ -80,21 +97,36 @@ describe('gRPC stream bounds', () => {
     await waitFor(() => long.logs.some((line) => /tailing volume 5 finished/.test(line)), 'the tail to stop');
   });
 
-  it('a ReceiveFile that stops sending ends with DEADLINE_EXCEEDED and removes the partial file', { timeout: 20_000 }, async () => {
-    await assert.rejects(receive(short.client, [EC_INFO, { file_content: Buffer.alloc(1000, 1) }], false), (err: unknown) => {
-      assert.equal((err as grpc.ServiceError).code, grpc.status.DEADLINE_EXCEEDED, (err as Error).message);
-      return true;
-    });
+  it('a ReceiveFile that stops sending ends with DEADLINE_EXCEEDED and removes the partial file', {
+    timeout: 20_000,
+  }, async () => {
+    await assert.rejects(
+      receive(short.client, [EC_INFO, { file_content: Buffer.alloc(1000, 1) }], false),
+      (err: unknown) => {
+        assert.equal((err as grpc.ServiceError).code, grpc.status.DEADLINE_EXCEEDED, (err as Error).message);
+        return true;
+      },
+    );
     assert.equal(await pathExists(path.join(short.dir, 'rx_77.ec00')), false);
-    assert.ok(short.logs.some((line) => /ReceiveFile/.test(line) && /no message/.test(line)), short.logs.join('\n'));
+    assert.ok(
+      short.logs.some((line) => /ReceiveFile/.test(line) && /no message/.test(line)),
+      short.logs.join('\n'),
+    );
   });
 
   it('a ReceiveFile that never sends its file info ends too', { timeout: 20_000 }, async () => {
-    await assert.rejects(receive(short.client, [], false), (err: unknown) => (err as grpc.ServiceError).code === grpc.status.DEADLINE_EXCEEDED);
+    await assert.rejects(
+      receive(short.client, [], false),
+      (err: unknown) => (err as grpc.ServiceError).code === grpc.status.DEADLINE_EXCEEDED,
+    );
   });
 
   it('a ReceiveFile that finishes in time still writes its file', async () => {
-    const response = await receive(short.client, [EC_INFO, { file_content: Buffer.alloc(1000, 1) }, { file_content: Buffer.alloc(24, 2) }], true);
+    const response = await receive(
+      short.client,
+      [EC_INFO, { file_content: Buffer.alloc(1000, 1) }, { file_content: Buffer.alloc(24, 2) }],
+      true,
+    );
     assert.deepEqual(response, { bytes_written: '1024', error: '' });
     assert.equal((await fs.stat(path.join(short.dir, 'rx_77.ec00'))).size, 1024);
     await fs.rm(path.join(short.dir, 'rx_77.ec00'));

@@ -23,8 +23,16 @@ describe('tailing a volume while it is vacuumed', () => {
 
   before(async () => {
     server = await startTestGrpcServer(scope, 'nw-tail-vacuum-');
-    const volume = await server.ctx.store.allocateVolume({ volumeId: VOLUME_ID, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
-    for (let id = 1; id <= NEEDLES; id++) await volume.write(newNeedle({ cookie: 5, id: BigInt(id), data: dataOf(id) }));
+    const volume = await server.ctx.store.allocateVolume({
+      volumeId: VOLUME_ID,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
+    for (let id = 1; id <= NEEDLES; id++)
+      await volume.write(newNeedle({ cookie: 5, id: BigInt(id), data: dataOf(id) }));
     // Half deleted: the compacted file is much shorter and its offsets all move.
     for (let id = 1; id <= NEEDLES / 2; id++) await volume.delete(BigInt(id), 5);
   });

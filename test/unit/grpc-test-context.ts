@@ -43,7 +43,11 @@ export interface TestGrpcServer {
 }
 
 /** Our gRPC server over a fresh test context (with `overrides`), and a client to it. */
-export async function startTestGrpcServer(scope: SuiteScope, tempPrefix: string, overrides: Partial<GrpcContext> = {}): Promise<TestGrpcServer> {
+export async function startTestGrpcServer(
+  scope: SuiteScope,
+  tempPrefix: string,
+  overrides: Partial<GrpcContext> = {},
+): Promise<TestGrpcServer> {
   const ctx = { ...(await testGrpcContext(scope, tempPrefix)), ...overrides };
   const server = await startGrpcServer(ctx, '127.0.0.1', 0);
   const address = `127.0.0.1:1.${server.port}`;
@@ -63,7 +67,10 @@ export async function allMessages<T>(stream: grpc.ClientReadableStream<T>): Prom
 }
 
 /** Every message of a VolumeCopy stream. */
-export function volumeCopyMessages(client: VolumeServerPeer, request: ClientRequestOf<'VolumeCopy'>): Promise<ClientResponseOf<'VolumeCopy'>[]> {
+export function volumeCopyMessages(
+  client: VolumeServerPeer,
+  request: ClientRequestOf<'VolumeCopy'>,
+): Promise<ClientResponseOf<'VolumeCopy'>[]> {
   return new Promise((resolve, reject) => {
     const call = client.VolumeCopy(request);
     const messages: ClientResponseOf<'VolumeCopy'>[] = [];

@@ -17,18 +17,29 @@ import { type TestGrpcServer, startTestGrpcServer } from './grpc-test-context.ts
 import { textNeedle } from './helpers.ts';
 import { suiteScope } from './suite-scope.ts';
 
-const allocate = (ctx: GrpcContext, volumeId: number) => ctx.store.allocateVolume({ volumeId, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+const allocate = (ctx: GrpcContext, volumeId: number) =>
+  ctx.store.allocateVolume({ volumeId, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
 
 /** Incompressible needles, so a throttled copy has real bytes to hold back. */
 async function fill(ctx: GrpcContext, volumeId: number, count: number, bytesEach: number): Promise<void> {
   const volume = ctx.store.findVolume(volumeId) ?? (await allocate(ctx, volumeId));
-  for (let i = 1; i <= count; i++) await volume.write(newNeedle({ cookie: 0x0a0b0c0d, id: BigInt(i), data: randomBytes(bytesEach) }));
+  for (let i = 1; i <= count; i++)
+    await volume.write(newNeedle({ cookie: 0x0a0b0c0d, id: BigInt(i), data: randomBytes(bytesEach) }));
 }
 
 type CopyMessage = ClientResponseOf<'VolumeCopy'>;
 
-function copy(dest: TestGrpcServer, source: TestGrpcServer, volumeId: number, ioBytePerSecond = 0): { call: grpc.ClientReadableStream<CopyMessage>; done: Promise<CopyMessage[]> } {
-  const call = dest.client.VolumeCopy({ volume_id: volumeId, source_data_node: source.address, io_byte_per_second: String(ioBytePerSecond) });
+function copy(
+  dest: TestGrpcServer,
+  source: TestGrpcServer,
+  volumeId: number,
+  ioBytePerSecond = 0,
+): { call: grpc.ClientReadableStream<CopyMessage>; done: Promise<CopyMessage[]> } {
+  const call = dest.client.VolumeCopy({
+    volume_id: volumeId,
+    source_data_node: source.address,
+    io_byte_per_second: String(ioBytePerSecond),
+  });
   const done = new Promise<CopyMessage[]>((resolve, reject) => {
     const messages: CopyMessage[] = [];
     call.on('data', (m) => messages.push(m));
@@ -49,11 +60,15 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
 async function volumeFiles(dir: string): Promise<string[]> {
   const names: string[] = [];
   for (const name of await fs.readdir(dir)) if (/^\d+\.(dat|idx|vif|note)$/.test(name)) names.push(name);
-  for (const name of await fs.readdir(path.join(dir, 'copying')).catch(() => [] as string[])) names.push(`copying/${name}`);
+  for (const name of await fs.readdir(path.join(dir, 'copying')).catch(() => [] as string[]))
+    names.push(`copying/${name}`);
   return names.sort();
 }
 
-function incremental(client: VolumeServerPeer, request: ClientRequestOf<'VolumeIncrementalCopy'>): Promise<{ data: Buffer; idx: Buffer }> {
+function incremental(
+  client: VolumeServerPeer,
+  request: ClientRequestOf<'VolumeIncrementalCopy'>,
+): Promise<{ data: Buffer; idx: Buffer }> {
   return new Promise((resolve, reject) => {
     const call = client.VolumeIncrementalCopy(request);
     const data: Buffer[] = [];
@@ -68,14 +83,22 @@ function incremental(client: VolumeServerPeer, request: ClientRequestOf<'VolumeI
 }
 
 /** The client's side of a resume: the first `count` rows' key+size hash and the last row. */
-function cursorOf(idx: Buffer, count: number): { entry_count: string; last_needle_key: string; last_needle_size: number; entries_hash: string } {
+function cursorOf(
+  idx: Buffer,
+  count: number,
+): { entry_count: string; last_needle_key: string; last_needle_size: number; entries_hash: string } {
   const hash = new Fnv1a64();
   for (let i = 0; i < count; i++) {
     hash.update(idx, i * 16, i * 16 + 8);
     hash.update(idx, i * 16 + 12, i * 16 + 16);
   }
   const last = (count - 1) * 16;
-  return { entry_count: String(count), last_needle_key: idx.readBigUInt64BE(last).toString(), last_needle_size: idx.readInt32BE(last + 12), entries_hash: hash.digest().toString() };
+  return {
+    entry_count: String(count),
+    last_needle_key: idx.readBigUInt64BE(last).toString(),
+    last_needle_size: idx.readInt32BE(last + 12),
+    entries_hash: hash.digest().toString(),
+  };
 }
 
 describe('FNV-1a-64', () => {
@@ -137,7 +160,10 @@ describe('VolumeCopy (4.53)', () => {
     const copied = dest.ctx.store.findVolume(4)!;
     assert.equal(copied.stats().fileCount, 3);
     assert.equal(copied.lookup(99n), undefined);
-    assert.deepEqual((await volumeFiles(dest.ctx.dir)).filter((name) => name.startsWith('4.') || name.startsWith('copying/')), ['4.dat', '4.idx', '4.vif']);
+    assert.deepEqual(
+      (await volumeFiles(dest.ctx.dir)).filter((name) => name.startsWith('4.') || name.startsWith('copying/')),
+      ['4.dat', '4.idx', '4.vif'],
+    );
   });
 
   it('leaves the replica it would replace when the source cannot serve the volume', async () => {
@@ -153,7 +179,10 @@ describe('VolumeCopy (4.53)', () => {
     const first = copy(dest, source, 6, 256 * 1024);
     first.done.catch(() => {});
     await waitFor(() => dest.ctx.store.isCopying(6), 'the copy to claim the volume');
-    await assert.rejects(copy(dest, source, 6).done, (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE && /already being copied/.test(err.details));
+    await assert.rejects(
+      copy(dest, source, 6).done,
+      (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE && /already being copied/.test(err.details),
+    );
     for (const [method, request] of [
       ['VolumeMount', { volume_id: 6 }],
       ['VolumeUnmount', { volume_id: 6 }],
@@ -161,12 +190,19 @@ describe('VolumeCopy (4.53)', () => {
       ['AllocateVolume', { volume_id: 6 }],
       ['VolumeConfigure', { volume_id: 6, replication: '000' }],
     ] as const) {
-      await assert.rejects(unaryCall(dest.client, method, request), (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE && /is being copied/.test(err.details), method);
+      await assert.rejects(
+        unaryCall(dest.client, method, request),
+        (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE && /is being copied/.test(err.details),
+        method,
+      );
     }
     first.call.cancel();
     await waitFor(() => !dest.ctx.store.isCopying(6), 'the cancelled copy to end');
     assert.equal(dest.ctx.store.findVolume(6), undefined);
-    assert.deepEqual((await volumeFiles(dest.ctx.dir)).filter((name) => name.startsWith('6.') || name.startsWith('copying/')), []);
+    assert.deepEqual(
+      (await volumeFiles(dest.ctx.dir)).filter((name) => name.startsWith('6.') || name.startsWith('copying/')),
+      [],
+    );
     // The claim is gone: the volume can be copied again.
     await copy(dest, source, 6).done;
     assert.equal(dest.ctx.store.findVolume(6)?.stats().fileCount, 16);
@@ -199,7 +235,12 @@ describe('VolumeIncrementalCopy (4.53)', () => {
     const rowCount = idx.length / 16;
     assert.equal(rowCount, 5);
     const cookie = dat.readUInt32BE(idx.readUInt32BE(2 * 16 + 8) * 8);
-    const { data, idx: rows } = await incremental(server.client, { volume_id: 8, since_ns: '0', ...cursorOf(idx, 3), last_needle_cookie: cookie });
+    const { data, idx: rows } = await incremental(server.client, {
+      volume_id: 8,
+      since_ns: '0',
+      ...cursorOf(idx, 3),
+      last_needle_cookie: cookie,
+    });
     const nextOffset = idx.readUInt32BE(3 * 16 + 8) * 8;
     assert.deepEqual(data, dat.subarray(nextOffset));
     assert.deepEqual(rows, idx.subarray(3 * 16));
@@ -208,7 +249,12 @@ describe('VolumeIncrementalCopy (4.53)', () => {
   it('sends nothing when the client holds every row', async () => {
     const lastOffset = idx.readUInt32BE(4 * 16 + 8) * 8;
     const cookie = dat.readUInt32BE(lastOffset);
-    const { data, idx: rows } = await incremental(server.client, { volume_id: 8, since_ns: '0', ...cursorOf(idx, 5), last_needle_cookie: cookie });
+    const { data, idx: rows } = await incremental(server.client, {
+      volume_id: 8,
+      since_ns: '0',
+      ...cursorOf(idx, 5),
+      last_needle_cookie: cookie,
+    });
     assert.equal(data.length + rows.length, 0);
   });
 
@@ -216,7 +262,11 @@ describe('VolumeIncrementalCopy (4.53)', () => {
     const cookie = dat.readUInt32BE(idx.readUInt32BE(2 * 16 + 8) * 8);
     const good = { volume_id: 8, since_ns: '0', ...cursorOf(idx, 3), last_needle_cookie: cookie };
     const diverged = (request: object) =>
-      assert.rejects(incremental(server.client, request), (err: grpc.ServiceError) => err.code === grpc.status.FAILED_PRECONDITION && /local copy diverged from the replica/.test(err.details));
+      assert.rejects(
+        incremental(server.client, request),
+        (err: grpc.ServiceError) =>
+          err.code === grpc.status.FAILED_PRECONDITION && /local copy diverged from the replica/.test(err.details),
+      );
     await diverged({ ...good, entries_hash: String(BigInt(good.entries_hash) ^ 1n) });
     await diverged({ ...good, last_needle_cookie: cookie ^ 1 });
     await diverged({ ...good, last_needle_size: good.last_needle_size + 1 });

@@ -16,7 +16,9 @@ import { testGrpcContext } from './grpc-test-context.ts';
 import { textNeedle } from './helpers.ts';
 import { suiteScope, type SuiteScope } from './suite-scope.ts';
 
-async function startServer(scope: SuiteScope): Promise<{ ctx: GrpcContext & { dir: string }; client: VolumeServerPeer }> {
+async function startServer(
+  scope: SuiteScope,
+): Promise<{ ctx: GrpcContext & { dir: string }; client: VolumeServerPeer }> {
   const ctx = await testGrpcContext(scope, 'needlework-grpc-lifecycle-');
   const server = await startGrpcServer(ctx, '127.0.0.1', 0, { streamLimits: { receiveIdleMs: 300 } });
   const client = newPeerClient(`127.0.0.1:1.${server.port}`);
@@ -35,7 +37,11 @@ async function rejects(promise: Promise<unknown>, code: grpc.status, text: RegEx
   });
 }
 
-function receive(client: VolumeServerPeer, messages: ClientRequestOf<'ReceiveFile'>[], end: boolean): Promise<ClientResponseOf<'ReceiveFile'>> {
+function receive(
+  client: VolumeServerPeer,
+  messages: ClientRequestOf<'ReceiveFile'>[],
+  end: boolean,
+): Promise<ClientResponseOf<'ReceiveFile'>> {
   return new Promise((resolve, reject) => {
     const call = client.ReceiveFile((err, r) => (err || r === undefined ? reject(err) : resolve(r)));
     for (const message of messages) call.write(message);
@@ -64,8 +70,16 @@ describe('gRPC volume lifecycle (4.53)', () => {
       assert.equal(ctx.store.findVolume(15), undefined);
       await unaryCall(client, 'VolumeMarkReadonly', { volume_id: 16, persist: false });
       assert.equal(ctx.store.findVolume(16)?.isReadOnly, true);
-      await rejects(unaryCall(client, 'VolumeMarkWritable', { volume_id: 16 }), grpc.status.UNKNOWN, /maintenance mode/);
-      await rejects(unaryCall(client, 'VolumeMarkReadonly', { volume_id: 98773, persist: true }), grpc.status.UNKNOWN, /not found/);
+      await rejects(
+        unaryCall(client, 'VolumeMarkWritable', { volume_id: 16 }),
+        grpc.status.UNKNOWN,
+        /maintenance mode/,
+      );
+      await rejects(
+        unaryCall(client, 'VolumeMarkReadonly', { volume_id: 98773, persist: true }),
+        grpc.status.UNKNOWN,
+        /not found/,
+      );
       await rejects(unaryCall(client, 'AllocateVolume', { volume_id: 17 }), grpc.status.UNKNOWN, /maintenance mode/);
     } finally {
       await ctx.state.set({ maintenance: false, version: ctx.state.current.version });
@@ -74,10 +88,18 @@ describe('gRPC volume lifecycle (4.53)', () => {
   });
 
   it('VolumeDelete answers NOT_FOUND and FAILED_PRECONDITION with the store text', async () => {
-    await rejects(unaryCall(client, 'VolumeDelete', { volume_id: 4040 }), grpc.status.NOT_FOUND, /delete volume 4040 not found on disk/);
+    await rejects(
+      unaryCall(client, 'VolumeDelete', { volume_id: 4040 }),
+      grpc.status.NOT_FOUND,
+      /delete volume 4040 not found on disk/,
+    );
     const volume = await allocate(ctx, 20);
     await volume.write(textNeedle(1n, 'live'));
-    await rejects(unaryCall(client, 'VolumeDelete', { volume_id: 20, only_empty: true }), grpc.status.FAILED_PRECONDITION, /volume not empty/);
+    await rejects(
+      unaryCall(client, 'VolumeDelete', { volume_id: 20, only_empty: true }),
+      grpc.status.FAILED_PRECONDITION,
+      /volume not empty/,
+    );
     assert.notEqual(ctx.store.findVolume(20), undefined);
     await unaryCall(client, 'VolumeDelete', { volume_id: 20 });
   });
@@ -85,11 +107,19 @@ describe('gRPC volume lifecycle (4.53)', () => {
   it('VolumeDelete only_garbage removes a volume whose every byte is deleted, and only that', async () => {
     const live = await allocate(ctx, 21);
     await live.write(textNeedle(1n, 'live'));
-    await rejects(unaryCall(client, 'VolumeDelete', { volume_id: 21, only_garbage: true }), grpc.status.FAILED_PRECONDITION, /volume not empty/);
+    await rejects(
+      unaryCall(client, 'VolumeDelete', { volume_id: 21, only_garbage: true }),
+      grpc.status.FAILED_PRECONDITION,
+      /volume not empty/,
+    );
     assert.notEqual(ctx.store.findVolume(21), undefined);
     // A fresh volume has nothing written: only_garbage alone does not take it, only_empty does.
     await allocate(ctx, 22);
-    await rejects(unaryCall(client, 'VolumeDelete', { volume_id: 22, only_garbage: true }), grpc.status.FAILED_PRECONDITION, /volume not empty/);
+    await rejects(
+      unaryCall(client, 'VolumeDelete', { volume_id: 22, only_garbage: true }),
+      grpc.status.FAILED_PRECONDITION,
+      /volume not empty/,
+    );
     await unaryCall(client, 'VolumeDelete', { volume_id: 22, only_empty: true, only_garbage: true });
     await live.delete(1n, 0x1234_5678);
     await unaryCall(client, 'VolumeDelete', { volume_id: 21, only_garbage: true });
@@ -129,7 +159,11 @@ describe('gRPC volume lifecycle (4.53)', () => {
     await allocate(ctx, 41);
     const check = await unaryCall(client, 'VacuumVolumeCheck', { volume_id: 41 });
     assert.equal(check.disk_space_low, false);
-    await rejects(unaryCall(client, 'VacuumVolumeCheck', { volume_id: 4141 }), grpc.status.NOT_FOUND, /not found during check compact/);
+    await rejects(
+      unaryCall(client, 'VacuumVolumeCheck', { volume_id: 4141 }),
+      grpc.status.NOT_FOUND,
+      /not found during check compact/,
+    );
     await unaryCall(client, 'VolumeDelete', { volume_id: 41 });
   });
 
@@ -138,7 +172,11 @@ describe('gRPC volume lifecycle (4.53)', () => {
     await volume.write(textNeedle(1n, 'precious'));
     const datBefore = await fs.readFile(path.join(ctx.dir, '50.dat'));
     for (const ext of ['.dat', '.idx', '.vif']) {
-      const answer = await receive(client, [{ info: { volume_id: 50, ext, collection: '' } }, { file_content: Buffer.from('garbage') }], true);
+      const answer = await receive(
+        client,
+        [{ info: { volume_id: 50, ext, collection: '' } }, { file_content: Buffer.from('garbage') }],
+        true,
+      );
       assert.match(answer.error, /is mounted; refusing to overwrite/);
     }
     assert.deepEqual(await fs.readFile(path.join(ctx.dir, '50.dat')), datBefore);
@@ -148,11 +186,29 @@ describe('gRPC volume lifecycle (4.53)', () => {
   it('ReceiveFile into a mounted volume writes a temp file and keeps the old one when the sender stalls', async () => {
     const target = path.join(ctx.dir, '50.tmprecv');
     await fs.writeFile(target, 'old contents');
-    await assert.rejects(receive(client, [{ info: { volume_id: 50, ext: '.tmprecv', collection: '' } }, { file_content: Buffer.from('new, partial') }], false), (err: grpc.ServiceError) => err.code === grpc.status.DEADLINE_EXCEEDED);
+    await assert.rejects(
+      receive(
+        client,
+        [{ info: { volume_id: 50, ext: '.tmprecv', collection: '' } }, { file_content: Buffer.from('new, partial') }],
+        false,
+      ),
+      (err: grpc.ServiceError) => err.code === grpc.status.DEADLINE_EXCEEDED,
+    );
     assert.equal(await fs.readFile(target, 'utf8'), 'old contents');
-    const answer = await receive(client, [{ info: { volume_id: 50, ext: '.tmprecv', collection: '' } }, { file_content: Buffer.from('new ') }, { file_content: Buffer.from('contents') }], true);
+    const answer = await receive(
+      client,
+      [
+        { info: { volume_id: 50, ext: '.tmprecv', collection: '' } },
+        { file_content: Buffer.from('new ') },
+        { file_content: Buffer.from('contents') },
+      ],
+      true,
+    );
     assert.deepEqual(answer, { bytes_written: '12', error: '' });
     assert.equal(await fs.readFile(target, 'utf8'), 'new contents');
-    assert.deepEqual((await fs.readdir(ctx.dir)).filter((name) => name.includes('.receiving')), []);
+    assert.deepEqual(
+      (await fs.readdir(ctx.dir)).filter((name) => name.includes('.receiving')),
+      [],
+    );
   });
 });

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { type IncomingMessage, type Server, type ServerResponse, createServer, request as httpRequest } from 'node:http';
+import {
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  createServer,
+  request as httpRequest,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createGzip } from 'node:zlib';
@@ -23,7 +29,15 @@ describe('chunk manifests', () => {
   it('expands, serves ranges across chunks, bypasses with cm=false, and deletes children first', async () => {
     await upload('7,0100000001', 'hello ');
     await upload('7,0200000002', 'manifest world');
-    const manifest = { name: 'joined.txt', mime: 'text/plain', size: 20, chunks: [{ fid: '7,0200000002', offset: 6, size: 14 }, { fid: '7,0100000001', offset: 0, size: 6 }] };
+    const manifest = {
+      name: 'joined.txt',
+      mime: 'text/plain',
+      size: 20,
+      chunks: [
+        { fid: '7,0200000002', offset: 6, size: 14 },
+        { fid: '7,0100000001', offset: 0, size: 6 },
+      ],
+    };
     await upload('7,0300000003', JSON.stringify(manifest), '?cm=true', 'application/json');
 
     const full = await send(fx.admin, 'GET', '/7,0300000003');
@@ -41,11 +55,17 @@ describe('chunk manifests', () => {
     const deleted = await send(fx.admin, 'DELETE', '/7,0300000003');
     assert.equal(deleted.status, 202);
     assert.deepEqual(JSON.parse(deleted.body.toString()), { size: 20 });
-    for (const fid of ['7,0100000001', '7,0200000002', '7,0300000003']) assert.equal((await send(fx.admin, 'GET', `/${fid}`)).status, 404, fid);
+    for (const fid of ['7,0100000001', '7,0200000002', '7,0300000003'])
+      assert.equal((await send(fx.admin, 'GET', `/${fid}`)).status, 404, fid);
   });
 
   it('keeps the manifest when a child cannot be deleted', async () => {
-    await upload('7,0400000004', JSON.stringify({ size: 1, chunks: [{ fid: 'not-a-valid-fid', offset: 0, size: 1 }] }), '?cm=true', 'application/json');
+    await upload(
+      '7,0400000004',
+      JSON.stringify({ size: 1, chunks: [{ fid: 'not-a-valid-fid', offset: 0, size: 1 }] }),
+      '?cm=true',
+      'application/json',
+    );
     const res = await send(fx.admin, 'DELETE', '/7,0400000004');
     assert.equal(res.status, 500);
     assert.match(res.body.toString(), /Wrong fid format/);
@@ -61,7 +81,18 @@ describe('a manifest that does not parse', () => {
   after(() => fx.servers.close());
 
   it('is served as stored, as upstream does', async () => {
-    assert.equal((await send(fx.admin, 'POST', '/7,0500000005?cm=true', { 'Content-Type': 'application/octet-stream' }, 'manifest-placeholder-payload')).status, 201);
+    assert.equal(
+      (
+        await send(
+          fx.admin,
+          'POST',
+          '/7,0500000005?cm=true',
+          { 'Content-Type': 'application/octet-stream' },
+          'manifest-placeholder-payload',
+        )
+      ).status,
+      201,
+    );
     const res = await send(fx.admin, 'GET', '/7,0500000005');
     assert.equal(res.status, 200);
     assert.equal(res.body.toString(), 'manifest-placeholder-payload');
@@ -89,18 +120,46 @@ async function gzippedZeros(sizeBytes: number): Promise<Buffer> {
 describe('a gzip chunk that inflates past its listed size', () => {
   let fx: Fixture;
   before(async () => {
-    fx = await startFixture(8 * 1024 * 1024, (store) => chunkManifestHooks({ store, lookup: undefined, chunkInflateSlackBytes: 4096 }));
+    fx = await startFixture(8 * 1024 * 1024, (store) =>
+      chunkManifestHooks({ store, lookup: undefined, chunkInflateSlackBytes: 4096 }),
+    );
   });
   after(() => fx.servers.close());
 
   it('fails the read with 500 while other reads are served, and within the slack is cut to size', async () => {
     const bomb = await gzippedZeros(64 * 1024 * 1024);
     assert.ok(bomb.length < 256 * 1024, `bomb is ${bomb.length} bytes`);
-    const stored = await send(fx.admin, 'POST', '/7,0a0000000a', { 'Content-Type': 'application/octet-stream', 'Content-Encoding': 'gzip' }, bomb);
+    const stored = await send(
+      fx.admin,
+      'POST',
+      '/7,0a0000000a',
+      { 'Content-Type': 'application/octet-stream', 'Content-Encoding': 'gzip' },
+      bomb,
+    );
     assert.equal(stored.status, 201, stored.body.toString());
-    const manifest = { name: 'bomb.bin', mime: 'text/plain', size: 1024 * 1024, chunks: [{ fid: '7,0a0000000a', offset: 0, size: 1024 * 1024 }] };
-    assert.equal((await send(fx.admin, 'POST', '/7,0b0000000b?cm=true', { 'Content-Type': 'application/json' }, JSON.stringify(manifest))).status, 201);
-    assert.equal((await send(fx.admin, 'POST', '/7,0c0000000c', { 'Content-Type': 'application/octet-stream' }, 'plain needle')).status, 201);
+    const manifest = {
+      name: 'bomb.bin',
+      mime: 'text/plain',
+      size: 1024 * 1024,
+      chunks: [{ fid: '7,0a0000000a', offset: 0, size: 1024 * 1024 }],
+    };
+    assert.equal(
+      (
+        await send(
+          fx.admin,
+          'POST',
+          '/7,0b0000000b?cm=true',
+          { 'Content-Type': 'application/json' },
+          JSON.stringify(manifest),
+        )
+      ).status,
+      201,
+    );
+    assert.equal(
+      (await send(fx.admin, 'POST', '/7,0c0000000c', { 'Content-Type': 'application/octet-stream' }, 'plain needle'))
+        .status,
+      201,
+    );
 
     const [bombRead, plainRead] = await Promise.all([
       send(fx.public, 'GET', '/7,0b0000000b', { Range: 'bytes=0-9' }),
@@ -109,12 +168,41 @@ describe('a gzip chunk that inflates past its listed size', () => {
     assert.equal(bombRead.status, 500);
     assert.equal(plainRead.status, 200);
     assert.equal(plainRead.body.toString(), 'plain needle');
-    assert.ok(fx.logs.some((line) => line.includes('inflates past its listed 1048576 bytes')), fx.logs.join('\n'));
+    assert.ok(
+      fx.logs.some((line) => line.includes('inflates past its listed 1048576 bytes')),
+      fx.logs.join('\n'),
+    );
 
     // 8 KiB inflated, listed as 6 KiB: 2 KiB over, within the 4 KiB slack, so cut to size as upstream does.
-    assert.equal((await send(fx.admin, 'POST', '/7,0d0000000d', { 'Content-Type': 'application/octet-stream', 'Content-Encoding': 'gzip' }, await gzippedZeros(8192))).status, 201);
-    const near = { mime: 'application/octet-stream', size: 6144, chunks: [{ fid: '7,0d0000000d', offset: 0, size: 6144 }] };
-    assert.equal((await send(fx.admin, 'POST', '/7,0e0000000e?cm=true', { 'Content-Type': 'application/json' }, JSON.stringify(near))).status, 201);
+    assert.equal(
+      (
+        await send(
+          fx.admin,
+          'POST',
+          '/7,0d0000000d',
+          { 'Content-Type': 'application/octet-stream', 'Content-Encoding': 'gzip' },
+          await gzippedZeros(8192),
+        )
+      ).status,
+      201,
+    );
+    const near = {
+      mime: 'application/octet-stream',
+      size: 6144,
+      chunks: [{ fid: '7,0d0000000d', offset: 0, size: 6144 }],
+    };
+    assert.equal(
+      (
+        await send(
+          fx.admin,
+          'POST',
+          '/7,0e0000000e?cm=true',
+          { 'Content-Type': 'application/json' },
+          JSON.stringify(near),
+        )
+      ).status,
+      201,
+    );
     const served = await send(fx.public, 'GET', '/7,0e0000000e');
     assert.equal(served.status, 200);
     assert.deepEqual(served.body, Buffer.alloc(6144));
@@ -146,7 +234,10 @@ interface CountingServer {
 async function countingServer(peers: Map<number, string>, holdsVolume: number): Promise<CountingServer> {
   const reads: string[] = [];
   const deletes: string[] = [];
-  const lookup = { lookup: async (volumeId: number) => (peers.has(volumeId) ? [{ url: peers.get(volumeId) as string, publicUrl: '' }] : []) };
+  const lookup = {
+    lookup: async (volumeId: number) =>
+      peers.has(volumeId) ? [{ url: peers.get(volumeId) as string, publicUrl: '' }] : [],
+  };
   const fx = await startFixture(8 * 1024 * 1024, (store) => ({
     ...chunkManifestHooks({ store, lookup }),
     aroundDownload: (c, run) => {
@@ -160,7 +251,14 @@ async function countingServer(peers: Map<number, string>, holdsVolume: number): 
   }));
   if (holdsVolume !== 7) {
     await fx.store.deleteVolume(7, false);
-    await fx.store.allocateVolume({ volumeId: holdsVolume, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+    await fx.store.allocateVolume({
+      volumeId: holdsVolume,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
   }
   return { fx, reads, deletes };
 }
@@ -187,14 +285,27 @@ describe('manifests that list each other', () => {
 
   it('across two servers: one read ends in an error after one chunk fetch, asked for with cm=false', async () => {
     // Listed sizes beyond the stored JSON: the raw manifest the peer sends is short.
-    await upload(a, '7,1100000011', JSON.stringify({ mime: 'text/plain', size: 4096, chunks: [{ fid: '8,1200000012', offset: 0, size: 4096 }] }), '?cm=true');
-    await upload(b, '8,1200000012', JSON.stringify({ mime: 'text/plain', size: 4096, chunks: [{ fid: '7,1100000011', offset: 0, size: 4096 }] }), '?cm=true');
+    await upload(
+      a,
+      '7,1100000011',
+      JSON.stringify({ mime: 'text/plain', size: 4096, chunks: [{ fid: '8,1200000012', offset: 0, size: 4096 }] }),
+      '?cm=true',
+    );
+    await upload(
+      b,
+      '8,1200000012',
+      JSON.stringify({ mime: 'text/plain', size: 4096, chunks: [{ fid: '7,1100000011', offset: 0, size: 4096 }] }),
+      '?cm=true',
+    );
     a.reads.length = 0;
     b.reads.length = 0;
 
     const res = await send(a.fx.admin, 'GET', '/7,1100000011');
     assert.equal(res.status, 500);
-    assert.deepEqual(a.reads.map((url) => new URL(url).pathname), ['/7,1100000011']);
+    assert.deepEqual(
+      a.reads.map((url) => new URL(url).pathname),
+      ['/7,1100000011'],
+    );
     assert.equal(b.reads.length, 1, b.reads.join('\n'));
     const fetched = new URL(b.reads[0] as string);
     assert.equal(fetched.pathname, '/8,1200000012');
@@ -202,8 +313,18 @@ describe('manifests that list each other', () => {
   });
 
   it('across two servers: a delete is refused by the peer instead of looping', async () => {
-    await upload(a, '7,1300000013', JSON.stringify({ size: 1, chunks: [{ fid: '8,1400000014', offset: 0, size: 1 }] }), '?cm=true');
-    await upload(b, '8,1400000014', JSON.stringify({ size: 1, chunks: [{ fid: '7,1300000013', offset: 0, size: 1 }] }), '?cm=true');
+    await upload(
+      a,
+      '7,1300000013',
+      JSON.stringify({ size: 1, chunks: [{ fid: '8,1400000014', offset: 0, size: 1 }] }),
+      '?cm=true',
+    );
+    await upload(
+      b,
+      '8,1400000014',
+      JSON.stringify({ size: 1, chunks: [{ fid: '7,1300000013', offset: 0, size: 1 }] }),
+      '?cm=true',
+    );
     a.deletes.length = 0;
     b.deletes.length = 0;
 
@@ -211,7 +332,10 @@ describe('manifests that list each other', () => {
     assert.equal(res.status, 500);
     assert.match(res.body.toString(), /chunk delete 8,1400000014: status 500/);
     assert.equal(a.deletes.length, 1, a.deletes.join('\n'));
-    assert.deepEqual(b.deletes.map((url) => new URL(url).search), ['?cm=false']);
+    assert.deepEqual(
+      b.deletes.map((url) => new URL(url).search),
+      ['?cm=false'],
+    );
     // Both manifests are kept.
     assert.equal((await send(a.fx.admin, 'GET', '/7,1300000013?cm=false')).status, 200);
     assert.equal((await send(b.fx.admin, 'GET', '/8,1400000014?cm=false')).status, 200);
@@ -219,7 +343,16 @@ describe('manifests that list each other', () => {
 
   it('on one server: a chunk that is a manifest is served as stored, not expanded', async () => {
     const inner = JSON.stringify({ size: 10, chunks: [{ fid: '7,1500000015', offset: 0, size: 10 }] });
-    await upload(a, '7,1500000015', JSON.stringify({ mime: 'application/octet-stream', size: inner.length, chunks: [{ fid: '7,1600000016', offset: 0, size: inner.length }] }), '?cm=true');
+    await upload(
+      a,
+      '7,1500000015',
+      JSON.stringify({
+        mime: 'application/octet-stream',
+        size: inner.length,
+        chunks: [{ fid: '7,1600000016', offset: 0, size: inner.length }],
+      }),
+      '?cm=true',
+    );
     await upload(a, '7,1600000016', inner, '?cm=true');
     const res = await send(a.fx.admin, 'GET', '/7,1500000015');
     assert.equal(res.status, 200);
@@ -237,9 +370,26 @@ describe('a client that leaves while a chunk is fetched', () => {
     peer.listen(0, '127.0.0.1');
     await once(peer, 'listening');
     const peerUrl = `127.0.0.1:${(peer.address() as AddressInfo).port}`;
-    fx = await startFixture(8 * 1024 * 1024, (store) => chunkManifestHooks({ store, lookup: { lookup: async () => [{ url: peerUrl, publicUrl: '' }] } }));
-    const manifest = { mime: 'text/plain', size: 1024 * 1024, chunks: [{ fid: '9,2100000021', offset: 0, size: 1024 * 1024 }] };
-    assert.equal((await send(fx.admin, 'POST', '/7,2000000020?cm=true', { 'Content-Type': 'application/json' }, JSON.stringify(manifest))).status, 201);
+    fx = await startFixture(8 * 1024 * 1024, (store) =>
+      chunkManifestHooks({ store, lookup: { lookup: async () => [{ url: peerUrl, publicUrl: '' }] } }),
+    );
+    const manifest = {
+      mime: 'text/plain',
+      size: 1024 * 1024,
+      chunks: [{ fid: '9,2100000021', offset: 0, size: 1024 * 1024 }],
+    };
+    assert.equal(
+      (
+        await send(
+          fx.admin,
+          'POST',
+          '/7,2000000020?cm=true',
+          { 'Content-Type': 'application/json' },
+          JSON.stringify(manifest),
+        )
+      ).status,
+      201,
+    );
   });
   after(async () => {
     peer.closeAllConnections();

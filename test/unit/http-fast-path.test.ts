@@ -46,25 +46,88 @@ const form = (data: Buffer | string, ...partHeaders: string[]) => ({
   body: multipart(BOUNDARY, data, partHeaders),
 });
 const uploads: Upload[] = [
-  { name: 'multipart with name and mime', method: 'POST', fast: true, ...form('hello world', 'Content-Disposition: form-data; name="file"; filename="a.bin"', 'Content-Type: image/bench') },
-  { name: 'multipart without a name', method: 'POST', fast: true, ...form(Buffer.alloc(1500, 7), 'Content-Disposition: form-data; name="file"') },
-  { name: 'compressible text (stored gzipped)', method: 'POST', fast: true, ...form('text '.repeat(400), 'Content-Disposition: form-data; name="file"; filename="t.txt"', 'Content-Type: text/plain') },
-  { name: 'raw PUT', method: 'PUT', fast: true, headers: { 'Content-Type': 'application/octet-stream' }, body: Buffer.alloc(3000, 1) },
-  { name: 'with ts and pairs', method: 'POST', query: 'ts=1700000000', fast: true, ...(() => {
-    const f = form('paired', 'Content-Disposition: form-data; name="file"; filename="p.dat"');
-    return { ...f, headers: { ...f.headers, 'Seaweed-Color': 'blue' } };
-  })() },
-  { name: 'good Content-MD5', method: 'POST', fast: true, ...(() => {
-    const f = form('md5 body', 'Content-Disposition: form-data; name="file"; filename="m.bin"');
-    return { ...f, headers: { ...f.headers, 'Content-MD5': 'W9Vk3MjNBMgbOEd+Z+AF3w==' } };
-  })() },
-  { name: 'bad Content-MD5 (400)', method: 'POST', fast: true, ...(() => {
-    const f = form('md5 body', 'Content-Disposition: form-data; name="file"; filename="m.bin"');
-    return { ...f, headers: { ...f.headers, 'Content-MD5': 'AAAAAAAAAAAAAAAAAAAAAA==' } };
-  })() },
-  { name: 'multipart with no parts (400)', method: 'POST', fast: true, headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` }, body: Buffer.from(`--${BOUNDARY}--\r\n`) },
-  { name: 'urlencoded form (declined)', method: 'POST', fast: false, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: Buffer.from('a=b') },
-  { name: 'bad query escape (declined)', method: 'POST', query: 'ts=%zz', fast: false, ...form('x', 'Content-Disposition: form-data; name="file"; filename="q.bin"') },
+  {
+    name: 'multipart with name and mime',
+    method: 'POST',
+    fast: true,
+    ...form(
+      'hello world',
+      'Content-Disposition: form-data; name="file"; filename="a.bin"',
+      'Content-Type: image/bench',
+    ),
+  },
+  {
+    name: 'multipart without a name',
+    method: 'POST',
+    fast: true,
+    ...form(Buffer.alloc(1500, 7), 'Content-Disposition: form-data; name="file"'),
+  },
+  {
+    name: 'compressible text (stored gzipped)',
+    method: 'POST',
+    fast: true,
+    ...form(
+      'text '.repeat(400),
+      'Content-Disposition: form-data; name="file"; filename="t.txt"',
+      'Content-Type: text/plain',
+    ),
+  },
+  {
+    name: 'raw PUT',
+    method: 'PUT',
+    fast: true,
+    headers: { 'Content-Type': 'application/octet-stream' },
+    body: Buffer.alloc(3000, 1),
+  },
+  {
+    name: 'with ts and pairs',
+    method: 'POST',
+    query: 'ts=1700000000',
+    fast: true,
+    ...(() => {
+      const f = form('paired', 'Content-Disposition: form-data; name="file"; filename="p.dat"');
+      return { ...f, headers: { ...f.headers, 'Seaweed-Color': 'blue' } };
+    })(),
+  },
+  {
+    name: 'good Content-MD5',
+    method: 'POST',
+    fast: true,
+    ...(() => {
+      const f = form('md5 body', 'Content-Disposition: form-data; name="file"; filename="m.bin"');
+      return { ...f, headers: { ...f.headers, 'Content-MD5': 'W9Vk3MjNBMgbOEd+Z+AF3w==' } };
+    })(),
+  },
+  {
+    name: 'bad Content-MD5 (400)',
+    method: 'POST',
+    fast: true,
+    ...(() => {
+      const f = form('md5 body', 'Content-Disposition: form-data; name="file"; filename="m.bin"');
+      return { ...f, headers: { ...f.headers, 'Content-MD5': 'AAAAAAAAAAAAAAAAAAAAAA==' } };
+    })(),
+  },
+  {
+    name: 'multipart with no parts (400)',
+    method: 'POST',
+    fast: true,
+    headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` },
+    body: Buffer.from(`--${BOUNDARY}--\r\n`),
+  },
+  {
+    name: 'urlencoded form (declined)',
+    method: 'POST',
+    fast: false,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: Buffer.from('a=b'),
+  },
+  {
+    name: 'bad query escape (declined)',
+    method: 'POST',
+    query: 'ts=%zz',
+    fast: false,
+    ...form('x', 'Content-Disposition: form-data; name="file"; filename="q.bin"'),
+  },
 ];
 
 describe('the fast path answers as the app does', () => {
@@ -78,9 +141,25 @@ describe('the fast path answers as the app does', () => {
     const dir = await tempDir('needlework-fast-path-');
     store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, () => {});
     await store.load();
-    await store.allocateVolume({ volumeId: VOLUME_ID, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
-    const deps = { store, serverVersion: '30GB 4.53', fileSizeLimitBytes: 1024 * 1024, isHealthy: () => true, log: () => {} };
-    fastServers = await listenHttpServers({ ...deps, fastPath: { reads: true, writes: true, served } }, { host: '127.0.0.1', port: 0, closeGraceMs: 100 });
+    await store.allocateVolume({
+      volumeId: VOLUME_ID,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
+    const deps = {
+      store,
+      serverVersion: '30GB 4.53',
+      fileSizeLimitBytes: 1024 * 1024,
+      isHealthy: () => true,
+      log: () => {},
+    };
+    fastServers = await listenHttpServers(
+      { ...deps, fastPath: { reads: true, writes: true, served } },
+      { host: '127.0.0.1', port: 0, closeGraceMs: 100 },
+    );
     appServers = await listenHttpServers(deps, { host: '127.0.0.1', port: 0, closeGraceMs: 100 });
   });
   after(async () => {
@@ -89,7 +168,8 @@ describe('the fast path answers as the app does', () => {
     await store.close();
   });
 
-  const fid = (key: number, cookie = 0x12345678) => `${VOLUME_ID},${key.toString(16)}${cookie.toString(16).padStart(8, '0')}`;
+  const fid = (key: number, cookie = 0x12345678) =>
+    `${VOLUME_ID},${key.toString(16)}${cookie.toString(16).padStart(8, '0')}`;
 
   for (const upload of uploads) {
     it(`writes: ${upload.name}`, async () => {
@@ -127,13 +207,19 @@ describe('the fast path answers as the app does', () => {
     });
     // A few senders, each one upload after another: buffers given back are taken again at once.
     const SENDERS = 6;
-    await Promise.all(Array.from({ length: SENDERS }, async (_, sender) => {
-      for (let i = sender; i < uploadsSent.length; i += SENDERS) {
-        const { key, data } = uploadsSent[i] as { key: number; data: Buffer };
-        const { headers, body } = form(data, 'Content-Disposition: form-data; name="file"; filename="big.bin"', 'Content-Type: image/bench');
-        assert.equal((await send(fastServers.adminPort, 'POST', `/${fid(key)}`, headers, body)).status, 201);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: SENDERS }, async (_, sender) => {
+        for (let i = sender; i < uploadsSent.length; i += SENDERS) {
+          const { key, data } = uploadsSent[i] as { key: number; data: Buffer };
+          const { headers, body } = form(
+            data,
+            'Content-Disposition: form-data; name="file"; filename="big.bin"',
+            'Content-Type: image/bench',
+          );
+          assert.equal((await send(fastServers.adminPort, 'POST', `/${fid(key)}`, headers, body)).status, 201);
+        }
+      }),
+    );
     assert.equal(served.writes - before, uploadsSent.length, 'served by the fast path');
     for (const { key, data } of uploadsSent) {
       const read = await send(appServers.adminPort, 'GET', `/${fid(key)}`);
@@ -147,7 +233,13 @@ describe('the fast path answers as the app does', () => {
     before(async () => {
       for (const [label, upload] of uploads.slice(0, 6).map((u, i) => [`u${i}`, u] as const)) {
         keys[label] = nextKey;
-        const reply = await send(appServers.adminPort, upload.method, `/${fid(nextKey++)}${upload.query !== undefined ? `?${upload.query}` : ''}`, upload.headers, upload.body);
+        const reply = await send(
+          appServers.adminPort,
+          upload.method,
+          `/${fid(nextKey++)}${upload.query !== undefined ? `?${upload.query}` : ''}`,
+          upload.headers,
+          upload.body,
+        );
         assert.equal(reply.status, 201);
       }
       keys['deleted'] = keys['u0'] as number;
@@ -157,7 +249,15 @@ describe('the fast path answers as the app does', () => {
       assert.equal((await send(appServers.adminPort, 'DELETE', `/${fid(nextKey++)}`)).status, 202);
     });
 
-    const cases: Array<{ name: string; method?: string; key: string; cookie?: number; suffix?: string; headers?: Record<string, string>; fast: boolean }> = [
+    const cases: Array<{
+      name: string;
+      method?: string;
+      key: string;
+      cookie?: number;
+      suffix?: string;
+      headers?: Record<string, string>;
+      fast: boolean;
+    }> = [
       { name: 'named needle with mime', key: 'u0', fast: true },
       { name: 'needle without a name (sniffed type)', key: 'u1', fast: true },
       { name: 'with an extension in the URL', key: 'u1', suffix: '.jpg', fast: true },

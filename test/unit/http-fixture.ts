@@ -11,7 +11,13 @@ export interface Reply {
   body: Buffer;
 }
 
-export function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: Uint8Array | string): Promise<Reply> {
+export function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: Uint8Array | string,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -33,7 +39,10 @@ export interface Fixture {
   setHealthy(value: boolean): void;
 }
 
-export async function startFixture(fileSizeLimitBytes = 8 * 1024 * 1024, hooks?: (store: Store) => Partial<HttpHooks>): Promise<Fixture> {
+export async function startFixture(
+  fileSizeLimitBytes = 8 * 1024 * 1024,
+  hooks?: (store: Store) => Partial<HttpHooks>,
+): Promise<Fixture> {
   const dir = await tempDir('needlework-http-');
   const logs: string[] = [];
   const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, (m) => logs.push(m));
@@ -41,7 +50,14 @@ export async function startFixture(fileSizeLimitBytes = 8 * 1024 * 1024, hooks?:
   await store.allocateVolume({ volumeId: 7, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
   let healthy = true;
   const servers = await listenHttpServers(
-    { store, serverVersion: '30GB 4.44', fileSizeLimitBytes, isHealthy: () => healthy, log: (m) => logs.push(m), ...(hooks ? { hooks: hooks(store) } : {}) },
+    {
+      store,
+      serverVersion: '30GB 4.44',
+      fileSizeLimitBytes,
+      isHealthy: () => healthy,
+      log: (m) => logs.push(m),
+      ...(hooks ? { hooks: hooks(store) } : {}),
+    },
     { host: '127.0.0.1', port: 0, public: { port: 0 }, closeGraceMs: 100 },
   );
   return {

@@ -82,14 +82,30 @@ describe('reads of a gzip needle by clients that do not accept gzip', () => {
     const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, () => {});
     await store.load();
     await store.allocateVolume({ volumeId: 7, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
-    const deps = { store, serverVersion: '30GB 4.44', fileSizeLimitBytes: 8 * MIB, gunzipBudgetBytes: budgetBytes, isHealthy: () => true, log: () => {} };
+    const deps = {
+      store,
+      serverVersion: '30GB 4.44',
+      fileSizeLimitBytes: 8 * MIB,
+      gunzipBudgetBytes: budgetBytes,
+      isHealthy: () => true,
+      log: () => {},
+    };
     server = createServerContext(deps);
     http = createAdaptorServer({ fetch: createAdminApp(deps, server).fetch }) as Server;
     http.listen(0, '127.0.0.1');
     await once(http, 'listening');
     port = (http.address() as AddressInfo).port;
-    for (const [fid, data] of [['7,0100000001', plain], ['7,0200000002', big]] as const) {
-      const res = await send(port, 'POST', `/${fid}`, { 'Content-Type': 'application/octet-stream', 'Content-Encoding': 'gzip' }, gzipSync(data));
+    for (const [fid, data] of [
+      ['7,0100000001', plain],
+      ['7,0200000002', big],
+    ] as const) {
+      const res = await send(
+        port,
+        'POST',
+        `/${fid}`,
+        { 'Content-Type': 'application/octet-stream', 'Content-Encoding': 'gzip' },
+        gzipSync(data),
+      );
       assert.equal(res.status, 201, res.body.toString());
     }
   });
@@ -100,7 +116,8 @@ describe('reads of a gzip needle by clients that do not accept gzip', () => {
 
   async function settled(): Promise<void> {
     // Bytes come back on each response's close event, just after the client has the body.
-    for (let i = 0; i < 100 && server.gunzipBudget.inUseBytes > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 100 && server.gunzipBudget.inUseBytes > 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
   it('never hold more than the budget at once; each read is served whole or refused with 429', async () => {
@@ -116,7 +133,10 @@ describe('reads of a gzip needle by clients that do not accept gzip', () => {
     }
     assert.ok(replies.some((reply) => reply.status === 200));
     assert.ok(server.gunzipBudget.peakBytes >= MIB, `peak ${server.gunzipBudget.peakBytes}`);
-    assert.ok(server.gunzipBudget.peakBytes <= budgetBytes, `peak ${server.gunzipBudget.peakBytes} over ${budgetBytes}`);
+    assert.ok(
+      server.gunzipBudget.peakBytes <= budgetBytes,
+      `peak ${server.gunzipBudget.peakBytes} over ${budgetBytes}`,
+    );
     await settled();
     assert.equal(server.gunzipBudget.inUseBytes, 0);
   });

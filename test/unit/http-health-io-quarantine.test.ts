@@ -26,7 +26,13 @@ describe('/healthz and /readyz with IO-quarantined EC volumes', () => {
     const grpcServer = await startGrpcServer(ctx, '127.0.0.1', 0);
     client = newPeerClient(`127.0.0.1:1.${grpcServer.port}`);
     const servers = await listenHttpServers(
-      { store: ctx.store, serverVersion: '30GB 4.53', fileSizeLimitBytes: 1 << 20, isHealthy: () => healthy, log: () => {} },
+      {
+        store: ctx.store,
+        serverVersion: '30GB 4.53',
+        fileSizeLimitBytes: 1 << 20,
+        isHealthy: () => healthy,
+        log: () => {},
+      },
       { host: '127.0.0.1', port: 0, closeGraceMs: 100 },
     );
     admin = servers.adminPort;
@@ -35,13 +41,28 @@ describe('/healthz and /readyz with IO-quarantined EC volumes', () => {
       await servers.close();
       await grpcServer.close();
     });
-    const volume = await ctx.store.allocateVolume({ volumeId: 6, collection: 'ec', replication: '000', ttl: '', diskType: '', version: 3 });
+    const volume = await ctx.store.allocateVolume({
+      volumeId: 6,
+      collection: 'ec',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
     for (let i = 1; i <= 3; i++) await volume.write(newNeedle({ cookie: 5, id: BigInt(i), data: randomBytes(10_000) }));
     await unaryCall(client, 'VolumeEcShardsGenerate', { volume_id: 6, collection: 'ec' });
-    await unaryCall(client, 'VolumeEcShardsMount', { volume_id: 6, collection: 'ec', shard_ids: Array.from({ length: 14 }, (_, i) => i) });
+    await unaryCall(client, 'VolumeEcShardsMount', {
+      volume_id: 6,
+      collection: 'ec',
+      shard_ids: Array.from({ length: 14 }, (_, i) => i),
+    });
   });
 
-  const statuses = async () => [(await send(admin, 'GET', '/healthz')).status, (await send(admin, 'GET', '/readyz')).status, (await send(admin, 'HEAD', '/healthz')).status];
+  const statuses = async () => [
+    (await send(admin, 'GET', '/healthz')).status,
+    (await send(admin, 'GET', '/readyz')).status,
+    (await send(admin, 'HEAD', '/healthz')).status,
+  ];
 
   it('is 200 with healthy EC volumes mounted', async () => {
     assert.ok(ctx.store.ec.find(6) !== undefined);

@@ -32,14 +32,21 @@ describe('HTTP writes after a failed .idx append', () => {
     fail = true;
     const failed = await send(f.admin, 'POST', '/7,02a1b2c3d4?fsync=true', plain, 'durable');
     assert.equal(failed.status, 500);
-    assert.match(JSON.parse(failed.body.toString()).error, /^failed to write to local disk: index needle 2 of volume 7 at offset \d+: EIO/);
+    assert.match(
+      JSON.parse(failed.body.toString()).error,
+      /^failed to write to local disk: index needle 2 of volume 7 at offset \d+: EIO/,
+    );
 
     const refused = await send(f.admin, 'POST', '/7,03a1b2c3d4', plain, 'later');
     assert.equal(refused.status, 409);
-    assert.deepEqual(JSON.parse(refused.body.toString()), { error: 'write refused before append: failed to write to local disk: volume 7 is read only' });
+    assert.deepEqual(JSON.parse(refused.body.toString()), {
+      error: 'write refused before append: failed to write to local disk: volume 7 is read only',
+    });
     const refusedDurable = await send(f.admin, 'POST', '/7,03a1b2c3d4?fsync=true', plain, 'later');
     assert.equal(refusedDurable.status, 409);
-    assert.deepEqual(JSON.parse(refusedDurable.body.toString()), { error: 'failed to write to local disk: volume 7 is read only' });
+    assert.deepEqual(JSON.parse(refusedDurable.body.toString()), {
+      error: 'failed to write to local disk: volume 7 is read only',
+    });
     assert.equal((await send(f.admin, 'GET', '/7,01a1b2c3d4')).body.toString(), 'first');
 
     await volume.setReadOnly(false, true);

@@ -28,9 +28,21 @@ async function storedData(f: Fixture, needleId: bigint): Promise<string | undefi
 
 describe('write target parsing', () => {
   it('gives one fid for the JWT and the write, and refuses paths read two ways', () => {
-    assert.deepEqual(writeTargetOf('/7,0111223344'), { vidText: '7', fidText: '0111223344', volumeId: 7, needleId: 1n, cookie: 0x11223344 });
+    assert.deepEqual(writeTargetOf('/7,0111223344'), {
+      vidText: '7',
+      fidText: '0111223344',
+      volumeId: 7,
+      needleId: 1n,
+      cookie: 0x11223344,
+    });
     assert.equal(writeTargetOf('/7,0111223344.jpg').fidText, '0111223344');
-    assert.deepEqual(writeTargetOf('/7,0a11223344_1'), { vidText: '7', fidText: '0a11223344_1', volumeId: 7, needleId: 0xbn, cookie: 0x11223344 });
+    assert.deepEqual(writeTargetOf('/7,0a11223344_1'), {
+      vidText: '7',
+      fidText: '0a11223344_1',
+      volumeId: 7,
+      needleId: 0xbn,
+      cookie: 0x11223344,
+    });
     for (const path of ['/7/0111223344.x,0211223344', '/7/0111223344/x,0999aabbcc']) {
       assert.throws(() => writeTargetOf(path), FidParseError, path);
     }
@@ -52,7 +64,13 @@ describe('JWT bound to the written needle', () => {
   });
 
   it('refuses a token for one fid on a path that would overwrite another', async () => {
-    const r = await send(f.admin, 'POST', `/7/0111223344.x,0211223344?jwt=${sign('7,0111223344', 'k')}`, OCTETS, 'evil');
+    const r = await send(
+      f.admin,
+      'POST',
+      `/7/0111223344.x,0211223344?jwt=${sign('7,0111223344', 'k')}`,
+      OCTETS,
+      'evil',
+    );
     assert.ok(r.status === 400 || r.status === 401, `status ${r.status}`);
     assert.equal(typeof JSON.parse(r.body.toString()).error, 'string');
     assert.equal(await storedData(f, 2n), 'victim');
@@ -60,7 +78,13 @@ describe('JWT bound to the written needle', () => {
   });
 
   it('refuses a token for one fid on a path that would create another', async () => {
-    const r = await send(f.admin, 'POST', `/7/0111223344/x,0999aabbcc?jwt=${sign('7,0111223344', 'k')}`, OCTETS, 'evil');
+    const r = await send(
+      f.admin,
+      'POST',
+      `/7/0111223344/x,0999aabbcc?jwt=${sign('7,0111223344', 'k')}`,
+      OCTETS,
+      'evil',
+    );
     assert.ok(r.status === 400 || r.status === 401, `status ${r.status}`);
     assert.equal(await storedData(f, 9n), undefined);
     assert.equal(await storedData(f, 1n), undefined);
@@ -72,7 +96,10 @@ describe('JWT bound to the written needle', () => {
     assert.equal((await send(f.admin, 'PUT', `/7,0111223344.jpg?jwt=${token}`, OCTETS, 'two')).status, 201);
     assert.equal(await storedData(f, 1n), 'two');
     // `_1` names needle 0x0a + 1 under the base fid's token.
-    assert.equal((await send(f.admin, 'POST', `/7,0a11223344_1?jwt=${sign('7,0a11223344', 'k')}`, OCTETS, 'delta')).status, 201);
+    assert.equal(
+      (await send(f.admin, 'POST', `/7,0a11223344_1?jwt=${sign('7,0a11223344', 'k')}`, OCTETS, 'delta')).status,
+      201,
+    );
     assert.equal(await storedData(f, 0xbn), 'delta');
     assert.equal((await send(f.admin, 'POST', `/7,0311223344?jwt=${token}`, OCTETS, 'x')).status, 401);
     assert.equal(await storedData(f, 3n), undefined);
@@ -95,7 +122,11 @@ describe('read JWT bound to the read needle', () => {
   let f: Fixture;
   before(async () => {
     f = await startFixture(8 * 1024 * 1024, () => ({ authorize: jwtAuthorizer({ writeKey: '', readKey: 'r' }) }));
-    for (const [fid, data] of [['7,0611223344', 'six'], ['7,0711223344', 'seven'], ['7,0811223344', 'eight']]) {
+    for (const [fid, data] of [
+      ['7,0611223344', 'six'],
+      ['7,0711223344', 'seven'],
+      ['7,0811223344', 'eight'],
+    ]) {
       assert.equal((await send(f.admin, 'POST', `/${fid}`, OCTETS, data)).status, 201);
     }
   });
@@ -106,7 +137,13 @@ describe('read JWT bound to the read needle', () => {
 
   it('serves every upstream URL form with the right token', async () => {
     const token = sign('7,0611223344', 'r');
-    for (const path of ['/7,0611223344', '/7/0611223344', '/7/0611223344.jpg', '/7,0611223344.jpg', '/7/0611223344/name.jpg']) {
+    for (const path of [
+      '/7,0611223344',
+      '/7/0611223344',
+      '/7/0611223344.jpg',
+      '/7,0611223344.jpg',
+      '/7/0611223344/name.jpg',
+    ]) {
       const r = await send(f.admin, 'GET', `${path}?jwt=${token}`);
       assert.deepEqual([r.status, r.body.toString()], [200, 'six'], path);
       assert.equal((await send(f.admin, 'GET', path)).status, 401, path);

@@ -4,7 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { type Fixture, send, startFixture } from './http-fixture.ts';
 
-function multipartBody(boundary: string, parts: Array<{ headers: Record<string, string>; data: Uint8Array | string }>): Buffer {
+function multipartBody(
+  boundary: string,
+  parts: Array<{ headers: Record<string, string>; data: Uint8Array | string }>,
+): Buffer {
   const chunks: Buffer[] = [];
   for (const part of parts) {
     chunks.push(Buffer.from(`--${boundary}\r\n`));
@@ -85,7 +88,10 @@ describe('http ranges and conditional requests', () => {
     }
     // One overlapping spec is enough; the others are dropped.
     const partly = await send(f.admin, 'GET', '/7,01a1b2c3d4', { Range: 'bytes=20-30,2-3' });
-    assert.deepEqual([partly.status, partly.body.toString(), partly.headers['content-range']], [206, '23', 'bytes 2-3/16']);
+    assert.deepEqual(
+      [partly.status, partly.body.toString(), partly.headers['content-range']],
+      [206, '23', 'bytes 2-3/16'],
+    );
     const head = await send(f.admin, 'HEAD', '/7,01a1b2c3d4', { Range: 'bytes=0-1' });
     assert.deepEqual([head.status, head.headers['content-length']], [200, '16']);
   });
@@ -101,9 +107,15 @@ describe('http ranges and conditional requests', () => {
       assert.equal(ims.status, 304, method);
     }
     // A present If-None-Match decides alone, even when it does not match.
-    const both = await send(f.admin, 'GET', '/7,01a1b2c3d4', { 'If-Modified-Since': lastModified, 'If-None-Match': '"nope"' });
+    const both = await send(f.admin, 'GET', '/7,01a1b2c3d4', {
+      'If-Modified-Since': lastModified,
+      'If-None-Match': '"nope"',
+    });
     assert.deepEqual([both.status, both.body.toString()], [200, HEX16]);
-    const empty = await send(f.admin, 'GET', '/7,01a1b2c3d4', { 'If-Modified-Since': lastModified, 'If-None-Match': '' });
+    const empty = await send(f.admin, 'GET', '/7,01a1b2c3d4', {
+      'If-Modified-Since': lastModified,
+      'If-None-Match': '',
+    });
     assert.equal(empty.status, 200);
     for (const list of ['*', `"a", ${etag}`, `W/"x",W/${etag}`, `"a,b" , ${etag}`]) {
       const r = await send(f.admin, 'GET', '/7,01a1b2c3d4', { 'If-None-Match': list });
@@ -111,7 +123,10 @@ describe('http ranges and conditional requests', () => {
     }
     const quotedComma = await send(f.admin, 'GET', '/7,01a1b2c3d4', { 'If-None-Match': `"${etag.slice(1, -1)},x"` });
     assert.equal(quotedComma.status, 200);
-    const invalid = await send(f.admin, 'GET', '/7,01a1b2c3d4', { 'If-Modified-Since': 'not-a-valid-http-date', 'If-None-Match': '"nope"' });
+    const invalid = await send(f.admin, 'GET', '/7,01a1b2c3d4', {
+      'If-Modified-Since': 'not-a-valid-http-date',
+      'If-None-Match': '"nope"',
+    });
     assert.deepEqual([invalid.status, invalid.body.toString()], [200, HEX16]);
     const older = await send(f.admin, 'GET', '/7,01a1b2c3d4', { 'If-Modified-Since': 'Mon, 01 Jan 2001 00:00:00 GMT' });
     assert.equal(older.status, 200);
@@ -197,8 +212,21 @@ describe('http methods, ports, CORS, status and health', () => {
     for (const key of ['dir', 'all', 'used', 'free']) assert.ok(key in disk, key);
     assert.equal(status.Volumes.length, 1);
     assert.deepEqual(Object.keys(status.Volumes[0]), [
-      'Collection', 'DiskType', 'RemoteStorageName', 'ReplicaPlacement', 'Ttl', 'Size', 'DeletedByteCount', 'ModifiedAtSecond',
-      'Id', 'DiskId', 'CompactRevision', 'FileCount', 'DeleteCount', 'Version', 'ReadOnly',
+      'Collection',
+      'DiskType',
+      'RemoteStorageName',
+      'ReplicaPlacement',
+      'Ttl',
+      'Size',
+      'DeletedByteCount',
+      'ModifiedAtSecond',
+      'Id',
+      'DiskId',
+      'CompactRevision',
+      'FileCount',
+      'DeleteCount',
+      'Version',
+      'ReadOnly',
     ]);
     assert.equal(status.Volumes[0].Id, 7);
     assert.equal(status.Volumes[0].FileCount, 1);
@@ -249,11 +277,28 @@ describe('http multipart uploads', () => {
     const body = multipartBody('XyZ', [
       { headers: { 'Content-Disposition': 'form-data; name="ts"' }, data: '1700000000' },
       { headers: { 'Content-Disposition': 'form-data; name="ttl"' }, data: '7d' },
-      { headers: { 'Content-Disposition': 'form-data; name="file"; filename="C:\\dir\\multipart.txt"', 'Content-Type': 'text/plain' }, data: 'file body' },
+      {
+        headers: {
+          'Content-Disposition': 'form-data; name="file"; filename="C:\\dir\\multipart.txt"',
+          'Content-Type': 'text/plain',
+        },
+        data: 'file body',
+      },
     ]);
-    const r = await send(f.admin, 'POST', '/7,01a1b2c3d4', { 'Content-Type': 'multipart/form-data; boundary=XyZ' }, body);
+    const r = await send(
+      f.admin,
+      'POST',
+      '/7,01a1b2c3d4',
+      { 'Content-Type': 'multipart/form-data; boundary=XyZ' },
+      body,
+    );
     assert.equal(r.status, 201, r.body.toString());
-    assert.deepEqual(JSON.parse(r.body.toString()), { name: 'multipart.txt', size: 9, eTag: JSON.parse(r.body.toString()).eTag, mime: 'text/plain' });
+    assert.deepEqual(JSON.parse(r.body.toString()), {
+      name: 'multipart.txt',
+      size: 9,
+      eTag: JSON.parse(r.body.toString()).eTag,
+      mime: 'text/plain',
+    });
     const g = await send(f.admin, 'GET', '/7,01a1b2c3d4');
     assert.equal(g.body.toString(), 'file body');
     assert.equal(g.headers['last-modified'], 'Tue, 14 Nov 2023 22:13:20 GMT');
@@ -267,7 +312,13 @@ describe('http multipart uploads', () => {
       { headers: { 'Content-Disposition': 'form-data; name="a"' }, data: 'first' },
       { headers: { 'Content-Disposition': 'form-data; name="b"' }, data: 'second' },
     ]);
-    const r = await send(f.admin, 'POST', '/7,02a1b2c3d4', { 'Content-Type': 'multipart/form-data; boundary=b1' }, body);
+    const r = await send(
+      f.admin,
+      'POST',
+      '/7,02a1b2c3d4',
+      { 'Content-Type': 'multipart/form-data; boundary=b1' },
+      body,
+    );
     assert.equal(r.status, 201);
     const json = JSON.parse(r.body.toString());
     assert.equal(json.name, undefined);
@@ -279,9 +330,22 @@ describe('http multipart uploads', () => {
 
   it('handles gzip parts, non-ASCII names, and malformed requests', async () => {
     const body = multipartBody('gz', [
-      { headers: { 'Content-Disposition': 'form-data; name="file"; filename="résumé.txt"', 'Content-Encoding': 'gzip', 'Content-Type': 'text/plain' }, data: gzipSync('plain text') },
+      {
+        headers: {
+          'Content-Disposition': 'form-data; name="file"; filename="résumé.txt"',
+          'Content-Encoding': 'gzip',
+          'Content-Type': 'text/plain',
+        },
+        data: gzipSync('plain text'),
+      },
     ]);
-    const r = await send(f.admin, 'POST', '/7,03a1b2c3d4', { 'Content-Type': 'multipart/form-data; boundary=gz' }, body);
+    const r = await send(
+      f.admin,
+      'POST',
+      '/7,03a1b2c3d4',
+      { 'Content-Type': 'multipart/form-data; boundary=gz' },
+      body,
+    );
     assert.equal(r.status, 201, r.body.toString());
     assert.equal(JSON.parse(r.body.toString()).size, 'plain text'.length);
     assert.equal(JSON.parse(r.body.toString()).name, 'résumé.txt');
@@ -294,15 +358,38 @@ describe('http multipart uploads', () => {
     assert.match(noBoundary.body.toString(), /boundary/);
     const noType = await send(f.admin, 'POST', '/7,04a1b2c3d4', {}, 'x');
     assert.deepEqual(JSON.parse(noType.body.toString()), { error: "request Content-Type isn't multipart/form-data" });
-    const truncated = await send(f.admin, 'POST', '/7,04a1b2c3d4', { 'Content-Type': 'multipart/form-data; boundary=t' }, '--t\r\nContent-Disposition: form-data; name="f"; filename="a"\r\n\r\nno end');
+    const truncated = await send(
+      f.admin,
+      'POST',
+      '/7,04a1b2c3d4',
+      { 'Content-Type': 'multipart/form-data; boundary=t' },
+      '--t\r\nContent-Disposition: form-data; name="f"; filename="a"\r\n\r\nno end',
+    );
     assert.deepEqual(JSON.parse(truncated.body.toString()), { error: 'unexpected EOF' });
-    const big = multipartBody('big', [{ headers: { 'Content-Disposition': 'form-data; name="file"; filename="big.bin"' }, data: Buffer.alloc(64 * 1024 + 1) }]);
-    const tooBig = await send(f.admin, 'POST', '/7,04a1b2c3d4', { 'Content-Type': 'multipart/form-data; boundary=big' }, big);
+    const big = multipartBody('big', [
+      {
+        headers: { 'Content-Disposition': 'form-data; name="file"; filename="big.bin"' },
+        data: Buffer.alloc(64 * 1024 + 1),
+      },
+    ]);
+    const tooBig = await send(
+      f.admin,
+      'POST',
+      '/7,04a1b2c3d4',
+      { 'Content-Type': 'multipart/form-data; boundary=big' },
+      big,
+    );
     assert.deepEqual(JSON.parse(tooBig.body.toString()), { error: `file over the limited ${64 * 1024} bytes` });
   });
 
   it('takes the filename from a raw upload Content-Disposition', async () => {
-    const r = await send(f.admin, 'PUT', '/7,05a1b2c3d4', { 'Content-Disposition': 'attachment; filename="photo.png"' }, 'raw');
+    const r = await send(
+      f.admin,
+      'PUT',
+      '/7,05a1b2c3d4',
+      { 'Content-Disposition': 'attachment; filename="photo.png"' },
+      'raw',
+    );
     const json = JSON.parse(r.body.toString());
     assert.equal(json.name, 'photo.png');
     assert.equal(json.mime, 'image/png');

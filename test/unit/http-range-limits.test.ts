@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { InvalidRange, MAX_RANGE_COUNT, TooManyRanges, hasTooManyRanges, parseRange } from '../../src/server/http/range.ts';
+import {
+  InvalidRange,
+  MAX_RANGE_COUNT,
+  TooManyRanges,
+  hasTooManyRanges,
+  parseRange,
+} from '../../src/server/http/range.ts';
 import { type Fixture, send, startFixture } from './http-fixture.ts';
 
 const ATTACK_RANGE_COUNT = 200_000;
@@ -36,7 +42,9 @@ describe('range parser cap', () => {
   });
 
   it('reads long numbers in linear time: leading zeros are fine, more than int64 is not', () => {
-    assert.deepEqual(parseRange(`bytes=${'0'.repeat(500_000)}1-${'0'.repeat(500_000)}2`, 16), [{ start: 1, length: 2 }]);
+    assert.deepEqual(parseRange(`bytes=${'0'.repeat(500_000)}1-${'0'.repeat(500_000)}2`, 16), [
+      { start: 1, length: 2 },
+    ]);
     assert.throws(() => parseRange(`bytes=1-${'9'.repeat(500_000)}`, 16), InvalidRange);
     assert.throws(() => parseRange('bytes=0-99999999999999999999', 16), InvalidRange);
     assert.deepEqual(parseRange('bytes=0-9223372036854775807', 16), [{ start: 0, length: 16 }]);
@@ -68,10 +76,14 @@ describe('http range amplification', () => {
   });
 
   it('serves MAX_RANGE_COUNT ranges as multipart and one more as the whole needle', async () => {
-    const atCap = await send(f.admin, 'GET', `/${FID}`, { Range: rangesHeader(MAX_RANGE_COUNT, (i) => `${i * 10}-${i * 10}`) });
+    const atCap = await send(f.admin, 'GET', `/${FID}`, {
+      Range: rangesHeader(MAX_RANGE_COUNT, (i) => `${i * 10}-${i * 10}`),
+    });
     assert.equal(atCap.status, 206);
     assert.match(String(atCap.headers['content-type']), /^multipart\/byteranges; boundary=/);
-    const overCap = await send(f.admin, 'GET', `/${FID}`, { Range: rangesHeader(MAX_RANGE_COUNT + 1, (i) => `${i * 10}-${i * 10}`) });
+    const overCap = await send(f.admin, 'GET', `/${FID}`, {
+      Range: rangesHeader(MAX_RANGE_COUNT + 1, (i) => `${i * 10}-${i * 10}`),
+    });
     assert.equal(overCap.status, 200);
     assert.ok(overCap.body.equals(payload));
   });

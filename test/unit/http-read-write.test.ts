@@ -77,14 +77,23 @@ describe('http upload, read, delete', () => {
     assert.equal((await send(f.admin, 'GET', '/7,01e240a1b2c3d5')).status, 404);
     assert.equal((await send(f.admin, 'HEAD', '/7,01e240a1b2c3d5')).status, 404);
     assert.equal((await send(f.admin, 'GET', '/7,01e240ffffffff')).status, 404);
-    for (const path of ['/invalid,needle', '/not-a-vid/not-a-fid', '/invalid,12345678', '/7,bad', '/status', '/stats/counter']) {
+    for (const path of [
+      '/invalid,needle',
+      '/not-a-vid/not-a-fid',
+      '/invalid,12345678',
+      '/7,bad',
+      '/status',
+      '/stats/counter',
+    ]) {
       const r = await send(f.public, 'GET', path);
       assert.equal(r.status, 400, path);
       assert.equal(r.body.length, 0, path);
     }
     const badVid = await send(f.admin, 'POST', '/invalid,12345678', {}, 'x');
     assert.equal(badVid.status, 400);
-    assert.deepEqual(JSON.parse(badVid.body.toString()), { error: 'strconv.ParseUint: parsing "invalid": invalid syntax' });
+    assert.deepEqual(JSON.parse(badVid.body.toString()), {
+      error: 'strconv.ParseUint: parsing "invalid": invalid syntax',
+    });
     const badFid = await send(f.admin, 'POST', '/7,bad', { 'Content-Type': 'text/plain' }, 'x');
     assert.equal(badFid.status, 400);
     assert.deepEqual(JSON.parse(badFid.body.toString()), { error: 'Invalid fid: bad' });
@@ -96,7 +105,13 @@ describe('http upload, read, delete', () => {
 
   it('honours ts, Seaweed- pairs, S3 passthrough and image/png mime', async () => {
     const fid = '7,02a1b2c3d4';
-    const r = await send(f.admin, 'PUT', `/${fid}?ts=1700000000`, { 'Content-Type': 'image/png', 'Seaweed-Foo-bar': 'baz', 'Seaweed-Alpha': 'a' }, 'not really a png');
+    const r = await send(
+      f.admin,
+      'PUT',
+      `/${fid}?ts=1700000000`,
+      { 'Content-Type': 'image/png', 'Seaweed-Foo-bar': 'baz', 'Seaweed-Alpha': 'a' },
+      'not really a png',
+    );
     assert.equal(r.status, 201, r.body.toString());
     assert.equal(JSON.parse(r.body.toString()).mime, 'image/png');
     const g = await send(f.admin, 'GET', `/${fid}`);
@@ -104,7 +119,11 @@ describe('http upload, read, delete', () => {
     assert.equal(g.headers['last-modified'], 'Tue, 14 Nov 2023 22:13:20 GMT');
     assert.equal(g.headers['foo-bar'], 'baz');
     assert.equal(g.headers.alpha, 'a');
-    const p = await send(f.admin, 'GET', `/${fid}?response-content-type=text/plain&response-cache-control=no-store&response-content-language=fr&response-expires=Thu,+01+Jan+2099+00:00:00+GMT`);
+    const p = await send(
+      f.admin,
+      'GET',
+      `/${fid}?response-content-type=text/plain&response-cache-control=no-store&response-content-language=fr&response-expires=Thu,+01+Jan+2099+00:00:00+GMT`,
+    );
     assert.equal(p.headers['content-type'], 'text/plain');
     assert.equal(p.headers['cache-control'], 'no-store');
     assert.equal(p.headers['content-language'], 'fr');
@@ -112,24 +131,57 @@ describe('http upload, read, delete', () => {
   });
 
   it('checks Content-MD5 and the size limit', async () => {
-    const md5Bad = await send(f.admin, 'POST', '/7,03a1b2c3d4', { 'Content-Type': 'text/plain', 'Content-MD5': 'AAAAAAAAAAAAAAAAAAAAAA==' }, 'abc');
+    const md5Bad = await send(
+      f.admin,
+      'POST',
+      '/7,03a1b2c3d4',
+      { 'Content-Type': 'text/plain', 'Content-MD5': 'AAAAAAAAAAAAAAAAAAAAAA==' },
+      'abc',
+    );
     assert.equal(md5Bad.status, 400);
-    assert.match(JSON.parse(md5Bad.body.toString()).error, /^Content-MD5 did not match md5 of file data expected \[AAAAAAAAAAAAAAAAAAAAAA==\] received \[kAFQmDzST7DWlj99KOF\/cg==\] size 3$/);
-    const md5Good = await send(f.admin, 'POST', '/7,03a1b2c3d4', { 'Content-Type': 'text/plain', 'Content-MD5': 'kAFQmDzST7DWlj99KOF/cg==' }, 'abc');
+    assert.match(
+      JSON.parse(md5Bad.body.toString()).error,
+      /^Content-MD5 did not match md5 of file data expected \[AAAAAAAAAAAAAAAAAAAAAA==\] received \[kAFQmDzST7DWlj99KOF\/cg==\] size 3$/,
+    );
+    const md5Good = await send(
+      f.admin,
+      'POST',
+      '/7,03a1b2c3d4',
+      { 'Content-Type': 'text/plain', 'Content-MD5': 'kAFQmDzST7DWlj99KOF/cg==' },
+      'abc',
+    );
     assert.equal(md5Good.status, 201);
     assert.equal(JSON.parse(md5Good.body.toString()).contentMd5, 'kAFQmDzST7DWlj99KOF/cg==');
     assert.equal(md5Good.headers['content-md5'], 'kAFQmDzST7DWlj99KOF/cg==');
-    const tooBig = await send(f.admin, 'POST', '/7,04a1b2c3d4', { 'Content-Type': 'application/octet-stream' }, Buffer.alloc(8 * 1024 * 1024 + 1));
+    const tooBig = await send(
+      f.admin,
+      'POST',
+      '/7,04a1b2c3d4',
+      { 'Content-Type': 'application/octet-stream' },
+      Buffer.alloc(8 * 1024 * 1024 + 1),
+    );
     assert.equal(tooBig.status, 400);
     assert.deepEqual(JSON.parse(tooBig.body.toString()), { error: `file over the limited ${8 * 1024 * 1024} bytes` });
-    const exact = await send(f.admin, 'POST', '/7,04a1b2c3d4', { 'Content-Type': 'application/octet-stream' }, Buffer.alloc(8 * 1024 * 1024, 1));
+    const exact = await send(
+      f.admin,
+      'POST',
+      '/7,04a1b2c3d4',
+      { 'Content-Type': 'application/octet-stream' },
+      Buffer.alloc(8 * 1024 * 1024, 1),
+    );
     assert.equal(exact.status, 201);
   });
 
   it('stores gzip uploads compressed and serves them per Accept-Encoding', async () => {
     const text = 'compressible text '.repeat(50);
     const gz = gzipSync(text);
-    const up = await send(f.admin, 'POST', '/7,05a1b2c3d4', { 'Content-Type': 'text/plain', 'Content-Encoding': 'gzip' }, gz);
+    const up = await send(
+      f.admin,
+      'POST',
+      '/7,05a1b2c3d4',
+      { 'Content-Type': 'text/plain', 'Content-Encoding': 'gzip' },
+      gz,
+    );
     assert.equal(up.status, 201);
     assert.equal(JSON.parse(up.body.toString()).size, text.length);
     const zipped = await send(f.admin, 'GET', '/7,05a1b2c3d4', { 'Accept-Encoding': 'gzip' });
@@ -146,7 +198,13 @@ describe('http upload, read, delete', () => {
 
   it('deletes: 202 with the stored size, then 404, readDeleted, cookie mismatch 400', async () => {
     const fid = '7,06a1b2c3d4';
-    await send(f.admin, 'POST', `/${fid}?ts=1700000000`, { 'Content-Type': 'application/octet-stream' }, 'to be deleted');
+    await send(
+      f.admin,
+      'POST',
+      `/${fid}?ts=1700000000`,
+      { 'Content-Type': 'application/octet-stream' },
+      'to be deleted',
+    );
     const before = await send(f.admin, 'GET', `/${fid}`);
     const wrongCookie = await send(f.admin, 'DELETE', '/7,06a1b2c3d5');
     assert.equal(wrongCookie.status, 400);
@@ -180,13 +238,22 @@ describe('http upload, read, delete', () => {
     assert.deepEqual([delEmpty.status, delEmpty.body.toString()], [202, '{"size":0}']);
 
     // Go's ParseForm consumes a urlencoded body before the upload is read: the needle is empty.
-    const form = await send(f.admin, 'POST', '/7,08a1b2c3d4', { 'Content-Type': 'application/x-www-form-urlencoded' }, 'ts=1700000000');
+    const form = await send(
+      f.admin,
+      'POST',
+      '/7,08a1b2c3d4',
+      { 'Content-Type': 'application/x-www-form-urlencoded' },
+      'ts=1700000000',
+    );
     assert.equal(form.status, 201);
     const formRead = await send(f.admin, 'GET', '/7,08a1b2c3d4');
     assert.equal(formRead.body.length, 0);
 
     const badQuery = await send(f.admin, 'POST', '/7,09a1b2c3d4?x=%zz', { 'Content-Type': 'text/plain' }, 'x');
-    assert.deepEqual([badQuery.status, JSON.parse(badQuery.body.toString())], [400, { error: 'invalid URL escape "%zz"' }]);
+    assert.deepEqual(
+      [badQuery.status, JSON.parse(badQuery.body.toString())],
+      [400, { error: 'invalid URL escape "%zz"' }],
+    );
     const prettyError = await send(f.admin, 'POST', '/7,bad?pretty=1', { 'Content-Type': 'text/plain' }, 'x');
     assert.equal(prettyError.body.toString(), '{\n  "error": "Invalid fid: bad"\n}');
 
@@ -197,7 +264,9 @@ describe('http upload, read, delete', () => {
       const ro = await send(f.admin, 'POST', '/7,09a1b2c3d4', { 'Content-Type': 'text/plain' }, 'x');
       // 4.53: 409, and refused before append (a lone plain write).
       assert.equal(ro.status, 409);
-      assert.deepEqual(JSON.parse(ro.body.toString()), { error: 'write refused before append: failed to write to local disk: volume 7 is read only' });
+      assert.deepEqual(JSON.parse(ro.body.toString()), {
+        error: 'write refused before append: failed to write to local disk: volume 7 is read only',
+      });
       assert.equal(ro.headers['x-seaweed-write-outcome'], 'refused-before-append');
       const roDelete = await send(f.admin, 'DELETE', `/${FID}`);
       assert.equal(roDelete.status, 500);
@@ -231,8 +300,15 @@ describe('automatic gzip of compressible uploads', () => {
     assert.equal((await send(fx.admin, 'POST', '/7,0a00000001', { 'Content-Type': 'text/plain' }, text)).status, 204);
 
     assert.equal((await send(fx.admin, 'POST', '/7,0b00000001', { 'Content-Type': 'image/png' }, text)).status, 201);
-    assert.equal((await send(fx.admin, 'POST', '/7,0d00000001', { 'Content-Type': 'application/octet-stream' }, text)).status, 201);
-    assert.equal((await fx.store.findVolume(7)!.read(0x0dn)).flags & 0x01, 0, 'octet-stream is unknown: not compressed');
+    assert.equal(
+      (await send(fx.admin, 'POST', '/7,0d00000001', { 'Content-Type': 'application/octet-stream' }, text)).status,
+      201,
+    );
+    assert.equal(
+      (await fx.store.findVolume(7)!.read(0x0dn)).flags & 0x01,
+      0,
+      'octet-stream is unknown: not compressed',
+    );
     assert.equal((await fx.store.findVolume(7)!.read(0x0bn)).flags & 0x01, 0, 'images are not compressed');
     assert.equal((await send(fx.admin, 'POST', '/7,0c00000001', { 'Content-Type': 'text/plain' }, 'tiny')).status, 201);
     assert.equal((await fx.store.findVolume(7)!.read(0x0cn)).flags & 0x01, 0, 'no gain, no gzip');

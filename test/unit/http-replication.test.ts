@@ -57,12 +57,25 @@ describe('replicated writes and deletes', () => {
     a = await startPeer();
     b = await startPeer();
     const lookup = { lookup: async () => locations, forget: () => {} };
-    f = await startFixture(8 * 1024 * 1024, () => replicationHooks({ lookup, selfAddress: SELF, replicaTimeoutMs: REPLICA_TIMEOUT_MS }));
+    f = await startFixture(8 * 1024 * 1024, () =>
+      replicationHooks({ lookup, selfAddress: SELF, replicaTimeoutMs: REPLICA_TIMEOUT_MS }),
+    );
     // 002: three copies, here and on both peers.
-    await f.store.allocateVolume({ volumeId: 8, collection: '', replication: '002', ttl: '3m', diskType: '', version: 3 });
+    await f.store.allocateVolume({
+      volumeId: 8,
+      collection: '',
+      replication: '002',
+      ttl: '3m',
+      diskType: '',
+      version: 3,
+    });
   });
   beforeEach(() => {
-    locations = [{ url: SELF, publicUrl: SELF }, { url: a.url, publicUrl: a.url }, { url: b.url, publicUrl: b.url }];
+    locations = [
+      { url: SELF, publicUrl: SELF },
+      { url: a.url, publicUrl: a.url },
+      { url: b.url, publicUrl: b.url },
+    ];
     a.received.length = 0;
     b.received.length = 0;
     for (const peer of [a, b]) peer.answer((req, res) => res.writeHead(req.method === 'DELETE' ? 202 : 201).end('{}'));
@@ -118,7 +131,10 @@ describe('replicated writes and deletes', () => {
     const startedMs = Date.now();
     const r = await send(f.admin, 'POST', '/8,02a1b2c3d4', OCTETS, 'x');
     assert.equal(r.status, 500);
-    assert.match(JSON.parse(r.body.toString()).error, /^failed to write to replicas for volume 8: \[127\.0\.0\.1:\d+\]: disk on fire$/);
+    assert.match(
+      JSON.parse(r.body.toString()).error,
+      /^failed to write to replicas for volume 8: \[127\.0\.0\.1:\d+\]: disk on fire$/,
+    );
     assert.ok(Date.now() - startedMs < REPLICA_TIMEOUT_MS / 2, 'did not wait for the silent peer');
   });
 
@@ -126,14 +142,20 @@ describe('replicated writes and deletes', () => {
     b.answer(() => {});
     const r = await send(f.admin, 'POST', '/8,03a1b2c3d4', OCTETS, 'x');
     assert.equal(r.status, 500);
-    assert.match(JSON.parse(r.body.toString()).error, new RegExp(`\\[${b.url}\\]: timed out after ${REPLICA_TIMEOUT_MS} ms`));
+    assert.match(
+      JSON.parse(r.body.toString()).error,
+      new RegExp(`\\[${b.url}\\]: timed out after ${REPLICA_TIMEOUT_MS} ms`),
+    );
   });
 
   it('writes to writable holders only and refuses when too few are left', async () => {
     locations[1] = { ...locations[1]!, readOnly: true, readOnlyCanDelete: true };
     const r = await send(f.admin, 'POST', '/8,04a1b2c3d4', OCTETS, 'x');
     assert.equal(r.status, 500);
-    assert.equal(JSON.parse(r.body.toString()).error, 'writable replication locations [2] is less than volume 8 replication copy count [3]');
+    assert.equal(
+      JSON.parse(r.body.toString()).error,
+      'writable replication locations [2] is less than volume 8 replication copy count [3]',
+    );
     assert.deepEqual([a.received.length, b.received.length], [0, 0]);
   });
 
@@ -159,6 +181,9 @@ describe('replicated writes and deletes', () => {
     locations[2] = { ...locations[2]!, readOnly: true };
     const r = await send(f.admin, 'DELETE', '/8,06a1b2c3d4');
     assert.equal(r.status, 500);
-    assert.match(JSON.parse(r.body.toString()).error, /replication locations \[2\] is less than volume 8 replication copy count \[3\]/);
+    assert.match(
+      JSON.parse(r.body.toString()).error,
+      /replication locations \[2\] is less than volume 8 replication copy count \[3\]/,
+    );
   });
 });

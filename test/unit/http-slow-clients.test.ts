@@ -46,8 +46,21 @@ describe('HTTP slow clients', () => {
     await store.load();
     await store.allocateVolume({ volumeId: 7, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
     servers = await listenHttpServers(
-      { store, serverVersion: '30GB 4.53', fileSizeLimitBytes: 1 << 20, isHealthy: () => true, log: (m) => logs.push(m) },
-      { host: '127.0.0.1', port: 0, idleTimeoutMs: IDLE_TIMEOUT_MS, headersTimeoutMs: HEADERS_TIMEOUT_MS, maxConnections: MAX_CONNECTIONS, closeGraceMs: 100 },
+      {
+        store,
+        serverVersion: '30GB 4.53',
+        fileSizeLimitBytes: 1 << 20,
+        isHealthy: () => true,
+        log: (m) => logs.push(m),
+      },
+      {
+        host: '127.0.0.1',
+        port: 0,
+        idleTimeoutMs: IDLE_TIMEOUT_MS,
+        headersTimeoutMs: HEADERS_TIMEOUT_MS,
+        maxConnections: MAX_CONNECTIONS,
+        closeGraceMs: 100,
+      },
     );
   });
   after(async () => {
@@ -75,7 +88,9 @@ describe('HTTP slow clients', () => {
 
   it('closes an upload whose body stalls', async () => {
     const socket = await open(servers.adminPort);
-    socket.write('POST /7,01637037d6 HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\nabc');
+    socket.write(
+      'POST /7,01637037d6 HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\nabc',
+    );
     assert.equal(await endOf(socket), 'closed');
     const reply = await send(servers.adminPort, 'GET', '/7,01637037d6');
     assert.equal(reply.status, 404, 'the stalled upload stored nothing');
@@ -87,7 +102,10 @@ describe('HTTP slow clients', () => {
     const extra = await open(servers.adminPort);
     // Node accepts, then destroys a connection over the limit at once.
     assert.equal(await endOf(extra), 'closed');
-    assert.ok(logs.some((line) => line.includes(`connection limit ${MAX_CONNECTIONS} reached`)), logs.join('\n'));
+    assert.ok(
+      logs.some((line) => line.includes(`connection limit ${MAX_CONNECTIONS} reached`)),
+      logs.join('\n'),
+    );
     for (const socket of held) socket.destroy();
     await new Promise((resolve) => setTimeout(resolve, 100));
     const reply = await send(servers.adminPort, 'GET', '/status');
@@ -95,7 +113,13 @@ describe('HTTP slow clients', () => {
   });
 
   it('keeps serving a request that makes progress', async () => {
-    const reply = await send(servers.adminPort, 'POST', '/7,01637037d6', { 'Content-Type': 'application/octet-stream' }, Buffer.alloc(4096, 1));
+    const reply = await send(
+      servers.adminPort,
+      'POST',
+      '/7,01637037d6',
+      { 'Content-Type': 'application/octet-stream' },
+      Buffer.alloc(4096, 1),
+    );
     assert.equal(reply.status, 201);
     const read = await send(servers.adminPort, 'GET', '/7,01637037d6');
     assert.equal(read.status, 200);

@@ -11,8 +11,13 @@ const FID = '/7,0a1b2c3d4e';
 const BOUNDARY = 'b0undary';
 
 /** A multipart upload with the file part and optional plain fields before or after it. */
-function multipart(fieldsBefore: Record<string, string>, fieldsAfter: Record<string, string>, data = 'refused replacement'): Buffer {
-  const field = (name: string, value: string): string => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+function multipart(
+  fieldsBefore: Record<string, string>,
+  fieldsAfter: Record<string, string>,
+  data = 'refused replacement',
+): Buffer {
+  const field = (name: string, value: string): string =>
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
   return Buffer.from(
     [
       ...Object.entries(fieldsBefore).map(([k, v]) => field(k, v)),
@@ -42,20 +47,62 @@ describe('writes to a read-only volume', () => {
   it('answers 409, marked refused only for a plain lone write, and leaves .dat alone', async () => {
     const datBytes = (): number => f.store.findVolume(7)!.stats().datSizeBytes;
     const sizeBefore = datBytes();
-    const cases: Array<{ name: string; path: string; headers: Record<string, string>; body: Buffer | string; refused: boolean }> = [
+    const cases: Array<{
+      name: string;
+      path: string;
+      headers: Record<string, string>;
+      body: Buffer | string;
+      refused: boolean;
+    }> = [
       { name: 'plain', path: FID, headers: OCTETS, body: 'refused replacement', refused: true },
       { name: 'fsync', path: `${FID}?fsync=true`, headers: OCTETS, body: 'x', refused: false },
       { name: 'fsync escaped', path: `${FID}?fsync=%74rue`, headers: OCTETS, body: 'x', refused: false },
       { name: 'replicate', path: `${FID}?type=replicate`, headers: OCTETS, body: 'x', refused: false },
       { name: 'replicate escaped', path: `${FID}?%74ype=%72eplicate`, headers: OCTETS, body: 'x', refused: false },
-      { name: 'multipart type first', path: FID, headers: MULTIPART, body: multipart({ type: 'replicate' }, {}), refused: false },
-      { name: 'multipart type last', path: FID, headers: MULTIPART, body: multipart({}, { type: 'replicate' }), refused: false },
-      { name: 'multipart fsync last', path: FID, headers: MULTIPART, body: multipart({}, { fsync: 'true' }), refused: false },
+      {
+        name: 'multipart type first',
+        path: FID,
+        headers: MULTIPART,
+        body: multipart({ type: 'replicate' }, {}),
+        refused: false,
+      },
+      {
+        name: 'multipart type last',
+        path: FID,
+        headers: MULTIPART,
+        body: multipart({}, { type: 'replicate' }),
+        refused: false,
+      },
+      {
+        name: 'multipart fsync last',
+        path: FID,
+        headers: MULTIPART,
+        body: multipart({}, { fsync: 'true' }),
+        refused: false,
+      },
       // A query key, even empty, wins over the multipart field.
-      { name: 'empty query type wins', path: `${FID}?type=`, headers: MULTIPART, body: multipart({}, { type: 'replicate' }), refused: true },
+      {
+        name: 'empty query type wins',
+        path: `${FID}?type=`,
+        headers: MULTIPART,
+        body: multipart({}, { type: 'replicate' }),
+        refused: true,
+      },
       // Only the first field of a name counts, and an overlong value cannot match.
-      { name: 'first field wins', path: FID, headers: MULTIPART, body: multipart({ type: 'client' }, { type: 'replicate' }), refused: true },
-      { name: 'overlong field', path: FID, headers: MULTIPART, body: multipart({ type: 'replicateXYZ' }, {}), refused: true },
+      {
+        name: 'first field wins',
+        path: FID,
+        headers: MULTIPART,
+        body: multipart({ type: 'client' }, { type: 'replicate' }),
+        refused: true,
+      },
+      {
+        name: 'overlong field',
+        path: FID,
+        headers: MULTIPART,
+        body: multipart({ type: 'replicateXYZ' }, {}),
+        refused: true,
+      },
       { name: 'multipart plain', path: FID, headers: MULTIPART, body: multipart({}, {}), refused: true },
     ];
     for (const c of cases) {
@@ -103,7 +150,10 @@ describe('multipart control fields', () => {
     assert.equal((await parse({ type: '' }, multipart({}, { type: 'replicate' }))).isReplicate, false);
     assert.equal((await parse({ fsync: 'false' }, multipart({ fsync: 'true' }, {}))).fsync, false);
     const plain = await parse({}, multipart({}, {}));
-    assert.deepEqual([plain.isReplicate, plain.fsync, Buffer.from(plain.data).toString()], [false, false, 'refused replacement']);
+    assert.deepEqual(
+      [plain.isReplicate, plain.fsync, Buffer.from(plain.data).toString()],
+      [false, false, 'refused replacement'],
+    );
   });
 
   it('keeps a replica copy`s mime as sent, deducing none', async () => {
@@ -133,7 +183,10 @@ describe('write error order (upstream: vid, JWT, body, then fid)', () => {
   it('reports a body error before a bad fid, and a missing JWT before either', async () => {
     const noBoundary = { 'Content-Type': 'multipart/form-data' };
     const body = await send(open.admin, 'POST', '/7,bad', noBoundary, 'not-a-valid-multipart-body');
-    assert.deepEqual([body.status, JSON.parse(body.body.toString()).error], [400, 'no multipart boundary param in Content-Type']);
+    assert.deepEqual(
+      [body.status, JSON.parse(body.body.toString()).error],
+      [400, 'no multipart boundary param in Content-Type'],
+    );
     const fid = await send(open.admin, 'POST', '/7,bad', OCTETS, 'x');
     assert.deepEqual([fid.status, JSON.parse(fid.body.toString()).error], [400, 'Invalid fid: bad']);
     const vid = await send(open.admin, 'POST', '/x,bad', noBoundary, 'y');

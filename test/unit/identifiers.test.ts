@@ -10,7 +10,10 @@ describe('file ids', () => {
   it('formats upstream examples', () => {
     assert.equal(formatFileId({ volumeId: 3, needleId: 1n, cookie: 0x637037d6 }), '3,01637037d6');
     assert.equal(formatFileId({ volumeId: 7, needleId: 0x12345n, cookie: 0xabcd }), '7,0123450000abcd');
-    assert.equal(formatFileId({ volumeId: 9, needleId: 0xffff_ffff_ffff_ffffn, cookie: 0 }), '9,ffffffffffffffff00000000');
+    assert.equal(
+      formatFileId({ volumeId: 9, needleId: 0xffff_ffff_ffff_ffffn, cookie: 0 }),
+      '9,ffffffffffffffff00000000',
+    );
     assert.equal(formatFileId({ volumeId: 3, needleId: 0n, cookie: 0x637037d6 }), '3,637037d6');
   });
 
@@ -21,16 +24,37 @@ describe('file ids', () => {
   });
 
   it('rejects malformed input with a typed error', () => {
-    for (const bad of ['', ',01637037d6', '3', '3,637037d6', 'x,01637037d6', '3,zz637037d6', '3,0000000000000000000000001637037d6', '4294967297,01637037d6', '-3,01637037d6', '3,+1637037d6']) {
-      assert.throws(() => parseFileId(bad), (err) => isStorageError(err, 'invalid_file_id'), bad);
+    for (const bad of [
+      '',
+      ',01637037d6',
+      '3',
+      '3,637037d6',
+      'x,01637037d6',
+      '3,zz637037d6',
+      '3,0000000000000000000000001637037d6',
+      '4294967297,01637037d6',
+      '-3,01637037d6',
+      '3,+1637037d6',
+    ]) {
+      assert.throws(
+        () => parseFileId(bad),
+        (err) => isStorageError(err, 'invalid_file_id'),
+        bad,
+      );
     }
-    assert.throws(() => parseVolumeId('12a'), (err) => isStorageError(err, 'invalid_file_id'));
+    assert.throws(
+      () => parseVolumeId('12a'),
+      (err) => isStorageError(err, 'invalid_file_id'),
+    );
   });
 
   it('parses URL parts with extension and _n delta', () => {
     assert.deepEqual(parseNeedlePathPart('01637037d6.jpg'), { needleId: 1n, cookie: 0x637037d6, extension: '.jpg' });
     assert.deepEqual(parseNeedlePathPart('01637037d6_2'), { needleId: 3n, cookie: 0x637037d6, extension: '' });
-    assert.throws(() => parseNeedlePathPart('ffffffffffffffff637037d6_1'), (err) => isStorageError(err, 'invalid_file_id'));
+    assert.throws(
+      () => parseNeedlePathPart('ffffffffffffffff637037d6_1'),
+      (err) => isStorageError(err, 'invalid_file_id'),
+    );
   });
 });
 
@@ -60,26 +84,54 @@ describe('ttl', () => {
     assert.equal(ttlToUint32(parseTtl('')), 0);
   });
   it('rejects unknown units and garbage', () => {
-    for (const bad of ['3x', 'abc', '-5m', 'm']) assert.throws(() => parseTtl(bad), (err) => isStorageError(err, 'invalid_ttl'), bad);
+    for (const bad of ['3x', 'abc', '-5m', 'm'])
+      assert.throws(
+        () => parseTtl(bad),
+        (err) => isStorageError(err, 'invalid_ttl'),
+        bad,
+      );
   });
 });
 
 describe('replica placement', () => {
   it('maps strings to bytes', () => {
-    const cases: Array<[string, number]> = [['000', 0], ['001', 1], ['010', 10], ['100', 100], ['200', 200], ['110', 110], ['', 0], ['1', 1], ['12', 12]];
+    const cases: Array<[string, number]> = [
+      ['000', 0],
+      ['001', 1],
+      ['010', 10],
+      ['100', 100],
+      ['200', 200],
+      ['110', 110],
+      ['', 0],
+      ['1', 1],
+      ['12', 12],
+    ];
     for (const [text, byte] of cases) assert.equal(replicaPlacementToByte(parseReplicaPlacement(text)), byte, text);
     assert.equal(copyCount(parseReplicaPlacement('110')), 3);
   });
   it('rejects invalid placements', () => {
-    for (const bad of ['999', 'abc', '0001']) assert.throws(() => parseReplicaPlacement(bad), (err) => isStorageError(err, 'invalid_replica_placement'), bad);
+    for (const bad of ['999', 'abc', '0001'])
+      assert.throws(
+        () => parseReplicaPlacement(bad),
+        (err) => isStorageError(err, 'invalid_replica_placement'),
+        bad,
+      );
   });
 });
 
 describe('super block', () => {
   it('encodes the reference examples', () => {
-    const sb = newSuperBlock({ version: 3, replicaPlacement: parseReplicaPlacement('001'), ttl: parseTtl('3d'), compactionRevision: 5 });
+    const sb = newSuperBlock({
+      version: 3,
+      replicaPlacement: parseReplicaPlacement('001'),
+      ttl: parseTtl('3d'),
+      compactionRevision: 5,
+    });
     assert.equal(encodeSuperBlock(sb).toString('hex'), '0301030300050000');
-    assert.equal(encodeSuperBlock(newSuperBlock({ version: 3, replicaPlacement: parseReplicaPlacement('002') })).toString('hex'), '0302000000000000');
+    assert.equal(
+      encodeSuperBlock(newSuperBlock({ version: 3, replicaPlacement: parseReplicaPlacement('002') })).toString('hex'),
+      '0302000000000000',
+    );
   });
   it('round-trips and skips extra bytes', () => {
     const sb = newSuperBlock({ version: 2, compactionRevision: 65535, extra: Uint8Array.of(1, 2, 3) });
@@ -88,8 +140,17 @@ describe('super block', () => {
     assert.deepEqual([...decoded.extra], [1, 2, 3]);
   });
   it('rejects unknown versions and short input', () => {
-    assert.throws(() => decodeSuperBlock(Buffer.from('0400000000000000', 'hex')), (err) => isStorageError(err, 'unsupported_version'));
-    assert.throws(() => decodeSuperBlock(Buffer.from('0300', 'hex')), (err) => isStorageError(err, 'invalid_super_block'));
-    assert.throws(() => decodeSuperBlock(Buffer.from('0300000000000005', 'hex')), (err) => isStorageError(err, 'invalid_super_block'));
+    assert.throws(
+      () => decodeSuperBlock(Buffer.from('0400000000000000', 'hex')),
+      (err) => isStorageError(err, 'unsupported_version'),
+    );
+    assert.throws(
+      () => decodeSuperBlock(Buffer.from('0300', 'hex')),
+      (err) => isStorageError(err, 'invalid_super_block'),
+    );
+    assert.throws(
+      () => decodeSuperBlock(Buffer.from('0300000000000005', 'hex')),
+      (err) => isStorageError(err, 'invalid_super_block'),
+    );
   });
 });

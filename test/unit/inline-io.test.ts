@@ -22,7 +22,10 @@ describe('InlineIoGovernor', () => {
 
   it('backs off after a slow call, doubles while probes are slow, resets after a fast one', async () => {
     const governor = new InlineIoGovernor(true, 2, 40, 160);
-    assert.equal(governor.run(() => 7), 7);
+    assert.equal(
+      governor.run(() => 7),
+      7,
+    );
     assert.equal(governor.allows(1), true);
 
     governor.run(() => busyFor(5));
@@ -46,7 +49,13 @@ describe('InlineIoGovernor', () => {
 
   it('counts a call that throws, and rethrows it', () => {
     const governor = new InlineIoGovernor(true);
-    assert.throws(() => governor.run(() => { throw new Error('EIO'); }), /EIO/);
+    assert.throws(
+      () =>
+        governor.run(() => {
+          throw new Error('EIO');
+        }),
+      /EIO/,
+    );
     assert.equal(governor.inlineCalls, 1);
   });
 });

@@ -20,7 +20,12 @@ describe('job registry', () => {
     const [running] = jobs.snapshots();
     assert.equal(running?.name, 'ec-encode/volume-3#1');
     assert.equal(running?.current, 'Running');
-    assert.deepEqual(running?.status.progress, { doneBytes: 250, totalBytes: 1000, rateBytesPerSecond: 250, etaMs: 3000 });
+    assert.deepEqual(running?.status.progress, {
+      doneBytes: 250,
+      totalBytes: 1000,
+      rateBytesPerSecond: 250,
+      etaMs: 3000,
+    });
     assert.equal(planReconcile(running!).action, 'none');
     job.finish();
     job.finish(new Error('twice'));
@@ -28,9 +33,12 @@ describe('job registry', () => {
     assert.equal(done?.current, 'Stopped');
     assert.equal(done?.status.lastError, null);
     assert.equal(done?.status.lastSuccessAtMs, now);
-    await assert.rejects(jobs.run('volume-copy', 'volume-4', {}, async () => {
-      throw new Error('source went away');
-    }), /source went away/);
+    await assert.rejects(
+      jobs.run('volume-copy', 'volume-4', {}, async () => {
+        throw new Error('source went away');
+      }),
+      /source went away/,
+    );
     const failed = jobs.snapshots().find((s) => s.name.startsWith('volume-copy/'));
     assert.equal(failed?.status.lastError?.message, 'source went away');
     assert.equal(failed?.status.detail, 'failed');
@@ -48,7 +56,14 @@ describe('job registry', () => {
   it('the EC encode and rebuild RPCs are jobs', async () => {
     const server = await startTestGrpcServer(scope, 'nw-jobs-');
     {
-      const volume = await server.ctx.store.allocateVolume({ volumeId: 6, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+      const volume = await server.ctx.store.allocateVolume({
+        volumeId: 6,
+        collection: '',
+        replication: '000',
+        ttl: '',
+        diskType: '',
+        version: 3,
+      });
       for (let id = 1; id <= 4; id++) await volume.write(textNeedle(BigInt(id), `needle ${id} `.repeat(200)));
       await unaryCall(server.client, 'VolumeEcShardsGenerate', { volume_id: 6, collection: '' });
       // Two shards lost: the rebuild regenerates them and reports the shard bytes it wrote.
@@ -58,7 +73,10 @@ describe('job registry', () => {
       await fs.rm(`${server.ctx.dir}/6.ec11`);
       await unaryCall(server.client, 'VolumeEcShardsRebuild', { volume_id: 6, collection: '' });
       const jobs = server.ctx.store.jobs.snapshots().map((s) => [s.name, s.current, s.status.lastError]);
-      assert.deepEqual(jobs, [['ec-encode/volume-6#1', 'Stopped', null], ['ec-rebuild/volume-6#2', 'Stopped', null]]);
+      assert.deepEqual(jobs, [
+        ['ec-encode/volume-6#1', 'Stopped', null],
+        ['ec-rebuild/volume-6#2', 'Stopped', null],
+      ]);
       const encode = server.ctx.store.jobs.snapshots()[0]!.status.progress;
       assert.equal(encode?.doneBytes, volume.stats().datSizeBytes, 'the encode reported every .dat byte');
       assert.equal(encode?.totalBytes, volume.stats().datSizeBytes);

@@ -17,7 +17,11 @@ const now = 1_800_000_000;
 describe('volume JWTs', () => {
   it('accepts a token for this fid, signed with the key, not expired', () => {
     assert.equal(verifyFidToken(sign({ fid: '3,01637037d6', exp: now + 60 }, 'k'), 'k', '3,01637037d6', now), true);
-    assert.equal(verifyFidToken(sign({ fid: '3,01637037d6' }, 'k', 'HS512'), 'k', '3,01637037d6', now), true, 'no exp never expires');
+    assert.equal(
+      verifyFidToken(sign({ fid: '3,01637037d6' }, 'k', 'HS512'), 'k', '3,01637037d6', now),
+      true,
+      'no exp never expires',
+    );
   });
 
   it('refuses wrong key, other fid or cookie, expiry, not-before, alg none and garbage', () => {
@@ -27,7 +31,8 @@ describe('volume JWTs', () => {
     assert.equal(verifyFidToken(sign({ fid: '3,01637037d6', nbf: now + 60 }, 'k'), 'k', '3,01637037d6', now), false);
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"fid":"3,01637037d6"}').toString('base64url')}.`;
     assert.equal(verifyFidToken(none, 'k', '3,01637037d6', now), false);
-    for (const bad of ['', 'invalid', 'a.b.c', '..']) assert.equal(verifyFidToken(bad, 'k', '3,01637037d6', now), false, bad);
+    for (const bad of ['', 'invalid', 'a.b.c', '..'])
+      assert.equal(verifyFidToken(bad, 'k', '3,01637037d6', now), false, bad);
   });
 
   it('expects the URL fid without a _n suffix', () => {
@@ -38,7 +43,8 @@ describe('volume JWTs', () => {
   it('takes the token from query, then bearer header, then cookie; the first non-empty one wins', async () => {
     const app = new Hono();
     app.get('/t', (c) => c.text(tokenFromRequest(c)));
-    const get = async (url: string, headers: Record<string, string> = {}) => (await app.request(url, { headers })).text();
+    const get = async (url: string, headers: Record<string, string> = {}) =>
+      (await app.request(url, { headers })).text();
     assert.equal(await get('/t?jwt=q', { authorization: 'Bearer h', cookie: 'AT=c' }), 'q');
     assert.equal(await get('/t', { authorization: 'bearer h', cookie: 'x=1; AT=c' }), 'h');
     assert.equal(await get('/t', { cookie: 'x=1; AT=c' }), 'c');
@@ -48,7 +54,9 @@ describe('volume JWTs', () => {
   it('checks writes with the write key and reads with the read key; an empty key means no check', async () => {
     const authorize = jwtAuthorizer({ writeKey: 'w', readKey: '' });
     const app = new Hono();
-    app.get('/:mode', (c) => c.text(String(authorize(c, { vidText: '3', fidText: '01637037d6', isWrite: c.req.param('mode') === 'write' }))));
+    app.get('/:mode', (c) =>
+      c.text(String(authorize(c, { vidText: '3', fidText: '01637037d6', isWrite: c.req.param('mode') === 'write' }))),
+    );
     const token = sign({ fid: '3,01637037d6', exp: Date.now() / 1000 + 60 }, 'w');
     assert.equal(await (await app.request('/write')).text(), 'false');
     assert.equal(await (await app.request(`/write?jwt=${token}`)).text(), 'true');

@@ -47,7 +47,9 @@ async function mirrorModule(source: string): Promise<string> {
     tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
   });
   // `typeof import('./x.ts')` in a type position is a dependency too, but vanishes with the types.
-  const typeQueries = [...source.matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g)].map((m) => `import ${JSON.stringify(m[1])};`);
+  const typeQueries = [...source.matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g)].map(
+    (m) => `import ${JSON.stringify(m[1])};`,
+  );
   return [code, ...typeQueries].join('\n').replace(/(["'])(\.\.?\/[^"'\n]*)\.ts\1/g, '$1$2.js$1');
 }
 
@@ -70,7 +72,11 @@ interface Outcome {
 
 async function runRules(mirrorRoot: () => Promise<string>): Promise<Outcome> {
   const options: ICruiseOptions = await extractDepcruiseOptions(CONFIG);
-  assert.deepEqual(options.knownViolations ?? [], [], 'knownViolations would let imports against the layers through: fix them instead');
+  assert.deepEqual(
+    options.knownViolations ?? [],
+    [],
+    'knownViolations would let imports against the layers through: fix them instead',
+  );
   const sources = await listSources(path.join(REPO, 'src'));
   let outcome: Outcome;
   if (allExtensions.some(({ extension, available }) => extension === '.ts' && available)) {
@@ -86,7 +92,11 @@ async function runRules(mirrorRoot: () => Promise<string>): Promise<Outcome> {
     outcome = { result: output as ICruiseResult, display: toTs };
   }
   const read = outcome.result.modules.map((m) => outcome.display(m.source)).filter((name) => name.startsWith('src/'));
-  assert.deepEqual(read.sort(), sources, 'dependency-cruiser did not read every module of src/, so its verdict would mean nothing');
+  assert.deepEqual(
+    read.sort(),
+    sources,
+    'dependency-cruiser did not read every module of src/, so its verdict would mean nothing',
+  );
   return outcome;
 }
 
@@ -100,13 +110,18 @@ describe('layering of src/ (.dependency-cruiser.cjs)', () => {
   after(() => (scratch ? rm(scratch, { recursive: true, force: true }) : undefined));
 
   it('has no import against the layers', async () => {
-    const { result, display } = await runRules(async () => (scratch = await mkdtemp(path.join(os.tmpdir(), 'needlework-layers-'))));
+    const { result, display } = await runRules(
+      async () => (scratch = await mkdtemp(path.join(os.tmpdir(), 'needlework-layers-'))),
+    );
     const comments = new Map<string, string>();
-    for (const rule of result.summary.ruleSetUsed?.forbidden ?? []) if (rule.name && rule.comment) comments.set(rule.name, rule.comment);
+    for (const rule of result.summary.ruleSetUsed?.forbidden ?? [])
+      if (rule.name && rule.comment) comments.set(rule.name, rule.comment);
 
     const broken = result.summary.violations;
     if (broken.length > 0) {
-      assert.fail(`\n${broken.length} import(s) against the layers:\n${broken.map((v) => describeViolation(v, display, comments)).join('\n')}`);
+      assert.fail(
+        `\n${broken.length} import(s) against the layers:\n${broken.map((v) => describeViolation(v, display, comments)).join('\n')}`,
+      );
     }
   });
 });

@@ -45,7 +45,8 @@ describe('index rebuild', () => {
     const v = await openTestVolume({ dir: loc.dir });
     assert.equal(Buffer.from((await v.read(1n)).data).toString(), 'needle number 1, again');
     await assert.rejects(v.read(2n), (err) => isStorageError(err, 'deleted'));
-    for (let i = 3; i <= 30; i++) assert.equal(Buffer.from((await v.read(BigInt(i))).data).toString(), `needle number ${i}`);
+    for (let i = 3; i <= 30; i++)
+      assert.equal(Buffer.from((await v.read(BigInt(i))).data).toString(), `needle number ${i}`);
     await v.close();
   });
 
@@ -91,7 +92,9 @@ describe('index rebuild', () => {
 
   it('a volume with no .dat is a not_found error and nothing is written', async () => {
     const dir = await tempDir();
-    await assert.rejects(rebuildIndex({ dir, collection: '', volumeId: 3 }, { offsetWidth: 4 }), (err) => isStorageError(err, 'not_found'));
+    await assert.rejects(rebuildIndex({ dir, collection: '', volumeId: 3 }, { offsetWidth: 4 }), (err) =>
+      isStorageError(err, 'not_found'),
+    );
     await assert.rejects(open(path.join(dir, '3.idx')), /ENOENT/);
   });
 

@@ -18,7 +18,11 @@ describe('volume lease', () => {
   it('a second agent is refused while the first holds it, and may take it once released', async () => {
     const loc = { dir: await tempDir(), collection: '', volumeId: 4 };
     const t = clock();
-    const first = await VolumeLease.acquire(loc, { owner: 'cli@a', agent: 'verify' }, { ttlMs: 10_000, nowMs: t.nowMs });
+    const first = await VolumeLease.acquire(
+      loc,
+      { owner: 'cli@a', agent: 'verify' },
+      { ttlMs: 10_000, nowMs: t.nowMs },
+    );
     await assert.rejects(
       VolumeLease.acquire(loc, { owner: 'cli@b', agent: 'rebuild-index' }, { ttlMs: 10_000, nowMs: t.nowMs }),
       (err) => isStorageError(err, 'lease_held') && /verify by cli@a .* 10 s left/.test(err.message),
@@ -26,7 +30,11 @@ describe('volume lease', () => {
     assert.equal((await liveLease(loc, t.nowMs()))?.token, first.token);
     await first.release();
     assert.equal(await liveLease(loc, t.nowMs()), null);
-    const second = await VolumeLease.acquire(loc, { owner: 'cli@b', agent: 'rebuild-index' }, { ttlMs: 10_000, nowMs: t.nowMs });
+    const second = await VolumeLease.acquire(
+      loc,
+      { owner: 'cli@b', agent: 'rebuild-index' },
+      { ttlMs: 10_000, nowMs: t.nowMs },
+    );
     await second.release();
     assert.deepEqual(await readdir(loc.dir), [], 'no lease or temporary file is left behind');
   });
@@ -34,17 +42,32 @@ describe('volume lease', () => {
   it('renewing keeps it; past its expiry another takes it over and the first has lost it', async () => {
     const loc = { dir: await tempDir(), collection: 'c', volumeId: 5 };
     const t = clock();
-    const first = await VolumeLease.acquire(loc, { owner: 'server@x', agent: 'verify' }, { ttlMs: 10_000, nowMs: t.nowMs });
+    const first = await VolumeLease.acquire(
+      loc,
+      { owner: 'server@x', agent: 'verify' },
+      { ttlMs: 10_000, nowMs: t.nowMs },
+    );
     t.advance(8_000);
     await first.renew();
     t.advance(8_000);
-    await assert.rejects(VolumeLease.acquire(loc, { owner: 'cli@b', agent: 'verify' }, { ttlMs: 10_000, nowMs: t.nowMs }), (err) => isStorageError(err, 'lease_held'));
+    await assert.rejects(
+      VolumeLease.acquire(loc, { owner: 'cli@b', agent: 'verify' }, { ttlMs: 10_000, nowMs: t.nowMs }),
+      (err) => isStorageError(err, 'lease_held'),
+    );
     t.advance(3_000);
-    const second = await VolumeLease.acquire(loc, { owner: 'cli@b', agent: 'verify' }, { ttlMs: 10_000, nowMs: t.nowMs });
+    const second = await VolumeLease.acquire(
+      loc,
+      { owner: 'cli@b', agent: 'verify' },
+      { ttlMs: 10_000, nowMs: t.nowMs },
+    );
     await assert.rejects(first.check(), (err) => isStorageError(err, 'lease_lost') && /taken over/.test(err.message));
     assert.ok(first.signal.aborted);
     await first.release();
-    assert.equal((await liveLease(loc, t.nowMs()))?.token, second.token, "a lost holder's release leaves the new holder's lease");
+    assert.equal(
+      (await liveLease(loc, t.nowMs()))?.token,
+      second.token,
+      "a lost holder's release leaves the new holder's lease",
+    );
     await second.release();
   });
 
@@ -74,11 +97,21 @@ describe('volume lease', () => {
     const loc = { dir, collection: '', volumeId: 1 };
     const before = await readFile(path.join(dir, '1.idx'));
     const t = clock();
-    const lease = await VolumeLease.acquire(loc, { owner: 'cli@a', agent: 'rebuild-index' }, { ttlMs: 1_000, nowMs: t.nowMs });
+    const lease = await VolumeLease.acquire(
+      loc,
+      { owner: 'cli@a', agent: 'rebuild-index' },
+      { ttlMs: 1_000, nowMs: t.nowMs },
+    );
     t.advance(2_000);
-    await assert.rejects(rebuildIndex(loc, { offsetWidth: 4, full: true, lease }), (err) => isStorageError(err, 'lease_lost'));
+    await assert.rejects(rebuildIndex(loc, { offsetWidth: 4, full: true, lease }), (err) =>
+      isStorageError(err, 'lease_lost'),
+    );
     assert.deepEqual(await readFile(path.join(dir, '1.idx')), before);
-    assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.rebuild')), [], 'the unfinished index is removed');
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.endsWith('.rebuild')),
+      [],
+      'the unfinished index is removed',
+    );
     await lease.release();
   });
 });

@@ -25,7 +25,8 @@ async function withFixture(body: (f: Fixture) => Promise<void>, whiteList: strin
 async function fill(f: Fixture, count: number): Promise<Map<bigint, number>> {
   const volume = f.store.findVolume(7)!;
   const offsets = new Map<bigint, number>();
-  for (let i = 1; i <= count; i++) offsets.set(BigInt(i), (await volume.write(textNeedle(BigInt(i), `needle ${i} `.repeat(20)))).offsetBytes);
+  for (let i = 1; i <= count; i++)
+    offsets.set(BigInt(i), (await volume.write(textNeedle(BigInt(i), `needle ${i} `.repeat(20)))).offsetBytes);
   return offsets;
 }
 
@@ -51,7 +52,13 @@ describe('maintenance agents on a running server', () => {
       assert.equal(started.json.state, 'running');
       // Writes and mounts are refused while the index is rebuilt.
       assert.equal(f.store.findVolume(7), undefined);
-      const write = await send(f.admin, 'PUT', '/7,2a00000000', { 'Content-Type': 'application/octet-stream' }, 'refused');
+      const write = await send(
+        f.admin,
+        'PUT',
+        '/7,2a00000000',
+        { 'Content-Type': 'application/octet-stream' },
+        'refused',
+      );
       // Upstream's answer for a write to a volume it does not have: 500 with the reason.
       assert.equal(write.status, 500);
       assert.match(write.body.toString(), /not found/);
@@ -64,7 +71,8 @@ describe('maintenance agents on a running server', () => {
       assert.equal(run.progress.phase, 'done');
       assert.notEqual(run.progress.finishedAtMs, null);
       const volume = f.store.findVolume(7)!;
-      for (let i = 1; i <= 40; i++) assert.equal(Buffer.from((await volume.read(BigInt(i))).data).toString(), `needle ${i} `.repeat(20));
+      for (let i = 1; i <= 40; i++)
+        assert.equal(Buffer.from((await volume.read(BigInt(i))).data).toString(), `needle ${i} `.repeat(20));
       await volume.write(textNeedle(41n, 'after the rebuild'));
       await assert.rejects(readFile(path.join(f.store.locations[0]!.dir, '7.lease')), /ENOENT/);
     });
@@ -88,7 +96,8 @@ describe('maintenance agents on a running server', () => {
       assert.deepEqual([report.good, report.corrupt, report.orphaned, report.dangling], [29, 1, 0, 0]);
       assert.equal(report.findings[0].needleId, 'c');
       assert.equal(run.progress.bytesScanned, run.progress.totalBytes);
-      for (let i = 0; i < 16; i++) assert.equal(Buffer.from((await volume.read(BigInt(100 + i))).data).toString(), `concurrent ${i}`);
+      for (let i = 0; i < 16; i++)
+        assert.equal(Buffer.from((await volume.read(BigInt(100 + i))).data).toString(), `concurrent ${i}`);
     });
   });
 
@@ -120,7 +129,11 @@ describe('maintenance agents on a running server', () => {
       assert.equal(refused.status, 409);
       assert.match(refused.json.error, /being compacted/);
       await volume.commitCompact();
-      await assert.rejects(readFile(path.join(f.store.locations[0]!.dir, '7.lease')), /ENOENT/, 'the refused agent gave its lease back');
+      await assert.rejects(
+        readFile(path.join(f.store.locations[0]!.dir, '7.lease')),
+        /ENOENT/,
+        'the refused agent gave its lease back',
+      );
     });
   });
 
@@ -136,11 +149,17 @@ describe('maintenance agents on a running server', () => {
       const started = await post(f, '/maintenance/verify?volumeId=7');
       await finished(f, started.json.id);
       const list = JSON.parse((await send(f.admin, 'GET', '/maintenance/runs')).body.toString());
-      assert.deepEqual(list.runs.map((r: MaintenanceRun) => [r.id, r.agent, r.volumeId, r.state]), [[started.json.id, 'verify', 7, 'done']]);
+      assert.deepEqual(
+        list.runs.map((r: MaintenanceRun) => [r.id, r.agent, r.volumeId, r.state]),
+        [[started.json.id, 'verify', 7, 'done']],
+      );
     });
-    await withFixture(async (f) => {
-      assert.equal((await send(f.admin, 'POST', '/maintenance/verify?volumeId=7')).status, 401);
-      assert.equal((await send(f.admin, 'GET', '/maintenance/runs')).status, 401);
-    }, ['10.1.2.3']);
+    await withFixture(
+      async (f) => {
+        assert.equal((await send(f.admin, 'POST', '/maintenance/verify?volumeId=7')).status, 401);
+        assert.equal((await send(f.admin, 'GET', '/maintenance/runs')).status, 401);
+      },
+      ['10.1.2.3'],
+    );
   });
 });

@@ -16,8 +16,10 @@ async function volumeWithHistory() {
   const dir = await tempDir();
   const v = await openTestVolume({ dir });
   const offsets = new Map<bigint, number>();
-  for (let i = 1; i <= 20; i++) offsets.set(BigInt(i), (await v.write(textNeedle(BigInt(i), `needle number ${i} `.repeat(8)))).offsetBytes);
-  for (let i = 1; i <= 20; i += 5) offsets.set(BigInt(i), (await v.write(textNeedle(BigInt(i), `rewritten ${i}`))).offsetBytes);
+  for (let i = 1; i <= 20; i++)
+    offsets.set(BigInt(i), (await v.write(textNeedle(BigInt(i), `needle number ${i} `.repeat(8)))).offsetBytes);
+  for (let i = 1; i <= 20; i += 5)
+    offsets.set(BigInt(i), (await v.write(textNeedle(BigInt(i), `rewritten ${i}`))).offsetBytes);
   await v.delete(2n, COOKIE);
   await v.delete(3n, COOKIE);
   await v.close();
@@ -26,7 +28,9 @@ async function volumeWithHistory() {
 }
 
 async function digest(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 async function flipByte(file: string, at: number): Promise<void> {
@@ -44,7 +48,13 @@ describe('verify agent', () => {
     const progress = new AgentProgress();
     const report = await verifyVolumeFiles(loc, { offsetWidth: 4, progress });
     assert.deepEqual(
-      { good: report.good, corrupt: report.corrupt, orphaned: report.orphaned, dangling: report.dangling, deleted: report.deleted },
+      {
+        good: report.good,
+        corrupt: report.corrupt,
+        orphaned: report.orphaned,
+        dangling: report.dangling,
+        deleted: report.deleted,
+      },
       { good: 18, corrupt: 0, orphaned: 0, dangling: 0, deleted: 2 },
     );
     assert.equal(report.recordsScanned, 20 + 4 + 2);
@@ -61,7 +71,10 @@ describe('verify agent', () => {
     const report = await verifyVolumeFiles(loc, { offsetWidth: 4 });
     assert.equal(report.corrupt, 1);
     assert.equal(report.good, 17);
-    assert.deepEqual(report.findings.map((f) => [f.kind, f.needleId, f.detail]), [['corrupt', '7', 'checksum mismatch']]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.kind, f.needleId, f.detail]),
+      [['corrupt', '7', 'checksum mismatch']],
+    );
     assert.deepEqual([await digest(dat), await digest(idx)], before);
   });
 

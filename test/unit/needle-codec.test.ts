@@ -25,7 +25,15 @@ describe('needle encoding (reference worked examples)', () => {
     const bytes = encodeNeedle(n, 3);
     assert.equal(
       bytes.toString('hex'),
-      '637037d6' + '0000000000000001' + '0000000a' + '00000005' + '68656c6c6f' + '00' + '9a71bb4c' + '17979cfe3d85cd15' + '0000',
+      '637037d6' +
+        '0000000000000001' +
+        '0000000a' +
+        '00000005' +
+        '68656c6c6f' +
+        '00' +
+        '9a71bb4c' +
+        '17979cfe3d85cd15' +
+        '0000',
     );
     assert.equal(n.size, 10);
     const back = decodeNeedle(bytes, 3, 10);
@@ -75,7 +83,10 @@ describe('needle encoding (reference worked examples)', () => {
   it('C: tombstone v3 keeps the checksum field', () => {
     const bytes = encodeNeedle(newNeedle({ cookie: 0x637037d6, id: 1n, checksum: 0x9a71bb4c, appendAtNs }), 3);
     assert.equal(bytes.length, 32);
-    assert.equal(bytes.toString('hex'), '637037d6' + '0000000000000001' + '00000000' + '9a71bb4c' + '17979cfe3d85cd15' + '00000000');
+    assert.equal(
+      bytes.toString('hex'),
+      '637037d6' + '0000000000000001' + '00000000' + '9a71bb4c' + '17979cfe3d85cd15' + '00000000',
+    );
     assert.equal(actualSize(0, 1), 24);
     assert.equal(actualSize(0, 2), 24);
     assert.equal(actualSize(0, 3), 32);
@@ -108,35 +119,68 @@ describe('needle encoding (reference worked examples)', () => {
   });
 
   it('accepts the legacy checksum form and rejects a bad one', () => {
-    const bytes = encodeNeedle(newNeedle({ cookie: 1, id: 1n, data: hello, checksum: legacyChecksumValue(0x9a71bb4c) }), 3);
+    const bytes = encodeNeedle(
+      newNeedle({ cookie: 1, id: 1n, data: hello, checksum: legacyChecksumValue(0x9a71bb4c) }),
+      3,
+    );
     assert.equal(decodeNeedle(bytes, 3).checksum, 0x9a71bb4c);
     bytes[21] = bytes[21]! ^ 0xff;
-    assert.throws(() => decodeNeedle(bytes, 3), (err) => isStorageError(err, 'crc_mismatch'));
+    assert.throws(
+      () => decodeNeedle(bytes, 3),
+      (err) => isStorageError(err, 'crc_mismatch'),
+    );
   });
 
   it('reports size mismatch and truncation as typed errors', () => {
     const bytes = encodeNeedle(newNeedle({ cookie: 1, id: 1n, data: hello }), 3);
-    assert.throws(() => decodeNeedle(bytes, 3, 11), (err) => isStorageError(err, 'size_mismatch'));
-    assert.throws(() => decodeNeedle(bytes.subarray(0, 20), 3), (err) => isStorageError(err, 'corrupted'));
-    assert.throws(() => decodeNeedle(bytes.subarray(0, 8), 3), (err) => isStorageError(err, 'corrupted'));
+    assert.throws(
+      () => decodeNeedle(bytes, 3, 11),
+      (err) => isStorageError(err, 'size_mismatch'),
+    );
+    assert.throws(
+      () => decodeNeedle(bytes.subarray(0, 20), 3),
+      (err) => isStorageError(err, 'corrupted'),
+    );
+    assert.throws(
+      () => decodeNeedle(bytes.subarray(0, 8), 3),
+      (err) => isStorageError(err, 'corrupted'),
+    );
     const lying = Buffer.from(bytes);
     lying.writeUInt32BE(500, 16);
-    assert.throws(() => decodeNeedle(lying, 3), (err) => isStorageError(err, 'corrupted'));
+    assert.throws(
+      () => decodeNeedle(lying, 3),
+      (err) => isStorageError(err, 'corrupted'),
+    );
   });
 });
 
 describe('idx entries', () => {
   it('encodes 4- and 5-byte rows as upstream', () => {
-    assert.equal(encodeIndexEntry({ key: 1n, offset: 8, size: 32 }, 4).toString('hex'), '00000000000000010000000100000020');
-    assert.equal(encodeIndexEntry({ key: 1n, offset: 72, size: -1 }, 4).toString('hex'), '000000000000000100000009ffffffff');
-    assert.equal(encodeIndexEntry({ key: 1n, offset: 8, size: 32 }, 5).toString('hex'), '0000000000000001000000010000000020');
+    assert.equal(
+      encodeIndexEntry({ key: 1n, offset: 8, size: 32 }, 4).toString('hex'),
+      '00000000000000010000000100000020',
+    );
+    assert.equal(
+      encodeIndexEntry({ key: 1n, offset: 72, size: -1 }, 4).toString('hex'),
+      '000000000000000100000009ffffffff',
+    );
+    assert.equal(
+      encodeIndexEntry({ key: 1n, offset: 8, size: 32 }, 5).toString('hex'),
+      '0000000000000001000000010000000020',
+    );
     const big = 40 * 2 ** 30;
     const row = encodeIndexEntry({ key: 7n, offset: big, size: 5 }, 5);
     assert.equal(row.subarray(8, 13).toString('hex'), '4000000001');
     assert.deepEqual(decodeIndexEntry(row, 5), { key: 7n, offset: big, size: 5 });
   });
   it('refuses offsets the width cannot hold', () => {
-    assert.throws(() => encodeIndexEntry({ key: 1n, offset: 40 * 2 ** 30, size: 1 }, 4), (err) => isStorageError(err, 'volume_full'));
-    assert.throws(() => encodeIndexEntry({ key: 1n, offset: 12, size: 1 }, 4), (err) => isStorageError(err, 'corrupted'));
+    assert.throws(
+      () => encodeIndexEntry({ key: 1n, offset: 40 * 2 ** 30, size: 1 }, 4),
+      (err) => isStorageError(err, 'volume_full'),
+    );
+    assert.throws(
+      () => encodeIndexEntry({ key: 1n, offset: 12, size: 1 }, 4),
+      (err) => isStorageError(err, 'corrupted'),
+    );
   });
 });

@@ -11,7 +11,6 @@ import { prng } from './prng.ts';
 type Entry = { offsetUnits: number; size: number };
 type KeyMode = 'sequential' | 'random' | 'clustered' | 'mixed';
 
-
 /** The eager rules, as the map had them before lazy load rows (upstream doLoading, Put, Delete). */
 class Model {
   readonly map = new Map<bigint, Entry>();
@@ -182,7 +181,10 @@ describe('needle map against a model of upstream rules', () => {
             // Past several section seals (8192 entries) and log/pending merges (16384).
             run(seed, mode, 40_000, 25_000, announced);
           } catch (err) {
-            throw new Error(`needle map model failed: mode=${mode} seed=${seed} announced=${announced} (rerun with NEEDLE_MAP_SEED=${seed}): ${(err as Error).message}`, { cause: err });
+            throw new Error(
+              `needle map model failed: mode=${mode} seed=${seed} announced=${announced} (rerun with NEEDLE_MAP_SEED=${seed}): ${(err as Error).message}`,
+              { cause: err },
+            );
           }
         });
       }

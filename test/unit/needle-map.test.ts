@@ -21,9 +21,10 @@ describe('compact needle map', () => {
         const current = reference.get(key);
         const expected = current === undefined || current.size < 0 ? 0 : current.size;
         assert.equal(map.delete(key), expected);
-        if (current !== undefined && current.size >= 0) reference.set(key, { ...current, size: current.size === 0 ? -1 : -current.size });
+        if (current !== undefined && current.size >= 0)
+          reference.set(key, { ...current, size: current.size === 0 ? -1 : -current.size });
       } else {
-        const value = { offsetUnits: rand() % 1_000_000 + 1, size: rand() % 5000 };
+        const value = { offsetUnits: (rand() % 1_000_000) + 1, size: rand() % 5000 };
         map.set(key, value.offsetUnits, value.size);
         reference.set(key, value);
       }
@@ -50,7 +51,6 @@ describe('compact needle map', () => {
 
 type Entry = { offsetUnits: number; size: number };
 type KeyMode = 'sequential' | 'random' | 'clustered';
-
 
 /**
  * Runs `ops` random operations on the map and a plain Map side by side and compares every
@@ -90,7 +90,8 @@ function checkAgainstReference(seed: number, mode: KeyMode, ops: number): void {
       const current = reference.get(key);
       const expected = current === undefined || current.size < 0 ? 0 : current.size;
       assert.equal(map.delete(key), expected, `delete ${key} (op ${op})`);
-      if (current !== undefined && current.size >= 0) reference.set(key, { ...current, size: current.size === 0 ? -1 : -current.size });
+      if (current !== undefined && current.size >= 0)
+        reference.set(key, { ...current, size: current.size === 0 ? -1 : -current.size });
     } else {
       assert.deepEqual(map.get(key), reference.get(key), `get ${key} (op ${op})`);
     }
@@ -119,7 +120,10 @@ describe('compact needle map against a reference Map', () => {
           // Enough operations to seal sections (8192) and merge pending keys (16384) several times.
           checkAgainstReference(seed, mode, 120_000);
         } catch (err) {
-          throw new Error(`needle map property failed: mode=${mode} seed=${seed} (rerun with NEEDLE_MAP_SEED=${seed}): ${(err as Error).message}`, { cause: err });
+          throw new Error(
+            `needle map property failed: mode=${mode} seed=${seed} (rerun with NEEDLE_MAP_SEED=${seed}): ${(err as Error).message}`,
+            { cause: err },
+          );
         }
       });
     }
@@ -154,8 +158,10 @@ describe('needle map metrics', () => {
   it('sizes records exactly as actualSize does', () => {
     for (const version of [1, 2, 3] as const) {
       const nm = new NeedleMap(version);
-      for (let size = -20; size < 100; size++) assert.equal(nm.recordBytes(size), actualSize(size, version), `v${version} size ${size}`);
-      for (const size of [2 ** 31 - 1, 1_000_000, -(2 ** 31)]) assert.equal(nm.recordBytes(size), actualSize(size, version));
+      for (let size = -20; size < 100; size++)
+        assert.equal(nm.recordBytes(size), actualSize(size, version), `v${version} size ${size}`);
+      for (const size of [2 ** 31 - 1, 1_000_000, -(2 ** 31)])
+        assert.equal(nm.recordBytes(size), actualSize(size, version));
     }
   });
 });

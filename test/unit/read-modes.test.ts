@@ -5,7 +5,11 @@ import { readNonLocalHandler } from '../../src/server/http/read-modes.ts';
 import type { AppEnv } from '../../src/server/http/request-info.ts';
 
 function appWith(mode: 'local' | 'proxy' | 'redirect', urls: string[]) {
-  const handler = readNonLocalHandler({ mode, selfAddress: '127.0.0.1:8080', lookup: async () => urls.map((url) => ({ url, publicUrl: url })) });
+  const handler = readNonLocalHandler({
+    mode,
+    selfAddress: '127.0.0.1:8080',
+    lookup: async () => urls.map((url) => ({ url, publicUrl: url })),
+  });
   const app = new Hono<AppEnv>();
   app.get('*', (c) => {
     const url = new URL(c.req.url);
@@ -17,7 +21,9 @@ function appWith(mode: 'local' | 'proxy' | 'redirect', urls: string[]) {
 
 describe('reads of volumes held elsewhere', () => {
   it('redirect keeps only the collection, drops filename and other parameters', async () => {
-    const res = await appWith('redirect', ['127.0.0.1:9090']).request('/3/01637037d6/name.txt?readDeleted=true&collection=c1&jwt=x');
+    const res = await appWith('redirect', ['127.0.0.1:9090']).request(
+      '/3/01637037d6/name.txt?readDeleted=true&collection=c1&jwt=x',
+    );
     assert.equal(res.status, 301);
     assert.equal(res.headers.get('location'), 'http://127.0.0.1:9090/3,01637037d6?collection=c1&proxied=true');
   });

@@ -6,9 +6,20 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { blockedAddressReason, validateRemoteEndpoint, validateReplicaTarget } from '../../src/remote/endpoint-guard.ts';
+import {
+  blockedAddressReason,
+  validateRemoteEndpoint,
+  validateReplicaTarget,
+} from '../../src/remote/endpoint-guard.ts';
 import { RemoteObjectNotFound, buildRemoteStorageClient, formatLocation } from '../../src/remote/remote-storage.ts';
-import { backendNameToTypeId, findBackendStorage, goStringList, loadFromPbStorageBackends, registerBackendType, setBackendStorageForTest } from '../../src/storage/backend/backend.ts';
+import {
+  backendNameToTypeId,
+  findBackendStorage,
+  goStringList,
+  loadFromPbStorageBackends,
+  registerBackendType,
+  setBackendStorageForTest,
+} from '../../src/storage/backend/backend.ts';
 import { S3BackendStorage, registerS3BackendType, uploadPartSizeBytes } from '../../src/remote/s3-backend.ts';
 import type { GrpcContext } from '../../src/server/grpc/context.ts';
 import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
@@ -113,7 +124,15 @@ describe('remote storage client', () => {
     s3 = await startFakeS3();
     scope.defer(() => s3.close());
   });
-  const conf = () => ({ type: 's3', name: 'r', s3_endpoint: s3.endpoint, s3_region: 'us-east-1', s3_access_key: 'k', s3_secret_key: 's', s3_force_path_style: true });
+  const conf = () => ({
+    type: 's3',
+    name: 'r',
+    s3_endpoint: s3.endpoint,
+    s3_region: 'us-east-1',
+    s3_access_key: 'k',
+    s3_secret_key: 's',
+    s3_force_path_style: true,
+  });
 
   it('reads an exact byte range, in parts', async () => {
     const full = Buffer.alloc(10 * 1024 * 1024, 0);
@@ -134,7 +153,10 @@ describe('remote storage client', () => {
   });
 
   it('rejects unknown types and guarded loopback endpoints with upstream texts', async () => {
-    await assert.rejects(buildRemoteStorageClient({ type: 'does-not-exist', name: 'x' }, false), /get remote client: .*remote storage type does-not-exist not found/);
+    await assert.rejects(
+      buildRemoteStorageClient({ type: 'does-not-exist', name: 'x' }, false),
+      /get remote client: .*remote storage type does-not-exist not found/,
+    );
     await assert.rejects(buildRemoteStorageClient(conf(), false), /reject remote endpoint: .*loopback/);
     assert.equal(formatLocation({ name: 'a', bucket: 'b', path: '/c' }), 'name:"a" bucket:"b" path:"/c"');
   });
@@ -160,10 +182,25 @@ describe('FetchAndWriteNeedle and tier moves over gRPC', () => {
     });
   });
 
-  const remote = () => ({ type: 's3', name: 'r', s3_endpoint: s3.endpoint, s3_region: 'us-east-1', s3_access_key: 'k', s3_secret_key: 's', s3_force_path_style: true });
+  const remote = () => ({
+    type: 's3',
+    name: 'r',
+    s3_endpoint: s3.endpoint,
+    s3_region: 'us-east-1',
+    s3_access_key: 'k',
+    s3_secret_key: 's',
+    s3_force_path_style: true,
+  });
 
   it('writes the remote range as a needle and answers its etag', async () => {
-    await ctx.store.allocateVolume({ volumeId: 31, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+    await ctx.store.allocateVolume({
+      volumeId: 31,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
     s3.objects.set('bkt/obj', Buffer.from('0123456789abcdefghij'));
     const response = await unaryCall(client, 'FetchAndWriteNeedle', {
       volume_id: 31,
@@ -186,7 +223,11 @@ describe('FetchAndWriteNeedle and tier moves over gRPC', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        seen.push({ url: req.url ?? '', auth: req.headers.authorization, body: Buffer.concat(chunks).toString('latin1') });
+        seen.push({
+          url: req.url ?? '',
+          auth: req.headers.authorization,
+          body: Buffer.concat(chunks).toString('latin1'),
+        });
         res.writeHead(201, { 'content-type': 'application/json' });
         res.end('{"size":4}');
       });
@@ -216,33 +257,100 @@ describe('FetchAndWriteNeedle and tier moves over gRPC', () => {
   });
 
   it('answers upstream errors: missing volume, bad type, missing object (NOT_FOUND)', async () => {
-    await assert.rejects(unaryCall(client, 'FetchAndWriteNeedle', { volume_id: 9999, needle_id: '1' }), /not found volume id 9999/);
     await assert.rejects(
-      unaryCall(client, 'FetchAndWriteNeedle', { volume_id: 31, needle_id: '1', size: '1', remote_conf: { type: 'nope', name: 'x' }, remote_location: { path: '/t' } }),
+      unaryCall(client, 'FetchAndWriteNeedle', { volume_id: 9999, needle_id: '1' }),
+      /not found volume id 9999/,
+    );
+    await assert.rejects(
+      unaryCall(client, 'FetchAndWriteNeedle', {
+        volume_id: 31,
+        needle_id: '1',
+        size: '1',
+        remote_conf: { type: 'nope', name: 'x' },
+        remote_location: { path: '/t' },
+      }),
       /get remote client/,
     );
     await assert.rejects(
-      unaryCall(client, 'FetchAndWriteNeedle', { volume_id: 31, needle_id: '1', size: '3', remote_conf: remote(), remote_location: { name: 'r', bucket: 'bkt', path: '/gone' } }),
-      (err: grpc.ServiceError) => err.code === grpc.status.NOT_FOUND && /read from remote .*remote object not found/.test(err.details),
+      unaryCall(client, 'FetchAndWriteNeedle', {
+        volume_id: 31,
+        needle_id: '1',
+        size: '3',
+        remote_conf: remote(),
+        remote_location: { name: 'r', bucket: 'bkt', path: '/gone' },
+      }),
+      (err: grpc.ServiceError) =>
+        err.code === grpc.status.NOT_FOUND && /read from remote .*remote object not found/.test(err.details),
     );
   });
 
   it('tier errors follow upstream', async () => {
-    await ctx.store.allocateVolume({ volumeId: 32, collection: 'tc', replication: '000', ttl: '', diskType: '', version: 3 });
-    await assert.rejects(allMessages(client.VolumeTierMoveDatToRemote({ volume_id: 9998, collection: 'tc', destination_backend_name: 'x' })), /volume 9998 not found/);
-    await assert.rejects(allMessages(client.VolumeTierMoveDatToRemote({ volume_id: 32, collection: 'other', destination_backend_name: 'x' })), /unexpected input/);
-    await assert.rejects(allMessages(client.VolumeTierMoveDatToRemote({ volume_id: 32, collection: 'tc', destination_backend_name: 'missing' })), /destination missing not found, supported: \[/);
-    await assert.rejects(allMessages(client.VolumeTierMoveDatFromRemote({ volume_id: 32, collection: 'tc' })), /already on local disk/);
+    await ctx.store.allocateVolume({
+      volumeId: 32,
+      collection: 'tc',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
+    await assert.rejects(
+      allMessages(
+        client.VolumeTierMoveDatToRemote({ volume_id: 9998, collection: 'tc', destination_backend_name: 'x' }),
+      ),
+      /volume 9998 not found/,
+    );
+    await assert.rejects(
+      allMessages(
+        client.VolumeTierMoveDatToRemote({ volume_id: 32, collection: 'other', destination_backend_name: 'x' }),
+      ),
+      /unexpected input/,
+    );
+    await assert.rejects(
+      allMessages(
+        client.VolumeTierMoveDatToRemote({ volume_id: 32, collection: 'tc', destination_backend_name: 'missing' }),
+      ),
+      /destination missing not found, supported: \[/,
+    );
+    await assert.rejects(
+      allMessages(client.VolumeTierMoveDatFromRemote({ volume_id: 32, collection: 'tc' })),
+      /already on local disk/,
+    );
   });
 
   it('moves a .dat to the s3 tier and back', async () => {
-    setBackendStorageForTest('s3.default', new S3BackendStorage({ bucket: 'tier', endpoint: s3.endpoint, region: 'us-east-1', aws_access_key_id: 'k', aws_secret_access_key: 's' }, 'default'));
-    const volume = await ctx.store.allocateVolume({ volumeId: 33, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+    setBackendStorageForTest(
+      's3.default',
+      new S3BackendStorage(
+        {
+          bucket: 'tier',
+          endpoint: s3.endpoint,
+          region: 'us-east-1',
+          aws_access_key_id: 'k',
+          aws_secret_access_key: 's',
+        },
+        'default',
+      ),
+    );
+    const volume = await ctx.store.allocateVolume({
+      volumeId: 33,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
     await volume.write(textNeedle(1n, 'hello tier'));
     const datPath = volumeFilePath(volume.location, 'dat');
     const original = await fs.readFile(datPath);
 
-    await allMessages(client.VolumeTierMoveDatToRemote({ volume_id: 33, collection: '', destination_backend_name: 's3.default', keep_local_dat_file: false }));
+    await allMessages(
+      client.VolumeTierMoveDatToRemote({
+        volume_id: 33,
+        collection: '',
+        destination_backend_name: 's3.default',
+        keep_local_dat_file: false,
+      }),
+    );
     assert.equal(await pathExists(datPath), false);
     const [file] = volume.volumeInfo.files;
     assert.ok(file !== undefined);
@@ -258,9 +366,16 @@ describe('FetchAndWriteNeedle and tier moves over gRPC', () => {
     assert.ok(volume.isReadOnly);
     assert.equal(Buffer.from((await volume.read(1n)).data).toString(), 'hello tier');
     // Already moved: upstream answers an empty stream.
-    assert.deepEqual(await allMessages(client.VolumeTierMoveDatToRemote({ volume_id: 33, collection: '', destination_backend_name: 's3.default' })), []);
+    assert.deepEqual(
+      await allMessages(
+        client.VolumeTierMoveDatToRemote({ volume_id: 33, collection: '', destination_backend_name: 's3.default' }),
+      ),
+      [],
+    );
 
-    await allMessages(client.VolumeTierMoveDatFromRemote({ volume_id: 33, collection: '', keep_remote_dat_file: false }));
+    await allMessages(
+      client.VolumeTierMoveDatFromRemote({ volume_id: 33, collection: '', keep_remote_dat_file: false }),
+    );
     assert.ok((await fs.readFile(datPath)).equals(original));
     assert.equal(s3.objects.has(`tier/${file.key}`), false);
     const reloaded = ctx.store.findVolume(33)!;

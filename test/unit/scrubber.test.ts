@@ -36,9 +36,21 @@ async function storeWith(volumes: number, needlesEach: number, sizeBytes: number
   await store.load();
   const offsets = new Map<string, number>();
   for (let v = 1; v <= volumes; v++) {
-    if (store.findVolume(v) === undefined) await store.allocateVolume({ volumeId: v, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+    if (store.findVolume(v) === undefined)
+      await store.allocateVolume({
+        volumeId: v,
+        collection: '',
+        replication: '000',
+        ttl: '',
+        diskType: '',
+        version: 3,
+      });
     const volume = store.findVolume(v)!;
-    for (let i = 1; i <= needlesEach; i++) offsets.set(`${v}:${i}`, (await volume.write(textNeedle(BigInt(i), `${v}/${i} `.padEnd(sizeBytes, 'x')))).offsetBytes);
+    for (let i = 1; i <= needlesEach; i++)
+      offsets.set(
+        `${v}:${i}`,
+        (await volume.write(textNeedle(BigInt(i), `${v}/${i} `.padEnd(sizeBytes, 'x')))).offsetBytes,
+      );
   }
   return { root, store, offsets };
 }
@@ -82,7 +94,10 @@ describe('scrubber', () => {
     await s.start();
     await until('three passes', () => s.stats.passesCompleted === 3);
     await s.stop();
-    assert.deepEqual(damaged.map((d) => [d.volumeId, d.findings.map((f) => f.needleId)]), [[2, ['11']]]);
+    assert.deepEqual(
+      damaged.map((d) => [d.volumeId, d.findings.map((f) => f.needleId)]),
+      [[2, ['11']]],
+    );
     assert.match(damaged[0]!.findings[0]!.detail, /CRC/);
     assert.equal(store.findVolume(2)!.isReadOnly, true);
     assert.equal(store.findVolume(1)!.isReadOnly, false);
@@ -120,7 +135,10 @@ describe('scrubber', () => {
     const saved = JSON.parse(await readFile(path.join(root, CHECKPOINT_FILE), 'utf8')).volumes;
     const elapsedMs = Math.max(saved['1'].lastPassCompletedAtMs, saved['2'].lastPassCompletedAtMs) - startMs;
     const expectedMs = (datBytes * 1000) / rate;
-    assert.ok(elapsedMs >= expectedMs * 0.8 && elapsedMs <= expectedMs * 1.2, `${elapsedMs} ms for ${datBytes} bytes at ${rate} B/s (expected ${expectedMs})`);
+    assert.ok(
+      elapsedMs >= expectedMs * 0.8 && elapsedMs <= expectedMs * 1.2,
+      `${elapsedMs} ms for ${datBytes} bytes at ${rate} B/s (expected ${expectedMs})`,
+    );
     await store.close();
   });
 
@@ -155,7 +173,10 @@ describe('scrubber', () => {
     await until('the pass ends', () => second.s.stats.passesCompleted === 1);
     await second.s.stop();
     const total = again.findVolume(1)!.stats().datSizeBytes - 8;
-    assert.ok(second.s.stats.bytesChecked <= total - saved.offsetBytes + 8 + 1024 * 1024, `resumed: ${second.s.stats.bytesChecked} of ${total}`);
+    assert.ok(
+      second.s.stats.bytesChecked <= total - saved.offsetBytes + 8 + 1024 * 1024,
+      `resumed: ${second.s.stats.bytesChecked} of ${total}`,
+    );
 
     // A vacuum moves every offset: a checkpoint from before it is not used.
     await again.findVolume(1)!.compact();
@@ -232,12 +253,23 @@ describe('scrubber on EC volumes', () => {
     const scope = suiteScope();
     const server = await startTestGrpcServer(scope, 'nw-scrub-ec-');
     const store = server.ctx.store;
-    const volume = await store.allocateVolume({ volumeId: 11, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+    const volume = await store.allocateVolume({
+      volumeId: 11,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
     for (let id = 1; id <= 8; id++) await volume.write(textNeedle(BigInt(id), `ec needle ${id} `.repeat(400)));
     await volume.sync();
     await unaryCall(server.client, 'VolumeEcShardsGenerate', { volume_id: 11, collection: '' });
     await unaryCall(server.client, 'VolumeDelete', { volume_id: 11, only_empty: false });
-    await unaryCall(server.client, 'VolumeEcShardsMount', { volume_id: 11, collection: '', shard_ids: Array.from({ length: 14 }, (_, i) => i) });
+    await unaryCall(server.client, 'VolumeEcShardsMount', {
+      volume_id: 11,
+      collection: '',
+      shard_ids: Array.from({ length: 14 }, (_, i) => i),
+    });
     const clock = virtualClock();
     const { s } = scrubber(store, clock, { intervalMs: 60_000 });
     await s.start();
@@ -251,8 +283,14 @@ describe('scrubber on EC volumes', () => {
     await until('a finding', () => second.s.stats.findings >= 1);
     await second.s.stop();
     const details = second.s.recentFindings().map((f) => f.detail);
-    assert.ok(details.every((d) => d.startsWith('ec: ')), details.join('; '));
-    assert.ok(details.some((d) => /shard 0 fails its \.ecsum checksum/.test(d)), `the sidecar check names the shard: ${details.join('; ')}`);
+    assert.ok(
+      details.every((d) => d.startsWith('ec: ')),
+      details.join('; '),
+    );
+    assert.ok(
+      details.some((d) => /shard 0 fails its \.ecsum checksum/.test(d)),
+      `the sidecar check names the shard: ${details.join('; ')}`,
+    );
     assert.equal(second.damaged.length, 0, 'an EC volume is read-only already: nothing to mark');
   });
 });

@@ -14,7 +14,8 @@ import {
 import { tempDir } from './helpers.ts';
 
 // Byte-for-byte what test/volume_server/framework/cluster.go writeSecurityConfig produces.
-const P3 = '[jwt.signing]\nkey = "volume-server-write-key"\nexpires_after_seconds = 60\n\n' +
+const P3 =
+  '[jwt.signing]\nkey = "volume-server-write-key"\nexpires_after_seconds = 60\n\n' +
   '[jwt.signing.read]\nkey = "volume-server-read-key"\nexpires_after_seconds = 60\n';
 const P3_UI = `${P3}\n[access]\nui = true\n`;
 const COMMENT_ONLY = '# optional security config generated for integration tests\n';
@@ -185,7 +186,9 @@ white_list = "127.0.0.1, 10.0.0.0/8,"
   });
 
   it('accepts the white list as an array, across lines, with comments and a trailing comma', () => {
-    const config = parseSecurityToml('[guard]\nwhite_list = [\n  "10.0.0.1", # first\n  # spacer\n  \'10.0.0.0/8\',\n]\n');
+    const config = parseSecurityToml(
+      '[guard]\nwhite_list = [\n  "10.0.0.1", # first\n  # spacer\n  \'10.0.0.0/8\',\n]\n',
+    );
     assert.deepEqual(config.whiteList, ['10.0.0.1', '10.0.0.0/8']);
     assert.deepEqual(parseSecurityToml('[guard]\nwhite_list = []').whiteList, []);
   });
@@ -197,7 +200,9 @@ white_list = "127.0.0.1, 10.0.0.0/8,"
   });
 
   it('coerces values like viper (cast)', () => {
-    const config = parseSecurityToml('[jwt.signing]\nkey = 12345\nexpires_after_seconds = "30"\n[access]\nui = "true"\n[https.client]\nenabled = 1\n');
+    const config = parseSecurityToml(
+      '[jwt.signing]\nkey = 12345\nexpires_after_seconds = "30"\n[access]\nui = "true"\n[https.client]\nenabled = 1\n',
+    );
     assert.equal(config.jwtSigningKey, '12345');
     assert.equal(config.jwtExpiresAfterSeconds, 30);
     assert.equal(config.uiAccess, true);
@@ -219,13 +224,17 @@ white_list = "127.0.0.1, 10.0.0.0/8,"
 
 describe('parseSecurityToml: TOML the old subset reader rejected', () => {
   it('reads multi-line basic strings, trimming the first newline and joining escaped line ends', () => {
-    const config = parseSecurityToml('[jwt.signing]\nkey = """\nfirst\nsecond"""\n[jwt.signing.read]\nkey = """\n  joined \\\n  here"""\n');
+    const config = parseSecurityToml(
+      '[jwt.signing]\nkey = """\nfirst\nsecond"""\n[jwt.signing.read]\nkey = """\n  joined \\\n  here"""\n',
+    );
     assert.equal(config.jwtSigningKey, 'first\nsecond');
     assert.equal(config.jwtReadSigningKey, '  joined here');
   });
 
   it('reads literal strings verbatim, single- and multi-line', () => {
-    const config = parseSecurityToml("[grpc]\nca = 'C:\\certs\\no\\escapes.pem'\n[tls]\ncipher_suites = '''TLS_AES_128_GCM_SHA256,\nTLS_AES_256_GCM_SHA384'''\n");
+    const config = parseSecurityToml(
+      "[grpc]\nca = 'C:\\certs\\no\\escapes.pem'\n[tls]\ncipher_suites = '''TLS_AES_128_GCM_SHA256,\nTLS_AES_256_GCM_SHA384'''\n",
+    );
     assert.equal(config.grpcCaFile, 'C:\\certs\\no\\escapes.pem');
     assert.equal(config.tlsCipherSuites, 'TLS_AES_128_GCM_SHA256,\nTLS_AES_256_GCM_SHA384');
   });
@@ -322,7 +331,8 @@ describe('parseSecurityToml: malformed input', () => {
   it('does not quote the offending line, which may hold a signing key', () => {
     assert.throws(
       () => parseSecurityToml('[jwt.signing]\nkey = "super-secret\n'),
-      (err: unknown) => err instanceof SecurityConfigError && !err.message.includes('super-secret') && err.column !== undefined,
+      (err: unknown) =>
+        err instanceof SecurityConfigError && !err.message.includes('super-secret') && err.column !== undefined,
     );
   });
 });
@@ -372,7 +382,10 @@ describe('loadSecurityConfig', () => {
 
   it('fails on a path that exists but cannot be read as a file', async () => {
     const dir = await tempDir();
-    await assert.rejects(loadSecurityConfig(dir, {}), (err: unknown) => err instanceof SecurityConfigError && err.filePath === dir);
+    await assert.rejects(
+      loadSecurityConfig(dir, {}),
+      (err: unknown) => err instanceof SecurityConfigError && err.filePath === dir,
+    );
   });
 
   it('lets set, non-empty WEED_* variables win over the file', async () => {

@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ServerStateStore, StateVersionMismatchError, decodeServerState, encodeServerState, type VolumeServerState } from '../../src/store/server-state.ts';
+import {
+  ServerStateStore,
+  StateVersionMismatchError,
+  decodeServerState,
+  encodeServerState,
+  type VolumeServerState,
+} from '../../src/store/server-state.ts';
 import { suiteScope } from './suite-scope.ts';
 
 const golden: Array<[VolumeServerState, string]> = [
@@ -38,7 +44,10 @@ describe('state.pb encoding', () => {
       bigField: 'f8ffffff0f01', // field 2^29 - 1 (the largest), varint
     };
     const all = Object.values(unknown).join('');
-    const bytes = Buffer.from(`${unknown.bytes}0801${unknown.varint}${unknown.fixed32}1005${unknown.fixed64}${unknown.bigField}`, 'hex');
+    const bytes = Buffer.from(
+      `${unknown.bytes}0801${unknown.varint}${unknown.fixed32}1005${unknown.fixed64}${unknown.bigField}`,
+      'hex',
+    );
     assert.deepEqual(decodeServerState(bytes), { maintenance: true, version: 5 });
     assert.deepEqual(decodeServerState(Buffer.from(all, 'hex')), { maintenance: false, version: 0 });
   });
@@ -48,7 +57,8 @@ describe('state.pb encoding', () => {
   });
 
   it('refuses truncated input', () => {
-    for (const hex of ['08', '10ac', '2a05616263', '3501']) assert.throws(() => decodeServerState(Buffer.from(hex, 'hex')), /^Error: state\.pb: /, hex);
+    for (const hex of ['08', '10ac', '2a05616263', '3501'])
+      assert.throws(() => decodeServerState(Buffer.from(hex, 'hex')), /^Error: state\.pb: /, hex);
   });
 });
 

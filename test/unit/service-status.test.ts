@@ -12,7 +12,12 @@ import { PemReloader, tlsReloadStatus } from '../../src/security/pem-reloader.ts
 import { startMetricsPush } from '../../src/server/metrics/metrics-push.ts';
 import { planReconcile } from '../../src/status/reconcile-plan.ts';
 import { ServiceHealth } from '../../src/status/service-health.ts';
-import { SERVICE_STATES, type ServiceSnapshot, type ServiceState, emptyStatus } from '../../src/status/service-status.ts';
+import {
+  SERVICE_STATES,
+  type ServiceSnapshot,
+  type ServiceState,
+  emptyStatus,
+} from '../../src/status/service-status.ts';
 import { DiskSpaceMonitor } from '../../src/store/disk-space-monitor.ts';
 import { Store } from '../../src/store/store.ts';
 import { drainBarriersStatus, vacuumJobsStatus } from '../../src/store/store-status.ts';
@@ -20,7 +25,12 @@ import { tempDir, textNeedle } from './helpers.ts';
 import { makeTestPki, opensslMissing } from './tls/test-certs.ts';
 
 function snapshot(enabled: boolean, current: ServiceState, error?: string): ServiceSnapshot {
-  return { name: 'x', desired: { enabled }, current, status: emptyStatus(error !== undefined ? { lastError: { message: error, atMs: 1 } } : {}) };
+  return {
+    name: 'x',
+    desired: { enabled },
+    current,
+    status: emptyStatus(error !== undefined ? { lastError: { message: error, atMs: 1 } } : {}),
+  };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -33,7 +43,11 @@ function deepFreeze<T>(value: T): T {
 
 async function storeWithVolume(): Promise<Store> {
   const dir = await tempDir();
-  const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0, minFreeSpace: { kind: 'percent', percent: 1, raw: '1' } }], 4, () => {});
+  const store = new Store(
+    [{ dir, maxVolumeCount: 0, diskType: '', diskId: 0, minFreeSpace: { kind: 'percent', percent: 1, raw: '1' } }],
+    4,
+    () => {},
+  );
   await store.load();
   await store.allocateVolume({ volumeId: 3, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
   return store;
@@ -138,11 +152,17 @@ describe('heartbeat status', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const heartbeat = new HeartbeatClient(store, [`127.0.0.1:${port}`], { ip: '127.0.0.1', port: 1, grpcPort: 2, publicUrl: '', id: '', dataCenter: '', rack: '' }, () => {});
+    const heartbeat = new HeartbeatClient(
+      store,
+      [`127.0.0.1:${port}`],
+      { ip: '127.0.0.1', port: 1, grpcPort: 2, publicUrl: '', id: '', dataCenter: '', rack: '' },
+      () => {},
+    );
     assert.equal(heartbeat.statusSnapshot().current, 'Stopped');
     heartbeat.start();
     assert.equal(heartbeat.statusSnapshot().current, 'Starting');
-    for (let i = 0; i < 100 && heartbeat.statusSnapshot().current !== 'Degraded'; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 100 && heartbeat.statusSnapshot().current !== 'Degraded'; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     const degraded = heartbeat.statusSnapshot();
     assert.equal(degraded.current, 'Degraded');
     assert.match(degraded.status.lastError?.message ?? '', new RegExp(`master 127.0.0.1:${port}`));

@@ -21,7 +21,11 @@ import { tempDir, textNeedle } from './helpers.ts';
 
 async function world(whiteList: string[] = []) {
   const dir = await tempDir();
-  const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0, minFreeSpace: { kind: 'percent', percent: 1, raw: '1' } }], 4, () => {});
+  const store = new Store(
+    [{ dir, maxVolumeCount: 0, diskType: '', diskId: 0, minFreeSpace: { kind: 'percent', percent: 1, raw: '1' } }],
+    4,
+    () => {},
+  );
   await store.load();
   await store.allocateVolume({ volumeId: 5, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
   for (let i = 1; i <= 10; i++) await store.findVolume(5)!.write(textNeedle(BigInt(i), `needle ${i}`));
@@ -41,7 +45,11 @@ async function world(whiteList: string[] = []) {
     req.on('end', () => res.writeHead(200).end());
   });
   await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
-  const pusher = startMetricsPush({ scrape: async () => ({ contentType: 'text/plain', body: 'm 1\n' }) }, { address: `127.0.0.1:${(gateway.address() as AddressInfo).port}`, intervalSeconds: 3600, instance: 'a:1' }, () => {})!;
+  const pusher = startMetricsPush(
+    { scrape: async () => ({ contentType: 'text/plain', body: 'm 1\n' }) },
+    { address: `127.0.0.1:${(gateway.address() as AddressInfo).port}`, intervalSeconds: 3600, instance: 'a:1' },
+    () => {},
+  )!;
   await pusher.firstPush;
   const run = await store.maintenance.start('verify', 5);
   await store.maintenance.settled(run.id);
@@ -51,17 +59,39 @@ async function world(whiteList: string[] = []) {
   const services = new ServiceRegistry();
   services.register('disk-space-monitor', { snapshots: () => [monitor.statusSnapshot()] });
   services.register('metrics-push', { snapshots: () => [pusher.statusSnapshot()] });
-  services.register('vacuum', vacuumJobsStatus(store, () => 1_000_000));
+  services.register(
+    'vacuum',
+    vacuumJobsStatus(store, () => 1_000_000),
+  );
   services.register('drain-barriers', drainBarriersStatus(store));
   services.register('maintenance', { snapshots: () => store.maintenance.statusSnapshots() });
   const servers = await listenHttpServers(
-    { store, serverVersion: '30GB 4.53', fileSizeLimitBytes: 1 << 20, isHealthy: () => true, log: () => {}, services, hooks: { guardWrite: whiteListGuard(whiteList) } },
+    {
+      store,
+      serverVersion: '30GB 4.53',
+      fileSizeLimitBytes: 1 << 20,
+      isHealthy: () => true,
+      log: () => {},
+      services,
+      hooks: { guardWrite: whiteListGuard(whiteList) },
+    },
     { host: '127.0.0.1', port: 0, closeGraceMs: 100 },
   );
   const observables = async () => {
     const files = await readdir(dir);
-    const sizes = await Promise.all(files.sort().map(async (f) => `${f}:${(await stat(path.join(dir, f))).size}:${(await stat(path.join(dir, f))).mtimeMs}`));
-    return { statCalls, pushes, sizes, stats: store.findVolume(5)!.stats(), compacting: store.findVolume(5)!.isCompacting, runs: store.maintenance.list().length };
+    const sizes = await Promise.all(
+      files
+        .sort()
+        .map(async (f) => `${f}:${(await stat(path.join(dir, f))).size}:${(await stat(path.join(dir, f))).mtimeMs}`),
+    );
+    return {
+      statCalls,
+      pushes,
+      sizes,
+      stats: store.findVolume(5)!.stats(),
+      compacting: store.findVolume(5)!.isCompacting,
+      runs: store.maintenance.list().length,
+    };
   };
   return {
     store,
@@ -87,19 +117,26 @@ describe('GET /status/services', () => {
       const first = await send(w.port, 'GET', '/status/services');
       assert.equal(first.status, 200);
       const body = JSON.parse(first.body.toString());
-      assert.deepEqual(body.services.map((s: { name: string; current: string }) => [s.name, s.current]), [
-        ['disk-space-monitor', 'Running'],
-        ['drain-barriers', 'Running'],
-        [`maintenance/verify-volume-5-run-1`, 'Stopped'],
-        ['metrics-push', 'Running'],
-        ['vacuum/volume-5', 'Running'],
-      ]);
-      assert.deepEqual(body.plans.map((p: { action: string }) => p.action), ['none', 'none', 'none', 'none', 'none']);
+      assert.deepEqual(
+        body.services.map((s: { name: string; current: string }) => [s.name, s.current]),
+        [
+          ['disk-space-monitor', 'Running'],
+          ['drain-barriers', 'Running'],
+          [`maintenance/verify-volume-5-run-1`, 'Stopped'],
+          ['metrics-push', 'Running'],
+          ['vacuum/volume-5', 'Running'],
+        ],
+      );
+      assert.deepEqual(
+        body.plans.map((p: { action: string }) => p.action),
+        ['none', 'none', 'none', 'none', 'none'],
+      );
       const vacuum = body.services.find((s: { name: string }) => s.name === 'vacuum/volume-5');
       assert.equal(vacuum.status.progress.doneBytes, vacuum.status.progress.totalBytes);
 
       for (let i = 0; i < 5000; i++) w.services.snapshots();
-      for (let i = 0; i < 500; i++) assert.equal((await send(w.port, 'GET', '/status/services')).body.toString(), first.body.toString());
+      for (let i = 0; i < 500; i++)
+        assert.equal((await send(w.port, 'GET', '/status/services')).body.toString(), first.body.toString());
       assert.deepEqual(await w.observables(), before);
     } finally {
       await w.close();
@@ -140,10 +177,39 @@ describe('needlework status', () => {
 
   it('shows a degraded service with its error and the plan to restart it', () => {
     const text = formatServicesTable(
-      [{ name: 'heartbeat', desired: { enabled: true }, current: 'Degraded', status: { counters: {}, queueDepth: null, queueLimit: null, workers: null, lastSuccessAtMs: 1_000, lastError: { message: 'stream closed by master', atMs: 61_000 }, cancelledBy: [], hasShutdownHandle: true, progress: null, detail: '' } }],
-      [{ name: 'heartbeat', desiredRunning: true, current: 'Degraded', action: 'restart', reason: 'degraded: stream closed by master' }],
+      [
+        {
+          name: 'heartbeat',
+          desired: { enabled: true },
+          current: 'Degraded',
+          status: {
+            counters: {},
+            queueDepth: null,
+            queueLimit: null,
+            workers: null,
+            lastSuccessAtMs: 1_000,
+            lastError: { message: 'stream closed by master', atMs: 61_000 },
+            cancelledBy: [],
+            hasShutdownHandle: true,
+            progress: null,
+            detail: '',
+          },
+        },
+      ],
+      [
+        {
+          name: 'heartbeat',
+          desiredRunning: true,
+          current: 'Degraded',
+          action: 'restart',
+          reason: 'degraded: stream closed by master',
+        },
+      ],
       100_000,
     );
-    assert.match(text, /heartbeat +on +Degraded +99s ago +stream closed by master \(39s ago\) +- +restart: degraded: stream closed by master/);
+    assert.match(
+      text,
+      /heartbeat +on +Degraded +99s ago +stream closed by master \(39s ago\) +- +restart: degraded: stream closed by master/,
+    );
   });
 });

@@ -56,24 +56,55 @@ function tieredTombstoneRow(id: bigint): Buffer {
  * A volume of NEEDLE_BODIES (ids 1..n) moved to the fake backend with the real RPC, local `.dat`
  * removed, then remounted (as after a restart) unless `reload` is false.
  */
-async function tieredServer(scope: SuiteScope, options: { replication?: string; reload?: boolean } = {}): Promise<TieredServer> {
+async function tieredServer(
+  scope: SuiteScope,
+  options: { replication?: string; reload?: boolean } = {},
+): Promise<TieredServer> {
   const backend = new MemoryBackend();
   setBackendStorageForTest('s3.default', backend);
   const server = await startTestGrpcServer(scope, 'needlework-tier-delete-');
   const http = await listenHttpServers(
-    { store: server.ctx.store, serverVersion: '30GB 4.53 needlework', fileSizeLimitBytes: 1024 * 1024, isHealthy: () => true, log: () => {} },
+    {
+      store: server.ctx.store,
+      serverVersion: '30GB 4.53 needlework',
+      fileSizeLimitBytes: 1024 * 1024,
+      isHealthy: () => true,
+      log: () => {},
+    },
     { host: '127.0.0.1', port: 0, closeGraceMs: 100 },
   );
   scope.defer(() => http.close());
-  const volume = await server.ctx.store.allocateVolume({ volumeId: VOLUME_ID, collection: '', replication: options.replication ?? '000', ttl: '', diskType: '', version: 3 });
-  for (const [i, body] of NEEDLE_BODIES.entries()) await volume.write(newNeedle({ id: BigInt(i + 1), cookie: COOKIE, data: Buffer.from(body) }));
-  await allMessages(server.client.VolumeTierMoveDatToRemote({ volume_id: VOLUME_ID, collection: '', destination_backend_name: 's3.default', keep_local_dat_file: false }));
+  const volume = await server.ctx.store.allocateVolume({
+    volumeId: VOLUME_ID,
+    collection: '',
+    replication: options.replication ?? '000',
+    ttl: '',
+    diskType: '',
+    version: 3,
+  });
+  for (const [i, body] of NEEDLE_BODIES.entries())
+    await volume.write(newNeedle({ id: BigInt(i + 1), cookie: COOKIE, data: Buffer.from(body) }));
+  await allMessages(
+    server.client.VolumeTierMoveDatToRemote({
+      volume_id: VOLUME_ID,
+      collection: '',
+      destination_backend_name: 's3.default',
+      keep_local_dat_file: false,
+    }),
+  );
   if (options.reload !== false) {
     await server.ctx.store.unmountVolume(VOLUME_ID);
     assert.equal((await server.ctx.store.mountVolume(VOLUME_ID)).readsRemoteDat, true);
   }
   const key = volume.volumeInfo.files[0]!.key;
-  return { server, http, backend, key, datBytes: Buffer.from(backend.objects.get(key)!), volume: () => server.ctx.store.findVolume(VOLUME_ID)! };
+  return {
+    server,
+    http,
+    backend,
+    key,
+    datBytes: Buffer.from(backend.objects.get(key)!),
+    volume: () => server.ctx.store.findVolume(VOLUME_ID)!,
+  };
 }
 
 /** The needle's stored Size (what a delete answers): its body, not only its data. */
@@ -139,20 +170,35 @@ describe('needle deletes on a reloaded tiered volume', () => {
     const fid = `${VOLUME_ID},${formatNeedleIdCookie(1n, COOKIE)}`;
     const sizeBytes = storedSize(t.volume(), 1n);
     const first = await unaryCall(t.server.client, 'BatchDelete', { file_ids: [fid], skip_cookie_check: false });
-    assert.deepEqual(first.results.map((r) => [r.status, r.size, r.error]), [[202, sizeBytes, '']]);
+    assert.deepEqual(
+      first.results.map((r) => [r.status, r.size, r.error]),
+      [[202, sizeBytes, '']],
+    );
     const again = await unaryCall(t.server.client, 'BatchDelete', { file_ids: [fid], skip_cookie_check: false });
     assert.equal(again.results[0]!.status, 404);
     const unchecked = await unaryCall(t.server.client, 'BatchDelete', { file_ids: [fid], skip_cookie_check: true });
     assert.equal(unchecked.results[0]!.status, 304);
     const idx = await fs.readFile(volumeFilePath(t.volume().location, 'idx'));
     assert.equal(idx.subarray(idx.length - IDX_ROW_BYTES).toString('hex'), tieredTombstoneRow(1n).toString('hex'));
-    assert.equal(idx.length, (NEEDLE_BODIES.length + 1) * IDX_ROW_BYTES, 'one row for the one delete that found the needle');
+    assert.equal(
+      idx.length,
+      (NEEDLE_BODIES.length + 1) * IDX_ROW_BYTES,
+      'one row for the one delete that found the needle',
+    );
   });
 
   it('still refuses writes and vacuum, and the remote object stays as uploaded', async () => {
     const volume = t.volume();
-    await assert.rejects(volume.write(newNeedle({ id: 50n, cookie: COOKIE, data: Buffer.from('new') })), (err) => isStorageError(err, 'read_only'));
-    const upload = await send(t.http.adminPort, 'POST', fidPath(51n), { 'content-type': 'application/octet-stream' }, 'x');
+    await assert.rejects(volume.write(newNeedle({ id: 50n, cookie: COOKIE, data: Buffer.from('new') })), (err) =>
+      isStorageError(err, 'read_only'),
+    );
+    const upload = await send(
+      t.http.adminPort,
+      'POST',
+      fidPath(51n),
+      { 'content-type': 'application/octet-stream' },
+      'x',
+    );
     assert.ok(upload.status >= 400, `upload status ${upload.status}`);
     await assert.rejects(volume.compact(), /volume 43 is tiered to remote storage, cannot compact/);
     const sizeBytes = storedSize(volume, 3n);
@@ -166,7 +212,10 @@ describe('needle deletes on a reloaded tiered volume', () => {
 
     // Marked read-only without deletes: deletes refused, yet upstream keeps the derived can-delete flag.
     await unaryCall(t.server.client, 'VolumeMarkReadonly', { volume_id: VOLUME_ID, persist: false, can_delete: false });
-    await assert.rejects(t.volume().delete(1n, COOKIE), (err) => isStorageError(err, 'read_only') && err.message === `volume ${VOLUME_ID} is read only`);
+    await assert.rejects(
+      t.volume().delete(1n, COOKIE),
+      (err) => isStorageError(err, 'read_only') && err.message === `volume ${VOLUME_ID} is read only`,
+    );
     const refused = await send(t.http.adminPort, 'DELETE', fidPath(1n));
     assert.equal(refused.status, 500);
     assert.match(refused.body.toString(), new RegExp(`Deletion Failed: volume ${VOLUME_ID} is read only`));
@@ -177,7 +226,9 @@ describe('needle deletes on a reloaded tiered volume', () => {
     assert.deepEqual(heartbeatFlags(t), { read_only: true, read_only_can_delete: true });
     assert.equal((await unaryCall(t.server.client, 'VolumeStatus', { volume_id: VOLUME_ID })).is_read_only, true);
     assert.equal((await send(t.http.adminPort, 'DELETE', fidPath(1n))).status, 202);
-    await assert.rejects(t.volume().write(newNeedle({ id: 60n, cookie: COOKIE, data: Buffer.from('no') })), (err) => isStorageError(err, 'read_only'));
+    await assert.rejects(t.volume().write(newNeedle({ id: 60n, cookie: COOKIE, data: Buffer.from('no') })), (err) =>
+      isStorageError(err, 'read_only'),
+    );
   });
 
   it('a persisted read-only mark does not stop deletes after a restart (upstream ignores it for a tiered volume)', async () => {
@@ -239,7 +290,8 @@ describe('VolumeDelete of a tiered volume', () => {
 
   async function localFiles(t: TieredServer): Promise<string[]> {
     const present: string[] = [];
-    for (const ext of ['dat', 'idx', 'vif']) if (await pathExists(volumeFilePath(t.volume().location, ext))) present.push(ext);
+    for (const ext of ['dat', 'idx', 'vif'])
+      if (await pathExists(volumeFilePath(t.volume().location, ext))) present.push(ext);
     return present;
   }
 
@@ -269,7 +321,8 @@ describe('VolumeDelete of a tiered volume', () => {
       unaryCall(t.server.client, 'VolumeDelete', { volume_id: VOLUME_ID }),
       (err: grpc.ServiceError) =>
         err.code === grpc.status.UNKNOWN &&
-        err.details === `DeleteVolume ${VOLUME_ID} failed on some disks: volume ${VOLUME_ID} remote object s3.default/${t.key} delete failed: AccessDenied: not yours`,
+        err.details ===
+          `DeleteVolume ${VOLUME_ID} failed on some disks: volume ${VOLUME_ID} remote object s3.default/${t.key} delete failed: AccessDenied: not yours`,
     );
     assert.deepEqual(await localFiles(t), before);
     assert.deepEqual(before, ['idx', 'vif']);
@@ -280,7 +333,9 @@ describe('VolumeDelete of a tiered volume', () => {
     // DeleteCollection goes the same way, with upstream's "; " list.
     await assert.rejects(
       unaryCall(t.server.client, 'DeleteCollection', { collection: '' }),
-      (err: grpc.ServiceError) => err.details === `delete collection : volume ${VOLUME_ID} remote object s3.default/${t.key} delete failed: AccessDenied: not yours; `,
+      (err: grpc.ServiceError) =>
+        err.details ===
+        `delete collection : volume ${VOLUME_ID} remote object s3.default/${t.key} delete failed: AccessDenied: not yours; `,
     );
     assert.ok(t.server.ctx.store.findVolume(VOLUME_ID) !== undefined);
 
@@ -294,7 +349,11 @@ describe('VolumeDelete of a tiered volume', () => {
     const target = await startTestGrpcServer(scope, 'needlework-tier-delete-target-');
     const copyOnce = () =>
       new Promise<void>((resolve, reject) => {
-        const call = target.client.VolumeCopy({ volume_id: VOLUME_ID, collection: '', source_data_node: source.server.address });
+        const call = target.client.VolumeCopy({
+          volume_id: VOLUME_ID,
+          collection: '',
+          source_data_node: source.server.address,
+        });
         call.on('data', () => {});
         call.on('end', () => resolve());
         call.on('error', reject);
@@ -303,6 +362,9 @@ describe('VolumeDelete of a tiered volume', () => {
     // The second copy replaces the first: the replaced replica is deleted, its object kept.
     await copyOnce();
     assert.ok(source.backend.objects.get(source.key)?.equals(source.datBytes));
-    assert.equal(Buffer.from((await target.ctx.store.findVolume(VOLUME_ID)!.read(1n)).data).toString(), NEEDLE_BODIES[0]);
+    assert.equal(
+      Buffer.from((await target.ctx.store.findVolume(VOLUME_ID)!.read(1n)).data).toString(),
+      NEEDLE_BODIES[0],
+    );
   });
 });

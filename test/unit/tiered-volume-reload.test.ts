@@ -44,7 +44,14 @@ interface Written {
 
 /** A volume with needles of NEEDLE_SIZES_BYTES (ids 1..n) and one deleted needle (id 99). */
 async function fillVolume(store: Store): Promise<{ volume: Volume; written: Written[] }> {
-  const volume = await store.allocateVolume({ volumeId: VOLUME_ID, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+  const volume = await store.allocateVolume({
+    volumeId: VOLUME_ID,
+    collection: '',
+    replication: '000',
+    ttl: '',
+    diskType: '',
+    version: 3,
+  });
   const written: Written[] = [];
   for (const [i, sizeBytes] of NEEDLE_SIZES_BYTES.entries()) {
     const id = BigInt(i + 1);
@@ -67,7 +74,11 @@ interface Tiered {
  * the local `.dat` removed unless kept. `afterCopy` runs between the upload and the record, where
  * a write the copy missed would land.
  */
-async function tierVolume(volume: Volume, backend: MemoryBackend, options: { keepLocalDat?: boolean; afterCopy?: () => Promise<void> } = {}): Promise<Tiered> {
+async function tierVolume(
+  volume: Volume,
+  backend: MemoryBackend,
+  options: { keepLocalDat?: boolean; afterCopy?: () => Promise<void> } = {},
+): Promise<Tiered> {
   const datPath = volumeFilePath(volume.location, 'dat');
   await volume.sync();
   const copied = await backend.copyFile(datPath, async () => {});
@@ -132,21 +143,33 @@ describe('a tiered volume reloaded without its local .dat', () => {
       assert.equal(volume.stats().deletedCount, statsBefore.deletedCount);
       assert.equal(volume.stats().idxSizeBytes, statsBefore.idxSizeBytes);
       // Loading read the super block and nothing else of the object.
-      assert.ok(backend.reads.length > 0 && backend.reads.every((r) => r.key === tiered.key && r.offsetBytes + r.length <= SUPER_BLOCK_SIZE_BYTES), JSON.stringify(backend.reads));
+      assert.ok(
+        backend.reads.length > 0 &&
+          backend.reads.every((r) => r.key === tiered.key && r.offsetBytes + r.length <= SUPER_BLOCK_SIZE_BYTES),
+        JSON.stringify(backend.reads),
+      );
 
       for (const w of written) {
         assert.ok(Buffer.from((await volume.read(w.id)).data).equals(w.data), `read ${w.id}`);
         assert.ok((await streamed(volume, w.id)).equals(w.data), `stream ${w.id}`);
         // The raw record (ReadNeedleBlob) is the uploaded bytes at the indexed offset.
         const recordBytes = actualSize(w.size, volume.version);
-        assert.ok((await volume.readBytes(w.offsetBytes, recordBytes)).equals(tiered.datBytes.subarray(w.offsetBytes, w.offsetBytes + recordBytes)), `blob ${w.id}`);
+        assert.ok(
+          (await volume.readBytes(w.offsetBytes, recordBytes)).equals(
+            tiered.datBytes.subarray(w.offsetBytes, w.offsetBytes + recordBytes),
+          ),
+          `blob ${w.id}`,
+        );
         assert.equal((await volume.readMetaAt(w.offsetBytes, w.size)).id, w.id);
       }
       await assert.rejects(volume.read(99n), (err) => isStorageError(err, 'deleted'));
       // ReadAllNeedles and tails scan the remote copy: every live needle, in .dat order.
       const live: bigint[] = [];
       for await (const { needle } of volume.liveRecords()) live.push(needle.id);
-      assert.deepEqual(live, written.map((w) => w.id));
+      assert.deepEqual(
+        live,
+        written.map((w) => w.id),
+      );
       // Every read was ranged: no single read fetched the whole object.
       assert.ok(backend.reads.every((r) => r.length < tiered.datBytes.length));
     } finally {
@@ -179,7 +202,10 @@ describe('a tiered volume reloaded without its local .dat', () => {
     backend.objects.set('k', Buffer.from('0123456789'));
     const file = new RemoteDataFile({ backend, backendName: 's3.default', key: '/k', sizeBytes: 6, modifiedTimeMs: 0 });
     assert.equal(file.key, 'k');
-    await assert.rejects(file.write(Buffer.alloc(1), 0, 1, 0), (err) => isStorageError(err, 'read_only') && /read only/.test(err.message));
+    await assert.rejects(
+      file.write(Buffer.alloc(1), 0, 1, 0),
+      (err) => isStorageError(err, 'read_only') && /read only/.test(err.message),
+    );
     await assert.rejects(file.truncate(0), (err) => isStorageError(err, 'read_only'));
     const buf = Buffer.alloc(10);
     assert.equal((await file.read(buf, 0, 10, 2)).bytesRead, 4);
@@ -187,7 +213,10 @@ describe('a tiered volume reloaded without its local .dat', () => {
     assert.equal((await file.read(buf, 0, 10, 6)).bytesRead, 0);
     assert.deepEqual(await file.stat(), { sizeBytes: 6, modifiedTimeMs: 0 });
     backend.failReadsWith = 'connection refused';
-    await assert.rejects(file.read(buf, 0, 1, 0), (err) => isStorageError(err, 'io') && /s3\.default\/k.*connection refused/.test(err.message));
+    await assert.rejects(
+      file.read(buf, 0, 1, 0),
+      (err) => isStorageError(err, 'io') && /s3\.default\/k.*connection refused/.test(err.message),
+    );
   });
 
   it('an unknown backend leaves the volume unloaded, its files untouched, until the backend exists', async () => {
@@ -228,7 +257,9 @@ describe('a tiered volume reloaded without its local .dat', () => {
     const first = await openStore(dir);
     const { volume, written } = await fillVolume(first);
     // A write the upload missed: indexed locally, absent from the remote copy.
-    await tierVolume(volume, backend, { afterCopy: async () => void (await volume.write(textNeedle(77n, 'after the copy'))) });
+    await tierVolume(volume, backend, {
+      afterCopy: async () => void (await volume.write(textNeedle(77n, 'after the copy'))),
+    });
     await first.close();
     const idxPath = volumeFilePath(volume.location, 'idx');
     const idxBefore = await fs.readFile(idxPath);
@@ -236,7 +267,9 @@ describe('a tiered volume reloaded without its local .dat', () => {
     const store = await openStore(dir);
     try {
       const reloaded = store.findVolume(VOLUME_ID)!;
-      assert.deepEqual(reloaded.damage, [`1 .idx rows point past the end of the remote .dat (${backend.objects.values().next().value!.length} bytes); those needles cannot be read`]);
+      assert.deepEqual(reloaded.damage, [
+        `1 .idx rows point past the end of the remote .dat (${backend.objects.values().next().value!.length} bytes); those needles cannot be read`,
+      ]);
       assert.equal(reloaded.isReadOnly, true);
       assert.ok((await fs.readFile(idxPath)).equals(idxBefore), 'a tiered volume load changes no file');
       await assert.rejects(reloaded.read(77n), (err) => isStorageError(err, 'corrupted'));
@@ -279,7 +312,10 @@ describe('a tiered volume reloaded without its local .dat', () => {
       const reloaded = store.findVolume(VOLUME_ID);
       assert.ok(reloaded !== undefined);
       assert.equal(reloaded.version, 3);
-      assert.ok(reloaded.loadReport.notes.some((n) => /remote super block unreadable .*service unavailable/.test(n)), reloaded.loadReport.notes.join('\n'));
+      assert.ok(
+        reloaded.loadReport.notes.some((n) => /remote super block unreadable .*service unavailable/.test(n)),
+        reloaded.loadReport.notes.join('\n'),
+      );
       await assert.rejects(reloaded.read(written[0]!.id), /service unavailable/);
       backend.failReadsWith = null;
       assert.ok(Buffer.from((await reloaded.read(written[0]!.id)).data).equals(written[0]!.data));
@@ -302,9 +338,19 @@ describe('a tiered volume reloaded without its local .dat', () => {
     const store = await openStore(dir);
     try {
       assert.equal(store.findVolume(VOLUME_ID), undefined);
-      assert.match(store.locations[0]!.loadFailures.find((f) => f.volumeId === VOLUME_ID)?.error ?? '', /check volume idx file .*does not exist/);
+      assert.match(
+        store.locations[0]!.loadFailures.find((f) => f.volumeId === VOLUME_ID)?.error ?? '',
+        /check volume idx file .*does not exist/,
+      );
       assert.equal(backend.reads.length, 0, 'the object is not read for a volume that cannot load');
-      assert.equal(await fs.access(volumeFilePath(volume.location, 'idx')).then(() => true, () => false), false, 'no .idx was created');
+      assert.equal(
+        await fs.access(volumeFilePath(volume.location, 'idx')).then(
+          () => true,
+          () => false,
+        ),
+        false,
+        'no .idx was created',
+      );
     } finally {
       await store.close();
     }

@@ -56,12 +56,25 @@ describe('a reloaded tiered volume over HTTP and gRPC', () => {
     scope.defer(() => setBackendStorageForTest(undefined));
     server = await startTestGrpcServer(scope, 'needlework-tier-serve-');
     http = await listenHttpServers(
-      { store: server.ctx.store, serverVersion: '30GB 4.53 needlework', fileSizeLimitBytes: 8 * 1024 * 1024, isHealthy: () => true, log: () => {} },
+      {
+        store: server.ctx.store,
+        serverVersion: '30GB 4.53 needlework',
+        fileSizeLimitBytes: 8 * 1024 * 1024,
+        isHealthy: () => true,
+        log: () => {},
+      },
       { host: '127.0.0.1', port: 0, closeGraceMs: 100 },
     );
     scope.defer(() => http.close());
 
-    const volume = await server.ctx.store.allocateVolume({ volumeId: VOLUME_ID, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+    const volume = await server.ctx.store.allocateVolume({
+      volumeId: VOLUME_ID,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
     written = [];
     for (const [i, sizeBytes] of SIZES_BYTES.entries()) {
       const id = BigInt(i + 1);
@@ -72,7 +85,14 @@ describe('a reloaded tiered volume over HTTP and gRPC', () => {
     await volume.sync();
     datBefore = await fs.readFile(volumeFilePath(volume.location, 'dat'));
 
-    await allMessages(server.client.VolumeTierMoveDatToRemote({ volume_id: VOLUME_ID, collection: '', destination_backend_name: 's3.default', keep_local_dat_file: false }));
+    await allMessages(
+      server.client.VolumeTierMoveDatToRemote({
+        volume_id: VOLUME_ID,
+        collection: '',
+        destination_backend_name: 's3.default',
+        keep_local_dat_file: false,
+      }),
+    );
     assert.equal(await pathExists(volumeFilePath(volume.location, 'dat')), false);
     // What a restart does to the volume: open it again from its files.
     await server.ctx.store.unmountVolume(VOLUME_ID);
@@ -95,25 +115,54 @@ describe('a reloaded tiered volume over HTTP and gRPC', () => {
   });
 
   it('refuses an HTTP upload to the tiered volume', async () => {
-    const reply = await send(http.adminPort, 'POST', `/${VOLUME_ID},${formatNeedleIdCookie(99n, COOKIE)}`, { 'content-type': 'application/octet-stream' }, 'x');
+    const reply = await send(
+      http.adminPort,
+      'POST',
+      `/${VOLUME_ID},${formatNeedleIdCookie(99n, COOKIE)}`,
+      { 'content-type': 'application/octet-stream' },
+      'x',
+    );
     assert.ok(reply.status >= 400, `status ${reply.status}`);
   });
 
   it('answers ReadNeedleBlob, ReadNeedleMeta and ReadAllNeedles from the remote copy', async () => {
     for (const w of written) {
       const recordBytes = actualSize(w.size, 3);
-      const blob = await unaryCall(server.client, 'ReadNeedleBlob', { volume_id: VOLUME_ID, offset: String(w.offsetBytes), size: w.size });
-      assert.ok(Buffer.from(blob.needle_blob).equals(datBefore.subarray(w.offsetBytes, w.offsetBytes + recordBytes)), `blob ${w.id}`);
-      const meta = await unaryCall(server.client, 'ReadNeedleMeta', { volume_id: VOLUME_ID, needle_id: String(w.id), offset: String(w.offsetBytes), size: w.size });
+      const blob = await unaryCall(server.client, 'ReadNeedleBlob', {
+        volume_id: VOLUME_ID,
+        offset: String(w.offsetBytes),
+        size: w.size,
+      });
+      assert.ok(
+        Buffer.from(blob.needle_blob).equals(datBefore.subarray(w.offsetBytes, w.offsetBytes + recordBytes)),
+        `blob ${w.id}`,
+      );
+      const meta = await unaryCall(server.client, 'ReadNeedleMeta', {
+        volume_id: VOLUME_ID,
+        needle_id: String(w.id),
+        offset: String(w.offsetBytes),
+        size: w.size,
+      });
       assert.equal(meta.cookie, COOKIE);
     }
-    const all: ClientResponseOf<'ReadAllNeedles'>[] = await allMessages(server.client.ReadAllNeedles({ volume_ids: [VOLUME_ID] }));
-    assert.deepEqual(all.map((m) => m.needle_id), written.map((w) => String(w.id)));
+    const all: ClientResponseOf<'ReadAllNeedles'>[] = await allMessages(
+      server.client.ReadAllNeedles({ volume_ids: [VOLUME_ID] }),
+    );
+    assert.deepEqual(
+      all.map((m) => m.needle_id),
+      written.map((w) => String(w.id)),
+    );
     all.forEach((m, i) => assert.ok(Buffer.from(m.needle_blob).equals(written[i]!.data)));
   });
 
   it('CopyFile of the absent .dat answers as upstream: nothing when allowed, else an error', async () => {
-    const request = { volume_id: VOLUME_ID, collection: '', ext: '.dat', compaction_revision: 0xffff_ffff, stop_offset: String(datBefore.length) };
+    const request = {
+      volume_id: VOLUME_ID,
+      collection: '',
+      ext: '.dat',
+      compaction_revision: 0xffff_ffff,
+      stop_offset: String(datBefore.length),
+    };
     assert.deepEqual(await allMessages(server.client.CopyFile({ ...request, ignore_source_file_not_found: true })), []);
     await assert.rejects(allMessages(server.client.CopyFile({ ...request, ignore_source_file_not_found: false })));
   });
@@ -131,7 +180,9 @@ describe('a reloaded tiered volume over HTTP and gRPC', () => {
   it('moves the reloaded volume back: the local .dat is the original and takes writes again', async () => {
     const key = server.ctx.store.findVolume(VOLUME_ID)!.volumeInfo.files[0]!.key;
     // The copy made above shares the object; this move deletes it, as the last replica's would.
-    await allMessages(server.client.VolumeTierMoveDatFromRemote({ volume_id: VOLUME_ID, collection: '', keep_remote_dat_file: false }));
+    await allMessages(
+      server.client.VolumeTierMoveDatFromRemote({ volume_id: VOLUME_ID, collection: '', keep_remote_dat_file: false }),
+    );
     const local = server.ctx.store.findVolume(VOLUME_ID)!;
     assert.equal(local.readsRemoteDat, false);
     assert.equal(local.hasRemoteFile, false);
@@ -150,7 +201,13 @@ describe('needlework volume starting with a tiered volume on disk', () => {
   let masterGrpcPort: number;
   let configurationCalls = 0;
   const bucket = 'tier-start';
-  const s3Properties = () => ({ bucket, endpoint: s3.endpoint, region: 'us-east-1', aws_access_key_id: 'k', aws_secret_access_key: 's' });
+  const s3Properties = () => ({
+    bucket,
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    aws_access_key_id: 'k',
+    aws_secret_access_key: 's',
+  });
 
   before(async () => {
     s3 = await startFakeS3();
@@ -165,7 +222,9 @@ describe('needlework volume starting with a tiered volume on disk', () => {
       },
     });
     masterGrpcPort = await new Promise<number>((resolve, reject) =>
-      master.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+      master.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(err) : resolve(port),
+      ),
     );
     scope.defer(() => new Promise<void>((resolve) => master.tryShutdown(() => resolve())));
   });
@@ -178,14 +237,31 @@ describe('needlework volume starting with a tiered volume on disk', () => {
       setBackendStorageForTest('s3.default', new S3BackendStorage(s3Properties(), 'default'));
       const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, () => {});
       await store.load();
-      const volume = await store.allocateVolume({ volumeId: VOLUME_ID, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+      const volume = await store.allocateVolume({
+        volumeId: VOLUME_ID,
+        collection: '',
+        replication: '000',
+        ttl: '',
+        diskType: '',
+        version: 3,
+      });
       await volume.write(newNeedle({ id: 7n, cookie: COOKIE, data }));
       await volume.sync();
       const datPath = volumeFilePath(volume.location, 'dat');
       const copied = await findBackendStorage('s3.default')!.copyFile(datPath, async () => {}, 0);
       volume.volumeInfo = {
         ...volume.volumeInfo,
-        files: [{ backendType: 's3', backendId: 'default', key: copied.key, offset: 0n, fileSize: BigInt(copied.sizeBytes), modifiedTime: 1_700_000_000n, extension: '.dat' }],
+        files: [
+          {
+            backendType: 's3',
+            backendId: 'default',
+            key: copied.key,
+            offset: 0n,
+            fileSize: BigInt(copied.sizeBytes),
+            modifiedTime: 1_700_000_000n,
+            extension: '.dat',
+          },
+        ],
       };
       await volume.saveVolumeInfo();
       await store.close();
@@ -196,7 +272,15 @@ describe('needlework volume starting with a tiered volume on disk', () => {
 
     const httpPort = await freePort();
     const grpcPort = await freePort();
-    const config = parseVolumeFlags([`-dir=${dir}`, '-ip=127.0.0.1', `-port=${httpPort}`, `-port.grpc=${grpcPort}`, `-master=127.0.0.1:1.${masterGrpcPort}`, '-preStopSeconds=0', '-max=4']);
+    const config = parseVolumeFlags([
+      `-dir=${dir}`,
+      '-ip=127.0.0.1',
+      `-port=${httpPort}`,
+      `-port.grpc=${grpcPort}`,
+      `-master=127.0.0.1:1.${masterGrpcPort}`,
+      '-preStopSeconds=0',
+      '-max=4',
+    ]);
     const logs: string[] = [];
     const running = await startVolumeServer(config, emptySecurityConfig(), (m) => logs.push(m));
     try {
@@ -205,7 +289,10 @@ describe('needlework volume starting with a tiered volume on disk', () => {
       const reply = await send(httpPort, 'GET', `/${VOLUME_ID},${formatNeedleIdCookie(7n, COOKIE)}`);
       assert.equal(reply.status, 200);
       assert.ok(reply.body.equals(data));
-      assert.ok(s3.requests.some((r) => r.method === 'GET' && r.range !== undefined), 'read with ranged GETs');
+      assert.ok(
+        s3.requests.some((r) => r.method === 'GET' && r.range !== undefined),
+        'read with ranged GETs',
+      );
     } finally {
       await running.stop('test');
     }

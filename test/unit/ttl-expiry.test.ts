@@ -22,7 +22,12 @@ async function storeWithTtlVolume(ttl: string) {
 }
 
 function reportedIds(store: Store): number[] {
-  const heartbeat = new HeartbeatClient(store, ['127.0.0.1:1'], { ip: '127.0.0.1', port: 1, grpcPort: 2, publicUrl: '', id: '', dataCenter: '', rack: '' }, () => {});
+  const heartbeat = new HeartbeatClient(
+    store,
+    ['127.0.0.1:1'],
+    { ip: '127.0.0.1', port: 1, grpcPort: 2, publicUrl: '', id: '', dataCenter: '', rack: '' },
+    () => {},
+  );
   return (heartbeat.fullHeartbeat().volumes ?? []).map((v) => v.id!).sort();
 }
 
@@ -59,7 +64,10 @@ describe('TTL expiry', () => {
     now = written + 34 * MINUTE;
     await expiry.checkNow();
     assert.equal(store.findVolume(4), undefined);
-    assert.deepEqual((await readdir(dir)).filter((f) => f.startsWith('4.')), []);
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.startsWith('4.')),
+      [],
+    );
     assert.deepEqual(reportedIds(store), [5]);
     const status = expiry.statusSnapshot();
     assert.equal(status.current, 'Running');
@@ -81,7 +89,10 @@ describe('TTL expiry', () => {
     };
     await expiry.checkNow();
     assert.equal(expiry.statusSnapshot().current, 'Degraded');
-    assert.match(expiry.statusSnapshot().status.lastError?.message ?? '', /delete expired volume 4: volume 4 is being copied/);
+    assert.match(
+      expiry.statusSnapshot().status.lastError?.message ?? '',
+      /delete expired volume 4: volume 4 is being copied/,
+    );
     store.deleteVolume = deleteVolume;
     await expiry.checkNow();
     assert.equal(expiry.statusSnapshot().current, 'Running');

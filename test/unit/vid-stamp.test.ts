@@ -11,12 +11,17 @@ import { VID_STAMP_FILE, readVidStamp } from '../../src/store/vid-stamp.ts';
 import { tempDir } from './helpers.ts';
 
 async function openStore(dirs: string[]): Promise<Store> {
-  const store = new Store(dirs.map((dir, diskId) => ({ dir, maxVolumeCount: 8, diskType: '', diskId })), 4, () => {});
+  const store = new Store(
+    dirs.map((dir, diskId) => ({ dir, maxVolumeCount: 8, diskType: '', diskId })),
+    4,
+    () => {},
+  );
   await store.load();
   return store;
 }
 
-const allocate = (store: Store, volumeId: number) => store.allocateVolume({ volumeId, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+const allocate = (store: Store, volumeId: number) =>
+  store.allocateVolume({ volumeId, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
 
 describe('.vid_stamp', () => {
   it('is seeded from the volumes on disk, raised by allocations and the master, and survives their deletion', async () => {
@@ -32,17 +37,28 @@ describe('.vid_stamp', () => {
     await store.noteVolumeId(40);
     await store.noteVolumeId(3);
     await store.noteTopologyId('topo-1');
-    assert.deepEqual(JSON.parse(await fs.readFile(path.join(dirs[1]!, VID_STAMP_FILE), 'utf8')), { maxVolumeId: 40, topologyId: 'topo-1' });
+    assert.deepEqual(JSON.parse(await fs.readFile(path.join(dirs[1]!, VID_STAMP_FILE), 'utf8')), {
+      maxVolumeId: 40,
+      topologyId: 'topo-1',
+    });
     await store.deleteVolume(12, false);
     await store.close();
 
     store = await openStore(dirs);
     assert.equal(store.maxVolumeIdSeen, 40);
     assert.equal(store.lastSeenTopologyId, 'topo-1');
-    const beat = new HeartbeatClient(store, ['127.0.0.1:1'], { ip: '127.0.0.1', port: 1, grpcPort: 2, publicUrl: '', id: '', dataCenter: '', rack: '' }, () => {}).fullHeartbeat();
+    const beat = new HeartbeatClient(
+      store,
+      ['127.0.0.1:1'],
+      { ip: '127.0.0.1', port: 1, grpcPort: 2, publicUrl: '', id: '', dataCenter: '', rack: '' },
+      () => {},
+    ).fullHeartbeat();
     assert.equal(beat['max_volume_id_seen'], 40);
     assert.equal(beat['last_seen_topology_id'], 'topo-1');
-    assert.deepEqual((await fs.readdir(dirs[0]!)).filter((name) => name.endsWith('.tmp')), []);
+    assert.deepEqual(
+      (await fs.readdir(dirs[0]!)).filter((name) => name.endsWith('.tmp')),
+      [],
+    );
     await store.close();
   });
 
@@ -68,7 +84,10 @@ describe('heartbeat volume messages', () => {
     assert.equal(volumeInformation(volume, location)['read_only_can_delete'], false);
     await volume.setReadOnly(true, false, true);
     assert.equal(volumeInformation(volume, location)['read_only_can_delete'], true);
-    assert.deepEqual([shortInformation(volume, location)['read_only'], shortInformation(volume, location)['read_only_can_delete']], [true, true]);
+    assert.deepEqual(
+      [shortInformation(volume, location)['read_only'], shortInformation(volume, location)['read_only_can_delete']],
+      [true, true],
+    );
     await volume.setReadOnly(true, false, false);
     assert.equal(volumeInformation(volume, location)['read_only_can_delete'], false);
     assert.equal(shortInformation(volume, location)['read_only'], true);

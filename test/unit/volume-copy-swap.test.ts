@@ -22,12 +22,19 @@ describe('swapping a staged volume copy in', () => {
     const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, () => {});
     await store.load();
     scope.defer(() => store.close());
-    const replica = await store.allocateVolume({ volumeId: VOLUME_ID, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
+    const replica = await store.allocateVolume({
+      volumeId: VOLUME_ID,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
     await replica.write(textNeedle(1n, 'old'));
     await replica.sync();
 
     const location = copyTargetLocation(store, VOLUME_ID, '');
-    assert.equal(location, store.locations[0], 'the replaced replica\'s own disk');
+    assert.equal(location, store.locations[0], "the replaced replica's own disk");
     const staging = await stageVolumeCopy(location!, '', VOLUME_ID);
     const sourceDir = await scope.tempDir('nw-copy-swap-source-');
     const source = await openTestVolume({ dir: sourceDir, volumeId: VOLUME_ID });
@@ -40,7 +47,8 @@ describe('swapping a staged volume copy in', () => {
     return { dir, store, staging, logs };
   }
 
-  const text = async (store: Store, id: bigint) => Buffer.from((await store.findVolume(VOLUME_ID)!.read(id)).data).toString();
+  const text = async (store: Store, id: bigint) =>
+    Buffer.from((await store.findVolume(VOLUME_ID)!.read(id)).data).toString();
   const copyingLeftovers = async (dir: string) => (await fs.readdir(path.join(dir, COPYING_DIR))).sort();
 
   it('rolls back to the replaced replica when the copy fails validation', async () => {
@@ -58,14 +66,22 @@ describe('swapping a staged volume copy in', () => {
     assert.equal(await text(store, 1n), 'old', 'the replaced replica is mounted again, as it was');
     await assert.rejects(store.findVolume(VOLUME_ID)!.read(2n));
     assert.deepEqual(await copyingLeftovers(dir), [], 'nothing staged or preserved is left');
-    assert.deepEqual((await fs.readdir(dir)).filter((n) => n.endsWith('.note')), [], 'no .note left');
+    assert.deepEqual(
+      (await fs.readdir(dir)).filter((n) => n.endsWith('.note')),
+      [],
+      'no .note left',
+    );
     assert.deepEqual(logs, []);
   });
 
   it('replaces the replica when the copy validates', async () => {
     const { dir, store, staging } = await setUp();
     const seen: number[] = [];
-    await swapInVolumeCopy(store, staging, { note: 'copying from test', validate: (volume) => void seen.push(volume.stats().fileCount), log: () => {} });
+    await swapInVolumeCopy(store, staging, {
+      note: 'copying from test',
+      validate: (volume) => void seen.push(volume.stats().fileCount),
+      log: () => {},
+    });
     assert.deepEqual(seen, [2], 'validated the mounted copy');
     assert.equal(await text(store, 1n), 'new');
     assert.equal(await text(store, 2n), 'also new');

@@ -53,7 +53,10 @@ function datGate(startArmed = true): { hooks: VolumeIoHooks; entered: Promise<vo
   return gate;
 }
 
-async function openVolume(dir: string, options: { hooks?: VolumeIoHooks; clock?: DrainClock; timeoutMs?: number } = {}): Promise<Volume> {
+async function openVolume(
+  dir: string,
+  options: { hooks?: VolumeIoHooks; clock?: DrainClock; timeoutMs?: number } = {},
+): Promise<Volume> {
   return Volume.open({
     location: { dir, collection: '', volumeId: 7 },
     offsetWidth: 4,
@@ -109,10 +112,12 @@ describe('drain barrier: mark read-only', () => {
     const v = await openVolume(await tempDir(), { hooks: gate.hooks });
     const first = v.write(textNeedle(1n, 'first'));
     await gate.entered;
-    const queued = Array.from({ length: 5 }, (_, i) => v.write(textNeedle(BigInt(10 + i), `queued ${i}`)).then(
-      () => 'ok',
-      (err: unknown) => (isStorageError(err) ? err.code : 'error'),
-    ));
+    const queued = Array.from({ length: 5 }, (_, i) =>
+      v.write(textNeedle(BigInt(10 + i), `queued ${i}`)).then(
+        () => 'ok',
+        (err: unknown) => (isStorageError(err) ? err.code : 'error'),
+      ),
+    );
     const mark = v.setReadOnly(true, false);
     gate.release();
     await mark;
@@ -146,7 +151,11 @@ describe('drain barrier: mark read-only', () => {
     assert.equal(v.drainStats.timeoutsTotal, 1);
     gate.release();
     await slow;
-    assert.equal(Buffer.from((await v.read(2n)).data).toString(), 'slow', 'the slow write still commits and reads back');
+    assert.equal(
+      Buffer.from((await v.read(2n)).data).toString(),
+      'slow',
+      'the slow write still commits and reads back',
+    );
     await v.write(textNeedle(3n, 'writable again'));
     await v.setReadOnly(true, true);
     assert.equal(v.isReadOnly, true);
@@ -188,13 +197,17 @@ describe('drain barrier: mark read-only', () => {
     await Promise.all(writers);
     assert.equal(refusals, 16, 'every writer ran until it was refused');
     assert.equal(lateAcks, 0, 'no write is acknowledged after the mark completed');
-    assert.equal((await stat(volumeFilePath(v.location, 'dat'))).size, datBytesAtMark, '.dat did not grow after the mark');
+    assert.equal(
+      (await stat(volumeFilePath(v.location, 'dat'))).size,
+      datBytesAtMark,
+      '.dat did not grow after the mark',
+    );
     assert.equal(v.stats().datSizeBytes, datBytesAtMark);
     for (const [id, text] of acknowledged) assert.equal(Buffer.from((await v.read(id)).data).toString(), text);
     await v.close();
   });
 
-  it('a mark refused by the bound does not lift the stop that the slow write\'s index failure then causes', async () => {
+  it("a mark refused by the bound does not lift the stop that the slow write's index failure then causes", async () => {
     const clock = manualClock();
     let failing = false;
     let releaseDat: () => void = () => {};
@@ -260,7 +273,9 @@ describe('drain barrier: the other transitions that stop writes', () => {
     const inFlight = v.write(textNeedle(1n, 'in flight at unmount'));
     await gate.entered;
     const closing = v.close();
-    await assert.rejects(v.write(textNeedle(2n, 'after the unmount began')), (err) => isStorageError(err, 'volume_closed'));
+    await assert.rejects(v.write(textNeedle(2n, 'after the unmount began')), (err) =>
+      isStorageError(err, 'volume_closed'),
+    );
     gate.release();
     await inFlight;
     await closing;
@@ -270,4 +285,3 @@ describe('drain barrier: the other transitions that stop writes', () => {
     await reopened.close();
   });
 });
-

@@ -6,7 +6,13 @@ import { describe, it } from 'node:test';
 import { isStorageError } from '../../src/storage/errors.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { newSuperBlock } from '../../src/storage/super-block.ts';
-import { DEFAULT_SYNC_BATCH, type SyncBatchOptions, Volume, type VolumeFileKind, type VolumeIoHooks } from '../../src/storage/volume.ts';
+import {
+  DEFAULT_SYNC_BATCH,
+  type SyncBatchOptions,
+  Volume,
+  type VolumeFileKind,
+  type VolumeIoHooks,
+} from '../../src/storage/volume.ts';
 import { DiskLocation } from '../../src/store/disk-location.ts';
 import { volumeInformation } from '../../src/cluster/heartbeat.ts';
 import { tempDir, textNeedle } from './helpers.ts';
@@ -35,7 +41,10 @@ function recorder(extra: VolumeIoHooks = {}): Recorder {
   };
 }
 
-async function openVolume(dir: string, options: { syncBatch?: SyncBatchOptions; hooks?: VolumeIoHooks; logs?: string[] } = {}): Promise<Volume> {
+async function openVolume(
+  dir: string,
+  options: { syncBatch?: SyncBatchOptions; hooks?: VolumeIoHooks; logs?: string[] } = {},
+): Promise<Volume> {
   return Volume.open({
     location: { dir, collection: '', volumeId: 1 },
     offsetWidth: 4,
@@ -66,7 +75,9 @@ describe('fsync batching (-fsyncMinBatchBytes/-fsyncMinBatchRequests/-fsyncBatch
   it('with a zero wait, a drained queue syncs at once: the first write takes its own fsync', async () => {
     const r = recorder();
     const v = await openVolume(await tempDir(), { syncBatch: { ...DEFAULT_SYNC_BATCH, waitMs: 0 }, hooks: r.hooks });
-    await Promise.all(Array.from({ length: 10 }, (_, i) => v.write(textNeedle(BigInt(i + 1), `n${i}`), { fsync: true })));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => v.write(textNeedle(BigInt(i + 1), `n${i}`), { fsync: true })),
+    );
     assert.equal(r.syncs('dat'), 2, 'the first write alone, then the nine queued behind its sync');
     await v.close();
   });
@@ -74,7 +85,9 @@ describe('fsync batching (-fsyncMinBatchBytes/-fsyncMinBatchRequests/-fsyncBatch
   it('with the default window, concurrent fsync writes share one .dat sync', async () => {
     const r = recorder();
     const v = await openVolume(await tempDir(), { hooks: r.hooks });
-    await Promise.all(Array.from({ length: 10 }, (_, i) => v.write(textNeedle(BigInt(i + 1), `n${i}`), { fsync: true })));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => v.write(textNeedle(BigInt(i + 1), `n${i}`), { fsync: true })),
+    );
     assert.equal(r.syncs('dat'), 1);
     assert.equal(r.syncs('idx'), 1);
     for (let i = 0; i < 10; i++) assert.equal(Buffer.from((await v.read(BigInt(i + 1))).data).toString(), `n${i}`);
@@ -83,7 +96,10 @@ describe('fsync batching (-fsyncMinBatchBytes/-fsyncMinBatchRequests/-fsyncBatch
 
   it('holds a below-minimum batch open until a straggler brings it to -fsyncMinBatchBytes', async () => {
     const r = recorder();
-    const v = await openVolume(await tempDir(), { syncBatch: { minBytes: 2000, minRequests: 128, waitMs: 60_000 }, hooks: r.hooks });
+    const v = await openVolume(await tempDir(), {
+      syncBatch: { minBytes: 2000, minRequests: 128, waitMs: 60_000 },
+      hooks: r.hooks,
+    });
     const first = v.write(bigNeedle(1n, 1200), { fsync: true });
     const firstState = settled(first);
     await sleep(30);
@@ -98,7 +114,10 @@ describe('fsync batching (-fsyncMinBatchBytes/-fsyncMinBatchRequests/-fsyncBatch
 
   it('flushes at once when the drained batch reaches -fsyncMinBatchRequests', async () => {
     const r = recorder();
-    const v = await openVolume(await tempDir(), { syncBatch: { minBytes: 1 << 30, minRequests: 4, waitMs: 60_000 }, hooks: r.hooks });
+    const v = await openVolume(await tempDir(), {
+      syncBatch: { minBytes: 1 << 30, minRequests: 4, waitMs: 60_000 },
+      hooks: r.hooks,
+    });
     const started = performance.now();
     await Promise.all(Array.from({ length: 4 }, (_, i) => v.write(textNeedle(BigInt(i + 1), 'x'), { fsync: true })));
     assert.ok(performance.now() - started < 5_000);
@@ -108,7 +127,10 @@ describe('fsync batching (-fsyncMinBatchBytes/-fsyncMinBatchRequests/-fsyncBatch
 
   it('a lone fsync write waits at most -fsyncBatchWait, then syncs alone', async () => {
     const r = recorder();
-    const v = await openVolume(await tempDir(), { syncBatch: { minBytes: 1 << 20, minRequests: 128, waitMs: 80 }, hooks: r.hooks });
+    const v = await openVolume(await tempDir(), {
+      syncBatch: { minBytes: 1 << 20, minRequests: 128, waitMs: 80 },
+      hooks: r.hooks,
+    });
     const started = performance.now();
     await v.write(textNeedle(1n, 'alone'), { fsync: true });
     const elapsed = performance.now() - started;
@@ -120,7 +142,10 @@ describe('fsync batching (-fsyncMinBatchBytes/-fsyncMinBatchRequests/-fsyncBatch
 
   it('never delays or syncs a write without fsync, and such a write closes an open window', async () => {
     const r = recorder();
-    const v = await openVolume(await tempDir(), { syncBatch: { minBytes: 1 << 20, minRequests: 128, waitMs: 60_000 }, hooks: r.hooks });
+    const v = await openVolume(await tempDir(), {
+      syncBatch: { minBytes: 1 << 20, minRequests: 128, waitMs: 60_000 },
+      hooks: r.hooks,
+    });
     const started = performance.now();
     await v.write(textNeedle(1n, 'plain'));
     await v.delete(1n, 0x1234_5678);
@@ -204,14 +229,27 @@ describe('a failed .idx append or sync of a durable write stops writes', () => {
       });
       await v.write(textNeedle(1n, 'before'));
       fail = true;
-      const expected = failing === 'write' ? /^index needle 2 of volume 1 at offset \d+: EIO: i\/o error$/ : /^sync volume 1 index: EIO: i\/o error$/;
-      await assert.rejects(v.write(textNeedle(2n, 'durable'), { fsync: true }), (err) => isStorageError(err, 'io') && expected.test((err as Error).message));
+      const expected =
+        failing === 'write'
+          ? /^index needle 2 of volume 1 at offset \d+: EIO: i\/o error$/
+          : /^sync volume 1 index: EIO: i\/o error$/;
+      await assert.rejects(
+        v.write(textNeedle(2n, 'durable'), { fsync: true }),
+        (err) => isStorageError(err, 'io') && expected.test((err as Error).message),
+      );
 
       assert.equal(v.isReadOnly, true);
       assert.equal(v.canDelete, false);
       assert.ok(logs.some((m) => m.includes('volume 1 stops taking writes')));
-      for (const attempt of [v.write(textNeedle(3n, 'after')), v.write(textNeedle(4n, 'after'), { fsync: true }), v.delete(1n, 0x1234_5678)]) {
-        await assert.rejects(attempt, (err) => isStorageError(err, 'read_only') && (err as Error).message === 'volume 1 is read only');
+      for (const attempt of [
+        v.write(textNeedle(3n, 'after')),
+        v.write(textNeedle(4n, 'after'), { fsync: true }),
+        v.delete(1n, 0x1234_5678),
+      ]) {
+        await assert.rejects(
+          attempt,
+          (err) => isStorageError(err, 'read_only') && (err as Error).message === 'volume 1 is read only',
+        );
       }
       const location = new DiskLocation({ dir, maxVolumeCount: 0, diskType: '', diskId: 0 });
       const beat = volumeInformation(v, location);
@@ -241,7 +279,10 @@ describe('a failed .idx append or sync of a durable write stops writes', () => {
         },
       },
     });
-    await assert.rejects(v.write(textNeedle(2n, 'plain')), (err) => (err as Error).message === 'index needle 2 of volume 1 at offset 8: EIO: i/o error');
+    await assert.rejects(
+      v.write(textNeedle(2n, 'plain')),
+      (err) => (err as Error).message === 'index needle 2 of volume 1 at offset 8: EIO: i/o error',
+    );
     assert.equal(v.isReadOnly, false);
     await v.write(textNeedle(3n, 'next'));
     assert.equal(Buffer.from((await v.read(3n)).data).toString(), 'next');

@@ -7,7 +7,15 @@ describe('.vif', () => {
   it('writes every field in field-number order, 64-bit values as strings', () => {
     const text = encodeVolumeInfo(newVolumeInfo({ version: 3, bytesOffset: 4 }));
     assert.deepEqual(Object.keys(JSON.parse(text)), [
-      'files', 'version', 'replication', 'bytesOffset', 'datFileSize', 'expireAtSec', 'readOnly', 'ecShardConfig', 'readOnlyCanDelete',
+      'files',
+      'version',
+      'replication',
+      'bytesOffset',
+      'datFileSize',
+      'expireAtSec',
+      'readOnly',
+      'ecShardConfig',
+      'readOnlyCanDelete',
     ]);
     assert.match(text, /"datFileSize": "0"/);
     assert.match(text, /"ecShardConfig": null/);
@@ -23,7 +31,8 @@ describe('.vif', () => {
   });
 
   it('reads Go whitespace, proto names and the pre-protobuf form', () => {
-    const go = '{\n  "files":  [],\n  "version":  3,\n  "replication":  "001",\n  "bytesOffset":  5,\n  "readOnly":  true\n}';
+    const go =
+      '{\n  "files":  [],\n  "version":  3,\n  "replication":  "001",\n  "bytesOffset":  5,\n  "readOnly":  true\n}';
     const decoded = decodeVolumeInfo(go);
     assert.equal(decoded.bytesOffset, 5);
     assert.equal(decoded.readOnly, true);
@@ -35,7 +44,11 @@ describe('.vif', () => {
 
   it('rejects malformed files with a typed error', () => {
     for (const bad of ['{', '[]', '{"version": "x"}', '{"readOnly": 1}']) {
-      assert.throws(() => decodeVolumeInfo(bad), (err) => isStorageError(err, 'invalid_volume_info'), bad);
+      assert.throws(
+        () => decodeVolumeInfo(bad),
+        (err) => isStorageError(err, 'invalid_volume_info'),
+        bad,
+      );
     }
   });
 });

@@ -42,7 +42,12 @@ describe('large records', () => {
   it('appends large needles, alone and batched with small ones, with the bytes of the one-buffer encoding', async () => {
     const dir = await tempDir();
     const v = await openTestVolume({ dir, nowNs: () => 1_000n });
-    const needles = [bigNeedle(1n, 300 * KiB), bigNeedle(2n, 10), bigNeedle(3n, 1024 * KiB + 3), bigNeedle(4n, 256 * KiB)];
+    const needles = [
+      bigNeedle(1n, 300 * KiB),
+      bigNeedle(2n, 10),
+      bigNeedle(3n, 1024 * KiB + 3),
+      bigNeedle(4n, 256 * KiB),
+    ];
     const written = await Promise.all(needles.map((n) => v.write(n)));
     for (const [i, n] of needles.entries()) {
       const back = await v.read(n.id);

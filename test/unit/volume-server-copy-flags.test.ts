@@ -31,7 +31,16 @@ async function start(scope: SuiteScope, extraFlags: string[], dir?: string): Pro
   const dataDir = dir ?? (await scope.tempDir('needlework-copy-flags-'));
   const http = await freePort();
   const grpcPort = await freePort();
-  const config = parseVolumeFlags([`-dir=${dataDir}`, '-ip=127.0.0.1', `-port=${http}`, `-port.grpc=${grpcPort}`, '-master=', '-preStopSeconds=0', '-max=4', ...extraFlags]);
+  const config = parseVolumeFlags([
+    `-dir=${dataDir}`,
+    '-ip=127.0.0.1',
+    `-port=${http}`,
+    `-port.grpc=${grpcPort}`,
+    '-master=',
+    '-preStopSeconds=0',
+    '-max=4',
+    ...extraFlags,
+  ]);
   const server = await startVolumeServer(config, emptySecurityConfig(), () => {});
   const address = `127.0.0.1:${http}.${grpcPort}`;
   const client = newPeerClient(address);
@@ -50,19 +59,33 @@ describe('copy flags on the started server', () => {
     const dir = await scope.tempDir('needlework-copy-flags-source-');
     const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, () => {});
     await store.load();
-    const volume = await store.allocateVolume({ volumeId: VOLUME_ID, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
-    for (let i = 1; i <= NEEDLES; i++) await volume.write(newNeedle({ cookie: 0x0a0b0c0d, id: BigInt(i), data: randomBytes(NEEDLE_BYTES) }));
+    const volume = await store.allocateVolume({
+      volumeId: VOLUME_ID,
+      collection: '',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
+    for (let i = 1; i <= NEEDLES; i++)
+      await volume.write(newNeedle({ cookie: 0x0a0b0c0d, id: BigInt(i), data: randomBytes(NEEDLE_BYTES) }));
     await store.close();
     source = await start(scope, [], dir);
   });
 
   it('refuses a loopback source by default, as 4.53', async () => {
     const target = await start(scope, []);
-    await assert.rejects(volumeCopyMessages(target.client, { volume_id: VOLUME_ID, source_data_node: source.address }), (err: grpc.ServiceError) => {
-      assert.equal(err.code, grpc.status.UNKNOWN);
-      assert.equal(err.details, `invalid source data node ${source.address}: remote endpoint "${source.address}" resolves to loopback address 127.0.0.1`);
-      return true;
-    });
+    await assert.rejects(
+      volumeCopyMessages(target.client, { volume_id: VOLUME_ID, source_data_node: source.address }),
+      (err: grpc.ServiceError) => {
+        assert.equal(err.code, grpc.status.UNKNOWN);
+        assert.equal(
+          err.details,
+          `invalid source data node ${source.address}: remote endpoint "${source.address}" resolves to loopback address 127.0.0.1`,
+        );
+        return true;
+      },
+    );
   });
 
   it('copies from it with -volume.allowUntrustedRemoteEndpoints, paced by -maintenanceMBps', async () => {
@@ -77,7 +100,11 @@ describe('copy flags on the started server', () => {
   it("lets the caller's io_byte_per_second override -maintenanceMBps", async () => {
     const target = await start(scope, ['-volume.allowUntrustedRemoteEndpoints', '-maintenanceMBps=1']);
     const started = Date.now();
-    await volumeCopyMessages(target.client, { volume_id: VOLUME_ID, source_data_node: source.address, io_byte_per_second: String(1024 ** 3) });
+    await volumeCopyMessages(target.client, {
+      volume_id: VOLUME_ID,
+      source_data_node: source.address,
+      io_byte_per_second: String(1024 ** 3),
+    });
     assert.ok(Date.now() - started < 1200);
   });
 });

@@ -120,7 +120,9 @@ describe('volume lifecycle', () => {
     await v.write(textNeedle(1n, 'x'));
     assert.equal((await stat(path.join(dir, 'pics_7.idx'))).size, 17);
     await v.close();
-    await assert.rejects(openTestVolume({ dir, width: 4, collection: 'pics', volumeId: 7 }), (err) => isStorageError(err, 'offset_width_mismatch'));
+    await assert.rejects(openTestVolume({ dir, width: 4, collection: 'pics', volumeId: 7 }), (err) =>
+      isStorageError(err, 'offset_width_mismatch'),
+    );
   });
 
   it('reads v1 and v2 volumes it wrote', async () => {
@@ -161,7 +163,8 @@ describe('volume lifecycle', () => {
       assert.equal(Buffer.from((await vol.read(2n)).data).toString(), 'second');
       await assert.rejects(vol.read(1n), (err) => isStorageError(err, 'deleted'));
       await assert.rejects(vol.read(3n), (err) => isStorageError(err, 'deleted'));
-      for (let i = 0; i < 200; i++) assert.equal(Buffer.from((await vol.read(BigInt(100 + i))).data).toString(), `bulk ${i}`);
+      for (let i = 0; i < 200; i++)
+        assert.equal(Buffer.from((await vol.read(BigInt(100 + i))).data).toString(), `bulk ${i}`);
     };
     await check(v);
     const stats = v.stats();
@@ -188,7 +191,9 @@ describe('volume lifecycle', () => {
     assert.equal(copy.appendAtNs, 5_000_000_000_000_000_000n, 'a fresh append timestamp');
     assert.equal((await target.writeBlob(70n, entry.size, blob)).unchanged, true);
     await assert.rejects(target.writeBlob(71n, entry.size + 1, blob), (err) => isStorageError(err, 'size_mismatch'));
-    await assert.rejects(target.writeBlob(71n, entry.size, blob.subarray(0, 10)), (err) => isStorageError(err, 'corrupted'));
+    await assert.rejects(target.writeBlob(71n, entry.size, blob.subarray(0, 10)), (err) =>
+      isStorageError(err, 'corrupted'),
+    );
 
     await source.write(textNeedle(8n, 'old'));
     await source.write(textNeedle(9n, 'keep'));
@@ -213,7 +218,9 @@ describe('volume lifecycle', () => {
     assert.equal(await v.firstOffsetAppendedAfter(0n), null, 'empty volume');
     const offsets: number[] = [];
     for (let i = 1; i <= 9; i++) offsets.push((await v.write(textNeedle(BigInt(i), `n${i}`))).offsetBytes);
-    const stamps = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8, 9].map(async (i) => (await v.read(BigInt(i))).appendAtNs));
+    const stamps = await Promise.all(
+      [1, 2, 3, 4, 5, 6, 7, 8, 9].map(async (i) => (await v.read(BigInt(i))).appendAtNs),
+    );
     assert.equal(await v.firstOffsetAppendedAfter(0n), offsets[0]);
     assert.equal(await v.firstOffsetAppendedAfter(stamps[3]!), offsets[4]);
     assert.equal(await v.firstOffsetAppendedAfter(stamps[3]! + 1n), offsets[4]);

@@ -16,7 +16,12 @@ export interface CodingPool extends FileParityCoder {
    */
   encodeParity(dataShards: number, parityShards: number, data: Uint8Array[]): Promise<Uint8Array[]>;
   /** shards has totalShards entries, null = missing; returns the rebuilt shards for the indices in `wanted`. */
-  reconstruct(dataShards: number, parityShards: number, shards: (Uint8Array | null)[], wanted: number[]): Promise<Map<number, Uint8Array>>;
+  reconstruct(
+    dataShards: number,
+    parityShards: number,
+    shards: (Uint8Array | null)[],
+    wanted: number[],
+  ): Promise<Map<number, Uint8Array>>;
   /** Codes batches of a `.dat` into existing shard files on one worker (see ec-encoder.ts). */
   encodeDatRange(range: DatEncodeRange): Promise<void>;
   close(): Promise<void>;
@@ -81,7 +86,8 @@ function transferPlan(views: (Uint8Array | null)[]): TransferPlan<(Uint8Array | 
   }
   const passAsIs = new Set<ArrayBufferLike>();
   for (const [buffer, group] of byBuffer) {
-    if (!(buffer instanceof ArrayBuffer)) passAsIs.add(buffer); // SharedArrayBuffer
+    if (!(buffer instanceof ArrayBuffer))
+      passAsIs.add(buffer); // SharedArrayBuffer
     else if (buffer.byteLength >= MIN_TRANSFER_BYTES && tiles(buffer, group)) passAsIs.add(buffer);
   }
   const values = views.map((view) => (view === null || passAsIs.has(view.buffer) ? view : view.slice()));
@@ -110,8 +116,10 @@ const MAX_WAITING_CALLS = 4096;
 export function createCodingPool(options: CodingPoolOptions = {}): CodingPool {
   const threads = options.threads ?? defaultThreads();
   const maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
-  if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new RangeError(`maxQueue must be a non-negative integer, got ${maxQueue}`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  if (!Number.isInteger(maxQueue) || maxQueue < 0)
+    throw new RangeError(`maxQueue must be a non-negative integer, got ${maxQueue}`);
   // Settle the process-wide relaxed-SIMD switch here, once, rather than racing in every worker.
   if (simdSupported()) relaxedSimdSupported();
   const execArgv = workerExecArgv();
@@ -137,7 +145,9 @@ export function createCodingPool(options: CodingPoolOptions = {}): CodingPool {
   async function run(task: CodingTask, transferList: ArrayBuffer[]): Promise<CodingResult> {
     if (running >= admitted) {
       if (waiting.length >= MAX_WAITING_CALLS) {
-        throw new Error(`coding pool is saturated (${running} running or queued, ${waiting.length} waiting): limit concurrent encode/reconstruct calls`);
+        throw new Error(
+          `coding pool is saturated (${running} running or queued, ${waiting.length} waiting): limit concurrent encode/reconstruct calls`,
+        );
       }
       await new Promise<void>((resolve) => waiting.push(resolve));
     }
@@ -157,16 +167,24 @@ export function createCodingPool(options: CodingPoolOptions = {}): CodingPool {
       assertOpen();
       if (data.length !== dataShards) throw new RangeError(`expected ${dataShards} data shards, got ${data.length}`);
       const { values, transferList } = transferPlan(data);
-      const parity = (await run({ op: 'encode', dataShards, parityShards, data: values as Uint8Array[] }, transferList)) as Uint8Array[];
-      if (parity.length !== parityShards) throw new Error(`worker returned ${parity.length} parity shards, expected ${parityShards}`);
+      const parity = (await run(
+        { op: 'encode', dataShards, parityShards, data: values as Uint8Array[] },
+        transferList,
+      )) as Uint8Array[];
+      if (parity.length !== parityShards)
+        throw new Error(`worker returned ${parity.length} parity shards, expected ${parityShards}`);
       return parity;
     },
 
     async reconstruct(dataShards, parityShards, shards, wanted) {
       assertOpen();
-      if (shards.length !== dataShards + parityShards) throw new RangeError(`expected ${dataShards + parityShards} shards, got ${shards.length}`);
+      if (shards.length !== dataShards + parityShards)
+        throw new RangeError(`expected ${dataShards + parityShards} shards, got ${shards.length}`);
       const { values, transferList } = transferPlan(shards);
-      const entries = (await run({ op: 'reconstruct', dataShards, parityShards, shards: values, wanted }, transferList)) as [number, Uint8Array][];
+      const entries = (await run(
+        { op: 'reconstruct', dataShards, parityShards, shards: values, wanted },
+        transferList,
+      )) as [number, Uint8Array][];
       return new Map(entries);
     },
 

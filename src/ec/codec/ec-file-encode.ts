@@ -46,10 +46,17 @@ function checkRange(range: DatEncodeRange): void {
   if (!Number.isInteger(dataShards) || dataShards < 1 || !Number.isInteger(parityShards) || parityShards < 1) {
     throw new RangeError(`bad ratio ${dataShards}+${parityShards}`);
   }
-  if (shardPaths.length !== dataShards + parityShards) throw new RangeError(`expected ${dataShards + parityShards} shard paths, got ${shardPaths.length}`);
+  if (shardPaths.length !== dataShards + parityShards)
+    throw new RangeError(`expected ${dataShards + parityShards} shard paths, got ${shardPaths.length}`);
   if (!Number.isSafeInteger(datSizeBytes) || datSizeBytes < 0) throw new RangeError(`bad .dat size ${datSizeBytes}`);
   const total = batchCount(datSizeBytes, dataShards);
-  if (!Number.isInteger(firstBatch) || !Number.isInteger(count) || firstBatch < 0 || count < 0 || firstBatch + count > total) {
+  if (
+    !Number.isInteger(firstBatch) ||
+    !Number.isInteger(count) ||
+    firstBatch < 0 ||
+    count < 0 ||
+    firstBatch + count > total
+  ) {
     throw new RangeError(`batches [${firstBatch}, ${firstBatch + count}) outside the plan's ${total}`);
   }
 }
@@ -75,7 +82,8 @@ export function encodeDatRangeSync(range: DatEncodeRange): void {
           slot.fill(0, got, lengthBytes); // past the end of the .dat: zeros, as upstream pads
         }
         coder.encode(lengthBytes);
-        for (let s = 0; s < outputs.length; s++) pwriteFully(outputs[s]!, slots[s]!.subarray(0, lengthBytes), batch.shardOffsetBytes + step);
+        for (let s = 0; s < outputs.length; s++)
+          pwriteFully(outputs[s]!, slots[s]!.subarray(0, lengthBytes), batch.shardOffsetBytes + step);
       }
     }
   } finally {

@@ -154,7 +154,8 @@ export function buildEncodingMatrix(dataShards: number, totalShards: number): Gf
   const v = vandermonde(totalShards, dataShards);
   const encoding = matrixMultiply(v, matrixInvert(v.slice(0, dataShards)));
   for (let r = 0; r < dataShards; r++) {
-    for (let c = 0; c < dataShards; c++) assert.equal(encoding[r]![c], r === c ? 1 : 0, 'top of the encoding matrix must be the identity');
+    for (let c = 0; c < dataShards; c++)
+      assert.equal(encoding[r]![c], r === c ? 1 : 0, 'top of the encoding matrix must be the identity');
   }
   return encoding;
 }

@@ -33,7 +33,12 @@ export class JsGfKernel implements GfKernel {
   }
 }
 
-export function checkShapes(rows: GfMatrix, inputs: readonly Uint8Array[], outputs: readonly Uint8Array[], lengthBytes: number): void {
+export function checkShapes(
+  rows: GfMatrix,
+  inputs: readonly Uint8Array[],
+  outputs: readonly Uint8Array[],
+  lengthBytes: number,
+): void {
   assert.ok(inputs.length >= 1 && outputs.length >= 1);
   assert.equal(rows.length, outputs.length, 'one coefficient row per output');
   for (const row of rows) assert.equal(row.length, inputs.length, 'one coefficient per input');

@@ -221,7 +221,9 @@ export function programMatrix(program: GfProgram): GfMatrix {
 }
 
 function sameMatrix(a: GfMatrix, b: GfMatrix): boolean {
-  return a.length === b.length && a.every((row, j) => row.length === b[j]!.length && row.every((x, t) => x === b[j]![t]));
+  return (
+    a.length === b.length && a.every((row, j) => row.length === b[j]!.length && row.every((x, t) => x === b[j]![t]))
+  );
 }
 
 /**
@@ -239,7 +241,13 @@ export function planProgram(rows: GfMatrix, options: PlanOptions = {}): GfProgra
   const cols = new Uint8Array(inputs * outputs);
   naive.columns.forEach((col, i) => cols.set(col, i * outputs));
   const colCosts = Int32Array.from(naive.columns, (col) => columnCost(col, 0, outputs));
-  const start: State = { cols, colCosts, cost: programCost(naive), hash: stateHash(cols, inputs, outputs), moves: null };
+  const start: State = {
+    cols,
+    colCosts,
+    cost: programCost(naive),
+    hash: stateHash(cols, inputs, outputs),
+    moves: null,
+  };
   let best = start;
   let states = [start];
   const scratch = new Uint8Array(outputs);

@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { buildEncodingMatrix, type GfMatrix } from './galois.ts';
 import { JsGfKernel } from './gf-js-kernel.ts';
 import { KERNEL_VECTOR_BYTES } from './gf-simd-module.ts';
-import { compileSimdKernel, type KernelFn, relaxedSimdSupported, roundUp, simdSupported, WASM_PAGE_BYTES } from './gf-simd-kernel.ts';
+import {
+  compileSimdKernel,
+  type KernelFn,
+  relaxedSimdSupported,
+  roundUp,
+  simdSupported,
+  WASM_PAGE_BYTES,
+} from './gf-simd-kernel.ts';
 import { wasm } from './wasm-runtime.ts';
 
 export class SimdEncodeArena {
@@ -24,7 +31,10 @@ export class SimdEncodeArena {
 
   constructor(dataShards: number, parityShards: number, chunkBytes: number, options: { kernel?: 'auto' | 'js' } = {}) {
     assert.ok(Number.isInteger(dataShards) && dataShards >= 1 && Number.isInteger(parityShards) && parityShards >= 1);
-    assert.ok(Number.isInteger(chunkBytes) && chunkBytes > 0 && chunkBytes % KERNEL_VECTOR_BYTES === 0, `chunkBytes must be a positive multiple of ${KERNEL_VECTOR_BYTES}`);
+    assert.ok(
+      Number.isInteger(chunkBytes) && chunkBytes > 0 && chunkBytes % KERNEL_VECTOR_BYTES === 0,
+      `chunkBytes must be a positive multiple of ${KERNEL_VECTOR_BYTES}`,
+    );
     this.dataShards = dataShards;
     this.parityShards = parityShards;
     this.chunkBytes = chunkBytes;
@@ -35,7 +45,12 @@ export class SimdEncodeArena {
       const pages = Math.ceil((total * chunkBytes) / WASM_PAGE_BYTES);
       const memory = new wasm.Memory({ initial: pages, maximum: pages });
       buffer = memory.buffer;
-      this.kernel = compileSimdKernel(this.parityRows, { memory, pages: { initial: pages, maximum: pages }, strideBytes: chunkBytes, relaxed: relaxedSimdSupported() });
+      this.kernel = compileSimdKernel(this.parityRows, {
+        memory,
+        pages: { initial: pages, maximum: pages },
+        strideBytes: chunkBytes,
+        relaxed: relaxedSimdSupported(),
+      });
     } else {
       buffer = new ArrayBuffer(total * chunkBytes);
       this.kernel = null;
@@ -49,13 +64,25 @@ export class SimdEncodeArena {
 
   /** Parity slots [0, lengthBytes) from data slots [0, lengthBytes); bytes past lengthBytes are unspecified. */
   encode(lengthBytes: number): void {
-    assert.ok(Number.isInteger(lengthBytes) && lengthBytes >= 0 && lengthBytes <= this.chunkBytes, `lengthBytes ${lengthBytes} out of range`);
+    assert.ok(
+      Number.isInteger(lengthBytes) && lengthBytes >= 0 && lengthBytes <= this.chunkBytes,
+      `lengthBytes ${lengthBytes} out of range`,
+    );
     if (lengthBytes === 0) return;
     if (this.kernel === null) {
-      this.jsKernel.mulMatrix(this.parityRows, this.slots.slice(0, this.dataShards), this.slots.slice(this.dataShards), lengthBytes);
+      this.jsKernel.mulMatrix(
+        this.parityRows,
+        this.slots.slice(0, this.dataShards),
+        this.slots.slice(this.dataShards),
+        lengthBytes,
+      );
       return;
     }
     // Whole vectors; chunkBytes is a multiple of the vector size, so the tail stays inside the slot.
-    this.kernel(this.slots[0]!.byteOffset, this.slots[this.dataShards]!.byteOffset, roundUp(lengthBytes, KERNEL_VECTOR_BYTES));
+    this.kernel(
+      this.slots[0]!.byteOffset,
+      this.slots[this.dataShards]!.byteOffset,
+      roundUp(lengthBytes, KERNEL_VECTOR_BYTES),
+    );
   }
 }

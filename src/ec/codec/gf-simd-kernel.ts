@@ -114,7 +114,10 @@ export interface KernelTarget {
 export function compileSimdKernel(rows: GfMatrix, target: KernelTarget): KernelFn {
   const inputs = rows[0]!.length;
   assert.ok(inputs <= MAX_KERNEL_INPUTS, `at most ${MAX_KERNEL_INPUTS} inputs`);
-  const bytes = buildSimdKernelModule({ inputs, groups: planKernelGroups(rows), strideBytes: target.strideBytes, relaxed: target.relaxed }, target.pages);
+  const bytes = buildSimdKernelModule(
+    { inputs, groups: planKernelGroups(rows), strideBytes: target.strideBytes, relaxed: target.relaxed },
+    target.pages,
+  );
   // Synchronous compile keeps the codec API synchronous; modules are a few KB and V8 compiles
   // them lazily, tiering the hot loop up to TurboFan in the background.
   const instance = new wasm.Instance(new wasm.Module(bytes), {
@@ -211,12 +214,20 @@ export class SimdGfKernel implements GfKernel {
 
     for (let start = 0; start < lengthBytes; start += STRIPE_BYTES) {
       const width = Math.min(STRIPE_BYTES, lengthBytes - start);
-      for (let i = 0; i < inputs.length; i++) heap.set(inputs[i]!.subarray(start, start + width), inBase + i * STRIPE_BYTES);
+      for (let i = 0; i < inputs.length; i++)
+        heap.set(inputs[i]!.subarray(start, start + width), inBase + i * STRIPE_BYTES);
       // Columns past `width` hold stale bytes; their results are never copied out.
       if (tables === null) {
         entry.planned!(inBase, outBase, roundUp(width, KERNEL_VECTOR_BYTES));
       } else {
-        tables.groups.forEach((g, k) => groupKernels![k]!(inBase, outBase + g.first * STRIPE_BYTES, g.tableOffset, roundUp(width, TABLE_KERNEL_VECTOR_BYTES)));
+        tables.groups.forEach((g, k) =>
+          groupKernels![k]!(
+            inBase,
+            outBase + g.first * STRIPE_BYTES,
+            g.tableOffset,
+            roundUp(width, TABLE_KERNEL_VECTOR_BYTES),
+          ),
+        );
       }
       for (let j = 0; j < outputs.length; j++) {
         const from = outBase + j * STRIPE_BYTES;
@@ -248,7 +259,12 @@ export class SimdGfKernel implements GfKernel {
     this.matrices.set(key, entry);
     entry.uses++;
     if (entry.planned === null && entry.uses >= this.planAfterUses) {
-      entry.planned = compileSimdKernel(rows, { memory: this.memory, pages: { initial: 1, maximum: MAX_MEMORY_PAGES }, strideBytes: STRIPE_BYTES, relaxed: this.relaxed });
+      entry.planned = compileSimdKernel(rows, {
+        memory: this.memory,
+        pages: { initial: 1, maximum: MAX_MEMORY_PAGES },
+        strideBytes: STRIPE_BYTES,
+        relaxed: this.relaxed,
+      });
       entry.tables = null;
     }
     return entry;
@@ -262,7 +278,9 @@ export class SimdGfKernel implements GfKernel {
       { inputs, groupOutputs, unroll: TABLE_KERNEL_UNROLL, strideBytes: STRIPE_BYTES, relaxed: this.relaxed },
       { initial: 1, maximum: MAX_MEMORY_PAGES },
     );
-    const instance = new wasm.Instance(new wasm.Module(bytes), { [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: this.memory } });
+    const instance = new wasm.Instance(new wasm.Module(bytes), {
+      [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: this.memory },
+    });
     fn = instance.exports[KERNEL_EXPORT] as TableKernelFn;
     if (this.tableKernels.size >= MAX_TABLE_KERNELS) this.tableKernels.delete(this.tableKernels.keys().next().value!);
     this.tableKernels.set(key, fn);

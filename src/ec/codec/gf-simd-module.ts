@@ -79,7 +79,13 @@ interface Locals {
   product: number;
 }
 
-function emitGroup(fn: FunctionBuilder, locals: Locals, group: SimdKernelGroup, shape: SimdKernelShape, tables: TableGlobals): void {
+function emitGroup(
+  fn: FunctionBuilder,
+  locals: Locals,
+  group: SimdKernelGroup,
+  shape: SimdKernelShape,
+  tables: TableGlobals,
+): void {
   const { program, firstOutput } = group;
   const { strideBytes } = shape;
   const [inPtr, outPtr, lengthBytes] = [0, 1, 2];
@@ -96,8 +102,13 @@ function emitGroup(fn: FunctionBuilder, locals: Locals, group: SimdKernelGroup, 
   fn.loop(); // columns
   fn.localGet(inPtr).localGet(column).i32Add().localSet(inColumn);
   // Vectors taking part in XORs are formed up front; the others are loaded where they are used.
-  for (let i = 0; i < program.inputs; i++) if (moved.has(i)) fn.localGet(inColumn).v128Load(i * strideBytes).localSet(vectors[i]!);
-  for (const [a, b] of program.vectorXors) fn.localGet(vectors[a]!).localGet(vectors[b]!).v128Xor().localSet(vectors[a]!);
+  for (let i = 0; i < program.inputs; i++)
+    if (moved.has(i))
+      fn.localGet(inColumn)
+        .v128Load(i * strideBytes)
+        .localSet(vectors[i]!);
+  for (const [a, b] of program.vectorXors)
+    fn.localGet(vectors[a]!).localGet(vectors[b]!).v128Xor().localSet(vectors[a]!);
 
   const assigned = new Array<boolean>(program.outputs).fill(false);
   const accumulate = (j: number, value: () => void) => {
@@ -108,11 +119,19 @@ function emitGroup(fn: FunctionBuilder, locals: Locals, group: SimdKernelGroup, 
   };
   for (let s = 0; s < order.length; s += sectionSize) {
     const sectioned = sectionSize < order.length;
-    if (sectioned) fn.localGet(column).i32Const(-1 - s).i32Eq().i32Eqz().if();
+    if (sectioned)
+      fn.localGet(column)
+        .i32Const(-1 - s)
+        .i32Eq()
+        .i32Eqz()
+        .if();
     for (const i of order.slice(s, s + sectionSize)) {
       const col = program.columns[i]!;
       const v = vectors[i]!;
-      if (!moved.has(i)) fn.localGet(inColumn).v128Load(i * strideBytes).localSet(v);
+      if (!moved.has(i))
+        fn.localGet(inColumn)
+          .v128Load(i * strideBytes)
+          .localSet(v);
       const coefficients = [...new Set(col.filter((c) => c > 1))];
       if (coefficients.length > 0) {
         fn.localGet(v).localGet(mask).v128And().localSet(low);
@@ -146,7 +165,11 @@ function emitGroup(fn: FunctionBuilder, locals: Locals, group: SimdKernelGroup, 
   for (let j = 0; j < program.outputs; j++) if (!assigned[j]) fn.v128Const(ZERO).localSet(acc[j]!);
   for (const [j, k] of program.outputXors) fn.localGet(acc[j]!).localGet(acc[k]!).v128Xor().localSet(acc[j]!);
   for (let j = 0; j < program.outputs; j++) {
-    fn.localGet(outPtr).localGet(column).i32Add().localGet(acc[j]!).v128Store((firstOutput + j) * strideBytes);
+    fn.localGet(outPtr)
+      .localGet(column)
+      .i32Add()
+      .localGet(acc[j]!)
+      .v128Store((firstOutput + j) * strideBytes);
   }
   fn.localGet(column).i32Const(KERNEL_VECTOR_BYTES).i32Add().localTee(column);
   fn.localGet(lengthBytes).i32LtU().brIf(0);
@@ -158,7 +181,10 @@ function emitGroup(fn: FunctionBuilder, locals: Locals, group: SimdKernelGroup, 
  * kernel(inPtr, outPtr, lengthBytes) over the imported memory `env.memory`; lengthBytes must be a
  * multiple of KERNEL_VECTOR_BYTES (callers stage whole vectors and ignore the tail).
  */
-export function buildSimdKernelModule(shape: SimdKernelShape, memoryPages: { initial: number; maximum: number }): Uint8Array {
+export function buildSimdKernelModule(
+  shape: SimdKernelShape,
+  memoryPages: { initial: number; maximum: number },
+): Uint8Array {
   const { inputs, groups, strideBytes } = shape;
   assert.ok(inputs >= 1 && inputs <= MAX_KERNEL_INPUTS);
   assert.ok(groups.length >= 1);
@@ -184,7 +210,11 @@ export function buildSimdKernelModule(shape: SimdKernelShape, memoryPages: { ini
   const tables = new TableGlobals();
   fn.v128Const(NIBBLE_MASK).localSet(locals.mask);
   for (const group of groups) emitGroup(fn, locals, group, shape, tables);
-  return assembleModule({ importedMemoryPages: memoryPages, functions: [{ name: KERNEL_EXPORT, fn }], v128Globals: tables.values });
+  return assembleModule({
+    importedMemoryPages: memoryPages,
+    functions: [{ name: KERNEL_EXPORT, fn }],
+    v128Globals: tables.values,
+  });
 }
 
 /** A module that only uses i8x16.relaxed_swizzle: validates iff the engine has relaxed SIMD on. */

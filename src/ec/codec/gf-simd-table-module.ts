@@ -38,7 +38,10 @@ export interface TableKernelShape {
  * kernel(inPtr, outPtr, tabPtr, lengthBytes) over the imported memory `env.memory`; lengthBytes must
  * be a multiple of 16 * unroll (the caller stages whole vectors and ignores the tail).
  */
-export function buildTableKernelModule(shape: TableKernelShape, memoryPages: { initial: number; maximum: number }): Uint8Array {
+export function buildTableKernelModule(
+  shape: TableKernelShape,
+  memoryPages: { initial: number; maximum: number },
+): Uint8Array {
   const { inputs, groupOutputs, unroll, strideBytes } = shape;
   assert.ok(inputs >= 1 && inputs <= MAX_KERNEL_INPUTS);
   assert.ok(groupOutputs >= 1 && groupOutputs <= 8);
@@ -73,14 +76,18 @@ export function buildTableKernelModule(shape: TableKernelShape, memoryPages: { i
   fn.loop(); // input loop
   for (let u = 0; u < unroll; u++) {
     // low = v & 0x0f; high = (v >> 4) & 0x0f, shifting 16-bit lanes (one instruction) then masking.
-    fn.localGet(inColumn).v128Load(u * 16).localTee(high[u]!);
+    fn.localGet(inColumn)
+      .v128Load(u * 16)
+      .localTee(high[u]!);
     fn.localGet(mask).v128And().localSet(low[u]!);
     fn.localGet(high[u]!).i32Const(4).i16x8ShrU().localGet(mask).v128And().localSet(high[u]!);
   }
   for (let j = 0; j < groupOutputs; j++) {
     const tableOffset = j * TABLE_BYTES_PER_COEFFICIENT;
     fn.localGet(table).v128Load(tableOffset).localSet(lowTable);
-    fn.localGet(table).v128Load(tableOffset + 16).localSet(highTable);
+    fn.localGet(table)
+      .v128Load(tableOffset + 16)
+      .localSet(highTable);
     for (let u = 0; u < unroll; u++) {
       const a = acc[j * unroll + u]!;
       fn.localGet(lowTable).localGet(low[u]!);
@@ -91,15 +98,25 @@ export function buildTableKernelModule(shape: TableKernelShape, memoryPages: { i
     }
   }
   fn.localGet(inColumn).i32Const(strideBytes).i32Add().localSet(inColumn);
-  fn.localGet(table).i32Const(groupOutputs * TABLE_BYTES_PER_COEFFICIENT).i32Add().localSet(table);
+  fn.localGet(table)
+    .i32Const(groupOutputs * TABLE_BYTES_PER_COEFFICIENT)
+    .i32Add()
+    .localSet(table);
   fn.localGet(remaining).i32Const(1).i32Sub().localTee(remaining).brIf(0);
   fn.end(); // input loop
   for (let j = 0; j < groupOutputs; j++) {
     for (let u = 0; u < unroll; u++) {
-      fn.localGet(outPtr).localGet(column).i32Add().localGet(acc[j * unroll + u]!).v128Store(j * strideBytes + u * 16);
+      fn.localGet(outPtr)
+        .localGet(column)
+        .i32Add()
+        .localGet(acc[j * unroll + u]!)
+        .v128Store(j * strideBytes + u * 16);
     }
   }
-  fn.localGet(column).i32Const(16 * unroll).i32Add().localTee(column);
+  fn.localGet(column)
+    .i32Const(16 * unroll)
+    .i32Add()
+    .localTee(column);
   fn.localGet(lengthBytes).i32LtU().brIf(0);
   fn.end(); // column loop
   fn.end(); // block

@@ -72,7 +72,12 @@ export class ReedSolomon {
       this.kernel.mulMatrix(this.parityRows, data, scratch, end - start);
       for (let j = 0; j < this.parityShards; j++) {
         const expected = scratch[j]!.subarray(0, end - start);
-        if (!Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength).equals(shards[this.dataShards + j]!.subarray(start, end))) return false;
+        if (
+          !Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength).equals(
+            shards[this.dataShards + j]!.subarray(start, end),
+          )
+        )
+          return false;
       }
     }
     return true;
@@ -94,7 +99,10 @@ export class ReedSolomon {
       if (shard === null || shard === undefined || shard.length === 0) continue;
       if (sizeBytes === 0) sizeBytes = shard.length;
       if (shard.length !== sizeBytes) {
-        throw new ReedSolomonError('shard-size', `shard sizes do not match: shard ${i} has ${shard.length} bytes, shard ${present[0]} has ${sizeBytes}`);
+        throw new ReedSolomonError(
+          'shard-size',
+          `shard sizes do not match: shard ${i} has ${shard.length} bytes, shard ${present[0]} has ${sizeBytes}`,
+        );
       }
       present.push(i);
     }
@@ -106,20 +114,29 @@ export class ReedSolomon {
       wanted = Array.from({ length: this.totalShards }, (_, i) => i).filter(isMissing);
     } else {
       for (const i of onlyShards) {
-        if (!Number.isInteger(i) || i < 0 || i >= this.totalShards) throw new RangeError(`shard index ${i} out of range 0..${this.totalShards - 1}`);
+        if (!Number.isInteger(i) || i < 0 || i >= this.totalShards)
+          throw new RangeError(`shard index ${i} out of range 0..${this.totalShards - 1}`);
       }
       wanted = [...new Set(onlyShards)].sort((a, b) => a - b).filter(isMissing);
     }
     if (wanted.length === 0) return;
     if (present.length < this.dataShards) {
-      throw new ReedSolomonError('too-few-shards', `too few shards given: ${present.length} present, ${this.dataShards} needed`);
+      throw new ReedSolomonError(
+        'too-few-shards',
+        `too few shards given: ${present.length} present, ${this.dataShards} needed`,
+      );
     }
 
     // Like klauspost, decode from the lowest-numbered present shards (any choice gives the same bytes).
     const sources = present.slice(0, this.dataShards);
     const rows = this.decodeMatrix(sources, wanted);
     const outputs = wanted.map(() => new Uint8Array(sizeBytes));
-    this.kernel.mulMatrix(rows, sources.map((i) => shards[i]!), outputs, sizeBytes);
+    this.kernel.mulMatrix(
+      rows,
+      sources.map((i) => shards[i]!),
+      outputs,
+      sizeBytes,
+    );
     wanted.forEach((index, k) => {
       shards[index] = outputs[k]!;
     });
@@ -135,8 +152,12 @@ export class ReedSolomon {
     const cached = this.decodeMatrices.get(key);
     if (cached !== undefined) return cached;
     const sourceInverse = matrixInvert(sources.map((i) => this.matrix[i]!));
-    const rows = matrixMultiply(wanted.map((w) => this.matrix[w]!), sourceInverse);
-    if (this.decodeMatrices.size >= MAX_CACHED_DECODE_MATRICES) this.decodeMatrices.delete(this.decodeMatrices.keys().next().value!);
+    const rows = matrixMultiply(
+      wanted.map((w) => this.matrix[w]!),
+      sourceInverse,
+    );
+    if (this.decodeMatrices.size >= MAX_CACHED_DECODE_MATRICES)
+      this.decodeMatrices.delete(this.decodeMatrices.keys().next().value!);
     this.decodeMatrices.set(key, rows);
     return rows;
   }
@@ -151,7 +172,10 @@ export class ReedSolomon {
       const shard = shards[i];
       if (!(shard instanceof Uint8Array)) throw new ReedSolomonError('shard-size', `shard ${i} is missing`);
       if (shard.length !== sizeBytes) {
-        throw new ReedSolomonError('shard-size', `shard sizes do not match: shard ${i} has ${shard.length} bytes, shard 0 has ${sizeBytes}`);
+        throw new ReedSolomonError(
+          'shard-size',
+          `shard sizes do not match: shard ${i} has ${shard.length} bytes, shard 0 has ${sizeBytes}`,
+        );
       }
     }
     return sizeBytes;

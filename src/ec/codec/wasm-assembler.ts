@@ -91,7 +91,10 @@ export class FunctionBuilder {
   private readonly locals: ValType[] = [];
   private depth = 0;
 
-  constructor(readonly params: readonly ValType[], readonly results: readonly ValType[] = []) {}
+  constructor(
+    readonly params: readonly ValType[],
+    readonly results: readonly ValType[] = [],
+  ) {}
 
   /** Declares a local after the params; returns its index. */
   local(type: ValType): number {
@@ -230,7 +233,11 @@ function section(id: number, payload: number[]): number[] {
 
 export function assembleModule(spec: ModuleSpec): Uint8Array {
   // One type per function keeps the type section trivially consistent.
-  const types = spec.functions.map(({ fn }) => [FUNC_TYPE, ...vector(fn.params.map((t) => [t])), ...vector(fn.results.map((t) => [t]))]);
+  const types = spec.functions.map(({ fn }) => [
+    FUNC_TYPE,
+    ...vector(fn.params.map((t) => [t])),
+    ...vector(fn.results.map((t) => [t])),
+  ]);
   const imports: number[][] = [];
   if (spec.importedMemoryPages) {
     const { initial, maximum } = spec.importedMemoryPages;
@@ -246,7 +253,14 @@ export function assembleModule(spec: ModuleSpec): Uint8Array {
   }
   const globals = (spec.v128Globals ?? []).map((init) => {
     assert.equal(init.length, 16);
-    return [ValType.v128, GLOBAL_IMMUTABLE, SIMD_PREFIX, ...unsignedLeb128(SimdOp.v128Const), ...Array.from(init), Op.end];
+    return [
+      ValType.v128,
+      GLOBAL_IMMUTABLE,
+      SIMD_PREFIX,
+      ...unsignedLeb128(SimdOp.v128Const),
+      ...Array.from(init),
+      Op.end,
+    ];
   });
   const exports = spec.functions.map(({ name }, i) => [...utf8Name(name), ExternKind.func, ...unsignedLeb128(i)]);
   const bytes = concat(

@@ -8,7 +8,13 @@ import type { ServerStateStore } from '../../store/server-state.ts';
 import { grpcStatusOfError } from './error-status.ts';
 
 // The per-RPC message types, re-exported so a handler finds everything it may touch here.
-export type { ClientRequestOf, ClientResponseOf, RequestOf, ResponseOf, VolumeServerMethod } from '../../proto/volume-server-methods.ts';
+export type {
+  ClientRequestOf,
+  ClientResponseOf,
+  RequestOf,
+  ResponseOf,
+  VolumeServerMethod,
+} from '../../proto/volume-server-methods.ts';
 
 /**
  * A handler's return annotation, `async (request): Reply<'VolumeStatus'> => ...`: TypeScript
@@ -73,11 +79,14 @@ export function checkMaintenance(ctx: GrpcContext): void {
 
 /** 4.53's answer for lifecycle RPCs on a volume whose VolumeCopy is still running (retryable). */
 export function checkNotCopying(ctx: GrpcContext, volumeId: number): void {
-  if (ctx.store.isCopying(volumeId)) throw new GrpcStatusError(grpc.status.UNAVAILABLE, `volume ${volumeId} is being copied`);
+  if (ctx.store.isCopying(volumeId))
+    throw new GrpcStatusError(grpc.status.UNAVAILABLE, `volume ${volumeId} is being copied`);
 }
 
 /** Wraps an async server-stream handler: a thrown error ends the stream with a status. */
-export function serverStream<Req, Res>(handler: (request: Req, call: grpc.ServerWritableStream<Req, Res>) => Promise<void>): grpc.handleServerStreamingCall<Req, Res> {
+export function serverStream<Req, Res>(
+  handler: (request: Req, call: grpc.ServerWritableStream<Req, Res>) => Promise<void>,
+): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
     handler(call.request, call).then(
       () => call.end(),
@@ -94,7 +103,11 @@ export function serverStream<Req, Res>(handler: (request: Req, call: grpc.Server
  * Resolves once the stream can take more (backpressure), or rejects when the client went away
  * or `signal` aborts (with its reason), so a client that stops reading cannot stall us forever.
  */
-export function writeMessage<Res>(call: grpc.ServerWritableStream<any, Res>, message: NoInfer<Res>, signal?: AbortSignal): Promise<void> {
+export function writeMessage<Res>(
+  call: grpc.ServerWritableStream<any, Res>,
+  message: NoInfer<Res>,
+  signal?: AbortSignal,
+): Promise<void> {
   if (call.cancelled) return Promise.reject(new GrpcStatusError(grpc.status.CANCELLED, 'client cancelled'));
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (call.write(message)) return Promise.resolve();

@@ -38,7 +38,9 @@ export const GRPC_STATUS_OF_STORAGE_ERROR: Readonly<Record<StorageErrorCode, grp
  * `status`: at the edge of any RPC. `onVolumeDelete`: 4.53's VolumeDelete and DeleteCollection
  * answers (its volumeStatusError), which give the store's refusals codes of their own.
  */
-export const GRPC_STATUS_OF_STORE_ERROR: Readonly<Record<StoreErrorCode, { status: grpc.status; onVolumeDelete: grpc.status }>> = {
+export const GRPC_STATUS_OF_STORE_ERROR: Readonly<
+  Record<StoreErrorCode, { status: grpc.status; onVolumeDelete: grpc.status }>
+> = {
   already_exists: { status: S.UNKNOWN, onVolumeDelete: S.UNKNOWN },
   no_free_space: { status: S.UNKNOWN, onVolumeDelete: S.RESOURCE_EXHAUSTED },
   not_found: { status: S.UNKNOWN, onVolumeDelete: S.NOT_FOUND },

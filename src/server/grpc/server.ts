@@ -27,7 +27,10 @@ function unimplemented(name: string): grpc.UntypedHandleCall {
   }) as grpc.UntypedHandleCall;
 }
 
-export function buildVolumeServerImplementation(ctx: GrpcContext, limits: GrpcStreamLimits = streamLimits()): grpc.UntypedServiceImplementation {
+export function buildVolumeServerImplementation(
+  ctx: GrpcContext,
+  limits: GrpcStreamLimits = streamLimits(),
+): grpc.UntypedServiceImplementation {
   const implemented: VolumeServerHandlerTable = {
     ...controlHandlers(ctx),
     ...volumeAdminHandlers(ctx),
@@ -68,7 +71,9 @@ export async function startGrpcServer(
   const server = new grpc.Server({
     ...GRPC_CHANNEL_OPTIONS,
     'grpc.max_concurrent_streams': 1000,
-    ...(options.interceptors !== undefined && options.interceptors.length > 0 ? { interceptors: options.interceptors } : {}),
+    ...(options.interceptors !== undefined && options.interceptors.length > 0
+      ? { interceptors: options.interceptors }
+      : {}),
   });
   server.addService(volumeServerService(), buildVolumeServerImplementation(ctx, streamLimits(options.streamLimits)));
   const credentials = options.credentials ?? grpc.ServerCredentials.createInsecure();

@@ -44,7 +44,10 @@ async function canonicalPath(c: Context<AppEnv>, next: Next): Promise<Response |
     const headers = new Headers({ Location: location });
     if (c.req.method === 'GET' || c.req.method === 'HEAD') {
       headers.set('Content-Type', 'text/html; charset=utf-8');
-      return new Response(Buffer.from(`<a href="${htmlEscape(location)}">Moved Permanently</a>.\n\n`), { status: 301, headers });
+      return new Response(Buffer.from(`<a href="${htmlEscape(location)}">Moved Permanently</a>.\n\n`), {
+        status: 301,
+        headers,
+      });
     }
     return emptyResponse(301, headers);
   }
@@ -89,13 +92,34 @@ export function createAdminApp(deps: HttpDeps, server: ServerContext = createSer
   // Upstream wraps these in guard.WhiteList (disk stats show data paths): refused like a write.
   const whiteListed = (handler: (c: Context<AppEnv>) => Response | Promise<Response>) => (c: Context<AppEnv>) =>
     server.hooks.guardWrite(c) ? handler(c) : emptyResponse(401);
-  app.get('/stats/counter', whiteListed((c) => handleStatsCounter(c, server, counters)));
-  app.get('/stats/memory', whiteListed((c) => handleStatsMemory(c, server)));
-  app.get('/stats/disk', whiteListed((c) => handleStatsDisk(c, server)));
-  app.get('/status/services', whiteListed((c) => handleServices(c, server)));
-  app.post('/maintenance/:agent', whiteListed((c) => handleMaintenanceStart(c, server, c.req.param('agent') ?? '')));
-  app.get('/maintenance/runs', whiteListed((c) => handleMaintenanceRuns(c, server)));
-  app.get('/maintenance/runs/:id', whiteListed((c) => handleMaintenanceRun(c, server, c.req.param('id') ?? '')));
+  app.get(
+    '/stats/counter',
+    whiteListed((c) => handleStatsCounter(c, server, counters)),
+  );
+  app.get(
+    '/stats/memory',
+    whiteListed((c) => handleStatsMemory(c, server)),
+  );
+  app.get(
+    '/stats/disk',
+    whiteListed((c) => handleStatsDisk(c, server)),
+  );
+  app.get(
+    '/status/services',
+    whiteListed((c) => handleServices(c, server)),
+  );
+  app.post(
+    '/maintenance/:agent',
+    whiteListed((c) => handleMaintenanceStart(c, server, c.req.param('agent') ?? '')),
+  );
+  app.get(
+    '/maintenance/runs',
+    whiteListed((c) => handleMaintenanceRuns(c, server)),
+  );
+  app.get(
+    '/maintenance/runs/:id',
+    whiteListed((c) => handleMaintenanceRun(c, server, c.req.param('id') ?? '')),
+  );
   app.all('/healthz', (c) => handleHealth(c, server));
   app.all('/readyz', (c) => handleHealth(c, server));
   if (deps.uiEnabled ?? true) app.get('/ui/index.html', (c) => handleUi(c, server));

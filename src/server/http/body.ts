@@ -21,7 +21,10 @@ export async function readBodyBounded(
   buffers?: BufferPool,
 ): Promise<Buffer> {
   if (source === null) return Buffer.alloc(0);
-  const presize = expectedBytes !== undefined && expectedBytes >= 0 && expectedBytes <= capBytes ? Math.min(expectedBytes, MAX_PRESIZE_BYTES) : INITIAL_BYTES;
+  const presize =
+    expectedBytes !== undefined && expectedBytes >= 0 && expectedBytes <= capBytes
+      ? Math.min(expectedBytes, MAX_PRESIZE_BYTES)
+      : INITIAL_BYTES;
   const body = new BoundedBody(capBytes, presize, buffers);
   if (source instanceof Readable) return readNodeStream(source, body);
   // Leaving the loop early (the throw) ends the source, as a cancelled read would.
@@ -47,7 +50,9 @@ class BoundedBody {
   append(value: Uint8Array): void {
     if (this.length + value.length > this.capBytes) throw new BodyTooLarge(`body over ${this.capBytes} bytes`);
     if (this.length + value.length > this.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.min(this.capBytes, Math.max(this.buf.length * 2, this.length + value.length)));
+      const grown = Buffer.allocUnsafe(
+        Math.min(this.capBytes, Math.max(this.buf.length * 2, this.length + value.length)),
+      );
       this.buf.copy(grown, 0, 0, this.length);
       this.buf = grown;
     }

@@ -48,12 +48,20 @@ export interface ChunkManifest {
 
 export async function parseChunkManifest(needle: Needle): Promise<ChunkManifest> {
   try {
-    const raw = hasFlag(needle, NeedleFlag.IsCompressed) ? await gunzipBounded(needle.data, MAX_MANIFEST_BYTES) : Buffer.from(needle.data);
+    const raw = hasFlag(needle, NeedleFlag.IsCompressed)
+      ? await gunzipBounded(needle.data, MAX_MANIFEST_BYTES)
+      : Buffer.from(needle.data);
     const json = JSON.parse(raw.toString('utf8')) as Partial<ChunkManifest>;
     const chunks = Array.isArray(json.chunks) ? json.chunks : [];
     if (chunks.length > MAX_CHUNKS) throw new Error(`too many chunks: ${chunks.length}`);
     for (const chunk of chunks) {
-      if (typeof chunk.fid !== 'string' || !Number.isSafeInteger(chunk.offset) || !Number.isSafeInteger(chunk.size) || chunk.size < 0 || chunk.offset < 0) {
+      if (
+        typeof chunk.fid !== 'string' ||
+        !Number.isSafeInteger(chunk.offset) ||
+        !Number.isSafeInteger(chunk.size) ||
+        chunk.size < 0 ||
+        chunk.offset < 0
+      ) {
         throw new Error(`bad chunk ${JSON.stringify(chunk)}`);
       }
     }
@@ -86,7 +94,14 @@ function shortChunk(fidText: string, gotBytes: number, wantedBytes: number): Err
  * listed size plus the slack) and the last piece held back until then, so a bomb fails the read
  * before its final bytes go out.
  */
-async function* inflatedWindow(data: Uint8Array, chunk: ChunkInfo, from: number, to: number, slackBytes: number, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+async function* inflatedWindow(
+  data: Uint8Array,
+  chunk: ChunkInfo,
+  from: number,
+  to: number,
+  slackBytes: number,
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
   let positionBytes = 0;
   let held: Uint8Array | undefined;
   try {
@@ -100,14 +115,23 @@ async function* inflatedWindow(data: Uint8Array, chunk: ChunkInfo, from: number,
       positionBytes += piece.length;
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`chunk ${chunk.fid} inflates past its listed ${chunk.size} bytes`);
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new Error(`chunk ${chunk.fid} inflates past its listed ${chunk.size} bytes`);
     throw err;
   }
   if (positionBytes < to) throw shortChunk(chunk.fid, positionBytes, to);
   if (held !== undefined) yield held;
 }
 
-async function* localWindow(volume: Volume, fid: FileId, chunk: ChunkInfo, from: number, to: number, slackBytes: number, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+async function* localWindow(
+  volume: Volume,
+  fid: FileId,
+  chunk: ChunkInfo,
+  from: number,
+  to: number,
+  slackBytes: number,
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
   const entry = volume.lookup(fid.needleId);
   if (entry !== undefined && entry.size > STREAM_LOCAL_CHUNK_BYTES) {
     const location = await volume.locate(fid.needleId, { cookie: fid.cookie });
@@ -145,7 +169,14 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> 
  * (`Accept-Encoding: identity`) and by range. A peer that already sent bytes is not swapped for
  * another mid-chunk: the bytes so far may be the bad ones (upstream's rule too).
  */
-async function* remoteWindow(access: ChunkAccess, fid: FileId, chunk: ChunkInfo, from: number, to: number, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+async function* remoteWindow(
+  access: ChunkAccess,
+  fid: FileId,
+  chunk: ChunkInfo,
+  from: number,
+  to: number,
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
   const locations = (await unlessAborted(access.lookup?.lookup(fid.volumeId) ?? Promise.resolve([]), signal)) ?? [];
   let lastError: Error = new Error(`chunk ${chunk.fid} not found`);
   for (const location of locations) {
@@ -156,7 +187,13 @@ async function* remoteWindow(access: ChunkAccess, fid: FileId, chunk: ChunkInfo,
     let idleTimer: NodeJS.Timeout | undefined;
     const armIdleTimer = () => {
       clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => attempt.abort(new Error(`chunk ${chunk.fid}: no progress from ${location.url} in ${CHUNK_FETCH_IDLE_TIMEOUT_MS} ms`)), CHUNK_FETCH_IDLE_TIMEOUT_MS);
+      idleTimer = setTimeout(
+        () =>
+          attempt.abort(
+            new Error(`chunk ${chunk.fid}: no progress from ${location.url} in ${CHUNK_FETCH_IDLE_TIMEOUT_MS} ms`),
+          ),
+        CHUNK_FETCH_IDLE_TIMEOUT_MS,
+      );
       idleTimer.unref();
     };
     let receivedBytes = 0;
@@ -180,7 +217,8 @@ async function* remoteWindow(access: ChunkAccess, fid: FileId, chunk: ChunkInfo,
       const wantedBytes = to - from;
       // A short chunk is known from the length before any byte is sent on.
       const lengthBytes = Number(response.headers.get('content-length') ?? Number.NaN);
-      if (Number.isSafeInteger(lengthBytes) && lengthBytes - skipBytes < wantedBytes) throw shortChunk(chunk.fid, from + Math.max(0, lengthBytes - skipBytes), to);
+      if (Number.isSafeInteger(lengthBytes) && lengthBytes - skipBytes < wantedBytes)
+        throw shortChunk(chunk.fid, from + Math.max(0, lengthBytes - skipBytes), to);
       const reader = response.body.getReader();
       try {
         while (receivedBytes < wantedBytes) {
@@ -217,10 +255,25 @@ async function* remoteWindow(access: ChunkAccess, fid: FileId, chunk: ChunkInfo,
 }
 
 /** `[from, to)` of one chunk (offsets within it): from a local volume when we hold it, else from a peer that does. */
-function chunkWindow(access: ChunkAccess, chunk: ChunkInfo, from: number, to: number, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+function chunkWindow(
+  access: ChunkAccess,
+  chunk: ChunkInfo,
+  from: number,
+  to: number,
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
   const fid = parseFileId(chunk.fid);
   const volume = access.store.findVolume(fid.volumeId);
-  if (volume !== undefined) return localWindow(volume, fid, chunk, from, to, access.chunkInflateSlackBytes ?? DEFAULT_CHUNK_INFLATE_SLACK_BYTES, signal);
+  if (volume !== undefined)
+    return localWindow(
+      volume,
+      fid,
+      chunk,
+      from,
+      to,
+      access.chunkInflateSlackBytes ?? DEFAULT_CHUNK_INFLATE_SLACK_BYTES,
+      signal,
+    );
   return remoteWindow(access, fid, chunk, from, to, signal);
 }
 
@@ -298,7 +351,8 @@ async function deleteChunk(c: Context, access: ChunkAccess, fidText: string): Pr
       }
       await volume.delete(fid.needleId, fid.cookie);
     } catch (err) {
-      if (!isStorageError(err, 'not_found') && !isStorageError(err, 'deleted')) throw new Error(`chunk delete ${fidText}: ${(err as Error).message}`);
+      if (!isStorageError(err, 'not_found') && !isStorageError(err, 'deleted'))
+        throw new Error(`chunk delete ${fidText}: ${(err as Error).message}`);
     }
     return;
   }
@@ -310,10 +364,15 @@ async function deleteChunk(c: Context, access: ChunkAccess, fidText: string): Pr
     const url = `${httpScheme()}://${location.url}/${formatFileId(fid)}?cm=false`;
     // Unreachable or failing (5xx) holders get the delete again later from the retry queue;
     // a refusal (4xx) would only be refused again.
-    const retryLater = (error: string) => access.deleteRetries?.enqueue({ kind: 'chunk', url, fid: formatFileId(fid), okStatuses: CHUNK_DELETED, error });
+    const retryLater = (error: string) =>
+      access.deleteRetries?.enqueue({ kind: 'chunk', url, fid: formatFileId(fid), okStatuses: CHUNK_DELETED, error });
     let response: Response;
     try {
-      response = await outgoingFetch(url, { method: 'DELETE', headers: auth !== undefined ? { authorization: auth } : {}, signal: AbortSignal.timeout(CHUNK_DELETE_TIMEOUT_MS) });
+      response = await outgoingFetch(url, {
+        method: 'DELETE',
+        headers: auth !== undefined ? { authorization: auth } : {},
+        signal: AbortSignal.timeout(CHUNK_DELETE_TIMEOUT_MS),
+      });
     } catch (err) {
       retryLater((err as Error).message);
       throw new Error(`chunk delete ${fidText}: ${(err as Error).message}`);

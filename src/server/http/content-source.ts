@@ -26,7 +26,8 @@ export function memorySource(data: Uint8Array): ContentSource {
 export function volumeSource(volume: Volume, location: NeedleLocation): ContentSource {
   return {
     sizeBytes: location.dataSizeBytes,
-    peek: (start, maxBytes) => volume.readBytes(location.dataOffsetBytes + start, Math.min(maxBytes, location.dataSizeBytes - start)),
+    peek: (start, maxBytes) =>
+      volume.readBytes(location.dataOffsetBytes + start, Math.min(maxBytes, location.dataSizeBytes - start)),
     async *chunks(start, end) {
       if (end <= start) return;
       // Leaving the loop early (client gone) destroys the file stream.

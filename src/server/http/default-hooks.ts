@@ -5,7 +5,11 @@ import { emptyResponse } from './responses.ts';
 
 /** A write that failed because its volume is read-only (the storage error is in the cause chain). */
 export function hasReadOnlyCause(err: unknown): boolean {
-  for (let e = err, depth = 0; e !== undefined && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = err, depth = 0;
+    e !== undefined && e !== null && depth < 8;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if (isStorageError(e, 'read_only')) return true;
   }
   return false;
@@ -35,7 +39,8 @@ export async function writeLocally(write: WriteContext, replicaCount = 0): Promi
     const message = isStorageError(err) || err instanceof Error ? err.message : String(err);
     const failed = new Error(`failed to write to local disk: ${message}`, { cause: err });
     // A read-only volume refuses in the write queue before any record is appended.
-    if (isStorageError(err, 'read_only') && replicaCount === 0 && !write.fsync && !write.isReplicate) throw new WriteRefused(failed);
+    if (isStorageError(err, 'read_only') && replicaCount === 0 && !write.fsync && !write.isReplicate)
+      throw new WriteRefused(failed);
     throw failed;
   }
 }

@@ -28,7 +28,12 @@ const FAST_READ_BUDGET_BYTES = 64 * 1024 * 1024;
 /** Free buffers kept for reuse by large fast reads (records) and writes (bodies); see BufferPool. */
 const FAST_POOL_BYTES = 32 * 1024 * 1024;
 
-export function fastPathListener(server: ServerContext, port: Port, app: RequestListener, options: FastPathOptions): RequestListener {
+export function fastPathListener(
+  server: ServerContext,
+  port: Port,
+  app: RequestListener,
+  options: FastPathOptions,
+): RequestListener {
   if (!options.reads && !options.writes) return app;
   const budget = new FastReadBudget(FAST_READ_BUDGET_BYTES);
   const buffers = new BufferPool(FAST_POOL_BYTES);
@@ -43,7 +48,12 @@ export function fastPathListener(server: ServerContext, port: Port, app: Request
     recordStoreRequest(metrics, requestType(port, method), method, status, startedAtMs);
   };
 
-  const serveRead = async (req: IncomingMessage, res: ServerResponse, method: string, target: FastTarget): Promise<void> => {
+  const serveRead = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    target: FastTarget,
+  ): Promise<void> => {
     const startedAtMs = performance.now();
     if (countsInFlight) metrics.requests.begin(method);
     const sentBytes = await tryFastRead(req, res, server, target, budget, commonHeaders, buffers);
@@ -63,7 +73,12 @@ export function fastPathListener(server: ServerContext, port: Port, app: Request
     finished(method, 200, startedAtMs);
   };
 
-  const serveWrite = async (req: IncomingMessage, res: ServerResponse, method: string, target: FastTarget): Promise<void> => {
+  const serveWrite = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    target: FastTarget,
+  ): Promise<void> => {
     const startedAtMs = performance.now();
     const uploadBytes = contentLengthOf(req.headers['content-length']) ?? 0;
     if (countsInFlight) metrics.requests.begin(method);

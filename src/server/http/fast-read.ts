@@ -86,7 +86,13 @@ export async function tryFastRead(
 ): Promise<number | null> {
   const h = req.headers;
   if (target.rawQuery !== '') return null;
-  if (h.range !== undefined || h['if-none-match'] !== undefined || h['if-modified-since'] !== undefined || h['if-range'] !== undefined || h.origin !== undefined) {
+  if (
+    h.range !== undefined ||
+    h['if-none-match'] !== undefined ||
+    h['if-modified-since'] !== undefined ||
+    h['if-range'] !== undefined ||
+    h.origin !== undefined
+  ) {
     return null;
   }
   const volume = server.deps.store.findVolume(target.volumeId);
@@ -104,9 +110,12 @@ export async function tryFastRead(
     return null;
   }
   const isHead = req.method === 'HEAD';
-  const flat = n.cookie >>> 0 === target.cookie >>> 0 && !hasFlag(n, NeedleFlag.IsChunkManifest) && !hasFlag(n, NeedleFlag.HasPairs)
-    ? readHeaders(n, isHead, (h['accept-encoding'] ?? '').includes('gzip'))
-    : null;
+  const flat =
+    n.cookie >>> 0 === target.cookie >>> 0 &&
+    !hasFlag(n, NeedleFlag.IsChunkManifest) &&
+    !hasFlag(n, NeedleFlag.HasPairs)
+      ? readHeaders(n, isHead, (h['accept-encoding'] ?? '').includes('gzip'))
+      : null;
   if (flat === null || res.headersSent || req.destroyed) {
     budget.give(heldBytes);
     buffers.give(n.data);

@@ -34,9 +34,19 @@ export function fastTargetOf(url: string | undefined): FastTarget | null {
     const volumeId = parseHttpVolumeId(vid);
     const split = fid.length - COOKIE_DIGITS;
     const { needleId, cookie } =
-      split <= MAX_DIRECT_KEY_DIGITS ? { needleId: BigInt(`0x${fid.slice(0, split)}`), cookie: Number.parseInt(fid.slice(split), 16) } : parseHttpFid(fid);
+      split <= MAX_DIRECT_KEY_DIGITS
+        ? { needleId: BigInt(`0x${fid.slice(0, split)}`), cookie: Number.parseInt(fid.slice(split), 16) }
+        : parseHttpFid(fid);
     const write = { vidText: vid, fidText: fid, volumeId, needleId, cookie };
-    return { path, rawQuery, parts: { vid, fid, filename: '', ext: match[3] ?? '', isVolumeIdOnly: false }, volumeId, needleId, cookie, write };
+    return {
+      path,
+      rawQuery,
+      parts: { vid, fid, filename: '', ext: match[3] ?? '', isVolumeIdOnly: false },
+      volumeId,
+      needleId,
+      cookie,
+      write,
+    };
   } catch (err) {
     if (err instanceof FidParseError) return null;
     throw err;

@@ -20,7 +20,12 @@ import { storeUpload } from './store-upload.ts';
  * The body is read into a buffer from `bodyBuffers`, given back once the write has settled (the
  * volume has then copied or written the needle's data, and nothing refers to it any more).
  */
-export async function tryFastWrite(req: IncomingMessage, server: ServerContext, target: FastTarget, bodyBuffers: BufferPool): Promise<PlainResponse | null> {
+export async function tryFastWrite(
+  req: IncomingMessage,
+  server: ServerContext,
+  target: FastTarget,
+  bodyBuffers: BufferPool,
+): Promise<PlainResponse | null> {
   const h = req.headers;
   if (h.origin !== undefined || h['transfer-encoding'] !== undefined) return null;
   // Go's ParseForm would consume a urlencoded body as form values: the app's case.
@@ -52,7 +57,12 @@ export async function tryFastWrite(req: IncomingMessage, server: ServerContext, 
     throw err;
   }
   try {
-    return await storeUpload(server, { path: target.path, parts: target.parts, pretty, target: target.write }, upload, (write) => writeLocally(write));
+    return await storeUpload(
+      server,
+      { path: target.path, parts: target.parts, pretty, target: target.write },
+      upload,
+      (write) => writeLocally(write),
+    );
   } finally {
     if (upload.body !== null) bodyBuffers.give(upload.body);
   }

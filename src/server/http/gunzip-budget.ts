@@ -27,7 +27,8 @@ export class GunzipBudget {
     readonly limitBytes: number,
     private readonly waitMs: number = DEFAULT_GUNZIP_BUDGET_WAIT_MS,
   ) {
-    if (!Number.isSafeInteger(limitBytes) || limitBytes <= 0) throw new Error(`gunzip budget must be a positive integer, got ${limitBytes}`);
+    if (!Number.isSafeInteger(limitBytes) || limitBytes <= 0)
+      throw new Error(`gunzip budget must be a positive integer, got ${limitBytes}`);
   }
 
   get inUseBytes(): number {
@@ -76,7 +77,12 @@ export interface BudgetedGunzip {
  * is inflated with no copy), grown when the trailer understates. Throws GunzipLimitError past
  * `maxOutputBytes` and GunzipBudgetExceeded when the budget cannot cover the buffer.
  */
-export async function gunzipWithinBudget(data: Uint8Array, maxOutputBytes: number, budget: GunzipBudget, signal?: AbortSignal): Promise<BudgetedGunzip> {
+export async function gunzipWithinBudget(
+  data: Uint8Array,
+  maxOutputBytes: number,
+  budget: GunzipBudget,
+  signal?: AbortSignal,
+): Promise<BudgetedGunzip> {
   let heldBytes = 0;
   const release = () => {
     budget.give(heldBytes);
@@ -84,7 +90,9 @@ export async function gunzipWithinBudget(data: Uint8Array, maxOutputBytes: numbe
   };
   const initialBytes = Math.min(gzipSizeHint(data), maxOutputBytes, budget.limitBytes);
   if (!(await budget.take(initialBytes, signal))) {
-    throw new GunzipBudgetExceeded(`gunzip budget: ${budget.inUseBytes} + ${initialBytes} bytes > ${budget.limitBytes}`);
+    throw new GunzipBudgetExceeded(
+      `gunzip budget: ${budget.inUseBytes} + ${initialBytes} bytes > ${budget.limitBytes}`,
+    );
   }
   heldBytes = initialBytes;
   let buffer = Buffer.allocUnsafe(initialBytes);
@@ -92,10 +100,16 @@ export async function gunzipWithinBudget(data: Uint8Array, maxOutputBytes: numbe
   try {
     for await (const piece of gunzipPieces(data, maxOutputBytes, signal)) {
       if (usedBytes + piece.length > buffer.length) {
-        const capacityBytes = Math.min(maxOutputBytes, Math.max(buffer.length * 2, usedBytes + piece.length, MIN_CAPACITY_BYTES));
+        const capacityBytes = Math.min(
+          maxOutputBytes,
+          Math.max(buffer.length * 2, usedBytes + piece.length, MIN_CAPACITY_BYTES),
+        );
         const extraBytes = capacityBytes - buffer.length;
         // No waiting while holding: two growing reads could each wait on the other.
-        if (!budget.tryTake(extraBytes)) throw new GunzipBudgetExceeded(`gunzip budget: ${budget.inUseBytes} + ${extraBytes} bytes > ${budget.limitBytes}`);
+        if (!budget.tryTake(extraBytes))
+          throw new GunzipBudgetExceeded(
+            `gunzip budget: ${budget.inUseBytes} + ${extraBytes} bytes > ${budget.limitBytes}`,
+          );
         heldBytes += extraBytes;
         const grown = Buffer.allocUnsafe(capacityBytes);
         buffer.copy(grown, 0, 0, usedBytes);

@@ -29,7 +29,11 @@ export class GunzipLimitError extends Error {
  * Streams the gunzipped pieces of `data` (zlib runs in the thread pool), throwing
  * GunzipLimitError before yielding more than `maxOutputBytes` in all. Stopping early frees zlib.
  */
-export async function* gunzipPieces(data: Uint8Array, maxOutputBytes: number, signal?: AbortSignal): AsyncGenerator<Buffer> {
+export async function* gunzipPieces(
+  data: Uint8Array,
+  maxOutputBytes: number,
+  signal?: AbortSignal,
+): AsyncGenerator<Buffer> {
   const stream = createGunzip({ chunkSize: GUNZIP_PIECE_BYTES });
   if (signal !== undefined) addAbortSignal(signal, stream);
   stream.end(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
@@ -60,7 +64,9 @@ export function gzipSizeHint(data: Uint8Array): number {
 export async function gunzippedLength(data: Uint8Array): Promise<number | undefined> {
   let total = 0;
   try {
-    for await (const chunk of Readable.from([Buffer.from(data.buffer, data.byteOffset, data.byteLength)]).pipe(createGunzip())) {
+    for await (const chunk of Readable.from([Buffer.from(data.buffer, data.byteOffset, data.byteLength)]).pipe(
+      createGunzip(),
+    )) {
       total += (chunk as Buffer).length;
     }
   } catch {

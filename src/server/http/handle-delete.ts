@@ -67,7 +67,12 @@ export async function handleDelete(c: Context<AppEnv>, server: ServerContext): P
 }
 
 /** A needle of a volume held here as EC shards: checked by reading it, then journaled in `.ecj`. */
-async function deleteFromEcVolume(c: Context<AppEnv>, server: ServerContext, volumeId: number, ids: { needleId: bigint; cookie: number }): Promise<Response> {
+async function deleteFromEcVolume(
+  c: Context<AppEnv>,
+  server: ServerContext,
+  volumeId: number,
+  ids: { needleId: bigint; cookie: number },
+): Promise<Response> {
   const info = c.get('info');
   const { deps } = server;
   let needle: Needle | undefined;

@@ -16,13 +16,20 @@ function isAgent(name: string): name is MaintenanceAgent {
   return (MAINTENANCE_AGENTS as readonly string[]).includes(name);
 }
 
-export async function handleMaintenanceStart(c: Context<AppEnv>, server: ServerContext, agentName: string): Promise<Response> {
+export async function handleMaintenanceStart(
+  c: Context<AppEnv>,
+  server: ServerContext,
+  agentName: string,
+): Promise<Response> {
   const { query, pretty } = c.get('info');
-  if (!isAgent(agentName)) return jsonError(404, `no maintenance agent ${agentName}; there are ${MAINTENANCE_AGENTS.join(', ')}`, pretty);
+  if (!isAgent(agentName))
+    return jsonError(404, `no maintenance agent ${agentName}; there are ${MAINTENANCE_AGENTS.join(', ')}`, pretty);
   const volumeText = query.get('volumeId');
-  if (!/^\d{1,10}$/.test(volumeText) || Number(volumeText) > 0xffff_ffff) return jsonError(400, `volumeId ${JSON.stringify(volumeText)} is not a volume id`, pretty);
+  if (!/^\d{1,10}$/.test(volumeText) || Number(volumeText) > 0xffff_ffff)
+    return jsonError(400, `volumeId ${JSON.stringify(volumeText)} is not a volume id`, pretty);
   const full = query.get('full');
-  if (full !== '' && full !== 'true' && full !== 'false') return jsonError(400, `full=${full} is neither true nor false`, pretty);
+  if (full !== '' && full !== 'true' && full !== 'false')
+    return jsonError(400, `full=${full} is neither true nor false`, pretty);
   try {
     const run = await server.deps.store.maintenance.start(agentName, Number(volumeText), { full: full === 'true' });
     return jsonResponse(202, run, pretty);

@@ -41,7 +41,12 @@ async function loadNeedle(volume: Volume, needleId: bigint, readDeleted: boolean
  * An If-None-Match list (weak comparison, `*` matches all), or else If-Modified-Since when there
  * is none (RFC 9110 13.2.2): a present If-None-Match, even a non-matching one, decides alone.
  */
-export function notModified(ifNoneMatch: string | undefined, ifModifiedSince: string | undefined, etag: string, lastModifiedSeconds: number): boolean {
+export function notModified(
+  ifNoneMatch: string | undefined,
+  ifModifiedSince: string | undefined,
+  etag: string,
+  lastModifiedSeconds: number,
+): boolean {
   if (ifNoneMatch !== undefined) return etagListMatches(ifNoneMatch, etag);
   if (ifModifiedSince === undefined || ifModifiedSince === '' || lastModifiedSeconds === 0) return false;
   const since = parseHttpDate(ifModifiedSince);
@@ -118,7 +123,8 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
   if (n.lastModified !== 0) headers.set('Last-Modified', formatHttpDate(n.lastModified));
   const etag = etagOf(n.checksum);
   headers.set('ETag', `"${etag}"`);
-  if (notModified(c.req.header('if-none-match'), c.req.header('if-modified-since'), etag, n.lastModified)) return emptyResponse(304, headers);
+  if (notModified(c.req.header('if-none-match'), c.req.header('if-modified-since'), etag, n.lastModified))
+    return emptyResponse(304, headers);
   if (hasFlag(n, NeedleFlag.HasPairs) && n.pairs.length > 0) applyPairs(headers, n.pairs, deps.log);
 
   let filename = parts.filename;
@@ -141,7 +147,10 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
     source = volumeSource(volume, loaded.location);
   } else {
     // An image to transform is read whole (streamed needles included): it must be decoded anyway.
-    let data = volume !== undefined && loaded.location !== undefined ? await volume.readBytes(loaded.location.dataOffsetBytes, loaded.location.dataSizeBytes) : n.data;
+    let data =
+      volume !== undefined && loaded.location !== undefined
+        ? await volume.readBytes(loaded.location.dataOffsetBytes, loaded.location.dataSizeBytes)
+        : n.data;
     if (hasFlag(n, NeedleFlag.IsCompressed) && isGzipped(data)) {
       // Image transforms need the plain bytes whatever the client accepts.
       if (imageRequest === null && (c.req.header('accept-encoding') ?? '').includes('gzip')) {

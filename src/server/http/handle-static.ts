@@ -6,7 +6,12 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
 
 const STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets/static');
-const TYPES: Record<string, string> = { '.png': 'image/png', '.ico': 'image/vnd.microsoft.icon', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.ico': 'image/vnd.microsoft.icon',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+};
 
 interface Asset {
   bytes: Buffer;
@@ -33,8 +38,15 @@ export function handleStatic(c: Context, name: string): Response {
   cached ??= loadAssets();
   const asset = cached.get(name);
   if (asset === undefined || (c.req.method !== 'GET' && c.req.method !== 'HEAD')) {
-    return new Response('404 page not found\n', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    return new Response('404 page not found\n', {
+      status: 404,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    });
   }
-  const headers = { 'Content-Type': asset.type, 'Content-Length': String(asset.bytes.length), 'Last-Modified': asset.lastModified };
+  const headers = {
+    'Content-Type': asset.type,
+    'Content-Length': String(asset.bytes.length),
+    'Last-Modified': asset.lastModified,
+  };
   return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(asset.bytes), { status: 200, headers });
 }

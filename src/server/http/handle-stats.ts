@@ -22,15 +22,39 @@ function version(server: ServerContext): string {
 }
 
 export function handleStatsCounter(c: Context<AppEnv>, server: ServerContext, counters: RequestCounters): Response {
-  return jsonResponse(200, { Version: version(server), Counters: { StartedAt: counters.startedAt, Total: counters.total, ByMethod: counters.byMethod, ByStatus: counters.byStatus } }, c.get('info').pretty);
+  return jsonResponse(
+    200,
+    {
+      Version: version(server),
+      Counters: {
+        StartedAt: counters.startedAt,
+        Total: counters.total,
+        ByMethod: counters.byMethod,
+        ByStatus: counters.byStatus,
+      },
+    },
+    c.get('info').pretty,
+  );
 }
 
 export function handleStatsMemory(c: Context<AppEnv>, server: ServerContext): Response {
   const m = process.memoryUsage();
-  return jsonResponse(200, {
-    Version: version(server),
-    Memory: { All: os.totalmem(), Free: os.freemem(), Used: os.totalmem() - os.freemem(), Self: m.rss, Heap: m.heapUsed, External: m.external, ArrayBuffers: m.arrayBuffers },
-  }, c.get('info').pretty);
+  return jsonResponse(
+    200,
+    {
+      Version: version(server),
+      Memory: {
+        All: os.totalmem(),
+        Free: os.freemem(),
+        Used: os.totalmem() - os.freemem(),
+        Self: m.rss,
+        Heap: m.heapUsed,
+        External: m.external,
+        ArrayBuffers: m.arrayBuffers,
+      },
+    },
+    c.get('info').pretty,
+  );
 }
 
 export async function handleStatsDisk(c: Context<AppEnv>, server: ServerContext): Promise<Response> {

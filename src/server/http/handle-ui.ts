@@ -18,7 +18,10 @@ function serviceRow(s: ServiceSnapshot): string {
     p === null
       ? ''
       : `<progress value="${p.doneBytes}" max="${Math.max(1, p.totalBytes)}"></progress> ${p.totalBytes > 0 ? Math.floor((100 * p.doneBytes) / p.totalBytes) : 0}%${p.etaMs !== null ? `, ETA ${Math.ceil(p.etaMs / 1000)}s` : ''}`;
-  const error = s.status.lastError === null ? '' : `${s.status.lastError.message} (${new Date(s.status.lastError.atMs).toISOString()})`;
+  const error =
+    s.status.lastError === null
+      ? ''
+      : `${s.status.lastError.message} (${new Date(s.status.lastError.atMs).toISOString()})`;
   const success = s.status.lastSuccessAtMs === null ? '' : new Date(s.status.lastSuccessAtMs).toISOString();
   const plan = planReconcile(s);
   const cells = [s.name, s.desired.enabled ? 'on' : 'off', s.current, success, error, s.status.detail];
@@ -36,7 +39,9 @@ export function handleUi(_c: Context<AppEnv>, server: ServerContext): Response {
     })
     .join('\n');
   const services = (server.deps.services?.snapshots() ?? []).map(serviceRow).join('\n');
-  const disks = store.locations.map((l) => `<tr><td>${escape(l.dir)}</td><td>${l.volumes.size}</td><td>${l.maxVolumeCount}</td></tr>`).join('\n');
+  const disks = store.locations
+    .map((l) => `<tr><td>${escape(l.dir)}</td><td>${l.volumes.size}</td><td>${l.maxVolumeCount}</td></tr>`)
+    .join('\n');
   const html = `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>SeaweedFS ${escape(serverVersion)}</title></head>
 <body><h1>SeaweedFS Volume Server (Needlework ${escape(serverVersion)})</h1>

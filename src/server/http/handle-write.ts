@@ -29,7 +29,8 @@ interface FormValues {
 async function parseForm(c: Context<AppEnv>, query: GoQuery): Promise<FormValues | string> {
   if (query.error !== undefined) return query.error;
   const mediaType = parseMediaType(c.req.header('content-type') ?? '');
-  if (mediaType?.type !== 'application/x-www-form-urlencoded') return { formValue: (key) => query.get(key), hasFormValue: (key) => query.has(key), bodyRead: false };
+  if (mediaType?.type !== 'application/x-www-form-urlencoded')
+    return { formValue: (key) => query.get(key), hasFormValue: (key) => query.has(key), bodyRead: false };
   let body: Buffer;
   try {
     body = await readBodyBounded(requestBody(c), MAX_FORM_BODY_BYTES);
@@ -38,7 +39,11 @@ async function parseForm(c: Context<AppEnv>, query: GoQuery): Promise<FormValues
   }
   const form = parseGoQuery(body.toString('latin1'));
   if (form.error !== undefined) return form.error;
-  return { formValue: (key) => (form.has(key) ? form.get(key) : query.get(key)), hasFormValue: (key) => form.has(key) || query.has(key), bodyRead: true };
+  return {
+    formValue: (key) => (form.has(key) ? form.get(key) : query.get(key)),
+    hasFormValue: (key) => form.has(key) || query.has(key),
+    bodyRead: true,
+  };
 }
 
 /** The body as @hono/node-server's IncomingMessage when there is one: no web-stream conversion. */
@@ -85,5 +90,9 @@ export async function handleWrite(c: Context<AppEnv>, server: ServerContext): Pr
     if (err instanceof UploadError) return jsonError(400, err.message, info.pretty);
     throw err;
   }
-  return toWebResponse(await storeUpload(server, { path: info.path, parts, pretty: info.pretty }, upload, (write) => hooks.replicatedWrite(c, write)));
+  return toWebResponse(
+    await storeUpload(server, { path: info.path, parts, pretty: info.pretty }, upload, (write) =>
+      hooks.replicatedWrite(c, write),
+    ),
+  );
 }

@@ -1,7 +1,8 @@
 // HTTP dates in Go's http.TimeFormat ("Mon, 02 Jan 2006 15:04:05 GMT"), parsed as strictly as Go.
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const FORMAT_RE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const FORMAT_RE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
 
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
@@ -32,8 +33,10 @@ export function parseHttpDate(text: string): number | undefined {
   return Math.floor(fixed / 1000);
 }
 
-const RFC850_RE = /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-const ANSIC_RE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
+const RFC850_RE =
+  /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const ANSIC_RE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
 
 /**
  * Go's http.ParseTime: http.TimeFormat, then RFC 850 (GMT only; two-digit years as Go reads
@@ -49,6 +52,9 @@ export function parseHttpTime(text: string): number | undefined {
     return parseHttpDate(`Mon, ${m[2]} ${m[3]} ${year} ${m[5]}:${m[6]}:${m[7]} GMT`);
   }
   m = ANSIC_RE.exec(text);
-  if (m !== null) return parseHttpDate(`Mon, ${(m[3] as string).trim().padStart(2, '0')} ${m[2]} ${m[7]} ${m[4]}:${m[5]}:${m[6]} GMT`);
+  if (m !== null)
+    return parseHttpDate(
+      `Mon, ${(m[3] as string).trim().padStart(2, '0')} ${m[2]} ${m[7]} ${m[4]}:${m[5]}:${m[6]} GMT`,
+    );
   return undefined;
 }

@@ -8,7 +8,7 @@ const RESIZE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp']);
 /** Refuse to decode images larger than this many pixels (decompression bombs). */
 const MAX_INPUT_PIXELS = 100_000_000;
 
-type SharpFactory = (typeof import('sharp'))['default'];
+type SharpFactory = typeof import('sharp')['default'];
 /** Loaded on the first image request: the native image library costs start-up time every server pays otherwise. */
 let sharpModule: Promise<SharpFactory> | null = null;
 function loadSharp(): Promise<SharpFactory> {
@@ -35,7 +35,10 @@ export function imageRequestOf(query: GoQuery, ext: string): ImageRequest | null
   const crop = CROP_EXTENSIONS.has(ext) && x1 >= 0 && y1 >= 0 && x2 > x1 && y2 > y1 ? { x1, y1, x2, y2 } : null;
   const width = intParam(query, 'width');
   const height = intParam(query, 'height');
-  const resize = RESIZE_EXTENSIONS.has(ext) && (width > 0 || height > 0) ? { width: Math.max(0, width), height: Math.max(0, height), mode: query.get('mode') ?? '' } : null;
+  const resize =
+    RESIZE_EXTENSIONS.has(ext) && (width > 0 || height > 0)
+      ? { width: Math.max(0, width), height: Math.max(0, height), mode: query.get('mode') ?? '' }
+      : null;
   return crop === null && resize === null ? null : { crop, resize };
 }
 
@@ -46,7 +49,12 @@ function encode(image: Sharp, ext: string): Sharp {
   return image.png();
 }
 
-export async function transformImage(data: Uint8Array, ext: string, request: ImageRequest, fixOrientation = true): Promise<Uint8Array> {
+export async function transformImage(
+  data: Uint8Array,
+  ext: string,
+  request: ImageRequest,
+  fixOrientation = true,
+): Promise<Uint8Array> {
   try {
     const sharp = await loadSharp();
     let current = Buffer.from(data);
@@ -54,7 +62,10 @@ export async function transformImage(data: Uint8Array, ext: string, request: Ima
       const meta = await sharp(current, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
       const { x1, y1, x2, y2 } = request.crop;
       if (meta.width !== undefined && meta.height !== undefined && x2 <= meta.width && y2 <= meta.height) {
-        current = await encode(sharp(current).extract({ left: x1, top: y1, width: x2 - x1, height: y2 - y1 }), ext).toBuffer();
+        current = await encode(
+          sharp(current).extract({ left: x1, top: y1, width: x2 - x1, height: y2 - y1 }),
+          ext,
+        ).toBuffer();
       }
     }
     if (request.resize !== null) {
@@ -68,7 +79,8 @@ export async function transformImage(data: Uint8Array, ext: string, request: Ima
         const w = width === 0 ? null : width;
         const h = height === 0 ? null : height;
         if (mode === 'fit') image = image.resize(w, h, { fit: 'inside' });
-        else if (mode === 'fill' || (width === height && srcWidth !== srcHeight)) image = image.resize(w, h, { fit: 'cover', position: 'centre' });
+        else if (mode === 'fill' || (width === height && srcWidth !== srcHeight))
+          image = image.resize(w, h, { fit: 'cover', position: 'centre' });
         else image = image.resize(w, h, { fit: w !== null && h !== null ? 'fill' : 'inside' });
         current = await encode(image, ext).toBuffer();
       }

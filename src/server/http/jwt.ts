@@ -18,7 +18,12 @@ function decodeSegment(segment: string): unknown {
 }
 
 /** True when `token` is an HMAC JWT signed with `key`, unexpired, whose fid claim is `expectedFid`. */
-export function verifyFidToken(token: string, key: string, expectedFid: string, nowSeconds = Date.now() / 1000): boolean {
+export function verifyFidToken(
+  token: string,
+  key: string,
+  expectedFid: string,
+  nowSeconds = Date.now() / 1000,
+): boolean {
   if (token.length === 0 || token.length > MAX_TOKEN_BYTES) return false;
   const parts = token.split('.');
   if (parts.length !== 3) return false;

@@ -72,7 +72,13 @@ function requestListener(app: Hono<AppEnv>, server: ServerContext, port: Port): 
   return fastPathListener(server, port, fallback, server.deps.fastPath ?? { reads: false, writes: false });
 }
 
-async function listen(listener: RequestListener, host: string | undefined, port: number, limits: ConnectionLimits, tls?: AdminTls): Promise<Server> {
+async function listen(
+  listener: RequestListener,
+  host: string | undefined,
+  port: number,
+  limits: ConnectionLimits,
+  tls?: AdminTls,
+): Promise<Server> {
   // Uploads may be large and slow, so there is no whole-request deadline (Go sets none either);
   // the headers deadline and the per-connection no-progress timeout bound slow clients instead.
   // requestTimeout 0 makes Node's headersTimeout default 0 too, so it is always set explicitly.
@@ -83,9 +89,10 @@ async function listen(listener: RequestListener, host: string | undefined, port:
     keepAliveTimeout: limits.idleTimeoutMs,
     maxHeaderSize: MAX_HEADER_BYTES,
   };
-  const server: Server = tls === undefined
-    ? createHttpServer(httpOptions, listener)
-    : (createHttpsServer({ ...tls.serverOptions, ...httpOptions }, listener) as unknown as Server);
+  const server: Server =
+    tls === undefined
+      ? createHttpServer(httpOptions, listener)
+      : (createHttpsServer({ ...tls.serverOptions, ...httpOptions }, listener) as unknown as Server);
   boundConnections(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -139,12 +146,23 @@ export async function listenHttpServers(deps: HttpDeps, options: HttpListenOptio
     log: options.log ?? deps.log,
   };
   assert(limits.maxConnections > 0, 'maxConnections must be positive');
-  const admin = await listen(requestListener(createAdminApp(deps, server), server, 'admin'), options.host, options.port, limits, options.tls);
+  const admin = await listen(
+    requestListener(createAdminApp(deps, server), server, 'admin'),
+    options.host,
+    options.port,
+    limits,
+    options.tls,
+  );
   const detachTls = options.tls?.attach?.(admin as unknown as TlsServer);
   let publicServer: Server | undefined;
   if (options.public !== undefined) {
     try {
-      publicServer = await listen(requestListener(createPublicApp(deps, server), server, 'public'), options.public.host ?? options.host, options.public.port, limits);
+      publicServer = await listen(
+        requestListener(createPublicApp(deps, server), server, 'public'),
+        options.public.host ?? options.host,
+        options.public.port,
+        limits,
+      );
     } catch (err) {
       detachTls?.();
       await closeServer(admin, 0);

@@ -7,7 +7,14 @@ const PAIR_PREFIX = 'Seaweed-';
 /** Go stores the pairs only when their JSON is shorter than this. */
 export const MAX_PAIRS_JSON_BYTES = 65_536;
 /** Headers a pair must not set: they would break the framing of our own response. */
-const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer']);
+const FRAMING_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'trailer',
+]);
 
 /** textproto.CanonicalMIMEHeaderKey for a valid token: "seaweed-foo-bar" → "Seaweed-Foo-Bar". */
 export function canonicalHeaderKey(key: string): string {

@@ -31,7 +31,8 @@ export class UploadError extends Error {}
 export function isCompressibleMime(mime: string): boolean {
   const type = mime.split(';')[0]!.trim().toLowerCase();
   if (type.startsWith('text/')) return true;
-  if (type.startsWith('application/')) return !type.endsWith('zstd') && (type.endsWith('xml') || type.endsWith('script'));
+  if (type.startsWith('application/'))
+    return !type.endsWith('zstd') && (type.endsWith('xml') || type.endsWith('script'));
   if (type.startsWith('audio/')) return ['wave', 'wav', 'x-wav', 'x-pn-wav'].includes(type.slice(6));
   return false;
 }
@@ -194,7 +195,8 @@ async function readRawBody(request: UploadRequest, contentType: string, bodyAlre
   let disposition = request.headers.get('content-disposition') ?? '';
   let fileName = '';
   if (disposition.includes('name=')) {
-    if (!disposition.startsWith('inline') && !disposition.startsWith('attachment')) disposition = `attachment; ${disposition}`;
+    if (!disposition.startsWith('inline') && !disposition.startsWith('attachment'))
+      disposition = `attachment; ${disposition}`;
     const parsed = parseMediaType(disposition);
     if (parsed !== undefined) fileName = parsed.params.get('filename') ?? parsed.params.get('name') ?? '';
   }
@@ -202,7 +204,12 @@ async function readRawBody(request: UploadRequest, contentType: string, bodyAlre
   let data: Buffer | null = null;
   if (!bodyAlreadyRead) {
     try {
-      data = await readBodyBounded(request.body, limit, contentLengthOf(request.headers.get('content-length') ?? undefined), request.bodyBuffers);
+      data = await readBodyBounded(
+        request.body,
+        limit,
+        contentLengthOf(request.headers.get('content-length') ?? undefined),
+        request.bodyBuffers,
+      );
     } catch (err) {
       if (err instanceof BodyTooLarge) throw overLimit(limit);
       throw new UploadError((err as Error).message);
@@ -232,7 +239,9 @@ export async function parseUpload(request: UploadRequest, bodyAlreadyRead = fals
   const pairs = pairsFromHeaders(request.headers);
   const contentType = request.headers.get('content-type') ?? '';
   const isMultipart = request.method === 'POST' && (contentType === '' || contentType.includes('form-data'));
-  const body = isMultipart ? await readMultipartBody(request, contentType) : await readRawBody(request, contentType, bodyAlreadyRead);
+  const body = isMultipart
+    ? await readMultipartBody(request, contentType)
+    : await readRawBody(request, contentType, bodyAlreadyRead);
 
   // A query key, even empty, wins; multipart fields fill in for keys the query lacks.
   const formValue = (key: string): string => {

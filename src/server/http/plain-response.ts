@@ -16,13 +16,23 @@ export function bodyAllowed(status: number): boolean {
 }
 
 /** Go's writeJson: JSON body, `application/json`, `nosniff`; nothing at all for 204/304. */
-export function plainJson(status: number, value: unknown, pretty: boolean, headers: Array<[string, string]> = []): PlainResponse {
+export function plainJson(
+  status: number,
+  value: unknown,
+  pretty: boolean,
+  headers: Array<[string, string]> = [],
+): PlainResponse {
   if (!bodyAllowed(status)) return { status, headers, body: null };
   headers.push(['content-type', 'application/json'], ['x-content-type-options', 'nosniff']);
   return { status, headers, body: goJsonStringify(value, pretty) };
 }
 
-export function plainJsonError(status: number, message: string, pretty: boolean, headers: Array<[string, string]> = []): PlainResponse {
+export function plainJsonError(
+  status: number,
+  message: string,
+  pretty: boolean,
+  headers: Array<[string, string]> = [],
+): PlainResponse {
   return plainJson(status, { error: message }, pretty, headers);
 }
 
@@ -51,7 +61,8 @@ export function sendPlain(res: ServerResponse, plain: PlainResponse, commonFlat:
   }
   for (const entry of commonFlat) flat.push(entry);
   const { body } = plain;
-  if (body !== null && !hasLength) flat.push('content-length', String(typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length));
+  if (body !== null && !hasLength)
+    flat.push('content-length', String(typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length));
   res.writeHead(plain.status, flat);
   if (body === null) res.end();
   else if (typeof body === 'string') res.end(body, 'utf8');

@@ -140,14 +140,22 @@ export function newBoundary(): string {
 /** The bytes before range `index`'s data: delimiter and sorted part headers. */
 export function partPreamble(boundary: string, index: number, r: ByteRange, mimeType: string, size: number): Buffer {
   const delimiter = index === 0 ? `--${boundary}\r\n` : `\r\n--${boundary}\r\n`;
-  return Buffer.from(`${delimiter}Content-Range: ${contentRange(r, size)}\r\nContent-Type: ${mimeType}\r\n\r\n`, 'latin1');
+  return Buffer.from(
+    `${delimiter}Content-Range: ${contentRange(r, size)}\r\nContent-Type: ${mimeType}\r\n\r\n`,
+    'latin1',
+  );
 }
 
 export function closingDelimiter(boundary: string): Buffer {
   return Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1');
 }
 
-export function multipartLength(boundary: string, ranges: readonly ByteRange[], mimeType: string, size: number): number {
+export function multipartLength(
+  boundary: string,
+  ranges: readonly ByteRange[],
+  mimeType: string,
+  size: number,
+): number {
   let total = closingDelimiter(boundary).length;
   ranges.forEach((r, i) => {
     total += partPreamble(boundary, i, r, mimeType, size).length + r.length;

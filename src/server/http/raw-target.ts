@@ -71,5 +71,8 @@ export function goExt(p: string): string {
 
 /** Path escaping for a redirect Location (Go's url.URL.String for a path). */
 export function escapePath(bytePath: string): string {
-  return bytePath.replace(/[^A-Za-z0-9\-._~$&+,;=:@/]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return bytePath.replace(
+    /[^A-Za-z0-9\-._~$&+,;=:@/]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
 }

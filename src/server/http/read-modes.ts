@@ -11,7 +11,17 @@ export type ReadMode = 'local' | 'proxy' | 'redirect';
 
 const PROXY_TIMEOUT_MS = 60_000;
 /** Hop-by-hop headers are not forwarded either way. */
-const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'host', 'content-length']);
+const HOP_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'host',
+  'content-length',
+]);
 
 export interface ReadModeOptions {
   mode: ReadMode;
@@ -34,7 +44,8 @@ export function readNonLocalHandler(options: ReadModeOptions) {
     const info = c.get('info');
     const query = new URLSearchParams(info.rawQuery);
     // A request we (or a peer) already forwarded must not bounce around: answer it here.
-    if (options.mode === 'local' || query.get('proxied') === 'true') return emptyResponse(404, new Headers(), info.isHead);
+    if (options.mode === 'local' || query.get('proxied') === 'true')
+      return emptyResponse(404, new Headers(), info.isHead);
     let locations: VolumeLocationInfo[];
     try {
       locations = await options.lookup(target.volumeId);
@@ -56,7 +67,10 @@ export function readNonLocalHandler(options: ReadModeOptions) {
       const headers = new Headers({ Location: location });
       if (info.isHead) return emptyResponse(301, headers, true);
       headers.set('Content-Type', 'text/html; charset=utf-8');
-      return new Response(`<a href="${location.replace(/&/g, '&amp;')}">Moved Permanently</a>.\n\n`, { status: 301, headers });
+      return new Response(`<a href="${location.replace(/&/g, '&amp;')}">Moved Permanently</a>.\n\n`, {
+        status: 301,
+        headers,
+      });
     }
 
     query.set('proxied', 'true');
@@ -66,7 +80,12 @@ export function readNonLocalHandler(options: ReadModeOptions) {
     });
     let upstream: Response;
     try {
-      upstream = await outgoingFetch(`${httpScheme()}://${chosen.url}${info.path}?${query.toString()}`, { method: 'GET', headers, signal: AbortSignal.timeout(PROXY_TIMEOUT_MS), redirect: 'manual' });
+      upstream = await outgoingFetch(`${httpScheme()}://${chosen.url}${info.path}?${query.toString()}`, {
+        method: 'GET',
+        headers,
+        signal: AbortSignal.timeout(PROXY_TIMEOUT_MS),
+        redirect: 'manual',
+      });
     } catch {
       return emptyResponse(500, new Headers(), info.isHead);
     }
@@ -74,7 +93,8 @@ export function readNonLocalHandler(options: ReadModeOptions) {
     upstream.headers.forEach((value, key) => {
       if (key !== 'server' && !HOP_HEADERS.has(key)) relayed.set(key, value);
     });
-    if (upstream.headers.has('content-length')) relayed.set('content-length', upstream.headers.get('content-length') as string);
+    if (upstream.headers.has('content-length'))
+      relayed.set('content-length', upstream.headers.get('content-length') as string);
     return new Response(info.isHead ? null : upstream.body, { status: upstream.status, headers: relayed });
   };
 }

@@ -51,7 +51,11 @@ function usableFor(purpose: Purpose, location: VolumeLocationInfo): boolean {
  * The other holders a write (writable ones) or a delete (those that may delete) goes to; a stale
  * cached answer with too few copies is refreshed once before failing.
  */
-async function replicaTargets(options: ReplicationOptions, volume: Volume, purpose: Purpose): Promise<VolumeLocationInfo[]> {
+async function replicaTargets(
+  options: ReplicationOptions,
+  volume: Volume,
+  purpose: Purpose,
+): Promise<VolumeLocationInfo[]> {
   const copies = copyCount(volume.superBlock.replicaPlacement);
   let usable: VolumeLocationInfo[];
   try {
@@ -66,7 +70,9 @@ async function replicaTargets(options: ReplicationOptions, volume: Volume, purpo
   if (usable.length < copies) {
     options.lookup.forget(volume.id);
     const label = purpose === 'write' ? 'writable replication' : 'replication';
-    throw new Error(`${label} locations [${usable.length}] is less than volume ${volume.id} replication copy count [${copies}]`);
+    throw new Error(
+      `${label} locations [${usable.length}] is less than volume ${volume.id} replication copy count [${copies}]`,
+    );
   }
   return usable.filter((l) => l.url !== options.selfAddress);
 }
@@ -144,7 +150,13 @@ function errorText(status: number, text: string): string {
 }
 
 /** Whether the peer accepted: `ok` statuses only; the body is drained (bounded) either way. */
-async function sendToReplica(url: string, init: RequestInit, okStatuses: readonly number[], boundMs: number, cancel: AbortSignal | null): Promise<void> {
+async function sendToReplica(
+  url: string,
+  init: RequestInit,
+  okStatuses: readonly number[],
+  boundMs: number,
+  cancel: AbortSignal | null,
+): Promise<void> {
   const timeout = AbortSignal.timeout(boundMs);
   const signal = cancel === null ? timeout : AbortSignal.any([cancel, timeout]);
   let response: Response;
@@ -166,7 +178,11 @@ async function sendToReplica(url: string, init: RequestInit, okStatuses: readonl
  * Runs `op` on every target at once; resolves once all succeed, rejects at the first failure
  * (the others keep going; `onFirstFailure` may cancel them). Message: `[host]: error`.
  */
-function fanOut(targets: readonly VolumeLocationInfo[], op: (target: VolumeLocationInfo) => Promise<void>, onFirstFailure: () => void): Promise<void> {
+function fanOut(
+  targets: readonly VolumeLocationInfo[],
+  op: (target: VolumeLocationInfo) => Promise<void>,
+  onFirstFailure: () => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let pending = targets.length;
     let failed = false;
@@ -188,7 +204,11 @@ function fanOut(targets: readonly VolumeLocationInfo[], op: (target: VolumeLocat
 }
 
 /** What a replica forward sends, taken before the local write stamps the needle's TTL and flags. */
-function replicaRequest(c: Context, write: WriteContext, volume: Volume): { pathAndQuery: string; init: RequestInit; bodyBytes: number } {
+function replicaRequest(
+  c: Context,
+  write: WriteContext,
+  volume: Volume,
+): { pathAndQuery: string; init: RequestInit; bodyBytes: number } {
   const n = write.needle;
   const ttl = isEmptyTtl(n.ttl) && !isEmptyTtl(volume.superBlock.ttl) ? volume.superBlock.ttl : n.ttl;
   const query = new URLSearchParams({ type: 'replicate', ttl: isEmptyTtl(ttl) ? '' : ttlToString(ttl) });
@@ -210,7 +230,8 @@ export function replicationHooks(options: ReplicationOptions): Pick<HttpHooks, '
   return {
     async replicatedWrite(c, write) {
       const volume = write.volume;
-      if (write.isReplicate || volume === undefined || copyCount(volume.superBlock.replicaPlacement) <= 1) return writeLocally(write);
+      if (write.isReplicate || volume === undefined || copyCount(volume.superBlock.replicaPlacement) <= 1)
+        return writeLocally(write);
       const targets = await replicaTargets(options, volume, 'write');
       if (targets.length === 0) return writeLocally(write);
       const request = replicaRequest(c, write, volume);
@@ -219,7 +240,14 @@ export function replicationHooks(options: ReplicationOptions): Pick<HttpHooks, '
       const cancelReplicas = new AbortController();
       const remote = fanOut(
         targets,
-        (target) => sendToReplica(`${httpScheme()}://${target.url}${request.pathAndQuery}`, request.init, [201, 204], boundMs, cancelReplicas.signal),
+        (target) =>
+          sendToReplica(
+            `${httpScheme()}://${target.url}${request.pathAndQuery}`,
+            request.init,
+            [201, 204],
+            boundMs,
+            cancelReplicas.signal,
+          ),
         () => cancelReplicas.abort(),
       ).catch((err: Error) => new Error(`failed to write to replicas for volume ${volume.id}: ${err.message}`));
       // Local disk and replicas at once (latency is the slower of the two); the answer waits for both.
@@ -249,7 +277,13 @@ export function replicationHooks(options: ReplicationOptions): Pick<HttpHooks, '
           } catch (err) {
             // The token claim the holder will expect: the fid as this request's path names it.
             const parts = parseUrlPath(info.path);
-            options.deleteRetries?.enqueue({ kind: 'replica', url, fid: expectedFid(parts.vid, parts.fid), okStatuses, error: (err as Error).message });
+            options.deleteRetries?.enqueue({
+              kind: 'replica',
+              url,
+              fid: expectedFid(parts.vid, parts.fid),
+              okStatuses,
+              error: (err as Error).message,
+            });
             throw err;
           }
         },

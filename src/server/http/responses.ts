@@ -13,12 +13,22 @@ export function bytesResponse(status: number, body: Uint8Array, headers: Headers
 }
 
 /** Go's writeJson: JSON body, `application/json`, `nosniff`; nothing at all for 204/304. */
-export function jsonResponse(status: number, value: unknown, pretty: boolean, headers: Headers = new Headers()): Response {
+export function jsonResponse(
+  status: number,
+  value: unknown,
+  pretty: boolean,
+  headers: Headers = new Headers(),
+): Response {
   const plain = plainJson(status, value, pretty, [...headers]);
   return toWebResponse(plain);
 }
 
-export function jsonError(status: number, message: string, pretty: boolean, headers: Headers = new Headers()): Response {
+export function jsonError(
+  status: number,
+  message: string,
+  pretty: boolean,
+  headers: Headers = new Headers(),
+): Response {
   return jsonResponse(status, { error: message }, pretty, headers);
 }
 

@@ -69,7 +69,12 @@ async function sniffIfUntyped(headers: Headers, source: ContentSource, start: nu
   headers.set('Content-Type', detectContentType(await source.peek(start, Math.min(SNIFF_BYTES, length))));
 }
 
-async function* multipartChunks(boundary: string, ranges: readonly ByteRange[], mimeType: string, source: ContentSource): AsyncGenerator<Uint8Array> {
+async function* multipartChunks(
+  boundary: string,
+  ranges: readonly ByteRange[],
+  mimeType: string,
+  source: ContentSource,
+): AsyncGenerator<Uint8Array> {
   for (const [i, r] of ranges.entries()) {
     yield partPreamble(boundary, i, r, mimeType, source.sizeBytes);
     yield* source.chunks(r.start, r.start + r.length);
@@ -125,6 +130,7 @@ export async function sendContent(headers: Headers, options: SendContentOptions)
 
   const boundary = newBoundary();
   headers.set('Content-Type', `multipart/byteranges; boundary=${boundary}`);
-  if (!headers.get('Content-Encoding')) headers.set('Content-Length', String(multipartLength(boundary, ranges, mimeType, totalSize)));
+  if (!headers.get('Content-Encoding'))
+    headers.set('Content-Length', String(multipartLength(boundary, ranges, mimeType, totalSize)));
   return new Response(webStream(multipartChunks(boundary, ranges, mimeType, source)), { status: 206, headers });
 }

@@ -55,7 +55,11 @@ export interface HttpStartOptions {
 }
 
 /** Counts redirects of non-local reads (upstream's readRedirectRequest); a 301 here is only ever one. */
-function meterReadNonLocal(handler: HttpHooks['readNonLocal'], metrics: VolumeServerMetrics, mode: ReadModeOptions['mode']): HttpHooks['readNonLocal'] {
+function meterReadNonLocal(
+  handler: HttpHooks['readNonLocal'],
+  metrics: VolumeServerMetrics,
+  mode: ReadModeOptions['mode'],
+): HttpHooks['readNonLocal'] {
   if (mode !== 'redirect') return handler;
   return async (c, target) => {
     const response = await handler(c, target);
@@ -73,7 +77,12 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
     downloadTimeoutMs: config.inflightDownloadDataTimeoutMs ?? 60_000,
     store: options.store,
     ...(options.readMode !== undefined
-      ? { readFromReplica: readNonLocalHandler({ ...options.readMode, mode: options.readMode.mode === 'local' ? 'redirect' : options.readMode.mode }) }
+      ? {
+          readFromReplica: readNonLocalHandler({
+            ...options.readMode,
+            mode: options.readMode.mode === 'local' ? 'redirect' : options.readMode.mode,
+          }),
+        }
       : {}),
   });
   const readNonLocal = options.readMode !== undefined ? readNonLocalHandler(options.readMode) : undefined;
@@ -87,17 +96,30 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
       uiEnabled: (options.security?.jwtSigningKey ?? '') === '' || options.security?.uiAccess === true,
       log: options.log,
       hooks: {
-        authorize: jwtAuthorizer({ writeKey: options.security?.jwtSigningKey ?? '', readKey: options.security?.jwtReadSigningKey ?? '' }),
+        authorize: jwtAuthorizer({
+          writeKey: options.security?.jwtSigningKey ?? '',
+          readKey: options.security?.jwtReadSigningKey ?? '',
+        }),
         guardWrite: whiteListGuard(options.whiteList ?? []),
         ...(readNonLocal !== undefined && options.readMode !== undefined
-          ? { readNonLocal: metrics !== undefined ? meterReadNonLocal(readNonLocal, metrics, options.readMode.mode) : readNonLocal }
+          ? {
+              readNonLocal:
+                metrics !== undefined ? meterReadNonLocal(readNonLocal, metrics, options.readMode.mode) : readNonLocal,
+            }
           : {}),
         ...chunkManifestHooks({ store: options.store, lookup: options.lookup, deleteRetries: options.deleteRetries }),
         ...(options.lookup !== undefined && options.readMode !== undefined
-          ? replicationHooks({ lookup: options.lookup, selfAddress: options.readMode.selfAddress, ...(options.deleteRetries !== undefined ? { deleteRetries: options.deleteRetries } : {}) })
+          ? replicationHooks({
+              lookup: options.lookup,
+              selfAddress: options.readMode.selfAddress,
+              ...(options.deleteRetries !== undefined ? { deleteRetries: options.deleteRetries } : {}),
+            })
           : {}),
         ...(metrics !== undefined
-          ? meterTransfers(throttle, metrics, { uploadLimitBytes: config.concurrentUploadLimitBytes ?? 0, downloadLimitBytes: config.concurrentDownloadLimitBytes ?? 0 })
+          ? meterTransfers(throttle, metrics, {
+              uploadLimitBytes: config.concurrentUploadLimitBytes ?? 0,
+              downloadLimitBytes: config.concurrentDownloadLimitBytes ?? 0,
+            })
           : throttle),
         ...options.hooks,
       },
@@ -106,8 +128,15 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
       // The fast path skips the app's JWT check, white list and throttles, so it runs only
       // where none of them is configured (and no caller hooks replace the defaults).
       fastPath: {
-        reads: (options.security?.jwtReadSigningKey ?? '') === '' && (config.concurrentDownloadLimitBytes ?? 0) === 0 && options.hooks === undefined,
-        writes: (options.security?.jwtSigningKey ?? '') === '' && (options.whiteList ?? []).length === 0 && (config.concurrentUploadLimitBytes ?? 0) === 0 && options.hooks === undefined,
+        reads:
+          (options.security?.jwtReadSigningKey ?? '') === '' &&
+          (config.concurrentDownloadLimitBytes ?? 0) === 0 &&
+          options.hooks === undefined,
+        writes:
+          (options.security?.jwtSigningKey ?? '') === '' &&
+          (options.whiteList ?? []).length === 0 &&
+          (config.concurrentUploadLimitBytes ?? 0) === 0 &&
+          options.hooks === undefined,
       },
     },
     {

@@ -21,7 +21,10 @@ async function dispatch(c: Context<AppEnv>, server: ServerContext, port: Port): 
   const method = c.req.method;
   if (method === 'GET' || method === 'HEAD') return hooks.aroundDownload(c, () => handleRead(c, server));
   if (method === 'OPTIONS') {
-    return emptyResponse(200, new Headers({ 'Access-Control-Allow-Methods': ALLOW_METHODS[port], 'Access-Control-Allow-Headers': '*' }));
+    return emptyResponse(
+      200,
+      new Headers({ 'Access-Control-Allow-Methods': ALLOW_METHODS[port], 'Access-Control-Allow-Headers': '*' }),
+    );
   }
   // The public port is read-only: anything else is accepted and ignored.
   if (port === 'public') return emptyResponse(200);

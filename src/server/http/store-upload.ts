@@ -33,7 +33,11 @@ export async function storeUpload(
   }
   assert.equal(target.fidText, request.parts.fid, 'write fid must be the JWT-checked fid');
   const { volumeId } = target;
-  const needle = needleFromUpload(upload, { needleId: target.needleId, cookie: target.cookie }, Math.floor(Date.now() / 1000));
+  const needle = needleFromUpload(
+    upload,
+    { needleId: target.needleId, cookie: target.cookie },
+    Math.floor(Date.now() / 1000),
+  );
 
   let unchanged: boolean;
   try {
@@ -48,13 +52,28 @@ export async function storeUpload(
   } catch (err) {
     deps.log(`write ${request.path}: ${(err as Error).message}`);
     // 409 for a read-only volume; the outcome header tells a client it may safely retry elsewhere.
-    const headers: Array<[string, string]> = err instanceof WriteRefused ? [['x-seaweed-write-outcome', 'refused-before-append']] : [];
+    const headers: Array<[string, string]> =
+      err instanceof WriteRefused ? [['x-seaweed-write-outcome', 'refused-before-append']] : [];
     return plainJsonError(hasReadOnlyCause(err) ? 409 : 500, (err as Error).message, request.pretty, headers);
   }
 
   const etag = etagOf(needle.checksum);
-  const headers: Array<[string, string]> = [['content-md5', upload.contentMd5], ['etag', `"${etag}"`]];
+  const headers: Array<[string, string]> = [
+    ['content-md5', upload.contentMd5],
+    ['etag', `"${etag}"`],
+  ];
   if (unchanged) return plainEmpty(204, headers);
   const name = hasFlag(needle, NeedleFlag.HasName) ? upload.fileName : '';
-  return plainJson(201, uploadResultFields({ name, size: upload.originalDataSize, etag, mime: upload.mimeType, contentMd5: upload.contentMd5 }), request.pretty, headers);
+  return plainJson(
+    201,
+    uploadResultFields({
+      name,
+      size: upload.originalDataSize,
+      etag,
+      mime: upload.mimeType,
+      contentMd5: upload.contentMd5,
+    }),
+    request.pretty,
+    headers,
+  );
 }

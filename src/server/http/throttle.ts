@@ -40,7 +40,11 @@ export function throttleHooks(options: ThrottleOptions): Pick<HttpHooks, 'around
       const bytes = contentLength(c);
       const admitted = await uploads.admit(bytes, c.req.raw.signal);
       if (admitted === 'timeout') {
-        return jsonError(429, `reject because inflight upload data ${uploads.currentBytes} > ${uploads.limitBytes}, and wait timeout`, info.pretty);
+        return jsonError(
+          429,
+          `reject because inflight upload data ${uploads.currentBytes} > ${uploads.limitBytes}, and wait timeout`,
+          info.pretty,
+        );
       }
       if (admitted === 'gone') return jsonError(499, 'client disconnected', info.pretty);
       try {
@@ -59,13 +63,21 @@ export function throttleHooks(options: ThrottleOptions): Pick<HttpHooks, 'around
         const target = fileTargetOrNull(parts);
         if (target === null) return emptyResponse(400, new Headers(), info.isHead);
         const volume = options.store.findVolume(target.volumeId);
-        if (volume !== undefined && copyCount(volume.superBlock.replicaPlacement) > 1 && options.readFromReplica !== undefined) {
+        if (
+          volume !== undefined &&
+          copyCount(volume.superBlock.replicaPlacement) > 1 &&
+          options.readFromReplica !== undefined
+        ) {
           return options.readFromReplica(ctx, target);
         }
       }
       const admitted = await downloads.admit(0, c.req.raw.signal);
       if (admitted === 'timeout') {
-        return jsonError(429, `request ${info.path} because inflight download data ${downloads.currentBytes} > ${downloads.limitBytes}, and wait timeout`, info.pretty);
+        return jsonError(
+          429,
+          `request ${info.path} because inflight download data ${downloads.currentBytes} > ${downloads.limitBytes}, and wait timeout`,
+          info.pretty,
+        );
       }
       if (admitted === 'gone') return emptyResponse(499);
       const response = await run();

@@ -7,7 +7,11 @@ import type { ParsedUpload } from './parse-upload.ts';
 
 const MAX_NAME_OR_MIME_BYTES = 255;
 
-export function needleFromUpload(upload: ParsedUpload, ids: { needleId: bigint; cookie: number }, nowSeconds: number): Needle {
+export function needleFromUpload(
+  upload: ParsedUpload,
+  ids: { needleId: bigint; cookie: number },
+  nowSeconds: number,
+): Needle {
   let flags = NeedleFlag.HasLastModified;
   const nameBytes = Buffer.from(upload.fileName, 'latin1');
   const mimeBytes = Buffer.from(upload.mimeType, 'latin1');

@@ -97,7 +97,8 @@ export function parseHttpFid(fid: string): { needleId: bigint; cookie: number } 
     } catch (err) {
       throw new FidParseError((err as Error).message);
     }
-    if (d > MAX_NEEDLE_ID - needleId) throw new FidParseError(`delta ${d} overflows needle id ${needleId.toString(16)}`);
+    if (d > MAX_NEEDLE_ID - needleId)
+      throw new FidParseError(`delta ${d} overflows needle id ${needleId.toString(16)}`);
     needleId += d;
   }
   return { needleId, cookie };
@@ -145,7 +146,13 @@ export function fileTargetOrNull(parts: { vid: string; fid: string }): ReturnTyp
 }
 
 /** The vid and fid of a read URL as a target; throws FidParseError when either is malformed. */
-export function fileTargetOf(parts: { vid: string; fid: string }): { vidText: string; fidText: string; volumeId: number; needleId: bigint; cookie: number } {
+export function fileTargetOf(parts: { vid: string; fid: string }): {
+  vidText: string;
+  fidText: string;
+  volumeId: number;
+  needleId: bigint;
+  cookie: number;
+} {
   const volumeId = parseHttpVolumeId(parts.vid);
   const { needleId, cookie } = parseHttpFid(parts.fid);
   return { vidText: parts.vid, fidText: parts.fid, volumeId, needleId, cookie };

@@ -21,10 +21,12 @@ function refusedUpFront(status: CallStatus): boolean {
 }
 
 function outcomes(metrics: VolumeServerMetrics): ReadonlyMap<string, Outcome> {
-  const vacuum = (type: 'compact' | 'commit', counter: typeof metrics.vacuumingCompactCount): Outcome => (_req, _res, status, seconds) => {
-    metrics.vacuumingSeconds.observe({ type }, seconds);
-    counter.inc({ success: String(status.code === grpc.status.OK) });
-  };
+  const vacuum =
+    (type: 'compact' | 'commit', counter: typeof metrics.vacuumingCompactCount): Outcome =>
+    (_req, _res, status, seconds) => {
+      metrics.vacuumingSeconds.observe({ type }, seconds);
+      counter.inc({ success: String(status.code === grpc.status.OK) });
+    };
   const scrub: Outcome = (request, response, status) => {
     if (status.code !== grpc.status.OK || response === undefined) return;
     const mode = String(request?.mode ?? 'INDEX');
@@ -33,9 +35,11 @@ function outcomes(metrics: VolumeServerMetrics): ReadonlyMap<string, Outcome> {
     const shards = (response.broken_shard_infos as unknown[] | undefined)?.length;
     if (shards !== undefined) metrics.scrubShardFailures.inc({ mode }, shards);
   };
-  const failure = (counter: typeof metrics.fileReadFailures): Outcome => (_req, _res, status) => {
-    if (status.code !== grpc.status.OK && !refusedUpFront(status)) counter.inc();
-  };
+  const failure =
+    (counter: typeof metrics.fileReadFailures): Outcome =>
+    (_req, _res, status) => {
+      if (status.code !== grpc.status.OK && !refusedUpFront(status)) counter.inc();
+    };
   const ecRebuild: Outcome = (_req, response, status, seconds) => {
     let result: 'success' | 'failure';
     if (status.code === grpc.status.OK) {

@@ -31,7 +31,10 @@ export function countFailures(metrics: VolumeServerMetrics, method: string, stat
       metrics.handlerTotal.inc({ type: HandlerLabel.ErrorGetInternal });
       metrics.fileReadFailures.inc();
     }
-  } else if (((method === 'POST' || method === 'PUT') && (status === 400 || status === 500)) || (method === 'DELETE' && status === 500)) {
+  } else if (
+    ((method === 'POST' || method === 'PUT') && (status === 400 || status === 500)) ||
+    (method === 'DELETE' && status === 500)
+  ) {
     metrics.fileWriteFailures.inc();
   }
 }
@@ -42,7 +45,13 @@ export function requestType(port: MeteredPort, method: string): string {
 }
 
 /** Counts and times one finished store request (in-flight bookkeeping is the caller's). */
-export function recordStoreRequest(metrics: VolumeServerMetrics, type: string, method: string, status: number, startedAtMs: number): void {
+export function recordStoreRequest(
+  metrics: VolumeServerMetrics,
+  type: string,
+  method: string,
+  status: number,
+  startedAtMs: number,
+): void {
   metrics.requests.record(type, status, (performance.now() - startedAtMs) / 1000);
   countFailures(metrics, method, status);
 }

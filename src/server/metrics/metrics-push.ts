@@ -26,15 +26,27 @@ export interface MetricsPusher {
 
 /** The push loop's status when the master names no gateway (or a zero interval). */
 export function metricsPushNotConfigured(): ServiceSnapshot {
-  return { name: 'metrics-push', desired: { enabled: false }, current: 'NotConfigured', status: emptyStatus({ detail: 'the master names no push gateway' }) };
+  return {
+    name: 'metrics-push',
+    desired: { enabled: false },
+    current: 'NotConfigured',
+    status: emptyStatus({ detail: 'the master names no push gateway' }),
+  };
 }
 
 export function pushUrl(target: PushTarget): string {
-  const base = (/^[a-z][a-z0-9+.-]*:\/\//i.test(target.address) ? target.address : `http://${target.address}`).replace(/\/+$/, '');
+  const base = (/^[a-z][a-z0-9+.-]*:\/\//i.test(target.address) ? target.address : `http://${target.address}`).replace(
+    /\/+$/,
+    '',
+  );
   return `${base}/metrics/job/${encodeURIComponent(target.job ?? 'volumeServer')}/instance/${encodeURIComponent(target.instance)}`;
 }
 
-export function startMetricsPush(source: MetricsSource, target: PushTarget, log: (message: string) => void): MetricsPusher | null {
+export function startMetricsPush(
+  source: MetricsSource,
+  target: PushTarget,
+  log: (message: string) => void,
+): MetricsPusher | null {
   if (target.address === '' || target.intervalSeconds <= 0) return null;
   const url = pushUrl(target);
   log(`volumeServer sends metrics to ${target.address} every ${target.intervalSeconds} seconds`);
@@ -45,7 +57,12 @@ export function startMetricsPush(source: MetricsSource, target: PushTarget, log:
     health.count('pushes');
     try {
       const { contentType, body } = await source.scrape();
-      const response = await fetch(url, { method: 'PUT', headers: { 'Content-Type': contentType }, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
+      const response = await fetch(url, {
+        method: 'PUT',
+        headers: { 'Content-Type': contentType },
+        body,
+        signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
+      });
       await response.arrayBuffer();
       if (response.status !== 200 && response.status !== 202) {
         health.failed(new Error(`status ${response.status}`));
@@ -73,7 +90,13 @@ export function startMetricsPush(source: MetricsSource, target: PushTarget, log:
     },
     statusSnapshot(): ServiceSnapshot {
       const figures = health.figures();
-      const current = stopped ? 'Stopped' : figures.lastSuccessAtMs === null && figures.lastError === null ? 'Starting' : health.failing ? 'Degraded' : 'Running';
+      const current = stopped
+        ? 'Stopped'
+        : figures.lastSuccessAtMs === null && figures.lastError === null
+          ? 'Starting'
+          : health.failing
+            ? 'Degraded'
+            : 'Running';
       return {
         name: 'metrics-push',
         desired: { enabled: true, address: target.address, intervalSeconds: target.intervalSeconds },

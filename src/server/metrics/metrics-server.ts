@@ -22,7 +22,12 @@ function acceptsGzip(header: string | undefined): boolean {
 }
 
 /** Listens on `host:port` ('' host: all interfaces; port 0: any free port). */
-export async function startMetricsServer(source: MetricsSource, host: string, port: number, log: (message: string) => void): Promise<MetricsServer> {
+export async function startMetricsServer(
+  source: MetricsSource,
+  host: string,
+  port: number,
+  log: (message: string) => void,
+): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics') {

@@ -60,19 +60,45 @@ export class VolumeServerMetrics {
     const nowMs = options.nowMs ?? Date.now;
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
 
-    new Gauge({ name: `${PREFIX}start_time_seconds`, help: 'Start time of the volume server, as seconds since UNIX epoch.', registers })
-      .set(Math.floor(nowMs() / 1000));
+    new Gauge({
+      name: `${PREFIX}start_time_seconds`,
+      help: 'Start time of the volume server, as seconds since UNIX epoch.',
+      registers,
+    }).set(Math.floor(nowMs() / 1000));
     this.requests = new RequestMeter(
       this.registry,
       { total: `${PREFIX}request_total`, seconds: `${PREFIX}request_seconds`, inFlight: `${PREFIX}in_flight_requests` },
       SECONDS_BUCKETS,
     );
-    this.handlerTotal = new Counter({ name: `${PREFIX}handler_total`, help: 'Counter of volume server handlers.', labelNames: ['type'], registers });
-    this.fileReadFailures = new Counter({ name: `${PREFIX}file_read_failures`, help: 'Counter of overall failed file read requests from clients.', registers });
-    this.fileWriteFailures = new Counter({ name: `${PREFIX}file_write_failures`, help: 'Counter of overall failed file write requests from clients.', registers });
+    this.handlerTotal = new Counter({
+      name: `${PREFIX}handler_total`,
+      help: 'Counter of volume server handlers.',
+      labelNames: ['type'],
+      registers,
+    });
+    this.fileReadFailures = new Counter({
+      name: `${PREFIX}file_read_failures`,
+      help: 'Counter of overall failed file read requests from clients.',
+      registers,
+    });
+    this.fileWriteFailures = new Counter({
+      name: `${PREFIX}file_write_failures`,
+      help: 'Counter of overall failed file write requests from clients.',
+      registers,
+    });
 
-    this.vacuumingCompactCount = new Counter({ name: `${PREFIX}vacuuming_compact_count`, help: 'Counter of volume vacuuming Compact counter', labelNames: ['success'], registers });
-    this.vacuumingCommitCount = new Counter({ name: `${PREFIX}vacuuming_commit_count`, help: 'Counter of volume vacuuming commit counter', labelNames: ['success'], registers });
+    this.vacuumingCompactCount = new Counter({
+      name: `${PREFIX}vacuuming_compact_count`,
+      help: 'Counter of volume vacuuming Compact counter',
+      labelNames: ['success'],
+      registers,
+    });
+    this.vacuumingCommitCount = new Counter({
+      name: `${PREFIX}vacuuming_commit_count`,
+      help: 'Counter of volume vacuuming commit counter',
+      labelNames: ['success'],
+      registers,
+    });
     this.vacuumingSeconds = new Histogram({
       name: `${PREFIX}vacuuming_seconds`,
       help: 'Bucketed histogram of volume server vacuuming processing time.',
@@ -80,9 +106,24 @@ export class VolumeServerMetrics {
       buckets: SECONDS_BUCKETS,
       registers,
     });
-    this.scrubLastTimeSeconds = new Gauge({ name: `${PREFIX}scrub_last_time_seconds`, help: 'Last scrub execution time, as seconds since UNIX epoch.', labelNames: ['mode'], registers });
-    this.scrubVolumeFailures = new Counter({ name: `${PREFIX}scrub_volume_failures`, help: 'Counter of overall volumes with issues detected during scrubbing.', labelNames: ['mode'], registers });
-    this.scrubShardFailures = new Counter({ name: `${PREFIX}scrub_shard_failures`, help: 'Counter of overall EC shards with issues detected during scrubbing.', labelNames: ['mode'], registers });
+    this.scrubLastTimeSeconds = new Gauge({
+      name: `${PREFIX}scrub_last_time_seconds`,
+      help: 'Last scrub execution time, as seconds since UNIX epoch.',
+      labelNames: ['mode'],
+      registers,
+    });
+    this.scrubVolumeFailures = new Counter({
+      name: `${PREFIX}scrub_volume_failures`,
+      help: 'Counter of overall volumes with issues detected during scrubbing.',
+      labelNames: ['mode'],
+      registers,
+    });
+    this.scrubShardFailures = new Counter({
+      name: `${PREFIX}scrub_shard_failures`,
+      help: 'Counter of overall EC shards with issues detected during scrubbing.',
+      labelNames: ['mode'],
+      registers,
+    });
 
     this.ecRebuildSeconds = new Histogram({
       name: `${PREFIX}ec_rebuild_seconds`,
@@ -91,10 +132,21 @@ export class VolumeServerMetrics {
       buckets: exponentialBuckets(0.01, 2, 20),
       registers,
     });
-    this.ecRebuildTotal = new Counter({ name: `${PREFIX}ec_rebuild_total`, help: 'Counter of EC shard rebuild operations by result.', labelNames: ['result'], registers });
+    this.ecRebuildTotal = new Counter({
+      name: `${PREFIX}ec_rebuild_total`,
+      help: 'Counter of EC shard rebuild operations by result.',
+      labelNames: ['result'],
+      registers,
+    });
 
-    new Gauge({ name: `${PREFIX}concurrent_download_limit`, help: 'Limit total concurrent download size.', registers }).set(options.concurrentDownloadLimitBytes);
-    new Gauge({ name: `${PREFIX}concurrent_upload_limit`, help: 'Limit total concurrent upload size.', registers }).set(options.concurrentUploadLimitBytes);
+    new Gauge({
+      name: `${PREFIX}concurrent_download_limit`,
+      help: 'Limit total concurrent download size.',
+      registers,
+    }).set(options.concurrentDownloadLimitBytes);
+    new Gauge({ name: `${PREFIX}concurrent_upload_limit`, help: 'Limit total concurrent upload size.', registers }).set(
+      options.concurrentUploadLimitBytes,
+    );
     const metrics = this;
     new Gauge({
       name: `${PREFIX}in_flight_download_size`,

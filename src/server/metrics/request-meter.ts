@@ -66,9 +66,22 @@ class SecondsHistogram {
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
   }
 
-  get(): { name: string; help: string; type: string; values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }>; aggregator: string } {
+  get(): {
+    name: string;
+    help: string;
+    type: string;
+    values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }>;
+    aggregator: string;
+  } {
     const data = this.getForPromString();
-    return { ...data, values: data.values.map(({ labels, sharedLabels, value, metricName }) => ({ labels: { ...labels, ...sharedLabels }, value, metricName })) };
+    return {
+      ...data,
+      values: data.values.map(({ labels, sharedLabels, value, metricName }) => ({
+        labels: { ...labels, ...sharedLabels },
+        value,
+        metricName,
+      })),
+    };
   }
 
   reset(): void {
@@ -110,7 +123,12 @@ export class RequestMeter {
       },
     });
     registry.registerMetric(
-      new SecondsHistogram(names.seconds, 'Bucketed histogram of volume server request processing time.', upperBounds, this.timedInOrder) as unknown as Counter,
+      new SecondsHistogram(
+        names.seconds,
+        'Bucketed histogram of volume server request processing time.',
+        upperBounds,
+        this.timedInOrder,
+      ) as unknown as Counter,
     );
     new Gauge({
       name: names.inFlight,
@@ -127,7 +145,15 @@ export class RequestMeter {
     let state = this.states.get(type);
     if (state === undefined) {
       assert(this.states.size < MAX_TYPES, `more than ${MAX_TYPES} request types`);
-      state = { labels: { type }, inFlight: 0, bucketCounts: new Float64Array(this.upperBounds.length), sumSeconds: 0, count: 0, timed: false, codes: new Map() };
+      state = {
+        labels: { type },
+        inFlight: 0,
+        bucketCounts: new Float64Array(this.upperBounds.length),
+        sumSeconds: 0,
+        count: 0,
+        timed: false,
+        codes: new Map(),
+      };
       this.states.set(type, state);
     }
     return state;

@@ -6,7 +6,14 @@ import { Counter, type Registry } from 'prom-client';
 const PREFIX = 'SeaweedFS_volumeServer_scrub_';
 
 export interface ScrubberFigures {
-  readonly stats: { bytesChecked: number; recordsChecked: number; passesCompleted: number; findings: number; damagedVolumes: number; admissionWaits: number };
+  readonly stats: {
+    bytesChecked: number;
+    recordsChecked: number;
+    passesCompleted: number;
+    findings: number;
+    damagedVolumes: number;
+    admissionWaits: number;
+  };
 }
 
 export function registerScrubberMetrics(registry: Registry, scrubber: ScrubberFigures): void {
@@ -16,7 +23,11 @@ export function registerScrubberMetrics(registry: Registry, scrubber: ScrubberFi
     ['passes_total', 'Whole volume passes the scrubber finished.', 'passesCompleted'],
     ['findings_total', 'Damaged needles or index rows the scrubber found.', 'findings'],
     ['damaged_volumes_total', 'Volume passes that found damage.', 'damagedVolumes'],
-    ['admission_waits_total', 'Times the scrubber waited because client requests in flight passed its bound.', 'admissionWaits'],
+    [
+      'admission_waits_total',
+      'Times the scrubber waited because client requests in flight passed its bound.',
+      'admissionWaits',
+    ],
   ];
   for (const [name, help, field] of series) {
     new Counter({

@@ -77,7 +77,12 @@ function collectionTotals(source: StoreGaugeSource): Map<string, CollectionTotal
     for (const volume of location.volumes.values()) {
       let entry = totals.get(volume.collection);
       if (entry === undefined) {
-        entry = { volumes: 0, sizeBytes: 0, deletedBytes: 0, readOnly: { [READ_ONLY]: 0, [NO_WRITE_OR_DELETE]: 0, [NO_WRITE_CAN_DELETE]: 0, [DISK_SPACE_LOW]: 0 } };
+        entry = {
+          volumes: 0,
+          sizeBytes: 0,
+          deletedBytes: 0,
+          readOnly: { [READ_ONLY]: 0, [NO_WRITE_OR_DELETE]: 0, [NO_WRITE_CAN_DELETE]: 0, [DISK_SPACE_LOW]: 0 },
+        };
         totals.set(volume.collection, entry);
       }
       const stats = volume.stats();
@@ -108,7 +113,8 @@ export function registerStoreGauges(registry: Registry, source: StoreGaugeSource
     collect() {
       this.reset();
       for (const [collection, totals] of totalsNow()) this.set({ collection, type: 'volume' }, totals.volumes);
-      for (const [collection, totals] of ecCollectionTotals(source)) this.set({ collection, type: 'ec_shards' }, totals.shards);
+      for (const [collection, totals] of ecCollectionTotals(source))
+        this.set({ collection, type: 'ec_shards' }, totals.shards);
     },
   });
   new Gauge({
@@ -134,7 +140,8 @@ export function registerStoreGauges(registry: Registry, source: StoreGaugeSource
         this.set({ collection, type: 'normal' }, totals.sizeBytes);
         this.set({ collection, type: 'deleted_bytes' }, totals.deletedBytes);
       }
-      for (const [collection, totals] of ecCollectionTotals(source)) this.set({ collection, type: 'ec' }, totals.sizeBytes);
+      for (const [collection, totals] of ecCollectionTotals(source))
+        this.set({ collection, type: 'ec' }, totals.sizeBytes);
     },
   });
   new Gauge({
@@ -174,7 +181,10 @@ export function registerStoreGauges(registry: Registry, source: StoreGaugeSource
       this.reset();
       await Promise.all(
         source.locations.map(async (location) => {
-          const healthy = await fs.statfs(location.dir).then(() => true, () => false);
+          const healthy = await fs.statfs(location.dir).then(
+            () => true,
+            () => false,
+          );
           this.set({ name: location.dir, type: 'error' }, healthy ? 0 : 1);
         }),
       );

@@ -36,7 +36,11 @@ function outgoingOf(c: Context): ServerResponse | undefined {
   return (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
 }
 
-export function meterTransfers(inner: TransferHooks, metrics: VolumeServerMetrics, limits: TransferLimits): TransferHooks {
+export function meterTransfers(
+  inner: TransferHooks,
+  metrics: VolumeServerMetrics,
+  limits: TransferLimits,
+): TransferHooks {
   return {
     async aroundUpload(c, run) {
       if (limits.uploadLimitBytes > 0 && !isReplicaCopy(c) && metrics.inFlightUploadBytes > limits.uploadLimitBytes) {

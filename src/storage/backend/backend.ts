@@ -36,7 +36,10 @@ const FACTORIES = new Map<string, BackendFactory>();
 
 /** Makes `type` a backend type the master's list may name; registering it again replaces it. */
 export function registerBackendType(type: string, factory: BackendFactory): void {
-  assert(type !== '' && !type.includes('.'), `backend type ${JSON.stringify(type)} must be a non-empty name without a dot`);
+  assert(
+    type !== '' && !type.includes('.'),
+    `backend type ${JSON.stringify(type)} must be a non-empty name without a dot`,
+  );
   FACTORIES.set(type, factory);
 }
 
@@ -54,7 +57,10 @@ export function backendNameToTypeId(name: string): { type: string; id: string } 
  * Registers the master's backends. A name already registered keeps its first definition, as
  * upstream; an unknown type is skipped with a log line.
  */
-export function loadFromPbStorageBackends(list: readonly PbStorageBackend[] | undefined, log: (message: string) => void = () => {}): void {
+export function loadFromPbStorageBackends(
+  list: readonly PbStorageBackend[] | undefined,
+  log: (message: string) => void = () => {},
+): void {
   for (const entry of list ?? []) {
     const factory = FACTORIES.get(entry.type);
     if (factory === undefined) {

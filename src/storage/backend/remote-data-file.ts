@@ -28,7 +28,10 @@ export class RemoteDataFile implements DataFile {
 
   constructor(options: RemoteDataFileOptions) {
     if (!Number.isSafeInteger(options.sizeBytes) || options.sizeBytes < 0) {
-      throw new StorageError('invalid_volume_info', `remote file ${options.key} has an invalid size ${options.sizeBytes}`);
+      throw new StorageError(
+        'invalid_volume_info',
+        `remote file ${options.key} has an invalid size ${options.sizeBytes}`,
+      );
     }
     this.backend = options.backend;
     this.backendName = options.backendName;
@@ -42,7 +45,10 @@ export class RemoteDataFile implements DataFile {
   async read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }> {
     if (position < 0) throw new StorageError('io', `read ${this.name}: negative offset ${position}`);
     if (offset < 0 || length < 0 || offset + length > buffer.length) {
-      throw new StorageError('io', `read ${this.name}: ${length} bytes at ${offset} do not fit a buffer of ${buffer.length}`);
+      throw new StorageError(
+        'io',
+        `read ${this.name}: ${length} bytes at ${offset} do not fit a buffer of ${buffer.length}`,
+      );
     }
     // At or past the recorded end is end of file, as a local read would say.
     const wantBytes = Math.min(length, this.sizeBytes - position);
@@ -51,7 +57,11 @@ export class RemoteDataFile implements DataFile {
     try {
       bytes = await this.backend.readAt(this.key, position, wantBytes);
     } catch (err) {
-      throw new StorageError('io', `read ${wantBytes} bytes of ${this.name} at ${position}: ${(err as Error).message}`, { cause: err });
+      throw new StorageError(
+        'io',
+        `read ${wantBytes} bytes of ${this.name} at ${position}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     const bytesRead = Math.min(bytes.length, wantBytes);
     bytes.copy(buffer, offset, 0, bytesRead);
@@ -77,6 +87,9 @@ export class RemoteDataFile implements DataFile {
   async close(): Promise<void> {}
 
   private readOnly(operation: string): StorageError {
-    return new StorageError('read_only', `cannot ${operation} ${this.name}: the .dat is in remote storage ${this.backendName} and read only`);
+    return new StorageError(
+      'read_only',
+      `cannot ${operation} ${this.name}: the .dat is in remote storage ${this.backendName} and read only`,
+    );
   }
 }

@@ -15,11 +15,19 @@ export interface RemoteSuperBlockTiming {
   stallMs: number;
 }
 
-const DEFAULT_TIMING: RemoteSuperBlockTiming = { timeoutMs: REMOTE_SUPER_BLOCK_TIMEOUT_MS, stallMs: REMOTE_SUPER_BLOCK_STALL_MS };
+const DEFAULT_TIMING: RemoteSuperBlockTiming = {
+  timeoutMs: REMOTE_SUPER_BLOCK_TIMEOUT_MS,
+  stallMs: REMOTE_SUPER_BLOCK_STALL_MS,
+};
 
-export async function readRemoteSuperBlock<T>(backendName: string, read: () => Promise<T>, timing: RemoteSuperBlockTiming = DEFAULT_TIMING): Promise<T> {
+export async function readRemoteSuperBlock<T>(
+  backendName: string,
+  read: () => Promise<T>,
+  timing: RemoteSuperBlockTiming = DEFAULT_TIMING,
+): Promise<T> {
   const until = stalledUntilMs.get(backendName);
-  if (until !== undefined && Date.now() < until) throw new Error(`backend ${backendName} stalled on a super block read, skipped`);
+  if (until !== undefined && Date.now() < until)
+    throw new Error(`backend ${backendName} stalled on a super block read, skipped`);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

@@ -52,7 +52,13 @@ export function walkIndexRows(
   const rows = Math.floor(bytes.length / entrySize);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let row = 0, at = 0; row < rows; row++, at += entrySize) {
-    visit(view.getUint32(at), view.getUint32(at + 4), decodeOffsetUnits(view, at + 8, width), view.getInt32(at + 8 + width), row);
+    visit(
+      view.getUint32(at),
+      view.getUint32(at + 4),
+      decodeOffsetUnits(view, at + 8, width),
+      view.getInt32(at + 8 + width),
+      row,
+    );
   }
   return rows;
 }

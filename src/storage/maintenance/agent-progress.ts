@@ -3,7 +3,15 @@
 // (a plain copy: taking one changes nothing). Time comes from an injected clock.
 import { progressFigures } from '../../status/service-status.ts';
 
-export type AgentPhase = 'waiting' | 'reading-index' | 'scanning' | 'checking' | 'writing' | 'done' | 'failed' | 'aborted';
+export type AgentPhase =
+  | 'waiting'
+  | 'reading-index'
+  | 'scanning'
+  | 'checking'
+  | 'writing'
+  | 'done'
+  | 'failed'
+  | 'aborted';
 
 export interface ProgressSnapshot {
   phase: AgentPhase;

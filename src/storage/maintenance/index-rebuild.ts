@@ -18,7 +18,14 @@ import { encodeIndexEntry, walkIndexRows } from '../idx/entry.ts';
 import { decodeNeedleHeader } from '../needle/needle.ts';
 import { type NeedleVersion, actualSize } from '../needle/version.ts';
 import { superBlockSizeBytes } from '../super-block.ts';
-import { NEEDLE_HEADER_SIZE_BYTES, NEEDLE_PADDING_SIZE_BYTES, type OffsetWidth, TOMBSTONE_FILE_SIZE, assert, indexEntrySizeBytes } from '../types.ts';
+import {
+  NEEDLE_HEADER_SIZE_BYTES,
+  NEEDLE_PADDING_SIZE_BYTES,
+  type OffsetWidth,
+  TOMBSTONE_FILE_SIZE,
+  assert,
+  indexEntrySizeBytes,
+} from '../types.ts';
 import { type VolumeLocation, volumeFilePath } from '../volume-files.ts';
 import { readSuperBlock } from '../volume-load.ts';
 import type { AgentProgress } from './agent-progress.ts';
@@ -68,7 +75,13 @@ interface Chain {
 }
 
 /** The old rows as records, when they chain from `firstOffsetBytes` and end within `.dat`. */
-function chainOldRows(oldIdx: Uint8Array, width: OffsetWidth, version: NeedleVersion, firstOffsetBytes: number, datSizeBytes: number): Chain | string {
+function chainOldRows(
+  oldIdx: Uint8Array,
+  width: OffsetWidth,
+  version: NeedleVersion,
+  firstOffsetBytes: number,
+  datSizeBytes: number,
+): Chain | string {
   const rows = new RecordTable();
   let expected = firstOffsetBytes;
   let broken: string | null = null;
@@ -106,7 +119,10 @@ async function checkLastRows(dat: PositionalReader, rows: RecordTable, count: nu
 }
 
 /** Fix's selection: per key the last live and the last deletion record, in `.dat` order. */
-export function encodeFixIndex(records: RecordTable, width: OffsetWidth): { idx: Buffer; live: number; deleted: number } {
+export function encodeFixIndex(
+  records: RecordTable,
+  width: OffsetWidth,
+): { idx: Buffer; live: number; deleted: number } {
   const keep = new Uint8Array(records.length);
   const order = records.sortedByKey();
   let live = 0;
@@ -168,8 +184,14 @@ export async function planIndex(
   let keptRows = 0;
   if (options.full !== true) {
     options.progress?.enter('reading-index');
-    const chain = oldIdx === null || oldIdx.length < indexEntrySizeBytes(options.offsetWidth) ? 'there is no old index' : chainOldRows(oldIdx, options.offsetWidth, version, firstOffsetBytes, datSizeBytes);
-    const mismatch = typeof chain === 'string' ? chain : await checkLastRows(dat, chain.rows, options.tailCheckRows ?? DEFAULT_TAIL_CHECK_ROWS);
+    const chain =
+      oldIdx === null || oldIdx.length < indexEntrySizeBytes(options.offsetWidth)
+        ? 'there is no old index'
+        : chainOldRows(oldIdx, options.offsetWidth, version, firstOffsetBytes, datSizeBytes);
+    const mismatch =
+      typeof chain === 'string'
+        ? chain
+        : await checkLastRows(dat, chain.rows, options.tailCheckRows ?? DEFAULT_TAIL_CHECK_ROWS);
     if (typeof chain !== 'string' && mismatch === null) {
       records = chain.rows;
       keptRows = chain.rows.length;
@@ -229,7 +251,13 @@ export async function rebuildIndex(loc: VolumeLocation, options: RebuildOptions)
   let plan: IndexPlan;
   try {
     const datSizeBytes = (await dat.stat()).size;
-    plan = await planIndex(dat, datSizeBytes, loc.volumeId, options.full === true ? null : await readLocalIdx(loc), options);
+    plan = await planIndex(
+      dat,
+      datSizeBytes,
+      loc.volumeId,
+      options.full === true ? null : await readLocalIdx(loc),
+      options,
+    );
   } finally {
     await dat.close();
   }

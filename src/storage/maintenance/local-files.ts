@@ -9,7 +9,8 @@ export async function openLocalDat(loc: VolumeLocation): Promise<FileHandle> {
   try {
     return await open(datPath, 'r');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StorageError('not_found', `volume ${loc.volumeId}: no local .dat at ${datPath}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new StorageError('not_found', `volume ${loc.volumeId}: no local .dat at ${datPath}`);
     throw err;
   }
 }

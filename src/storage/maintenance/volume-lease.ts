@@ -86,7 +86,11 @@ export class VolumeLease {
   ) {}
 
   /** Takes the volume's lease, or throws `lease_held` naming the holder. */
-  static async acquire(loc: VolumeLocation, who: { owner: string; agent: string }, options: LeaseOptions = {}): Promise<VolumeLease> {
+  static async acquire(
+    loc: VolumeLocation,
+    who: { owner: string; agent: string },
+    options: LeaseOptions = {},
+  ): Promise<VolumeLease> {
     const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
     const nowMs = options.nowMs ?? Date.now;
     assert(ttlMs > 0, 'a lease has a positive TTL');
@@ -95,7 +99,14 @@ export class VolumeLease {
     const tmp = `${path}.${token}.tmp`;
     for (let attempt = 0; attempt < ACQUIRE_ATTEMPTS; attempt++) {
       const now = nowMs();
-      const record: LeaseRecord = { ...who, token, pid: process.pid, hostname: os.hostname(), acquiredAtMs: now, expiresAtMs: now + ttlMs };
+      const record: LeaseRecord = {
+        ...who,
+        token,
+        pid: process.pid,
+        hostname: os.hostname(),
+        acquiredAtMs: now,
+        expiresAtMs: now + ttlMs,
+      };
       await writeFile(tmp, JSON.stringify(record));
       try {
         await link(tmp, path);
@@ -158,11 +169,14 @@ export class VolumeLease {
   /** Renews every third of the TTL until released; a failed renewal loses the lease. */
   keepRenewed(): void {
     assert(this.renewTimer === null, 'a lease is renewed by one timer');
-    this.renewTimer = setInterval(() => {
-      this.renew().catch((err: unknown) => {
-        if (this.lost === null) this.markLost(`could not be renewed: ${(err as Error).message}`);
-      });
-    }, Math.max(1, Math.floor(this.ttlMs / 3)));
+    this.renewTimer = setInterval(
+      () => {
+        this.renew().catch((err: unknown) => {
+          if (this.lost === null) this.markLost(`could not be renewed: ${(err as Error).message}`);
+        });
+      },
+      Math.max(1, Math.floor(this.ttlMs / 3)),
+    );
     this.renewTimer.unref();
   }
 
@@ -174,11 +188,15 @@ export class VolumeLease {
     this.released = true;
     const text = await readLeaseText(this.location);
     // Already gone or unremovable: a lease left behind expires on its own.
-    if (text !== null && parseLease(text)?.token === this.record.token) await unlink(leaseFilePath(this.location)).catch(() => {});
+    if (text !== null && parseLease(text)?.token === this.record.token)
+      await unlink(leaseFilePath(this.location)).catch(() => {});
   }
 
   private markLost(why: string): void {
-    this.lost = new StorageError('lease_lost', `volume ${this.location.volumeId}: the ${this.record.agent} lease ${why}`);
+    this.lost = new StorageError(
+      'lease_lost',
+      `volume ${this.location.volumeId}: the ${this.record.agent} lease ${why}`,
+    );
     if (this.renewTimer !== null) clearInterval(this.renewTimer);
     this.renewTimer = null;
     this.controller.abort(this.lost);

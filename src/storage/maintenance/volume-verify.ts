@@ -76,7 +76,8 @@ class Findings {
 
   add(kind: FindingKind, key: bigint, offsetBytes: number, detail: string): void {
     this.counts[kind]++;
-    if (this.listed.length < MAX_LISTED_FINDINGS) this.listed.push({ kind, needleId: key.toString(16), offsetBytes, detail });
+    if (this.listed.length < MAX_LISTED_FINDINGS)
+      this.listed.push({ kind, needleId: key.toString(16), offsetBytes, detail });
     else this.notListed++;
   }
 }
@@ -100,7 +101,11 @@ async function scanRecords(
       if (record.kind === 'invalid') {
         const stepBytes = record.claimedSizeBytes;
         // A sane header whose body does not decode: note it and step over it by its size.
-        if (stepBytes > 0 && record.offsetBytes + stepBytes <= endBytes && record.reason !== 'incomplete needle header') {
+        if (
+          stepBytes > 0 &&
+          record.offsetBytes + stepBytes <= endBytes &&
+          record.reason !== 'incomplete needle header'
+        ) {
           await dat.read(header, 0, header.length, record.offsetBytes);
           const h = decodeNeedleHeader(header);
           records.push(h.id, record.offsetBytes, h.size, UNDECODABLE);
@@ -128,9 +133,17 @@ async function scanRecords(
 }
 
 /** What is wrong with the record an entry points at when the walk did not reach it; null if fine. */
-async function checkRecordAt(dat: PositionalReader, version: NeedleVersion, key: bigint, offsetBytes: number, size: number, endBytes: number): Promise<{ kind: FindingKind; detail: string } | null> {
+async function checkRecordAt(
+  dat: PositionalReader,
+  version: NeedleVersion,
+  key: bigint,
+  offsetBytes: number,
+  size: number,
+  endBytes: number,
+): Promise<{ kind: FindingKind; detail: string } | null> {
   const lengthBytes = actualSize(size, version);
-  if (offsetBytes + lengthBytes > endBytes) return { kind: 'dangling', detail: `record of ${lengthBytes} bytes would end past the .dat end ${endBytes}` };
+  if (offsetBytes + lengthBytes > endBytes)
+    return { kind: 'dangling', detail: `record of ${lengthBytes} bytes would end past the .dat end ${endBytes}` };
   const bytes = Buffer.alloc(lengthBytes);
   await dat.read(bytes, 0, lengthBytes, offsetBytes);
   const h = decodeNeedleHeader(bytes);
@@ -156,7 +169,13 @@ export async function verifyVolumeFiles(loc: VolumeLocation, options: VerifyOpti
   }
 }
 
-export async function verifyOpenVolume(dat: PositionalReader, datSizeBytes: number, idxBytes: Uint8Array, volumeId: number, options: VerifyOptions): Promise<VerifyReport> {
+export async function verifyOpenVolume(
+  dat: PositionalReader,
+  datSizeBytes: number,
+  idxBytes: Uint8Array,
+  volumeId: number,
+  options: VerifyOptions,
+): Promise<VerifyReport> {
   const superBlock = await readSuperBlock(dat, datSizeBytes, volumeId);
   const version = superBlock.version;
   const firstOffsetBytes = superBlockSizeBytes(superBlock);
@@ -194,7 +213,12 @@ export async function verifyOpenVolume(dat: PositionalReader, datSizeBytes: numb
     while (r < recordOrder.length && compareKeys(records, recordOrder[r]!, rows, latest) === 0) {
       const rec = recordOrder[r++]!;
       if (records.offsetBytes(rec) > newestKnownBytes) {
-        findings.add('orphaned', key, records.offsetBytes(rec), `newer than the index's last entry at ${newestKnownBytes}`);
+        findings.add(
+          'orphaned',
+          key,
+          records.offsetBytes(rec),
+          `newer than the index's last entry at ${newestKnownBytes}`,
+        );
       }
     }
 
@@ -209,7 +233,8 @@ export async function verifyOpenVolume(dat: PositionalReader, datSizeBytes: numb
     const at = records.rowAtOffset(offsetBytes);
     if (at >= 0 && records.key(at) === key) {
       const mark = records.mark(at);
-      if (records.size(at) !== size) findings.add('corrupt', key, offsetBytes, `index size ${size}, record size ${records.size(at)}`);
+      if (records.size(at) !== size)
+        findings.add('corrupt', key, offsetBytes, `index size ${size}, record size ${records.size(at)}`);
       else if (mark === CHECKSUM_FAILED) findings.add('corrupt', key, offsetBytes, 'checksum mismatch');
       else if (mark === UNDECODABLE) findings.add('corrupt', key, offsetBytes, 'the record does not decode');
       else good++;

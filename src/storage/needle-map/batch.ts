@@ -45,7 +45,12 @@ export interface SortedBatch {
  * which beats a comparison sort on millions of keys, and its stability keeps rows of one key in
  * row order.
  */
-export function sortByKey(n: number, his: Uint32Array, los: Uint32Array, order: Uint32Array): { his: Uint32Array; los: Uint32Array; order: Uint32Array } {
+export function sortByKey(
+  n: number,
+  his: Uint32Array,
+  los: Uint32Array,
+  order: Uint32Array,
+): { his: Uint32Array; los: Uint32Array; order: Uint32Array } {
   assert(his.length >= n && los.length >= n && order.length >= n, 'sort arrays too short');
   if (n < 2) return { his, los, order };
   // One histogram per pass, all from one read of the keys.

@@ -13,7 +13,13 @@ import { assert as assertImported } from '../types.ts';
 import type { SortedBatch } from './batch.ts';
 import { LoadLog } from './load-log.ts';
 import { PendingTable } from './pending-table.ts';
-import { SECTION_MAX_ENTRIES as SECTION_MAX_ENTRIES_IMPORTED, Section, SectionBuilder, decoded as decodedImported, keyLess as keyLessImported } from './section.ts';
+import {
+  SECTION_MAX_ENTRIES as SECTION_MAX_ENTRIES_IMPORTED,
+  Section,
+  SectionBuilder,
+  decoded as decodedImported,
+  keyLess as keyLessImported,
+} from './section.ts';
 
 // Module-local copies of hot imports: under the TS loader the server runs with, each use of an
 // imported binding is a getter call, which costs as much as the work around it.
@@ -95,7 +101,10 @@ export class CompactNeedleMap {
    */
   private updateLimits(): void {
     this.pendingLimit = Math.max(PENDING_MIN_ENTRIES, Math.floor(this.entryCount / PENDING_FRACTION));
-    this.logLimit = Math.max(PENDING_MIN_ENTRIES, Math.floor(Math.max(this.entryCount, this.expectedEntries) / LOG_FRACTION));
+    this.logLimit = Math.max(
+      PENDING_MIN_ENTRIES,
+      Math.floor(Math.max(this.entryCount, this.expectedEntries) / LOG_FRACTION),
+    );
   }
 
   /**
@@ -213,7 +222,10 @@ export class CompactNeedleMap {
   /** Inserts or overwrites; returns the previous value, if any. */
   setRaw(hi: number, lo: number, offsetUnits: number, size: number): NeedleValue | undefined {
     assert(hi >>> 0 === hi && lo >>> 0 === lo, 'needle id halves must be u32');
-    assert(Number.isInteger(offsetUnits) && offsetUnits >= 0 && offsetUnits < MAX_OFFSET_UNITS, 'offset units out of range');
+    assert(
+      Number.isInteger(offsetUnits) && offsetUnits >= 0 && offsetUnits < MAX_OFFSET_UNITS,
+      'offset units out of range',
+    );
     assert((size | 0) === size, 'size must be an int32');
     if (this.log.count > 0) this.settle();
     if (this.entryCount === 0 || keyLess(this.maxHi, this.maxLo, hi, lo)) {
@@ -250,7 +262,11 @@ export class CompactNeedleMap {
     if (where === NOT_FOUND) return 0;
     const i = this.foundIndex;
     const size =
-      where === IN_SECTION ? (this.foundSection as Section).sizeAt(i) : where === IN_TAIL ? this.tail.sizeAt(i) : this.pending.sizeAt(i);
+      where === IN_SECTION
+        ? (this.foundSection as Section).sizeAt(i)
+        : where === IN_TAIL
+          ? this.tail.sizeAt(i)
+          : this.pending.sizeAt(i);
     if (size < 0) return 0;
     const deletedSize = size === 0 ? -1 : -size;
     if (where === IN_SECTION) (this.foundSection as Section).setSize(i, deletedSize);
@@ -270,7 +286,10 @@ export class CompactNeedleMap {
    */
   applyLoadRow(hi: number, lo: number, offsetUnits: number, size: number): void {
     assert(hi >>> 0 === hi && lo >>> 0 === lo, 'needle id halves must be u32');
-    assert(Number.isInteger(offsetUnits) && offsetUnits >= 0 && offsetUnits < MAX_OFFSET_UNITS, 'offset units out of range');
+    assert(
+      Number.isInteger(offsetUnits) && offsetUnits >= 0 && offsetUnits < MAX_OFFSET_UNITS,
+      'offset units out of range',
+    );
     assert((size | 0) === size, 'size must be an int32');
     if (this.entryCount === 0 || keyLess(this.maxHi, this.maxLo, hi, lo)) {
       // Above every key: nothing to replace or delete, and the key cannot be in the log.
@@ -295,12 +314,18 @@ export class CompactNeedleMap {
     for (const section of this.sections) {
       for (let i = 0; i < section.count; i++) {
         section.decodeKey(i);
-        visit((BigInt(decoded.hi) << 32n) | BigInt(decoded.lo), { offsetUnits: section.offsetAt(i), size: section.sizeAt(i) });
+        visit((BigInt(decoded.hi) << 32n) | BigInt(decoded.lo), {
+          offsetUnits: section.offsetAt(i),
+          size: section.sizeAt(i),
+        });
       }
     }
     const tail = this.tail;
     for (let i = 0; i < tail.count; i++) {
-      visit((BigInt(tail.keyHiAt(i)) << 32n) | BigInt(tail.keyLoAt(i)), { offsetUnits: tail.offsetAt(i), size: tail.sizeAt(i) });
+      visit((BigInt(tail.keyHiAt(i)) << 32n) | BigInt(tail.keyLoAt(i)), {
+        offsetUnits: tail.offsetAt(i),
+        size: tail.sizeAt(i),
+      });
     }
   }
 
@@ -315,7 +340,8 @@ export class CompactNeedleMap {
   liveSortedEntries(): Array<{ key: bigint } & NeedleValue> {
     const out: Array<{ key: bigint } & NeedleValue> = [];
     this.forEach((key, value) => {
-      if (value.offsetUnits !== 0 && value.size >= 0) out.push({ key, offsetUnits: value.offsetUnits, size: value.size });
+      if (value.offsetUnits !== 0 && value.size >= 0)
+        out.push({ key, offsetUnits: value.offsetUnits, size: value.size });
     });
     return out;
   }
@@ -324,7 +350,10 @@ export class CompactNeedleMap {
     if (this.tail.count === 0) return;
     const section = this.tail.build();
     const last = this.sections[this.sections.length - 1];
-    assert(last === undefined || keyLess(last.lastHi, last.lastLo, section.firstHi, section.firstLo), 'sections must not overlap');
+    assert(
+      last === undefined || keyLess(last.lastHi, last.lastLo, section.firstHi, section.firstLo),
+      'sections must not overlap',
+    );
     this.sections.push(section);
     this.firstHis.push(section.firstHi);
     this.firstLos.push(section.firstLo);

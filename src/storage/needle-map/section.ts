@@ -39,7 +39,13 @@ function readLe(bytes: Uint8Array, at: number, count: number): number {
     case 3:
       return (bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16);
     default:
-      return ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16) | ((bytes[at + 3] as number) << 24)) >>> 0;
+      return (
+        ((bytes[at] as number) |
+          ((bytes[at + 1] as number) << 8) |
+          ((bytes[at + 2] as number) << 16) |
+          ((bytes[at + 3] as number) << 24)) >>>
+        0
+      );
   }
 }
 
@@ -241,7 +247,10 @@ export class SectionBuilder {
     const i = this.count;
     assert(i < SECTION_MAX_ENTRIES, 'section builder overflow');
     if (i === this.capacity) this.grow();
-    assert(i === 0 || keyLess(this.keyHi[i - 1] as number, this.keyLo[i - 1] as number, hi, lo), 'section keys must increase');
+    assert(
+      i === 0 || keyLess(this.keyHi[i - 1] as number, this.keyLo[i - 1] as number, hi, lo),
+      'section keys must increase',
+    );
     this.keyHi[i] = hi;
     this.keyLo[i] = lo;
     this.setValue(i, offsetUnits, size);

@@ -41,7 +41,10 @@ export const crc32cBackend: Crc32cBackend = nativeCrc32c === null ? 'js' : 'nati
 
 if (nativeLoadError !== null) {
   // Said once, at load: every needle checksum is then computed ~8x slower.
-  process.emitWarning(`CRC-32C: native @node-rs/crc32 unavailable (${nativeLoadError.message}); using crc-32's JS implementation`, { code: 'NEEDLEWORK_CRC32C_JS' });
+  process.emitWarning(
+    `CRC-32C: native @node-rs/crc32 unavailable (${nativeLoadError.message}); using crc-32's JS implementation`,
+    { code: 'NEEDLEWORK_CRC32C_JS' },
+  );
 }
 
 /** Chosen once above, so the per-call path is the same single call as before. */

@@ -137,7 +137,8 @@ export function encodeNeedleParts(n: Needle, version: NeedleVersion): NeedleReco
     }
     if (hasFlag(n, NeedleFlag.HasLastModified)) {
       // The bytes of writeBigUInt64BE(BigInt(lastModified)), without the BigInt: it is below 2^53.
-      if (!Number.isSafeInteger(n.lastModified) || n.lastModified < 0) throw new Error(`assertion failed: last modified ${n.lastModified} is a count of seconds`);
+      if (!Number.isSafeInteger(n.lastModified) || n.lastModified < 0)
+        throw new Error(`assertion failed: last modified ${n.lastModified} is a count of seconds`);
       scratch.writeUInt32BE(Math.floor(n.lastModified / 2 ** 32) >>> 0, 0);
       scratch.writeUInt32BE(n.lastModified >>> 0, 4);
       scratch.copy(tail, pos, 8 - LAST_MODIFIED_BYTES, 8);
@@ -231,7 +232,10 @@ export function decodeNeedle(
   if (n.data.length > 0 && !options.skipChecksum) {
     const raw = crc32c(n.data);
     if (!checksumMatches(stored, raw)) {
-      throw new StorageError('crc_mismatch', `CRC error! Data On Disk Corrupted: stored ${stored.toString(16)}, computed ${raw.toString(16)}`);
+      throw new StorageError(
+        'crc_mismatch',
+        `CRC error! Data On Disk Corrupted: stored ${stored.toString(16)}, computed ${raw.toString(16)}`,
+      );
     }
     n.checksum = raw;
   } else {
@@ -251,7 +255,8 @@ function decodeBodyV2(n: Needle, body: Uint8Array): void {
   let index = 0;
   if (index < length) {
     if (index + 4 > length) throw corrupted(1);
-    const dataSize = ((body[0] as number) * 2 ** 24 + ((body[1] as number) << 16) + ((body[2] as number) << 8) + (body[3] as number));
+    const dataSize =
+      (body[0] as number) * 2 ** 24 + ((body[1] as number) << 16) + ((body[2] as number) << 8) + (body[3] as number);
     index += 4;
     if (index + dataSize > length) throw corrupted(1);
     n.data = body.subarray(index, index + dataSize);
@@ -293,7 +298,10 @@ function decodeBodyV2(n: Needle, body: Uint8Array): void {
 }
 
 /** Where a v2/v3 record's data bytes start and how many there are, from the first 20 bytes. */
-export function dataRegion(headerAndDataSize: Uint8Array, version: NeedleVersion): { dataOffset: number; dataSize: number } {
+export function dataRegion(
+  headerAndDataSize: Uint8Array,
+  version: NeedleVersion,
+): { dataOffset: number; dataSize: number } {
   const header = decodeNeedleHeader(headerAndDataSize);
   if (version === 1) return { dataOffset: NEEDLE_HEADER_SIZE_BYTES, dataSize: header.size };
   if (header.size === 0) return { dataOffset: NEEDLE_HEADER_SIZE_BYTES, dataSize: 0 };

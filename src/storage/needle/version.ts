@@ -16,7 +16,8 @@ export function isSupportedVersion(value: number): value is NeedleVersion {
 
 /** Bytes of padding after a record with body size `size`: always 1..8, never 0 (upstream's rule). */
 export function paddingLength(size: number, version: NeedleVersion): number {
-  const unpadded = NEEDLE_HEADER_SIZE_BYTES + size + NEEDLE_CHECKSUM_SIZE_BYTES + (version === 3 ? TIMESTAMP_SIZE_BYTES : 0);
+  const unpadded =
+    NEEDLE_HEADER_SIZE_BYTES + size + NEEDLE_CHECKSUM_SIZE_BYTES + (version === 3 ? TIMESTAMP_SIZE_BYTES : 0);
   return NEEDLE_PADDING_SIZE_BYTES - (unpadded % NEEDLE_PADDING_SIZE_BYTES);
 }
 

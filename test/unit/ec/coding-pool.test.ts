@@ -7,8 +7,6 @@ import { type CodingPool, createCodingPool } from '../../../src/ec/codec/coding-
 import { ReedSolomon } from '../../../src/ec/codec/reed-solomon.ts';
 import { golden, lcgBytes, sha256 } from './rs-golden.ts';
 
-
-
 describe('coding pool', () => {
   let pool: CodingPool;
   before(() => {
@@ -43,7 +41,10 @@ describe('coding pool', () => {
     const data = Array.from({ length: 10 }, (_, i) => backing.subarray(i * shardBytes, (i + 1) * shardBytes));
     data.forEach((d, i) => d.set(lcgBytes(i, shardBytes)));
     const expected = new ReedSolomon(10, 4);
-    const shards = [...data.map((d) => Uint8Array.from(d)), ...Array.from({ length: 4 }, () => new Uint8Array(shardBytes))];
+    const shards = [
+      ...data.map((d) => Uint8Array.from(d)),
+      ...Array.from({ length: 4 }, () => new Uint8Array(shardBytes)),
+    ];
     expected.encode(shards);
     const parity = await pool.encodeParity(10, 4, data);
     assert.equal(backing.length, 11 * shardBytes, 'backing buffer still attached');
@@ -78,7 +79,10 @@ describe('coding pool', () => {
       return view;
     });
     const parity = await pool.encodeParity(10, 4, shards.slice(0, 10));
-    assert.ok(shards.every((s) => s.length === 5000), 'still attached');
+    assert.ok(
+      shards.every((s) => s.length === 5000),
+      'still attached',
+    );
     parity.forEach((p, j) => shards[10 + j]!.set(p));
     assert.ok(rs.verify(shards));
     // A wanted shard that is present comes back as the same shared memory (not in a transfer list).
@@ -92,18 +96,30 @@ describe('coding pool', () => {
 
   it('reconstructs wanted shards, data and parity', async () => {
     const rs = new ReedSolomon(10, 4);
-    const original = [...Array.from({ length: 10 }, (_, i) => lcgBytes(1000 + i, 50_000)), ...Array.from({ length: 4 }, () => new Uint8Array(50_000))];
+    const original = [
+      ...Array.from({ length: 10 }, (_, i) => lcgBytes(1000 + i, 50_000)),
+      ...Array.from({ length: 4 }, () => new Uint8Array(50_000)),
+    ];
     rs.encode(original);
     const shards: (Uint8Array | null)[] = original.map((s) => Uint8Array.from(s));
     for (const i of [2, 6, 10, 13]) shards[i] = null;
     const rebuilt = await pool.reconstruct(10, 4, shards, [2, 13, 6]);
-    assert.deepEqual([...rebuilt.keys()].sort((a, b) => a - b), [2, 6, 13]);
+    assert.deepEqual(
+      [...rebuilt.keys()].sort((a, b) => a - b),
+      [2, 6, 13],
+    );
     for (const [i, shard] of rebuilt) assert.deepEqual(shard, original[i], `shard ${i}`);
   });
 
   it('runs tasks concurrently on several threads', async () => {
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, t) => pool.encodeParity(4, 2, Array.from({ length: 4 }, (_, i) => lcgBytes(t * 10 + i, 30_000)))),
+      Array.from({ length: 8 }, (_, t) =>
+        pool.encodeParity(
+          4,
+          2,
+          Array.from({ length: 4 }, (_, i) => lcgBytes(t * 10 + i, 30_000)),
+        ),
+      ),
     );
     results.forEach((parity, t) => {
       const data = Array.from({ length: 4 }, (_, i) => lcgBytes(t * 10 + i, 30_000));
@@ -130,13 +146,27 @@ describe('coding pool limits', () => {
   it('makes calls beyond threads + maxQueue wait their turn, and all of them complete', async () => {
     const pool = createCodingPool({ threads: 1, maxQueue: 1 });
     try {
-      const tasks = Array.from({ length: 6 }, (_, t) => pool.encodeParity(10, 4, Array.from({ length: 10 }, (_, i) => lcgBytes(t + i, 100_000))));
+      const tasks = Array.from({ length: 6 }, (_, t) =>
+        pool.encodeParity(
+          10,
+          4,
+          Array.from({ length: 10 }, (_, i) => lcgBytes(t + i, 100_000)),
+        ),
+      );
       const results = await Promise.all(tasks);
       for (const [t, parity] of results.entries()) {
         const rs = new ReedSolomon(10, 4);
-        const shards = [...Array.from({ length: 10 }, (_, i) => lcgBytes(t + i, 100_000)), ...Array.from({ length: 4 }, () => new Uint8Array(100_000))];
+        const shards = [
+          ...Array.from({ length: 10 }, (_, i) => lcgBytes(t + i, 100_000)),
+          ...Array.from({ length: 4 }, () => new Uint8Array(100_000)),
+        ];
         rs.encode(shards);
-        for (let j = 0; j < 4; j++) assert.deepEqual(Buffer.from(parity[j] as Uint8Array), Buffer.from(shards[10 + j] as Uint8Array), `task ${t} parity ${j}`);
+        for (let j = 0; j < 4; j++)
+          assert.deepEqual(
+            Buffer.from(parity[j] as Uint8Array),
+            Buffer.from(shards[10 + j] as Uint8Array),
+            `task ${t} parity ${j}`,
+          );
       }
     } finally {
       await pool.close();

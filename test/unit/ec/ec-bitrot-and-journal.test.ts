@@ -34,19 +34,33 @@ const RATIO = { dataShards: 10, parityShards: 4 };
 const coder = inThreadCoder();
 
 /** A small volume encoded uniform with a sidecar, as VolumeEcShardsGenerate leaves it. */
-async function encodedVolume(dir: string, volumeId: number): Promise<{ shardPaths: string[]; base: string; blockSizeBytes: number }> {
+async function encodedVolume(
+  dir: string,
+  volumeId: number,
+): Promise<{ shardPaths: string[]; base: string; blockSizeBytes: number }> {
   const location = { dir, collection: '', volumeId };
   const volume = await Volume.open({ location, offsetWidth: 4, create: newSuperBlock({ version: 3 }) });
-  for (let id = 1; id <= 5; id++) await volume.write(newNeedle({ cookie: id, id: BigInt(id), data: Buffer.alloc(id * 50_000, id) }));
+  for (let id = 1; id <= 5; id++)
+    await volume.write(newNeedle({ cookie: id, id: BigInt(id), data: Buffer.alloc(id * 50_000, id) }));
   await volume.sync();
   const datSizeBytes = volume.stats().datSizeBytes;
   await writeSortedEcxFromIdx(volumeFilePath(location, 'idx'), volumeFilePath(location, 'ecx'), 4);
   const shardPaths = Array.from({ length: 14 }, (_, i) => volumeFilePath(location, shardExt(i)));
   const blockSizeBytes = await encodeDatFile(volumeFilePath(location, 'dat'), datSizeBytes, shardPaths, RATIO, coder);
   await volume.close();
-  await writeVolumeInfoFile(volumeFilePath(location, 'vif'), newVolumeInfo({ version: 3, datFileSize: BigInt(datSizeBytes), ecShardConfig: { ...RATIO, encodeTsNs: 3n, blockSizeBytes } }));
+  await writeVolumeInfoFile(
+    volumeFilePath(location, 'vif'),
+    newVolumeInfo({
+      version: 3,
+      datFileSize: BigInt(datSizeBytes),
+      ecShardConfig: { ...RATIO, encodeTsNs: 3n, blockSizeBytes },
+    }),
+  );
   const base = String(volumeId);
-  await writeBitrotSidecar(path.join(dir, `${base}.ecsum`), await computeBitrotProtection(shardPaths, { ...RATIO, encodeTsNs: 0n, blockSizeBytes }));
+  await writeBitrotSidecar(
+    path.join(dir, `${base}.ecsum`),
+    await computeBitrotProtection(shardPaths, { ...RATIO, encodeTsNs: 0n, blockSizeBytes }),
+  );
   return { shardPaths, base, blockSizeBytes };
 }
 
@@ -77,7 +91,14 @@ describe('.ecsum sidecar', () => {
   });
 
   it('rejects a damaged sidecar before trusting it', () => {
-    const good = encodeBitrotSidecar({ algorithm: 1, checksumBlockSizeBytes: MiB, generation: 0, ecShardConfig: null, shards: [], encodeUuid: Buffer.from('x') });
+    const good = encodeBitrotSidecar({
+      algorithm: 1,
+      checksumBlockSizeBytes: MiB,
+      generation: 0,
+      ecShardConfig: null,
+      shards: [],
+      encodeUuid: Buffer.from('x'),
+    });
     const flipped = Buffer.from(good);
     flipped[flipped.length - 1]! ^= 1;
     assert.throws(() => decodeBitrotSidecar(flipped), /self-integrity/);
@@ -94,7 +115,10 @@ describe('.ecsum sidecar', () => {
     const shard3 = await fs.readFile(shardPaths[3] as string);
     shard3[0]! ^= 0xff;
     await fs.writeFile(shardPaths[3] as string, shard3);
-    await assert.rejects(verifyDataShards(resolved, shardPaths.slice(0, 10)), /data shard 3 .* fails its bitrot checksum in 1 blocks/);
+    await assert.rejects(
+      verifyDataShards(resolved, shardPaths.slice(0, 10)),
+      /data shard 3 .* fails its bitrot checksum in 1 blocks/,
+    );
     await assert.rejects(resolveBitrot([dir], base, 21, { ...geometry, parityShards: 2 }), /refusing to serve/);
     await assert.rejects(resolveBitrot([dir], base, 21, { ...geometry, blockSizeBytes: 0 }), /refusing to serve/);
     assert.equal((await resolveBitrot([path.join(dir, 'nowhere')], base, 21, geometry)).status, 'off');
@@ -116,9 +140,15 @@ describe('.ecsum sidecar', () => {
     assert.equal(fromSidecar.blockSizeBytes, blockSizeBytes);
     await fromSidecar.close();
 
-    await writeVolumeInfoFile(path.join(dir, `${base}.vif`), newVolumeInfo({ version: 3, ecShardConfig: { ...RATIO, encodeTsNs: 3n, blockSizeBytes } }));
+    await writeVolumeInfoFile(
+      path.join(dir, `${base}.vif`),
+      newVolumeInfo({ version: 3, ecShardConfig: { ...RATIO, encodeTsNs: 3n, blockSizeBytes } }),
+    );
     const prot = await readBitrotSidecar(path.join(dir, `${base}.ecsum`));
-    await writeBitrotSidecar(path.join(dir, `${base}.ecsum`), { ...prot, ecShardConfig: { ...prot.ecShardConfig!, parityShards: 2 } });
+    await writeBitrotSidecar(path.join(dir, `${base}.ecsum`), {
+      ...prot,
+      ecShardConfig: { ...prot.ecShardConfig!, parityShards: 2 },
+    });
     await assert.rejects(open(), /refusing to serve/);
   });
 });
@@ -200,12 +230,16 @@ describe('FULL and READS scrub walk', () => {
         async remote() {
           return null;
         },
-        reconstruct: (interval: Parameters<typeof reconstructInterval>[2], key: bigint) => reconstructInterval(ec, readSources, interval, key),
+        reconstruct: (interval: Parameters<typeof reconstructInterval>[2], key: bigint) =>
+          reconstructInterval(ec, readSources, interval, key),
       };
       const full = await scrubEcReads(ec, sources, false);
       assert.equal(full.files, 5);
       assert.deepEqual(full.brokenShardIds, [0]);
-      assert.ok(full.errors.length > 0 && full.errors.every((e) => /failed to read EC shard 0/.test(e)), full.errors.join('\n'));
+      assert.ok(
+        full.errors.length > 0 && full.errors.every((e) => /failed to read EC shard 0/.test(e)),
+        full.errors.join('\n'),
+      );
       const reads = await scrubEcReads(ec, sources, true);
       assert.deepEqual(reads.brokenShardIds, [0]);
       assert.deepEqual(reads.errors, []);
@@ -219,7 +253,10 @@ describe('FULL and READS scrub walk', () => {
       await ec.addShard(2);
       const rotted = await scrubEcReads(ec, sources, true);
       assert.deepEqual(rotted.brokenShardIds, [0]);
-      assert.ok(rotted.errors.some((e) => /needle \d+ on shards/.test(e)), rotted.errors.join('\n'));
+      assert.ok(
+        rotted.errors.some((e) => /needle \d+ on shards/.test(e)),
+        rotted.errors.join('\n'),
+      );
     } finally {
       await ec.close();
     }

@@ -57,7 +57,8 @@ interface Encoded {
 async function encodeVolume(dir: string, volumeId: number): Promise<Encoded> {
   const location = { dir, collection: COLLECTION, volumeId };
   const volume = await Volume.open({ location, offsetWidth: 4, create: newSuperBlock({ version: 3 }) });
-  for (let id = 1; id <= 11; id++) await volume.write(newNeedle({ cookie: id, id: BigInt(id), data: Buffer.alloc(MiB - 1000 * id, id) }));
+  for (let id = 1; id <= 11; id++)
+    await volume.write(newNeedle({ cookie: id, id: BigInt(id), data: Buffer.alloc(MiB - 1000 * id, id) }));
   await volume.sync();
   const datSizeBytes = volume.stats().datSizeBytes;
   await writeSortedEcxFromIdx(volumeFilePath(location, 'idx'), volumeFilePath(location, 'ecx'), 4);
@@ -66,9 +67,17 @@ async function encodeVolume(dir: string, volumeId: number): Promise<Encoded> {
   await volume.close();
   await fs.rm(volumeFilePath(location, 'dat'));
   await fs.rm(volumeFilePath(location, 'idx'));
-  await writeVolumeInfoFile(volumeFilePath(location, 'vif'), newVolumeInfo({ version: 3, datFileSize: BigInt(datSizeBytes), ecShardConfig: { ...RATIO, encodeTsNs: ENCODE_TS_NS, blockSizeBytes } }));
+  await writeVolumeInfoFile(
+    volumeFilePath(location, 'vif'),
+    newVolumeInfo({
+      version: 3,
+      datFileSize: BigInt(datSizeBytes),
+      ecShardConfig: { ...RATIO, encodeTsNs: ENCODE_TS_NS, blockSizeBytes },
+    }),
+  );
   const shards = [];
-  for (const [shardId, shardPath] of shardPaths.entries()) shards.push({ shardId, ...(await checksumShardFile(shardPath, CHECKSUM_BLOCK_BYTES)) });
+  for (const [shardId, shardPath] of shardPaths.entries())
+    shards.push({ shardId, ...(await checksumShardFile(shardPath, CHECKSUM_BLOCK_BYTES)) });
   const prot: BitrotProtection = {
     algorithm: 1,
     checksumBlockSizeBytes: CHECKSUM_BLOCK_BYTES,
@@ -84,8 +93,21 @@ async function encodeVolume(dir: string, volumeId: number): Promise<Encoded> {
   return { dir, volumeId, shardPaths, sidecarPath, shardSizeBytes };
 }
 
-async function openEc(dir: string, volumeId: number, shardIds: number[], idxDir?: string, collection = COLLECTION): Promise<EcVolume> {
-  const ec = await EcVolume.open({ dir, ...(idxDir === undefined ? {} : { idxDir }), collection, volumeId, diskType: '', offsetWidth: 4 });
+async function openEc(
+  dir: string,
+  volumeId: number,
+  shardIds: number[],
+  idxDir?: string,
+  collection = COLLECTION,
+): Promise<EcVolume> {
+  const ec = await EcVolume.open({
+    dir,
+    ...(idxDir === undefined ? {} : { idxDir }),
+    collection,
+    volumeId,
+    diskType: '',
+    offsetWidth: 4,
+  });
   for (const id of shardIds) await ec.addShard(id);
   return ec;
 }
@@ -110,7 +132,10 @@ describe('scanShardBlocks', () => {
       return n;
     },
   });
-  const entryOf = async (dir: string, checksumBlockBytes = MiB): Promise<Awaited<ReturnType<typeof checksumShardFile>> & { shardId: number }> => {
+  const entryOf = async (
+    dir: string,
+    checksumBlockBytes = MiB,
+  ): Promise<Awaited<ReturnType<typeof checksumShardFile>> & { shardId: number }> => {
     const file = path.join(dir, 'shard');
     await fs.writeFile(file, bytes);
     return { shardId: 0, ...(await checksumShardFile(file, checksumBlockBytes)) };
@@ -127,23 +152,39 @@ describe('scanShardBlocks', () => {
 
     const rotted = Buffer.from(bytes);
     rotted[2 * MiB + 12345] = (rotted[2 * MiB + 12345] as number) ^ 1;
-    assert.deepEqual((await scanShardBlocks(reader(rotted), entry, MiB)).mismatches, [{ blockIndex: 2, offsetBytes: 2 * MiB }]);
+    assert.deepEqual((await scanShardBlocks(reader(rotted), entry, MiB)).mismatches, [
+      { blockIndex: 2, offsetBytes: 2 * MiB },
+    ]);
     const entry64 = await entryOf(await scope.tempDir('nw-ec-scan-'), 64 * MiB);
     lengthsRead.length = 0;
-    assert.deepEqual(await scanShardBlocks(reader(bytes), entry64, 64 * MiB), { blocksScanned: 1, mismatches: [], readFailure: null });
+    assert.deepEqual(await scanShardBlocks(reader(bytes), entry64, 64 * MiB), {
+      blocksScanned: 1,
+      mismatches: [],
+      readFailure: null,
+    });
     assert.equal(Math.max(...lengthsRead), BITROT_READ_CHUNK_BYTES, 'a large block is still read a chunk at a time');
   });
 
   it('stops at a short read or an I/O error, saying where', async () => {
     const entry = await entryOf(await scope.tempDir('nw-ec-scan-'));
     const short = await scanShardBlocks(reader(bytes.subarray(0, MiB + 100)), entry, MiB);
-    assert.deepEqual(short, { blocksScanned: 1, mismatches: [], readFailure: { blockIndex: 1, offsetBytes: MiB, gotBytes: 100, wantBytes: MiB, cause: 'EOF' } });
+    assert.deepEqual(short, {
+      blocksScanned: 1,
+      mismatches: [],
+      readFailure: { blockIndex: 1, offsetBytes: MiB, gotBytes: 100, wantBytes: MiB, cause: 'EOF' },
+    });
     const failing: ShardByteReader = {
       async readAt() {
         throw new Error('EIO: i/o error, read');
       },
     };
-    assert.deepEqual((await scanShardBlocks(failing, entry, MiB)).readFailure, { blockIndex: 0, offsetBytes: 0, gotBytes: 0, wantBytes: MiB, cause: 'EIO: i/o error, read' });
+    assert.deepEqual((await scanShardBlocks(failing, entry, MiB)).readFailure, {
+      blockIndex: 0,
+      offsetBytes: 0,
+      gotBytes: 0,
+      wantBytes: MiB,
+      cause: 'EIO: i/o error, read',
+    });
   });
 });
 
@@ -169,8 +210,12 @@ describe('CHECKSUM scrub of an EC volume', () => {
     await flipByte(enc.shardPaths[12] as string, MiB + 5);
     const before = coderCalls.reconstruct;
     const result = await checksumScrub(ec);
-    assert.deepEqual(result.errors, [`ec volume ${enc.volumeId} shard 12: checksum mismatch at block 1 (offset ${MiB})`]);
-    assert.deepEqual(result.brokenShards, [{ volumeId: enc.volumeId, shardId: 12, collection: COLLECTION, sizeBytes: enc.shardSizeBytes }]);
+    assert.deepEqual(result.errors, [
+      `ec volume ${enc.volumeId} shard 12: checksum mismatch at block 1 (offset ${MiB})`,
+    ]);
+    assert.deepEqual(result.brokenShards, [
+      { volumeId: enc.volumeId, shardId: 12, collection: COLLECTION, sizeBytes: enc.shardSizeBytes },
+    ]);
     assert.ok(coderCalls.reconstruct > before, 'arbitration rebuilt the shard');
     // Read-only: the byte is still flipped, nothing was rewritten.
     await flipByte(enc.shardPaths[12] as string, MiB + 5);
@@ -184,7 +229,10 @@ describe('CHECKSUM scrub of an EC volume', () => {
     const result = await checksumScrub(ec);
     assert.equal(coderCalls.reconstruct, before);
     assert.deepEqual(result.errors, [`ec volume ${enc.volumeId} shard 11: checksum mismatch at block 0 (offset 0)`]);
-    assert.deepEqual(result.brokenShards.map((b) => b.shardId), [11]);
+    assert.deepEqual(
+      result.brokenShards.map((b) => b.shardId),
+      [11],
+    );
   });
 
   it('does not flag a shard whose bytes Reed-Solomon vouches for (stale sidecar block)', async () => {
@@ -211,8 +259,12 @@ describe('CHECKSUM scrub of an EC volume', () => {
     const ec = await openEc(enc.dir, enc.volumeId, ALL_SHARDS);
     scope.defer(() => ec.close());
     const result = await checksumScrub(ec);
-    assert.deepEqual(result.errors, [`ec volume ${enc.volumeId} shard 5: size ${truncatedBytes} != covered_size ${2 * MiB} (truncated or extended)`]);
-    assert.deepEqual(result.brokenShards, [{ volumeId: enc.volumeId, shardId: 5, collection: COLLECTION, sizeBytes: truncatedBytes }]);
+    assert.deepEqual(result.errors, [
+      `ec volume ${enc.volumeId} shard 5: size ${truncatedBytes} != covered_size ${2 * MiB} (truncated or extended)`,
+    ]);
+    assert.deepEqual(result.brokenShards, [
+      { volumeId: enc.volumeId, shardId: 5, collection: COLLECTION, sizeBytes: truncatedBytes },
+    ]);
   });
 
   it('reports a shard truncated while mounted, at the block it ends in', async () => {
@@ -223,7 +275,9 @@ describe('CHECKSUM scrub of an EC volume', () => {
       `ec volume ${enc.volumeId} shard 13: read block 1 at ${MiB}: EOF (got 100/${MiB})`,
       `ec volume ${enc.volumeId} shard 13: RS arbitration failed: read target shard 13 at ${MiB}: EOF`,
     ]);
-    assert.deepEqual(result.brokenShards, [{ volumeId: enc.volumeId, shardId: 13, collection: COLLECTION, sizeBytes: 2 * MiB }]);
+    assert.deepEqual(result.brokenShards, [
+      { volumeId: enc.volumeId, shardId: 13, collection: COLLECTION, sizeBytes: 2 * MiB },
+    ]);
   });
 
   it('blames the sidecar, not the shards, when more shards mismatch than parity could mask', async () => {
@@ -231,7 +285,9 @@ describe('CHECKSUM scrub of an EC volume', () => {
     for (const id of [0, 2, 4, 6, 10]) await flipByte(enc.shardPaths[id] as string, 77);
     const result = await checksumScrub(ec);
     assert.deepEqual(result.brokenShards, []);
-    assert.deepEqual(result.errors, [`ec volume ${enc.volumeId}: 5/14 local shards mismatch (> parity 4): suspect stale sidecar, not flagging shard corruption`]);
+    assert.deepEqual(result.errors, [
+      `ec volume ${enc.volumeId}: 5/14 local shards mismatch (> parity 4): suspect stale sidecar, not flagging shard corruption`,
+    ]);
   });
 
   it('reports a malformed sidecar as a sidecar-integrity error and checks nothing', async () => {
@@ -250,7 +306,11 @@ describe('CHECKSUM scrub of an EC volume', () => {
   it('scrubs a legacy (4.44) volume without a sidecar clean, checking nothing', async () => {
     const dir = await scope.tempDir('nw-ec-checksum-legacy-');
     for (const name of await fs.readdir(LEGACY_FIXTURE_DIR)) {
-      if (name.endsWith('.gz')) await fs.writeFile(path.join(dir, name.slice(0, -3)), gunzipSync(await fs.readFile(path.join(LEGACY_FIXTURE_DIR, name))));
+      if (name.endsWith('.gz'))
+        await fs.writeFile(
+          path.join(dir, name.slice(0, -3)),
+          gunzipSync(await fs.readFile(path.join(LEGACY_FIXTURE_DIR, name))),
+        );
       else if (name.endsWith('.vif')) await fs.copyFile(path.join(LEGACY_FIXTURE_DIR, name), path.join(dir, name));
     }
     const ec = await openEc(dir, 3, ALL_SHARDS, undefined, '');
@@ -270,8 +330,12 @@ describe('CHECKSUM scrub across disks', () => {
     const enc = await encodeVolume(await scope.tempDir('nw-ec-checksum-a-'), 200);
     const dirB = await scope.tempDir('nw-ec-checksum-b-');
     // Disk A keeps .ecx/.vif and shards 0-6; disk B has shards 7-13, its own .vif and the sidecar.
-    for (let id = 7; id < TOTAL_SHARDS; id++) await fs.rename(enc.shardPaths[id] as string, path.join(dirB, path.basename(enc.shardPaths[id] as string)));
-    await fs.copyFile(volumeFilePath({ dir: enc.dir, collection: COLLECTION, volumeId: 200 }, 'vif'), path.join(dirB, `${COLLECTION}_200.vif`));
+    for (let id = 7; id < TOTAL_SHARDS; id++)
+      await fs.rename(enc.shardPaths[id] as string, path.join(dirB, path.basename(enc.shardPaths[id] as string)));
+    await fs.copyFile(
+      volumeFilePath({ dir: enc.dir, collection: COLLECTION, volumeId: 200 }, 'vif'),
+      path.join(dirB, `${COLLECTION}_200.vif`),
+    );
     await fs.rename(enc.sidecarPath, path.join(dirB, path.basename(enc.sidecarPath)));
     const a = await openEc(enc.dir, 200, [0, 1, 2, 3, 4, 5, 6]);
     scope.defer(() => a.close());
@@ -279,7 +343,11 @@ describe('CHECKSUM scrub across disks', () => {
     scope.defer(() => b.close());
     assert.deepEqual([a.bitrot.status, b.bitrot.status], ['off', 'on']);
 
-    assert.deepEqual(await checksumScrub(a), { blocksScanned: 0, brokenShards: [], errors: [] }, 'disk A alone has no protection');
+    assert.deepEqual(
+      await checksumScrub(a),
+      { blocksScanned: 0, brokenShards: [], errors: [] },
+      'disk A alone has no protection',
+    );
     assert.deepEqual(await checksumScrub(a, b), { blocksScanned: 2 * TOTAL_SHARDS, brokenShards: [], errors: [] });
     await flipByte(enc.shardPaths[2] as string, 2 * MiB - 1);
     const result = await checksumScrub(a, b);
@@ -294,10 +362,20 @@ describe('CHECKSUM scrub across disks', () => {
     const oldShard = path.join(dirOld, path.basename(enc.shardPaths[4] as string));
     await fs.copyFile(enc.shardPaths[4] as string, oldShard);
     await flipByte(oldShard, 0);
-    await writeVolumeInfoFile(path.join(dirOld, `${COLLECTION}_201.vif`), newVolumeInfo({ version: 3, ecShardConfig: { ...RATIO, encodeTsNs: ENCODE_TS_NS - 1n, blockSizeBytes: 2 * MiB } }));
+    await writeVolumeInfoFile(
+      path.join(dirOld, `${COLLECTION}_201.vif`),
+      newVolumeInfo({
+        version: 3,
+        ecShardConfig: { ...RATIO, encodeTsNs: ENCODE_TS_NS - 1n, blockSizeBytes: 2 * MiB },
+      }),
+    );
     const old = await openEc(dirOld, 201, [4], enc.dir);
     scope.defer(() => old.close());
-    const current = await openEc(enc.dir, 201, ALL_SHARDS.filter((id) => id !== 4));
+    const current = await openEc(
+      enc.dir,
+      201,
+      ALL_SHARDS.filter((id) => id !== 4),
+    );
     scope.defer(() => current.close());
 
     const result = await checksumScrub(old, current);

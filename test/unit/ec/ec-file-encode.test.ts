@@ -10,8 +10,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CodingPool, createCodingPool } from '../../../src/ec/codec/coding-pool.ts';
-import { type Batch, batchAt, batchCount, encodeDatFile, type ParityCoder, splitBatches } from '../../../src/ec/ec-encoder.ts';
-import { type EcRatio, LARGE_BLOCK_SIZE_BYTES, SMALL_BLOCK_SIZE_BYTES, shardFileSizeBytes, totalShards, uniformBlockSizeBytes } from '../../../src/ec/ec-layout.ts';
+import {
+  type Batch,
+  batchAt,
+  batchCount,
+  encodeDatFile,
+  type ParityCoder,
+  splitBatches,
+} from '../../../src/ec/ec-encoder.ts';
+import {
+  type EcRatio,
+  LARGE_BLOCK_SIZE_BYTES,
+  SMALL_BLOCK_SIZE_BYTES,
+  shardFileSizeBytes,
+  totalShards,
+  uniformBlockSizeBytes,
+} from '../../../src/ec/ec-layout.ts';
 import { ReedSolomon } from '../../../src/ec/codec/reed-solomon.ts';
 
 const MiB = 1024 * 1024;
@@ -39,7 +53,8 @@ function expectedShards(dat: Uint8Array, ratio: EcRatio): Buffer[] {
 function expectedUniformShards(dat: Uint8Array, ratio: EcRatio): Buffer[] {
   const block = uniformBlockSizeBytes(dat.length, ratio.dataShards);
   const shards = Array.from({ length: totalShards(ratio) }, () => Buffer.alloc(block));
-  for (let i = 0; i < ratio.dataShards; i++) shards[i]!.set(dat.subarray(Math.min(i * block, dat.length), Math.min((i + 1) * block, dat.length)));
+  for (let i = 0; i < ratio.dataShards; i++)
+    shards[i]!.set(dat.subarray(Math.min(i * block, dat.length), Math.min((i + 1) * block, dat.length)));
   new ReedSolomon(ratio.dataShards, ratio.parityShards).encode(shards);
   return shards;
 }
@@ -70,10 +85,18 @@ describe('encodeDatFile in the worker pool', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  async function encodeToFiles(name: string, dat: Uint8Array, ratio: EcRatio, coder: ParityCoder, blockSizeBytes?: number): Promise<Buffer[]> {
+  async function encodeToFiles(
+    name: string,
+    dat: Uint8Array,
+    ratio: EcRatio,
+    coder: ParityCoder,
+    blockSizeBytes?: number,
+  ): Promise<Buffer[]> {
     const datPath = path.join(dir, `${name}.dat`);
     await fs.writeFile(datPath, dat);
-    const shardPaths = Array.from({ length: totalShards(ratio) }, (_, i) => path.join(dir, `${name}.ec${String(i).padStart(2, '0')}`));
+    const shardPaths = Array.from({ length: totalShards(ratio) }, (_, i) =>
+      path.join(dir, `${name}.ec${String(i).padStart(2, '0')}`),
+    );
     // Stale longer outputs must be truncated, not overwritten in place.
     for (const p of shardPaths) await fs.writeFile(p, Buffer.alloc(3 * MiB + 7, 0xee));
     await encodeDatFile(datPath, dat.length, shardPaths, ratio, coder, blockSizeBytes);
@@ -104,7 +127,10 @@ describe('encodeDatFile in the worker pool', () => {
     const expected = expectedShards(dat, ratio);
     assert.equal(shards[0]!.length, shardFileSizeBytes(dat.length, 10));
     for (let i = 0; i < shards.length; i++) assert.ok(shards[i]!.equals(expected[i]!), `shard ${i}`);
-    assert.ok(shards[9]!.subarray(2 * MiB).every((b) => b === 0), 'past the end: zeros');
+    assert.ok(
+      shards[9]!.subarray(2 * MiB).every((b) => b === 0),
+      'past the end: zeros',
+    );
   });
 
   it('gives the same bytes as the ParityCoder path, for 6+3 too', async () => {
@@ -126,12 +152,26 @@ describe('encodeDatFile in the worker pool', () => {
 
   it('fails for a missing .dat and for ranges outside the plan', async () => {
     const shardPaths = Array.from({ length: 14 }, (_, i) => path.join(dir, `missing.ec${i}`));
-    await assert.rejects(encodeDatFile(path.join(dir, 'missing.dat'), 10, shardPaths, { dataShards: 10, parityShards: 4 }, pool), /ENOENT/);
+    await assert.rejects(
+      encodeDatFile(path.join(dir, 'missing.dat'), 10, shardPaths, { dataShards: 10, parityShards: 4 }, pool),
+      /ENOENT/,
+    );
     const datPath = path.join(dir, 'small.dat');
     await fs.writeFile(datPath, Buffer.alloc(100));
-    const range = { datPath, datSizeBytes: 100, shardPaths, dataShards: 10, parityShards: 4, firstBatch: 0, batchCount: 2 };
+    const range = {
+      datPath,
+      datSizeBytes: 100,
+      shardPaths,
+      dataShards: 10,
+      parityShards: 4,
+      firstBatch: 0,
+      batchCount: 2,
+    };
     await assert.rejects(pool.encodeDatRange(range), /outside the plan/);
-    await assert.rejects(pool.encodeDatRange({ ...range, batchCount: 1, shardPaths: shardPaths.slice(1) }), /expected 14 shard paths/);
+    await assert.rejects(
+      pool.encodeDatRange({ ...range, batchCount: 1, shardPaths: shardPaths.slice(1) }),
+      /expected 14 shard paths/,
+    );
   });
 });
 
@@ -144,7 +184,13 @@ describe('batch plan', () => {
     const batches: Batch[] = [];
     for (let row = 0; row < largeRows; row++) {
       for (let inner = 0; inner < LARGE_BLOCK_SIZE_BYTES; inner += MiB) {
-        batches.push({ datRowStart: row * largeRowBytes, blockSizeBytes: LARGE_BLOCK_SIZE_BYTES, innerOffsetBytes: inner, shardOffsetBytes: row * LARGE_BLOCK_SIZE_BYTES + inner, lengthBytes: MiB });
+        batches.push({
+          datRowStart: row * largeRowBytes,
+          blockSizeBytes: LARGE_BLOCK_SIZE_BYTES,
+          innerOffsetBytes: inner,
+          shardOffsetBytes: row * LARGE_BLOCK_SIZE_BYTES + inner,
+          lengthBytes: MiB,
+        });
       }
     }
     for (let row = 0; row < smallRows; row++) {
@@ -181,7 +227,13 @@ describe('batch plan', () => {
     const block = uniformBlockSizeBytes(size, 10);
     assert.equal(block, shardFileSizeBytes(size, 10));
     assert.equal(batchCount(size, 10), block / MiB);
-    assert.deepEqual(batchAt(3, size, 10), { datRowStart: 0, blockSizeBytes: block, innerOffsetBytes: 3 * MiB, shardOffsetBytes: 3 * MiB, lengthBytes: MiB });
+    assert.deepEqual(batchAt(3, size, 10), {
+      datRowStart: 0,
+      blockSizeBytes: block,
+      innerOffsetBytes: 3 * MiB,
+      shardOffsetBytes: 3 * MiB,
+      lengthBytes: MiB,
+    });
     assert.equal(batchCount(0, 10), 0);
     assert.throws(() => batchCount(100 * MiB, 10, MiB), /too small/);
     assert.throws(() => batchCount(MiB, 10, 1000), /invalid shard block size/);

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LARGE_BLOCK_SIZE_BYTES, SMALL_BLOCK_SIZE_BYTES, ecRatioOf, locateData, shardExt, shardFileSizeBytes, shardIdOfFileName, stripeRows } from '../../../src/ec/ec-layout.ts';
+import {
+  LARGE_BLOCK_SIZE_BYTES,
+  SMALL_BLOCK_SIZE_BYTES,
+  ecRatioOf,
+  locateData,
+  shardExt,
+  shardFileSizeBytes,
+  shardIdOfFileName,
+  stripeRows,
+} from '../../../src/ec/ec-layout.ts';
 import { newVolumeInfo } from '../../../src/storage/volume-info.ts';
 
 test('stripe rows and shard sizes follow the 1 GiB / 1 MiB layout', () => {
@@ -16,8 +25,12 @@ test('stripe rows and shard sizes follow the 1 GiB / 1 MiB layout', () => {
 
 test('locateData reproduces the reference table (upstream TestLocateData2/3 layout)', () => {
   const shardDatSize = 25_000_000_000 / 10;
-  assert.deepEqual(locateData(shardDatSize, 10, 12_000_000_000, 1032), [{ shardId: 1, shardOffsetBytes: 1_262_581_760, sizeBytes: 1032 }]);
-  assert.deepEqual(locateData(shardDatSize, 10, 23_000_000_000, 1032), [{ shardId: 4, shardOffsetBytes: 2_300_061_184, sizeBytes: 1032 }]);
+  assert.deepEqual(locateData(shardDatSize, 10, 12_000_000_000, 1032), [
+    { shardId: 1, shardOffsetBytes: 1_262_581_760, sizeBytes: 1032 },
+  ]);
+  assert.deepEqual(locateData(shardDatSize, 10, 23_000_000_000, 1032), [
+    { shardId: 4, shardOffsetBytes: 2_300_061_184, sizeBytes: 1032 },
+  ]);
   assert.deepEqual(locateData(shardDatSize, 10, 21_485_322_144, 1032), [
     { shardId: 9, shardOffsetBytes: 2_148_532_128, sizeBytes: 96 },
     { shardId: 0, shardOffsetBytes: 2_148_532_224, sizeBytes: 936 },
@@ -45,6 +58,12 @@ test('shard file names and ratios', () => {
   assert.equal(shardIdOfFileName('c_7.ec32', 'c_7'), null);
   assert.equal(shardIdOfFileName('c_7.ecx', 'c_7'), null);
   assert.deepEqual(ecRatioOf(null), { dataShards: 10, parityShards: 4 });
-  assert.deepEqual(ecRatioOf(newVolumeInfo({ ecShardConfig: { dataShards: 6, parityShards: 3, encodeTsNs: 1n } })), { dataShards: 6, parityShards: 3 });
-  assert.deepEqual(ecRatioOf(newVolumeInfo({ ecShardConfig: { dataShards: 30, parityShards: 3, encodeTsNs: 1n } })), { dataShards: 10, parityShards: 4 });
+  assert.deepEqual(ecRatioOf(newVolumeInfo({ ecShardConfig: { dataShards: 6, parityShards: 3, encodeTsNs: 1n } })), {
+    dataShards: 6,
+    parityShards: 3,
+  });
+  assert.deepEqual(ecRatioOf(newVolumeInfo({ ecShardConfig: { dataShards: 30, parityShards: 3, encodeTsNs: 1n } })), {
+    dataShards: 10,
+    parityShards: 4,
+  });
 });

@@ -41,7 +41,10 @@ describe('EC rebuild and recovery with real parity', () => {
     await writeSortedEcxFromIdx(volumeFilePath(location, 'idx'), volumeFilePath(location, 'ecx'), 4);
     shardPaths = Array.from({ length: 14 }, (_, i) => volumeFilePath(location, shardExt(i)));
     await encodeDatFile(volumeFilePath(location, 'dat'), datSizeBytes, shardPaths, RATIO, pool);
-    await writeVolumeInfoFile(volumeFilePath(location, 'vif'), newVolumeInfo({ version: 3, datFileSize: BigInt(datSizeBytes), ecShardConfig: { ...RATIO, encodeTsNs: 1n } }));
+    await writeVolumeInfoFile(
+      volumeFilePath(location, 'vif'),
+      newVolumeInfo({ version: 3, datFileSize: BigInt(datSizeBytes), ecShardConfig: { ...RATIO, encodeTsNs: 1n } }),
+    );
     await volume.close();
   });
 
@@ -59,8 +62,13 @@ describe('EC rebuild and recovery with real parity', () => {
     shardPaths.forEach((p, id) => (lost.includes(id) ? missing.set(id, p) : present.set(id, p)));
     const size = (await fs.stat(shardPaths[0] as string)).size;
     await rebuildShardFiles(present, missing, size, RATIO, pool);
-    for (const [i, id] of lost.entries()) assert.deepEqual(await fs.readFile(shardPaths[id] as string), originals[i], `shard ${id}`);
-    assert.deepEqual((await fs.readdir(dir)).filter((n) => n.endsWith('.tmp')), [], 'no temporary files left');
+    for (const [i, id] of lost.entries())
+      assert.deepEqual(await fs.readFile(shardPaths[id] as string), originals[i], `shard ${id}`);
+    assert.deepEqual(
+      (await fs.readdir(dir)).filter((n) => n.endsWith('.tmp')),
+      [],
+      'no temporary files left',
+    );
   });
 
   it('refuses to rebuild from fewer than ten shards, leaving nothing behind', async () => {
@@ -75,7 +83,11 @@ describe('EC rebuild and recovery with real parity', () => {
     const ec = await EcVolume.open({ dir, collection: '', volumeId: 3, diskType: '', offsetWidth: 4 });
     try {
       for (let id = 0; id < 14; id++) await ec.addShard(id);
-      for (const unavailable of [[0, 1, 2, 3], [3, 7, 10, 13], [9, 10, 11, 12]]) {
+      for (const unavailable of [
+        [0, 1, 2, 3],
+        [3, 7, 10, 13],
+        [9, 10, 11, 12],
+      ]) {
         const sources = {
           localShard: (id: number) => (unavailable.includes(id) ? undefined : ec.shards.get(id)),
           remote: null,
@@ -86,7 +98,11 @@ describe('EC rebuild and recovery with real parity', () => {
           assert.deepEqual(Buffer.from(n.data), payload, `needle ${key} without shards ${unavailable}`);
         }
       }
-      const five = { localShard: (id: number) => (id < 5 ? undefined : ec.shards.get(id)), remote: null, coder: () => pool };
+      const five = {
+        localShard: (id: number) => (id < 5 ? undefined : ec.shards.get(id)),
+        remote: null,
+        coder: () => pool,
+      };
       await assert.rejects(readEcNeedle(ec, 1n, five), /cannot recover shard/);
     } finally {
       await ec.close();

@@ -39,7 +39,8 @@ describe('RemoteEcShards holder cache', () => {
     assert.equal(await lookedUp(1), false);
     assert.equal(await lookedUp(MAX_CACHED_VOLUMES + 1), true);
     const lookupsBefore = lookups.length;
-    for (const vid of [1, 3, MAX_CACHED_VOLUMES, MAX_CACHED_VOLUMES + 1]) assert.equal(await lookedUp(vid), false, `volume ${vid} still cached`);
+    for (const vid of [1, 3, MAX_CACHED_VOLUMES, MAX_CACHED_VOLUMES + 1])
+      assert.equal(await lookedUp(vid), false, `volume ${vid} still cached`);
     assert.equal(lookups.length, lookupsBefore);
     assert.equal(await lookedUp(2), true, 'volume 2 was evicted');
   });

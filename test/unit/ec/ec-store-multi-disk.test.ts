@@ -25,19 +25,34 @@ test('shards split over two disks load, report, read and unmount', async () => {
   try {
     const location = { dir: diskA, collection: 'pics', volumeId: 9 };
     const volume = await Volume.open({ location, offsetWidth: 4, create: newSuperBlock({ version: 3 }) });
-    for (let i = 1; i <= 12; i++) await volume.write(newNeedle({ cookie: 7, id: BigInt(i), data: Buffer.alloc(70_000 + i, i) }));
+    for (let i = 1; i <= 12; i++)
+      await volume.write(newNeedle({ cookie: 7, id: BigInt(i), data: Buffer.alloc(70_000 + i, i) }));
     await volume.sync();
     const datSizeBytes = volume.stats().datSizeBytes;
     await writeSortedEcxFromIdx(volumeFilePath(location, 'idx'), volumeFilePath(location, 'ecx'), 4);
     const shardPaths = Array.from({ length: 14 }, (_, i) => volumeFilePath(location, shardExt(i)));
     const { createCodingPool } = await import('../../../src/ec/codec/coding-pool.ts');
     const pool = createCodingPool({ threads: 1 });
-    await encodeDatFile(volumeFilePath(location, 'dat'), datSizeBytes, shardPaths, { dataShards: 10, parityShards: 4 }, pool);
+    await encodeDatFile(
+      volumeFilePath(location, 'dat'),
+      datSizeBytes,
+      shardPaths,
+      { dataShards: 10, parityShards: 4 },
+      pool,
+    );
     await pool.close();
-    await writeVolumeInfoFile(volumeFilePath(location, 'vif'), newVolumeInfo({ version: 3, datFileSize: BigInt(datSizeBytes), ecShardConfig: { dataShards: 10, parityShards: 4, encodeTsNs: 5n } }));
+    await writeVolumeInfoFile(
+      volumeFilePath(location, 'vif'),
+      newVolumeInfo({
+        version: 3,
+        datFileSize: BigInt(datSizeBytes),
+        ecShardConfig: { dataShards: 10, parityShards: 4, encodeTsNs: 5n },
+      }),
+    );
     await volume.destroy({ keepVif: true });
     // Shards 7..13 live on the second disk, which has no .ecx of its own.
-    for (let id = 7; id < 14; id++) await fs.rename(shardPaths[id] as string, path.join(diskB, path.basename(shardPaths[id] as string)));
+    for (let id = 7; id < 14; id++)
+      await fs.rename(shardPaths[id] as string, path.join(diskB, path.basename(shardPaths[id] as string)));
 
     const store = new Store(
       [
@@ -50,10 +65,13 @@ test('shards split over two disks load, report, read and unmount', async () => {
     await store.load();
     try {
       const messages = store.ec.heartbeatMessages().sort((a, b) => a.disk_id - b.disk_id);
-      assert.deepEqual(messages.map((m) => [m.disk_id, m.ec_index_bits, m.collection, m.encode_ts_ns]), [
-        [0, 0b0000000_1111111, 'pics', '5'],
-        [1, 0b1111111_0000000, 'pics', '5'],
-      ]);
+      assert.deepEqual(
+        messages.map((m) => [m.disk_id, m.ec_index_bits, m.collection, m.encode_ts_ns]),
+        [
+          [0, 0b0000000_1111111, 'pics', '5'],
+          [1, 0b1111111_0000000, 'pics', '5'],
+        ],
+      );
       for (let i = 1; i <= 12; i++) {
         const n = await store.ec.readNeedle(9, BigInt(i));
         assert.deepEqual(Buffer.from(n!.data), Buffer.alloc(70_000 + i, i), `needle ${i} read across disks`);

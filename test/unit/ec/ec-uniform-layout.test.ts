@@ -9,7 +9,14 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { encodeDatFile } from '../../../src/ec/ec-encoder.ts';
 import { foldEcjIntoEcx, writeSortedEcxFromIdx } from '../../../src/ec/ec-index.ts';
-import { SMALL_BLOCK_SIZE_BYTES, blockSizeProblem, locateData, shardExt, shardFileSizeBytes, uniformBlockSizeBytes } from '../../../src/ec/ec-layout.ts';
+import {
+  SMALL_BLOCK_SIZE_BYTES,
+  blockSizeProblem,
+  locateData,
+  shardExt,
+  shardFileSizeBytes,
+  uniformBlockSizeBytes,
+} from '../../../src/ec/ec-layout.ts';
 import { readEcNeedle } from '../../../src/ec/ec-needle-reader.ts';
 import { decodeEcToVolume } from '../../../src/ec/ec-to-volume.ts';
 import { EcVolume } from '../../../src/ec/ec-volume.ts';
@@ -17,7 +24,13 @@ import { newNeedle } from '../../../src/storage/needle/needle.ts';
 import { newSuperBlock } from '../../../src/storage/super-block.ts';
 import { Volume } from '../../../src/storage/volume.ts';
 import { volumeFilePath } from '../../../src/storage/volume-files.ts';
-import { decodeVolumeInfo, encodeVolumeInfo, newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile } from '../../../src/storage/volume-info.ts';
+import {
+  decodeVolumeInfo,
+  encodeVolumeInfo,
+  newVolumeInfo,
+  readVolumeInfoFile,
+  writeVolumeInfoFile,
+} from '../../../src/storage/volume-info.ts';
 import { inThreadCoder } from './in-thread-coder.ts';
 
 const MiB = 1024 * 1024;
@@ -38,7 +51,12 @@ describe('uniform layout rules', () => {
     assert.equal(uniformBlockSizeBytes(1, 10), MiB);
     assert.equal(uniformBlockSizeBytes(10 * MiB, 10), MiB);
     assert.equal(uniformBlockSizeBytes(10 * MiB + 1, 10), 2 * MiB);
-    for (const [size, d] of [[25_000_000_000, 10], [10_564_048, 10], [7 * MiB + 3, 6], [30 * 1024 * MiB, 10]] as const) {
+    for (const [size, d] of [
+      [25_000_000_000, 10],
+      [10_564_048, 10],
+      [7 * MiB + 3, 6],
+      [30 * 1024 * MiB, 10],
+    ] as const) {
       assert.equal(uniformBlockSizeBytes(size, d), shardFileSizeBytes(size, d), `${size}/${d}`);
     }
   });
@@ -58,17 +76,27 @@ describe('uniform layout rules', () => {
       { shardId: 2, shardOffsetBytes: 0, sizeBytes: 20 },
     ]);
     // The legacy layout puts the same byte in the second 1 MiB row instead.
-    assert.deepEqual(locateData(23 * MiB / 10, 10, 10 * MiB + 7, 1), [{ shardId: 0, shardOffsetBytes: MiB + 7, sizeBytes: 1 }]);
-    assert.deepEqual(locateData(0, 10, 10 * MiB + 7, 1, block), [{ shardId: 3, shardOffsetBytes: MiB + 7, sizeBytes: 1 }]);
+    assert.deepEqual(locateData((23 * MiB) / 10, 10, 10 * MiB + 7, 1), [
+      { shardId: 0, shardOffsetBytes: MiB + 7, sizeBytes: 1 },
+    ]);
+    assert.deepEqual(locateData(0, 10, 10 * MiB + 7, 1, block), [
+      { shardId: 3, shardOffsetBytes: MiB + 7, sizeBytes: 1 },
+    ]);
     assert.throws(() => locateData(0, 10, 10 * block, 1, block), /past 10 shards/);
   });
 
   it('writes blockSize in .vif as Go protojson does, and reads it back', () => {
-    const info = newVolumeInfo({ version: 3, datFileSize: 5n, ecShardConfig: { dataShards: 10, parityShards: 4, encodeTsNs: 7n, blockSizeBytes: 2 * MiB } });
+    const info = newVolumeInfo({
+      version: 3,
+      datFileSize: 5n,
+      ecShardConfig: { dataShards: 10, parityShards: 4, encodeTsNs: 7n, blockSizeBytes: 2 * MiB },
+    });
     const text = encodeVolumeInfo(info);
     assert.match(text, /"encodeTsNs": "7",\n\s+"blockSize": "2097152"/);
     assert.deepEqual(decodeVolumeInfo(text), info);
-    const legacy = decodeVolumeInfo('{"ecShardConfig": {"dataShards": 10, "parityShards": 4, "encodeTsNs": "1", "blockSize": "0"}}');
+    const legacy = decodeVolumeInfo(
+      '{"ecShardConfig": {"dataShards": 10, "parityShards": 4, "encodeTsNs": "1", "blockSize": "0"}}',
+    );
     assert.equal(legacy.ecShardConfig?.blockSizeBytes, undefined);
     assert.equal(decodeVolumeInfo('{"ec_shard_config": {"block_size": 1048576}}').ecShardConfig?.blockSizeBytes, MiB);
   });
@@ -88,7 +116,12 @@ describe('EC volumes on disk', () => {
     const volume = await Volume.open({ location, offsetWidth: 4, create: newSuperBlock({ version: 3 }) });
     const payloads = new Map<bigint, Buffer>();
     // A 10 MiB needle pushes the rest past the first legacy row, where the layouts differ.
-    for (const [id, size] of [[1n, 5000], [2n, 10 * MiB], [3n, 300_000], [4n, 77]] as const) {
+    for (const [id, size] of [
+      [1n, 5000],
+      [2n, 10 * MiB],
+      [3n, 300_000],
+      [4n, 77],
+    ] as const) {
       const data = Buffer.alloc(size, Number(id) * 17);
       data.writeUInt32BE(Number(id), 0);
       payloads.set(id, data);
@@ -99,11 +132,27 @@ describe('EC volumes on disk', () => {
     const dat = await fs.readFile(volumeFilePath(location, 'dat'));
     await writeSortedEcxFromIdx(volumeFilePath(location, 'idx'), volumeFilePath(location, 'ecx'), 4);
     const shardPaths = Array.from({ length: 14 }, (_, i) => volumeFilePath(location, shardExt(i)));
-    const blockSizeBytes = await encodeDatFile(volumeFilePath(location, 'dat'), datSizeBytes, shardPaths, { dataShards: 10, parityShards: 4 }, coder);
+    const blockSizeBytes = await encodeDatFile(
+      volumeFilePath(location, 'dat'),
+      datSizeBytes,
+      shardPaths,
+      { dataShards: 10, parityShards: 4 },
+      coder,
+    );
     await volume.close();
     assert.equal(blockSizeBytes, 2 * MiB);
-    assert.ok((await fs.readFile(shardPaths[3] as string)).equals(dat.subarray(3 * blockSizeBytes, 4 * blockSizeBytes)), 'shard 3 is .dat block 3');
-    await writeVolumeInfoFile(volumeFilePath(location, 'vif'), newVolumeInfo({ version: 3, datFileSize: BigInt(datSizeBytes), ecShardConfig: { dataShards: 10, parityShards: 4, encodeTsNs: 1n, blockSizeBytes } }));
+    assert.ok(
+      (await fs.readFile(shardPaths[3] as string)).equals(dat.subarray(3 * blockSizeBytes, 4 * blockSizeBytes)),
+      'shard 3 is .dat block 3',
+    );
+    await writeVolumeInfoFile(
+      volumeFilePath(location, 'vif'),
+      newVolumeInfo({
+        version: 3,
+        datFileSize: BigInt(datSizeBytes),
+        ecShardConfig: { dataShards: 10, parityShards: 4, encodeTsNs: 1n, blockSizeBytes },
+      }),
+    );
 
     const ec = await EcVolume.open({ ...location, diskType: '', offsetWidth: 4 });
     try {
@@ -113,7 +162,10 @@ describe('EC volumes on disk', () => {
       const withoutFirstFour = { ...all, localShard: (id: number) => (id < 4 ? undefined : ec.shards.get(id)) };
       for (const [key, payload] of payloads) {
         assert.ok(Buffer.from((await readEcNeedle(ec, key, all)).data).equals(payload), `needle ${key}`);
-        assert.ok(Buffer.from((await readEcNeedle(ec, key, withoutFirstFour)).data).equals(payload), `needle ${key} from parity`);
+        assert.ok(
+          Buffer.from((await readEcNeedle(ec, key, withoutFirstFour)).data).equals(payload),
+          `needle ${key} from parity`,
+        );
       }
     } finally {
       await ec.close();
@@ -124,10 +176,20 @@ describe('EC volumes on disk', () => {
     const ecxPath = volumeFilePath(location, 'ecx');
     const ecjPath = volumeFilePath(location, 'ecj');
     await foldEcjIntoEcx(ecxPath, ecjPath, 4);
-    await decodeEcToVolume({ ecxPath, ecjPath, dataShardPaths: shardPaths.slice(0, 10), encodedDatSizeBytes: datSizeBytes, blockSizeBytes, location, offsetWidth: 4, log: () => {} });
+    await decodeEcToVolume({
+      ecxPath,
+      ecjPath,
+      dataShardPaths: shardPaths.slice(0, 10),
+      encodedDatSizeBytes: datSizeBytes,
+      blockSizeBytes,
+      location,
+      offsetWidth: 4,
+      log: () => {},
+    });
     const decoded = await Volume.open({ location, offsetWidth: 4 });
     try {
-      for (const [key, payload] of payloads) assert.ok(Buffer.from((await decoded.read(key)).data).equals(payload), `decoded needle ${key}`);
+      for (const [key, payload] of payloads)
+        assert.ok(Buffer.from((await decoded.read(key)).data).equals(payload), `decoded needle ${key}`);
     } finally {
       await decoded.close();
     }
@@ -138,7 +200,8 @@ describe('EC volumes on disk', () => {
     await fs.mkdir(fixtureDir);
     for (const name of await fs.readdir(FIXTURE_DIR)) {
       const from = path.join(FIXTURE_DIR, name);
-      if (name.endsWith('.gz')) await fs.writeFile(path.join(fixtureDir, name.slice(0, -3)), gunzipSync(await fs.readFile(from)));
+      if (name.endsWith('.gz'))
+        await fs.writeFile(path.join(fixtureDir, name.slice(0, -3)), gunzipSync(await fs.readFile(from)));
       else if (name.endsWith('.vif')) await fs.copyFile(from, path.join(fixtureDir, name));
     }
     const manifest = JSON.parse(await fs.readFile(path.join(FIXTURE_DIR, 'needles.json'), 'utf8')) as {
@@ -158,7 +221,10 @@ describe('EC volumes on disk', () => {
         const needle = await readEcNeedle(ec, BigInt(n.id), all);
         assert.equal(needle.cookie, n.cookie);
         assert.ok(Buffer.from(needle.data).equals(fixturePayload(n)), `needle ${n.id}`);
-        assert.ok(Buffer.from((await readEcNeedle(ec, BigInt(n.id), withoutShard0)).data).equals(fixturePayload(n)), `needle ${n.id} from parity`);
+        assert.ok(
+          Buffer.from((await readEcNeedle(ec, BigInt(n.id), withoutShard0)).data).equals(fixturePayload(n)),
+          `needle ${n.id} from parity`,
+        );
       }
     } finally {
       await ec.close();
@@ -168,10 +234,23 @@ describe('EC volumes on disk', () => {
     const dataShardPaths = Array.from({ length: 10 }, (_, i) => volumeFilePath(location, shardExt(i)));
     const ecxPath = volumeFilePath(location, 'ecx');
     const ecjPath = volumeFilePath(location, 'ecj');
-    await decodeEcToVolume({ ecxPath, ecjPath, dataShardPaths, encodedDatSizeBytes: manifest.datSizeBytes, blockSizeBytes: 0, location, offsetWidth: 4, log: () => {} });
+    await decodeEcToVolume({
+      ecxPath,
+      ecjPath,
+      dataShardPaths,
+      encodedDatSizeBytes: manifest.datSizeBytes,
+      blockSizeBytes: 0,
+      location,
+      offsetWidth: 4,
+      log: () => {},
+    });
     const decoded = await Volume.open({ location, offsetWidth: 4 });
     try {
-      for (const n of manifest.needles) assert.ok(Buffer.from((await decoded.read(BigInt(n.id))).data).equals(fixturePayload(n)), `decoded needle ${n.id}`);
+      for (const n of manifest.needles)
+        assert.ok(
+          Buffer.from((await decoded.read(BigInt(n.id))).data).equals(fixturePayload(n)),
+          `decoded needle ${n.id}`,
+        );
     } finally {
       await decoded.close();
     }
@@ -180,7 +259,18 @@ describe('EC volumes on disk', () => {
   it('refuses a .vif block size no encoder could have written', async () => {
     const location = { dir, collection: 'bad', volumeId: 4 };
     await fs.writeFile(volumeFilePath(location, 'ecx'), Buffer.alloc(0));
-    await writeVolumeInfoFile(volumeFilePath(location, 'vif'), newVolumeInfo({ version: 3, ecShardConfig: { dataShards: 10, parityShards: 4, encodeTsNs: 1n, blockSizeBytes: SMALL_BLOCK_SIZE_BYTES + 512 } }));
+    await writeVolumeInfoFile(
+      volumeFilePath(location, 'vif'),
+      newVolumeInfo({
+        version: 3,
+        ecShardConfig: {
+          dataShards: 10,
+          parityShards: 4,
+          encodeTsNs: 1n,
+          blockSizeBytes: SMALL_BLOCK_SIZE_BYTES + 512,
+        },
+      }),
+    );
     await assert.rejects(EcVolume.open({ ...location, diskType: '', offsetWidth: 4 }), /invalid shard block size/);
   });
 });

@@ -47,8 +47,21 @@ async function encode(dir: string, volume: Volume): Promise<string[]> {
   await writeSortedEcxFromIdx(volumeFilePath(loc, 'idx'), volumeFilePath(loc, 'ecx'), 4);
   const datSizeBytes = volume.stats().datSizeBytes;
   const shardPaths = Array.from({ length: 14 }, (_, i) => volumeFilePath(loc, shardExt(i)));
-  const blockSizeBytes = await encodeDatFile(volumeFilePath(loc, 'dat'), datSizeBytes, shardPaths, { dataShards: 10, parityShards: 4 }, zeroParity);
-  await writeVolumeInfoFile(volumeFilePath(loc, 'vif'), newVolumeInfo({ version: 3, datFileSize: BigInt(datSizeBytes), ecShardConfig: { dataShards: 10, parityShards: 4, encodeTsNs: 42n, blockSizeBytes } }));
+  const blockSizeBytes = await encodeDatFile(
+    volumeFilePath(loc, 'dat'),
+    datSizeBytes,
+    shardPaths,
+    { dataShards: 10, parityShards: 4 },
+    zeroParity,
+  );
+  await writeVolumeInfoFile(
+    volumeFilePath(loc, 'vif'),
+    newVolumeInfo({
+      version: 3,
+      datFileSize: BigInt(datSizeBytes),
+      ecShardConfig: { dataShards: 10, parityShards: 4, encodeTsNs: 42n, blockSizeBytes },
+    }),
+  );
   return shardPaths;
 }
 
@@ -70,7 +83,10 @@ test('encode → read through shards → delete → decode back to a loadable vo
     const ec03 = await fs.readFile(shardPaths[3] as string);
     const rows = Math.ceil(datSizeBytes / (10 * SMALL_BLOCK_SIZE_BYTES));
     assert.equal(ec03.length, rows * SMALL_BLOCK_SIZE_BYTES);
-    assert.deepEqual(ec03.subarray(0, 1000), dat.subarray(3 * SMALL_BLOCK_SIZE_BYTES, 3 * SMALL_BLOCK_SIZE_BYTES + 1000));
+    assert.deepEqual(
+      ec03.subarray(0, 1000),
+      dat.subarray(3 * SMALL_BLOCK_SIZE_BYTES, 3 * SMALL_BLOCK_SIZE_BYTES + 1000),
+    );
 
     const ec = await EcVolume.open({ dir, collection: 'c', volumeId: 7, diskType: '', offsetWidth: 4 });
     for (let id = 0; id < 10; id++) await ec.addShard(id);
@@ -105,7 +121,16 @@ test('encode → read through shards → delete → decode back to a loadable vo
     await fs.rm(path.join(dir, 'c_7.idx'));
     await foldEcjIntoEcx(ecxPath, ecjPath, 4);
     assert.equal(await hasLiveNeedles(ecxPath, 4), true);
-    await decodeEcToVolume({ ecxPath, ecjPath, dataShardPaths, encodedDatSizeBytes: datSizeBytes, blockSizeBytes, location: { dir, collection: 'c', volumeId: 7 }, offsetWidth: 4, log: () => {} });
+    await decodeEcToVolume({
+      ecxPath,
+      ecjPath,
+      dataShardPaths,
+      encodedDatSizeBytes: datSizeBytes,
+      blockSizeBytes,
+      location: { dir, collection: 'c', volumeId: 7 },
+      offsetWidth: 4,
+      log: () => {},
+    });
     const decoded = await Volume.open({ location: { dir, collection: 'c', volumeId: 7 }, offsetWidth: 4 });
     try {
       assert.equal(decoded.isReadOnly, false, 'decoded volume loads cleanly');

@@ -6,12 +6,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildEncodingMatrix, gfMul, type GfMatrix } from '../../../src/ec/codec/galois.ts';
 import { JsGfKernel } from '../../../src/ec/codec/gf-js-kernel.ts';
-import { naiveProgram, planProgram, programCost, programMatrix, runProgramOnBytes } from '../../../src/ec/codec/gf-program.ts';
+import {
+  naiveProgram,
+  planProgram,
+  programCost,
+  programMatrix,
+  runProgramOnBytes,
+} from '../../../src/ec/codec/gf-program.ts';
 import { SimdEncodeArena } from '../../../src/ec/codec/gf-simd-arena.ts';
 import { relaxedSimdSupported, SimdGfKernel, simdSupported } from '../../../src/ec/codec/gf-simd-kernel.ts';
 import { ReedSolomon } from '../../../src/ec/codec/reed-solomon.ts';
 import { golden, goldenData, lcgBytes, sha256 } from './rs-golden.ts';
-
 
 const parityRows = (d: number, p: number): GfMatrix => buildEncodingMatrix(d, d + p).slice(d);
 
@@ -31,7 +36,17 @@ describe('GF program planner', () => {
   it('plans programs that compute exactly their matrix (encode matrices and random ones)', () => {
     const next = seeded(777);
     const matrices: GfMatrix[] = [];
-    for (const [d, p] of [[10, 4], [6, 3], [12, 4], [3, 1], [1, 1], [20, 4], [28, 4], [16, 8]] as const) matrices.push(parityRows(d, p));
+    for (const [d, p] of [
+      [10, 4],
+      [6, 3],
+      [12, 4],
+      [3, 1],
+      [1, 1],
+      [20, 4],
+      [28, 4],
+      [16, 8],
+    ] as const)
+      matrices.push(parityRows(d, p));
     for (let r = 0; r < 30; r++) matrices.push(randomMatrix(1 + next(8), 1 + next(24), next));
     for (const rows of matrices) {
       const program = planProgram(rows);
@@ -62,7 +77,10 @@ describe('GF program planner', () => {
 });
 
 describe('planned SIMD kernels', { skip: !simdSupported() && 'no WebAssembly SIMD' }, () => {
-  const kernels = () => (relaxedSimdSupported() ? [false, true] : [false]).map((relaxed) => new SimdGfKernel({ relaxed, planAfterUses: 1 }));
+  const kernels = () =>
+    (relaxedSimdSupported() ? [false, true] : [false]).map(
+      (relaxed) => new SimdGfKernel({ relaxed, planAfterUses: 1 }),
+    );
 
   it('give Go golden parity for every ratio in the fixture', () => {
     for (const kernel of kernels()) {
@@ -78,7 +96,11 @@ describe('planned SIMD kernels', { skip: !simdSupported() && 'no WebAssembly SIM
   it('agree with the JS kernel on large matrices (naive programs cut into sections)', () => {
     const next = seeded(99);
     const js = new JsGfKernel();
-    for (const [outputs, inputs] of [[9, 200], [3, 33], [5, 17]] as const) {
+    for (const [outputs, inputs] of [
+      [9, 200],
+      [3, 33],
+      [5, 17],
+    ] as const) {
       const rows = randomMatrix(outputs, inputs, next);
       const data = Array.from({ length: inputs }, (_, i) => lcgBytes(i * 31 + outputs, 1000));
       const expected = Array.from({ length: outputs }, () => new Uint8Array(1000));
@@ -108,7 +130,12 @@ describe('planned SIMD kernels', { skip: !simdSupported() && 'no WebAssembly SIM
 describe('in-place encode arena', () => {
   for (const kernel of ['auto', 'js'] as const) {
     it(`codes the parity ReedSolomon codes, any length up to the slot (${kernel})`, () => {
-      for (const [d, p] of [[10, 4], [6, 3], [12, 4], [3, 1]] as const) {
+      for (const [d, p] of [
+        [10, 4],
+        [6, 3],
+        [12, 4],
+        [3, 1],
+      ] as const) {
         const arena = new SimdEncodeArena(d, p, 4096, { kernel });
         assert.equal(arena.slots.length, d + p);
         const rs = new ReedSolomon(d, p);
@@ -118,7 +145,12 @@ describe('in-place encode arena', () => {
           arena.encode(length);
           const shards = [...data, ...Array.from({ length: p }, () => new Uint8Array(length))];
           rs.encode(shards);
-          for (let j = 0; j < p; j++) assert.deepEqual(arena.slots[d + j]!.subarray(0, length), shards[d + j], `${d}+${p} length ${length} parity ${j}`);
+          for (let j = 0; j < p; j++)
+            assert.deepEqual(
+              arena.slots[d + j]!.subarray(0, length),
+              shards[d + j],
+              `${d}+${p} length ${length} parity ${j}`,
+            );
         }
         assert.throws(() => arena.encode(4097), /out of range/);
       }

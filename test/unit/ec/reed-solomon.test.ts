@@ -3,7 +3,14 @@
 // (relaxed and strict swizzle) agreeing with the pure-JS kernel everywhere.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildEncodingMatrix, gfInverse, gfMul, matrixInvert, matrixMultiply, type GfMatrix } from '../../../src/ec/codec/galois.ts';
+import {
+  buildEncodingMatrix,
+  gfInverse,
+  gfMul,
+  matrixInvert,
+  matrixMultiply,
+  type GfMatrix,
+} from '../../../src/ec/codec/galois.ts';
 import { JsGfKernel } from '../../../src/ec/codec/gf-js-kernel.ts';
 import type { GfKernel, GfKernelName } from '../../../src/ec/codec/gf-kernel.ts';
 import { relaxedSimdSupported, SimdGfKernel, simdSupported } from '../../../src/ec/codec/gf-simd-kernel.ts';
@@ -18,7 +25,10 @@ function hex(b: Uint8Array): string {
 }
 
 function encoded(rs: ReedSolomon, data: Uint8Array[]): Uint8Array[] {
-  const shards = [...data.map((d) => Uint8Array.from(d)), ...Array.from({ length: rs.parityShards }, () => new Uint8Array(data[0]!.length))];
+  const shards = [
+    ...data.map((d) => Uint8Array.from(d)),
+    ...Array.from({ length: rs.parityShards }, () => new Uint8Array(data[0]!.length)),
+  ];
   rs.encode(shards);
   return shards;
 }
@@ -41,7 +51,12 @@ describe('GF(2^8)', () => {
   it('inverts matrices', () => {
     const m = buildEncodingMatrix(6, 9).slice(2, 8);
     const product = matrixMultiply(m, matrixInvert(m));
-    product.forEach((row, r) => assert.deepEqual([...row], Array.from({ length: 6 }, (_, c) => (r === c ? 1 : 0))));
+    product.forEach((row, r) =>
+      assert.deepEqual(
+        [...row],
+        Array.from({ length: 6 }, (_, c) => (r === c ? 1 : 0)),
+      ),
+    );
     assert.throws(() => matrixInvert([Uint8Array.of(1, 2), Uint8Array.of(1, 2)]), /singular/);
   });
 
@@ -51,7 +66,12 @@ describe('GF(2^8)', () => {
       assert.deepEqual(rows.map(hex), m.parityRows, `${m.dataShards}+${m.parityShards}`);
     }
     // The 10+4 table in storage-format.md section 7.2.
-    assert.deepEqual(golden.matrices[0]!.parityRows, ['8196afb8d2c4fee80302', '9681b8afc4d2e8fe0203', 'bfd6620a066fdfb70504', 'd6bf0a626f06b7df0405']);
+    assert.deepEqual(golden.matrices[0]!.parityRows, [
+      '8196afb8d2c4fee80302',
+      '9681b8afc4d2e8fe0203',
+      'bfd6620a066fdfb70504',
+      'd6bf0a626f06b7df0405',
+    ]);
   });
 });
 
@@ -78,7 +98,10 @@ for (const kernel of KERNELS) {
         for (const i of r.lost) shards[i] = null;
         const only = r.dataOnly ? r.lost.filter((i) => i < c.dataShards) : undefined;
         if (r.error !== undefined) {
-          assert.throws(() => rs.reconstruct(shards, only), (err: unknown) => err instanceof ReedSolomonError && err.message.startsWith(r.error!));
+          assert.throws(
+            () => rs.reconstruct(shards, only),
+            (err: unknown) => err instanceof ReedSolomonError && err.message.startsWith(r.error!),
+          );
           continue;
         }
         rs.reconstruct(shards, only);
@@ -190,7 +213,11 @@ describe('ReedSolomon errors', () => {
   it('refuses the wrong number of shards and empty input', () => {
     expectError(() => rs.encode(original.slice(0, 13)), 'shard-count');
     expectError(() => rs.reconstruct(original.slice(0, 13)), 'shard-count');
-    expectError(() => rs.encode(Array.from({ length: 14 }, () => new Uint8Array(0))), 'no-shard-data', golden.errors.shardNoData);
+    expectError(
+      () => rs.encode(Array.from({ length: 14 }, () => new Uint8Array(0))),
+      'no-shard-data',
+      golden.errors.shardNoData,
+    );
   });
 
   it('asserts on impossible shapes', () => {
@@ -233,14 +260,17 @@ describe('GF kernels', () => {
       const inputs = 1 + next(20);
       const outputs = 1 + next(9);
       const lengthBytes = lengths[round % lengths.length]!;
-      const rows: GfMatrix = Array.from({ length: outputs }, () => Uint8Array.from({ length: inputs }, () => [0, 1, next(256)][next(3)]!));
+      const rows: GfMatrix = Array.from({ length: outputs }, () =>
+        Uint8Array.from({ length: inputs }, () => [0, 1, next(256)][next(3)]!),
+      );
       const data = Array.from({ length: inputs }, () => lcgBytes(next(1 << 30), lengthBytes + 3));
       const results = all.map((kernel) => {
         const out = Array.from({ length: outputs }, () => new Uint8Array(lengthBytes + 3).fill(0xee));
         kernel.mulMatrix(rows, data, out, lengthBytes);
         return out.map(hex);
       });
-      for (let k = 1; k < all.length; k++) assert.deepEqual(results[k], results[0], `round ${round}: ${inputs}x${outputs} len ${lengthBytes}`);
+      for (let k = 1; k < all.length; k++)
+        assert.deepEqual(results[k], results[0], `round ${round}: ${inputs}x${outputs} len ${lengthBytes}`);
       // Bytes past lengthBytes are untouched.
       for (const out of results[0]!) assert.equal(out.slice(-6), 'eeeeee');
     }

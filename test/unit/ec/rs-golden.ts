@@ -18,10 +18,19 @@ export interface Golden {
   errors: { tooFewShards: string; shardSize: string; shardNoData: string };
   matrices: { dataShards: number; parityShards: number; parityRows: string[] }[];
   encodes: GoldenEncode[];
-  reconstructs: { case: string; lost: number[]; dataOnly: boolean; restoredEqual: boolean; restoredSha256?: string[]; error?: string }[];
+  reconstructs: {
+    case: string;
+    lost: number[];
+    dataOnly: boolean;
+    restoredEqual: boolean;
+    restoredSha256?: string[];
+    error?: string;
+  }[];
 }
 
-export const golden = JSON.parse(readFileSync(new URL('../../fixtures/rs-golden.json', import.meta.url), 'utf8')) as Golden;
+export const golden = JSON.parse(
+  readFileSync(new URL('../../fixtures/rs-golden.json', import.meta.url), 'utf8'),
+) as Golden;
 
 /** The fixture's input generator (test/go/rs/main.go lcgBytes). */
 export function lcgBytes(seed: number, n: number): Uint8Array {
@@ -36,7 +45,8 @@ export function lcgBytes(seed: number, n: number): Uint8Array {
 
 /** The data shards of a golden encode case: generated from its seed, or given as hex. */
 export function goldenData(c: GoldenEncode): Uint8Array[] {
-  if (c.seed !== undefined) return Array.from({ length: c.dataShards }, (_, i) => lcgBytes((c.seed as number) + i, c.shardBytes));
+  if (c.seed !== undefined)
+    return Array.from({ length: c.dataShards }, (_, i) => lcgBytes((c.seed as number) + i, c.shardBytes));
   return (c.dataHex ?? []).map((h) => new Uint8Array(Buffer.from(h, 'hex')));
 }
 

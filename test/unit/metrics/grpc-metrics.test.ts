@@ -35,8 +35,19 @@ describe('gRPC call metrics', () => {
     const store = ctx.store;
     dataDir = ctx.dir;
     await store.allocateVolume({ volumeId: 5, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
-    await store.allocateVolume({ volumeId: 6, collection: 'ec', replication: '000', ttl: '', diskType: '', version: 3 });
-    metrics = new VolumeServerMetrics({ concurrentDownloadLimitBytes: 0, concurrentUploadLimitBytes: 0, processMetrics: false });
+    await store.allocateVolume({
+      volumeId: 6,
+      collection: 'ec',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
+    metrics = new VolumeServerMetrics({
+      concurrentDownloadLimitBytes: 0,
+      concurrentUploadLimitBytes: 0,
+      processMetrics: false,
+    });
     registerStoreGauges(metrics.registry, { locations: store.locations });
     const server = await startGrpcServer(ctx, '127.0.0.1', 0, { interceptors: [grpcMetricsInterceptor(metrics)] });
     client = newPeerClient(`127.0.0.1:1.${server.port}`);

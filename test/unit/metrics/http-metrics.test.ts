@@ -38,15 +38,38 @@ describe('HTTP metrics on -metricsPort', () => {
 
   before(async () => {
     dir = await scope.tempDir('needlework-metrics-');
-    store = new Store([{ dir, maxVolumeCount: 9, diskType: '', diskId: 0, minFreeSpace: { kind: 'percent', percent: 1, raw: '1' } }], 4, () => {});
+    store = new Store(
+      [{ dir, maxVolumeCount: 9, diskType: '', diskId: 0, minFreeSpace: { kind: 'percent', percent: 1, raw: '1' } }],
+      4,
+      () => {},
+    );
     await store.load();
     await store.allocateVolume({ volumeId: 7, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
-    await store.allocateVolume({ volumeId: 8, collection: 'pics', replication: '000', ttl: '', diskType: '', version: 3 });
-    const metrics = new VolumeServerMetrics({ concurrentDownloadLimitBytes: 64 << 20, concurrentUploadLimitBytes: 32 << 20, processMetrics: false });
+    await store.allocateVolume({
+      volumeId: 8,
+      collection: 'pics',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
+    const metrics = new VolumeServerMetrics({
+      concurrentDownloadLimitBytes: 64 << 20,
+      concurrentUploadLimitBytes: 32 << 20,
+      processMetrics: false,
+    });
     registerStoreGauges(metrics.registry, { locations: store.locations });
     http = await startHttpServers({
       store,
-      config: { bindIp: '127.0.0.1', httpPort: 0, publicPort: 0, fileSizeLimitBytes: 1 << 20, idleTimeoutSeconds: 30, concurrentUploadLimitBytes: 32 << 20, concurrentDownloadLimitBytes: 64 << 20 },
+      config: {
+        bindIp: '127.0.0.1',
+        httpPort: 0,
+        publicPort: 0,
+        fileSizeLimitBytes: 1 << 20,
+        idleTimeoutSeconds: 30,
+        concurrentUploadLimitBytes: 32 << 20,
+        concurrentDownloadLimitBytes: 64 << 20,
+      },
       serverVersion: '30GB 4.44',
       isHealthy: () => true,
       log: () => {},
@@ -74,10 +97,18 @@ describe('HTTP metrics on -metricsPort', () => {
     assert.equal(sample(text, `${P}request_total`, { type: 'POST', code: '201' }), 1);
     assert.equal(sample(text, `${P}request_total`, { type: 'GET', code: '200' }), 2);
     assert.equal(sample(text, `${P}request_total`, { type: 'GET', code: '404' }), 1);
-    assert.equal(sample(text, `${P}request_total`, { type: 'INVALID', code: '400' }), 1, 'unsupported methods are INVALID on the admin port');
+    assert.equal(
+      sample(text, `${P}request_total`, { type: 'INVALID', code: '400' }),
+      1,
+      'unsupported methods are INVALID on the admin port',
+    );
     assert.equal(sample(text, `${P}request_seconds_count`, { type: 'GET' }), 3);
     assert.equal(sample(text, `${P}request_seconds_bucket`, { type: 'GET', le: '+Inf' }), 3);
-    assert.equal(sample(text, `${P}request_seconds_bucket`, { type: 'GET', le: '0.0001' }) !== undefined, true, 'upstream bucket bounds');
+    assert.equal(
+      sample(text, `${P}request_seconds_bucket`, { type: 'GET', le: '0.0001' }) !== undefined,
+      true,
+      'upstream bucket bounds',
+    );
     assert.equal(sample(text, `${P}in_flight_requests`, { type: 'GET' }), 0);
     assert.equal(sample(text, `${P}handler_total`, { type: 'errorGetNotFound' }), 1);
     assert.equal(sample(text, `${P}file_read_failures`), 1);
@@ -87,7 +118,11 @@ describe('HTTP metrics on -metricsPort', () => {
   it('counts a failed write', async () => {
     const before = sample(await scrape(), `${P}file_write_failures`) ?? 0;
     const upload = multipart('nowhere to go');
-    assert.equal((await send(http.adminPort, 'POST', '/77,03637037d8', upload.headers, upload.body)).status, 500, 'no such volume here');
+    assert.equal(
+      (await send(http.adminPort, 'POST', '/77,03637037d8', upload.headers, upload.body)).status,
+      500,
+      'no such volume here',
+    );
     assert.equal(sample(await scrape(), `${P}file_write_failures`), before + 1);
   });
 
@@ -107,7 +142,14 @@ describe('HTTP metrics on -metricsPort', () => {
     assert.ok((sample(text, `${P}start_time_seconds`) ?? 0) > 1.7e9);
 
     await store.findVolume(8)!.setReadOnly(true, false, true);
-    await store.allocateVolume({ volumeId: 9, collection: 'pics', replication: '000', ttl: '', diskType: '', version: 3 });
+    await store.allocateVolume({
+      volumeId: 9,
+      collection: 'pics',
+      replication: '000',
+      ttl: '',
+      diskType: '',
+      version: 3,
+    });
     text = await scrape();
     assert.equal(sample(text, `${P}volumes`, { collection: 'pics', type: 'volume' }), 2);
     assert.equal(sample(text, `${P}read_only_volumes`, { collection: 'pics', type: 'IsReadOnly' }), 1);
@@ -117,7 +159,11 @@ describe('HTTP metrics on -metricsPort', () => {
     await store.deleteVolume(9, false);
     await store.deleteVolume(8, false);
     text = await scrape();
-    assert.equal(sample(text, `${P}volumes`, { collection: 'pics', type: 'volume' }), undefined, 'a departed collection leaves no series');
+    assert.equal(
+      sample(text, `${P}volumes`, { collection: 'pics', type: 'volume' }),
+      undefined,
+      'a departed collection leaves no series',
+    );
   });
 
   it('is not served on the admin port, and only /metrics on the metrics port', async () => {

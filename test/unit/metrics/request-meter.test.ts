@@ -9,12 +9,33 @@ import { RequestMeter } from '../../../src/server/metrics/request-meter.ts';
 const P = 'SeaweedFS_volumeServer_';
 const NAMES = { total: `${P}request_total`, seconds: `${P}request_seconds`, inFlight: `${P}in_flight_requests` };
 
-function promClientReference(): { registry: Registry; begin(type: string): void; end(type: string): void; record(type: string, status: number, seconds: number): void } {
+function promClientReference(): {
+  registry: Registry;
+  begin(type: string): void;
+  end(type: string): void;
+  record(type: string, status: number, seconds: number): void;
+} {
   const registry = new Registry();
   const registers = [registry];
-  const total = new Counter({ name: NAMES.total, help: 'Counter of volume server requests.', labelNames: ['type', 'code'], registers });
-  const seconds = new Histogram({ name: NAMES.seconds, help: 'Bucketed histogram of volume server request processing time.', labelNames: ['type'], buckets: SECONDS_BUCKETS, registers });
-  const inFlight = new Gauge({ name: NAMES.inFlight, help: 'Current number of in-flight requests being handled by volume server.', labelNames: ['type'], registers });
+  const total = new Counter({
+    name: NAMES.total,
+    help: 'Counter of volume server requests.',
+    labelNames: ['type', 'code'],
+    registers,
+  });
+  const seconds = new Histogram({
+    name: NAMES.seconds,
+    help: 'Bucketed histogram of volume server request processing time.',
+    labelNames: ['type'],
+    buckets: SECONDS_BUCKETS,
+    registers,
+  });
+  const inFlight = new Gauge({
+    name: NAMES.inFlight,
+    help: 'Current number of in-flight requests being handled by volume server.',
+    labelNames: ['type'],
+    registers,
+  });
   return {
     registry,
     begin: (type) => inFlight.inc({ type }),
@@ -31,7 +52,10 @@ describe('request meter', () => {
     const reference = promClientReference();
     const registry = new Registry();
     const meter = new RequestMeter(registry, NAMES, SECONDS_BUCKETS);
-    const both = { begin: (t: string) => (reference.begin(t), meter.begin(t)), end: (t: string) => (reference.end(t), meter.end(t)) };
+    const both = {
+      begin: (t: string) => (reference.begin(t), meter.begin(t)),
+      end: (t: string) => (reference.end(t), meter.end(t)),
+    };
     // A seeded walk over types, codes and times from below the first bucket to past the last.
     let seed = 12345;
     const next = (n: number): number => {
@@ -44,7 +68,8 @@ describe('request meter', () => {
       for (let i = 0; i < 300; i++) {
         const type = types[next(types.length)] as string;
         const status = codes[next(codes.length)] as number;
-        const seconds = next(2) === 0 ? SECONDS_BUCKETS[next(SECONDS_BUCKETS.length)] as number : 10 ** (next(100) / 10 - 6);
+        const seconds =
+          next(2) === 0 ? (SECONDS_BUCKETS[next(SECONDS_BUCKETS.length)] as number) : 10 ** (next(100) / 10 - 6);
         both.begin(type);
         if (next(7) !== 0) {
           reference.record(type, status, seconds);

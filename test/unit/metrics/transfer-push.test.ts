@@ -25,7 +25,11 @@ const passThrough: TransferHooks = { aroundUpload: (_c, run) => run(), aroundDow
 
 describe('transfer meter', () => {
   it('counts an upload while it runs and a download until its response closes', async () => {
-    const metrics = new VolumeServerMetrics({ concurrentDownloadLimitBytes: 0, concurrentUploadLimitBytes: 0, processMetrics: false });
+    const metrics = new VolumeServerMetrics({
+      concurrentDownloadLimitBytes: 0,
+      concurrentUploadLimitBytes: 0,
+      processMetrics: false,
+    });
     const hooks = meterTransfers(passThrough, metrics, { uploadLimitBytes: 0, downloadLimitBytes: 0 });
 
     await hooks.aroundUpload(fakeContext('http://x/3,01', { 'content-length': '1000' }), async () => {
@@ -36,14 +40,21 @@ describe('transfer meter', () => {
     assert.equal(metrics.inFlightUploadBytes, 0);
 
     const outgoing = new FakeOutgoing();
-    await hooks.aroundDownload(fakeContext('http://x/3,01', {}, outgoing), async () => new Response('x'.repeat(500), { headers: { 'content-length': '500' } }));
+    await hooks.aroundDownload(
+      fakeContext('http://x/3,01', {}, outgoing),
+      async () => new Response('x'.repeat(500), { headers: { 'content-length': '500' } }),
+    );
     assert.equal(sample((await metrics.scrape()).body, `${P}in_flight_download_size`), 500, 'still being sent');
     outgoing.emit('close');
     assert.equal(metrics.inFlightDownloadBytes, 0);
   });
 
   it('counts a limit condition when bytes in flight exceed the limit (replica copies exempt)', async () => {
-    const metrics = new VolumeServerMetrics({ concurrentDownloadLimitBytes: 100, concurrentUploadLimitBytes: 100, processMetrics: false });
+    const metrics = new VolumeServerMetrics({
+      concurrentDownloadLimitBytes: 100,
+      concurrentUploadLimitBytes: 100,
+      processMetrics: false,
+    });
     const hooks = meterTransfers(passThrough, metrics, { uploadLimitBytes: 100, downloadLimitBytes: 100 });
     metrics.inFlightUploadBytes = 150;
     metrics.inFlightDownloadBytes = 150;
@@ -58,14 +69,30 @@ describe('transfer meter', () => {
 
 describe('push gateway', () => {
   it('builds upstream push URLs', () => {
-    assert.equal(pushUrl({ address: 'gw:9091', intervalSeconds: 15, instance: '10.0.0.1:8080' }), 'http://gw:9091/metrics/job/volumeServer/instance/10.0.0.1%3A8080');
-    assert.equal(pushUrl({ address: 'https://gw/', intervalSeconds: 15, instance: 'a:1' }), 'https://gw/metrics/job/volumeServer/instance/a%3A1');
+    assert.equal(
+      pushUrl({ address: 'gw:9091', intervalSeconds: 15, instance: '10.0.0.1:8080' }),
+      'http://gw:9091/metrics/job/volumeServer/instance/10.0.0.1%3A8080',
+    );
+    assert.equal(
+      pushUrl({ address: 'https://gw/', intervalSeconds: 15, instance: 'a:1' }),
+      'https://gw/metrics/job/volumeServer/instance/a%3A1',
+    );
   });
 
   it('does nothing without an address or interval, else PUTs the registry', async () => {
-    const metrics = new VolumeServerMetrics({ concurrentDownloadLimitBytes: 0, concurrentUploadLimitBytes: 0, processMetrics: false });
-    assert.equal(startMetricsPush(metrics, { address: '', intervalSeconds: 15, instance: 'a:1' }, () => {}), null);
-    assert.equal(startMetricsPush(metrics, { address: 'gw:1', intervalSeconds: 0, instance: 'a:1' }, () => {}), null);
+    const metrics = new VolumeServerMetrics({
+      concurrentDownloadLimitBytes: 0,
+      concurrentUploadLimitBytes: 0,
+      processMetrics: false,
+    });
+    assert.equal(
+      startMetricsPush(metrics, { address: '', intervalSeconds: 15, instance: 'a:1' }, () => {}),
+      null,
+    );
+    assert.equal(
+      startMetricsPush(metrics, { address: 'gw:1', intervalSeconds: 0, instance: 'a:1' }, () => {}),
+      null,
+    );
 
     const received: Array<{ method: string; url: string; body: string }> = [];
     const gateway = createServer((req, res) => {
@@ -78,7 +105,15 @@ describe('push gateway', () => {
     });
     await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
     after(() => new Promise<void>((resolve) => gateway.close(() => resolve())));
-    const pusher = startMetricsPush(metrics, { address: `127.0.0.1:${(gateway.address() as AddressInfo).port}`, intervalSeconds: 60, instance: '127.0.0.1:8080' }, () => {});
+    const pusher = startMetricsPush(
+      metrics,
+      {
+        address: `127.0.0.1:${(gateway.address() as AddressInfo).port}`,
+        intervalSeconds: 60,
+        instance: '127.0.0.1:8080',
+      },
+      () => {},
+    );
     assert.notEqual(pusher, null);
     await pusher!.firstPush;
     pusher!.stop();

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { type GrpcServerSecurity, grpcClientUsesTls, grpcServerSecurity, useGrpcClientTls } from '../../../src/security/grpc-credentials.ts';
+import {
+  type GrpcServerSecurity,
+  grpcClientUsesTls,
+  grpcServerSecurity,
+  useGrpcClientTls,
+} from '../../../src/security/grpc-credentials.ts';
 import type { GrpcServerTls } from '../../../src/security/tls-settings.ts';
 import { newPeerClient, unaryCall } from '../../../src/cluster/peer-client.ts';
 import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from '../../../src/proto/loader.ts';
@@ -17,14 +22,20 @@ import { type CertPair, type TestPki, makeTestPki, opensslMissing } from './test
 const HOUR_MS = 3_600_000;
 const CALL_TIMEOUT_MS = 5_000;
 
-
-async function startTlsServer(scope: SuiteScope, pki: TestPki, names: Pick<GrpcServerTls, 'allowedCommonNames' | 'allowedWildcardDomain'>): Promise<number> {
+async function startTlsServer(
+  scope: SuiteScope,
+  pki: TestPki,
+  names: Pick<GrpcServerTls, 'allowedCommonNames' | 'allowedWildcardDomain'>,
+): Promise<number> {
   const security: GrpcServerSecurity = grpcServerSecurity(
     { certFile: pki.server.cert, keyFile: pki.server.key, caFile: pki.caCert, limits: {}, ...names },
     HOUR_MS,
     () => {},
   );
-  const server = await startGrpcServer(await testGrpcContext(scope, 'needlework-grpc-tls-'), '127.0.0.1', 0, { credentials: security.credentials, interceptors: security.interceptors });
+  const server = await startGrpcServer(await testGrpcContext(scope, 'needlework-grpc-tls-'), '127.0.0.1', 0, {
+    credentials: security.credentials,
+    interceptors: security.interceptors,
+  });
   scope.defer(async () => {
     await server.close();
     security.close();
@@ -34,7 +45,8 @@ async function startTlsServer(scope: SuiteScope, pki: TestPki, names: Pick<GrpcS
 
 function rawClient(port: number, credentials: grpc.ChannelCredentials) {
   const Client = volumeServerClientConstructor();
-  const client = new Client(`127.0.0.1:${port}`, credentials, GRPC_CHANNEL_OPTIONS) as grpc.Client & Record<string, any>;
+  const client = new Client(`127.0.0.1:${port}`, credentials, GRPC_CHANNEL_OPTIONS) as grpc.Client &
+    Record<string, any>;
   after(() => client.close());
   return client;
 }
@@ -81,15 +93,24 @@ describe('gRPC server with mutual TLS', { skip: opensslMissing() }, () => {
   });
 
   it('refuses a plaintext client', async () => {
-    await assert.rejects(getState(rawClient(port, grpc.credentials.createInsecure())), (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE);
+    await assert.rejects(
+      getState(rawClient(port, grpc.credentials.createInsecure())),
+      (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE,
+    );
   });
 
   it('refuses a TLS client without a certificate', async () => {
-    await assert.rejects(getState(rawClient(port, tlsCredentials(pki, null))), (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE);
+    await assert.rejects(
+      getState(rawClient(port, tlsCredentials(pki, null))),
+      (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE,
+    );
   });
 
   it('refuses a client certificate from another CA', async () => {
-    await assert.rejects(getState(rawClient(port, tlsCredentials(pki, pki.strangerClient))), (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE);
+    await assert.rejects(
+      getState(rawClient(port, tlsCredentials(pki, pki.strangerClient))),
+      (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE,
+    );
   });
 
   it('without a common-name list, accepts any CA-signed client', async () => {
@@ -107,17 +128,25 @@ describe('gRPC client common names', { skip: opensslMissing() }, () => {
   });
 
   it('allowed_commonNames admits the listed name and refuses others with upstream message', async () => {
-    const port = await startTlsServer(scope, pki, { allowedCommonNames: ['volume-client', 'volume'], allowedWildcardDomain: '' });
+    const port = await startTlsServer(scope, pki, {
+      allowedCommonNames: ['volume-client', 'volume'],
+      allowedWildcardDomain: '',
+    });
     await getState(rawClient(port, tlsCredentials(pki, pki.client)));
     await assert.rejects(
       getState(rawClient(port, tlsCredentials(pki, pki.otherClient))),
-      (err: grpc.ServiceError) => err.code === grpc.status.UNAUTHENTICATED && /invalid subject client common name: intruder\.example\.org/.test(err.details),
+      (err: grpc.ServiceError) =>
+        err.code === grpc.status.UNAUTHENTICATED &&
+        /invalid subject client common name: intruder\.example\.org/.test(err.details),
     );
   });
 
   it('allowed_wildcard_domain admits names ending with the domain', async () => {
     const port = await startTlsServer(scope, pki, { allowedCommonNames: [], allowedWildcardDomain: '.example.org' });
     await getState(rawClient(port, tlsCredentials(pki, pki.otherClient)));
-    await assert.rejects(getState(rawClient(port, tlsCredentials(pki, pki.client))), (err: grpc.ServiceError) => err.code === grpc.status.UNAUTHENTICATED);
+    await assert.rejects(
+      getState(rawClient(port, tlsCredentials(pki, pki.client))),
+      (err: grpc.ServiceError) => err.code === grpc.status.UNAUTHENTICATED,
+    );
   });
 });

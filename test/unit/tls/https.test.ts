@@ -40,7 +40,13 @@ function httpsGet(port: number, urlPath: string, ca: string, client?: CertPair):
         const fingerprint = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), peerFingerprint: fingerprint }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString(),
+            peerFingerprint: fingerprint,
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -53,10 +59,20 @@ async function startServers(scope: SuiteScope, pki: TestPki, caFile: string) {
   const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, () => {});
   await store.load();
   await store.allocateVolume({ volumeId: 3, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
-  const security = httpsServerSecurity({ certFile: pki.server.cert, keyFile: pki.server.key, caFile, limits: {} }, HOUR_MS, () => {});
+  const security = httpsServerSecurity(
+    { certFile: pki.server.cert, keyFile: pki.server.key, caFile, limits: {} },
+    HOUR_MS,
+    () => {},
+  );
   const servers = await listenHttpServers(
     { store, serverVersion: '30GB 4.44', fileSizeLimitBytes: 1 << 20, isHealthy: () => true, log: () => {} },
-    { host: '127.0.0.1', port: 0, public: { port: 0 }, closeGraceMs: 50, tls: { serverOptions: security.serverOptions, attach: security.attach } },
+    {
+      host: '127.0.0.1',
+      port: 0,
+      public: { port: 0 },
+      closeGraceMs: 50,
+      tls: { serverOptions: security.serverOptions, attach: security.attach },
+    },
   );
   scope.defer(async () => {
     await servers.close();
@@ -101,10 +117,19 @@ describe('HTTPS on the admin port', { skip: opensslMissing() }, () => {
     // Refresh every 100 ms so the test sees the swap quickly.
     const store = new Store([{ dir, maxVolumeCount: 1, diskType: '', diskId: 0 }], 4, () => {});
     await store.load();
-    const security = httpsServerSecurity({ certFile: live.cert, keyFile: live.key, caFile: '', limits: {} }, 100, () => {});
+    const security = httpsServerSecurity(
+      { certFile: live.cert, keyFile: live.key, caFile: '', limits: {} },
+      100,
+      () => {},
+    );
     const servers = await listenHttpServers(
       { store, serverVersion: '30GB 4.44', fileSizeLimitBytes: 1 << 20, isHealthy: () => true, log: () => {} },
-      { host: '127.0.0.1', port: 0, closeGraceMs: 50, tls: { serverOptions: security.serverOptions, attach: security.attach } },
+      {
+        host: '127.0.0.1',
+        port: 0,
+        closeGraceMs: 50,
+        tls: { serverOptions: security.serverOptions, attach: security.attach },
+      },
     );
     after(async () => {
       await servers.close();
@@ -130,8 +155,19 @@ describe('PemReloader', { skip: opensslMissing() }, () => {
   it('fails fast on missing files, keeps the last good material on a bad refresh', async () => {
     const pki = await makeTestPki();
     after(() => pki.remove());
-    assert.throws(() => new PemReloader({ certFile: path.join(pki.dir, 'nope.crt'), keyFile: pki.server.key, caFile: '' }, HOUR_MS, () => {}), /cannot read TLS certificate/);
-    assert.throws(() => new PemReloader({ certFile: pki.server.cert, keyFile: pki.client.key, caFile: '' }, HOUR_MS, () => {}), /bad TLS material/);
+    assert.throws(
+      () =>
+        new PemReloader(
+          { certFile: path.join(pki.dir, 'nope.crt'), keyFile: pki.server.key, caFile: '' },
+          HOUR_MS,
+          () => {},
+        ),
+      /cannot read TLS certificate/,
+    );
+    assert.throws(
+      () => new PemReloader({ certFile: pki.server.cert, keyFile: pki.client.key, caFile: '' }, HOUR_MS, () => {}),
+      /bad TLS material/,
+    );
 
     const dir = await tempDir('needlework-pem-');
     const files = { certFile: path.join(dir, 'a.crt'), keyFile: path.join(dir, 'a.key'), caFile: pki.caCert };

@@ -41,7 +41,11 @@ interface Peer {
 }
 
 /** One server playing both the master (/dir/lookup) and the volume server holding the replicas. */
-async function startPeer(scope: SuiteScope, tls: { pki: TestPki; requireClientCert: boolean } | null, selfAddress: () => string): Promise<Peer> {
+async function startPeer(
+  scope: SuiteScope,
+  tls: { pki: TestPki; requireClientCert: boolean } | null,
+  selfAddress: () => string,
+): Promise<Peer> {
   const seen: SeenRequest[] = [];
   let address = '';
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -55,7 +59,9 @@ async function startPeer(scope: SuiteScope, tls: { pki: TestPki; requireClientCe
       if (url.pathname === '/dir/lookup') {
         const volumeId = url.searchParams.get('volumeId');
         const urls = volumeId === '3' ? [selfAddress(), address] : [address];
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ volumeOrFileId: volumeId, locations: urls.map((u) => ({ url: u, publicUrl: u })) }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ volumeOrFileId: volumeId, locations: urls.map((u) => ({ url: u, publicUrl: u })) }));
       } else if (req.method === 'POST') {
         res.writeHead(201, { 'content-type': 'application/json' }).end('{"size":5}');
       } else {
@@ -102,7 +108,13 @@ async function startOurs(scope: SuiteScope, peer: () => string): Promise<Ours> {
   const lookup = new VolumeLookup(() => [peer()]);
   const servers = await startHttpServers({
     store,
-    config: { bindIp: '127.0.0.1', httpPort: port, publicPort: port, fileSizeLimitBytes: 1 << 20, idleTimeoutSeconds: 30 },
+    config: {
+      bindIp: '127.0.0.1',
+      httpPort: port,
+      publicPort: port,
+      fileSizeLimitBytes: 1 << 20,
+      idleTimeoutSeconds: 30,
+    },
     lookup,
     readMode: { mode: 'proxy', selfAddress: `127.0.0.1:${port}`, lookup: (volumeId) => lookup.lookup(volumeId) },
     serverVersion: '30GB 4.44',
@@ -130,7 +142,10 @@ function paths(seen: SeenRequest[]): string[] {
 }
 
 describe('httpsClientTls', () => {
-  const keys = (overrides: Partial<ReturnType<typeof emptySecurityConfig>>) => ({ ...emptySecurityConfig(), ...overrides });
+  const keys = (overrides: Partial<ReturnType<typeof emptySecurityConfig>>) => ({
+    ...emptySecurityConfig(),
+    ...overrides,
+  });
 
   it('is off unless enabled, warning when certificates are set anyway', () => {
     assert.deepEqual(httpsClientTls(keys({})), { tls: null });
@@ -140,12 +155,28 @@ describe('httpsClientTls', () => {
   });
 
   it('carries cert, key, ca and insecure_skip_verify; refuses half a pair as upstream', () => {
-    assert.deepEqual(httpsClientTls(keys({ httpsClientEnabled: true })).tls, { certFile: '', keyFile: '', caFile: '', insecureSkipVerify: false });
+    assert.deepEqual(httpsClientTls(keys({ httpsClientEnabled: true })).tls, {
+      certFile: '',
+      keyFile: '',
+      caFile: '',
+      insecureSkipVerify: false,
+    });
     assert.deepEqual(
-      httpsClientTls(keys({ httpsClientEnabled: true, httpsClientCertFile: 'c.crt', httpsClientKeyFile: 'c.key', httpsClientCaFile: 'ca.crt', httpsClientInsecureSkipVerify: true })).tls,
+      httpsClientTls(
+        keys({
+          httpsClientEnabled: true,
+          httpsClientCertFile: 'c.crt',
+          httpsClientKeyFile: 'c.key',
+          httpsClientCaFile: 'ca.crt',
+          httpsClientInsecureSkipVerify: true,
+        }),
+      ).tls,
       { certFile: 'c.crt', keyFile: 'c.key', caFile: 'ca.crt', insecureSkipVerify: true },
     );
-    assert.throws(() => httpsClientTls(keys({ httpsClientEnabled: true, httpsClientCertFile: 'c.crt' })), TlsSettingsError);
+    assert.throws(
+      () => httpsClientTls(keys({ httpsClientEnabled: true, httpsClientCertFile: 'c.crt' })),
+      TlsSettingsError,
+    );
   });
 });
 
@@ -163,7 +194,12 @@ describe('outgoing HTTP without [https.client]', () => {
     const write = await send(ours.port, 'POST', `/${REPLICATED_FID}`, { 'Content-Type': 'text/plain' }, 'hello');
     assert.equal(write.status, 201, write.body.toString());
 
-    assert.deepEqual(paths(peer.seen), ['GET /dir/lookup', `GET /${REMOTE_FID}`, 'GET /dir/lookup', `POST /${REPLICATED_FID}`]);
+    assert.deepEqual(paths(peer.seen), [
+      'GET /dir/lookup',
+      `GET /${REMOTE_FID}`,
+      'GET /dir/lookup',
+      `POST /${REPLICATED_FID}`,
+    ]);
     assert.ok(peer.seen.every((s) => !s.encrypted && s.clientCn === ''));
     assert.match(peer.seen[3]?.url ?? '', /type=replicate/);
   });
@@ -180,7 +216,11 @@ describe('outgoing HTTP with [https.client]', { skip: opensslMissing() }, () => 
   after(() => useHttpsClient(null, HOUR_MS, () => {}));
 
   it('proxies reads, replicates writes and asks the master over HTTPS with the client certificate', async () => {
-    useHttpsClient({ certFile: pki.client.cert, keyFile: pki.client.key, caFile: pki.caCert, insecureSkipVerify: false }, HOUR_MS, () => {});
+    useHttpsClient(
+      { certFile: pki.client.cert, keyFile: pki.client.key, caFile: pki.caCert, insecureSkipVerify: false },
+      HOUR_MS,
+      () => {},
+    );
     assert.equal(httpScheme(), 'https');
     const { peer, ours } = await cluster(scope, { pki, requireClientCert: true });
 
@@ -192,12 +232,24 @@ describe('outgoing HTTP with [https.client]', { skip: opensslMissing() }, () => 
     // The write was applied locally too.
     assert.equal((await send(ours.port, 'GET', `/${REPLICATED_FID}`)).body.toString(), 'hello');
 
-    assert.deepEqual(paths(peer.seen), ['GET /dir/lookup', `GET /${REMOTE_FID}`, 'GET /dir/lookup', `POST /${REPLICATED_FID}`]);
-    assert.ok(peer.seen.every((s) => s.encrypted && s.clientCn === 'volume-client'), JSON.stringify(peer.seen));
+    assert.deepEqual(paths(peer.seen), [
+      'GET /dir/lookup',
+      `GET /${REMOTE_FID}`,
+      'GET /dir/lookup',
+      `POST /${REPLICATED_FID}`,
+    ]);
+    assert.ok(
+      peer.seen.every((s) => s.encrypted && s.clientCn === 'volume-client'),
+      JSON.stringify(peer.seen),
+    );
   });
 
   it('rewrites http:// URLs to https://', async () => {
-    useHttpsClient({ certFile: pki.client.cert, keyFile: pki.client.key, caFile: pki.caCert, insecureSkipVerify: false }, HOUR_MS, () => {});
+    useHttpsClient(
+      { certFile: pki.client.cert, keyFile: pki.client.key, caFile: pki.caCert, insecureSkipVerify: false },
+      HOUR_MS,
+      () => {},
+    );
     const peer = await startPeer(scope, { pki, requireClientCert: true }, () => '');
     const response = await outgoingFetch(`http://${peer.address}/1,01`);
     assert.equal(await response.text(), 'from the peer');
@@ -225,13 +277,16 @@ describe('outgoing HTTP with [https.client]', { skip: opensslMissing() }, () => 
     copyFileSync(pki.client.cert, cert);
     copyFileSync(pki.client.key, key);
     const logs: string[] = [];
-    useHttpsClient({ certFile: cert, keyFile: key, caFile: pki.caCert, insecureSkipVerify: false }, 50, (m) => logs.push(m));
+    useHttpsClient({ certFile: cert, keyFile: key, caFile: pki.caCert, insecureSkipVerify: false }, 50, (m) =>
+      logs.push(m),
+    );
     const peer = await startPeer(scope, { pki, requireClientCert: true }, () => '');
     await (await outgoingFetch(`https://${peer.address}/1,01`)).text();
     copyFileSync(pki.otherClient.key, key);
     copyFileSync(pki.otherClient.cert, cert);
     const deadline = Date.now() + 5_000;
-    while (!logs.some((m) => m.includes('reloaded')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!logs.some((m) => m.includes('reloaded')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     await (await outgoingFetch(`https://${peer.address}/1,01`)).text();
     assert.deepEqual(
       peer.seen.map((s) => s.clientCn),
@@ -240,7 +295,13 @@ describe('outgoing HTTP with [https.client]', { skip: opensslMissing() }, () => 
   });
 
   it('is set up from security.toml by setUpTransportSecurity, and a half pair stops the server', () => {
-    const security = { ...emptySecurityConfig(), httpsClientEnabled: true, httpsClientCertFile: pki.client.cert, httpsClientKeyFile: pki.client.key, httpsClientCaFile: pki.caCert };
+    const security = {
+      ...emptySecurityConfig(),
+      httpsClientEnabled: true,
+      httpsClientCertFile: pki.client.cert,
+      httpsClientKeyFile: pki.client.key,
+      httpsClientCaFile: pki.caCert,
+    };
     const transport = setUpTransportSecurity(security, () => {}, {});
     try {
       assert.equal(transport.httpsClient, true);
@@ -249,8 +310,14 @@ describe('outgoing HTTP with [https.client]', { skip: opensslMissing() }, () => 
       transport.close();
     }
     assert.equal(httpScheme(), 'http');
-    assert.throws(() => setUpTransportSecurity({ ...security, httpsClientKeyFile: '' }, () => {}, {}), TlsSettingsError);
-    assert.throws(() => setUpTransportSecurity({ ...security, httpsClientCaFile: path.join(pki.dir, 'missing.crt') }, () => {}, {}), /cannot read TLS CA/);
+    assert.throws(
+      () => setUpTransportSecurity({ ...security, httpsClientKeyFile: '' }, () => {}, {}),
+      TlsSettingsError,
+    );
+    assert.throws(
+      () => setUpTransportSecurity({ ...security, httpsClientCaFile: path.join(pki.dir, 'missing.crt') }, () => {}, {}),
+      /cannot read TLS CA/,
+    );
     assert.equal(httpScheme(), 'http');
   });
 });

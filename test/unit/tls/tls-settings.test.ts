@@ -5,7 +5,14 @@ import { emptySecurityConfig, type SecurityConfig } from '../../../src/security/
 import { certRefreshMs } from '../../../src/cli/transport-security.ts';
 import { commonNameAllowed } from '../../../src/security/grpc-credentials.ts';
 import { DEFAULT_CERT_REFRESH_MS } from '../../../src/security/pem-reloader.ts';
-import { TlsSettingsError, goCipherSuites, goTlsVersion, grpcClientTls, grpcServerTls, httpsServerTls } from '../../../src/security/tls-settings.ts';
+import {
+  TlsSettingsError,
+  goCipherSuites,
+  goTlsVersion,
+  grpcClientTls,
+  grpcServerTls,
+  httpsServerTls,
+} from '../../../src/security/tls-settings.ts';
 
 function security(overrides: Partial<SecurityConfig>): SecurityConfig {
   return { ...emptySecurityConfig(), ...overrides };
@@ -29,7 +36,13 @@ describe('grpcServerTls', () => {
 
   it('carries the common-name rules and the [tls] limits', () => {
     const decision = grpcServerTls(
-      security({ ...FULL, grpcVolumeAllowedCommonNames: ['a', 'b'], grpcAllowedWildcardDomain: '.example.com', tlsMinVersion: 'TLS 1.2', tlsMaxVersion: 'TLS 1.3' }),
+      security({
+        ...FULL,
+        grpcVolumeAllowedCommonNames: ['a', 'b'],
+        grpcAllowedWildcardDomain: '.example.com',
+        tlsMinVersion: 'TLS 1.2',
+        tlsMaxVersion: 'TLS 1.3',
+      }),
     );
     assert.deepEqual(decision.tls, {
       certFile: 'v.crt',
@@ -43,14 +56,19 @@ describe('grpcServerTls', () => {
 
   it('refuses a bad [tls] value instead of falling back to plaintext', () => {
     assert.throws(() => grpcServerTls(security({ ...FULL, tlsMinVersion: 'TLS 9' })), TlsSettingsError);
-    assert.throws(() => grpcServerTls(security({ ...FULL, tlsCipherSuites: 'TLS_FAKE' })), /invalid tls cipher suite name "TLS_FAKE"/);
+    assert.throws(
+      () => grpcServerTls(security({ ...FULL, tlsCipherSuites: 'TLS_FAKE' })),
+      /invalid tls cipher suite name "TLS_FAKE"/,
+    );
   });
 });
 
 describe('grpcClientTls', () => {
   it('uses cert/key unless both client_cert and client_key are set', () => {
     assert.deepEqual(grpcClientTls(security(FULL)).tls, { certFile: 'v.crt', keyFile: 'v.key', caFile: 'ca.crt' });
-    const dedicated = grpcClientTls(security({ ...FULL, grpcVolumeClientCertFile: 'c.crt', grpcVolumeClientKeyFile: 'c.key' }));
+    const dedicated = grpcClientTls(
+      security({ ...FULL, grpcVolumeClientCertFile: 'c.crt', grpcVolumeClientKeyFile: 'c.key' }),
+    );
     assert.deepEqual(dedicated.tls, { certFile: 'c.crt', keyFile: 'c.key', caFile: 'ca.crt' });
     const half = grpcClientTls(security({ ...FULL, grpcVolumeClientCertFile: 'c.crt' }));
     assert.deepEqual(half.tls, { certFile: 'v.crt', keyFile: 'v.key', caFile: 'ca.crt' });
@@ -67,10 +85,24 @@ describe('grpcClientTls', () => {
 describe('httpsServerTls', () => {
   it('serves HTTPS with cert and key; a ca adds client verification and the [tls] limits', () => {
     assert.deepEqual(httpsServerTls(security({})), { tls: null });
-    const plain = httpsServerTls(security({ httpsVolumeCertFile: 'h.crt', httpsVolumeKeyFile: 'h.key', tlsMinVersion: 'TLS 1.3' }));
+    const plain = httpsServerTls(
+      security({ httpsVolumeCertFile: 'h.crt', httpsVolumeKeyFile: 'h.key', tlsMinVersion: 'TLS 1.3' }),
+    );
     assert.deepEqual(plain.tls, { certFile: 'h.crt', keyFile: 'h.key', caFile: '', limits: {} });
-    const mutual = httpsServerTls(security({ httpsVolumeCertFile: 'h.crt', httpsVolumeKeyFile: 'h.key', httpsVolumeCaFile: 'ca.crt', tlsMinVersion: 'TLS 1.3' }));
-    assert.deepEqual(mutual.tls, { certFile: 'h.crt', keyFile: 'h.key', caFile: 'ca.crt', limits: { minVersion: 'TLSv1.3' } });
+    const mutual = httpsServerTls(
+      security({
+        httpsVolumeCertFile: 'h.crt',
+        httpsVolumeKeyFile: 'h.key',
+        httpsVolumeCaFile: 'ca.crt',
+        tlsMinVersion: 'TLS 1.3',
+      }),
+    );
+    assert.deepEqual(mutual.tls, {
+      certFile: 'h.crt',
+      keyFile: 'h.key',
+      caFile: 'ca.crt',
+      limits: { minVersion: 'TLSv1.3' },
+    });
     assert.match(httpsServerTls(security({ httpsVolumeKeyFile: 'h.key' })).warning ?? '', /both cert and key/);
   });
 });
@@ -85,8 +117,13 @@ describe('[tls] names', () => {
 
   it('maps Go cipher suite names and keeps every TLS 1.3 suite (Go cannot restrict them)', () => {
     assert.equal(goCipherSuites(' '), undefined);
-    const ciphers = goCipherSuites('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256');
-    assert.equal(ciphers, 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256');
+    const ciphers = goCipherSuites(
+      'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+    );
+    assert.equal(
+      ciphers,
+      'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256',
+    );
   });
 });
 

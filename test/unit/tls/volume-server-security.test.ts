@@ -19,10 +19,13 @@ import { makeTestPki, opensslMissing } from './test-certs.ts';
 
 function httpsStatus(port: number, ca: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: '127.0.0.1', port, path: '/status', ca: readFileSync(ca), agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = httpsRequest(
+      { host: '127.0.0.1', port, path: '/status', ca: readFileSync(ca), agent: false },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -43,7 +46,16 @@ describe('startVolumeServer with security.toml TLS and -metricsPort', { skip: op
     after(() => pki.remove());
     const dir = await tempDir('needlework-secure-server-');
     const p = await ports();
-    const config = parseVolumeFlags([`-dir=${dir}`, '-ip=127.0.0.1', `-port=${p.http}`, `-port.grpc=${p.grpc}`, `-metricsPort=${p.metrics}`, '-master=', '-preStopSeconds=0', '-max=3']);
+    const config = parseVolumeFlags([
+      `-dir=${dir}`,
+      '-ip=127.0.0.1',
+      `-port=${p.http}`,
+      `-port.grpc=${p.grpc}`,
+      `-metricsPort=${p.metrics}`,
+      '-master=',
+      '-preStopSeconds=0',
+      '-max=3',
+    ]);
     const security = {
       ...emptySecurityConfig(),
       grpcCaFile: pki.caCert,
@@ -59,7 +71,15 @@ describe('startVolumeServer with security.toml TLS and -metricsPort', { skip: op
       await assert.rejects(send(p.http, 'GET', '/status'), 'plain HTTP is refused on an HTTPS port');
 
       assert.equal(grpcClientUsesTls(), true, 'outgoing gRPC uses [grpc.volume] cert/key');
-      const tlsClient = grpcClient(p.grpc, grpc.credentials.createSsl(readFileSync(pki.caCert), readFileSync(pki.client.key), readFileSync(pki.client.cert), { checkServerIdentity: () => undefined }));
+      const tlsClient = grpcClient(
+        p.grpc,
+        grpc.credentials.createSsl(
+          readFileSync(pki.caCert),
+          readFileSync(pki.client.key),
+          readFileSync(pki.client.cert),
+          { checkServerIdentity: () => undefined },
+        ),
+      );
       const plainClient = grpcClient(p.grpc, grpc.credentials.createInsecure());
       try {
         await unaryCall(tlsClient as never, 'GetState', {}, 5_000);
@@ -84,7 +104,14 @@ describe('startVolumeServer with security.toml TLS and -metricsPort', { skip: op
   it('stays plaintext without TLS keys, and has no metrics port without -metricsPort', async () => {
     const dir = await tempDir('needlework-plain-server-');
     const p = await ports();
-    const config = parseVolumeFlags([`-dir=${dir}`, '-ip=127.0.0.1', `-port=${p.http}`, `-port.grpc=${p.grpc}`, '-master=', '-preStopSeconds=0']);
+    const config = parseVolumeFlags([
+      `-dir=${dir}`,
+      '-ip=127.0.0.1',
+      `-port=${p.http}`,
+      `-port.grpc=${p.grpc}`,
+      '-master=',
+      '-preStopSeconds=0',
+    ]);
     const server = await startVolumeServer(config, emptySecurityConfig(), () => {});
     try {
       assert.equal((await send(p.http, 'GET', '/status')).status, 200);
@@ -96,7 +123,11 @@ describe('startVolumeServer with security.toml TLS and -metricsPort', { skip: op
         plainClient.close();
       }
       await assert.rejects(send(p.metrics, 'GET', '/metrics'), 'nothing listens on the would-be metrics port');
-      assert.equal((await send(p.http, 'GET', '/metrics')).status, 400, 'as upstream TestRustMetricsEndpointIsNotOnAdminPortByDefault');
+      assert.equal(
+        (await send(p.http, 'GET', '/metrics')).status,
+        400,
+        'as upstream TestRustMetricsEndpointIsNotOnAdminPortByDefault',
+      );
     } finally {
       await server.stop('test');
     }
@@ -105,8 +136,23 @@ describe('startVolumeServer with security.toml TLS and -metricsPort', { skip: op
   it('refuses to start on unreadable certificate files', async () => {
     const dir = await tempDir('needlework-bad-cert-');
     const p = await ports();
-    const config = parseVolumeFlags([`-dir=${dir}`, '-ip=127.0.0.1', `-port=${p.http}`, `-port.grpc=${p.grpc}`, '-master=', '-preStopSeconds=0']);
-    const security = { ...emptySecurityConfig(), grpcCaFile: `${dir}/ca.crt`, grpcVolumeCertFile: `${dir}/v.crt`, grpcVolumeKeyFile: `${dir}/v.key` };
-    await assert.rejects(startVolumeServer(config, security, () => {}), /cannot read TLS/);
+    const config = parseVolumeFlags([
+      `-dir=${dir}`,
+      '-ip=127.0.0.1',
+      `-port=${p.http}`,
+      `-port.grpc=${p.grpc}`,
+      '-master=',
+      '-preStopSeconds=0',
+    ]);
+    const security = {
+      ...emptySecurityConfig(),
+      grpcCaFile: `${dir}/ca.crt`,
+      grpcVolumeCertFile: `${dir}/v.crt`,
+      grpcVolumeKeyFile: `${dir}/v.key`,
+    };
+    await assert.rejects(
+      startVolumeServer(config, security, () => {}),
+      /cannot read TLS/,
+    );
   });
 });

@@ -23,9 +23,14 @@ export function controlHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
       const startTimeNs = nowNs();
       if (request.target === '') return { start_time_ns: startTimeNs, remote_time_ns: '0', stop_time_ns: nowNs() };
       const target = httpForm(request.target);
-      const knownMaster = request.target_type === 'master' && (target === httpForm(ctx.currentMaster()) || ctx.masters.some((m) => httpForm(m) === target));
+      const knownMaster =
+        request.target_type === 'master' &&
+        (target === httpForm(ctx.currentMaster()) || ctx.masters.some((m) => httpForm(m) === target));
       if (!knownMaster) {
-        throw new GrpcStatusError(grpc.status.INVALID_ARGUMENT, `unknown ping target ${request.target} of type ${request.target_type}`);
+        throw new GrpcStatusError(
+          grpc.status.INVALID_ARGUMENT,
+          `unknown ping target ${request.target} of type ${request.target_type}`,
+        );
       }
       try {
         const remoteTimeNs = await pingMaster(request.target);
@@ -40,9 +45,12 @@ export function controlHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
     SetState: unary(async (request): Reply<'SetState'> => {
       if (request.state === null || request.state === undefined) return { state: ctx.state.current };
       try {
-        return { state: await ctx.state.set({ maintenance: request.state.maintenance, version: request.state.version }) };
+        return {
+          state: await ctx.state.set({ maintenance: request.state.maintenance, version: request.state.version }),
+        };
       } catch (err) {
-        if (err instanceof StateVersionMismatchError) throw new GrpcStatusError(grpc.status.FAILED_PRECONDITION, err.message);
+        if (err instanceof StateVersionMismatchError)
+          throw new GrpcStatusError(grpc.status.FAILED_PRECONDITION, err.message);
         throw err;
       }
     }),

@@ -8,7 +8,14 @@ import { NEEDLE_HEADER_SIZE_BYTES, type OffsetWidth, indexEntrySizeBytes } from 
 import type { Volume } from '../../../storage/volume.ts';
 import { volumeFilePath } from '../../../storage/volume-files.ts';
 import { checkCollectionName, checkedVolumeBaseName } from '../../../store/collection-name.ts';
-import { type GrpcContext, type ResponseOf, type VolumeServerHandlerTable, GrpcStatusError, serverStream, writeMessage } from '../context.ts';
+import {
+  type GrpcContext,
+  type ResponseOf,
+  type VolumeServerHandlerTable,
+  GrpcStatusError,
+  serverStream,
+  writeMessage,
+} from '../context.ts';
 import { extensionProblem } from '../file-name-checks.ts';
 
 /** Upstream streams files in 2 MiB messages. */
@@ -21,7 +28,12 @@ const ANY_COMPACTION_REVISION = 0xffff_ffff;
  * ns (Go receivers take "no mtime" as "source file absent"). A missing file ends the stream with
  * no message when `allowMissing`.
  */
-async function streamFile(call: grpc.ServerWritableStream<unknown, ResponseOf<'CopyFile'>>, file: string, stopOffsetBytes: number, allowMissing: boolean): Promise<void> {
+async function streamFile(
+  call: grpc.ServerWritableStream<unknown, ResponseOf<'CopyFile'>>,
+  file: string,
+  stopOffsetBytes: number,
+  allowMissing: boolean,
+): Promise<void> {
   let handle;
   try {
     handle = await open(file, 'r');
@@ -37,7 +49,10 @@ async function streamFile(call: grpc.ServerWritableStream<unknown, ResponseOf<'C
     while (position < stopOffsetBytes) {
       const { bytesRead } = await handle.read(buf, 0, Math.min(COPY_CHUNK_BYTES, stopOffsetBytes - position), position);
       if (bytesRead === 0) break;
-      await writeMessage(call, { file_content: Buffer.from(buf.subarray(0, bytesRead)), modified_ts_ns: sent === 0 ? modifiedTsNs : '0' });
+      await writeMessage(call, {
+        file_content: Buffer.from(buf.subarray(0, bytesRead)),
+        modified_ts_ns: sent === 0 ? modifiedTsNs : '0',
+      });
       position += bytesRead;
       sent++;
     }
@@ -166,7 +181,8 @@ export async function resumeByLastEntry(
 ): Promise<number | null | 'up_to_date'> {
   const entrySize = indexEntrySizeBytes(volume.offsetWidth);
   const fileBytes = volume.stats().idxSizeBytes;
-  if (fileBytes % entrySize !== 0) throw new Error(`unexpected file ${volumeFilePath(volume.location, 'idx')} size: ${fileBytes}`);
+  if (fileBytes % entrySize !== 0)
+    throw new Error(`unexpected file ${volumeFilePath(volume.location, 'idx')} size: ${fileBytes}`);
   const serverCount = fileBytes / entrySize;
   if (serverCount < last.entryCount) throw new IncrementalCopyDiverged();
   const boundary = await rows.at(last.entryCount - 1);
@@ -198,7 +214,10 @@ export function copyHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
       if (!request.is_ec_volume) {
         const volume = ctx.store.findVolume(request.volume_id);
         if (volume === undefined) throw new Error(`not found volume id ${request.volume_id}`);
-        if (request.compaction_revision !== ANY_COMPACTION_REVISION && request.compaction_revision !== volume.superBlock.compactionRevision) {
+        if (
+          request.compaction_revision !== ANY_COMPACTION_REVISION &&
+          request.compaction_revision !== volume.superBlock.compactionRevision
+        ) {
           throw new Error(`volume ${request.volume_id} is compacted`);
         }
         await volume.sync();
@@ -262,7 +281,8 @@ export function copyHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
               indexBoundBytes: stopIndexBytes,
             });
           } catch (err) {
-            if (err instanceof IncrementalCopyDiverged) throw new GrpcStatusError(grpc.status.FAILED_PRECONDITION, err.message);
+            if (err instanceof IncrementalCopyDiverged)
+              throw new GrpcStatusError(grpc.status.FAILED_PRECONDITION, err.message);
             throw new Error(`fail to locate by entry ${entryCount}: ${(err as Error).message}`);
           }
           if (resumed === 'up_to_date') return;
@@ -289,7 +309,8 @@ export function copyHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
           const buf = Buffer.allocUnsafe(COPY_CHUNK_BYTES - (COPY_CHUNK_BYTES % entrySize));
           for (let at = entryCount * entrySize; at < stopIndexBytes; ) {
             const { bytesRead } = await idx.read(buf, 0, Math.min(buf.length, stopIndexBytes - at), at);
-            if (bytesRead === 0) throw new Error(`${volumeFilePath(volume.location, 'idx')} ends at ${at}, wanted ${stopIndexBytes}`);
+            if (bytesRead === 0)
+              throw new Error(`${volumeFilePath(volume.location, 'idx')} ends at ${at}, wanted ${stopIndexBytes}`);
             await writeMessage(call, { idx_content: Buffer.from(buf.subarray(0, bytesRead)) });
             at += bytesRead;
           }
@@ -299,6 +320,5 @@ export function copyHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
         await idx.close();
       }
     }),
-
   };
 }

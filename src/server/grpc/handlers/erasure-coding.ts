@@ -15,7 +15,17 @@ import { generateEcShards } from '../../../store/ec-generate.ts';
 import { rebuildEcShards } from '../../../store/ec-rebuild.ts';
 import { deleteEcShards, removeEcGenerationsBelow, tearDownEcVolume } from '../../../store/ec-shard-delete.ts';
 import { adoptStagedVolume } from '../../../store/staged-volume.ts';
-import { type GrpcContext, type Reply, type RequestOf, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
+import {
+  type GrpcContext,
+  type Reply,
+  type RequestOf,
+  type VolumeServerHandlerTable,
+  GrpcStatusError,
+  checkMaintenance,
+  serverStream,
+  unary,
+  writeMessage,
+} from '../context.ts';
 import type { EcShardInfo } from '../../../proto/generated/volume_server_pb/EcShardInfo.ts';
 import { copyFileFromPeer, newPeerClient } from '../../../cluster/peer-client.ts';
 import { recoverMissingEcIndexes } from '../../../cluster/ec-index-recovery.ts';
@@ -29,7 +39,8 @@ const WHOLE_FILE = '9223372036854775807';
 function shardIdsOf(values: number[] | undefined): number[] {
   const ids = values ?? [];
   for (const id of ids) {
-    if (!Number.isInteger(id) || id < 0 || id >= MAX_SHARD_COUNT) throw new GrpcStatusError(grpc.status.INVALID_ARGUMENT, `invalid shard id ${id}`);
+    if (!Number.isInteger(id) || id < 0 || id >= MAX_SHARD_COUNT)
+      throw new GrpcStatusError(grpc.status.INVALID_ARGUMENT, `invalid shard id ${id}`);
   }
   return ids;
 }
@@ -42,28 +53,47 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
     checkCollectionName(request.collection);
     const subject = `volume-${request.volume_id}`;
     await store.jobs.run('ec-encode', subject, { collection: request.collection }, (job) =>
-      generateEcShards(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log, (done, total) => job.progress(done, total)),
+      generateEcShards(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log, (done, total) =>
+        job.progress(done, total),
+      ),
     );
     return {};
   }
 
   async function rebuild(request: RequestOf<'VolumeEcShardsRebuild'>): Reply<'VolumeEcShardsRebuild'> {
     checkMaintenance(ctx);
-    const rebuilt = await store.jobs.run('ec-rebuild', `volume-${request.volume_id}`, { collection: request.collection }, (job) =>
-      rebuildEcShards(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log, (done, total) => job.progress(done, total)),
+    const rebuilt = await store.jobs.run(
+      'ec-rebuild',
+      `volume-${request.volume_id}`,
+      { collection: request.collection },
+      (job) =>
+        rebuildEcShards(
+          store,
+          { volumeId: request.volume_id, collection: request.collection },
+          ctx.log,
+          (done, total) => job.progress(done, total),
+        ),
     );
     return { rebuilt_shard_ids: rebuilt };
   }
 
-  async function copyShards(request: RequestOf<'VolumeEcShardsCopy'>, call: grpc.ServerUnaryCall<unknown, unknown>): Reply<'VolumeEcShardsCopy'> {
+  async function copyShards(
+    request: RequestOf<'VolumeEcShardsCopy'>,
+    call: grpc.ServerUnaryCall<unknown, unknown>,
+  ): Reply<'VolumeEcShardsCopy'> {
     checkMaintenance(ctx);
     // The source is the caller's word: an untrusted one is refused before anything is dialed.
-    await checkPeerSource(request.source_data_node, ctx.allowUntrustedRemoteEndpoints === true, 'invalid source data node');
+    await checkPeerSource(
+      request.source_data_node,
+      ctx.allowUntrustedRemoteEndpoints === true,
+      'invalid source data node',
+    );
     checkCollectionName(request.collection);
     const shardIds = shardIdsOf(request.shard_ids);
     let location: DiskLocation | undefined;
     if (request.disk_id > 0) {
-      if (request.disk_id >= store.locations.length) throw new Error(`invalid disk_id ${request.disk_id}: only have ${store.locations.length} disks`);
+      if (request.disk_id >= store.locations.length)
+        throw new Error(`invalid disk_id ${request.disk_id}: only have ${store.locations.length} disks`);
       location = store.locations[request.disk_id];
     } else {
       location = await store.ec.targetLocation(request.collection, request.volume_id);
@@ -73,11 +103,17 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
     // One limit for the whole request (every file of it), as upstream: the caller's rate, else
     // -maintenanceMBps. A caller that goes away stops the pacing.
     const abort = new AbortController();
-    const onCancelled = () => abort.abort(new GrpcStatusError(grpc.status.CANCELLED, `volume ${request.volume_id} ec shards copy: caller cancelled`));
+    const onCancelled = () =>
+      abort.abort(
+        new GrpcStatusError(grpc.status.CANCELLED, `volume ${request.volume_id} ec shards copy: caller cancelled`),
+      );
     call.on('cancelled', onCancelled);
     if (call.cancelled) onCancelled();
     const requestedRate = Number(request.io_byte_per_second ?? 0);
-    const throttle = newThrottle(requestedRate > 0 ? requestedRate : (ctx.maintenanceBytesPerSecond ?? 0), abort.signal);
+    const throttle = newThrottle(
+      requestedRate > 0 ? requestedRate : (ctx.maintenanceBytesPerSecond ?? 0),
+      abort.signal,
+    );
     const client = newPeerClient(request.source_data_node);
     const pull = async (ext: string, destination: string, ignoreMissing: boolean) => {
       try {
@@ -113,7 +149,12 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
       }
       if (request.copy_ecj_file) await pull('.ecj', volumeFilePath(loc, 'ecj'), true);
       if (request.copy_vif_file) await pull('.vif', volumeFilePath(loc, 'vif'), true);
-      if (request.copy_ecsum_file) await pull(BITROT_SIDECAR_EXT, path.join(loc.dir, `${checkedVolumeBaseName(request.collection, request.volume_id)}${BITROT_SIDECAR_EXT}`), true);
+      if (request.copy_ecsum_file)
+        await pull(
+          BITROT_SIDECAR_EXT,
+          path.join(loc.dir, `${checkedVolumeBaseName(request.collection, request.volume_id)}${BITROT_SIDECAR_EXT}`),
+          true,
+        );
     } catch (err) {
       const message = (err as grpc.ServiceError).details ?? (err as Error).message;
       throw new Error(`VolumeEcShardsCopy volume ${request.volume_id}: ${message}`);
@@ -149,7 +190,8 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
     checkMaintenance(ctx);
     checkCollectionName(request.collection);
     if (request.from_staged) return adoptStaged(request);
-    if (decodesInFlight.has(request.volume_id)) throw new GrpcStatusError(grpc.status.UNAVAILABLE, `ec volume ${request.volume_id} is already being decoded`);
+    if (decodesInFlight.has(request.volume_id))
+      throw new GrpcStatusError(grpc.status.UNAVAILABLE, `ec volume ${request.volume_id} is already being decoded`);
     decodesInFlight.add(request.volume_id);
     try {
       return await decode(request);
@@ -158,13 +200,21 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
     }
   }
 
-  async function decode(request: Pick<RequestOf<'VolumeEcShardsToVolume'>, 'volume_id' | 'collection'>): Reply<'VolumeEcShardsToVolume'> {
+  async function decode(
+    request: Pick<RequestOf<'VolumeEcShardsToVolume'>, 'volume_id' | 'collection'>,
+  ): Reply<'VolumeEcShardsToVolume'> {
     await decodeEcVolume(store, { volumeId: request.volume_id, collection: request.collection }, ctx.log);
     return {};
   }
 
-  async function adoptStaged(request: Pick<RequestOf<'VolumeEcShardsToVolume'>, 'volume_id' | 'collection' | 'disk_type'>): Reply<'VolumeEcShardsToVolume'> {
-    await adoptStagedVolume(store, { volumeId: request.volume_id, collection: request.collection, diskType: request.disk_type });
+  async function adoptStaged(
+    request: Pick<RequestOf<'VolumeEcShardsToVolume'>, 'volume_id' | 'collection' | 'disk_type'>,
+  ): Reply<'VolumeEcShardsToVolume'> {
+    await adoptStagedVolume(store, {
+      volumeId: request.volume_id,
+      collection: request.collection,
+      diskType: request.disk_type,
+    });
     return {};
   }
 
@@ -178,7 +228,12 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
       for (const id of volume.shardIds()) {
         if (seen.has(id)) continue;
         seen.add(id);
-        infos.push({ shard_id: id, size: String(volume.shards.get(id)?.sizeBytes ?? 0), collection: volume.collection, volume_id: volume.volumeId });
+        infos.push({
+          shard_id: id,
+          size: String(volume.shards.get(id)?.sizeBytes ?? 0),
+          collection: volume.collection,
+          volume_id: volume.volumeId,
+        });
       }
     }
     if (primary === undefined) throw new Error(`VolumeEcShardsInfo: EC volume ${request.volume_id} not found`);
@@ -190,14 +245,22 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
       file_deleted_count: String(totals.deletedFiles),
       // The layout reads are served through: how a coordinator tells a holder that understands
       // the uniform layout from one that mounted it as legacy.
-      ec_shard_config: { data_shards: primary.ratio.dataShards, parity_shards: primary.ratio.parityShards, block_size: String(primary.blockSizeBytes) },
+      ec_shard_config: {
+        data_shards: primary.ratio.dataShards,
+        parity_shards: primary.ratio.parityShards,
+        block_size: String(primary.blockSizeBytes),
+      },
     };
   }
 
   return {
     VolumeEcShardsGenerate: unary(generate),
     VolumeEcShardsRebuild: unary(rebuild),
-    VolumeEcShardsCopy: unary((request, call) => store.jobs.run('ec-shard-copy', `volume-${request.volume_id}`, { source: request.source_data_node }, () => copyShards(request, call))),
+    VolumeEcShardsCopy: unary((request, call) =>
+      store.jobs.run('ec-shard-copy', `volume-${request.volume_id}`, { source: request.source_data_node }, () =>
+        copyShards(request, call),
+      ),
+    ),
     VolumeEcShardsDelete: unary(deleteShards),
 
     VolumeEcShardsMount: unary(async (request): Reply<'VolumeEcShardsMount'> => {
@@ -217,7 +280,9 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
       // protection they resolved then. Best effort, as upstream: a conflict shows at decode.
       for (const { volume } of store.ec.all()) {
         if (volume.volumeId !== request.volume_id) continue;
-        await volume.reloadBitrot(allEcDirs(store.locations)).catch((err: Error) => ctx.log(`ec volume ${request.volume_id}: reload bitrot sidecar: ${err.message}`));
+        await volume
+          .reloadBitrot(allEcDirs(store.locations))
+          .catch((err: Error) => ctx.log(`ec volume ${request.volume_id}: reload bitrot sidecar: ${err.message}`));
       }
       if (mountError !== null) throw mountError;
       return {};

@@ -7,7 +7,16 @@ import { NeedleFlag, hasFlag } from '../../../storage/needle/needle.ts';
 import { ttlToString } from '../../../storage/needle/ttl.ts';
 import { actualSize } from '../../../storage/needle/version.ts';
 import type { DeleteResult as PbDeleteResult } from '../../../proto/generated/volume_server_pb/DeleteResult.ts';
-import { type GrpcContext, type Reply, type VolumeServerHandlerTable, checkMaintenance, serverStream, unary, writeMessage, volumeOrThrow } from '../context.ts';
+import {
+  type GrpcContext,
+  type Reply,
+  type VolumeServerHandlerTable,
+  checkMaintenance,
+  serverStream,
+  unary,
+  writeMessage,
+  volumeOrThrow,
+} from '../context.ts';
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -18,7 +27,13 @@ type DeleteResult = Required<PbDeleteResult>;
 
 /** One BatchDelete entry, with upstream's HTTP-like statuses. */
 async function batchDeleteOne(ctx: GrpcContext, fileId: string, skipCookieCheck: boolean): Promise<DeleteResult> {
-  const result = (status: number, error = '', size = 0): DeleteResult => ({ file_id: fileId, status, error, size, version: 0 });
+  const result = (status: number, error = '', size = 0): DeleteResult => ({
+    file_id: fileId,
+    status,
+    error,
+    size,
+    version: 0,
+  });
   const comma = fileId.indexOf(',');
   if (comma <= 0) return result(400, 'Wrong fid format.');
   let volumeId: number;
@@ -42,7 +57,8 @@ async function batchDeleteOne(ctx: GrpcContext, fileId: string, skipCookieCheck:
       return result(404, errorText(err));
     }
     if (meta.cookie !== cookie) return result(400, 'File Random Cookie does not match.');
-    if (hasFlag(meta, NeedleFlag.IsChunkManifest)) return result(406, 'ChunkManifest: not allowed in batch delete mode.');
+    if (hasFlag(meta, NeedleFlag.IsChunkManifest))
+      return result(406, 'ChunkManifest: not allowed in batch delete mode.');
     checksum = meta.checksum;
   }
   try {
@@ -84,7 +100,8 @@ export function needleDataHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
       const volume = volumeOrThrow(ctx, request.volume_id);
       const offsetBytes = Number(request.offset);
       try {
-        if (!Number.isSafeInteger(offsetBytes) || offsetBytes < 0 || request.size < 0) throw new Error('invalid offset or size');
+        if (!Number.isSafeInteger(offsetBytes) || offsetBytes < 0 || request.size < 0)
+          throw new Error('invalid offset or size');
         return { needle_blob: await volume.readBytes(offsetBytes, actualSize(request.size, volume.version)) };
       } catch (err) {
         throw new Error(`read needle blob offset ${request.offset} size ${request.size}: ${errorText(err)}`);
@@ -92,9 +109,14 @@ export function needleDataHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
     }),
 
     ReadNeedleMeta: unary(async (request): Reply<'ReadNeedleMeta'> => {
-      const volume = volumeOrThrow(ctx, request.volume_id, `not found volume id ${request.volume_id} and read needle metadata at ec shards is not supported`);
+      const volume = volumeOrThrow(
+        ctx,
+        request.volume_id,
+        `not found volume id ${request.volume_id} and read needle metadata at ec shards is not supported`,
+      );
       const offsetBytes = Number(request.offset);
-      if (!Number.isSafeInteger(offsetBytes) || offsetBytes < 0) throw new Error(`read needle meta: invalid offset ${request.offset}`);
+      if (!Number.isSafeInteger(offsetBytes) || offsetBytes < 0)
+        throw new Error(`read needle meta: invalid offset ${request.offset}`);
       const n = await volume.readMetaAt(offsetBytes, request.size);
       return {
         cookie: n.cookie,

@@ -6,9 +6,20 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { validateReplicaTarget } from '../../../remote/endpoint-guard.ts';
-import { RemoteObjectNotFound, type RemoteConf, buildRemoteStorageClient, formatLocation } from '../../../remote/remote-storage.ts';
+import {
+  RemoteObjectNotFound,
+  type RemoteConf,
+  buildRemoteStorageClient,
+  formatLocation,
+} from '../../../remote/remote-storage.ts';
 import { httpScheme, outgoingFetch } from '../../../security/outgoing-http.ts';
-import { backendNameToTypeId, backendStorageNames, findBackendStorage, goStringList, type TierProgress } from '../../../storage/backend/backend.ts';
+import {
+  backendNameToTypeId,
+  backendStorageNames,
+  findBackendStorage,
+  goStringList,
+  type TierProgress,
+} from '../../../storage/backend/backend.ts';
 import { etagOf } from '../../../storage/needle/crc.ts';
 import { formatNeedleIdCookie } from '../../../storage/needle/file-id.ts';
 import { NeedleFlag, newNeedle } from '../../../storage/needle/needle.ts';
@@ -16,7 +27,18 @@ import { pathExists } from '../../../storage/path-exists.ts';
 import type { Volume } from '../../../storage/volume.ts';
 import { volumeFilePath } from '../../../storage/volume-files.ts';
 import { type RemoteFile, remoteFileBackendName } from '../../../storage/volume-info.ts';
-import { type GrpcContext, type Reply, type RequestOf, type ResponseOf, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, unary, volumeOrThrow } from '../context.ts';
+import {
+  type GrpcContext,
+  type Reply,
+  type RequestOf,
+  type ResponseOf,
+  type VolumeServerHandlerTable,
+  GrpcStatusError,
+  checkMaintenance,
+  serverStream,
+  unary,
+  volumeOrThrow,
+} from '../context.ts';
 import type { JobHandle } from '../../../status/job-registry.ts';
 
 /** Upstream caps a request's transfer concurrency so a caller cannot spawn unbounded workers. */
@@ -28,7 +50,10 @@ const PROGRESS_INTERVAL_MS = 1_000;
 const REPLICA_BASE_TIMEOUT_MS = 30_000;
 const REPLICA_MIN_BYTES_PER_SECOND = 1024 * 1024;
 
-type TierMoveCall = grpc.ServerWritableStream<unknown, ResponseOf<'VolumeTierMoveDatToRemote'> & ResponseOf<'VolumeTierMoveDatFromRemote'>>;
+type TierMoveCall = grpc.ServerWritableStream<
+  unknown,
+  ResponseOf<'VolumeTierMoveDatToRemote'> & ResponseOf<'VolumeTierMoveDatFromRemote'>
+>;
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -59,18 +84,27 @@ async function writeReplica(target: string, fid: string, data: Buffer, auth: str
   const headers: Record<string, string> = { 'content-type': contentType };
   if (auth !== '') headers['authorization'] = `BEARER ${auth}`;
   const timeoutMs = REPLICA_BASE_TIMEOUT_MS + Math.ceil((data.length * 1000) / REPLICA_MIN_BYTES_PER_SECOND);
-  const response = await outgoingFetch(`${base}/${fid}?type=replicate`, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+  const response = await outgoingFetch(`${base}/${fid}?type=replicate`, {
+    method: 'POST',
+    headers,
+    body,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   const text = await response.text();
   if (response.status >= 400) throw new Error(`upload ${fid} to ${target}: ${response.status} ${text}`);
   try {
     const parsed = JSON.parse(text) as { error?: string };
-    if (typeof parsed.error === 'string' && parsed.error !== '') throw new Error(`upload ${fid} to ${target}: ${parsed.error}`);
+    if (typeof parsed.error === 'string' && parsed.error !== '')
+      throw new Error(`upload ${fid} to ${target}: ${parsed.error}`);
   } catch (err) {
     if (!(err instanceof SyntaxError)) throw err;
   }
 }
 
-async function fetchAndWriteNeedle(ctx: GrpcContext, request: RequestOf<'FetchAndWriteNeedle'>): Reply<'FetchAndWriteNeedle'> {
+async function fetchAndWriteNeedle(
+  ctx: GrpcContext,
+  request: RequestOf<'FetchAndWriteNeedle'>,
+): Reply<'FetchAndWriteNeedle'> {
   checkMaintenance(ctx);
   const volume = volumeOrThrow(ctx, request.volume_id);
   const untrusted = allowUntrusted(ctx);
@@ -85,10 +119,12 @@ async function fetchAndWriteNeedle(ctx: GrpcContext, request: RequestOf<'FetchAn
     data = await client.readFile(loc, offsetBytes, sizeBytes, concurrency);
   } catch (err) {
     // A confirmed missing object keeps its own status: the filer tells it apart by code and text.
-    if (err instanceof RemoteObjectNotFound) throw new GrpcStatusError(grpc.status.NOT_FOUND, `read from remote ${formatLocation(loc)}: ${err.message}`);
+    if (err instanceof RemoteObjectNotFound)
+      throw new GrpcStatusError(grpc.status.NOT_FOUND, `read from remote ${formatLocation(loc)}: ${err.message}`);
     throw new Error(`read from remote ${formatLocation(loc)}: ${errorText(err)}`);
   }
-  if (data.length !== sizeBytes) throw new Error(`read from remote ${formatLocation(loc)}: got ${data.length} bytes, want ${sizeBytes}`);
+  if (data.length !== sizeBytes)
+    throw new Error(`read from remote ${formatLocation(loc)}: got ${data.length} bytes, want ${sizeBytes}`);
 
   // Every replica target is checked before anything is written.
   if (!untrusted) {
@@ -103,7 +139,13 @@ async function fetchAndWriteNeedle(ctx: GrpcContext, request: RequestOf<'FetchAn
 
   const needleId = BigInt(request.needle_id);
   const label = `needle ${request.needle_id} size ${request.size}`;
-  const needle = newNeedle({ id: needleId, cookie: request.cookie, data, flags: NeedleFlag.HasLastModified, lastModified: Math.floor(Date.now() / 1000) });
+  const needle = newNeedle({
+    id: needleId,
+    cookie: request.cookie,
+    data,
+    flags: NeedleFlag.HasLastModified,
+    lastModified: Math.floor(Date.now() / 1000),
+  });
   const fid = `${volume.id},${formatNeedleIdCookie(needleId, request.cookie >>> 0)}`;
   const [local, ...replicas] = await Promise.allSettled([
     volume.write(needle, { checkCookie: true }),
@@ -124,7 +166,8 @@ function tierProgress(call: TierMoveCall, volumeId: number, direction: string, j
   let lastSentMs = Date.now();
   return async (processedBytes, percentage) => {
     job.progress(processedBytes, percentage > 0 ? Math.round((processedBytes * 100) / percentage) : 0);
-    if (call.cancelled) throw new GrpcStatusError(grpc.status.CANCELLED, `volume ${volumeId} tier move ${direction} cancelled by caller`);
+    if (call.cancelled)
+      throw new GrpcStatusError(grpc.status.CANCELLED, `volume ${volumeId} tier move ${direction} cancelled by caller`);
     const now = Date.now();
     if (now - lastSentMs < PROGRESS_INTERVAL_MS) return;
     lastSentMs = now;
@@ -134,7 +177,8 @@ function tierProgress(call: TierMoveCall, volumeId: number, direction: string, j
 }
 
 function checkCollection(volume: Volume, collection: string): void {
-  if (volume.collection !== collection) throw new Error(`existing collection:${volume.collection} unexpected input: ${collection}`);
+  if (volume.collection !== collection)
+    throw new Error(`existing collection:${volume.collection} unexpected input: ${collection}`);
 }
 
 async function fsyncDir(dir: string): Promise<void> {
@@ -170,14 +214,20 @@ async function moveDatToRemote(
 
   const name = request.destination_backend_name;
   const backend = findBackendStorage(name);
-  if (backend === undefined) throw new Error(`destination ${name} not found, supported: ${goStringList(backendStorageNames())}`);
+  if (backend === undefined)
+    throw new Error(`destination ${name} not found, supported: ${goStringList(backendStorageNames())}`);
   const { type, id } = backendNameToTypeId(name);
-  if (volume.volumeInfo.files.some((f) => f.backendType === type && f.backendId === id)) throw new Error(`destination ${name} already exists`);
+  if (volume.volumeInfo.files.some((f) => f.backendType === type && f.backendId === id))
+    throw new Error(`destination ${name} already exists`);
 
   const revisionBefore = volume.superBlock.compactionRevision;
   let copied: { key: string; sizeBytes: number };
   try {
-    copied = await backend.copyFile(datPath, tierProgress(call, volume.id, 'to remote', job), clampTierConcurrency(request.concurrency));
+    copied = await backend.copyFile(
+      datPath,
+      tierProgress(call, volume.id, 'to remote', job),
+      clampTierConcurrency(request.concurrency),
+    );
   } catch (err) {
     throw new Error(`backend ${name} copy file ${datPath}: ${errorText(err)}`);
   }
@@ -201,7 +251,11 @@ async function moveDatToRemote(
     await volume.saveVolumeInfo();
   } catch (err) {
     volume.volumeInfo = previous;
-    await backend.deleteFile(copied.key).catch((deleteErr: unknown) => ctx.log(`volume ${volume.id}: remove unused remote copy ${copied.key}: ${errorText(deleteErr)}`));
+    await backend
+      .deleteFile(copied.key)
+      .catch((deleteErr: unknown) =>
+        ctx.log(`volume ${volume.id}: remove unused remote copy ${copied.key}: ${errorText(deleteErr)}`),
+      );
     throw new Error(`volume ${volume.id} failed to attach remote file: ${errorText(err)}`);
   }
   // A tiered volume takes no more writes: the remote copy is what it is. Deletes reach the index
@@ -222,24 +276,35 @@ async function moveDatFromRemote(
   checkCollection(volume, request.collection);
 
   const first = volume.volumeInfo.files[0];
-  if (first === undefined || first.backendType === '' || first.key === '') throw new Error(`volume ${request.volume_id} is already on local disk`);
+  if (first === undefined || first.backendType === '' || first.key === '')
+    throw new Error(`volume ${request.volume_id} is already on local disk`);
   const storageName = remoteFileBackendName(first);
   const backend = findBackendStorage(storageName);
-  if (backend === undefined) throw new Error(`remote storage ${storageName} not found from supported: ${goStringList(backendStorageNames())}`);
+  if (backend === undefined)
+    throw new Error(`remote storage ${storageName} not found from supported: ${goStringList(backendStorageNames())}`);
 
   const datPath = volumeFilePath(volume.location, 'dat');
   // Downloaded beside the .dat and renamed over it: the open volume may still be reading its old
   // .dat (kept local, or unlinked but open), which must not change under it.
   const downloadPath = `${datPath}.download`;
   try {
-    await backend.downloadFile(downloadPath, first.key, tierProgress(call, volume.id, 'from remote', job), clampTierConcurrency(request.concurrency));
+    await backend.downloadFile(
+      downloadPath,
+      first.key,
+      tierProgress(call, volume.id, 'from remote', job),
+      clampTierConcurrency(request.concurrency),
+    );
   } catch (err) {
     await fs.rm(downloadPath, { force: true });
     throw new Error(`backend ${storageName} copy file ${datPath}: ${errorText(err)}`);
   }
   if (first.modifiedTime > 0n) {
     const when = Number(first.modifiedTime);
-    await fs.utimes(downloadPath, when, when).catch((err: unknown) => ctx.log(`volume ${volume.id} restore data file ${datPath} modified time: ${errorText(err)}`));
+    await fs
+      .utimes(downloadPath, when, when)
+      .catch((err: unknown) =>
+        ctx.log(`volume ${volume.id} restore data file ${datPath} modified time: ${errorText(err)}`),
+      );
   }
   await fs.rename(downloadPath, datPath);
   const dir = path.dirname(datPath);
@@ -281,10 +346,17 @@ export function remoteTieringHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
   return {
     FetchAndWriteNeedle: unary((request) => fetchAndWriteNeedle(ctx, request)),
     VolumeTierMoveDatToRemote: serverStream((request, call) =>
-      ctx.store.jobs.run('tier-upload', `volume-${request.volume_id}`, { destination: request.destination_backend_name }, (job) => moveDatToRemote(ctx, request, call, job)),
+      ctx.store.jobs.run(
+        'tier-upload',
+        `volume-${request.volume_id}`,
+        { destination: request.destination_backend_name },
+        (job) => moveDatToRemote(ctx, request, call, job),
+      ),
     ),
     VolumeTierMoveDatFromRemote: serverStream((request, call) =>
-      ctx.store.jobs.run('tier-download', `volume-${request.volume_id}`, {}, (job) => moveDatFromRemote(ctx, request, call, job)),
+      ctx.store.jobs.run('tier-download', `volume-${request.volume_id}`, {}, (job) =>
+        moveDatFromRemote(ctx, request, call, job),
+      ),
     ),
   };
 }

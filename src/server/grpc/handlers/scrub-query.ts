@@ -7,7 +7,16 @@ import { parseFileId } from '../../../storage/needle/file-id.ts';
 import { NeedleFlag, hasFlag } from '../../../storage/needle/needle.ts';
 import type { Volume } from '../../../storage/volume.ts';
 import { assert } from '../../../storage/types.ts';
-import { type GrpcContext, type Reply, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, unary, writeMessage } from '../context.ts';
+import {
+  type GrpcContext,
+  type Reply,
+  type VolumeServerHandlerTable,
+  GrpcStatusError,
+  checkMaintenance,
+  serverStream,
+  unary,
+  writeMessage,
+} from '../context.ts';
 import type { EcShardInfo } from '../../../proto/generated/volume_server_pb/EcShardInfo.ts';
 import { notifyMasterReadonly } from '../../../cluster/master-notify.ts';
 import { scrubEcChecksum, scrubEcIndex, scrubEcLocal, scrubEcReads, type EcScrubResult } from '../../../ec/ec-scrub.ts';
@@ -28,7 +37,12 @@ function modeNumber(mode: string | number): number {
 function checkVolumeScrubMode(mode: number): void {
   // LOCAL and READS are FULL for a normal volume: no shards to stay local to or rebuild from.
   // CHECKSUM verifies EC shards against their sidecar; a normal volume has neither.
-  if (mode !== SCRUB_MODES['INDEX'] && mode !== SCRUB_MODES['FULL'] && mode !== SCRUB_MODES['LOCAL'] && mode !== SCRUB_MODES['READS']) {
+  if (
+    mode !== SCRUB_MODES['INDEX'] &&
+    mode !== SCRUB_MODES['FULL'] &&
+    mode !== SCRUB_MODES['LOCAL'] &&
+    mode !== SCRUB_MODES['READS']
+  ) {
     throw new Error(`unsupported volume scrub mode ${mode}`);
   }
 }
@@ -47,7 +61,11 @@ async function markBrokenReadonly(ctx: GrpcContext, volume: Volume): Promise<voi
 /** FULL and READS: every live needle read from wherever its shards are; READS also rebuilds. */
 async function scrubEcAnywhere(ctx: GrpcContext, volume: EcVolume, recoverUnreadable: boolean): Promise<EcScrubResult> {
   const ec = ctx.store.ec;
-  const readSources = { localShard: (shardId: number) => ec.findShard(volume.volumeId, shardId)?.shard, remote: ec.remote, coder: () => ctx.store.coder() };
+  const readSources = {
+    localShard: (shardId: number) => ec.findShard(volume.volumeId, shardId)?.shard,
+    remote: ec.remote,
+    coder: () => ctx.store.coder(),
+  };
   return scrubEcReads(
     volume,
     {
@@ -71,7 +89,8 @@ async function scrubEcAnywhere(ctx: GrpcContext, volume: EcVolume, recoverUnread
 function getPath(value: unknown, path: string): { exists: boolean; value: unknown } {
   let current = value;
   for (const part of path.split('.')) {
-    if (current === null || typeof current !== 'object' || !(part in (current as Record<string, unknown>))) return { exists: false, value: undefined };
+    if (current === null || typeof current !== 'object' || !(part in (current as Record<string, unknown>)))
+      return { exists: false, value: undefined };
     current = (current as Record<string, unknown>)[part];
   }
   return { exists: true, value: current };
@@ -79,7 +98,13 @@ function getPath(value: unknown, path: string): { exists: boolean; value: unknow
 
 /** Shell-style `*` and `?` match, as tidwall/match does for the `%` operand. */
 function wildcardMatch(text: string, pattern: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  );
   return re.test(text);
 }
 
@@ -92,14 +117,22 @@ function passesFilter(record: unknown, filter: { field: string; operand: string;
   if (op === '') return true;
   if (typeof value === 'string') {
     switch (op) {
-      case '=': return value === rpv;
-      case '!=': return value !== rpv;
-      case '<': return value < rpv;
-      case '<=': return value <= rpv;
-      case '>': return value > rpv;
-      case '>=': return value >= rpv;
-      case '%': return wildcardMatch(value, rpv);
-      case '!%': return !wildcardMatch(value, rpv);
+      case '=':
+        return value === rpv;
+      case '!=':
+        return value !== rpv;
+      case '<':
+        return value < rpv;
+      case '<=':
+        return value <= rpv;
+      case '>':
+        return value > rpv;
+      case '>=':
+        return value >= rpv;
+      case '%':
+        return wildcardMatch(value, rpv);
+      case '!%':
+        return !wildcardMatch(value, rpv);
     }
     return false;
   }
@@ -107,21 +140,33 @@ function passesFilter(record: unknown, filter: { field: string; operand: string;
     const n = Number.parseFloat(rpv);
     const rhs = Number.isNaN(n) ? 0 : n;
     switch (op) {
-      case '=': return value === rhs;
-      case '!=': return value !== rhs;
-      case '<': return value < rhs;
-      case '<=': return value <= rhs;
-      case '>': return value > rhs;
-      case '>=': return value >= rhs;
+      case '=':
+        return value === rhs;
+      case '!=':
+        return value !== rhs;
+      case '<':
+        return value < rhs;
+      case '<=':
+        return value <= rhs;
+      case '>':
+        return value > rhs;
+      case '>=':
+        return value >= rhs;
     }
     return false;
   }
-  if (value === true) return op === '=' ? rpv === 'true' : op === '!=' ? rpv !== 'true' : op === '>' ? rpv === 'false' : op === '>=';
-  if (value === false) return op === '=' ? rpv === 'false' : op === '!=' ? rpv !== 'false' : op === '<' ? rpv === 'true' : op === '<=';
+  if (value === true)
+    return op === '=' ? rpv === 'true' : op === '!=' ? rpv !== 'true' : op === '>' ? rpv === 'false' : op === '>=';
+  if (value === false)
+    return op === '=' ? rpv === 'false' : op === '!=' ? rpv !== 'false' : op === '<' ? rpv === 'true' : op === '<=';
   return false;
 }
 
-function queryJsonLines(data: Buffer, selections: string[], filter: { field: string; operand: string; value: string } | null): Buffer {
+function queryJsonLines(
+  data: Buffer,
+  selections: string[],
+  filter: { field: string; operand: string; value: string } | null,
+): Buffer {
   let out = '';
   for (const line of data.toString('utf8').split('\n')) {
     if (line.trim() === '') continue;
@@ -179,7 +224,12 @@ export function scrubQueryHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
         }
       }
       if (failures.length > 0) throw new Error(failures.join('; '));
-      return { total_volumes: String(volumes.length), total_files: String(totalFiles), broken_volume_ids: broken, details };
+      return {
+        total_volumes: String(volumes.length),
+        total_files: String(totalFiles),
+        broken_volume_ids: broken,
+        details,
+      };
     }),
 
     ScrubEcVolume: unary(async (request): Reply<'ScrubEcVolume'> => {
@@ -188,7 +238,9 @@ export function scrubQueryHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
         throw new Error('deleted needle checks are only supported for FULL and READS scrubs');
       }
       const explicit = request.volume_ids.length > 0;
-      const ids = explicit ? request.volume_ids : [...new Set([...ctx.store.ec.all()].map(({ volume }) => volume.volumeId))];
+      const ids = explicit
+        ? request.volume_ids
+        : [...new Set([...ctx.store.ec.all()].map(({ volume }) => volume.volumeId))];
       let scrubbed = 0;
       let totalFiles = 0;
       const brokenVolumeIds: number[] = [];
@@ -210,7 +262,13 @@ export function scrubQueryHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
           const result = await scrubEcChecksum(merged, () => ctx.store.coder());
           if (result.errors.length > 0 || result.brokenShards.length > 0) {
             brokenVolumeIds.push(id);
-            for (const b of result.brokenShards) brokenShardInfos.push({ shard_id: b.shardId, size: String(b.sizeBytes), collection: b.collection, volume_id: b.volumeId });
+            for (const b of result.brokenShards)
+              brokenShardInfos.push({
+                shard_id: b.shardId,
+                size: String(b.sizeBytes),
+                collection: b.collection,
+                volume_id: b.volumeId,
+              });
             details.push(...result.errors);
           }
           continue;
@@ -225,12 +283,23 @@ export function scrubQueryHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
         if (result.errors.length > 0 || result.brokenShardIds.length > 0) {
           brokenVolumeIds.push(id);
           for (const shardId of result.brokenShardIds) {
-            brokenShardInfos.push({ shard_id: shardId, size: String(volume.shards.get(shardId)?.sizeBytes ?? 0), collection: volume.collection, volume_id: id });
+            brokenShardInfos.push({
+              shard_id: shardId,
+              size: String(volume.shards.get(shardId)?.sizeBytes ?? 0),
+              collection: volume.collection,
+              volume_id: id,
+            });
           }
           details.push(...result.errors);
         }
       }
-      return { total_volumes: String(scrubbed), total_files: String(totalFiles), broken_volume_ids: brokenVolumeIds, broken_shard_infos: brokenShardInfos, details };
+      return {
+        total_volumes: String(scrubbed),
+        total_files: String(totalFiles),
+        broken_volume_ids: brokenVolumeIds,
+        broken_shard_infos: brokenShardInfos,
+        details,
+      };
     }),
 
     Query: serverStream(async (request, call) => {
@@ -247,7 +316,9 @@ export function scrubQueryHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
         // Upstream ends the whole stream, without error, at a cookie mismatch.
         if (needle.cookie !== fid.cookie) return;
         if (request.input_serialization?.json_input) {
-          const data = hasFlag(needle, NeedleFlag.IsCompressed) ? gunzipSync(needle.data, { maxOutputLength: MAX_QUERY_INPUT_BYTES }) : Buffer.from(needle.data);
+          const data = hasFlag(needle, NeedleFlag.IsCompressed)
+            ? gunzipSync(needle.data, { maxOutputLength: MAX_QUERY_INPUT_BYTES })
+            : Buffer.from(needle.data);
           await writeMessage(call, { records: queryJsonLines(data, request.selections, request.filter) });
         }
       }

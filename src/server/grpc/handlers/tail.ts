@@ -7,7 +7,16 @@ import { decodeNeedle } from '../../../storage/needle/needle.ts';
 import { isSupportedVersion } from '../../../storage/needle/version.ts';
 import { NEEDLE_HEADER_SIZE_BYTES } from '../../../storage/types.ts';
 import type { Volume } from '../../../storage/volume.ts';
-import { type GrpcContext, type Reply, type ResponseOf, type VolumeServerHandlerTable, GrpcStatusError, serverStream, unary, writeMessage } from '../context.ts';
+import {
+  type GrpcContext,
+  type Reply,
+  type ResponseOf,
+  type VolumeServerHandlerTable,
+  GrpcStatusError,
+  serverStream,
+  unary,
+  writeMessage,
+} from '../context.ts';
 import { messagesOf, newPeerClient } from '../../../cluster/peer-client.ts';
 import type { GrpcStreamLimits } from '../stream-limits.ts';
 
@@ -97,7 +106,11 @@ async function sendNewRecords(volume: Volume, sinceNs: bigint, call: TailSenderC
   const start = await volume.firstOffsetAppendedAfter(sinceNs);
   if (start === null) {
     // The heartbeat tells the client we are alive; it is not progress.
-    await writeMessage(call, { needle_header: Buffer.alloc(0), needle_body: Buffer.alloc(0), is_last_chunk: true, version: volume.version }, idle.signal);
+    await writeMessage(
+      call,
+      { needle_header: Buffer.alloc(0), needle_body: Buffer.alloc(0), is_last_chunk: true, version: volume.version },
+      idle.signal,
+    );
     return sinceNs;
   }
   let last = sinceNs;
@@ -109,20 +122,36 @@ async function sendNewRecords(volume: Volume, sinceNs: bigint, call: TailSenderC
       last = await sendRecord(volume, record.appendAtNs, bytes, call, idle);
     }
   } catch (err) {
-    if (!(err instanceof CompactedMeanwhile) && volume.superBlock.compactionRevision !== revision) throw new CompactedMeanwhile(last);
+    if (!(err instanceof CompactedMeanwhile) && volume.superBlock.compactionRevision !== revision)
+      throw new CompactedMeanwhile(last);
     throw err;
   }
   return last;
 }
 
 /** One record as header and body pieces; returns its append time. */
-async function sendRecord(volume: Volume, appendAtNs: bigint, bytes: Buffer, call: TailSenderCall, idle: IdleCap): Promise<bigint> {
+async function sendRecord(
+  volume: Volume,
+  appendAtNs: bigint,
+  bytes: Buffer,
+  call: TailSenderCall,
+  idle: IdleCap,
+): Promise<bigint> {
   const header = bytes.subarray(0, NEEDLE_HEADER_SIZE_BYTES);
   const body = bytes.subarray(NEEDLE_HEADER_SIZE_BYTES);
   // A body always holds at least the checksum and padding, so there is at least one piece.
   for (let at = 0; at < body.length; at += TAIL_CHUNK_BYTES) {
     const piece = body.subarray(at, at + TAIL_CHUNK_BYTES);
-    await writeMessage(call, { needle_header: header, needle_body: piece, is_last_chunk: at + TAIL_CHUNK_BYTES >= body.length, version: volume.version }, idle.signal);
+    await writeMessage(
+      call,
+      {
+        needle_header: header,
+        needle_body: piece,
+        is_last_chunk: at + TAIL_CHUNK_BYTES >= body.length,
+        version: volume.version,
+      },
+      idle.signal,
+    );
   }
   idle.progress();
   return appendAtNs;
@@ -141,7 +170,10 @@ async function applyTailedRecord(volume: Volume, record: Buffer, version: number
   await volume.write(needle, { checkCookie: false });
 }
 
-export function tailHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 'tailPollMs' | 'tailMaxIdleMs'>): VolumeServerHandlerTable {
+export function tailHandlers(
+  ctx: GrpcContext,
+  limits: Pick<GrpcStreamLimits, 'tailPollMs' | 'tailMaxIdleMs'>,
+): VolumeServerHandlerTable {
   return {
     // Upstream counts idle_timeout_seconds in poll rounds and with 0 tails forever; here the
     // server's idle cap also ends a tail that sends no new record for tailMaxIdleMs.
@@ -151,7 +183,10 @@ export function tailHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 't
       let last = BigInt(request.since_ns);
       let idleRoundsLeft = request.idle_timeout_seconds;
       const idle = new IdleCap(limits.tailMaxIdleMs);
-      const job = ctx.store.jobs.begin('tail-sender', `volume-${request.volume_id}`, { sinceNs: request.since_ns, idleTimeoutSeconds: request.idle_timeout_seconds });
+      const job = ctx.store.jobs.begin('tail-sender', `volume-${request.volume_id}`, {
+        sinceNs: request.since_ns,
+        idleTimeoutSeconds: request.idle_timeout_seconds,
+      });
       let failure: unknown;
       let compactedRounds = 0;
       try {
@@ -184,7 +219,9 @@ export function tailHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 't
           throw err;
         }
         // Ends like a client idle timeout (OK): the receiver has applied all it got.
-        ctx.log(`tailing volume ${request.volume_id}: no new data for ${limits.tailMaxIdleMs} ms; server idle cap reached, ending the tail`);
+        ctx.log(
+          `tailing volume ${request.volume_id}: no new data for ${limits.tailMaxIdleMs} ms; server idle cap reached, ending the tail`,
+        );
       } finally {
         job.finish(failure);
         idle.stop();
@@ -193,11 +230,18 @@ export function tailHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 't
     }),
 
     VolumeTailReceiver: unary(async (request): Reply<'VolumeTailReceiver'> => {
-      await checkPeerSource(request.source_volume_server, ctx.allowUntrustedRemoteEndpoints === true, 'invalid source volume server');
+      await checkPeerSource(
+        request.source_volume_server,
+        ctx.allowUntrustedRemoteEndpoints === true,
+        'invalid source volume server',
+      );
       const volume = ctx.store.findVolume(request.volume_id);
       if (volume === undefined) throw new Error(`receiver not found volume id ${request.volume_id}`);
       const client = newPeerClient(request.source_volume_server);
-      const job = ctx.store.jobs.begin('tail-receiver', `volume-${request.volume_id}`, { source: request.source_volume_server, sinceNs: request.since_ns });
+      const job = ctx.store.jobs.begin('tail-receiver', `volume-${request.volume_id}`, {
+        source: request.source_volume_server,
+        sinceNs: request.since_ns,
+      });
       let failure: unknown;
       try {
         const stream = client.VolumeTailSender({

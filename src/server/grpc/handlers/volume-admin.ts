@@ -2,7 +2,15 @@
 // DeleteCollection. Messages follow upstream's text, which clients match on.
 import * as grpc from '@grpc/grpc-js';
 import { StoreError } from '../../../store/store.ts';
-import { type GrpcContext, type Reply, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, checkNotCopying, unary } from '../context.ts';
+import {
+  type GrpcContext,
+  type Reply,
+  type VolumeServerHandlerTable,
+  GrpcStatusError,
+  checkMaintenance,
+  checkNotCopying,
+  unary,
+} from '../context.ts';
 import { GRPC_STATUS_OF_STORE_ERROR } from '../error-status.ts';
 
 /** Store errors become plain (UNKNOWN) as upstream's are; a refused collection keeps its type. */
@@ -66,7 +74,12 @@ export function volumeAdminHandlers(ctx: GrpcContext): VolumeServerHandlerTable 
     VolumeDelete: unary(async (request): Reply<'VolumeDelete'> => {
       checkNotCopying(ctx, request.volume_id);
       try {
-        await ctx.store.deleteVolume(request.volume_id, request.only_empty, request.only_garbage === true, request.keep_remote_data === true);
+        await ctx.store.deleteVolume(
+          request.volume_id,
+          request.only_empty,
+          request.only_garbage === true,
+          request.keep_remote_data === true,
+        );
       } catch (err) {
         volumeStatusError(err);
       }

@@ -11,7 +11,18 @@ import { copyTargetLocation, stageVolumeCopy } from '../../../store/volume-copy-
 import { swapInVolumeCopy } from '../../../store/volume-copy-swap.ts';
 import { lastAppendAtNs } from '../../../store/volume-last-append.ts';
 import { checkPeerSource } from '../../../remote/endpoint-guard.ts';
-import { type ClientResponseOf, type GrpcContext, type RequestOf, type ResponseOf, type VolumeServerHandlerTable, GrpcStatusError, checkMaintenance, serverStream, statusCodeOf, writeMessage } from '../context.ts';
+import {
+  type ClientResponseOf,
+  type GrpcContext,
+  type RequestOf,
+  type ResponseOf,
+  type VolumeServerHandlerTable,
+  GrpcStatusError,
+  checkMaintenance,
+  serverStream,
+  statusCodeOf,
+  writeMessage,
+} from '../context.ts';
 import { type VolumeServerPeer, copyFileFromPeer, newPeerClient, unaryCall } from '../../../cluster/peer-client.ts';
 import { collectionProblem, extensionProblem } from '../file-name-checks.ts';
 import type { GrpcStreamLimits } from '../stream-limits.ts';
@@ -43,7 +54,11 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Holds a byte stream to `bytesPerSecond` on average since it started; 0 is unthrottled. */
-export function newThrottle(bytesPerSecond: number, signal: AbortSignal, nowMs: () => number = Date.now): (bytes: number) => Promise<void> {
+export function newThrottle(
+  bytesPerSecond: number,
+  signal: AbortSignal,
+  nowMs: () => number = Date.now,
+): (bytes: number) => Promise<void> {
   const startMs = nowMs();
   let totalBytes = 0;
   return async (bytes) => {
@@ -55,7 +70,10 @@ export function newThrottle(bytesPerSecond: number, signal: AbortSignal, nowMs: 
   };
 }
 
-export function volumeCopyHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimits, 'receiveIdleMs'>): VolumeServerHandlerTable {
+export function volumeCopyHandlers(
+  ctx: GrpcContext,
+  limits: Pick<GrpcStreamLimits, 'receiveIdleMs'>,
+): VolumeServerHandlerTable {
   return {
     /**
      * 4.53's VolumeCopy: one copy per volume at a time; files are staged under `copying/` and only
@@ -65,16 +83,24 @@ export function volumeCopyHandlers(ctx: GrpcContext, limits: Pick<GrpcStreamLimi
     VolumeCopy: serverStream(async (request, call) => {
       checkMaintenance(ctx);
       // The source is the caller's word: an untrusted one is refused before anything is dialed.
-      await checkPeerSource(request.source_data_node, ctx.allowUntrustedRemoteEndpoints === true, 'invalid source data node');
+      await checkPeerSource(
+        request.source_data_node,
+        ctx.allowUntrustedRemoteEndpoints === true,
+        'invalid source data node',
+      );
       const volumeId = request.volume_id;
-      if (!ctx.store.claimCopy(volumeId)) throw new GrpcStatusError(grpc.status.UNAVAILABLE, `volume ${volumeId} is already being copied`);
+      if (!ctx.store.claimCopy(volumeId))
+        throw new GrpcStatusError(grpc.status.UNAVAILABLE, `volume ${volumeId} is already being copied`);
       const abort = new AbortController();
-      const onCancelled = () => abort.abort(new GrpcStatusError(grpc.status.CANCELLED, `volume ${volumeId} copy: caller cancelled`));
+      const onCancelled = () =>
+        abort.abort(new GrpcStatusError(grpc.status.CANCELLED, `volume ${volumeId} copy: caller cancelled`));
       call.on('cancelled', onCancelled);
       if (call.cancelled) onCancelled();
       const client = newPeerClient(request.source_data_node);
       try {
-        await ctx.store.jobs.run('volume-copy', `volume-${volumeId}`, { source: request.source_data_node }, (job) => copyVolume(ctx, request, call, client, abort.signal, job));
+        await ctx.store.jobs.run('volume-copy', `volume-${volumeId}`, { source: request.source_data_node }, (job) =>
+          copyVolume(ctx, request, call, client, abort.signal, job),
+        );
       } finally {
         call.off('cancelled', onCancelled);
         client.close();
@@ -145,18 +171,60 @@ async function copyVolume(
   try {
     const dat = remoteDat
       ? { bytesWritten: 0, modifiedTsNs: 0n }
-      : await copyFileFromPeer(client, { ...base, ext: '.dat', compaction_revision: status.compaction_revision, stop_offset: status.dat_file_size, ignore_source_file_not_found: true }, staged.dat, onBytes);
-    const idx = await copyFileFromPeer(client, { ...base, ext: '.idx', compaction_revision: status.compaction_revision, stop_offset: status.idx_file_size, ignore_source_file_not_found: false }, staged.idx, onBytes);
-    const vif = await copyFileFromPeer(client, { ...base, ext: '.vif', compaction_revision: status.compaction_revision, stop_offset: String(MAX_VIF_BYTES), ignore_source_file_not_found: true }, staged.vif, onBytes);
+      : await copyFileFromPeer(
+          client,
+          {
+            ...base,
+            ext: '.dat',
+            compaction_revision: status.compaction_revision,
+            stop_offset: status.dat_file_size,
+            ignore_source_file_not_found: true,
+          },
+          staged.dat,
+          onBytes,
+        );
+    const idx = await copyFileFromPeer(
+      client,
+      {
+        ...base,
+        ext: '.idx',
+        compaction_revision: status.compaction_revision,
+        stop_offset: status.idx_file_size,
+        ignore_source_file_not_found: false,
+      },
+      staged.idx,
+      onBytes,
+    );
+    const vif = await copyFileFromPeer(
+      client,
+      {
+        ...base,
+        ext: '.vif',
+        compaction_revision: status.compaction_revision,
+        stop_offset: String(MAX_VIF_BYTES),
+        ignore_source_file_not_found: true,
+      },
+      staged.vif,
+      onBytes,
+    );
     if (vif.modifiedTsNs === 0n) await fs.rm(staged.vif, { force: true });
-    for (const [file, copiedFile] of [[staged.dat, dat], [staged.idx, idx], [staged.vif, vif]] as const) {
+    for (const [file, copiedFile] of [
+      [staged.dat, dat],
+      [staged.idx, idx],
+      [staged.vif, vif],
+    ] as const) {
       if (copiedFile.modifiedTsNs > 0n) {
         const mtime = new Date(Number(copiedFile.modifiedTsNs / 1_000_000n));
         await fs.utimes(file, mtime, mtime);
       }
     }
-    if ((!remoteDat && String(dat.bytesWritten) !== status.dat_file_size) || String(idx.bytesWritten) !== status.idx_file_size) {
-      throw new Error(`volume ${volumeId} copy size mismatch: dat ${dat.bytesWritten}/${status.dat_file_size}, idx ${idx.bytesWritten}/${status.idx_file_size}`);
+    if (
+      (!remoteDat && String(dat.bytesWritten) !== status.dat_file_size) ||
+      String(idx.bytesWritten) !== status.idx_file_size
+    ) {
+      throw new Error(
+        `volume ${volumeId} copy size mismatch: dat ${dat.bytesWritten}/${status.dat_file_size}, idx ${idx.bytesWritten}/${status.idx_file_size}`,
+      );
     }
     try {
       statusAfter = await unaryCall(client, 'VolumeStatus', { volume_id: volumeId });
@@ -164,7 +232,9 @@ async function copyVolume(
       throw new Error(`read source volume ${volumeId} status after copy failed: ${(err as Error).message}`);
     }
     const fallbackNs = BigInt(status.dat_file_timestamp_seconds) * 1_000_000_000n;
-    lastNs = remoteDat ? fallbackNs : await lastAppendAtNs(staged.idx, staged.dat, ctx.store.offsetWidth, status.version, fallbackNs);
+    lastNs = remoteDat
+      ? fallbackNs
+      : await lastAppendAtNs(staged.idx, staged.dat, ctx.store.offsetWidth, status.version, fallbackNs);
     // A caller that left cannot use the result: stop before the swap touches a live replica.
     if (signal.aborted) throw signal.reason;
   } catch (err) {
@@ -177,14 +247,18 @@ async function copyVolume(
     note: `copying from ${request.source_data_node}`,
     validate: (volume) => {
       if (countsStable && String(volume.stats().fileCount) !== statusAfter.file_count) {
-        throw new Error(`target file count [${volume.stats().fileCount}] is not same as origin file count [${statusAfter.file_count}]`);
+        throw new Error(
+          `target file count [${volume.stats().fileCount}] is not same as origin file count [${statusAfter.file_count}]`,
+        );
       }
     },
     log: ctx.log,
   });
-  await writeMessage(call, { last_append_at_ns: lastNs.toString(), processed_bytes: String(copied) }).catch((err: unknown) => {
-    ctx.log(`volume ${volumeId} copied; final response not sent: ${(err as Error).message}`);
-  });
+  await writeMessage(call, { last_append_at_ns: lastNs.toString(), processed_bytes: String(copied) }).catch(
+    (err: unknown) => {
+      ctx.log(`volume ${volumeId} copied; final response not sent: ${(err as Error).message}`);
+    },
+  );
 }
 
 type ReceiveMessage = RequestOf<'ReceiveFile'>;
@@ -197,7 +271,11 @@ class ReceiveIdleTimeout extends Error {}
  * The next message, or ReceiveIdleTimeout when none comes within `idleMs`; the stream is then
  * destroyed so the pending read ends too.
  */
-async function nextWithin(call: ReceiveCall, messages: AsyncIterator<ReceiveMessage>, idleMs: number): Promise<IteratorResult<ReceiveMessage>> {
+async function nextWithin(
+  call: ReceiveCall,
+  messages: AsyncIterator<ReceiveMessage>,
+  idleMs: number,
+): Promise<IteratorResult<ReceiveMessage>> {
   const pending = messages.next();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -222,7 +300,10 @@ async function nextWithin(call: ReceiveCall, messages: AsyncIterator<ReceiveMess
  * sending for `idleMs` gets DEADLINE_EXCEEDED (upstream would wait forever).
  */
 async function receiveFile(ctx: GrpcContext, call: ReceiveCall, idleMs: number): Promise<ResponseOf<'ReceiveFile'>> {
-  const answer = (error: string, bytesWritten = 0): ResponseOf<'ReceiveFile'> => ({ bytes_written: String(bytesWritten), error });
+  const answer = (error: string, bytesWritten = 0): ResponseOf<'ReceiveFile'> => ({
+    bytes_written: String(bytesWritten),
+    error,
+  });
   let target: string | null = null;
   /** Where the bytes go first: `target` itself, or a temp file renamed over it on success. */
   let writePath: string | null = null;
@@ -295,25 +376,45 @@ const LIVE_VOLUME_EXTS = new Set(['.dat', '.idx', '.vif', '.note', '.cpd', '.cpx
  * `viaTemp`: the bytes go to a temp file renamed into place only when the stream completes, so a
  * failed receive never removes what the name held before.
  */
-async function resolveReceiveTarget(ctx: GrpcContext, info: ReceiveInfo): Promise<{ path: string; viaTemp: boolean } | { error: string }> {
+async function resolveReceiveTarget(
+  ctx: GrpcContext,
+  info: ReceiveInfo,
+): Promise<{ path: string; viaTemp: boolean } | { error: string }> {
   const locations = ctx.store.locations;
   if (locations.length === 0) return { error: 'no storage location available' };
   if (info.is_ec_volume) {
     // Writing would truncate files a mounted EC volume is reading.
-    const mountedOn = [...ctx.store.ec.all()].filter(({ volume }) => volume.volumeId === info.volume_id).map(({ location }) => location.diskId);
-    if (mountedOn.length > 0) return { error: `ec volume ${info.volume_id} is mounted on disk_ids:[${mountedOn.join(' ')}]; unmount before ReceiveFile` };
-    if (info.disk_id >= locations.length) return { error: `invalid disk_id ${info.disk_id}: only have ${locations.length} disks` };
-    const location = info.disk_id > 0 ? locations[info.disk_id] : await ctx.store.ec.targetLocation(info.collection, info.volume_id);
+    const mountedOn = [...ctx.store.ec.all()]
+      .filter(({ volume }) => volume.volumeId === info.volume_id)
+      .map(({ location }) => location.diskId);
+    if (mountedOn.length > 0)
+      return {
+        error: `ec volume ${info.volume_id} is mounted on disk_ids:[${mountedOn.join(' ')}]; unmount before ReceiveFile`,
+      };
+    if (info.disk_id >= locations.length)
+      return { error: `invalid disk_id ${info.disk_id}: only have ${locations.length} disks` };
+    const location =
+      info.disk_id > 0 ? locations[info.disk_id] : await ctx.store.ec.targetLocation(info.collection, info.volume_id);
     if (location === undefined) return { error: 'no storage location available' };
-    return { path: path.join(location.dir, `${checkedVolumeBaseName(info.collection, info.volume_id)}${info.ext}`), viaTemp: false };
+    return {
+      path: path.join(location.dir, `${checkedVolumeBaseName(info.collection, info.volume_id)}${info.ext}`),
+      viaTemp: false,
+    };
   }
   const volume = ctx.store.findVolume(info.volume_id);
   if (volume !== undefined) {
-    if (LIVE_VOLUME_EXTS.has(info.ext)) return { error: `volume ${info.volume_id} is mounted; refusing to overwrite its ${info.ext} file, unmount before ReceiveFile` };
+    if (LIVE_VOLUME_EXTS.has(info.ext))
+      return {
+        error: `volume ${info.volume_id} is mounted; refusing to overwrite its ${info.ext} file, unmount before ReceiveFile`,
+      };
     return { path: volumeFilePath(volume.location, info.ext.slice(1)), viaTemp: true };
   }
   if (info.disk_type === '') return { error: `volume ${info.volume_id} not found` };
   const location = ctx.store.pickLocation(info.disk_type);
-  if (location === undefined) return { error: `no ${info.disk_type} disk location with a free slot for volume ${info.volume_id}` };
-  return { path: `${volumeFilePath(location.location(info.collection, info.volume_id), info.ext.slice(1))}.copying`, viaTemp: false };
+  if (location === undefined)
+    return { error: `no ${info.disk_type} disk location with a free slot for volume ${info.volume_id}` };
+  return {
+    path: `${volumeFilePath(location.location(info.collection, info.volume_id), info.ext.slice(1))}.copying`,
+    viaTemp: false,
+  };
 }

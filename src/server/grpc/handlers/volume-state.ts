@@ -5,7 +5,15 @@ import { type Ttl, ttlSeconds, ttlToString } from '../../../storage/needle/ttl.t
 import { parseReplicaPlacement, replicaPlacementToString } from '../../../storage/replica-placement.ts';
 import { readVolumeInfoFile, writeVolumeInfoFile } from '../../../storage/volume-info.ts';
 import { volumeFilePath } from '../../../storage/volume-files.ts';
-import { type GrpcContext, type Reply, type VolumeServerHandlerTable, checkMaintenance, checkNotCopying, unary, volumeOrThrow } from '../context.ts';
+import {
+  type GrpcContext,
+  type Reply,
+  type VolumeServerHandlerTable,
+  checkMaintenance,
+  checkNotCopying,
+  unary,
+  volumeOrThrow,
+} from '../context.ts';
 import { notifyMasterReadonly } from '../../../cluster/master-notify.ts';
 
 async function secondsOf(path: string): Promise<string> {
@@ -129,12 +137,15 @@ export function volumeStateHandlers(ctx: GrpcContext): VolumeServerHandlerTable 
           dat_file_size: info.datFileSize.toString(),
           expire_at_sec: info.expireAtSec.toString(),
           read_only: info.readOnly,
-          ec_shard_config: info.ecShardConfig === null ? null : {
-            data_shards: info.ecShardConfig.dataShards,
-            parity_shards: info.ecShardConfig.parityShards,
-            encode_ts_ns: info.ecShardConfig.encodeTsNs.toString(),
-            block_size: String(info.ecShardConfig.blockSizeBytes ?? 0),
-          },
+          ec_shard_config:
+            info.ecShardConfig === null
+              ? null
+              : {
+                  data_shards: info.ecShardConfig.dataShards,
+                  parity_shards: info.ecShardConfig.parityShards,
+                  encode_ts_ns: info.ecShardConfig.encodeTsNs.toString(),
+                  block_size: String(info.ecShardConfig.blockSizeBytes ?? 0),
+                },
           read_only_can_delete: info.readOnlyCanDelete,
         },
         version: volume.version,
