@@ -259,7 +259,9 @@ export class EcVolume {
         for (let at = 0; at < ids.length; at += chunkIds) {
           const part = ids.slice(at, at + chunkIds);
           const buf = Buffer.alloc(part.length * NEEDLE_ID_SIZE_BYTES);
-          part.forEach((id, i) => buf.writeBigUInt64BE(id, i * NEEDLE_ID_SIZE_BYTES));
+          part.forEach((id, i) => {
+            buf.writeBigUInt64BE(id, i * NEEDLE_ID_SIZE_BYTES);
+          });
           await handle.write(buf, 0, buf.length, at * NEEDLE_ID_SIZE_BYTES);
         }
         await handle.sync();

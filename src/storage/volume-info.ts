@@ -150,8 +150,8 @@ export function decodeVolumeInfo(text: string): VolumeInfo {
   // Pre-protobuf files: {"BytesOffset": 4, "DestroyTime": 123}.
   if ('BytesOffset' in obj || 'DestroyTime' in obj) {
     return newVolumeInfo({
-      bytesOffset: toUint32(obj['BytesOffset'], 'BytesOffset'),
-      expireAtSec: toBigInt(obj['DestroyTime'], 'DestroyTime'),
+      bytesOffset: toUint32(obj.BytesOffset, 'BytesOffset'),
+      expireAtSec: toBigInt(obj.DestroyTime, 'DestroyTime'),
     });
   }
   const files = field(obj, 'files', 'files');
@@ -161,15 +161,15 @@ export function decodeVolumeInfo(text: string): VolumeInfo {
       ? files.map((f: Json) => ({
           backendType: toStr(field(f, 'backendType', 'backend_type'), 'backendType'),
           backendId: toStr(field(f, 'backendId', 'backend_id'), 'backendId'),
-          key: toStr(f['key'], 'key'),
-          offset: toBigInt(f['offset'], 'offset'),
+          key: toStr(f.key, 'key'),
+          offset: toBigInt(f.offset, 'offset'),
           fileSize: toBigInt(field(f, 'fileSize', 'file_size'), 'fileSize'),
           modifiedTime: toBigInt(field(f, 'modifiedTime', 'modified_time'), 'modifiedTime'),
-          extension: toStr(f['extension'], 'extension'),
+          extension: toStr(f.extension, 'extension'),
         }))
       : [],
-    version: toUint32(obj['version'], 'version'),
-    replication: toStr(obj['replication'], 'replication'),
+    version: toUint32(obj.version, 'version'),
+    replication: toStr(obj.replication, 'replication'),
     bytesOffset: toUint32(field(obj, 'bytesOffset', 'bytes_offset'), 'bytesOffset'),
     datFileSize: toBigInt(field(obj, 'datFileSize', 'dat_file_size'), 'datFileSize'),
     expireAtSec: toBigInt(field(obj, 'expireAtSec', 'expire_at_sec'), 'expireAtSec'),

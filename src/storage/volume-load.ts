@@ -211,7 +211,7 @@ export async function loadVolume(
     if (needleMap.tail !== null && damage.length === 0) {
       const tail = needleMap.tail;
       const header = await readHeaderAt(dat, tail.offsetBytes, datSizeBytes);
-      const expectedSize = tail.size < 0 ? 0 : tail.size;
+      const expectedSize = Math.max(tail.size, 0);
       if (header === null || header.id !== tail.key || header.size !== expectedSize) {
         damage.push(`the last indexed needle at offset ${tail.offsetBytes} does not match its .idx row`);
         note(damage[damage.length - 1] as string);

@@ -210,7 +210,7 @@ export abstract class VolumeReads extends VolumeCore {
   /** Header and tail metadata of the record at an offset (a tombstone's too); data is not checked. */
   async readMetaAt(offsetBytes: number, size: number): Promise<Needle> {
     this.ensureOpen();
-    const bodySize = size < 0 ? 0 : size;
+    const bodySize = Math.max(size, 0);
     const bytes = await this.readBytes(offsetBytes, actualSize(bodySize, this.version));
     return decodeNeedle(bytes, this.version, bodySize, { skipChecksum: true });
   }

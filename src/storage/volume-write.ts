@@ -373,7 +373,9 @@ export abstract class VolumeWrites extends VolumeReads {
       }
     }
     assert(results.length === planned.length, 'one result per planned append');
-    planned.forEach((p, i) => p.resolve(results[i] as AppendResult));
+    planned.forEach((p, i) => {
+      p.resolve(results[i] as AppendResult);
+    });
     for (const u of durableUnchanged) u.resolve(u.result);
   }
 

@@ -242,8 +242,8 @@ describe('the fast path answers as the app does', () => {
         );
         assert.equal(reply.status, 201);
       }
-      keys['deleted'] = keys['u0'] as number;
-      keys['deletedCopy'] = nextKey;
+      keys.deleted = keys.u0 as number;
+      keys.deletedCopy = nextKey;
       const { headers, body } = form('to delete', 'Content-Disposition: form-data; name="file"; filename="d.bin"');
       await send(appServers.adminPort, 'POST', `/${fid(nextKey)}`, headers, body);
       assert.equal((await send(appServers.adminPort, 'DELETE', `/${fid(nextKey++)}`)).status, 202);

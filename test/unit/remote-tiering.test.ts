@@ -92,8 +92,8 @@ describe('storage backends', () => {
     const backend = findBackendStorage('s3');
     assert.ok(backend !== undefined);
     assert.equal(findBackendStorage('s3.default'), backend);
-    assert.equal(backend.toProperties()['storage_class'], 'STANDARD_IA');
-    assert.equal(backend.toProperties()['force_path_style'], 'true');
+    assert.equal(backend.toProperties().storage_class, 'STANDARD_IA');
+    assert.equal(backend.toProperties().force_path_style, 'true');
     assert.ok(logged.some((m) => m.includes('storage type rclone not found')));
     assert.ok(backend instanceof S3BackendStorage, 'the s3 type registered from remote/ creates the backend');
     setBackendStorageForTest(undefined);

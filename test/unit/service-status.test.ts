@@ -130,7 +130,7 @@ describe('disk-space monitor status', () => {
     assert.equal(monitor.statusSnapshot().current, 'Running');
     monitor.stop();
     assert.equal(monitor.statusSnapshot().current, 'Stopped');
-    assert.equal(monitor.statusSnapshot().status.counters['passes'], 3);
+    assert.equal(monitor.statusSnapshot().status.counters.passes, 3);
     await store.close();
   });
 
@@ -166,7 +166,7 @@ describe('heartbeat status', () => {
     const degraded = heartbeat.statusSnapshot();
     assert.equal(degraded.current, 'Degraded');
     assert.match(degraded.status.lastError?.message ?? '', new RegExp(`master 127.0.0.1:${port}`));
-    assert.equal(degraded.desired['masters'], `127.0.0.1:${port}`);
+    assert.equal(degraded.desired.masters, `127.0.0.1:${port}`);
     await heartbeat.stop();
     assert.equal(heartbeat.statusSnapshot().current, 'Stopped');
     await store.close();
@@ -207,7 +207,7 @@ describe('TLS reload status', { skip: opensslMissing() }, () => {
     await copyFile(pki.server.cert, files.certFile);
     await copyFile(pki.server.key, files.keyFile);
     const reloader = new PemReloader(files, 3_600_000, () => {});
-    const mine = () => tlsReloadStatus.snapshots().find((s) => s.desired['certFile'] === files.certFile);
+    const mine = () => tlsReloadStatus.snapshots().find((s) => s.desired.certFile === files.certFile);
     assert.equal(reloader.statusSnapshot().current, 'Stopped');
     const unsubscribe = reloader.onChange(() => {});
     assert.equal(mine()?.current, 'Running');
@@ -247,9 +247,9 @@ describe('store job status', () => {
   it('drain barriers count what each volume held', async () => {
     const store = await storeWithVolume();
     const status = drainBarriersStatus(store);
-    assert.equal(status.snapshots()[0]?.status.counters['drains'], 0);
+    assert.equal(status.snapshots()[0]?.status.counters.drains, 0);
     await store.findVolume(3)!.setReadOnly(true, false);
-    assert.equal(status.snapshots()[0]?.status.counters['drains'], 1);
+    assert.equal(status.snapshots()[0]?.status.counters.drains, 1);
     assert.equal(status.snapshots()[0]?.status.queueDepth, 0);
     await store.close();
   });

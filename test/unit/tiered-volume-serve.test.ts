@@ -152,7 +152,9 @@ describe('a reloaded tiered volume over HTTP and gRPC', () => {
       all.map((m) => m.needle_id),
       written.map((w) => String(w.id)),
     );
-    all.forEach((m, i) => assert.ok(Buffer.from(m.needle_blob).equals(written[i]!.data)));
+    all.forEach((m, i) => {
+      assert.ok(Buffer.from(m.needle_blob).equals(written[i]!.data));
+    });
   });
 
   it('CopyFile of the absent .dat answers as upstream: nothing when allowed, else an error', async () => {

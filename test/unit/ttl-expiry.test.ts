@@ -59,7 +59,7 @@ describe('TTL expiry', () => {
     now = written + 32 * MINUTE;
     await expiry.checkNow();
     assert.ok(store.findVolume(4) !== undefined, 'expired, not yet removed');
-    assert.equal(expiry.statusSnapshot().status.counters['expiredNow'], 1);
+    assert.equal(expiry.statusSnapshot().status.counters.expiredNow, 1);
 
     now = written + 34 * MINUTE;
     await expiry.checkNow();
@@ -71,7 +71,7 @@ describe('TTL expiry', () => {
     assert.deepEqual(reportedIds(store), [5]);
     const status = expiry.statusSnapshot();
     assert.equal(status.current, 'Running');
-    assert.deepEqual([status.status.counters['volumesDeleted'], status.status.counters['expiredNow']], [1, 0]);
+    assert.deepEqual([status.status.counters.volumesDeleted, status.status.counters.expiredNow], [1, 0]);
     await expiry.stop();
     assert.equal(expiry.statusSnapshot().current, 'Stopped');
     await store.close();

@@ -53,8 +53,8 @@ describe('.vid_stamp', () => {
       { ip: '127.0.0.1', port: 1, grpcPort: 2, publicUrl: '', id: '', dataCenter: '', rack: '' },
       () => {},
     ).fullHeartbeat();
-    assert.equal(beat['max_volume_id_seen'], 40);
-    assert.equal(beat['last_seen_topology_id'], 'topo-1');
+    assert.equal(beat.max_volume_id_seen, 40);
+    assert.equal(beat.last_seen_topology_id, 'topo-1');
     assert.deepEqual(
       (await fs.readdir(dirs[0]!)).filter((name) => name.endsWith('.tmp')),
       [],
@@ -81,16 +81,16 @@ describe('heartbeat volume messages', () => {
     const store = await openStore([dir]);
     const volume = await allocate(store, 3);
     const location = store.locationOf(volume)!;
-    assert.equal(volumeInformation(volume, location)['read_only_can_delete'], false);
+    assert.equal(volumeInformation(volume, location).read_only_can_delete, false);
     await volume.setReadOnly(true, false, true);
-    assert.equal(volumeInformation(volume, location)['read_only_can_delete'], true);
+    assert.equal(volumeInformation(volume, location).read_only_can_delete, true);
     assert.deepEqual(
-      [shortInformation(volume, location)['read_only'], shortInformation(volume, location)['read_only_can_delete']],
+      [shortInformation(volume, location).read_only, shortInformation(volume, location).read_only_can_delete],
       [true, true],
     );
     await volume.setReadOnly(true, false, false);
-    assert.equal(volumeInformation(volume, location)['read_only_can_delete'], false);
-    assert.equal(shortInformation(volume, location)['read_only'], true);
+    assert.equal(volumeInformation(volume, location).read_only_can_delete, false);
+    assert.equal(shortInformation(volume, location).read_only, true);
     await store.close();
   });
 });

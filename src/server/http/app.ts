@@ -27,7 +27,7 @@ function htmlEscape(text: string): string {
  * What Go's net/http and ServeMux do before any handler: refuse an undecodable path (400) and
  * redirect a non-canonical one (`//`, `/./`, `/../`) to its cleaned form (301, no Server header).
  */
-async function canonicalPath(c: Context<AppEnv>, next: Next): Promise<Response | void> {
+async function canonicalPath(c: Context<AppEnv>, next: Next): Promise<Response | undefined> {
   let info;
   try {
     info = computeRequestInfo(c);

@@ -15,7 +15,7 @@ export class BadRequestTarget extends Error {}
 
 function requestTarget(c: Context): string {
   const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-  if (incoming?.url !== undefined && incoming.url.startsWith('/')) return incoming.url;
+  if (incoming?.url?.startsWith('/')) return incoming.url;
   const url = new URL(c.req.url);
   return url.pathname + url.search;
 }

@@ -41,7 +41,7 @@ async function makeVolume(dir: string, count: number): Promise<{ volume: Volume;
   return { volume, payloads };
 }
 
-async function encode(dir: string, volume: Volume): Promise<string[]> {
+async function encode(_dir: string, volume: Volume): Promise<string[]> {
   const loc = volume.location;
   await volume.sync();
   await writeSortedEcxFromIdx(volumeFilePath(loc, 'idx'), volumeFilePath(loc, 'ecx'), 4);

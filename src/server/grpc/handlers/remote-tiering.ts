@@ -82,7 +82,7 @@ async function writeReplica(target: string, fid: string, data: Buffer, auth: str
   const base = /^https?:\/\//.test(target) ? target : `${httpScheme()}://${target}`;
   const { body, contentType } = multipartBody(data);
   const headers: Record<string, string> = { 'content-type': contentType };
-  if (auth !== '') headers['authorization'] = `BEARER ${auth}`;
+  if (auth !== '') headers.authorization = `BEARER ${auth}`;
   const timeoutMs = REPLICA_BASE_TIMEOUT_MS + Math.ceil((data.length * 1000) / REPLICA_MIN_BYTES_PER_SECOND);
   const response = await outgoingFetch(`${base}/${fid}?type=replicate`, {
     method: 'POST',
