@@ -20,6 +20,7 @@ import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
 import { ByteRateLimiter, type PacingClock, realClock } from './byte-rate-limiter.ts';
 import type { DiskLocation } from './disk-location.ts';
 import { ScrubCheckpoints } from './scrub-checkpoints.ts';
+import { CookieChain } from './scrub-cookies.ts';
 import { type ScrubFinding, scrubSpan } from './scrub-span.ts';
 
 /** Bytes checked under one lease, and between checkpoint saves. */
@@ -60,6 +61,8 @@ export interface ScrubberStats {
   garbageDamaged: number;
   admissionWaits: number;
   leaseSkips: number;
+  /** Live needles whose cookie went unchecked: their earlier version did not fit the pass's memory. */
+  cookieChecksSkipped: number;
 }
 
 export class Scrubber {
@@ -81,6 +84,7 @@ export class Scrubber {
     garbageDamaged: 0,
     admissionWaits: 0,
     leaseSkips: 0,
+    cookieChecksSkipped: 0,
   };
   private wakeSleepers: Array<() => void> = [];
   /** When each EC volume's last pass ended (EC passes are one call: nothing to resume). */
@@ -303,6 +307,8 @@ export class Scrubber {
       };
     }
     const findings: ScrubFinding[] = [];
+    // Per pass, in memory: a pass resumed after a restart checks the cookies from there on.
+    const cookies = new CookieChain();
     const take = async (bytes: number) => {
       await this.admit();
       await limiter.take(bytes);
@@ -322,7 +328,7 @@ export class Scrubber {
         // A vacuum may have committed between slices: its offsets are new, so start over.
         if (volume.superBlock.compactionRevision !== cursor.compactionRevision || volume.isCompacting) return;
         const { datSizeBytes } = await volume.fileSizesBetweenBatches();
-        const span = await scrubSpan(volume, cursor.offsetBytes, datSizeBytes, SCRUB_SLICE_BYTES, take);
+        const span = await scrubSpan(volume, cursor.offsetBytes, datSizeBytes, SCRUB_SLICE_BYTES, take, cookies);
         this.stats.bytesChecked += span.bytesChecked;
         this.stats.recordsChecked += span.recordsChecked;
         this.stats.garbageDamaged += span.garbageDamaged;
@@ -345,6 +351,7 @@ export class Scrubber {
         });
         await checkpoints.save();
         this.stats.passesCompleted++;
+        this.stats.cookieChecksSkipped += cookies.skippedFull;
         this.health.succeeded();
         if (findings.length > 0) await this.report(volume, findings);
         return;

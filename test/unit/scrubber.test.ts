@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import { VolumeLease } from '../../src/storage/maintenance/volume-lease.ts';
 import { ByteRateLimiter, type PacingClock } from '../../src/store/byte-rate-limiter.ts';
 import { CHECKPOINT_FILE } from '../../src/store/scrub-checkpoints.ts';
@@ -64,10 +64,19 @@ async function flip(file: string, at: number): Promise<void> {
   await handle.close();
 }
 
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 20_000 && !check(); i++) await new Promise((resolve) => setImmediate(resolve));
+/** Waits for `check`; bounded by wall time, not turns, since a loaded machine reads slowly. */
+async function until(what: string, check: () => boolean, limitMs = 60_000): Promise<void> {
+  const deadlineMs = Date.now() + limitMs;
+  while (!check() && Date.now() < deadlineMs) await new Promise((resolve) => setImmediate(resolve));
   assert.ok(check(), what);
 }
+
+// A scrubber left running by a failed test would spin on its instant clock and keep the process
+// alive: every one is stopped after each test.
+const started: Scrubber[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.stop()));
+});
 
 function scrubber(store: Store, clock: PacingClock, extra: Partial<ScrubberOptions> = {}) {
   const damaged: Array<{ volumeId: number; findings: readonly ScrubFinding[] }> = [];
@@ -82,6 +91,7 @@ function scrubber(store: Store, clock: PacingClock, extra: Partial<ScrubberOptio
     },
     ...extra,
   });
+  started.push(s);
   return { s, damaged };
 }
 
@@ -118,6 +128,29 @@ describe('scrubber', () => {
     await s.stop();
     assert.deepEqual(damaged, []);
     assert.equal(s.stats.garbageDamaged, 1);
+    await store.close();
+  });
+
+  it("holds a live needle's cookie to the version it overwrote", async () => {
+    const { root, store } = await storeWith(1, 10, 500);
+    const volume = store.findVolume(1)!;
+    const rewritten = await volume.write(textNeedle(4n, 'the new version'));
+    await volume.delete(6n, 0x1234_5678);
+    await assert.rejects(volume.write(textNeedle(6n, 'another cookie', 0x0bad_cafe)), /mismatching cookie/);
+    await volume.write(textNeedle(6n, 'written again after its deletion'));
+    // The cookie is the header's first 4 bytes, which no checksum covers.
+    await flip(path.join(root, '1.dat'), rewritten.offsetBytes + 1);
+    const { s, damaged } = scrubber(store, virtualClock());
+    await s.start();
+    await until('a pass', () => s.stats.passesCompleted === 1);
+    await s.stop();
+    assert.deepEqual(
+      damaged.map((d) => d.findings.map((f) => [f.needleId, f.offsetBytes])),
+      [[['4', rewritten.offsetBytes]]],
+    );
+    assert.match(damaged[0]!.findings[0]!.detail, /cookie 12615678 differs from 12345678/);
+    assert.equal(s.stats.cookieChecksSkipped, 0);
+    assert.equal(volume.isReadOnly, true);
     await store.close();
   });
 
