@@ -189,7 +189,10 @@ export async function startVolumeServer(
 
   // Every background service, for GET /status/services; collecting their snapshots only reads.
   const services = new ServiceRegistry();
-  services.register('heartbeat', { snapshots: () => [heartbeat?.statusSnapshot() ?? heartbeatNotConfigured()] });
+  services.register('heartbeat', {
+    snapshots: () =>
+      heartbeat === null ? [heartbeatNotConfigured()] : [heartbeat.statusSnapshot(), ...heartbeat.masterSnapshots()],
+  });
   services.register('metrics-push', { snapshots: () => [metrics.pushStatus()] });
   services.register('tls-reload', tlsReloadStatus);
   services.register('disk-space-monitor', { snapshots: () => [diskMonitor.statusSnapshot()] });

@@ -19,6 +19,7 @@ import type { HeartbeatResponse__Output } from '../proto/generated/master_pb/Hea
 import type { VolumeInformationMessage } from '../proto/generated/master_pb/VolumeInformationMessage.ts';
 import type { VolumeShortInformationMessage } from '../proto/generated/master_pb/VolumeShortInformationMessage.ts';
 import { type MasterClient, newMasterClient } from './master-client.ts';
+import { MasterLinks } from './master-links.ts';
 import { ServiceHealth } from '../status/service-health.ts';
 import { isVolumeExpired } from '../store/ttl-expiry.ts';
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
@@ -106,6 +107,7 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
   private everConnected = false;
   private started = false;
   private readonly health = new ServiceHealth();
+  private readonly links: MasterLinks;
 
   constructor(
     private readonly store: Store,
@@ -115,6 +117,7 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
   ) {
     store.addListener(this);
     store.ec.addListener(this);
+    this.links = new MasterLinks(seeds);
   }
 
   get master(): string {
@@ -133,6 +136,15 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
   start(): void {
     this.started = true;
     void this.run();
+  }
+
+  /** One entry per master: the one streamed to, and those standing by; reading changes nothing. */
+  masterSnapshots(): ServiceSnapshot[] {
+    return this.links.snapshots({
+      target: this.currentMaster,
+      connected: this.connected,
+      stopped: this.stopped || !this.started,
+    });
   }
 
   /** The stream's state for the service status; reading it changes nothing. */
@@ -301,7 +313,10 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
         if (settled) return;
         settled = true;
         this.connected = false;
-        if (leader === '' && !this.stopped) this.health.failed(new Error(`master ${master}: ${reason}`));
+        if (leader === '' && !this.stopped) {
+          this.health.failed(new Error(`master ${master}: ${reason}`));
+          link.health.failed(new Error(reason));
+        }
         if (this.pulseTimer) clearInterval(this.pulseTimer);
         this.pulseTimer = null;
         this.stream = null;
@@ -315,9 +330,12 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
       this.stream = stream;
       this.currentMaster = master;
       this.health.count('streams');
+      const link = this.links.linkOf(master);
+      link.health.count('streams');
       stream.on('data', (response: HeartbeatResponse__Output) => {
         this.health.count('responses');
         this.health.succeeded();
+        link.health.count('responses');
         const limit = Number(response.volume_size_limit ?? 0);
         if (limit > 0 && limit !== this.store.volumeSizeLimitBytes) this.store.volumeSizeLimitBytes = limit;
         const leader = String(response.leader ?? '');
@@ -326,10 +344,14 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
         void this.store.noteVolumeId(Number(response.max_volume_id ?? 0));
         void this.store.noteTopologyId(String(response.topology_id ?? ''));
         if (leader !== '' && leader !== master) {
+          link.redirectedTo = leader;
+          link.health.count('redirects');
           stream.cancel();
           finish(leader, 'not the leader');
           return;
         }
+        link.redirectedTo = '';
+        link.health.succeeded();
         const duplicated: string[] | undefined = response.duplicated_uuids;
         if (duplicated !== undefined && duplicated.length > 0) {
           this.log(`heartbeat: master reports duplicate directory UUIDs ${duplicated.join(', ')}`);
