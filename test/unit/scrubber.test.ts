@@ -8,6 +8,7 @@ import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { VolumeLease } from '../../src/storage/maintenance/volume-lease.ts';
+import { planReconcile } from '../../src/status/reconcile-plan.ts';
 import { ByteRateLimiter, type PacingClock } from '../../src/store/byte-rate-limiter.ts';
 import { CHECKPOINT_FILE } from '../../src/store/scrub-checkpoints.ts';
 import type { ScrubFinding } from '../../src/store/scrub-span.ts';
@@ -263,6 +264,34 @@ describe('scrubber', () => {
     await s.start();
     assert.equal(s.statusSnapshot().current, 'Running');
     await s.stop();
+    assert.equal(s.statusSnapshot().current, 'Stopped');
+    await store.close();
+  });
+
+  it('status: Stopping while a pass still waits on its rate, Stopped once it has let go', async () => {
+    const { store } = await storeWith(1, 20, 100_000);
+    // A clock whose sleeps last until released: the pass is held inside its pacing.
+    const held: Array<() => void> = [];
+    let sleeps = 0;
+    let holding = true;
+    const clock: PacingClock = {
+      nowMs: () => 1_000_000,
+      sleep: () =>
+        new Promise<void>((resolve) => {
+          sleeps++;
+          if (holding) held.push(resolve);
+          else setImmediate(resolve);
+        }),
+    };
+    const { s } = scrubber(store, clock, { bytesPerSecond: 1024 });
+    await s.start();
+    await until('the pass waits on its rate', () => sleeps >= 1);
+    const stopped = s.stop();
+    assert.equal(s.statusSnapshot().current, 'Stopping');
+    assert.equal(planReconcile(s.statusSnapshot()).action, 'wait');
+    holding = false;
+    for (const release of held.splice(0)) release();
+    await stopped;
     assert.equal(s.statusSnapshot().current, 'Stopped');
     await store.close();
   });
