@@ -9,6 +9,7 @@ import { type MetricsPusher, metricsPushNotConfigured, startMetricsPush } from '
 import type { ServiceSnapshot } from '../status/service-status.ts';
 import { VolumeServerMetrics } from '../server/metrics/registry.ts';
 import { type MeteredLocation, registerStoreGauges } from '../server/metrics/store-gauges.ts';
+import type { Logger } from '../log/logger.ts';
 
 export interface MetricsSetup {
   metrics: VolumeServerMetrics;
@@ -22,7 +23,7 @@ export interface MetricsSetup {
 export async function setUpMetrics(
   config: VolumeConfig,
   store: { locations: readonly MeteredLocation[] },
-  log: (message: string) => void,
+  log: Logger,
   /** What checkWithMaster got at start; null without a master. */
   masterConfiguration: MasterConfiguration | null,
 ): Promise<MetricsSetup> {
@@ -35,7 +36,7 @@ export async function setUpMetrics(
   let server: MetricsServer | undefined;
   if (config.metricsPort > 0) {
     server = await startMetricsServer(metrics, config.metricsIp, config.metricsPort, log);
-    log(
+    log.info(
       `Prometheus metrics on http://${joinHostPort(config.metricsIp === '' ? '0.0.0.0' : config.metricsIp, server.port)}/metrics`,
     );
   }

@@ -23,6 +23,7 @@ import { MasterLinks } from './master-links.ts';
 import { ServiceHealth } from '../status/service-health.ts';
 import { isVolumeExpired } from '../store/ttl-expiry.ts';
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
+import type { Logger } from '../log/logger.ts';
 
 const PULSE_MS = 5_000;
 const LEADER_SWITCH_DELAY_MS = 3_000;
@@ -113,7 +114,7 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
     private readonly store: Store,
     private readonly seeds: string[],
     private readonly identity: HeartbeatIdentity,
-    private readonly log: (message: string) => void,
+    private readonly log: Logger,
   ) {
     store.addListener(this);
     store.ec.addListener(this);
@@ -279,14 +280,16 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
       const outcome = await this.connectOnce(master);
       if (this.stopped) break;
       if (outcome.leader !== '' && outcome.leader !== master) {
-        this.log(`heartbeat: master ${master} says the leader is ${outcome.leader}`);
+        this.log.info(`heartbeat: master ${master} says the leader is ${outcome.leader}`);
         next = outcome.leader;
         await this.sleep(LEADER_SWITCH_DELAY_MS);
       } else {
         const state = this.everConnected
           ? 'serving local volumes meanwhile'
           : 'not registered with any master yet; serving local volumes meanwhile';
-        this.log(`heartbeat to master ${master} ended: ${outcome.reason}; ${state}; retrying in ${PULSE_MS / 1000}s`);
+        this.log.warn(
+          `heartbeat to master ${master} ended: ${outcome.reason}; ${state}; retrying in ${PULSE_MS / 1000}s`,
+        );
         await this.sleep(PULSE_MS);
       }
     }
@@ -354,11 +357,11 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
         link.health.succeeded();
         const duplicated: string[] | undefined = response.duplicated_uuids;
         if (duplicated !== undefined && duplicated.length > 0) {
-          this.log(`heartbeat: master reports duplicate directory UUIDs ${duplicated.join(', ')}`);
+          this.log.error(`heartbeat: master reports duplicate directory UUIDs ${duplicated.join(', ')}`);
         }
         if (!this.connected) {
           this.connected = true;
-          if (!this.everConnected) this.log(`registered with master ${master}`);
+          if (!this.everConnected) this.log.info(`registered with master ${master}`);
           this.everConnected = true;
           this.flushDeltas();
         }

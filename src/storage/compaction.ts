@@ -11,6 +11,7 @@ import { pathExists } from './path-exists.ts';
 import { type SuperBlock, encodeSuperBlock } from './super-block.ts';
 import { type OffsetWidth, NEEDLE_PADDING_SIZE_BYTES, TOMBSTONE_FILE_SIZE, indexEntrySizeBytes } from './types.ts';
 import { type VolumeLocation, volumeFilePath } from './volume-files.ts';
+import type { Logger } from '../log/logger.ts';
 
 const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 export const PROGRESS_EVERY_BYTES = 128 * 1024 * 1024;
@@ -30,7 +31,7 @@ export interface CompactInput {
   /** 0 means unthrottled. */
   bytesPerSecond: number;
   onProgress: (processedBytes: number) => Promise<void>;
-  log: (message: string) => void;
+  log: Logger;
 }
 
 /** Appends buffered bytes to a file, flushing every few MiB, optionally throttled. */
@@ -111,8 +112,9 @@ export async function writeCompactedCopy(
       } catch (err) {
         if (!(err instanceof StorageError)) throw err;
         dropped++;
-        input.log(
+        input.log.warn(
           `compaction of volume ${input.location.volumeId}: dropping needle ${entry.key.toString(16)} at ${offsetBytes}: ${err.message}`,
+          { volumeId: input.location.volumeId, error: err.message },
         );
         continue;
       }
@@ -210,9 +212,9 @@ async function finishSwap(location: VolumeLocation): Promise<void> {
 }
 
 /** At load: finish an interrupted swap, or drop leftovers of a compaction that never committed. */
-export async function reconcileCompactState(location: VolumeLocation, log: (message: string) => void): Promise<void> {
+export async function reconcileCompactState(location: VolumeLocation, note: (message: string) => void): Promise<void> {
   if (await pathExists(volumeFilePath(location, 'cpc'))) {
-    log(`volume ${location.volumeId}: finishing a compaction swap interrupted by a crash`);
+    note(`volume ${location.volumeId}: finishing a compaction swap interrupted by a crash`);
     await finishSwap(location);
     return;
   }

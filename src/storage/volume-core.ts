@@ -14,6 +14,7 @@ import type { VolumeLocation } from './volume-files.ts';
 import type { VolumeInfo } from './volume-info.ts';
 import type { LoadReport, LoadedVolume } from './volume-load.ts';
 import type { VolumeOpenOptions } from './volume-options.ts';
+import { type Logger, silentLogger } from '../log/logger.ts';
 
 export function readOnlyError(volumeId: number): StorageError {
   return new StorageError('read_only', `volume ${volumeId} is read only`);
@@ -41,7 +42,7 @@ export abstract class VolumeCore {
   protected datSizeBytes!: number;
   protected idxSizeBytes!: number;
   protected nm!: NeedleMap;
-  protected readonly log: (message: string) => void;
+  protected readonly log: Logger;
   protected lastAppendAtNs: bigint;
   protected lastModifiedTsSeconds: number;
   protected readonly nowNs: () => bigint;
@@ -65,7 +66,7 @@ export abstract class VolumeCore {
     this.location = options.location;
     this.offsetWidth = options.offsetWidth;
     this.nowNs = options.nowNs ?? systemNowNs;
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? silentLogger;
     this.diskSpaceLow = options.diskSpaceLow ?? (() => false);
     this.lastAppendAtNs = 0n;
     this.lastModifiedTsSeconds = 0;
@@ -178,6 +179,6 @@ export abstract class VolumeCore {
     this.readOnlyByRequest = true;
     this.canDeleteByRequest = false;
     this.writesStopped = true;
-    this.log(`volume ${this.id} stops taking writes: ${reason}`);
+    this.log.error(`volume ${this.id} stops taking writes: ${reason}`, { volumeId: this.id });
   }
 }

@@ -55,6 +55,7 @@ import { type VolumeLocation, volumeFilePath } from './volume-files.ts';
 import { ttlSeconds } from './needle/ttl.ts';
 import { parseReplicaPlacement } from './replica-placement.ts';
 import { reconcileCompactState } from './compaction.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** What loading found and did; shown in the volume's status. */
 export interface LoadReport {
@@ -105,7 +106,7 @@ export async function loadVolume(
   loc: VolumeLocation,
   width: OffsetWidth,
   create: CreateOptions | null,
-  log: (message: string) => void,
+  log: Logger,
 ): Promise<LoadedVolume> {
   const report: LoadReport = {
     indexRebuiltFromScratch: false,
@@ -117,7 +118,7 @@ export async function loadVolume(
   };
   const note = (message: string): void => {
     report.notes.push(message);
-    log(`volume ${loc.volumeId}: ${message}`);
+    log.info(`volume ${loc.volumeId}: ${message}`, { volumeId: loc.volumeId });
   };
 
   await reconcileCompactState(loc, note);

@@ -3,6 +3,7 @@ import type { DrainOptions } from './drain-barrier.ts';
 import type { SuperBlock } from './super-block.ts';
 import type { OffsetWidth } from './types.ts';
 import type { VolumeLocation } from './volume-files.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** Upstream's worker writes at most 128 requests or 4 MiB at a time. */
 export const MAX_BATCH_ITEMS = 128;
@@ -46,7 +47,7 @@ export interface VolumeOpenOptions {
   offsetWidth: OffsetWidth;
   /** Create the volume with this super block if `.dat` does not exist yet. */
   create?: SuperBlock;
-  log?: (message: string) => void;
+  log?: Logger;
   /** Clock in nanoseconds; tests pin it. */
   nowNs?: () => bigint;
   /** Batching of durable writes (default DEFAULT_SYNC_BATCH). */

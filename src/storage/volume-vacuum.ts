@@ -80,6 +80,7 @@ export abstract class VolumeVacuum extends VolumeChecks {
       this.compactStarting = false;
     }
     const progress = this.compacting.progress;
+    const log = this.log.child({ component: 'vacuum' });
     try {
       const result = await writeCompactedCopy({
         dat: this.localDatHandle(),
@@ -94,12 +95,13 @@ export abstract class VolumeVacuum extends VolumeChecks {
           progress.doneBytes = processedBytes;
           await options.onProgress?.(processedBytes);
         },
-        log: this.log,
+        log,
       });
       progress.doneBytes = progress.totalBytes;
       progress.phase = 'awaiting-commit';
-      this.log(
+      log.info(
         `volume ${this.id}: compacted ${result.kept} needles into ${result.cpdSizeBytes} bytes (${result.dropped} dropped)`,
+        { volumeId: this.id },
       );
     } catch (err) {
       this.compacting = null;

@@ -5,6 +5,7 @@
 // (volume-core.ts), reads (volume-read.ts), the append pipeline (volume-write.ts), scans for
 // copies and backups (volume-backup.ts), checks (volume-checking.ts) and vacuum
 // (volume-vacuum.ts). This file opens and closes the volume and runs its write-state transitions.
+import { silentLogger } from '../log/logger.ts';
 import { promises as fs } from 'node:fs';
 import { findBackendStorage } from './backend/backend.ts';
 import { DEFAULT_DRAIN_TIMEOUT_MS, DrainBarrier, type DrainStats } from './drain-barrier.ts';
@@ -56,7 +57,7 @@ export class Volume extends VolumeVacuum {
   }
 
   static async open(options: VolumeOpenOptions): Promise<Volume> {
-    const log = options.log ?? (() => {});
+    const log = options.log ?? silentLogger;
     const loaded = await loadVolume(
       options.location,
       options.offsetWidth,

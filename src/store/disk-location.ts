@@ -11,6 +11,7 @@ import { hasVolumeData } from '../storage/volume-load.ts';
 import type { EcVolume } from '../ec/ec-volume.ts';
 import { parseVolumeBaseName, volumeFilePath } from '../storage/volume-files.ts';
 import { checkCollectionName, collectionNameProblem } from './collection-name.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** Volumes loading at once at start-up: enough to overlap index reads with parsing. */
 const VOLUME_LOAD_CONCURRENCY = 4;
@@ -151,7 +152,7 @@ export class DiskLocation {
    * once, so one volume's index reads overlap another's parsing; they are registered in the order
    * they were found.
    */
-  async loadExisting(width: OffsetWidth, log: (message: string) => void): Promise<void> {
+  async loadExisting(width: OffsetWidth, log: Logger): Promise<void> {
     const found = await this.discover();
     const loaded: Array<Volume | undefined> = new Array(found.length);
     let next = 0;
@@ -168,12 +169,12 @@ export class DiskLocation {
   private async loadOne(
     { collection, volumeId }: { collection: string; volumeId: number },
     width: OffsetWidth,
-    log: (message: string) => void,
+    log: Logger,
   ): Promise<Volume | undefined> {
     const loc = this.location(collection, volumeId);
     if (await pathExists(volumeFilePath(loc, 'note'))) {
       // A `.note` marks a copy that never finished: upstream deletes such a volume at start.
-      log(`volume ${volumeId}: removing an unfinished copy (${volumeFilePath(loc, 'note')})`);
+      log.warn(`volume ${volumeId}: removing an unfinished copy (${volumeFilePath(loc, 'note')})`);
       for (const ext of ['dat', 'idx', 'vif', 'note']) await fs.rm(volumeFilePath(loc, ext), { force: true });
       return undefined;
     }
@@ -183,7 +184,10 @@ export class DiskLocation {
       return await Volume.open({ location: loc, offsetWidth: width, log, ...this.volumeOptions() });
     } catch (err) {
       this.loadFailures.push({ collection, volumeId, error: (err as Error).message });
-      log(`volume ${volumeId} in ${this.dir} failed to load: ${(err as Error).message}`);
+      log.error(`volume ${volumeId} in ${this.dir} failed to load: ${(err as Error).message}`, {
+        volumeId,
+        error: (err as Error).message,
+      });
       return undefined;
     }
   }

@@ -22,6 +22,7 @@ import type { DiskLocation } from './disk-location.ts';
 import { ScrubCheckpoints } from './scrub-checkpoints.ts';
 import { CookieChain } from './scrub-cookies.ts';
 import { type ScrubFinding, scrubSpan } from './scrub-span.ts';
+import { type Logger, silentLogger } from '../log/logger.ts';
 
 /** Bytes checked under one lease, and between checkpoint saves. */
 export const SCRUB_SLICE_BYTES = 8 * 1024 * 1024;
@@ -48,7 +49,7 @@ export interface ScrubberOptions {
   /** The Reed-Solomon coder, for checking EC shards against their `.ecsum` sidecar. */
   coder?: () => ParityCoder;
   clock?: PacingClock;
-  log?: (message: string) => void;
+  log?: Logger;
 }
 
 export interface ScrubberStats {
@@ -67,7 +68,7 @@ export interface ScrubberStats {
 
 export class Scrubber {
   private readonly clock: PacingClock;
-  private readonly log: (message: string) => void;
+  private readonly log: Logger;
   private readonly health: ServiceHealth;
   private phase: 'stopped' | 'running' | 'stopping' = 'stopped';
   private loops: Promise<void>[] = [];
@@ -101,7 +102,7 @@ export class Scrubber {
     if (!(options.concurrentVolumes >= 1))
       throw new RangeError(`scrub concurrency must be at least 1, got ${options.concurrentVolumes}`);
     this.clock = options.clock ?? realClock;
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? silentLogger;
     this.health = new ServiceHealth(() => this.clock.nowMs());
   }
 
@@ -245,7 +246,10 @@ export class Scrubber {
       // A volume unmounted or deleted under the scrubber is no failure of the scrubber.
       if (isStorageError(err, 'volume_closed')) return;
       this.health.failed(new Error(`volume ${volume.id}: ${(err as Error).message}`));
-      this.log(`scrubber: volume ${volume.id}: ${(err as Error).message}`);
+      this.log.error(`scrubber: volume ${volume.id}: ${(err as Error).message}`, {
+        volumeId: volume.id,
+        error: (err as Error).message,
+      });
     } finally {
       this.active--;
     }
@@ -368,7 +372,7 @@ export class Scrubber {
       this.recent.push(f);
       if (this.recent.length > MAX_RECENT_FINDINGS) this.recent.shift();
     }
-    this.log(
+    this.log.error(
       `scrubber: volume ${volumeId} is damaged: ${findings.map((f) => `${f.needleId !== '' ? `needle ${f.needleId} at ${f.offsetBytes}: ` : ''}${f.detail}`).join('; ')}`,
     );
   }

@@ -7,10 +7,11 @@ import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { ServerStateStore } from '../../src/store/server-state.ts';
 import { Store } from '../../src/store/store.ts';
 import type { SuiteScope } from './suite-scope.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 export async function testGrpcContext(scope: SuiteScope, tempPrefix: string): Promise<GrpcContext & { dir: string }> {
   const dir = await scope.tempDir(tempPrefix);
-  const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, () => {});
+  const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, silentLogger);
   await store.load();
   scope.defer(() => store.close());
   const state = new ServerStateStore(ServerStateStore.pathIn(dir));
@@ -31,7 +32,7 @@ export async function testGrpcContext(scope: SuiteScope, tempPrefix: string): Pr
     masters: [],
     currentMaster: () => '',
     leave: async () => {},
-    log: () => {},
+    log: silentLogger,
   };
 }
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { HeartbeatClient } from '../../src/cluster/heartbeat.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 import { masterClientConstructor } from '../../src/proto/loader.ts';
 import type { ServiceSnapshot } from '../../src/status/service-status.ts';
 import { Store } from '../../src/store/store.ts';
@@ -39,7 +40,7 @@ async function until(what: string, check: () => boolean, limitMs = 30_000): Prom
 describe('heartbeat status per master', () => {
   it('streams to the leader, shows the follower standing by, and each one’s own figures', async () => {
     const dir = await tempDir();
-    const store = new Store([{ dir, maxVolumeCount: 8, diskType: '', diskId: 0 }], 4, () => {});
+    const store = new Store([{ dir, maxVolumeCount: 8, diskType: '', diskId: 0 }], 4, silentLogger);
     await store.load();
     const leader = await fakeMaster(() => '');
     const follower = await fakeMaster(() => leader.address);
@@ -47,7 +48,7 @@ describe('heartbeat status per master', () => {
       store,
       [follower.address],
       { ip: '127.0.0.1', port: 1, grpcPort: 2, publicUrl: '', id: '', dataCenter: '', rack: '' },
-      () => {},
+      silentLogger,
     );
     const byName = () => new Map<string, ServiceSnapshot>(heartbeat.masterSnapshots().map((s) => [s.name, s]));
     assert.deepEqual(

@@ -11,6 +11,7 @@ import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { testGrpcContext } from './grpc-test-context.ts';
 import { send } from './http-fixture.ts';
 import { suiteScope } from './suite-scope.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 const eio = () => Object.assign(new Error('input/output error'), { code: 'EIO' });
 
@@ -31,7 +32,7 @@ describe('/healthz and /readyz with IO-quarantined EC volumes', () => {
         serverVersion: '30GB 4.53',
         fileSizeLimitBytes: 1 << 20,
         isHealthy: () => healthy,
-        log: () => {},
+        log: silentLogger,
       },
       { host: '127.0.0.1', port: 0, closeGraceMs: 100 },
     );

@@ -31,6 +31,7 @@ import { allMessages, testGrpcContext } from './grpc-test-context.ts';
 import { MemoryBackend } from './memory-backend.ts';
 import { textNeedle } from './helpers.ts';
 import { suiteScope } from './suite-scope.ts';
+import { linesLogger } from './lines-logger.ts';
 
 describe('remote endpoint guard', () => {
   it('blocks loopback, link-local, metadata, unspecified; private only for remotes', () => {
@@ -87,7 +88,7 @@ describe('storage backends', () => {
         { type: 's3', id: 'default', properties: { bucket: 'b', region: 'us-east-1', endpoint: 'http://127.0.0.1:1' } },
         { type: 'rclone', id: 'x', properties: {} },
       ],
-      (m) => logged.push(m),
+      linesLogger(logged),
     );
     const backend = findBackendStorage('s3');
     assert.ok(backend !== undefined);
@@ -107,7 +108,7 @@ describe('storage backends', () => {
       return new MemoryBackend('memtier', id);
     });
     const logged: string[] = [];
-    loadFromPbStorageBackends([{ type: 'memtier', id: 'cold', properties: { bucket: 'b' } }], (m) => logged.push(m));
+    loadFromPbStorageBackends([{ type: 'memtier', id: 'cold', properties: { bucket: 'b' } }], linesLogger(logged));
     assert.deepEqual(made, [{ properties: { bucket: 'b' }, id: 'cold' }]);
     assert.equal(findBackendStorage('memtier.cold')?.id, 'cold');
     assert.equal(findBackendStorage('memtier'), undefined, 'only id "default" is also registered under the bare type');

@@ -15,6 +15,7 @@ import type { ScrubFinding } from '../../src/store/scrub-span.ts';
 import { Scrubber, type ScrubberOptions } from '../../src/store/scrubber.ts';
 import { Store } from '../../src/store/store.ts';
 import { tempDir, textNeedle } from './helpers.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 /** Time that passes only when someone sleeps, so pacing is exact and instant. */
 function virtualClock(): PacingClock & { sleptMs: number } {
@@ -33,7 +34,7 @@ function virtualClock(): PacingClock & { sleptMs: number } {
 
 async function storeWith(volumes: number, needlesEach: number, sizeBytes: number, dir?: string) {
   const root = dir ?? (await tempDir());
-  const store = new Store([{ dir: root, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, () => {});
+  const store = new Store([{ dir: root, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, silentLogger);
   await store.load();
   const offsets = new Map<string, number>();
   for (let v = 1; v <= volumes; v++) {

@@ -8,12 +8,13 @@ import { HeartbeatClient } from '../../src/cluster/heartbeat.ts';
 import { Store } from '../../src/store/store.ts';
 import { TtlExpiry, isExpiredLongEnough, isVolumeExpired } from '../../src/store/ttl-expiry.ts';
 import { tempDir, textNeedle } from './helpers.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 const MINUTE = 60_000;
 
 async function storeWithTtlVolume(ttl: string) {
   const dir = await tempDir();
-  const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, () => {});
+  const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, silentLogger);
   await store.load();
   await store.allocateVolume({ volumeId: 4, collection: '', replication: '000', ttl, diskType: '', version: 3 });
   await store.allocateVolume({ volumeId: 5, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
@@ -26,7 +27,7 @@ function reportedIds(store: Store): number[] {
     store,
     ['127.0.0.1:1'],
     { ip: '127.0.0.1', port: 1, grpcPort: 2, publicUrl: '', id: '', dataCenter: '', rack: '' },
-    () => {},
+    silentLogger,
   );
   return (heartbeat.fullHeartbeat().volumes ?? []).map((v) => v.id!).sort();
 }

@@ -9,12 +9,13 @@ import { HeartbeatClient, shortInformation, volumeInformation } from '../../src/
 import { Store } from '../../src/store/store.ts';
 import { VID_STAMP_FILE, readVidStamp } from '../../src/store/vid-stamp.ts';
 import { tempDir } from './helpers.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 async function openStore(dirs: string[]): Promise<Store> {
   const store = new Store(
     dirs.map((dir, diskId) => ({ dir, maxVolumeCount: 8, diskType: '', diskId })),
     4,
-    () => {},
+    silentLogger,
   );
   await store.load();
   return store;
@@ -51,7 +52,7 @@ describe('.vid_stamp', () => {
       store,
       ['127.0.0.1:1'],
       { ip: '127.0.0.1', port: 1, grpcPort: 2, publicUrl: '', id: '', dataCenter: '', rack: '' },
-      () => {},
+      silentLogger,
     ).fullHeartbeat();
     assert.equal(beat.max_volume_id_seen, 40);
     assert.equal(beat.last_seen_topology_id, 'topo-1');

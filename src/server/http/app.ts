@@ -67,7 +67,7 @@ function commonHeaders(server: ServerContext) {
 function baseApp(server: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError((err, c) => {
-    server.deps.log(`http ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
+    server.deps.log.error(`http ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`, { path: c.req.path });
     return emptyResponse(500);
   });
   app.use('*', canonicalPath);

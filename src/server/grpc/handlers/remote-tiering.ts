@@ -254,7 +254,7 @@ async function moveDatToRemote(
     await backend
       .deleteFile(copied.key)
       .catch((deleteErr: unknown) =>
-        ctx.log(`volume ${volume.id}: remove unused remote copy ${copied.key}: ${errorText(deleteErr)}`),
+        ctx.log.warn(`volume ${volume.id}: remove unused remote copy ${copied.key}: ${errorText(deleteErr)}`),
       );
     throw new Error(`volume ${volume.id} failed to attach remote file: ${errorText(err)}`);
   }
@@ -303,7 +303,7 @@ async function moveDatFromRemote(
     await fs
       .utimes(downloadPath, when, when)
       .catch((err: unknown) =>
-        ctx.log(`volume ${volume.id} restore data file ${datPath} modified time: ${errorText(err)}`),
+        ctx.log.warn(`volume ${volume.id} restore data file ${datPath} modified time: ${errorText(err)}`),
       );
   }
   await fs.rename(downloadPath, datPath);
