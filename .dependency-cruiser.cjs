@@ -4,7 +4,8 @@
 // may import):
 //   status                   the service-status contract (types, a tracker, the reconcile plan):
 //                            a leaf every layer may use to report its background work
-//   gocompat                 ports of Go's standard library (value syntax and its error texts):
+//   gocompat                 ports of Go's standard library (value syntax, media types, sniffing,
+//                            MIME table, HTTP dates and ranges, URL queries, JSON formatting):
 //                            a leaf every layer may use to behave and speak as upstream does
 //   log                      the Logger every layer is handed, and the process logger (pino with
 //                            glog's levels, files and flags) the cli builds: a leaf every layer may use

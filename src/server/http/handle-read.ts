@@ -11,7 +11,7 @@ import { type ContentSource, memorySource, volumeSource } from './content-source
 import type { ServerContext } from './deps.ts';
 import { GunzipBudgetExceeded, gunzipWithinBudget, releaseWhenClosed } from './gunzip-budget.ts';
 import { isGzipped } from './gzip.ts';
-import { formatHttpDate, parseHttpDate } from './http-date.ts';
+import { formatHttpDate, parseHttpDate } from '../../gocompat/http-date.ts';
 import { applyPairs } from './pairs.ts';
 import type { AppEnv } from './request-info.ts';
 import { emptyResponse, jsonError } from './responses.ts';

@@ -1,6 +1,6 @@
 // `Seaweed-*` request headers stored on a needle as a JSON map (prefix stripped), and sent back
 // as plain headers on reads.
-import { goJsonStringMap } from './go-json.ts';
+import { goJsonStringMap } from '../../gocompat/go-json.ts';
 import { headerValue, trySetHeader } from './responses.ts';
 import type { Logger } from '../../log/logger.ts';
 

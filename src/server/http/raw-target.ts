@@ -2,7 +2,7 @@
 // (the WHATWG URL would already have resolved `..` and kept `%xx`), then percent-decoded.
 import type { Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
-import { goQueryUnescape } from './query.ts';
+import { goQueryUnescape } from '../../gocompat/query.ts';
 
 export interface RawTarget {
   /** Decoded path as a byte string (one char per byte), like Go's r.URL.Path. */
