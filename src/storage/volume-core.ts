@@ -2,9 +2,10 @@
 // and the flags that decide whether it takes writes and deletes. The parts (reads, the append
 // pipeline, scans, checks, vacuum) are the layers of the Volume class built on this one, each in
 // its own file the way upstream splits volume_*.go; they add methods only, no state the load sets.
-import type { FileHandle } from 'node:fs/promises';
 import type { DataFile } from './backend/data-file.ts';
 import { StorageError } from './errors.ts';
+import { nodeVolumeIo } from './io/node-volume-io.ts';
+import type { VolumeFile, VolumeIo } from './io/volume-io.ts';
 import type { NeedleMap } from './needle-map/needle-map.ts';
 import type { Ttl } from './needle/ttl.ts';
 import type { NeedleVersion } from './needle/version.ts';
@@ -37,11 +38,13 @@ export abstract class VolumeCore {
   damage!: string[];
   /** Local, or remote for a tiered volume whose local `.dat` is gone. */
   protected dat!: DataFile;
-  protected idx!: FileHandle;
+  protected idx!: VolumeFile;
   protected datSizeBytes!: number;
   protected idxSizeBytes!: number;
   protected nm!: NeedleMap;
   protected readonly log: (message: string) => void;
+  /** Every file operation of the volume goes through it (node:fs, or a test's simulated disk). */
+  protected readonly io: VolumeIo;
   protected lastAppendAtNs: bigint;
   protected lastModifiedTsSeconds: number;
   protected readonly nowNs: () => bigint;
@@ -66,6 +69,7 @@ export abstract class VolumeCore {
     this.offsetWidth = options.offsetWidth;
     this.nowNs = options.nowNs ?? systemNowNs;
     this.log = options.log ?? (() => {});
+    this.io = options.io ?? nodeVolumeIo;
     this.diskSpaceLow = options.diskSpaceLow ?? (() => false);
     this.lastAppendAtNs = 0n;
     this.lastModifiedTsSeconds = 0;

@@ -1,12 +1,11 @@
 // A volume's append pipeline (upstream's volume_write.go): writes, raw blobs and deletes queue
 // up, and each batch goes to `.dat` in one write, then to the map and `.idx` in the same order
 // (with the syncs a durable write asks for), as upstream's volume worker does.
-import { writeSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import type { DataFile } from './backend/data-file.ts';
 import { type BatchEntry, BatchQueue } from './batch-queue.ts';
 import { BufferPool } from './buffer-pool.ts';
 import { StorageError } from './errors.ts';
+import type { VolumeFile } from './io/volume-io.ts';
 import { encodeIndexEntry } from './idx/entry.ts';
 import { inlineIo } from './inline-io.ts';
 import {
@@ -407,7 +406,7 @@ export abstract class VolumeWrites extends VolumeReads {
       return;
     }
     if (this.ioHooks?.beforeWrite !== undefined) await this.ioHooks.beforeWrite('dat', position, totalBytes);
-    await writevFully(this.dat.fd, pieces, totalBytes, position);
+    await writevFully(this.io, this.dat.fd, pieces, totalBytes, position);
   }
 
   /** Appends to `.dat` or `.idx` for the write path. */
@@ -461,11 +460,12 @@ export abstract class VolumeWrites extends VolumeReads {
     return now > previous ? now : previous + 1n;
   }
 
-  private async writeFully(handle: FileHandle | DataFile, bytes: Buffer, position: number): Promise<void> {
+  private async writeFully(handle: VolumeFile | DataFile, bytes: Buffer, position: number): Promise<void> {
     let done = 0;
     const fd = handle.fd;
+    const io = this.io;
     if (fd >= 0 && inlineIo.allows(bytes.length))
-      done = inlineIo.run(() => writeSync(fd, bytes, 0, bytes.length, position));
+      done = inlineIo.run(() => io.writeSync(fd, bytes, 0, bytes.length, position));
     while (done < bytes.length) {
       const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
       if (bytesWritten === 0) throw new Error(`short write at ${position + done}`);

@@ -5,7 +5,6 @@
 // (volume-core.ts), reads (volume-read.ts), the append pipeline (volume-write.ts), scans for
 // copies and backups (volume-backup.ts), checks (volume-checking.ts) and vacuum
 // (volume-vacuum.ts). This file opens and closes the volume and runs its write-state transitions.
-import { promises as fs } from 'node:fs';
 import { findBackendStorage } from './backend/backend.ts';
 import { DEFAULT_DRAIN_TIMEOUT_MS, DrainBarrier, type DrainStats } from './drain-barrier.ts';
 import { StorageError, isStorageError } from './errors.ts';
@@ -62,6 +61,7 @@ export class Volume extends VolumeVacuum {
       options.offsetWidth,
       options.create ? { superBlock: options.create } : null,
       log,
+      options.io,
     );
     return new Volume(options, loaded);
   }
@@ -198,7 +198,7 @@ export class Volume extends VolumeVacuum {
     const ttl = ttlSeconds(this.superBlock.ttl);
     if (ttl > 0) info.expireAtSec = BigInt(Math.floor(Date.now() / 1000) + ttl);
     this.volumeInfo = info;
-    await writeVolumeInfoFile(volumeFilePath(this.location, 'vif'), info);
+    await writeVolumeInfoFile(volumeFilePath(this.location, 'vif'), info, this.io);
   }
 
   async sync(): Promise<void> {
@@ -264,7 +264,7 @@ export class Volume extends VolumeVacuum {
       'rdb',
       'note',
     ]) {
-      await fs.rm(volumeFilePath(this.location, ext), { recursive: true, force: true });
+      await this.io.remove(volumeFilePath(this.location, ext));
     }
   }
 }
