@@ -148,8 +148,20 @@ export abstract class VolumeVacuum extends VolumeChecks {
       }
       const oldDat = this.dat;
       const oldIdx = this.idx;
-      await swapInCompacted(this.location, this.io);
-      this.adopt(await loadVolume(this.location, this.offsetWidth, null, this.log, this.io));
+      let reloaded;
+      try {
+        await swapInCompacted(this.location, this.io);
+        reloaded = await loadVolume(this.location, this.offsetWidth, null, this.log, this.io);
+      } catch (err) {
+        this.compacting = null;
+        // The names may point at the compacted copy now, and the open handles at unlinked files:
+        // a write through them would be lost at the next load. Read-only until reloaded.
+        const reason = `the reload after a compaction swap failed: ${(err as Error).message}`;
+        this.damage = [...this.damage, reason];
+        this.log(`volume ${this.id}: ${reason}`);
+        throw err;
+      }
+      this.adopt(reloaded);
       this.compacting = null;
       // Reads already in flight hold the old descriptors; the files are unlinked, the data still there.
       setTimeout(() => {
