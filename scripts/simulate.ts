@@ -44,7 +44,9 @@ for (let seed = first; seed < first + seeds; seed++) {
   totals.seeds++;
   if (Date.now() - lastReportMs > 30_000) {
     lastReportMs = Date.now();
-    console.log(`... ${totals.seeds} seeds, ${totals.failures} failing, ${Math.round((Date.now() - startedMs) / 1000)} s`);
+    console.log(
+      `... ${totals.seeds} seeds, ${totals.failures} failing, ${Math.round((Date.now() - startedMs) / 1000)} s`,
+    );
   }
 }
 console.log(

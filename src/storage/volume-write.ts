@@ -304,8 +304,8 @@ export abstract class VolumeWrites extends VolumeReads {
       // Before anything is published: an index entry must never outlive the bytes it points at.
       if (fsync) await this.syncFile('dat');
     } catch (err) {
-      // Best effort: the append's own error is what fails the batch.
-      if (records.length > 0) await this.dat.truncate(startBytes).catch(() => {});
+      // The append's own error is what fails the batch.
+      if (records.length > 0) await this.cutBack(this.dat, startBytes);
       failAll(
         new StorageError('io', `append to volume ${this.id} at ${startBytes}: ${(err as Error).message}`, {
           cause: err,
@@ -317,36 +317,35 @@ export abstract class VolumeWrites extends VolumeReads {
     this.lastAppendAtNs = lastAppendAtNs;
 
     const rows: Buffer[] = [];
-    const results: AppendResult[] = [];
     for (const p of planned) {
-      const offsetUnits = p.offsetBytes / NEEDLE_PADDING_SIZE_BYTES;
       if (p.op.kind === 'write') {
         const n = p.op.needle;
-        if (p.indexed) {
-          this.nm.put(n.id, offsetUnits, n.size);
+        if (p.indexed)
           rows.push(encodeIndexEntry({ key: n.id, offset: p.offsetBytes, size: n.size }, this.offsetWidth));
-        }
-        if (n.lastModified > this.lastModifiedTsSeconds) this.lastModifiedTsSeconds = n.lastModified;
-        results.push({ offsetBytes: p.offsetBytes, size: n.size, unchanged: false } satisfies WriteResult);
       } else if (p.op.kind === 'blob') {
-        this.nm.put(p.op.id, offsetUnits, p.op.size);
         rows.push(encodeIndexEntry({ key: p.op.id, offset: p.offsetBytes, size: p.op.size }, this.offsetWidth));
-        results.push({ offsetBytes: p.offsetBytes, unchanged: false });
       } else {
-        results.push(this.nm.delete(p.op.id, offsetUnits));
         rows.push(
           encodeIndexEntry({ key: p.op.id, offset: p.offsetBytes, size: TOMBSTONE_FILE_SIZE }, this.offsetWidth),
         );
       }
     }
     try {
-      // The records are already in `.dat`: if this fails, the next load re-indexes them from a scan.
+      // The map changes only once `.idx` holds the rows: a map ahead of `.idx` made later
+      // operations act on entries a reload never sees (a second delete of a needle whose first
+      // delete's row was lost wrote nothing, and the needle came back). The records already in
+      // `.dat` are orphans then: later records are indexed after them, and a load scans only
+      // past the last indexed one.
       if (rows.length > 0) {
         await this.writeFile('idx', rows.length === 1 ? (rows[0] as Buffer) : Buffer.concat(rows), this.idxSizeBytes);
         this.idxSizeBytes += rows.length * indexEntrySizeBytes(this.offsetWidth);
       }
     } catch (err) {
       const message = (err as Error).message;
+      // Part of the rows may have landed: left past the end, they would outlive later rows at a
+      // load. The records go too, or a load would index them from its scan of the tail.
+      await this.cutBack(this.idx, this.idxSizeBytes);
+      if (records.length > 0 && (await this.cutBack(this.dat, startBytes))) this.datSizeBytes = startBytes;
       if (fsync) this.stopWrites(`index append failed: ${message}`);
       for (const p of planned) {
         const id = p.op.kind === 'write' ? p.op.needle.id : p.op.id;
@@ -359,6 +358,21 @@ export abstract class VolumeWrites extends VolumeReads {
       for (const u of durableUnchanged)
         u.reject(new StorageError('io', `index volume ${this.id}: ${message}`, { cause: err }));
       return;
+    }
+    const results: AppendResult[] = [];
+    for (const p of planned) {
+      const offsetUnits = p.offsetBytes / NEEDLE_PADDING_SIZE_BYTES;
+      if (p.op.kind === 'write') {
+        const n = p.op.needle;
+        if (p.indexed) this.nm.put(n.id, offsetUnits, n.size);
+        if (n.lastModified > this.lastModifiedTsSeconds) this.lastModifiedTsSeconds = n.lastModified;
+        results.push({ offsetBytes: p.offsetBytes, size: n.size, unchanged: false } satisfies WriteResult);
+      } else if (p.op.kind === 'blob') {
+        this.nm.put(p.op.id, offsetUnits, p.op.size);
+        results.push({ offsetBytes: p.offsetBytes, unchanged: false });
+      } else {
+        results.push(this.nm.delete(p.op.id, offsetUnits));
+      }
     }
     if (fsync) {
       try {
@@ -407,6 +421,25 @@ export abstract class VolumeWrites extends VolumeReads {
     }
     if (this.ioHooks?.beforeWrite !== undefined) await this.ioHooks.beforeWrite('dat', position, totalBytes);
     await writevFully(this.io, this.dat.fd, pieces, totalBytes, position);
+  }
+
+  /**
+   * Takes a failed batch's bytes back off a file, durably: a crash must not bring back records
+   * whose failure was reported (a delete after it would find nothing to delete, and the load's
+   * scan would index them). A cut that fails leaves bytes the next append may only partly cover:
+   * as upstream, the volume takes no more writes. Returns whether the cut held.
+   */
+  private async cutBack(file: VolumeFile | DataFile, sizeBytes: number): Promise<boolean> {
+    try {
+      await file.truncate(sizeBytes);
+      await file.sync();
+      return true;
+    } catch (err) {
+      this.stopWrites(
+        `cutting ${file === this.idx ? '.idx' : '.dat'} back to ${sizeBytes} failed: ${(err as Error).message}`,
+      );
+      return false;
+    }
   }
 
   /** Appends to `.dat` or `.idx` for the write path. */

@@ -84,7 +84,10 @@ export class SimFile {
   }
 
   resize(lengthBytes: number): void {
-    assert(lengthBytes >= 0 && lengthBytes <= MAX_SIM_FILE_BYTES, `file size ${lengthBytes} within the simulator's bound`);
+    assert(
+      lengthBytes >= 0 && lengthBytes <= MAX_SIM_FILE_BYTES,
+      `file size ${lengthBytes} within the simulator's bound`,
+    );
     if (lengthBytes > this.bytes.length) {
       const grown = Buffer.alloc(Math.max(lengthBytes, this.bytes.length * 2));
       this.bytes.copy(grown, 0, 0, this.sizeBytes);

@@ -125,7 +125,12 @@ export class SimVolumeIo implements VolumeIo {
   async open(path: string, flags: OpenFlags, _mode?: number): Promise<VolumeFile> {
     this.enter('open', path);
     await this.settle();
-    const bits = flags === 'r' ? fsConstants.O_RDONLY : flags === 'w' ? fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC : flags;
+    const bits =
+      flags === 'r'
+        ? fsConstants.O_RDONLY
+        : flags === 'w'
+          ? fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC
+          : flags;
     let file = this.disk.files.get(path);
     if (file === undefined) {
       if ((bits & fsConstants.O_CREAT) === 0) throw errno('ENOENT', 'open', path);
