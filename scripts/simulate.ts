@@ -18,7 +18,18 @@ const seeds = Number(values.seeds);
 const first = Number(values.seed);
 const options = { ops: Number(values.ops), epochs: Number(values.epochs), keys: Number(values.keys) };
 const optionArgs = `--ops ${options.ops} --epochs ${options.epochs} --keys ${options.keys}`;
-const totals = { seeds: 0, failures: 0, ioCalls: 0, faults: 0, acked: 0, failed: 0, crashes: 0, readOnly: 0, reads: 0 };
+const totals = {
+  seeds: 0,
+  failures: 0,
+  ioCalls: 0,
+  faults: 0,
+  acked: 0,
+  failed: 0,
+  crashes: 0,
+  readOnly: 0,
+  reads: 0,
+  quarantines: 0,
+};
 const startedMs = Date.now();
 let lastReportMs = startedMs;
 
@@ -32,6 +43,7 @@ for (let seed = first; seed < first + seeds; seed++) {
     totals.crashes += o.crashes;
     totals.readOnly += o.readOnlyAfterReload;
     totals.reads += o.checkedReads;
+    totals.quarantines += o.quarantines;
   } catch (err) {
     totals.failures++;
     console.log(err instanceof SimFailure ? err.message : `seed=${seed}: ${(err as Error).stack}`);
@@ -53,6 +65,7 @@ console.log(
   `${totals.seeds} seeds (from ${first}), ${totals.failures} failing; ${totals.crashes} crashes and reloads, ` +
     `${totals.readOnly} read-only after reload with a reason; ${totals.ioCalls} IO calls, ${totals.faults} faults injected; ` +
     `${totals.acked} operations acknowledged, ${totals.failed} failed; ${totals.reads} reads checked; ` +
+    `${totals.quarantines} IO quarantines lifted; ` +
     `${Math.round((Date.now() - startedMs) / 1000)} s`,
 );
 process.exitCode = totals.failures > 0 ? 1 : 0;

@@ -5,6 +5,7 @@
 import type { DataFile } from './backend/data-file.ts';
 import { StorageError } from './errors.ts';
 import { nodeVolumeIo } from './io/node-volume-io.ts';
+import { IoErrorTracker } from './io/io-error-tracker.ts';
 import type { VolumeFile, VolumeIo } from './io/volume-io.ts';
 import type { NeedleMap } from './needle-map/needle-map.ts';
 import type { Ttl } from './needle/ttl.ts';
@@ -45,6 +46,8 @@ export abstract class VolumeCore {
   protected readonly log: (message: string) => void;
   /** Every file operation of the volume goes through it (node:fs, or a test's simulated disk). */
   protected readonly io: VolumeIo;
+  /** Consecutive EIO of reads, writes and syncs; at the tolerance the volume is quarantined. */
+  protected readonly ioErrors = new IoErrorTracker();
   protected lastAppendAtNs: bigint;
   protected lastModifiedTsSeconds: number;
   protected readonly nowNs: () => bigint;
@@ -70,6 +73,12 @@ export abstract class VolumeCore {
     this.nowNs = options.nowNs ?? systemNowNs;
     this.log = options.log ?? (() => {});
     this.io = options.io ?? nodeVolumeIo;
+    const onIoQuarantine = options.onIoQuarantine;
+    this.ioErrors.onQuarantine = () => {
+      const { count, lastError } = this.ioErrors.state();
+      this.log(`volume ${this.id} quarantined after ${count} consecutive IO errors: ${(lastError as Error)?.message}`);
+      onIoQuarantine?.(this.id);
+    };
     this.diskSpaceLow = options.diskSpaceLow ?? (() => false);
     this.lastAppendAtNs = 0n;
     this.lastModifiedTsSeconds = 0;
@@ -135,7 +144,25 @@ export abstract class VolumeCore {
 
   /** Read-only for a reason of the volume's own (a mark, damage, tiering), not the disk's space. */
   get isReadOnlyByState(): boolean {
-    return this.readOnlyByRequest || this.volumeInfo.readOnly || this.damage.length > 0 || this.isTiered;
+    return (
+      this.readOnlyByRequest ||
+      this.volumeInfo.readOnly ||
+      this.damage.length > 0 ||
+      this.isTiered ||
+      this.ioErrors.quarantined
+    );
+  }
+
+  /**
+   * Quarantined after IO_ERROR_TOLERANCE consecutive EIO (failing media, as 4.53): no writes or
+   * deletes, not reported to the master, /healthz 503; reads still answered, files kept.
+   */
+  get isIoQuarantined(): boolean {
+    return this.ioErrors.quarantined;
+  }
+
+  ioErrorState(): { lastError: unknown; count: number; quarantined: boolean } {
+    return this.ioErrors.state();
   }
 
   /** Its disk is below -minFreeSpace: writes refused until the disk monitor sees space again. */
@@ -149,6 +176,7 @@ export abstract class VolumeCore {
    * is about `.dat`, does not stop those, and upstream's load ignores a persisted read-only mark.
    */
   get canDelete(): boolean {
+    if (this.ioErrors.quarantined) return false;
     if (this.readOnlyByRequest && !this.canDeleteByRequest) return false;
     if (this.isTiered) return this.tieredDeletesAllowed || this.canDeleteByRequest;
     if (this.damage.length > 0) return false;

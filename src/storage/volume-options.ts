@@ -59,4 +59,6 @@ export interface VolumeOpenOptions {
   diskSpaceLow?: () => boolean;
   /** The file operations (default node:fs); tests pass an in-memory disk that injects faults. */
   io?: VolumeIo;
+  /** Called once when consecutive EIO quarantine the volume (its disk location stops reporting it). */
+  onIoQuarantine?: (volumeId: number) => void;
 }

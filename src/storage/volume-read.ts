@@ -136,8 +136,10 @@ export abstract class VolumeReads extends VolumeCore {
       }
     } catch (err) {
       buffers?.give(buf);
+      this.ioErrors.note(err);
       throw err;
     }
+    this.ioErrors.noteSuccess();
     return buf;
   }
 
@@ -184,6 +186,7 @@ export abstract class VolumeReads extends VolumeCore {
   createDataStream(location: NeedleLocation, startBytes = 0, endBytes = location.dataSizeBytes): Readable {
     assert(startBytes >= 0 && endBytes <= location.dataSizeBytes && startBytes <= endBytes, 'range within needle data');
     const dat = this.dat;
+    const ioErrors = this.ioErrors;
     let position = location.dataOffsetBytes + startBytes;
     const end = location.dataOffsetBytes + endBytes;
     return new Readable({
@@ -199,8 +202,10 @@ export abstract class VolumeReads extends VolumeCore {
           const { bytesRead } = await dat.read(buf, 0, length, position);
           if (bytesRead === 0) throw new StorageError('corrupted', `.dat ends at ${position}`);
           position += bytesRead;
+          ioErrors.noteSuccess();
           this.push(bytesRead === length ? buf : buf.subarray(0, bytesRead));
         } catch (err) {
+          ioErrors.note(err);
           this.destroy(err as Error);
         }
       },

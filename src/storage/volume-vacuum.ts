@@ -103,6 +103,7 @@ export abstract class VolumeVacuum extends VolumeChecks {
         `volume ${this.id}: compacted ${result.kept} needles into ${result.cpdSizeBytes} bytes (${result.dropped} dropped)`,
       );
     } catch (err) {
+      this.ioErrors.note(err);
       this.compacting = null;
       // Best effort: the copy's own error is the one to report; a load drops leftovers, a new copy overwrites them.
       await removeCompactionLeftovers(this.location, this.io).catch(() => {});
@@ -141,6 +142,7 @@ export abstract class VolumeVacuum extends VolumeChecks {
           nowNs: this.nowNs(),
         });
       } catch (err) {
+        this.ioErrors.note(err);
         this.compacting = null;
         // Best effort, as above: the carry-over's error is the one to report.
         await removeCompactionLeftovers(this.location, this.io).catch(() => {});

@@ -304,6 +304,7 @@ export abstract class VolumeWrites extends VolumeReads {
       // Before anything is published: an index entry must never outlive the bytes it points at.
       if (fsync) await this.syncFile('dat');
     } catch (err) {
+      this.ioErrors.note(err);
       // The append's own error is what fails the batch.
       if (records.length > 0) await this.cutBack(this.dat, startBytes);
       failAll(
@@ -341,6 +342,7 @@ export abstract class VolumeWrites extends VolumeReads {
         this.idxSizeBytes += rows.length * indexEntrySizeBytes(this.offsetWidth);
       }
     } catch (err) {
+      this.ioErrors.note(err);
       const message = (err as Error).message;
       // Part of the rows may have landed: left past the end, they would outlive later rows at a
       // load. The records go too, or a load would index them from its scan of the tail.
@@ -378,6 +380,7 @@ export abstract class VolumeWrites extends VolumeReads {
       try {
         await this.syncFile('idx');
       } catch (err) {
+        this.ioErrors.note(err);
         // The rows are published and cannot be taken back: refuse writes rather than acknowledge
         // index entries that may not survive a crash.
         this.stopWrites(`index sync failed: ${(err as Error).message}`);
@@ -385,6 +388,7 @@ export abstract class VolumeWrites extends VolumeReads {
         return;
       }
     }
+    this.ioErrors.noteSuccess();
     assert(results.length === planned.length, 'one result per planned append');
     planned.forEach((p, i) => p.resolve(results[i] as AppendResult));
     for (const u of durableUnchanged) u.resolve(u.result);

@@ -137,6 +137,9 @@ export class Volume extends VolumeVacuum {
         }
         throw err;
       }
+      // Upstream's MarkVolumeWritable clears the EIO streak and the quarantine: if the disk is
+      // still bad, the next failed operations quarantine it again.
+      if (!readOnly) this.ioErrors.reset();
     });
   }
 

@@ -31,6 +31,8 @@ export interface SeedOutcome {
   crashes: number;
   readOnlyAfterReload: number;
   checkedReads: number;
+  /** Times the volume was found quarantined after consecutive EIO, and marked writable. */
+  quarantines: number;
 }
 
 export class SimFailure extends Error {}
@@ -117,6 +119,7 @@ export async function runSeed(seed: number, options: SimOptions = DEFAULT_SIM_OP
     crashes: 0,
     readOnlyAfterReload: 0,
     checkedReads: 0,
+    quarantines: 0,
   };
   const model = new VolumeModel();
   const logs: string[] = [];
@@ -224,6 +227,15 @@ export async function runSeed(seed: number, options: SimOptions = DEFAULT_SIM_OP
     trace.push(`-- epoch ${epoch}: crash at IO call ${io.crashAtCall}`);
     let compacting = false;
     for (let i = 0; i < options.ops && !io.crashed; i++) {
+      if (volume.isIoQuarantined && random() < 0.5) {
+        // Three EIO in a row quarantined it; an operator marks it writable again (VolumeMarkWritable).
+        outcome.quarantines++;
+        trace.push('mark writable after the IO quarantine');
+        await within(volume.setReadOnly(false, false), 'mark writable').catch((err: Error) => {
+          if (err instanceof SimFailure) throw err;
+          trace.push(`  failed: ${err.message}`);
+        });
+      }
       const key = BigInt(1 + int(options.keys));
       const roll = random();
       if (roll < 0.4) await write(key, random() < 0.3);
