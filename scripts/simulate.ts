@@ -19,6 +19,7 @@ const first = Number(values.seed);
 const options = { ops: Number(values.ops), epochs: Number(values.epochs), keys: Number(values.keys) };
 const optionArgs = `--ops ${options.ops} --epochs ${options.epochs} --keys ${options.keys}`;
 const totals = {
+  ecEncodes: 0,
   seeds: 0,
   failures: 0,
   ioCalls: 0,
@@ -44,6 +45,7 @@ for (let seed = first; seed < first + seeds; seed++) {
     totals.readOnly += o.readOnlyAfterReload;
     totals.reads += o.checkedReads;
     totals.quarantines += o.quarantines;
+    totals.ecEncodes += o.ecEncodes;
   } catch (err) {
     totals.failures++;
     console.log(err instanceof SimFailure ? err.message : `seed=${seed}: ${(err as Error).stack}`);
@@ -65,7 +67,7 @@ console.log(
   `${totals.seeds} seeds (from ${first}), ${totals.failures} failing; ${totals.crashes} crashes and reloads, ` +
     `${totals.readOnly} read-only after reload with a reason; ${totals.ioCalls} IO calls, ${totals.faults} faults injected; ` +
     `${totals.acked} operations acknowledged, ${totals.failed} failed; ${totals.reads} reads checked; ` +
-    `${totals.quarantines} IO quarantines lifted; ` +
+    `${totals.quarantines} IO quarantines lifted; ${totals.ecEncodes} EC encodes read back; ` +
     `${Math.round((Date.now() - startedMs) / 1000)} s`,
 );
 process.exitCode = totals.failures > 0 ? 1 : 0;

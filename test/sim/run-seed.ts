@@ -10,6 +10,7 @@ import { newSuperBlock } from '../../src/storage/super-block.ts';
 import { Volume } from '../../src/storage/volume.ts';
 import type { VolumeLocation } from '../../src/storage/volume-files.ts';
 import { prng } from '../unit/prng.ts';
+import { readBackThroughEc } from './ec-encode-check.ts';
 import { SimDisk } from './sim-disk.ts';
 import { type FaultRates, NO_FAULTS, SimVolumeIo } from './sim-volume-io.ts';
 import { ABSENT, type NeedleValue, VolumeModel, describeValue, sameValue } from './volume-model.ts';
@@ -33,6 +34,7 @@ export interface SeedOutcome {
   checkedReads: number;
   /** Times the volume was found quarantined after consecutive EIO, and marked writable. */
   quarantines: number;
+  ecEncodes: number;
 }
 
 export class SimFailure extends Error {}
@@ -120,6 +122,7 @@ export async function runSeed(seed: number, options: SimOptions = DEFAULT_SIM_OP
     readOnlyAfterReload: 0,
     checkedReads: 0,
     quarantines: 0,
+    ecEncodes: 0,
   };
   const model = new VolumeModel();
   const logs: string[] = [];
@@ -220,6 +223,46 @@ export async function runSeed(seed: number, options: SimOptions = DEFAULT_SIM_OP
     return got;
   };
 
+  // VolumeEcShardsGenerate's order: sync, then encode the files; every key must read back
+  // through the shards (some reconstructed) as the volume serves it.
+  const ecEncode = async (): Promise<void> => {
+    const began = model.now();
+    const missing = new Set<number>();
+    for (let n = int(5); missing.size < n; ) missing.add(int(14));
+    trace.push(`ec encode without shards ${[...missing].join(',') || '-'}`);
+    try {
+      await within(volume.sync(), 'sync before ec encode');
+    } catch (err) {
+      if (err instanceof SimFailure) throw err;
+      trace.push(`  failed: ${(err as Error).message}`);
+      return;
+    }
+    model.syncPoint(began);
+    const { datSizeBytes, idxSizeBytes } = volume.stats();
+    const fileBytes = (ext: string, sizeBytes: number): Buffer =>
+      (disk.files.get(`${LOCATION.dir}/${LOCATION.volumeId}.${ext}`)?.contents() ?? Buffer.alloc(0)).subarray(
+        0,
+        sizeBytes,
+      );
+    const keys = model.keys();
+    const values = await readBackThroughEc(
+      fileBytes('dat', datSizeBytes),
+      fileBytes('idx', idxSizeBytes),
+      keys,
+      missing,
+    );
+    outcome.ecEncodes++;
+    for (const key of keys) {
+      const got = values.get(key) ?? ABSENT;
+      const allowed = model.allowedNow(key);
+      outcome.checkedReads++;
+      if (!allowed.some((v) => sameValue(v, got)))
+        fail(
+          `seed=${seed}: ec encode: key ${key} reads ${describeValue(got)} through the shards, allowed ${allowed.map(describeValue).join(' | ')}\n  history: ${model.describe(key)}`,
+        );
+    }
+  };
+
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     io.faults = faultRates(random);
     // The crash falls at a random IO call of the epoch, or after its last operation.
@@ -260,6 +303,8 @@ export async function runSeed(seed: number, options: SimOptions = DEFAULT_SIM_OP
           if (err instanceof SimFailure) throw err;
           trace.push(`  failed: ${(err as Error).message}`);
         }
+      } else if (roll < 0.87 && !compacting) {
+        await ecEncode();
       } else if (!compacting) {
         trace.push('compact');
         try {
