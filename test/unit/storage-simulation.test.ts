@@ -5,6 +5,10 @@
 // - Disk: each file holds durable bytes (as of its last successful fsync) and the writes and
 //   truncates since. A crash keeps the durable bytes plus a prefix of those operations per file,
 //   the last kept write possibly torn. Names (create, rename, unlink) are durable at once.
+// - Operations, from the seed: writes (some with fsync, some large enough for the vectored
+//   path), overwrites, deletes, reads, concurrent groups batched together, syncs, vacuum compact
+//   then commit or cleanup, EC encode (every key read back through the shards), and marking the
+//   volume writable after an IO quarantine.
 // - Faults, from the seed: EIO on reads, writes, fsyncs and truncates, ENOSPC on growing writes,
 //   short writes, latency, and a crash at a random IO call of each epoch (or after its last op).
 // - Acknowledged: a write or delete whose promise resolved. Writes are not synced by default (as

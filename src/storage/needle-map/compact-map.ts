@@ -15,7 +15,7 @@ import { LoadLog } from './load-log.ts';
 import { PendingTable } from './pending-table.ts';
 import {
   SECTION_MAX_ENTRIES as SECTION_MAX_ENTRIES_IMPORTED,
-  type Section,
+  Section,
   SectionBuilder,
   decoded as decodedImported,
   keyLess as keyLessImported,
