@@ -1,8 +1,8 @@
 // The storage fault simulator over many seeds (test/sim/): prints the counts, and for a failing
 // seed its report and the command that replays it.
-// Run: npm run simulate -- --seeds N [--seed S] [--ops K] [--epochs E] [--keys K]
+// Run: npm run simulate -- --seeds N [--seed S] [--ops K] [--epochs E] [--keys K] [--ec RATE]
 import { parseArgs } from 'node:util';
-import { DEFAULT_SIM_OPTIONS, SimFailure, runSeed } from '../test/sim/run-seed.ts';
+import { DEFAULT_EC_RATE, DEFAULT_SIM_OPTIONS, SimFailure, runSeed } from '../test/sim/run-seed.ts';
 
 const { values } = parseArgs({
   options: {
@@ -11,13 +11,19 @@ const { values } = parseArgs({
     ops: { type: 'string', default: String(DEFAULT_SIM_OPTIONS.ops) },
     epochs: { type: 'string', default: String(DEFAULT_SIM_OPTIONS.epochs) },
     keys: { type: 'string', default: String(DEFAULT_SIM_OPTIONS.keys) },
+    ec: { type: 'string', default: String(DEFAULT_EC_RATE) },
     'keep-going': { type: 'boolean', default: false },
   },
 });
 const seeds = Number(values.seeds);
 const first = Number(values.seed);
-const options = { ops: Number(values.ops), epochs: Number(values.epochs), keys: Number(values.keys) };
-const optionArgs = `--ops ${options.ops} --epochs ${options.epochs} --keys ${options.keys}`;
+const options = {
+  ops: Number(values.ops),
+  epochs: Number(values.epochs),
+  keys: Number(values.keys),
+  ecRate: Number(values.ec),
+};
+const optionArgs = `--ops ${options.ops} --epochs ${options.epochs} --keys ${options.keys} --ec ${options.ecRate}`;
 const totals = {
   ecEncodes: 0,
   seeds: 0,

@@ -20,9 +20,12 @@ export interface SimOptions {
   ops: number;
   epochs: number;
   keys: number;
+  /** Share of operations that are an EC encode (each writes and reads real scratch files, so it is slow). */
+  ecRate?: number;
 }
 
-export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = { ops: 24, epochs: 3, keys: 12 };
+export const DEFAULT_EC_RATE = 0.01;
+export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = { ops: 24, epochs: 3, keys: 12, ecRate: DEFAULT_EC_RATE };
 
 export interface SeedOutcome {
   ioCalls: number;
@@ -303,7 +306,7 @@ export async function runSeed(seed: number, options: SimOptions = DEFAULT_SIM_OP
           if (err instanceof SimFailure) throw err;
           trace.push(`  failed: ${(err as Error).message}`);
         }
-      } else if (roll < 0.87 && !compacting) {
+      } else if (roll < 0.86 + (options.ecRate ?? DEFAULT_EC_RATE) && !compacting) {
         await ecEncode();
       } else if (!compacting) {
         trace.push('compact');

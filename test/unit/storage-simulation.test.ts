@@ -37,19 +37,22 @@ import { prng } from './prng.ts';
 /** Seeds npm test runs, with shorter sequences than npm run simulate's default. */
 const SEEDS = 2000;
 const SHORT: SimOptions = { ops: 14, epochs: 2, keys: 10 };
+/** The options the regression seeds were found with (before the simulator had EC encodes). */
+const FOUND_LONG: SimOptions = { ...DEFAULT_SIM_OPTIONS, ecRate: 0 };
+const FOUND_SHORT: SimOptions = { ...SHORT, ecRate: 0 };
 /** Seeds that found a bug, replayed with the options they failed under. */
 const REGRESSION_SEEDS: Array<{ seed: number; options: SimOptions; why: string }> = [
   {
     seed: 1,
-    options: DEFAULT_SIM_OPTIONS,
+    options: FOUND_LONG,
     why: 'a vacuum commit whose reload failed kept writing to the unlinked old files',
   },
-  { seed: 100913, options: SHORT, why: 'a delete whose .idx row failed, deleted again, came back after a crash' },
-  { seed: 1846, options: DEFAULT_SIM_OPTIONS, why: 'a write whose .idx row failed, then deleted, read back empty' },
-  { seed: 2099, options: DEFAULT_SIM_OPTIONS, why: 'an fsync failure cut back, then crash: read-only with the reason' },
+  { seed: 100913, options: FOUND_SHORT, why: 'a delete whose .idx row failed, deleted again, came back after a crash' },
+  { seed: 1846, options: FOUND_LONG, why: 'a write whose .idx row failed, then deleted, read back empty' },
+  { seed: 2099, options: FOUND_LONG, why: 'an fsync failure cut back, then crash: read-only with the reason' },
   {
     seed: 101661,
-    options: SHORT,
+    options: FOUND_SHORT,
     why: 'a write whose .idx row failed came back from the tail scan over a later delete',
   },
 ];
