@@ -10,6 +10,7 @@ import type { ServiceSnapshot } from '../status/service-status.ts';
 import { VolumeServerMetrics } from '../server/metrics/registry.ts';
 import { type MeteredLocation, registerStoreGauges } from '../server/metrics/store-gauges.ts';
 import type { Logger } from '../log/logger.ts';
+import { type IoQuarantineSource, registerIoErrorMetrics } from '../server/metrics/io-error-metrics.ts';
 
 export interface MetricsSetup {
   metrics: VolumeServerMetrics;
@@ -22,7 +23,7 @@ export interface MetricsSetup {
 
 export async function setUpMetrics(
   config: VolumeConfig,
-  store: { locations: readonly MeteredLocation[] },
+  store: { locations: readonly MeteredLocation[] } & IoQuarantineSource,
   log: Logger,
   /** What checkWithMaster got at start; null without a master. */
   masterConfiguration: MasterConfiguration | null,
@@ -32,6 +33,7 @@ export async function setUpMetrics(
     concurrentUploadLimitBytes: config.concurrentUploadLimitBytes,
   });
   registerStoreGauges(metrics.registry, { locations: store.locations });
+  registerIoErrorMetrics(metrics.registry, store);
 
   let server: MetricsServer | undefined;
   if (config.metricsPort > 0) {

@@ -251,6 +251,8 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
       for (const volume of location.volumes.values()) {
         // An expired TTL volume is no longer reported (the master stops using it) until it is deleted.
         if (isVolumeExpired(volume, this.store.volumeSizeLimitBytes, Date.now())) continue;
+        // Quarantined after sustained EIO: not announced, so the master re-replicates (4.53).
+        if (volume.isIoQuarantined) continue;
         volumes.push(volumeInformation(volume, location));
       }
     }

@@ -1,6 +1,7 @@
 // `.vif`: the VolumeInfo protobuf as protojson (camelCase names, 64-bit integers as strings,
 // every field emitted in field-number order), read and written as upstream does.
-import { promises as fs } from 'node:fs';
+import { nodeVolumeIo } from './io/node-volume-io.ts';
+import type { VolumeIo } from './io/volume-io.ts';
 import { StorageError } from './errors.ts';
 
 export interface RemoteFile {
@@ -180,10 +181,10 @@ export function decodeVolumeInfo(text: string): VolumeInfo {
 }
 
 /** Reads a `.vif`; a missing or empty file is "absent" (null), as upstream treats it. */
-export async function readVolumeInfoFile(path: string): Promise<VolumeInfo | null> {
+export async function readVolumeInfoFile(path: string, io: VolumeIo = nodeVolumeIo): Promise<VolumeInfo | null> {
   let text: string;
   try {
-    text = await fs.readFile(path, 'utf8');
+    text = (await io.readFile(path)).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
@@ -193,14 +194,19 @@ export async function readVolumeInfoFile(path: string): Promise<VolumeInfo | nul
 }
 
 /** Writes through a temporary file and rename so a crash never leaves a half-written `.vif`. */
-export async function writeVolumeInfoFile(path: string, info: VolumeInfo): Promise<void> {
+export async function writeVolumeInfoFile(path: string, info: VolumeInfo, io: VolumeIo = nodeVolumeIo): Promise<void> {
   const tmp = `${path}.tmp`;
-  const handle = await fs.open(tmp, 'w');
+  const bytes = Buffer.from(encodeVolumeInfo(info));
+  const handle = await io.open(tmp, 'w');
   try {
-    await handle.writeFile(encodeVolumeInfo(info));
+    for (let done = 0; done < bytes.length; ) {
+      const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, done);
+      if (bytesWritten === 0) throw new Error(`short write of ${tmp} at ${done}`);
+      done += bytesWritten;
+    }
     await handle.sync();
   } finally {
     await handle.close();
   }
-  await fs.rename(tmp, path);
+  await io.rename(tmp, path);
 }

@@ -1,5 +1,6 @@
 // How a volume is opened: where it lives, its clock, its write batching and test hooks.
 import type { DrainOptions } from './drain-barrier.ts';
+import type { VolumeIo } from './io/volume-io.ts';
 import type { SuperBlock } from './super-block.ts';
 import type { OffsetWidth } from './types.ts';
 import type { VolumeLocation } from './volume-files.ts';
@@ -57,4 +58,8 @@ export interface VolumeOpenOptions {
   drain?: DrainOptions;
   /** Whether the disk holding the volume is below -minFreeSpace (its disk location knows). */
   diskSpaceLow?: () => boolean;
+  /** The file operations (default node:fs); tests pass an in-memory disk that injects faults. */
+  io?: VolumeIo;
+  /** Called once when consecutive EIO quarantine the volume (its disk location stops reporting it). */
+  onIoQuarantine?: (volumeId: number) => void;
 }

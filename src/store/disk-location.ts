@@ -4,8 +4,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { OffsetWidth } from '../storage/types.ts';
 import { pathExists } from '../storage/path-exists.ts';
-import { type SyncBatchOptions, Volume } from '../storage/volume.ts';
-import type { DrainOptions } from '../storage/drain-barrier.ts';
+import { type SyncBatchOptions, Volume, type VolumeOpenOptions } from '../storage/volume.ts';
+import type { VolumeIo } from '../storage/io/volume-io.ts';
 import type { MinFreeSpace } from './min-free-space.ts';
 import { hasVolumeData } from '../storage/volume-load.ts';
 import type { EcVolume } from '../ec/ec-volume.ts';
@@ -37,6 +37,8 @@ export interface DiskLocationConfig {
   drainTimeoutMs?: number;
   /** -minFreeSpace for this folder; none means the disk monitor never calls it low. */
   minFreeSpace?: MinFreeSpace;
+  /** The file operations of this folder's volumes (default node:fs; tests inject faults). */
+  volumeIo?: VolumeIo;
 }
 
 /** Why a volume found on disk could not be loaded; kept for status instead of crashing. */
@@ -55,6 +57,10 @@ export class DiskLocation {
   readonly syncBatch: SyncBatchOptions | undefined;
   readonly drainTimeoutMs: number | undefined;
   readonly minFreeSpace: MinFreeSpace | undefined;
+  readonly volumeIo: VolumeIo | undefined;
+  /** Told when a volume of this folder is quarantined after sustained EIO (the store stops reporting it). */
+  onVolumeQuarantined: ((volumeId: number) => void) | null = null;
+  private readonly quarantinedOf = (volumeId: number): void => this.onVolumeQuarantined?.(volumeId);
   /** Set by the disk monitor (upstream's isDiskSpaceLow): every volume here refuses writes. */
   private spaceLow = false;
   private readonly spaceLowOf = (): boolean => this.spaceLow;
@@ -73,6 +79,7 @@ export class DiskLocation {
     this.syncBatch = config.syncBatch;
     this.drainTimeoutMs = config.drainTimeoutMs;
     this.minFreeSpace = config.minFreeSpace;
+    this.volumeIo = config.volumeIo;
   }
 
   get isDiskSpaceLow(): boolean {
@@ -87,9 +94,11 @@ export class DiskLocation {
   }
 
   /** The options every volume of this disk is opened with. */
-  volumeOptions(): { syncBatch?: SyncBatchOptions; drain?: DrainOptions; diskSpaceLow: () => boolean } {
+  volumeOptions(): Pick<VolumeOpenOptions, 'syncBatch' | 'drain' | 'diskSpaceLow' | 'io' | 'onIoQuarantine'> {
     return {
       diskSpaceLow: this.spaceLowOf,
+      onIoQuarantine: this.quarantinedOf,
+      ...(this.volumeIo === undefined ? {} : { io: this.volumeIo }),
       ...(this.syncBatch === undefined ? {} : { syncBatch: this.syncBatch }),
       ...(this.drainTimeoutMs === undefined ? {} : { drain: { timeoutMs: this.drainTimeoutMs } }),
     };

@@ -84,6 +84,22 @@ export class Store {
     this.locations = configs.map((c) => new DiskLocation({ ...c, diskType: normalizeDiskType(c.diskType) }));
     this.ec = new EcShardStore(this.locations, offsetWidth, log.child({ component: 'ec' }), () => this.coder());
     this.maintenance = new MaintenanceRuns(this, { log: log.child({ component: 'maintenance' }) });
+    // A quarantined volume is no longer reported: the master drops it now and re-replicates.
+    for (const location of this.locations) {
+      location.onVolumeQuarantined = (volumeId) => {
+        const volume = location.volumes.get(volumeId);
+        if (volume !== undefined) for (const listener of this.listeners) listener.volumeRemoved(volume, location);
+      };
+    }
+  }
+
+  /**
+   * Whether any local volume or EC volume is quarantined after sustained EIO (upstream's
+   * HasIoQuarantine): /healthz answers 503 so a load balancer drains a server with failing media.
+   */
+  hasIoQuarantine(): boolean {
+    for (const { volume } of this.allVolumes()) if (volume.isIoQuarantined) return true;
+    return this.ec.hasIoQuarantine();
   }
 
   async load(): Promise<void> {

@@ -116,7 +116,8 @@ export class TtlExpiry {
     let expiredNow = 0;
     const toDelete: Volume[] = [];
     for (const { volume } of this.store.allVolumes()) {
-      if (!isVolumeExpired(volume, this.store.volumeSizeLimitBytes, now)) continue;
+      // A quarantined volume's files are never deleted (4.53 skips it before the expiry check).
+      if (volume.isIoQuarantined || !isVolumeExpired(volume, this.store.volumeSizeLimitBytes, now)) continue;
       if (isExpiredLongEnough(volume, now)) toDelete.push(volume);
       else expiredNow++;
     }
