@@ -77,9 +77,12 @@ export abstract class VolumeCore {
     const onIoQuarantine = options.onIoQuarantine;
     this.ioErrors.onQuarantine = () => {
       const { count, lastError } = this.ioErrors.state();
-      this.log.error(`volume ${this.id} quarantined after ${count} consecutive IO errors: ${(lastError as Error)?.message}`, {
-        volumeId: this.id,
-      });
+      this.log.error(
+        `volume ${this.id} quarantined after ${count} consecutive IO errors: ${(lastError as Error)?.message}`,
+        {
+          volumeId: this.id,
+        },
+      );
       onIoQuarantine?.(this.id);
     };
     this.diskSpaceLow = options.diskSpaceLow ?? (() => false);

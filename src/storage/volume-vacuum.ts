@@ -162,7 +162,7 @@ export abstract class VolumeVacuum extends VolumeChecks {
         // a write through them would be lost at the next load. Read-only until reloaded.
         const reason = `the reload after a compaction swap failed: ${(err as Error).message}`;
         this.damage = [...this.damage, reason];
-        this.log(`volume ${this.id}: ${reason}`);
+        this.log.error(`volume ${this.id}: ${reason}`, { volumeId: this.id });
         throw err;
       }
       this.adopt(reloaded);

@@ -3,6 +3,7 @@
 // "crashes" at a random IO call (or at the end); the disk is cut back to what a crash keeps; the
 // volume is reloaded on a healthy disk and every key is checked against the model. Several such
 // epochs run per seed. Everything random comes from the seed, so a failure replays exactly.
+import { linesLogger } from '../unit/lines-logger.ts';
 import { isStorageError } from '../../src/storage/errors.ts';
 import { inlineIo } from '../../src/storage/inline-io.ts';
 import { NeedleFlag, newNeedle } from '../../src/storage/needle/needle.ts';
@@ -91,7 +92,7 @@ function openVolume(io: SimVolumeIo, create: boolean, logs: string[]): Promise<V
     location: LOCATION,
     offsetWidth: 4,
     ...(create ? { create: newSuperBlock({ version: 3 }) } : {}),
-    log: (message) => logs.push(message),
+    log: linesLogger(logs),
     nowNs: (() => {
       let ns = 1_700_000_000_000_000_000n;
       return () => (ns += 1000n);

@@ -4,6 +4,7 @@
 // refused), no longer in the heartbeat (the master is told it is gone), /healthz 503,
 // SeaweedFS_volumeServer_storage_io_error_total counting every EIO; its files stay on disk,
 // reads are still answered, and VolumeMarkWritable lifts it.
+import { silentLogger } from '../../src/log/logger.ts';
 import assert from 'node:assert/strict';
 import { access } from 'node:fs/promises';
 import { before, describe, it } from 'node:test';
@@ -63,7 +64,7 @@ describe('EIO quarantine of a volume behind the servers', () => {
         ctx.store,
         ['127.0.0.1:1'],
         { ip: '127.0.0.1', port: 1, grpcPort: 2, publicUrl: '', id: '', dataCenter: '', rack: '' },
-        () => {},
+        silentLogger,
       ).fullHeartbeat().volumes ?? []
     ).map((v) => v.id);
 

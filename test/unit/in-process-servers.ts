@@ -1,5 +1,6 @@
 // Our gRPC and HTTP servers in-process over a fresh test store (grpc-test-context.ts), with a
 // gRPC client to them; all closed with the suite.
+import { silentLogger } from '../../src/log/logger.ts';
 import { newPeerClient, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
 import type { GrpcContext } from '../../src/server/grpc/context.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
@@ -28,7 +29,7 @@ export async function startInProcessServers(
       serverVersion: '30GB 4.53',
       fileSizeLimitBytes: 1 << 20,
       isHealthy: options.isHealthy ?? (() => true),
-      log: () => {},
+      log: silentLogger,
     },
     { host: '127.0.0.1', port: 0, closeGraceMs: 100 },
   );
