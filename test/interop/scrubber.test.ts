@@ -6,8 +6,8 @@ import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeIndexEntry } from '../../src/storage/idx/entry.ts';
-import { tempDir } from '../unit/helpers.ts';
-import { skipReason, startMaster, startOurVolumeServer } from './peers.ts';
+import { tempDir } from '../support/helpers.ts';
+import { skipReason, startMaster, startOurVolumeServer } from '../support/peers.ts';
 
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

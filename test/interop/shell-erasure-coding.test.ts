@@ -8,8 +8,15 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { newPeerClient, unaryCall } from '../../src/cluster/peer-client.ts';
-import { tempDir } from '../unit/helpers.ts';
-import { assignFids, runShell, skipReason, startGoVolumeServer, startMaster, startOurVolumeServer } from './peers.ts';
+import { tempDir } from '../support/helpers.ts';
+import {
+  assignFids,
+  runShell,
+  skipReason,
+  startGoVolumeServer,
+  startMaster,
+  startOurVolumeServer,
+} from '../support/peers.ts';
 
 function bodyOf(i: number): string {
   return `erasure coded file ${i}\n`.repeat(30 + i * 13);

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { tempDir } from '../unit/helpers.ts';
-import { sample } from '../unit/metrics/prom-text.ts';
-import { makeTestPki, opensslMissing } from '../unit/tls/test-certs.ts';
-import { assignFids, freePort, skipReason, startMaster, startOurVolumeServer } from './peers.ts';
+import { tempDir } from '../support/helpers.ts';
+import { sample } from '../support/prom-text.ts';
+import { makeTestPki, opensslMissing } from '../support/test-certs.ts';
+import { assignFids, freePort, skipReason, startMaster, startOurVolumeServer } from '../support/peers.ts';
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

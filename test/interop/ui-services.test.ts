@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { tempDir } from '../unit/helpers.ts';
-import { skipReason, startMaster, startOurVolumeServer } from './peers.ts';
+import { tempDir } from '../support/helpers.ts';
+import { skipReason, startMaster, startOurVolumeServer } from '../support/peers.ts';
 
 const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
 

@@ -22,7 +22,7 @@ import {
 import { decodeSuperBlock, encodeSuperBlock, newSuperBlock } from '../../src/storage/super-block.ts';
 import { decodeVolumeInfo, encodeVolumeInfo } from '../../src/storage/volume-info.ts';
 import { Volume } from '../../src/storage/volume.ts';
-import { tempDir } from './helpers.ts';
+import { tempDir } from '../support/helpers.ts';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 

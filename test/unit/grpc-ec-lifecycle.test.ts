@@ -10,9 +10,9 @@ import { shardExt } from '../../src/ec/ec-layout.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';
 import { newVolumeInfo, writeVolumeInfoFile } from '../../src/storage/volume-info.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
-import { type TestGrpcServer, startTestGrpcServer } from './grpc-test-context.ts';
-import { textNeedle } from './helpers.ts';
-import { suiteScope } from './suite-scope.ts';
+import { type TestGrpcServer, startTestGrpcServer } from '../support/grpc-test-context.ts';
+import { textNeedle } from '../support/helpers.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 
 const COLLECTION = 'ec';
 const TOTAL_SHARDS = 14;

@@ -11,8 +11,8 @@ import type { ClientRequestOf, ClientResponseOf } from '../../src/server/grpc/co
 import { newPeerClient, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';
-import { testGrpcContext } from './grpc-test-context.ts';
-import { suiteScope, type SuiteScope } from './suite-scope.ts';
+import { testGrpcContext } from '../support/grpc-test-context.ts';
+import { suiteScope, type SuiteScope } from '../support/suite-scope.ts';
 
 interface Running {
   client: VolumeServerPeer;

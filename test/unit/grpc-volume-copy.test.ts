@@ -13,9 +13,9 @@ import { Fnv1a64 } from '../../src/server/grpc/handlers/copy.ts';
 import { newThrottle } from '../../src/server/grpc/handlers/volume-copy.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
 import type { ClientRequestOf, ClientResponseOf, GrpcContext } from '../../src/server/grpc/context.ts';
-import { type TestGrpcServer, startTestGrpcServer } from './grpc-test-context.ts';
-import { textNeedle } from './helpers.ts';
-import { suiteScope } from './suite-scope.ts';
+import { type TestGrpcServer, startTestGrpcServer } from '../support/grpc-test-context.ts';
+import { textNeedle } from '../support/helpers.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 
 const allocate = (ctx: GrpcContext, volumeId: number) =>
   ctx.store.allocateVolume({ volumeId, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });

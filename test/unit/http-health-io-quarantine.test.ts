@@ -8,9 +8,9 @@ import { newPeerClient, type VolumeServerPeer, unaryCall } from '../../src/clust
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { listenHttpServers } from '../../src/server/http/index.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
-import { testGrpcContext } from './grpc-test-context.ts';
-import { send } from './http-fixture.ts';
-import { suiteScope } from './suite-scope.ts';
+import { testGrpcContext } from '../support/grpc-test-context.ts';
+import { send } from '../support/http-fixture.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 
 const eio = () => Object.assign(new Error('input/output error'), { code: 'EIO' });
 

@@ -8,7 +8,7 @@ import { AgentProgress } from '../../src/storage/maintenance/agent-progress.ts';
 import { rebuildIndex } from '../../src/storage/maintenance/index-rebuild.ts';
 import { verifyVolumeFiles } from '../../src/storage/maintenance/volume-verify.ts';
 import { encodeIndexEntry } from '../../src/storage/idx/entry.ts';
-import { openTestVolume, tempDir, textNeedle } from './helpers.ts';
+import { openTestVolume, tempDir, textNeedle } from '../support/helpers.ts';
 
 const COOKIE = 0x1234_5678;
 

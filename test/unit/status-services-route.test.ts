@@ -16,8 +16,8 @@ import { ServiceRegistry } from '../../src/status/service-registry.ts';
 import { DiskSpaceMonitor } from '../../src/store/disk-space-monitor.ts';
 import { Store } from '../../src/store/store.ts';
 import { drainBarriersStatus, vacuumJobsStatus } from '../../src/store/store-status.ts';
-import { send } from './http-fixture.ts';
-import { tempDir, textNeedle } from './helpers.ts';
+import { send } from '../support/http-fixture.ts';
+import { tempDir, textNeedle } from '../support/helpers.ts';
 
 async function world(whiteList: string[] = []) {
   const dir = await tempDir();

@@ -8,8 +8,8 @@ import { describe, it } from 'node:test';
 import { COPYING_DIR, copyTargetLocation, stageVolumeCopy } from '../../src/store/volume-copy-staging.ts';
 import { swapInVolumeCopy } from '../../src/store/volume-copy-swap.ts';
 import { Store } from '../../src/store/store.ts';
-import { openTestVolume, textNeedle } from './helpers.ts';
-import { suiteScope } from './suite-scope.ts';
+import { openTestVolume, textNeedle } from '../support/helpers.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 
 const VOLUME_ID = 21;
 

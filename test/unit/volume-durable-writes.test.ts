@@ -15,7 +15,7 @@ import {
 } from '../../src/storage/volume.ts';
 import { DiskLocation } from '../../src/store/disk-location.ts';
 import { volumeInformation } from '../../src/cluster/heartbeat.ts';
-import { tempDir, textNeedle } from './helpers.ts';
+import { tempDir, textNeedle } from '../support/helpers.ts';
 
 interface Recorder {
   hooks: VolumeIoHooks;

@@ -31,7 +31,7 @@ import {
   readVolumeInfoFile,
   writeVolumeInfoFile,
 } from '../../../src/storage/volume-info.ts';
-import { inThreadCoder } from './in-thread-coder.ts';
+import { inThreadCoder } from '../../support/in-thread-coder.ts';
 
 const MiB = 1024 * 1024;
 const FIXTURE_DIR = path.join(import.meta.dirname, '..', '..', 'fixtures', 'ec-legacy-444');

@@ -4,15 +4,15 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { grpcMetricsInterceptor } from '../../../src/server/metrics/grpc-interceptor.ts';
 import { VolumeServerMetrics } from '../../../src/server/metrics/registry.ts';
 import { registerStoreGauges } from '../../../src/server/metrics/store-gauges.ts';
 import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../../src/cluster/peer-client.ts';
 import { startGrpcServer } from '../../../src/server/grpc/server.ts';
-import { suiteScope } from '../suite-scope.ts';
-import { testGrpcContext } from '../grpc-test-context.ts';
-import { sample } from './prom-text.ts';
+import { suiteScope } from '../../support/suite-scope.ts';
+import { testGrpcContext } from '../../support/grpc-test-context.ts';
+import { sample } from '../../support/prom-text.ts';
 
 const P = 'SeaweedFS_volumeServer_';
 

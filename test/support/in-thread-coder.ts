@@ -1,8 +1,8 @@
 // Real Reed-Solomon on the calling thread, for EC tests that need no worker pool. `calls` counts
 // reconstructs, so a test can tell that a path which should rebuild did.
 import { open } from 'node:fs/promises';
-import type { ParityCoder } from '../../../src/ec/ec-encoder.ts';
-import { ReedSolomon } from '../../../src/ec/codec/reed-solomon.ts';
+import type { ParityCoder } from '../../src/ec/ec-encoder.ts';
+import { ReedSolomon } from '../../src/ec/codec/reed-solomon.ts';
 
 export function inThreadCoder(calls: { reconstruct: number } = { reconstruct: 0 }): ParityCoder {
   return {
