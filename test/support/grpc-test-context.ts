@@ -2,7 +2,7 @@
 // gRPC server; the store closes with the suite.
 import type { ClientRequestOf, ClientResponseOf, GrpcContext } from '../../src/server/grpc/context.ts';
 import type * as grpc from '@grpc/grpc-js';
-import { messagesOf, newPeerClient, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
+import { messagesOf, newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { ServerStateStore } from '../../src/store/server-state.ts';
 import { Store } from '../../src/store/store.ts';
@@ -77,5 +77,20 @@ export function volumeCopyMessages(
     call.on('data', (m) => messages.push(m));
     call.on('end', () => resolve(messages));
     call.on('error', reject);
+  });
+}
+
+/** EC-encodes a volume, deletes the normal volume (its `.vif` stays for the shards) and mounts every shard. */
+export async function encodeToMountedShards(
+  client: VolumeServerPeer,
+  volumeId: number,
+  collection: string,
+): Promise<void> {
+  await unaryCall(client, 'VolumeEcShardsGenerate', { volume_id: volumeId, collection });
+  await unaryCall(client, 'VolumeDelete', { volume_id: volumeId, only_empty: false });
+  await unaryCall(client, 'VolumeEcShardsMount', {
+    volume_id: volumeId,
+    collection,
+    shard_ids: Array.from({ length: 14 }, (_, id) => id),
   });
 }

@@ -13,7 +13,7 @@ import type { EcVolume } from '../../src/ec/ec-volume.ts';
 import { shardExt } from '../../src/ec/ec-layout.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { type FakeMaster, startFakeMaster } from '../support/fake-master.ts';
-import { type TestGrpcServer, startTestGrpcServer } from '../support/grpc-test-context.ts';
+import { type TestGrpcServer, encodeToMountedShards, startTestGrpcServer } from '../support/grpc-test-context.ts';
 import { textNeedle } from '../support/helpers.ts';
 import { suiteScope } from '../support/suite-scope.ts';
 
@@ -55,13 +55,7 @@ describe('EC shards on other servers', () => {
     });
     for (let id = 1; id <= NEEDLES; id++) await volume.write(textNeedle(BigInt(id), `remote needle ${id} `.repeat(50)));
     await volume.sync();
-    await unaryCall(holder.client, 'VolumeEcShardsGenerate', { volume_id: VOLUME_ID, collection: COLLECTION });
-    await unaryCall(holder.client, 'VolumeDelete', { volume_id: VOLUME_ID, only_empty: false });
-    await unaryCall(holder.client, 'VolumeEcShardsMount', {
-      volume_id: VOLUME_ID,
-      collection: COLLECTION,
-      shard_ids: ALL_SHARDS,
-    });
+    await encodeToMountedShards(holder.client, VOLUME_ID, COLLECTION);
     ecVolume = holder.ctx.store.ec.find(VOLUME_ID)!;
     assert.ok(ecVolume !== undefined, 'the EC volume is mounted on the holder');
     master = await startFakeMaster(scope, {
