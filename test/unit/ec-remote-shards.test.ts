@@ -14,7 +14,7 @@ import { shardExt } from '../../src/ec/ec-layout.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { type FakeMaster, startFakeMaster } from '../support/fake-master.ts';
 import { type TestGrpcServer, encodeToMountedShards, startTestGrpcServer } from '../support/grpc-test-context.ts';
-import { textNeedle } from '../support/helpers.ts';
+import { allocateTestVolume, textNeedle } from '../support/helpers.ts';
 import { suiteScope } from '../support/suite-scope.ts';
 
 const COLLECTION = 'ec';
@@ -45,14 +45,7 @@ describe('EC shards on other servers', () => {
 
   before(async () => {
     holder = await startTestGrpcServer(scope, 'nw-ec-remote-holder-');
-    const volume = await holder.ctx.store.allocateVolume({
-      volumeId: VOLUME_ID,
-      collection: COLLECTION,
-      replication: '000',
-      ttl: '',
-      diskType: '',
-      version: 3,
-    });
+    const volume = await allocateTestVolume(holder.ctx.store, VOLUME_ID, { collection: COLLECTION });
     for (let id = 1; id <= NEEDLES; id++) await volume.write(textNeedle(BigInt(id), `remote needle ${id} `.repeat(50)));
     await volume.sync();
     await encodeToMountedShards(holder.client, VOLUME_ID, COLLECTION);

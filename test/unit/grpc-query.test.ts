@@ -10,6 +10,7 @@ import { formatFileId } from '../../src/storage/needle/file-id.ts';
 import { NeedleFlag, newNeedle } from '../../src/storage/needle/needle.ts';
 import type { ClientRequestOf } from '../../src/server/grpc/context.ts';
 import { type TestGrpcServer, allMessages, startTestGrpcServer } from '../support/grpc-test-context.ts';
+import { allocateTestVolume } from '../support/helpers.ts';
 import { suiteScope } from '../support/suite-scope.ts';
 
 const VOLUME_ID = 3;
@@ -30,14 +31,7 @@ describe('Query over gRPC', () => {
 
   before(async () => {
     server = await startTestGrpcServer(scope, 'nw-grpc-query-');
-    const volume = await server.ctx.store.allocateVolume({
-      volumeId: VOLUME_ID,
-      collection: '',
-      replication: '000',
-      ttl: '',
-      diskType: '',
-      version: 3,
-    });
+    const volume = await allocateTestVolume(server.ctx.store, VOLUME_ID);
     await volume.write(newNeedle({ id: 1n, cookie: COOKIE, data: Buffer.from(PEOPLE) }));
     await volume.write(
       newNeedle({

@@ -13,7 +13,7 @@ import { scrubQueryHandlers } from '../../src/server/grpc/handlers/scrub-query.t
 import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { testGrpcContext } from '../support/grpc-test-context.ts';
 import { suiteScope } from '../support/suite-scope.ts';
-import { flipByte } from '../support/in-thread-coder.ts';
+import { flipByte } from '../support/flip-byte.ts';
 
 const TOTAL_SHARDS = 14;
 const ALL_SHARDS = Array.from({ length: TOTAL_SHARDS }, (_, i) => i);

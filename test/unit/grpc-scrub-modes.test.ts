@@ -12,8 +12,8 @@ import { shardExt } from '../../src/ec/ec-layout.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { type FakeMaster, startFakeMaster } from '../support/fake-master.ts';
 import { type TestGrpcServer, encodeToMountedShards, startTestGrpcServer } from '../support/grpc-test-context.ts';
-import { textNeedle } from '../support/helpers.ts';
-import { flipByte } from '../support/in-thread-coder.ts';
+import { allocateTestVolume, textNeedle } from '../support/helpers.ts';
+import { flipByte } from '../support/flip-byte.ts';
 import { suiteScope } from '../support/suite-scope.ts';
 
 const NEEDLES = 4;
@@ -25,14 +25,7 @@ describe('ScrubVolume and ScrubEcVolume modes over gRPC', () => {
   let master: FakeMaster;
 
   async function volumeWithNeedles(volumeId: number, collection = '') {
-    const volume = await server.ctx.store.allocateVolume({
-      volumeId,
-      collection,
-      replication: '000',
-      ttl: '',
-      diskType: '',
-      version: 3,
-    });
+    const volume = await allocateTestVolume(server.ctx.store, volumeId, { collection });
     for (let id = 1; id <= NEEDLES; id++) await volume.write(textNeedle(BigInt(id), payload(id)));
     await volume.sync();
     return volume;

@@ -9,6 +9,7 @@ import type { EcShardMessage } from '../../src/store/ec-shard-store.ts';
 import { Store } from '../../src/store/store.ts';
 import { eventually } from '../support/eventually.ts';
 import { startFakeMaster } from '../support/fake-master.ts';
+import { allocateTestVolume } from '../support/helpers.ts';
 import { type SuiteScope, suiteScope } from '../support/suite-scope.ts';
 
 const IDENTITY: HeartbeatIdentity = {
@@ -31,9 +32,8 @@ async function testStore(scope: SuiteScope): Promise<Store> {
   return store;
 }
 
-function allocate(store: Store, volumeId: number, collection = '') {
-  return store.allocateVolume({ volumeId, collection, replication: '001', ttl: '', diskType: '', version: 3 });
-}
+const allocate = (store: Store, volumeId: number, collection = '') =>
+  allocateTestVolume(store, volumeId, { collection, replication: '001' });
 
 /** A heartbeat client stopped with the suite (a stopped client stays stopped). */
 function client(

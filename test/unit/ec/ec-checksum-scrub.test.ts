@@ -27,7 +27,8 @@ import { Volume } from '../../../src/storage/volume.ts';
 import { volumeFilePath } from '../../../src/storage/volume-files.ts';
 import { newVolumeInfo, writeVolumeInfoFile } from '../../../src/storage/volume-info.ts';
 import { suiteScope } from '../../support/suite-scope.ts';
-import { flipByte, inThreadCoder } from '../../support/in-thread-coder.ts';
+import { flipByte } from '../../support/flip-byte.ts';
+import { inThreadCoder } from '../../support/in-thread-coder.ts';
 
 const MiB = 1024 * 1024;
 const RATIO = { dataShards: 10, parityShards: 4 };
