@@ -1,6 +1,7 @@
 // Line coverage of src/ by the unit tests, per folder: runs `node --test` with the built-in
-// coverage over test/unit into an lcov report and sums lines found and hit per folder.
-// Run: npm run coverage [-- --min 80 --folders server/grpc,cluster,store]
+// coverage over test/unit into an lcov report and sums lines found and hit per folder. `npm test`
+// runs the unit tests this way, once, and fails when a chosen folder drops below its minimum.
+// Run: npm run coverage [-- --min 80 --folders server/grpc,cluster,store --reporter spec --files 10]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -10,10 +11,20 @@ import { ROOT } from './peer-paths.ts';
 
 const { values: args } = parseArgs({
   options: {
+    /** The minimum line coverage, in percent, of each of --folders. */
     min: { type: 'string', default: '0' },
     folders: { type: 'string', default: 'server/grpc,cluster,store' },
+    /** The test reporter on stdout: dot (compact) or spec (each test, as `npm test` shows them). */
+    reporter: { type: 'string', default: 'dot' },
+    /** How many of the least covered files of --folders to list, with their coverage. */
+    files: { type: 'string', default: '0' },
   },
 });
+
+interface LineCounts {
+  found: number;
+  hit: number;
+}
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -23,9 +34,42 @@ function testFiles(dir: string): string[] {
   });
 }
 
+/** Lines found and hit per source file (relative to the repository), from an lcov report. */
+function linesPerFile(lcov: string): Map<string, LineCounts> {
+  const perFile = new Map<string, LineCounts>();
+  let current = '';
+  for (const line of lcov.split('\n')) {
+    if (line.startsWith('SF:')) current = path.relative(ROOT, line.slice(3));
+    else if (line.startsWith('LF:'))
+      perFile.set(current, { found: Number(line.slice(3)), hit: perFile.get(current)?.hit ?? 0 });
+    else if (line.startsWith('LH:'))
+      perFile.set(current, { found: perFile.get(current)?.found ?? 0, hit: Number(line.slice(3)) });
+  }
+  return perFile;
+}
+
+/** `src/server/grpc/x.ts` → `server/grpc`; `src/store/x.ts` → `store`. */
+function folderOf(file: string): string {
+  const parts = file.split('/');
+  return parts[1] === 'server' ? parts.slice(1, 3).join('/') : (parts[1] ?? '');
+}
+
+const percent = (c: LineCounts) => (c.found === 0 ? 100 : (100 * c.hit) / c.found);
+const row = (name: string, c: LineCounts) =>
+  `  ${name.padEnd(16)} ${percent(c).toFixed(1).padStart(5)}%  (${c.hit}/${c.found} lines)`;
+
+const reporter = args.reporter ?? 'dot';
+if (reporter !== 'dot' && reporter !== 'spec') throw new Error(`--reporter ${reporter}: dot or spec`);
+const min = Number(args.min);
+const listFiles = Number(args.files);
+if (!(min >= 0 && min <= 100)) throw new Error(`--min ${args.min}: a percentage`);
+if (!Number.isInteger(listFiles) || listFiles < 0) throw new Error(`--files ${args.files}: a count`);
+const folders = (args.folders ?? '').split(',').filter((f) => f !== '');
+
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'needlework-coverage-'));
 const lcovPath = path.join(outDir, 'lcov.info');
 const files = testFiles(path.join(ROOT, 'test', 'unit')).sort();
+const started = Date.now();
 const run = spawnSync(
   process.execPath,
   [
@@ -33,7 +77,7 @@ const run = spawnSync(
     'tsx',
     '--test',
     '--experimental-test-coverage',
-    '--test-reporter=dot',
+    `--test-reporter=${reporter}`,
     '--test-reporter-destination=stdout',
     '--test-reporter=lcov',
     `--test-reporter-destination=${lcovPath}`,
@@ -41,39 +85,36 @@ const run = spawnSync(
   ],
   { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
 );
-
-/** Lines found and hit per source file (relative to the repository). */
-const perFile = new Map<string, { found: number; hit: number }>();
-let current = '';
-for (const line of readFileSync(lcovPath, 'utf8').split('\n')) {
-  if (line.startsWith('SF:')) current = path.relative(ROOT, line.slice(3));
-  else if (line.startsWith('LF:'))
-    perFile.set(current, { found: Number(line.slice(3)), hit: perFile.get(current)?.hit ?? 0 });
-  else if (line.startsWith('LH:'))
-    perFile.set(current, { found: perFile.get(current)?.found ?? 0, hit: Number(line.slice(3)) });
+let perFile: Map<string, LineCounts>;
+try {
+  perFile = linesPerFile(readFileSync(lcovPath, 'utf8'));
+} catch (err) {
+  // No report: the run itself failed before writing one; its status says why.
+  console.error(`no coverage report: ${(err as Error).message}`);
+  process.exit(run.status ?? 1);
+} finally {
+  rmSync(outDir, { recursive: true, force: true });
 }
-rmSync(outDir, { recursive: true, force: true });
 
-const byFolder = new Map<string, { found: number; hit: number }>();
+const byFolder = new Map<string, LineCounts>();
 for (const [file, counts] of perFile) {
   if (!file.startsWith('src/')) continue;
-  const parts = file.split('/');
-  const folder = parts[1] === 'server' ? parts.slice(1, 3).join('/') : (parts[1] ?? '');
-  const sum = byFolder.get(folder) ?? { found: 0, hit: 0 };
+  const sum = byFolder.get(folderOf(file)) ?? { found: 0, hit: 0 };
   sum.found += counts.found;
   sum.hit += counts.hit;
-  byFolder.set(folder, sum);
+  byFolder.set(folderOf(file), sum);
 }
-const percent = (c: { found: number; hit: number }) => (c.found === 0 ? 100 : (100 * c.hit) / c.found);
-console.log('\nline coverage of src/ by test/unit, per folder');
-for (const [folder, counts] of [...byFolder].sort(([a], [b]) => (a < b ? -1 : 1))) {
-  console.log(
-    `  ${folder.padEnd(16)} ${percent(counts).toFixed(1).padStart(5)}%  (${counts.hit}/${counts.found} lines)`,
-  );
+console.log(
+  `\nline coverage of src/ by test/unit, per folder (tests ran ${Math.round((Date.now() - started) / 1000)} s)`,
+);
+for (const [folder, counts] of [...byFolder].sort(([a], [b]) => (a < b ? -1 : 1))) console.log(row(folder, counts));
+if (listFiles > 0) {
+  console.log(`least covered files of ${folders.join(', ')}`);
+  const chosen = [...perFile].filter(([file]) => file.startsWith('src/') && folders.includes(folderOf(file)));
+  chosen.sort(([, a], [, b]) => percent(a) - percent(b));
+  for (const [file, counts] of chosen.slice(0, listFiles)) console.log(row(file.slice('src/'.length), counts));
 }
-const min = Number(args.min);
-const short = (args.folders ?? '')
-  .split(',')
-  .filter((f) => f !== '' && percent(byFolder.get(f) ?? { found: 1, hit: 0 }) < min);
-if (short.length > 0) console.log(`below ${min}%: ${short.join(', ')}`);
+const short = folders.filter((f) => percent(byFolder.get(f) ?? { found: 1, hit: 0 }) < min);
+if (short.length > 0) console.log(`below the ${min}% minimum: ${short.join(', ')}`);
+else if (min > 0) console.log(`every one of ${folders.join(', ')} at ${min}% or more`);
 process.exit(run.status !== 0 ? (run.status ?? 1) : short.length > 0 ? 1 : 0);
