@@ -3,7 +3,7 @@
 import type { ClientRequestOf, ClientResponseOf, GrpcContext } from '../../src/server/grpc/context.ts';
 import type * as grpc from '@grpc/grpc-js';
 import { messagesOf, newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
-import { startGrpcServer } from '../../src/server/grpc/server.ts';
+import { type GrpcServerOptions, startGrpcServer } from '../../src/server/grpc/server.ts';
 import { ServerStateStore } from '../../src/store/server-state.ts';
 import { Store } from '../../src/store/store.ts';
 import type { SuiteScope } from './suite-scope.ts';
@@ -47,9 +47,10 @@ export async function startTestGrpcServer(
   scope: SuiteScope,
   tempPrefix: string,
   overrides: Partial<GrpcContext> = {},
+  options: GrpcServerOptions = {},
 ): Promise<TestGrpcServer> {
   const ctx = { ...(await testGrpcContext(scope, tempPrefix)), ...overrides };
-  const server = await startGrpcServer(ctx, '127.0.0.1', 0);
+  const server = await startGrpcServer(ctx, '127.0.0.1', 0, options);
   const address = `127.0.0.1:1.${server.port}`;
   const client = newPeerClient(address);
   scope.defer(async () => {
