@@ -20,6 +20,14 @@ describe('VolumeTailReceiver', () => {
   const scope = suiteScope();
   let source: TestGrpcServer;
   let receiver: TestGrpcServer;
+  /** The receiver follows the source's volume until the source has nothing new for a second. */
+  const receive = (volumeId: number) =>
+    unaryCall(receiver.client, 'VolumeTailReceiver', {
+      volume_id: volumeId,
+      since_ns: '0',
+      idle_timeout_seconds: 1,
+      source_volume_server: source.address,
+    });
   const receiverJob = (name: string) => {
     const job = receiver.ctx.store.jobs.snapshots().find((j) => j.name.startsWith(`${name}#`));
     assert.ok(job !== undefined, `job ${name} is listed`);
@@ -37,12 +45,7 @@ describe('VolumeTailReceiver', () => {
   });
 
   it('copies what the source holds: live needles byte for byte, the deleted one deleted', async () => {
-    await unaryCall(receiver.client, 'VolumeTailReceiver', {
-      volume_id: VOLUME_ID,
-      since_ns: '0',
-      idle_timeout_seconds: 1,
-      source_volume_server: source.address,
-    });
+    await receive(VOLUME_ID);
     const copy = receiver.ctx.store.findVolume(VOLUME_ID)!;
     for (const id of [1, 3, 4]) {
       const needle = await copy.read(BigInt(id));
@@ -58,25 +61,9 @@ describe('VolumeTailReceiver', () => {
   });
 
   it('fails for a volume the receiver does not have, or the source does not', async () => {
-    await assert.rejects(
-      unaryCall(receiver.client, 'VolumeTailReceiver', {
-        volume_id: 62,
-        since_ns: '0',
-        idle_timeout_seconds: 1,
-        source_volume_server: source.address,
-      }),
-      (err: grpc.ServiceError) => err.details === 'receiver not found volume id 62',
-    );
+    await assert.rejects(receive(62), (err: grpc.ServiceError) => err.details === 'receiver not found volume id 62');
     await allocateTestVolume(receiver.ctx.store, 63);
-    await assert.rejects(
-      unaryCall(receiver.client, 'VolumeTailReceiver', {
-        volume_id: 63,
-        since_ns: '0',
-        idle_timeout_seconds: 1,
-        source_volume_server: source.address,
-      }),
-      (err: grpc.ServiceError) => /not found volume id 63/.test(err.details),
-    );
+    await assert.rejects(receive(63), (err: grpc.ServiceError) => /not found volume id 63/.test(err.details));
     assert.match(receiverJob('tail-receiver/volume-63').status.lastError?.message ?? '', /not found volume id 63/);
   });
 });
