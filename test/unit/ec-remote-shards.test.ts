@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import type * as grpc from '@grpc/grpc-js';
 import { RemoteEcShards, lookupEcShardHolders } from '../../src/cluster/ec-remote-shards.ts';
 import { unaryCall } from '../../src/cluster/peer-client.ts';
 import type { EcVolume } from '../../src/ec/ec-volume.ts';
 import { shardExt } from '../../src/ec/ec-layout.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { type FakeMaster, startFakeMaster } from '../support/fake-master.ts';
+import { grpcFailure } from '../support/grpc-failure.ts';
 import { type TestGrpcServer, encodeToMountedShards, startTestGrpcServer } from '../support/grpc-test-context.ts';
 import { allocateTestVolume, textNeedle } from '../support/helpers.ts';
 import { suiteScope } from '../support/suite-scope.ts';
@@ -29,10 +29,6 @@ function locationOf(server: TestGrpcServer) {
   const [host, ports] = [server.address.slice(0, server.address.lastIndexOf(':')), server.address.split(':')[1]!];
   const [port, grpcPort] = ports.split('.');
   return { url: `${host}:${port}`, public_url: '', grpc_port: Number(grpcPort), data_center: '' };
-}
-
-function hasDetails(details: RegExp) {
-  return (err: unknown) => details.test((err as grpc.ServiceError).details ?? (err as Error).message);
 }
 
 describe('EC shards on other servers', () => {
@@ -81,7 +77,7 @@ describe('EC shards on other servers', () => {
     const holders = await lookupEcShardHolders(twoHolders.address, 4, '10.0.0.9:8080');
     assert.deepEqual([...holders], [[3, ['10.0.0.1:8080.18080', '10.0.0.2:8081']]]);
     assert.deepEqual(twoHolders.ecLookups, [4]);
-    await assert.rejects(lookupEcShardHolders(master.address, 999, 'me:1'), hasDetails(/no ec volume 999/));
+    await assert.rejects(lookupEcShardHolders(master.address, 999, 'me:1'), grpcFailure(/no ec volume 999/));
   });
 
   it('asks the masters in turn until one answers', async () => {
@@ -129,7 +125,7 @@ describe('EC shards on other servers', () => {
           // The error comes before any message.
         }
       })(),
-      hasDetails(/belongs to a different encode run/),
+      grpcFailure(/belongs to a different encode run/),
     );
   });
 
@@ -197,7 +193,7 @@ describe('EC shards on other servers', () => {
         lookupEc: (volume_id) => ({ volume_id, shard_id_locations: [] }),
       });
       const server = await serverWithShardsOnly('nw-ec-recover-none-', [lonely.address], logs);
-      await assert.rejects(mount(server), hasDetails(new RegExp(`mount ${VOLUME_ID}\\.0`)));
+      await assert.rejects(mount(server), grpcFailure(new RegExp(`mount ${VOLUME_ID}\\.0`)));
       assert.ok(logs.includes(`ec volume ${VOLUME_ID}: shards here but no peer holds its .ecx; left unmounted`));
       assert.equal(server.ctx.store.ec.find(VOLUME_ID), undefined);
       assert.deepEqual(lonely.ecLookups, [VOLUME_ID]);

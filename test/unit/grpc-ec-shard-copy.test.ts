@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { before, describe, it } from 'node:test';
-import type * as grpc from '@grpc/grpc-js';
 import { unaryCall } from '../../src/cluster/peer-client.ts';
 import { shardExt } from '../../src/ec/ec-layout.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
+import { grpcFailure } from '../support/grpc-failure.ts';
 import { type TestGrpcServer, encodeToMountedShards, startTestGrpcServer } from '../support/grpc-test-context.ts';
 import { allocateTestVolume, textNeedle } from '../support/helpers.ts';
 import { suiteScope } from '../support/suite-scope.ts';
@@ -16,13 +16,6 @@ import { suiteScope } from '../support/suite-scope.ts';
 const COLLECTION = 'copy';
 const VOLUME_ID = 71;
 const NEEDLES = 5;
-
-function failsWith(details: RegExp) {
-  return (err: grpc.ServiceError) => {
-    assert.match(err.details, details);
-    return true;
-  };
-}
 
 describe('VolumeEcShardsCopy and the EC RPCs around it', () => {
   const scope = suiteScope();
@@ -84,13 +77,16 @@ describe('VolumeEcShardsCopy and the EC RPCs around it', () => {
   });
 
   it('refuses a disk that does not exist', async () => {
-    await assert.rejects(shardsCopy(copyRequest({ disk_id: 3 })), failsWith(/^invalid disk_id 3: only have 1 disks$/));
+    await assert.rejects(
+      shardsCopy(copyRequest({ disk_id: 3 })),
+      grpcFailure(/^invalid disk_id 3: only have 1 disks$/),
+    );
   });
 
   it('a volume the source lacks fails the copy and leaves no partial shard', async () => {
     await assert.rejects(
       shardsCopy(copyRequest({ volume_id: 72, shard_ids: [2] })),
-      failsWith(/^VolumeEcShardsCopy volume 72: /),
+      grpcFailure(/^VolumeEcShardsCopy volume 72: /),
     );
     await assert.rejects(fs.stat(fileOf(dest, shardExt(2), 72)), 'no partial file');
   });
@@ -101,7 +97,7 @@ describe('VolumeEcShardsCopy and the EC RPCs around it', () => {
     await fs.writeFile(fileOf(source, 'ecx', volumeId), Buffer.alloc(0));
     await assert.rejects(
       shardsCopy(copyRequest({ volume_id: volumeId, shard_ids: [0], copy_ecj_file: false, copy_ecsum_file: false })),
-      failsWith(/source \.ecx is 0 bytes/),
+      grpcFailure(/source \.ecx is 0 bytes/),
     );
     await assert.rejects(fs.stat(fileOf(dest, 'ecx', volumeId)), 'the empty .ecx is removed');
   });
@@ -109,7 +105,7 @@ describe('VolumeEcShardsCopy and the EC RPCs around it', () => {
   it('VolumeEcShardsInfo names a volume it does not have', async () => {
     await assert.rejects(
       unaryCall(source.client, 'VolumeEcShardsInfo', { volume_id: 999 }),
-      failsWith(/^VolumeEcShardsInfo: EC volume 999 not found$/),
+      grpcFailure(/^VolumeEcShardsInfo: EC volume 999 not found$/),
     );
   });
 
@@ -122,7 +118,7 @@ describe('VolumeEcShardsCopy and the EC RPCs around it', () => {
     try {
       await assert.rejects(
         unaryCall(source.client, 'VolumeEcBlobDelete', { ...request, volume_id: VOLUME_ID, collection: COLLECTION }),
-        failsWith(/maintenance mode/),
+        grpcFailure(/maintenance mode/),
       );
       const entry = await source.ctx.store.ec.find(VOLUME_ID)!.findNeedle(1n);
       assert.ok(entry !== null && entry.size > 0, 'the needle is still live');

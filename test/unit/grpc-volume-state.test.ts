@@ -9,20 +9,13 @@ import * as grpc from '@grpc/grpc-js';
 import { unaryCall } from '../../src/cluster/peer-client.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { type FakeMaster, startFakeMaster } from '../support/fake-master.ts';
+import { grpcFailure } from '../support/grpc-failure.ts';
 import { type TestGrpcServer, startTestGrpcServer } from '../support/grpc-test-context.ts';
 import { allocateTestVolume } from '../support/helpers.ts';
 import { suiteScope } from '../support/suite-scope.ts';
 
 /** A master address nobody answers on (port 1 refuses at once). */
 const DEAD_MASTER = '127.0.0.1:1.1';
-
-function failsWith(code: grpc.status, details: RegExp) {
-  return (err: grpc.ServiceError) => {
-    assert.equal(err.code, code, err.details);
-    assert.match(err.details, details);
-    return true;
-  };
-}
 
 describe('volume state and control RPCs', () => {
   const scope = suiteScope();
@@ -106,7 +99,7 @@ describe('volume state and control RPCs', () => {
       try {
         await assert.rejects(
           unaryCall(server.client, 'VolumeConfigure', { volume_id: 54, replication: '001' }),
-          failsWith(grpc.status.UNKNOWN, /maintenance mode/),
+          grpcFailure(/maintenance mode/, grpc.status.UNKNOWN),
         );
       } finally {
         await unaryCall(server.client, 'SetState', { state: { maintenance: false, version: state!.version } });
@@ -135,7 +128,7 @@ describe('volume state and control RPCs', () => {
     assert.equal(server.ctx.store.findVolume(55)!.isReadOnly, false);
     await assert.rejects(
       unaryCall(server.client, 'VolumeMarkWritable', { volume_id: 999 }),
-      failsWith(grpc.status.UNKNOWN, /volume 999 not found/),
+      grpcFailure(/volume 999 not found/, grpc.status.UNKNOWN),
     );
   });
 
@@ -145,11 +138,11 @@ describe('volume state and control RPCs', () => {
     assert.ok(BigInt(ok.stop_time_ns) >= BigInt(ok.start_time_ns));
     await assert.rejects(
       unaryCall(server.client, 'Ping', { target: DEAD_MASTER, target_type: 'master' }),
-      failsWith(grpc.status.UNKNOWN, new RegExp(`^ping master ${DEAD_MASTER.replaceAll('.', '\\.')}: `)),
+      grpcFailure(new RegExp(`^ping master ${DEAD_MASTER.replaceAll('.', '\\.')}: `), grpc.status.UNKNOWN),
     );
     await assert.rejects(
       unaryCall(server.client, 'Ping', { target: '10.9.9.9:9333', target_type: 'master' }),
-      failsWith(grpc.status.INVALID_ARGUMENT, /unknown ping target/),
+      grpcFailure(/unknown ping target/, grpc.status.INVALID_ARGUMENT),
     );
     const self = await unaryCall(server.client, 'Ping', { target: '', target_type: '' });
     assert.equal(self.remote_time_ns, '0');
@@ -159,7 +152,7 @@ describe('volume state and control RPCs', () => {
     const current = server.ctx.state.current;
     await assert.rejects(
       unaryCall(server.client, 'SetState', { state: { maintenance: true, version: Number(current.version) + 7 } }),
-      failsWith(grpc.status.FAILED_PRECONDITION, /version/),
+      grpcFailure(/version/, grpc.status.FAILED_PRECONDITION),
     );
     assert.equal(server.ctx.state.current.maintenance, false);
     const unchanged = await unaryCall(server.client, 'SetState', {});
