@@ -95,3 +95,15 @@ export async function encodeToMountedShards(
     shard_ids: Array.from({ length: 14 }, (_, id) => id),
   });
 }
+
+/** Runs `body` with the server in maintenance mode (SetState, as an operator sets it), then leaves it. */
+export async function inMaintenance(server: TestGrpcServer, body: () => Promise<void>): Promise<void> {
+  const set = (maintenance: boolean) =>
+    unaryCall(server.client, 'SetState', { state: { maintenance, version: server.ctx.state.current.version } });
+  await set(true);
+  try {
+    await body();
+  } finally {
+    await set(false);
+  }
+}

@@ -9,7 +9,12 @@ import { unaryCall } from '../../src/cluster/peer-client.ts';
 import { shardExt } from '../../src/ec/ec-layout.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { grpcFailure } from '../support/grpc-failure.ts';
-import { type TestGrpcServer, encodeToMountedShards, startTestGrpcServer } from '../support/grpc-test-context.ts';
+import {
+  type TestGrpcServer,
+  encodeToMountedShards,
+  startTestGrpcServer,
+  inMaintenance,
+} from '../support/grpc-test-context.ts';
 import { allocateTestVolume, textNeedle } from '../support/helpers.ts';
 import { suiteScope } from '../support/suite-scope.ts';
 
@@ -112,18 +117,13 @@ describe('VolumeEcShardsCopy and the EC RPCs around it', () => {
   it('VolumeEcBlobDelete ignores a volume not here, and is refused in maintenance mode', async () => {
     const request = { volume_id: 998, collection: '', file_key: '1', version: 3 };
     assert.deepEqual(await unaryCall(source.client, 'VolumeEcBlobDelete', request), {});
-    const { state } = await unaryCall(source.client, 'SetState', {
-      state: { maintenance: true, version: source.ctx.state.current.version },
-    });
-    try {
+    await inMaintenance(source, async () => {
       await assert.rejects(
         unaryCall(source.client, 'VolumeEcBlobDelete', { ...request, volume_id: VOLUME_ID, collection: COLLECTION }),
         grpcFailure(/maintenance mode/),
       );
       const entry = await source.ctx.store.ec.find(VOLUME_ID)!.findNeedle(1n);
       assert.ok(entry !== null && entry.size > 0, 'the needle is still live');
-    } finally {
-      await unaryCall(source.client, 'SetState', { state: { maintenance: false, version: state!.version } });
-    }
+    });
   });
 });

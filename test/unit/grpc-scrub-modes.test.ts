@@ -11,7 +11,13 @@ import { unaryCall } from '../../src/cluster/peer-client.ts';
 import { shardExt } from '../../src/ec/ec-layout.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { type FakeMaster, startFakeMaster } from '../support/fake-master.ts';
-import { type TestGrpcServer, encodeToMountedShards, startTestGrpcServer } from '../support/grpc-test-context.ts';
+import { grpcFailure } from '../support/grpc-failure.ts';
+import {
+  type TestGrpcServer,
+  encodeToMountedShards,
+  inMaintenance,
+  startTestGrpcServer,
+} from '../support/grpc-test-context.ts';
 import { allocateTestVolume, textNeedle } from '../support/helpers.ts';
 import { flipByte } from '../support/flip-byte.ts';
 import { suiteScope } from '../support/suite-scope.ts';
@@ -76,18 +82,13 @@ describe('ScrubVolume and ScrubEcVolume modes over gRPC', () => {
   it('a damaged volume is not marked in maintenance mode, and the scrub says why', async () => {
     const volume = await volumeWithNeedles(32);
     await damage(32);
-    const { state } = await unaryCall(server.client, 'GetState', {});
-    await unaryCall(server.client, 'SetState', { state: { maintenance: true, version: state!.version } });
-    try {
+    await inMaintenance(server, async () => {
       await assert.rejects(
         unaryCall(server.client, 'ScrubVolume', { volume_ids: [32], mode: 'FULL', mark_broken_volumes_readonly: true }),
-        (err: grpc.ServiceError) => /maintenance mode/.test(err.details),
+        grpcFailure(/maintenance mode/),
       );
-      assert.equal(volume.isReadOnly, false);
-    } finally {
-      const { state: now } = await unaryCall(server.client, 'GetState', {});
-      await unaryCall(server.client, 'SetState', { state: { maintenance: false, version: now!.version } });
-    }
+    });
+    assert.equal(volume.isReadOnly, false);
   });
 
   describe('an EC volume with shard 0 missing here', () => {

@@ -10,7 +10,7 @@ import { unaryCall } from '../../src/cluster/peer-client.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { type FakeMaster, startFakeMaster } from '../support/fake-master.ts';
 import { grpcFailure } from '../support/grpc-failure.ts';
-import { type TestGrpcServer, startTestGrpcServer } from '../support/grpc-test-context.ts';
+import { type TestGrpcServer, startTestGrpcServer, inMaintenance } from '../support/grpc-test-context.ts';
 import { allocateTestVolume } from '../support/helpers.ts';
 import { suiteScope } from '../support/suite-scope.ts';
 
@@ -93,18 +93,13 @@ describe('volume state and control RPCs', () => {
 
     it('is refused in maintenance mode', async () => {
       await allocateTestVolume(server.ctx.store, 54);
-      const { state } = await unaryCall(server.client, 'SetState', {
-        state: { maintenance: true, version: server.ctx.state.current.version },
-      });
-      try {
+      await inMaintenance(server, async () => {
         await assert.rejects(
           unaryCall(server.client, 'VolumeConfigure', { volume_id: 54, replication: '001' }),
           grpcFailure(/maintenance mode/, grpc.status.UNKNOWN),
         );
-      } finally {
-        await unaryCall(server.client, 'SetState', { state: { maintenance: false, version: state!.version } });
-        await server.ctx.store.deleteVolume(54, false);
-      }
+      });
+      await server.ctx.store.deleteVolume(54, false);
     });
   });
 
