@@ -28,3 +28,6 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
+
+/** For Go peers and whole processes, which take seconds: poll less often, wait longer. */
+export const PEER_PATIENCE: EventuallyOptions = { timeoutMs: 30_000, pollMs: 250 };

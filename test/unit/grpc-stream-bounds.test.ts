@@ -13,6 +13,7 @@ import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';
 import { testGrpcContext } from '../support/grpc-test-context.ts';
 import { suiteScope, type SuiteScope } from '../support/suite-scope.ts';
+import { eventually } from '../support/eventually.ts';
 
 interface Running {
   client: VolumeServerPeer;
@@ -42,14 +43,6 @@ async function startServer(
     await server.close();
   });
   return { client, dir: base.dir, logs };
-}
-
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 function receive(
@@ -94,7 +87,7 @@ describe('gRPC stream bounds', () => {
     stream.on('error', () => {});
     await new Promise<void>((resolve) => stream.once('data', () => resolve()));
     stream.cancel();
-    await waitFor(() => long.logs.some((line) => /tailing volume 5 finished/.test(line)), 'the tail to stop');
+    await eventually('the tail to stop', () => long.logs.some((line) => /tailing volume 5 finished/.test(line)));
   });
 
   it('a ReceiveFile that stops sending ends with DEADLINE_EXCEEDED and removes the partial file', {
