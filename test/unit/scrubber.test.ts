@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { VolumeLease } from '../../src/storage/maintenance/volume-lease.ts';
 import { ByteRateLimiter, type PacingClock } from '../../src/store/byte-rate-limiter.ts';
 import { CHECKPOINT_FILE } from '../../src/store/scrub-checkpoints.ts';
@@ -64,10 +64,23 @@ async function flip(file: string, at: number): Promise<void> {
   await handle.close();
 }
 
+/** How long a scrubber may take to get somewhere: its reads are real disk I/O, slow on a loaded machine. */
+const UNTIL_LIMIT_MS = 120_000;
+
+/**
+ * Waits for the scrubber to get somewhere, looking at every turn of the event loop (the virtual
+ * clock makes its pauses instant, so a slower poll would miss a state between two passes).
+ * Bounded by time, not by turns: a fixed count ran out under load before the disk reads were done.
+ */
 async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 20_000 && !check(); i++) await new Promise((resolve) => setImmediate(resolve));
+  const deadline = Date.now() + UNTIL_LIMIT_MS;
+  while (!check() && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
   assert.ok(check(), what);
 }
+
+/** Every scrubber a test made: stopped once the file's tests end, so a failed test cannot leave one spinning. */
+const started: Scrubber[] = [];
+after(() => Promise.all(started.map((s) => s.stop())));
 
 function scrubber(store: Store, clock: PacingClock, extra: Partial<ScrubberOptions> = {}) {
   const damaged: Array<{ volumeId: number; findings: readonly ScrubFinding[] }> = [];
@@ -82,6 +95,7 @@ function scrubber(store: Store, clock: PacingClock, extra: Partial<ScrubberOptio
     },
     ...extra,
   });
+  started.push(s);
   return { s, damaged };
 }
 
