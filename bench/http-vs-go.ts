@@ -12,7 +12,7 @@ import {
   startMaster,
   startOurVolumeServer,
   weedBinary,
-} from '../test/interop/peers.ts';
+} from '../test/support/peers.ts';
 
 const REQUESTS_PER_PHASE = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = 16;

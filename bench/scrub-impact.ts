@@ -13,7 +13,7 @@ import {
   startOurVolumeServer,
   waitForHttp,
   weedBinary,
-} from '../test/interop/peers.ts';
+} from '../test/support/peers.ts';
 import { parseSection, runWeed } from './weed-runner.ts';
 
 const { values: args } = parseArgs({

@@ -10,7 +10,7 @@ import { cp, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { setCleanupWithTest, freePort, startMaster, startProcess, weedBinary } from '../test/interop/peers.ts';
+import { setCleanupWithTest, freePort, startMaster, startProcess, weedBinary } from '../test/support/peers.ts';
 import { encodeIndexEntry } from '../src/storage/idx/entry.ts';
 import { encodeNeedle, newNeedle } from '../src/storage/needle/needle.ts';
 import { encodeSuperBlock, newSuperBlock } from '../src/storage/super-block.ts';

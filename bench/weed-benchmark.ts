@@ -16,7 +16,7 @@ import {
   startOurVolumeServer,
   waitForHttp,
   weedBinary,
-} from '../test/interop/peers.ts';
+} from '../test/support/peers.ts';
 
 const { values: args } = parseArgs({
   options: {

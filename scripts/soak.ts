@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { messagesOf, newPeerClient } from '../src/cluster/peer-client.ts';
-import { freePort, runShell, setCleanupWithTest, startMaster, startOurVolumeServer } from '../test/interop/peers.ts';
-import { prng } from '../test/unit/prng.ts';
+import { freePort, runShell, setCleanupWithTest, startMaster, startOurVolumeServer } from '../test/support/peers.ts';
+import { prng } from '../test/support/prng.ts';
 import { weedBinary } from './peer-paths.ts';
 
 const WRITERS = 4;

@@ -13,6 +13,7 @@ import { replicaPlacementToByte } from '../storage/replica-placement.ts';
 import { ttlToUint32 } from '../storage/needle/ttl.ts';
 import { remoteFileBackendName } from '../storage/volume-info.ts';
 import { DEFAULT_DATA_SHARDS } from '../ec/ec-layout.ts';
+import { assert } from '../storage/types.ts';
 import type { DiskTag } from '../proto/generated/master_pb/DiskTag.ts';
 import type { Heartbeat } from '../proto/generated/master_pb/Heartbeat.ts';
 import type { HeartbeatResponse__Output } from '../proto/generated/master_pb/HeartbeatResponse.ts';
@@ -25,8 +26,13 @@ import { isVolumeExpired } from '../store/ttl-expiry.ts';
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
 import type { Logger } from '../log/logger.ts';
 
-const PULSE_MS = 5_000;
-const LEADER_SWITCH_DELAY_MS = 3_000;
+/** The stream's pauses: a full beat every pulse, and the wait before following a leader redirect. */
+export interface HeartbeatTiming {
+  pulseMs: number;
+  leaderSwitchDelayMs: number;
+}
+/** Upstream's pulse and leader-switch pause; tests pass shorter ones. */
+export const DEFAULT_HEARTBEAT_TIMING: HeartbeatTiming = { pulseMs: 5_000, leaderSwitchDelayMs: 3_000 };
 /** Upstream buffers 1024 deltas; beyond that we fold them into the next full beat. */
 const MAX_PENDING_DELTAS = 1024;
 
@@ -115,7 +121,12 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
     private readonly seeds: string[],
     private readonly identity: HeartbeatIdentity,
     private readonly log: Logger,
+    private readonly timing: HeartbeatTiming = DEFAULT_HEARTBEAT_TIMING,
   ) {
+    assert(
+      timing.pulseMs > 0 && timing.leaderSwitchDelayMs >= 0,
+      'heartbeat pulse must be positive, leader-switch pause not negative',
+    );
     store.addListener(this);
     store.ec.addListener(this);
     this.links = new MasterLinks(seeds);
@@ -163,7 +174,7 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
       this.pendingNew.length + this.pendingDeleted.length + this.pendingNewEc.length + this.pendingDeletedEc.length;
     return {
       name: 'heartbeat',
-      desired: { enabled: true, masters: this.seeds.join(','), pulseMs: PULSE_MS },
+      desired: { enabled: true, masters: this.seeds.join(','), pulseMs: this.timing.pulseMs },
       current,
       status: emptyStatus({
         ...this.health.figures(),
@@ -284,15 +295,15 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
       if (outcome.leader !== '' && outcome.leader !== master) {
         this.log.info(`heartbeat: master ${master} says the leader is ${outcome.leader}`);
         next = outcome.leader;
-        await this.sleep(LEADER_SWITCH_DELAY_MS);
+        await this.sleep(this.timing.leaderSwitchDelayMs);
       } else {
         const state = this.everConnected
           ? 'serving local volumes meanwhile'
           : 'not registered with any master yet; serving local volumes meanwhile';
         this.log.warn(
-          `heartbeat to master ${master} ended: ${outcome.reason}; ${state}; retrying in ${PULSE_MS / 1000}s`,
+          `heartbeat to master ${master} ended: ${outcome.reason}; ${state}; retrying in ${this.timing.pulseMs / 1000}s`,
         );
-        await this.sleep(PULSE_MS);
+        await this.sleep(this.timing.pulseMs);
       }
     }
   }
@@ -374,7 +385,7 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
       stream.write(this.fullHeartbeat());
       this.pulseTimer = setInterval(() => {
         if (this.stream !== null) this.stream.write(this.fullHeartbeat());
-      }, PULSE_MS);
+      }, this.timing.pulseMs);
     });
   }
 

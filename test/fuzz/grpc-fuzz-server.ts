@@ -8,8 +8,8 @@ import * as grpc from '@grpc/grpc-js';
 import { volumeServerService } from '../../src/proto/loader.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { NeedleFlag, newNeedle } from '../../src/storage/needle/needle.ts';
-import { testGrpcContext } from '../unit/grpc-test-context.ts';
-import { closableScope } from '../unit/suite-scope.ts';
+import { testGrpcContext } from '../support/grpc-test-context.ts';
+import { closableScope } from '../support/suite-scope.ts';
 
 export const PROTECTED_VOLUME_ID = 7;
 export const PROTECTED_COLLECTION = 'keep';

@@ -13,7 +13,7 @@ import { type HttpServers, listenHttpServers } from '../../src/server/http/index
 import { Store } from '../../src/store/store.ts';
 import { fidText } from './http-input-arbitraries.ts';
 
-import { linesLogger } from '../unit/lines-logger.ts';
+import { linesLogger } from '../support/lines-logger.ts';
 export const FUZZ_VOLUME_ID = 7;
 /** Known needles: ids 1..KNOWN_NEEDLES under this cookie; fuzzed writes use ids from SCRATCH_FIRST_ID. */
 export const KNOWN_COOKIE = 0x1122_3344;

@@ -9,8 +9,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rm, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type TestContext, describe, it } from 'node:test';
-import { tempDir } from '../unit/helpers.ts';
-import { assignFids, skipReason, startMaster, startOurVolumeServer } from './peers.ts';
+import { tempDir } from '../support/helpers.ts';
+import { assignFids, skipReason, startMaster, startOurVolumeServer } from '../support/peers.ts';
 
 const TMPFS_BYTES = 24 * 1024 * 1024;
 const RESERVE = '6MiB';

@@ -9,8 +9,8 @@ import { NeedleFlag, newNeedle } from '../../src/storage/needle/needle.ts';
 import { newSuperBlock } from '../../src/storage/super-block.ts';
 import { isStorageError } from '../../src/storage/errors.ts';
 import { Volume } from '../../src/storage/volume.ts';
-import { tempDir } from '../unit/helpers.ts';
-import { skipReason, startGoVolumeServer, startMaster } from './peers.ts';
+import { tempDir } from '../support/helpers.ts';
+import { skipReason, startGoVolumeServer, startMaster } from '../support/peers.ts';
 
 const COOKIE = 0x5eed_f00d;
 

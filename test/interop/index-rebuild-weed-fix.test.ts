@@ -10,8 +10,8 @@ import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { rebuildIndex } from '../../src/storage/maintenance/index-rebuild.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
-import { openTestVolume, tempDir, textNeedle } from '../unit/helpers.ts';
-import { skipReason, weedBinary } from './peers.ts';
+import { openTestVolume, tempDir, textNeedle } from '../support/helpers.ts';
+import { skipReason, weedBinary } from '../support/peers.ts';
 
 const run = promisify(execFile);
 const COOKIE = 0x1234_5678;

@@ -6,8 +6,8 @@ import { createHmac } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { tempDir } from '../unit/helpers.ts';
-import { skipReason, startMaster, startOurVolumeServer, weedBinary } from './peers.ts';
+import { tempDir } from '../support/helpers.ts';
+import { skipReason, startMaster, startOurVolumeServer, weedBinary } from '../support/peers.ts';
 
 function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {

@@ -6,18 +6,9 @@ import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeIndexEntry } from '../../src/storage/idx/entry.ts';
-import { tempDir } from '../unit/helpers.ts';
-import { skipReason, startMaster, startOurVolumeServer } from './peers.ts';
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+import { tempDir } from '../support/helpers.ts';
+import { skipReason, startMaster, startOurVolumeServer } from '../support/peers.ts';
+import { PEER_PATIENCE, eventually } from '../support/eventually.ts';
 
 describe('continuous scrubber in a cluster', { skip: skipReason() }, () => {
   it('finds a flipped byte within a pass, marks the volume read-only and tells the master', async () => {
@@ -28,10 +19,14 @@ describe('continuous scrubber in a cluster', { skip: skipReason() }, () => {
       '-scrub.interval=2s',
       '-scrub.MBps=50',
     ]);
-    const assigned = await eventually('an assign', async () => {
-      const a = (await (await fetch(`http://${master.address}/dir/assign`)).json()) as { fid?: string };
-      return a.fid;
-    });
+    const assigned = await eventually(
+      'an assign',
+      async () => {
+        const a = (await (await fetch(`http://${master.address}/dir/assign`)).json()) as { fid?: string };
+        return a.fid;
+      },
+      PEER_PATIENCE,
+    );
     const form = new FormData();
     form.append('file', new Blob(['scrub me '.repeat(500)]), 'a.txt');
     assert.equal(
@@ -49,19 +44,27 @@ describe('continuous scrubber in a cluster', { skip: skipReason() }, () => {
     await dat.write(Buffer.from('#'), 0, 1, offset + 16 + 4 + 50);
     await dat.close();
 
-    const finding = await eventually('the scrubber reports it', async () => {
-      const body = (await (await fetch(`http://127.0.0.1:${ours.port}/status/services`)).json()) as {
-        services: Array<{ name: string; status: { detail: string; counters: Record<string, number> } }>;
-      };
-      const scrubber = body.services.find((s) => s.name === 'scrubber');
-      return (scrubber?.status.counters.findings ?? 0) > 0 ? scrubber!.status.detail : undefined;
-    });
+    const finding = await eventually(
+      'the scrubber reports it',
+      async () => {
+        const body = (await (await fetch(`http://127.0.0.1:${ours.port}/status/services`)).json()) as {
+          services: Array<{ name: string; status: { detail: string; counters: Record<string, number> } }>;
+        };
+        const scrubber = body.services.find((s) => s.name === 'scrubber');
+        return (scrubber?.status.counters.findings ?? 0) > 0 ? scrubber!.status.detail : undefined;
+      },
+      PEER_PATIENCE,
+    );
     assert.match(finding, new RegExp(`volume ${volumeId}: CRC error`));
     let lastSeen = '';
-    await eventually('the master knows it is read-only', async () => {
-      lastSeen = await (await fetch(`http://${master.address}/vol/status`)).text();
-      return new RegExp(`"Id":${volumeId},[^}]*"ReadOnly":true`).test(lastSeen) ? true : undefined;
-    }).catch((err: Error) => {
+    await eventually(
+      'the master knows it is read-only',
+      async () => {
+        lastSeen = await (await fetch(`http://${master.address}/vol/status`)).text();
+        return new RegExp(`"Id":${volumeId},[^}]*"ReadOnly":true`).test(lastSeen) ? true : undefined;
+      },
+      PEER_PATIENCE,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}: ${lastSeen.slice(0, 2000)}`);
     });
     // The scrubber goes on after a finding.

@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { tempDir } from '../unit/helpers.ts';
-import { skipReason, startMaster, startOurVolumeServer } from './peers.ts';
+import { tempDir } from '../support/helpers.ts';
+import { skipReason, startMaster, startOurVolumeServer } from '../support/peers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 

@@ -8,8 +8,16 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { newPeerClient, unaryCall } from '../../src/cluster/peer-client.ts';
-import { tempDir } from '../unit/helpers.ts';
-import { assignFids, runShell, skipReason, startGoVolumeServer, startMaster, startOurVolumeServer } from './peers.ts';
+import { tempDir } from '../support/helpers.ts';
+import { PEER_PATIENCE, eventually } from '../support/eventually.ts';
+import {
+  assignFids,
+  runShell,
+  skipReason,
+  startGoVolumeServer,
+  startMaster,
+  startOurVolumeServer,
+} from '../support/peers.ts';
 
 function bodyOf(i: number): string {
   return `erasure coded file ${i}\n`.repeat(30 + i * 13);
@@ -26,15 +34,6 @@ async function expectFiles(port: number, fids: string[], deleted: Set<number>, w
 
 async function shardFiles(dir: string, vid: string): Promise<string[]> {
   return (await readdir(dir)).filter((name) => name.startsWith(`${vid}.ec`)).sort();
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 describe('weed shell erasure coding with our server', { skip: skipReason() }, () => {
@@ -82,14 +81,19 @@ describe('weed shell erasure coding with our server', { skip: skipReason() }, ()
     // The master learns of the loss through our heartbeat; then ec.rebuild regenerates both.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     output = await runShell(master.address, `lock\nec.rebuild -apply\nunlock`);
-    await waitFor(
-      async () => (await shardFiles(dir, vid)).filter((n) => /\.ec\d\d$/.test(n)).length === 14,
+    await eventually(
       `14 shards after ec.rebuild (shell: ${output})`,
+      async () => (await shardFiles(dir, vid)).filter((n) => /\.ec\d\d$/.test(n)).length === 14,
+      PEER_PATIENCE,
     );
     await expectFiles(ours.port, fids, deleted, `after ec.rebuild (shell: ${output})`);
 
     output = await runShell(master.address, `lock\nec.decode -volumeId ${vid}\nunlock`);
-    await waitFor(async () => (await readdir(dir)).includes(`${vid}.dat`), `a .dat after ec.decode (shell: ${output})`);
+    await eventually(
+      `a .dat after ec.decode (shell: ${output})`,
+      async () => (await readdir(dir)).includes(`${vid}.dat`),
+      PEER_PATIENCE,
+    );
     await expectFiles(ours.port, fids, deleted, `after ec.decode (shell: ${output})`);
     assert.deepEqual(
       (await shardFiles(dir, vid)).filter((n) => /\.ec\d\d$/.test(n)),
@@ -152,9 +156,10 @@ describe('weed shell erasure coding with our server', { skip: skipReason() }, ()
     await expectFiles(ours.port, fids, new Set(), 'read from our server after index recovery');
 
     output = await runShell(master.address, `lock\nec.decode -volumeId ${vid}\nunlock`);
-    await waitFor(
-      async () => (await readdir(ourDir)).includes(`${vid}.dat`) || (await readdir(goDir)).includes(`${vid}.dat`),
+    await eventually(
       `a .dat after ec.decode (shell: ${output})`,
+      async () => (await readdir(ourDir)).includes(`${vid}.dat`) || (await readdir(goDir)).includes(`${vid}.dat`),
+      PEER_PATIENCE,
     );
     const holder = (await readdir(ourDir)).includes(`${vid}.dat`) ? ours.port : go.port;
     await expectFiles(holder, fids, new Set(), `after ec.decode (shell: ${output})`);

@@ -4,8 +4,15 @@ import assert from 'node:assert/strict';
 import { mkdir, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { tempDir } from '../unit/helpers.ts';
-import { assignFids, runShell, skipReason, startGoVolumeServer, startMaster, startOurVolumeServer } from './peers.ts';
+import { tempDir } from '../support/helpers.ts';
+import {
+  assignFids,
+  runShell,
+  skipReason,
+  startGoVolumeServer,
+  startMaster,
+  startOurVolumeServer,
+} from '../support/peers.ts';
 
 async function compactionRevision(datPath: string): Promise<number> {
   const handle = await open(datPath, 'r');

@@ -6,18 +6,11 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { tempDir } from '../unit/helpers.ts';
-import { sample } from '../unit/metrics/prom-text.ts';
-import { makeTestPki, opensslMissing } from '../unit/tls/test-certs.ts';
-import { assignFids, freePort, skipReason, startMaster, startOurVolumeServer } from './peers.ts';
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-}
+import { tempDir } from '../support/helpers.ts';
+import { sample } from '../support/prom-text.ts';
+import { makeTestPki, opensslMissing } from '../support/test-certs.ts';
+import { assignFids, freePort, skipReason, startMaster, startOurVolumeServer } from '../support/peers.ts';
+import { PEER_PATIENCE, eventually } from '../support/eventually.ts';
 
 describe('mutual TLS between the Go master and our server', { skip: skipReason() || opensslMissing() }, () => {
   it('heartbeats over mTLS and serves the master mTLS gRPC calls', async () => {
@@ -69,10 +62,14 @@ describe('mutual TLS between the Go master and our server', { skip: skipReason()
       const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       return sample(text, 'SeaweedFS_volumeServer_vacuuming_commit_count', { success: 'true' }) ?? 0;
     };
-    await waitFor('a vacuum driven by the master', async () => {
-      await (await fetch(`http://${master.address}/vol/vacuum?garbageThreshold=0.01`)).arrayBuffer();
-      return (await scrapeCompacts()) >= 1;
-    });
+    await eventually(
+      'a vacuum driven by the master',
+      async () => {
+        await (await fetch(`http://${master.address}/vol/vacuum?garbageThreshold=0.01`)).arrayBuffer();
+        return (await scrapeCompacts()) >= 1;
+      },
+      PEER_PATIENCE,
+    );
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     assert.ok((sample(text, 'SeaweedFS_volumeServer_vacuuming_compact_count', { success: 'true' }) ?? 0) >= 1);
     const read = await fetch(`http://127.0.0.1:${ours.port}/${fids[0]}`);

@@ -8,8 +8,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { tempDir } from '../unit/helpers.ts';
-import { skipReason, startMaster, startOurVolumeServer } from './peers.ts';
+import { tempDir } from '../support/helpers.ts';
+import { skipReason, startMaster, startOurVolumeServer } from '../support/peers.ts';
+import { PEER_PATIENCE, eventually } from '../support/eventually.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
@@ -20,14 +21,6 @@ function chromiumMissing(): string | false {
   const reason = `no Chromium at ${CHROMIUM} (set CHROMIUM, or install the chromium package)`;
   if (process.env.NEEDLEWORK_REQUIRE_PARITY === '1') throw new Error(reason);
   return reason;
-}
-
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 /** The page as headless Chromium renders it. */
@@ -83,13 +76,18 @@ describe('background services on the UI page', { skip: chromiumMissing() }, () =
       'the verify run ends',
       async () =>
         ((await (await fetch(`${base}/maintenance/runs/${run.id}`)).json()) as { state: string }).state !== 'running',
+      PEER_PATIENCE,
     );
-    await eventually('the heartbeat runs', async () => {
-      const body = (await (await fetch(`${base}/status/services`)).json()) as {
-        services: Array<{ name: string; current: string }>;
-      };
-      return body.services.find((s) => s.name === 'heartbeat')?.current === 'Running';
-    });
+    await eventually(
+      'the heartbeat runs',
+      async () => {
+        const body = (await (await fetch(`${base}/status/services`)).json()) as {
+          services: Array<{ name: string; current: string }>;
+        };
+        return body.services.find((s) => s.name === 'heartbeat')?.current === 'Running';
+      },
+      PEER_PATIENCE,
+    );
 
     const rows = servicesTable(await renderedDom(`${base}/ui/index.html`));
     const byName = new Map(rows.map((r) => [r.cells[0], r]));

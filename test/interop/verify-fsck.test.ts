@@ -8,8 +8,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { runMaintenanceCommand } from '../../src/cli/maintenance-command.ts';
 import { decodeIndexEntry } from '../../src/storage/idx/entry.ts';
-import { tempDir } from '../unit/helpers.ts';
-import { runShell, skipReason, startFiler, startMaster, startOurVolumeServer } from './peers.ts';
+import { tempDir } from '../support/helpers.ts';
+import { runShell, skipReason, startFiler, startMaster, startOurVolumeServer } from '../support/peers.ts';
 
 const FILES = 12;
 

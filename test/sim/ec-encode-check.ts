@@ -12,7 +12,7 @@ import { readEcNeedle } from '../../src/ec/ec-needle-reader.ts';
 import { EcVolume } from '../../src/ec/ec-volume.ts';
 import { isStorageError } from '../../src/storage/errors.ts';
 import { newVolumeInfo, writeVolumeInfoFile } from '../../src/storage/volume-info.ts';
-import { inThreadCoder } from '../unit/ec/in-thread-coder.ts';
+import { inThreadCoder } from '../support/in-thread-coder.ts';
 import { ABSENT, type NeedleValue } from './volume-model.ts';
 
 const RATIO = { dataShards: 10, parityShards: 4 };

@@ -3,14 +3,14 @@
 // "crashes" at a random IO call (or at the end); the disk is cut back to what a crash keeps; the
 // volume is reloaded on a healthy disk and every key is checked against the model. Several such
 // epochs run per seed. Everything random comes from the seed, so a failure replays exactly.
-import { linesLogger } from '../unit/lines-logger.ts';
+import { linesLogger } from '../support/lines-logger.ts';
 import { isStorageError } from '../../src/storage/errors.ts';
 import { inlineIo } from '../../src/storage/inline-io.ts';
 import { NeedleFlag, newNeedle } from '../../src/storage/needle/needle.ts';
 import { newSuperBlock } from '../../src/storage/super-block.ts';
 import { Volume } from '../../src/storage/volume.ts';
 import type { VolumeLocation } from '../../src/storage/volume-files.ts';
-import { prng } from '../unit/prng.ts';
+import { prng } from '../support/prng.ts';
 import { readBackThroughEc } from './ec-encode-check.ts';
 import { SimDisk } from './sim-disk.ts';
 import { type FaultRates, NO_FAULTS, SimVolumeIo } from './sim-volume-io.ts';

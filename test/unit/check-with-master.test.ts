@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { checkWithMaster } from '../../src/cluster/check-with-master.ts';
 import type { MasterConfiguration } from '../../src/cluster/master-client.ts';
 import { silentLogger } from '../../src/log/logger.ts';
-import { linesLogger } from './lines-logger.ts';
+import { linesLogger } from '../support/lines-logger.ts';
 
 const ANSWER: MasterConfiguration = { metricsAddress: 'gw:9091', metricsIntervalSeconds: 15 };
 

@@ -7,8 +7,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { freePort } from '../interop/peers.ts';
-import { tempDir } from './helpers.ts';
+import { freePort } from '../support/peers.ts';
+import { tempDir } from '../support/helpers.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = path.join(ROOT, 'src', 'cli', 'main.ts');

@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { runMaintenanceCommand } from '../../src/cli/maintenance-command.ts';
 import { VolumeLease } from '../../src/storage/maintenance/volume-lease.ts';
-import { startFixture } from './http-fixture.ts';
-import { openTestVolume, tempDir, textNeedle } from './helpers.ts';
+import { startFixture } from '../support/http-fixture.ts';
+import { openTestVolume, tempDir, textNeedle } from '../support/helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 

@@ -15,8 +15,8 @@ import { collectionNameProblem } from '../../src/store/collection-name.ts';
 import { removeStaleEcArtifacts } from '../../src/store/ec-files.ts';
 import { ServerStateStore } from '../../src/store/server-state.ts';
 import { Store, StoreError } from '../../src/store/store.ts';
-import { testGrpcContext } from './grpc-test-context.ts';
-import { suiteScope } from './suite-scope.ts';
+import { testGrpcContext } from '../support/grpc-test-context.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 
 const INVALID_ARGUMENT = grpc.status.INVALID_ARGUMENT;

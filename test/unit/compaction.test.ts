@@ -3,7 +3,7 @@ import { copyFile, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { isStorageError } from '../../src/storage/errors.ts';
-import { openTestVolume, tempDir, textNeedle } from './helpers.ts';
+import { openTestVolume, tempDir, textNeedle } from '../support/helpers.ts';
 
 describe('vacuum compaction', () => {
   it('reclaims garbage, carries over writes made meanwhile, advances the revision', async () => {

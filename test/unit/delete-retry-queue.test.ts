@@ -14,8 +14,8 @@ import {
 } from '../../src/cluster/delete-retry-queue.ts';
 import { verifyFidToken } from '../../src/server/http/jwt.ts';
 import { replicationHooks } from '../../src/server/http/replication.ts';
-import { send, startFixture } from './http-fixture.ts';
-import { tempDir } from './helpers.ts';
+import { send, startFixture } from '../support/http-fixture.ts';
+import { tempDir } from '../support/helpers.ts';
 
 const MINUTE = 60_000;
 

@@ -9,9 +9,9 @@ import { DiskSpaceMonitor } from '../../src/store/disk-space-monitor.ts';
 import { isDiskSpaceLow, type DiskSpace, type MinFreeSpace } from '../../src/store/min-free-space.ts';
 import { StoreError } from '../../src/store/store-error.ts';
 import { Store } from '../../src/store/store.ts';
-import { tempDir, textNeedle } from './helpers.ts';
+import { tempDir, textNeedle } from '../support/helpers.ts';
 import { silentLogger } from '../../src/log/logger.ts';
-import { linesLogger } from './lines-logger.ts';
+import { linesLogger } from '../support/lines-logger.ts';
 
 const GIB = 1024 ** 3;
 const TEN_PERCENT: MinFreeSpace = { kind: 'percent', percent: 10, raw: '10' };

@@ -7,8 +7,8 @@ import { before, describe, it } from 'node:test';
 import { unaryCall } from '../../src/cluster/peer-client.ts';
 import { isStorageError } from '../../src/storage/errors.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
-import { type TestGrpcServer, startTestGrpcServer } from './grpc-test-context.ts';
-import { suiteScope } from './suite-scope.ts';
+import { type TestGrpcServer, startTestGrpcServer } from '../support/grpc-test-context.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 
 const VOLUME_ID = 11;
 const ALL_SHARDS = Array.from({ length: 14 }, (_, i) => i);

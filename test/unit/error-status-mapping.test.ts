@@ -8,7 +8,7 @@ import { GrpcStatusError, statusCodeOf } from '../../src/server/grpc/context.ts'
 import { volumeStatusError } from '../../src/server/grpc/handlers/volume-admin.ts';
 import { StorageError, type StorageErrorCode } from '../../src/storage/errors.ts';
 import { StoreError, type StoreErrorCode } from '../../src/store/store-error.ts';
-import { type Fixture, send, startFixture } from './http-fixture.ts';
+import { type Fixture, send, startFixture } from '../support/http-fixture.ts';
 
 const S = grpc.status;
 

@@ -22,8 +22,8 @@ import {
 import { decodeSuperBlock, encodeSuperBlock, newSuperBlock } from '../../src/storage/super-block.ts';
 import { decodeVolumeInfo, encodeVolumeInfo } from '../../src/storage/volume-info.ts';
 import { Volume } from '../../src/storage/volume.ts';
-import { tempDir } from './helpers.ts';
-import { linesLogger } from './lines-logger.ts';
+import { tempDir } from '../support/helpers.ts';
+import { linesLogger } from '../support/lines-logger.ts';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 

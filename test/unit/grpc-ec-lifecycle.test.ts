@@ -10,9 +10,9 @@ import { shardExt } from '../../src/ec/ec-layout.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';
 import { newVolumeInfo, writeVolumeInfoFile } from '../../src/storage/volume-info.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
-import { type TestGrpcServer, startTestGrpcServer } from './grpc-test-context.ts';
-import { textNeedle } from './helpers.ts';
-import { suiteScope } from './suite-scope.ts';
+import { type TestGrpcServer, encodeToMountedShards, startTestGrpcServer } from '../support/grpc-test-context.ts';
+import { textNeedle } from '../support/helpers.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 
 const COLLECTION = 'ec';
 const TOTAL_SHARDS = 14;
@@ -42,17 +42,6 @@ describe('EC volume lifecycle over gRPC', () => {
     });
     for (let id = 1; id <= count; id++) await volume.write(textNeedle(BigInt(id), payload(id)));
     await volume.sync();
-  }
-
-  /** Shards only: the normal volume is deleted (keeping the `.vif` the shards share) and the shards mounted. */
-  async function encodeAndMountShards(volumeId: number): Promise<void> {
-    await unaryCall(server.client, 'VolumeEcShardsGenerate', { volume_id: volumeId, collection: COLLECTION });
-    await unaryCall(server.client, 'VolumeDelete', { volume_id: volumeId, only_empty: false });
-    await unaryCall(server.client, 'VolumeEcShardsMount', {
-      volume_id: volumeId,
-      collection: COLLECTION,
-      shard_ids: ALL_SHARDS,
-    });
   }
 
   before(async () => {
@@ -127,7 +116,7 @@ describe('EC volume lifecycle over gRPC', () => {
     const volume = server.ctx.store.findVolume(volumeId)!;
     for (const id of [1n, 2n]) await volume.delete(id, textNeedle(id, '').cookie);
     await volume.sync();
-    await encodeAndMountShards(volumeId);
+    await encodeToMountedShards(server.client, volumeId, COLLECTION);
     await assert.rejects(
       unaryCall(server.client, 'VolumeEcShardsToVolume', { volume_id: volumeId, collection: COLLECTION }),
       hasCode(grpc.status.FAILED_PRECONDITION, /^ec volume 12 has no live entries$/),

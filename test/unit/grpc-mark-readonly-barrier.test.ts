@@ -9,9 +9,9 @@ import { statusCodeOf } from '../../src/server/grpc/context.ts';
 import { unaryCall } from '../../src/cluster/peer-client.ts';
 import { StorageError } from '../../src/storage/errors.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
-import { startTestGrpcServer } from './grpc-test-context.ts';
-import { textNeedle } from './helpers.ts';
-import { suiteScope } from './suite-scope.ts';
+import { startTestGrpcServer } from '../support/grpc-test-context.ts';
+import { textNeedle } from '../support/helpers.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 
 /** An address nothing listens on: a port taken from the kernel, then released. */
 async function deadAddress(): Promise<string> {

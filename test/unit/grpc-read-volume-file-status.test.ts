@@ -10,8 +10,8 @@ import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { newVolumeInfo, readVolumeInfoFile, writeVolumeInfoFile } from '../../src/storage/volume-info.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
-import { testGrpcContext } from './grpc-test-context.ts';
-import { suiteScope } from './suite-scope.ts';
+import { testGrpcContext } from '../support/grpc-test-context.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 
 describe('ReadVolumeFileStatus volume_info (4.53)', () => {
   const scope = suiteScope();

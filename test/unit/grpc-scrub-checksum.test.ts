@@ -11,9 +11,9 @@ import type { GrpcContext, RequestOf, ResponseOf, VolumeServerMethod } from '../
 import { erasureCodingHandlers } from '../../src/server/grpc/handlers/erasure-coding.ts';
 import { scrubQueryHandlers } from '../../src/server/grpc/handlers/scrub-query.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
-import { testGrpcContext } from './grpc-test-context.ts';
-import { suiteScope } from './suite-scope.ts';
-import { flipByte } from './ec/in-thread-coder.ts';
+import { testGrpcContext } from '../support/grpc-test-context.ts';
+import { suiteScope } from '../support/suite-scope.ts';
+import { flipByte } from '../support/flip-byte.ts';
 
 const TOTAL_SHARDS = 14;
 const ALL_SHARDS = Array.from({ length: TOTAL_SHARDS }, (_, i) => i);

@@ -11,9 +11,10 @@ import type { ClientRequestOf, ClientResponseOf } from '../../src/server/grpc/co
 import { newPeerClient, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';
-import { testGrpcContext } from './grpc-test-context.ts';
-import { suiteScope, type SuiteScope } from './suite-scope.ts';
-import { linesLogger } from './lines-logger.ts';
+import { testGrpcContext } from '../support/grpc-test-context.ts';
+import { suiteScope, type SuiteScope } from '../support/suite-scope.ts';
+import { eventually } from '../support/eventually.ts';
+import { linesLogger } from '../support/lines-logger.ts';
 
 interface Running {
   client: VolumeServerPeer;
@@ -43,14 +44,6 @@ async function startServer(
     await server.close();
   });
   return { client, dir: base.dir, logs };
-}
-
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 function receive(
@@ -95,7 +88,7 @@ describe('gRPC stream bounds', () => {
     stream.on('error', () => {});
     await new Promise<void>((resolve) => stream.once('data', () => resolve()));
     stream.cancel();
-    await waitFor(() => long.logs.some((line) => /tailing volume 5 finished/.test(line)), 'the tail to stop');
+    await eventually('the tail to stop', () => long.logs.some((line) => /tailing volume 5 finished/.test(line)));
   });
 
   it('a ReceiveFile that stops sending ends with DEADLINE_EXCEEDED and removes the partial file', {

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { ClientResponseOf } from '../../src/server/grpc/context.ts';
 import { decodeNeedle, newNeedle } from '../../src/storage/needle/needle.ts';
-import { type TestGrpcServer, startTestGrpcServer } from './grpc-test-context.ts';
-import { suiteScope } from './suite-scope.ts';
+import { type TestGrpcServer, startTestGrpcServer } from '../support/grpc-test-context.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 
 const VOLUME_ID = 21;
 const NEEDLES = 60;

@@ -16,8 +16,8 @@ import {
 } from '../../src/remote/endpoint-guard.ts';
 import { unaryCall } from '../../src/cluster/peer-client.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
-import { type TestGrpcServer, startTestGrpcServer, volumeCopyMessages } from './grpc-test-context.ts';
-import { suiteScope } from './suite-scope.ts';
+import { type TestGrpcServer, startTestGrpcServer, volumeCopyMessages } from '../support/grpc-test-context.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 
 function refusedWith(message: string) {
   return (err: grpc.ServiceError) => {

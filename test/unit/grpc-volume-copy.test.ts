@@ -13,9 +13,10 @@ import { Fnv1a64 } from '../../src/server/grpc/handlers/copy.ts';
 import { newThrottle } from '../../src/server/grpc/handlers/volume-copy.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
 import type { ClientRequestOf, ClientResponseOf, GrpcContext } from '../../src/server/grpc/context.ts';
-import { type TestGrpcServer, startTestGrpcServer } from './grpc-test-context.ts';
-import { textNeedle } from './helpers.ts';
-import { suiteScope } from './suite-scope.ts';
+import { type TestGrpcServer, startTestGrpcServer } from '../support/grpc-test-context.ts';
+import { textNeedle } from '../support/helpers.ts';
+import { suiteScope } from '../support/suite-scope.ts';
+import { eventually } from '../support/eventually.ts';
 
 const allocate = (ctx: GrpcContext, volumeId: number) =>
   ctx.store.allocateVolume({ volumeId, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
@@ -47,14 +48,6 @@ function copy(
     call.on('error', reject);
   });
   return { call, done };
-}
-
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 async function volumeFiles(dir: string): Promise<string[]> {
@@ -178,7 +171,7 @@ describe('VolumeCopy (4.53)', () => {
     // 1 MiB at 256 KiB/s: about four seconds of copying.
     const first = copy(dest, source, 6, 256 * 1024);
     first.done.catch(() => {});
-    await waitFor(() => dest.ctx.store.isCopying(6), 'the copy to claim the volume');
+    await eventually('the copy to claim the volume', () => dest.ctx.store.isCopying(6));
     await assert.rejects(
       copy(dest, source, 6).done,
       (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE && /already being copied/.test(err.details),
@@ -197,7 +190,7 @@ describe('VolumeCopy (4.53)', () => {
       );
     }
     first.call.cancel();
-    await waitFor(() => !dest.ctx.store.isCopying(6), 'the cancelled copy to end');
+    await eventually('the cancelled copy to end', () => !dest.ctx.store.isCopying(6));
     assert.equal(dest.ctx.store.findVolume(6), undefined);
     assert.deepEqual(
       (await volumeFiles(dest.ctx.dir)).filter((name) => name.startsWith('6.') || name.startsWith('copying/')),

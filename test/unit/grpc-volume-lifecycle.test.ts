@@ -12,9 +12,9 @@ import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { expireAtSec } from '../../src/server/grpc/handlers/volume-state.ts';
 import { parseTtl } from '../../src/storage/needle/ttl.ts';
 import type { ClientRequestOf, ClientResponseOf, GrpcContext } from '../../src/server/grpc/context.ts';
-import { testGrpcContext } from './grpc-test-context.ts';
-import { textNeedle } from './helpers.ts';
-import { suiteScope, type SuiteScope } from './suite-scope.ts';
+import { testGrpcContext } from '../support/grpc-test-context.ts';
+import { textNeedle } from '../support/helpers.ts';
+import { suiteScope, type SuiteScope } from '../support/suite-scope.ts';
 
 async function startServer(
   scope: SuiteScope,

@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/log/logger.ts';
 import { masterClientConstructor } from '../../src/proto/loader.ts';
 import type { ServiceSnapshot } from '../../src/status/service-status.ts';
 import { Store } from '../../src/store/store.ts';
-import { tempDir } from './helpers.ts';
+import { tempDir } from '../support/helpers.ts';
 
 /** A master whose SendHeartbeat answers every beat with `leader` ('' = itself). */
 async function fakeMaster(leader: () => string): Promise<{ address: string; server: grpc.Server }> {

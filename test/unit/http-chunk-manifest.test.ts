@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { createGzip } from 'node:zlib';
 import { chunkManifestHooks } from '../../src/server/http/chunk-manifest.ts';
 import { GunzipLimitError, gunzipPieces } from '../../src/server/http/gzip.ts';
-import { type Fixture, send, startFixture } from './http-fixture.ts';
+import { type Fixture, send, startFixture } from '../support/http-fixture.ts';
 
 describe('chunk manifests', () => {
   let fx: Fixture;

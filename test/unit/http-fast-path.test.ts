@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { listenHttpServers, type HttpServers } from '../../src/server/http/index.ts';
 import { Store } from '../../src/store/store.ts';
-import { type Reply, send } from './http-fixture.ts';
-import { tempDir } from './helpers.ts';
+import { type Reply, send } from '../support/http-fixture.ts';
+import { tempDir } from '../support/helpers.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 
 const VOLUME_ID = 7;

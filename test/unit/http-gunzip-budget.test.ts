@@ -11,8 +11,8 @@ import type { ServerContext } from '../../src/server/http/deps.ts';
 import { GunzipBudget, GunzipBudgetExceeded, gunzipWithinBudget } from '../../src/server/http/gunzip-budget.ts';
 import { createServerContext } from '../../src/server/http/server-context.ts';
 import { Store } from '../../src/store/store.ts';
-import { tempDir } from './helpers.ts';
-import { send } from './http-fixture.ts';
+import { tempDir } from '../support/helpers.ts';
+import { send } from '../support/http-fixture.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 
 const MIB = 1024 * 1024;

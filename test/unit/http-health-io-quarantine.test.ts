@@ -6,10 +6,9 @@ import { before, describe, it } from 'node:test';
 import type { GrpcContext } from '../../src/server/grpc/context.ts';
 import { type VolumeServerPeer, unaryCall } from '../../src/cluster/peer-client.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
-import { startInProcessServers } from './in-process-servers.ts';
-import { send } from './http-fixture.ts';
-import { suiteScope } from './suite-scope.ts';
-import { silentLogger } from '../../src/log/logger.ts';
+import { send } from '../support/http-fixture.ts';
+import { suiteScope } from '../support/suite-scope.ts';
+import { startInProcessServers } from '../support/in-process-servers.ts';
 
 const eio = () => Object.assign(new Error('input/output error'), { code: 'EIO' });
 

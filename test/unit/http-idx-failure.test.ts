@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Volume } from '../../src/storage/volume.ts';
-import { send, startFixture } from './http-fixture.ts';
+import { send, startFixture } from '../support/http-fixture.ts';
 
 describe('HTTP writes after a failed .idx append', () => {
   it('fails the fsync write with 500, then refuses writes with 409 until the volume is marked writable', async () => {

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { isStorageError } from '../../src/storage/errors.ts';
 import { jwtAuthorizer } from '../../src/server/http/jwt.ts';
 import { writeTargetOf, FidParseError } from '../../src/server/http/url-path.ts';
-import { type Fixture, send, startFixture } from './http-fixture.ts';
+import { type Fixture, send, startFixture } from '../support/http-fixture.ts';
 
 function sign(fid: string, key: string): string {
   const head = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { type Fixture, send, startFixture } from './http-fixture.ts';
+import { type Fixture, send, startFixture } from '../support/http-fixture.ts';
 
 function multipartBody(
   boundary: string,

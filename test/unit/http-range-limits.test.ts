@@ -9,7 +9,7 @@ import {
   hasTooManyRanges,
   parseRange,
 } from '../../src/gocompat/range.ts';
-import { type Fixture, send, startFixture } from './http-fixture.ts';
+import { type Fixture, send, startFixture } from '../support/http-fixture.ts';
 
 const ATTACK_RANGE_COUNT = 200_000;
 

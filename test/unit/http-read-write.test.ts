@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync, gunzipSync } from 'node:zlib';
-import { type Fixture, send, startFixture } from './http-fixture.ts';
+import { type Fixture, send, startFixture } from '../support/http-fixture.ts';
 
 const FID = '7,01e240a1b2c3d4';
 const PAYLOAD = 'hello volume server round trip!';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { VolumeLocationInfo } from '../../src/cluster/volume-lookup.ts';
 import { replicaRequestBoundMs, replicationHooks } from '../../src/server/http/replication.ts';
-import { type Fixture, send, startFixture } from './http-fixture.ts';
+import { type Fixture, send, startFixture } from '../support/http-fixture.ts';
 
 interface Received {
   method: string;

@@ -5,9 +5,9 @@ import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { listenHttpServers, type HttpServers } from '../../src/server/http/index.ts';
 import { Store } from '../../src/store/store.ts';
-import { tempDir } from './helpers.ts';
-import { send } from './http-fixture.ts';
-import { linesLogger } from './lines-logger.ts';
+import { tempDir } from '../support/helpers.ts';
+import { send } from '../support/http-fixture.ts';
+import { linesLogger } from '../support/lines-logger.ts';
 
 const IDLE_TIMEOUT_MS = 400;
 const HEADERS_TIMEOUT_MS = 1_200;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { whiteListGuard } from '../../src/server/http/white-list.ts';
-import { send, startFixture } from './http-fixture.ts';
+import { send, startFixture } from '../support/http-fixture.ts';
 
 const STATS_ROUTES = ['/stats/counter', '/stats/disk', '/stats/memory'];
 

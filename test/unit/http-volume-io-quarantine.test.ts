@@ -16,9 +16,9 @@ import { registerIoErrorMetrics } from '../../src/server/metrics/io-error-metric
 import type { Volume } from '../../src/storage/volume.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { FaultyVolumeIo } from '../sim/faulty-volume-io.ts';
-import { startInProcessServers } from './in-process-servers.ts';
-import { send } from './http-fixture.ts';
-import { suiteScope } from './suite-scope.ts';
+import { startInProcessServers } from '../support/in-process-servers.ts';
+import { send } from '../support/http-fixture.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 
 const FID = '9,01637037d6';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { jwtAuthorizer } from '../../src/server/http/jwt.ts';
 import { parseUpload } from '../../src/server/http/parse-upload.ts';
-import { type Fixture, send, startFixture } from './http-fixture.ts';
+import { type Fixture, send, startFixture } from '../support/http-fixture.ts';
 
 const OCTETS = { 'Content-Type': 'application/octet-stream' };
 const FID = '/7,0a1b2c3d4e';

@@ -5,9 +5,9 @@ import { describe, it } from 'node:test';
 import { unaryCall } from '../../src/cluster/peer-client.ts';
 import { planReconcile } from '../../src/status/reconcile-plan.ts';
 import { JobRegistry } from '../../src/status/job-registry.ts';
-import { startTestGrpcServer } from './grpc-test-context.ts';
-import { textNeedle } from './helpers.ts';
-import { suiteScope } from './suite-scope.ts';
+import { startTestGrpcServer } from '../support/grpc-test-context.ts';
+import { textNeedle } from '../support/helpers.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 
 describe('job registry', () => {
   it('a job runs with progress and ETA, then stays listed stopped with its outcome', async () => {

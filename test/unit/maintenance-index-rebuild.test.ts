@@ -9,7 +9,7 @@ import { isStorageError } from '../../src/storage/errors.ts';
 import { encodeIndexEntry } from '../../src/storage/idx/entry.ts';
 import { AgentProgress } from '../../src/storage/maintenance/agent-progress.ts';
 import { rebuildIndex } from '../../src/storage/maintenance/index-rebuild.ts';
-import { openTestVolume, tempDir, textNeedle } from './helpers.ts';
+import { openTestVolume, tempDir, textNeedle } from '../support/helpers.ts';
 
 const COOKIE = 0x1234_5678;
 

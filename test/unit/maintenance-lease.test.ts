@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { isStorageError } from '../../src/storage/errors.ts';
 import { rebuildIndex } from '../../src/storage/maintenance/index-rebuild.ts';
 import { VolumeLease, leaseFilePath, liveLease } from '../../src/storage/maintenance/volume-lease.ts';
-import { openTestVolume, tempDir, textNeedle } from './helpers.ts';
+import { openTestVolume, tempDir, textNeedle } from '../support/helpers.ts';
 
 function clock(startMs = 1_000_000) {
   let now = startMs;

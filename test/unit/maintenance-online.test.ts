@@ -9,8 +9,8 @@ import { whiteListGuard } from '../../src/server/http/white-list.ts';
 import { isStorageError } from '../../src/storage/errors.ts';
 import { VolumeLease } from '../../src/storage/maintenance/volume-lease.ts';
 import type { MaintenanceRun } from '../../src/store/maintenance-runs.ts';
-import { type Fixture, send, startFixture } from './http-fixture.ts';
-import { textNeedle } from './helpers.ts';
+import { type Fixture, send, startFixture } from '../support/http-fixture.ts';
+import { textNeedle } from '../support/helpers.ts';
 
 async function withFixture(body: (f: Fixture) => Promise<void>, whiteList: string[] = []): Promise<void> {
   const f = await startFixture(8 * 1024 * 1024, () => ({ guardWrite: whiteListGuard(whiteList) }));

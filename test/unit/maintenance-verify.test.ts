@@ -8,7 +8,8 @@ import { AgentProgress } from '../../src/storage/maintenance/agent-progress.ts';
 import { rebuildIndex } from '../../src/storage/maintenance/index-rebuild.ts';
 import { verifyVolumeFiles } from '../../src/storage/maintenance/volume-verify.ts';
 import { encodeIndexEntry } from '../../src/storage/idx/entry.ts';
-import { openTestVolume, tempDir, textNeedle } from './helpers.ts';
+import { flipByte } from '../support/flip-byte.ts';
+import { openTestVolume, tempDir, textNeedle } from '../support/helpers.ts';
 
 const COOKIE = 0x1234_5678;
 
@@ -31,15 +32,6 @@ async function digest(file: string): Promise<string> {
   return createHash('sha256')
     .update(await readFile(file))
     .digest('hex');
-}
-
-async function flipByte(file: string, at: number): Promise<void> {
-  const handle = await open(file, 'r+');
-  const one = Buffer.alloc(1);
-  await handle.read(one, 0, 1, at);
-  one[0] = one[0]! ^ 0xff;
-  await handle.write(one, 0, 1, at);
-  await handle.close();
 }
 
 describe('verify agent', () => {
@@ -66,7 +58,7 @@ describe('verify agent', () => {
 
   it('a flipped data byte is one corrupt needle, and the files are left as they were', async () => {
     const { loc, dat, idx, offsets } = await volumeWithHistory();
-    await flipByte(dat, offsets.get(7n)! + 16 + 4 + 3);
+    await flipByte(dat, offsets.get(7n)! + 16 + 4 + 3, 0xff);
     const before = [await digest(dat), await digest(idx)];
     const report = await verifyVolumeFiles(loc, { offsetWidth: 4 });
     assert.equal(report.corrupt, 1);

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { NeedleMap } from '../../src/storage/needle-map/needle-map.ts';
 import { encodeIndexEntry } from '../../src/storage/idx/entry.ts';
 import { actualSize } from '../../src/storage/needle/version.ts';
-import { prng } from './prng.ts';
+import { prng } from '../support/prng.ts';
 
 type Entry = { offsetUnits: number; size: number };
 type KeyMode = 'sequential' | 'random' | 'clustered' | 'mixed';

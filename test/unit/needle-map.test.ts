@@ -4,7 +4,7 @@ import { CompactNeedleMap } from '../../src/storage/needle-map/compact-map.ts';
 import { NeedleMap } from '../../src/storage/needle-map/needle-map.ts';
 import { encodeIndexEntry } from '../../src/storage/idx/entry.ts';
 import { actualSize } from '../../src/storage/needle/version.ts';
-import { prng } from './prng.ts';
+import { prng } from '../support/prng.ts';
 
 describe('compact needle map', () => {
   it('agrees with a Map under random sets, overwrites and deletes, through growth', () => {

@@ -26,12 +26,12 @@ import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/clust
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';
-import { type FakeS3, startFakeS3 } from './fake-s3.ts';
-import { allMessages, testGrpcContext } from './grpc-test-context.ts';
-import { MemoryBackend } from './memory-backend.ts';
-import { textNeedle } from './helpers.ts';
-import { suiteScope } from './suite-scope.ts';
-import { linesLogger } from './lines-logger.ts';
+import { type FakeS3, startFakeS3 } from '../support/fake-s3.ts';
+import { allMessages, testGrpcContext } from '../support/grpc-test-context.ts';
+import { MemoryBackend } from '../support/memory-backend.ts';
+import { textNeedle } from '../support/helpers.ts';
+import { suiteScope } from '../support/suite-scope.ts';
+import { linesLogger } from '../support/lines-logger.ts';
 
 describe('remote endpoint guard', () => {
   it('blocks loopback, link-local, metadata, unspecified; private only for remotes', () => {

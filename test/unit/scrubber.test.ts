@@ -14,7 +14,7 @@ import { CHECKPOINT_FILE } from '../../src/store/scrub-checkpoints.ts';
 import type { ScrubFinding } from '../../src/store/scrub-span.ts';
 import { Scrubber, type ScrubberOptions } from '../../src/store/scrubber.ts';
 import { Store } from '../../src/store/store.ts';
-import { tempDir, textNeedle } from './helpers.ts';
+import { tempDir, textNeedle } from '../support/helpers.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 
 /** Time that passes only when someone sleeps, so pacing is exact and instant. */
@@ -310,8 +310,8 @@ describe('byte rate limiter', () => {
 describe('scrubber on EC volumes', () => {
   it('reads every needle of a local EC volume each interval and reports a damaged shard', async () => {
     const { unaryCall } = await import('../../src/cluster/peer-client.ts');
-    const { startTestGrpcServer } = await import('./grpc-test-context.ts');
-    const { suiteScope } = await import('./suite-scope.ts');
+    const { startTestGrpcServer } = await import('../support/grpc-test-context.ts');
+    const { suiteScope } = await import('../support/suite-scope.ts');
     const { volumeFilePath } = await import('../../src/storage/volume-files.ts');
     const scope = suiteScope();
     const server = await startTestGrpcServer(scope, 'nw-scrub-ec-');

@@ -11,7 +11,7 @@ import {
   parseSecurityToml,
   securityEnvName,
 } from '../../src/security/security-config.ts';
-import { tempDir } from './helpers.ts';
+import { tempDir } from '../support/helpers.ts';
 
 // Byte-for-byte what test/volume_server/framework/cluster.go writeSecurityConfig produces.
 const P3 =

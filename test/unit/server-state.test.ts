@@ -14,7 +14,7 @@ import {
   encodeServerState,
   type VolumeServerState,
 } from '../../src/store/server-state.ts';
-import { suiteScope } from './suite-scope.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 
 const golden: Array<[VolumeServerState, string]> = [
   [{ maintenance: false, version: 0 }, ''], // an all-default message is zero bytes

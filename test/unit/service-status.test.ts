@@ -21,8 +21,8 @@ import {
 import { DiskSpaceMonitor } from '../../src/store/disk-space-monitor.ts';
 import { Store } from '../../src/store/store.ts';
 import { drainBarriersStatus, vacuumJobsStatus } from '../../src/store/store-status.ts';
-import { tempDir, textNeedle } from './helpers.ts';
-import { makeTestPki, opensslMissing } from './tls/test-certs.ts';
+import { tempDir, textNeedle } from '../support/helpers.ts';
+import { makeTestPki, opensslMissing } from '../support/test-certs.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 
 function snapshot(enabled: boolean, current: ServiceState, error?: string): ServiceSnapshot {

@@ -16,8 +16,8 @@ import { ServiceRegistry } from '../../src/status/service-registry.ts';
 import { DiskSpaceMonitor } from '../../src/store/disk-space-monitor.ts';
 import { Store } from '../../src/store/store.ts';
 import { drainBarriersStatus, vacuumJobsStatus } from '../../src/store/store-status.ts';
-import { send } from './http-fixture.ts';
-import { tempDir, textNeedle } from './helpers.ts';
+import { send } from '../support/http-fixture.ts';
+import { tempDir, textNeedle } from '../support/helpers.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 
 async function world(whiteList: string[] = []) {

@@ -32,7 +32,7 @@ import { Volume } from '../../src/storage/volume.ts';
 import { DEFAULT_SIM_OPTIONS, type SimOptions, runSeed } from '../sim/run-seed.ts';
 import { SimDisk } from '../sim/sim-disk.ts';
 import { SimVolumeIo } from '../sim/sim-volume-io.ts';
-import { prng } from './prng.ts';
+import { prng } from '../support/prng.ts';
 
 /** Seeds npm test runs, with shorter sequences than npm run simulate's default. */
 const SEEDS = 2000;

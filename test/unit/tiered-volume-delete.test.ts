@@ -18,10 +18,10 @@ import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';
 import type { Volume } from '../../src/storage/volume.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
-import { allMessages, startTestGrpcServer, type TestGrpcServer } from './grpc-test-context.ts';
-import { send } from './http-fixture.ts';
-import { MemoryBackend } from './memory-backend.ts';
-import { type SuiteScope, suiteScope } from './suite-scope.ts';
+import { allMessages, startTestGrpcServer, type TestGrpcServer } from '../support/grpc-test-context.ts';
+import { send } from '../support/http-fixture.ts';
+import { MemoryBackend } from '../support/memory-backend.ts';
+import { type SuiteScope, suiteScope } from '../support/suite-scope.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 
 const VOLUME_ID = 43;

@@ -15,10 +15,10 @@ import { SUPER_BLOCK_SIZE_BYTES } from '../../src/storage/super-block.ts';
 import type { Volume } from '../../src/storage/volume.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { Store } from '../../src/store/store.ts';
-import { tempDir, textNeedle } from './helpers.ts';
-import { MemoryBackend } from './memory-backend.ts';
-import { prng } from './prng.ts';
-import { linesLogger } from './lines-logger.ts';
+import { tempDir, textNeedle } from '../support/helpers.ts';
+import { MemoryBackend } from '../support/memory-backend.ts';
+import { prng } from '../support/prng.ts';
+import { linesLogger } from '../support/lines-logger.ts';
 
 const VOLUME_ID = 5;
 /** Sizes around the interesting edges: tiny, the inline IO limit (256 KiB), several stream chunks. */

@@ -24,14 +24,19 @@ import { actualSize } from '../../src/storage/needle/version.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { Store } from '../../src/store/store.ts';
-import { freePort } from '../interop/peers.ts';
-import { type FakeS3, startFakeS3 } from './fake-s3.ts';
-import { allMessages, startTestGrpcServer, type TestGrpcServer, volumeCopyMessages } from './grpc-test-context.ts';
-import { send } from './http-fixture.ts';
-import { MemoryBackend } from './memory-backend.ts';
-import { suiteScope } from './suite-scope.ts';
+import { freePort } from '../support/peers.ts';
+import { type FakeS3, startFakeS3 } from '../support/fake-s3.ts';
+import {
+  allMessages,
+  startTestGrpcServer,
+  type TestGrpcServer,
+  volumeCopyMessages,
+} from '../support/grpc-test-context.ts';
+import { send } from '../support/http-fixture.ts';
+import { MemoryBackend } from '../support/memory-backend.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 import { silentLogger } from '../../src/log/logger.ts';
-import { linesLogger } from './lines-logger.ts';
+import { linesLogger } from '../support/lines-logger.ts';
 
 const VOLUME_ID = 41;
 const COOKIE = 0x0badcafe;

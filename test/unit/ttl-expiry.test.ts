@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { HeartbeatClient } from '../../src/cluster/heartbeat.ts';
 import { Store } from '../../src/store/store.ts';
 import { TtlExpiry, isExpiredLongEnough, isVolumeExpired } from '../../src/store/ttl-expiry.ts';
-import { tempDir, textNeedle } from './helpers.ts';
+import { tempDir, textNeedle } from '../support/helpers.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 
 const MINUTE = 60_000;

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { HeartbeatClient, shortInformation, volumeInformation } from '../../src/cluster/heartbeat.ts';
 import { Store } from '../../src/store/store.ts';
 import { VID_STAMP_FILE, readVidStamp } from '../../src/store/vid-stamp.ts';
-import { tempDir } from './helpers.ts';
+import { tempDir } from '../support/helpers.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 
 async function openStore(dirs: string[]): Promise<Store> {

@@ -8,10 +8,10 @@ import { describe, it } from 'node:test';
 import { COPYING_DIR, copyTargetLocation, stageVolumeCopy } from '../../src/store/volume-copy-staging.ts';
 import { swapInVolumeCopy } from '../../src/store/volume-copy-swap.ts';
 import { Store } from '../../src/store/store.ts';
-import { openTestVolume, textNeedle } from './helpers.ts';
-import { suiteScope } from './suite-scope.ts';
+import { openTestVolume, textNeedle } from '../support/helpers.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 import { silentLogger } from '../../src/log/logger.ts';
-import { linesLogger } from './lines-logger.ts';
+import { linesLogger } from '../support/lines-logger.ts';
 
 const VOLUME_ID = 21;
 

@@ -9,7 +9,7 @@ import { isStorageError } from '../../src/storage/errors.ts';
 import { newSuperBlock } from '../../src/storage/super-block.ts';
 import { volumeFilePath } from '../../src/storage/volume-files.ts';
 import { Volume, type VolumeIoHooks } from '../../src/storage/volume.ts';
-import { tempDir, textNeedle } from './helpers.ts';
+import { tempDir, textNeedle } from '../support/helpers.ts';
 
 /** A clock the test moves by hand: the barrier's bound passes only when the test says so. */
 function manualClock(): DrainClock & { advance(ms: number): void; sleepers(): number } {

@@ -15,8 +15,8 @@ import {
 } from '../../src/storage/volume.ts';
 import { DiskLocation } from '../../src/store/disk-location.ts';
 import { volumeInformation } from '../../src/cluster/heartbeat.ts';
-import { tempDir, textNeedle } from './helpers.ts';
-import { linesLogger } from './lines-logger.ts';
+import { tempDir, textNeedle } from '../support/helpers.ts';
+import { linesLogger } from '../support/lines-logger.ts';
 
 interface Recorder {
   hooks: VolumeIoHooks;

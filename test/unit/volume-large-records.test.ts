@@ -9,8 +9,8 @@ import { BufferPool } from '../../src/storage/buffer-pool.ts';
 import { isStorageError } from '../../src/storage/errors.ts';
 import { NeedleFlag, encodeNeedle, encodeNeedleParts, newNeedle } from '../../src/storage/needle/needle.ts';
 import { writevFully } from '../../src/storage/vectored-write.ts';
+import { openTestVolume, tempDir } from '../support/helpers.ts';
 import { nodeVolumeIo } from '../../src/storage/io/node-volume-io.ts';
-import { openTestVolume, tempDir } from './helpers.ts';
 
 const KiB = 1024;
 

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { isStorageError } from '../../src/storage/errors.ts';
 import { encodeIndexEntry } from '../../src/storage/idx/entry.ts';
 import { encodeNeedle } from '../../src/storage/needle/needle.ts';
-import { openTestVolume, tempDir, textNeedle } from './helpers.ts';
+import { openTestVolume, tempDir, textNeedle } from '../support/helpers.ts';
 
 async function volumeWith(count: number, options: { deleteIds?: bigint[] } = {}) {
   const dir = await tempDir();

@@ -11,9 +11,9 @@ import { type RunningServer, startVolumeServer } from '../../src/cli/volume-serv
 import { newPeerClient, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { Store } from '../../src/store/store.ts';
-import { freePort } from '../interop/peers.ts';
-import { volumeCopyMessages } from './grpc-test-context.ts';
-import { suiteScope, type SuiteScope } from './suite-scope.ts';
+import { freePort } from '../support/peers.ts';
+import { volumeCopyMessages } from '../support/grpc-test-context.ts';
+import { suiteScope, type SuiteScope } from '../support/suite-scope.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 
 const VOLUME_ID = 3;

@@ -8,7 +8,7 @@ import { newNeedle } from '../../src/storage/needle/needle.ts';
 import { parseTtl } from '../../src/storage/needle/ttl.ts';
 import { actualSize } from '../../src/storage/needle/version.ts';
 import { decodeVolumeInfo } from '../../src/storage/volume-info.ts';
-import { openTestVolume, tempDir, textNeedle } from './helpers.ts';
+import { openTestVolume, tempDir, textNeedle } from '../support/helpers.ts';
 
 describe('volume lifecycle', () => {
   it('creates, appends, reads, deletes and reloads', async () => {

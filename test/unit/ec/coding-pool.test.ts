@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type CodingPool, createCodingPool } from '../../../src/ec/codec/coding-pool.ts';
 import { ReedSolomon } from '../../../src/ec/codec/reed-solomon.ts';
-import { golden, lcgBytes, sha256 } from './rs-golden.ts';
+import { golden, lcgBytes, sha256 } from '../../support/rs-golden.ts';
 
 describe('coding pool', () => {
   let pool: CodingPool;

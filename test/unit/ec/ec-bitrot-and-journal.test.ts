@@ -26,7 +26,7 @@ import { newSuperBlock } from '../../../src/storage/super-block.ts';
 import { Volume } from '../../../src/storage/volume.ts';
 import { volumeFilePath } from '../../../src/storage/volume-files.ts';
 import { newVolumeInfo, writeVolumeInfoFile } from '../../../src/storage/volume-info.ts';
-import { inThreadCoder } from './in-thread-coder.ts';
+import { inThreadCoder } from '../../support/in-thread-coder.ts';
 
 const MiB = 1024 * 1024;
 const RATIO = { dataShards: 10, parityShards: 4 };

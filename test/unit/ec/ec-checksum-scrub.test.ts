@@ -26,8 +26,9 @@ import { newSuperBlock } from '../../../src/storage/super-block.ts';
 import { Volume } from '../../../src/storage/volume.ts';
 import { volumeFilePath } from '../../../src/storage/volume-files.ts';
 import { newVolumeInfo, writeVolumeInfoFile } from '../../../src/storage/volume-info.ts';
-import { suiteScope } from '../suite-scope.ts';
-import { flipByte, inThreadCoder } from './in-thread-coder.ts';
+import { suiteScope } from '../../support/suite-scope.ts';
+import { flipByte } from '../../support/flip-byte.ts';
+import { inThreadCoder } from '../../support/in-thread-coder.ts';
 
 const MiB = 1024 * 1024;
 const RATIO = { dataShards: 10, parityShards: 4 };

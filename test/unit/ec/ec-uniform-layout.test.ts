@@ -31,7 +31,7 @@ import {
   readVolumeInfoFile,
   writeVolumeInfoFile,
 } from '../../../src/storage/volume-info.ts';
-import { inThreadCoder } from './in-thread-coder.ts';
+import { inThreadCoder } from '../../support/in-thread-coder.ts';
 import { silentLogger } from '../../../src/log/logger.ts';
 
 const MiB = 1024 * 1024;

@@ -16,7 +16,7 @@ import {
 import { SimdEncodeArena } from '../../../src/ec/codec/gf-simd-arena.ts';
 import { relaxedSimdSupported, SimdGfKernel, simdSupported } from '../../../src/ec/codec/gf-simd-kernel.ts';
 import { ReedSolomon } from '../../../src/ec/codec/reed-solomon.ts';
-import { golden, goldenData, lcgBytes, sha256 } from './rs-golden.ts';
+import { golden, goldenData, lcgBytes, sha256 } from '../../support/rs-golden.ts';
 
 const parityRows = (d: number, p: number): GfMatrix => buildEncodingMatrix(d, d + p).slice(d);
 

@@ -16,7 +16,7 @@ import type { GfKernel, GfKernelName } from '../../../src/ec/codec/gf-kernel.ts'
 import { relaxedSimdSupported, SimdGfKernel, simdSupported } from '../../../src/ec/codec/gf-simd-kernel.ts';
 import { ReedSolomon, ReedSolomonError } from '../../../src/ec/codec/reed-solomon.ts';
 import { signedLeb128, unsignedLeb128 } from '../../../src/ec/codec/wasm-assembler.ts';
-import { golden, goldenData, lcgBytes, sha256 } from './rs-golden.ts';
+import { golden, goldenData, lcgBytes, sha256 } from '../../support/rs-golden.ts';
 
 const KERNELS: GfKernelName[] = simdSupported() ? ['wasm-simd', 'js'] : ['js'];
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { type LogFileSettings, LogFiles } from '../../../src/log/log-files.ts';
-import { tempDir } from '../helpers.ts';
+import { tempDir } from '../../support/helpers.ts';
 
 const SECOND_MS = 1000;
 const START_MS = new Date(2026, 11, 3, 10, 0, 0).getTime();

@@ -12,7 +12,7 @@ import {
   createProcessLogger,
   pinoLevelFor,
 } from '../../../src/log/process-logger.ts';
-import { tempDir } from '../helpers.ts';
+import { tempDir } from '../../support/helpers.ts';
 
 function environment(stderr: string[], tempDirPath = '/nonexistent-temp'): LogEnvironment {
   return {

@@ -10,9 +10,9 @@ import { VolumeServerMetrics } from '../../../src/server/metrics/registry.ts';
 import { registerStoreGauges } from '../../../src/server/metrics/store-gauges.ts';
 import { newPeerClient, unaryCall, type VolumeServerPeer } from '../../../src/cluster/peer-client.ts';
 import { startGrpcServer } from '../../../src/server/grpc/server.ts';
-import { suiteScope } from '../suite-scope.ts';
-import { testGrpcContext } from '../grpc-test-context.ts';
-import { sample } from './prom-text.ts';
+import { suiteScope } from '../../support/suite-scope.ts';
+import { testGrpcContext } from '../../support/grpc-test-context.ts';
+import { sample } from '../../support/prom-text.ts';
 
 const P = 'SeaweedFS_volumeServer_';
 

@@ -10,9 +10,9 @@ import { registerStoreGauges } from '../../../src/server/metrics/store-gauges.ts
 import { startHttpServers } from '../../../src/server/http/start.ts';
 import type { HttpServers } from '../../../src/server/http/index.ts';
 import { Store } from '../../../src/store/store.ts';
-import { send } from '../http-fixture.ts';
-import { suiteScope } from '../suite-scope.ts';
-import { sample } from './prom-text.ts';
+import { send } from '../../support/http-fixture.ts';
+import { suiteScope } from '../../support/suite-scope.ts';
+import { sample } from '../../support/prom-text.ts';
 import { silentLogger } from '../../../src/log/logger.ts';
 
 const P = 'SeaweedFS_volumeServer_';

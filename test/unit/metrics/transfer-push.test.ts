@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import { pushUrl, startMetricsPush } from '../../../src/server/metrics/metrics-push.ts';
 import { VolumeServerMetrics } from '../../../src/server/metrics/registry.ts';
 import { type TransferHooks, meterTransfers } from '../../../src/server/metrics/transfer-meter.ts';
-import { sample } from './prom-text.ts';
+import { sample } from '../../support/prom-text.ts';
 import { silentLogger } from '../../../src/log/logger.ts';
 
 const P = 'SeaweedFS_volumeServer_';

@@ -15,9 +15,9 @@ import type { GrpcServerTls } from '../../../src/security/tls-settings.ts';
 import { newPeerClient, unaryCall } from '../../../src/cluster/peer-client.ts';
 import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from '../../../src/proto/loader.ts';
 import { startGrpcServer } from '../../../src/server/grpc/server.ts';
-import { type SuiteScope, suiteScope } from '../suite-scope.ts';
-import { testGrpcContext } from '../grpc-test-context.ts';
-import { type CertPair, type TestPki, makeTestPki, opensslMissing } from './test-certs.ts';
+import { type SuiteScope, suiteScope } from '../../support/suite-scope.ts';
+import { testGrpcContext } from '../../support/grpc-test-context.ts';
+import { type CertPair, type TestPki, makeTestPki, opensslMissing } from '../../support/test-certs.ts';
 import { silentLogger } from '../../../src/log/logger.ts';
 
 const HOUR_MS = 3_600_000;

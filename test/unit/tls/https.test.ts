@@ -12,11 +12,11 @@ import { httpsServerSecurity } from '../../../src/security/https-server.ts';
 import { PemReloader } from '../../../src/security/pem-reloader.ts';
 import { listenHttpServers } from '../../../src/server/http/index.ts';
 import { Store } from '../../../src/store/store.ts';
-import { send } from '../http-fixture.ts';
-import { tempDir } from '../helpers.ts';
-import { type SuiteScope, suiteScope } from '../suite-scope.ts';
-import { type CertPair, type TestPki, makeTestPki, opensslMissing } from './test-certs.ts';
-import { linesLogger } from '../lines-logger.ts';
+import { send } from '../../support/http-fixture.ts';
+import { tempDir } from '../../support/helpers.ts';
+import { type SuiteScope, suiteScope } from '../../support/suite-scope.ts';
+import { type CertPair, type TestPki, makeTestPki, opensslMissing } from '../../support/test-certs.ts';
+import { linesLogger } from '../../support/lines-logger.ts';
 import { silentLogger } from '../../../src/log/logger.ts';
 
 const HOUR_MS = 3_600_000;

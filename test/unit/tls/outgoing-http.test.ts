@@ -17,12 +17,12 @@ import { httpScheme, outgoingFetch, useHttpsClient } from '../../../src/security
 import { TlsSettingsError, httpsClientTls } from '../../../src/security/tls-settings.ts';
 import { type HttpServers, startHttpServers } from '../../../src/server/http/index.ts';
 import { Store } from '../../../src/store/store.ts';
-import { freePort } from '../../interop/peers.ts';
-import { send } from '../http-fixture.ts';
-import { type SuiteScope, suiteScope } from '../suite-scope.ts';
-import { type TestPki, makeTestPki, opensslMissing } from './test-certs.ts';
+import { freePort } from '../../support/peers.ts';
+import { send } from '../../support/http-fixture.ts';
+import { type SuiteScope, suiteScope } from '../../support/suite-scope.ts';
+import { type TestPki, makeTestPki, opensslMissing } from '../../support/test-certs.ts';
 import { silentLogger } from '../../../src/log/logger.ts';
-import { linesLogger } from '../lines-logger.ts';
+import { linesLogger } from '../../support/lines-logger.ts';
 
 const HOUR_MS = 3_600_000;
 const REPLICATED_FID = '3,01637037d6';

@@ -11,13 +11,13 @@ import { startVolumeServer } from '../../../src/cli/volume-server.ts';
 import { grpcClientUsesTls } from '../../../src/security/grpc-credentials.ts';
 import { GRPC_CHANNEL_OPTIONS, volumeServerClientConstructor } from '../../../src/proto/loader.ts';
 import { unaryCall } from '../../../src/cluster/peer-client.ts';
-import { freePort } from '../../interop/peers.ts';
-import { send } from '../http-fixture.ts';
-import { tempDir } from '../helpers.ts';
-import { sample } from '../metrics/prom-text.ts';
-import { makeTestPki, opensslMissing } from './test-certs.ts';
+import { freePort } from '../../support/peers.ts';
+import { send } from '../../support/http-fixture.ts';
+import { tempDir } from '../../support/helpers.ts';
+import { sample } from '../../support/prom-text.ts';
+import { makeTestPki, opensslMissing } from '../../support/test-certs.ts';
 import { silentLogger } from '../../../src/log/logger.ts';
-import { linesLogger } from '../lines-logger.ts';
+import { linesLogger } from '../../support/lines-logger.ts';
 
 function httpsStatus(port: number, ca: string): Promise<number> {
   return new Promise((resolve, reject) => {

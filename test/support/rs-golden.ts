@@ -29,7 +29,7 @@ export interface Golden {
 }
 
 export const golden = JSON.parse(
-  readFileSync(new URL('../../fixtures/rs-golden.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/rs-golden.json', import.meta.url), 'utf8'),
 ) as Golden;
 
 /** The fixture's input generator (test/go/rs/main.go lcgBytes). */

@@ -2,8 +2,8 @@
 // gRPC server; the store closes with the suite.
 import type { ClientRequestOf, ClientResponseOf, GrpcContext } from '../../src/server/grpc/context.ts';
 import type * as grpc from '@grpc/grpc-js';
-import { messagesOf, newPeerClient, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
-import { startGrpcServer } from '../../src/server/grpc/server.ts';
+import { messagesOf, newPeerClient, unaryCall, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
+import { type GrpcServerOptions, startGrpcServer } from '../../src/server/grpc/server.ts';
 import { ServerStateStore } from '../../src/store/server-state.ts';
 import type { DiskLocationConfig } from '../../src/store/disk-location.ts';
 import { Store } from '../../src/store/store.ts';
@@ -53,9 +53,10 @@ export async function startTestGrpcServer(
   scope: SuiteScope,
   tempPrefix: string,
   overrides: Partial<GrpcContext> = {},
+  options: GrpcServerOptions = {},
 ): Promise<TestGrpcServer> {
   const ctx = { ...(await testGrpcContext(scope, tempPrefix)), ...overrides };
-  const server = await startGrpcServer(ctx, '127.0.0.1', 0);
+  const server = await startGrpcServer(ctx, '127.0.0.1', 0, options);
   const address = `127.0.0.1:1.${server.port}`;
   const client = newPeerClient(address);
   scope.defer(async () => {
@@ -84,4 +85,31 @@ export function volumeCopyMessages(
     call.on('end', () => resolve(messages));
     call.on('error', reject);
   });
+}
+
+/** EC-encodes a volume, deletes the normal volume (its `.vif` stays for the shards) and mounts every shard. */
+export async function encodeToMountedShards(
+  client: VolumeServerPeer,
+  volumeId: number,
+  collection: string,
+): Promise<void> {
+  await unaryCall(client, 'VolumeEcShardsGenerate', { volume_id: volumeId, collection });
+  await unaryCall(client, 'VolumeDelete', { volume_id: volumeId, only_empty: false });
+  await unaryCall(client, 'VolumeEcShardsMount', {
+    volume_id: volumeId,
+    collection,
+    shard_ids: Array.from({ length: 14 }, (_, id) => id),
+  });
+}
+
+/** Runs `body` with the server in maintenance mode (SetState, as an operator sets it), then leaves it. */
+export async function inMaintenance(server: TestGrpcServer, body: () => Promise<void>): Promise<void> {
+  const set = (maintenance: boolean) =>
+    unaryCall(server.client, 'SetState', { state: { maintenance, version: server.ctx.state.current.version } });
+  await set(true);
+  try {
+    await body();
+  } finally {
+    await set(false);
+  }
 }

@@ -1,5 +1,5 @@
 // An in-memory [storage.backend] store for tiering tests: objects in a map, every ranged read
-// recorded, and reads and deletes that can be made to fail (a backend that is down).
+// recorded, and uploads, downloads, reads and deletes that can be made to fail (a backend that is down).
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { BackendStorage, TierProgress } from '../../src/storage/backend/backend.ts';
@@ -17,6 +17,10 @@ export class MemoryBackend implements BackendStorage {
   failReadsWith: string | null = null;
   /** When set, deleteFile fails with this message and the object stays. */
   failDeletesWith: string | null = null;
+  /** When set, copyFile (the upload) fails with this message and stores nothing. */
+  failCopiesWith: string | null = null;
+  /** When set, downloadFile fails with this message after writing half the object. */
+  failDownloadsWith: string | null = null;
 
   constructor(
     readonly type = 's3',
@@ -28,6 +32,7 @@ export class MemoryBackend implements BackendStorage {
   }
 
   async copyFile(filePath: string, progress: TierProgress): Promise<{ key: string; sizeBytes: number }> {
+    if (this.failCopiesWith !== null) throw new Error(this.failCopiesWith);
     const bytes = await fs.readFile(filePath);
     const key = randomUUID();
     this.objects.set(key, bytes);
@@ -37,6 +42,10 @@ export class MemoryBackend implements BackendStorage {
 
   async downloadFile(filePath: string, key: string, progress: TierProgress): Promise<number> {
     const bytes = this.object(key);
+    if (this.failDownloadsWith !== null) {
+      await fs.writeFile(filePath, bytes.subarray(0, bytes.length >> 1));
+      throw new Error(this.failDownloadsWith);
+    }
     await fs.writeFile(filePath, bytes);
     await progress(bytes.length, 100);
     return bytes.length;

@@ -8,6 +8,7 @@ import { newSuperBlock } from '../../src/storage/super-block.ts';
 import type { OffsetWidth } from '../../src/storage/types.ts';
 import { Volume } from '../../src/storage/volume.ts';
 import type { Ttl } from '../../src/storage/needle/ttl.ts';
+import type { Store } from '../../src/store/store.ts';
 import { linesLogger } from './lines-logger.ts';
 
 export async function tempDir(prefix = 'needlework-'): Promise<string> {
@@ -46,5 +47,21 @@ export function textNeedle(id: bigint, text: string, cookie = 0x1234_5678): Need
     mime: Buffer.from('text/plain'),
     lastModified: 1_700_000_000,
     flags: NeedleFlag.HasName | NeedleFlag.HasMime | NeedleFlag.HasLastModified,
+  });
+}
+
+/** A version-3 volume on a store, unreplicated and without TTL unless `options` say otherwise. */
+export function allocateTestVolume(
+  store: Store,
+  volumeId: number,
+  options: { collection?: string; replication?: string } = {},
+): Promise<Volume> {
+  return store.allocateVolume({
+    volumeId,
+    collection: options.collection ?? '',
+    replication: options.replication ?? '000',
+    ttl: '',
+    diskType: '',
+    version: 3,
   });
 }
