@@ -4,8 +4,11 @@
 // may import):
 //   status                   the service-status contract (types, a tracker, the reconcile plan):
 //                            a leaf every layer may use to report its background work
-//   gocompat                 ports of Go's standard library (value syntax and its error texts):
+//   gocompat                 ports of Go's standard library (value syntax, media types, sniffing,
+//                            MIME table, HTTP dates and ranges, URL queries, JSON formatting):
 //                            a leaf every layer may use to behave and speak as upstream does
+//   log                      the Logger every layer is handed, and the process logger (pino with
+//                            glog's levels, files and flags) the cli builds: a leaf every layer may use
 //   storage                  formats and volumes: the lowest layer, no protocol inside
 //   ec                       erasure coding; ec/codec/ is the Reed-Solomon codec with its worker
 //                            pool and the worker-thread task modules it loads
@@ -31,8 +34,8 @@ const mayOnlyImport = (name, comment, from, allowed) => ({
   comment,
   severity: 'error',
   from: { path: inside(...from) },
-  // Every layer may report its background work through the status contract, and use Go's syntax.
-  to: { path: '^src/', pathNot: inside(...from, ...allowed, 'status', 'gocompat') },
+  // Every layer may report its background work through the status contract, use Go's syntax, and log.
+  to: { path: '^src/', pathNot: inside(...from, ...allowed, 'status', 'gocompat', 'log') },
 });
 
 // Network protocol libraries: the layers below the servers stay free of them.
@@ -54,6 +57,13 @@ module.exports = {
       severity: 'error',
       from: { path: inside('gocompat') },
       to: { path: '^src/', pathNot: inside('gocompat') },
+    },
+    {
+      name: 'log-is-a-leaf',
+      comment: 'log (the Logger type and the process logger) imports no other folder of src, so every layer can log.',
+      severity: 'error',
+      from: { path: inside('log') },
+      to: { path: '^src/', pathNot: inside('log') },
     },
     mayOnlyImport(
       'storage-is-the-lowest-layer',

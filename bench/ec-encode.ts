@@ -67,7 +67,9 @@ function bestOf(n: number, call: () => void): number {
 /** The volume encoder's inner step: data already in wasm memory, parity coded in place. */
 function inWasmMemory(totalBytes: number): number {
   const arena = new SimdEncodeArena(DATA_SHARDS, PARITY_SHARDS, SHARD_BYTES);
-  arena.slots.slice(0, DATA_SHARDS).forEach((slot, i) => fill(slot, i + 1));
+  arena.slots.slice(0, DATA_SHARDS).forEach((slot, i) => {
+    fill(slot, i + 1);
+  });
   for (let i = 0; i < 5; i++) arena.encode(SHARD_BYTES); // warm up: let V8 tier the kernel up
   return bestOf(rounds(totalBytes / CODEC_TRIALS), () => arena.encode(SHARD_BYTES));
 }

@@ -39,7 +39,7 @@ async function scrubbedBytes(port: number): Promise<number> {
   const body = (await (await fetch(`http://127.0.0.1:${port}/status/services`)).json()) as {
     services: Array<{ name: string; status: { counters: Record<string, number> } }>;
   };
-  return body.services.find((s) => s.name === 'scrubber')?.status.counters['bytesChecked'] ?? 0;
+  return body.services.find((s) => s.name === 'scrubber')?.status.counters.bytesChecked ?? 0;
 }
 
 async function runOne(weed: string, scrub: boolean): Promise<Sample> {

@@ -50,7 +50,7 @@ function runOnce(binary: string, weed: string, impl: Impl, options: Options): Pr
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     WEED_BINARY: weed,
-    PATH: `${path.dirname(weed)}:${process.env['PATH'] ?? ''}`,
+    PATH: `${path.dirname(weed)}:${process.env.PATH ?? ''}`,
     ...(impl === 'ours'
       ? { VOLUME_SERVER_IMPL: 'rust', RUST_VOLUME_BINARY: path.join(ROOT, 'bin', 'needlework') }
       : { VOLUME_SERVER_IMPL: '' }),

@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   const weed = weedBinary();
   if (weed === null) {
     const message = `no weed binary: set WEED_BINARY or run scripts/obtain-weed.sh (it builds the peers into ${peerDir()})`;
-    if (options.gate && process.env['NEEDLEWORK_REQUIRE_PARITY'] !== '1') {
+    if (options.gate && process.env.NEEDLEWORK_REQUIRE_PARITY !== '1') {
       console.log(`parity gate SKIPPED: ${message}`);
       return;
     }
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     VOLUME_SERVER_IMPL: 'rust',
     RUST_VOLUME_BINARY: path.join(ROOT, 'bin', 'needlework'),
     WEED_BINARY: weed,
-    PATH: `${path.dirname(weed)}:${process.env['PATH'] ?? ''}`,
+    PATH: `${path.dirname(weed)}:${process.env.PATH ?? ''}`,
   };
 
   const jobs: Array<{ pkg: string; pattern: string | null }> = [];
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     JSON.stringify({ date: new Date().toISOString(), passed, failed, skipped, results: all }, null, 2),
   );
 
-  let regressions: string[] = [];
+  const regressions: string[] = [];
   if (options.gate) {
     const outcomeOf = new Map(all.map((r) => [`${r.pkg}.${r.test}`, r.outcome]));
     for (const [pkg, tests] of mustPass) {

@@ -18,13 +18,13 @@ export function peerModuleVersion(): string {
 }
 
 export function peerDir(): string {
-  const cache = process.env['NEEDLEWORK_CACHE'] ?? path.join(os.homedir(), '.cache', 'needlework');
+  const cache = process.env.NEEDLEWORK_CACHE ?? path.join(os.homedir(), '.cache', 'needlework');
   return path.join(cache, `seaweedfs-${peerModuleVersion()}`);
 }
 
 /** WEED_BINARY, else the built peer; null when neither exists. */
 export function weedBinary(): string | null {
-  const candidate = process.env['WEED_BINARY'] ?? path.join(peerDir(), 'weed');
+  const candidate = process.env.WEED_BINARY ?? path.join(peerDir(), 'weed');
   return existsSync(candidate) ? candidate : null;
 }
 

@@ -32,6 +32,8 @@ export interface FlagSpec {
   readonly defaultText: string;
   readonly usage: string;
   readonly ignored?: boolean;
+  /** The type word usage prints when Go's differs from the kind's (`value` for a flag.Var, `uint`). */
+  readonly typeName?: string;
 }
 
 /** A command-line value of a flag's kind (durations in milliseconds); throws Go's parse error. */
@@ -219,7 +221,7 @@ export function printDefaults(table: ReadonlyMap<string, FlagSpec>): string {
   return [...table]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, spec]) => {
-      const type = typeName(spec.kind);
+      const type = spec.typeName ?? typeName(spec.kind);
       const isZero = ZERO_DEFAULT_TEXTS.includes(spec.defaultText);
       const defaultNote = isZero
         ? ''

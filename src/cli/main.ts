@@ -5,12 +5,15 @@ import { runMaintenanceCommand } from './maintenance-command.ts';
 import { runStatusCommand } from './status-command.ts';
 import { findSecurityFile, loadSecurityConfig } from '../security/security-config.ts';
 import { startVolumeServer } from './volume-server.ts';
+import { GLOG_DEFAULTS, type LogSettings, type ProcessLogger, createProcessLogger } from '../log/process-logger.ts';
 
 const FORCED_EXIT_AFTER_MS = 20_000;
 
-function log(message: string): void {
-  process.stderr.write(`${new Date().toISOString()} needlework: ${message}\n`);
-}
+/** Before the flags are read (and for the maintenance and status commands): stderr only. */
+const STDERR_ONLY: LogSettings = { ...GLOG_DEFAULTS, toStderr: true };
+
+/** Replaced by the one the flags describe as soon as they are parsed. */
+let processLogger: ProcessLogger = createProcessLogger(STDERR_ONLY);
 
 async function main(): Promise<void> {
   let config;
@@ -27,7 +30,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  for (const flag of config.ignoredFlags) log(`flag -${flag} is accepted but has no effect in this server`);
+  processLogger = createProcessLogger(config.logging);
+  const log = processLogger.logger;
+  for (const flag of config.ignoredFlags) log.warn(`flag -${flag} is accepted but has no effect in this server`);
   const securityPath = config.securityFile ?? (await findSecurityFile(config.configDir));
   const security = await loadSecurityConfig(securityPath);
   if (security.whiteList.length > 0) config.whiteList = [...config.whiteList, ...security.whiteList];
@@ -41,7 +46,7 @@ async function main(): Promise<void> {
     server.stop(signal).then(
       () => process.exit(0),
       (err: unknown) => {
-        log(`error while stopping: ${(err as Error).message}`);
+        log.error(`error while stopping: ${(err as Error).message}`, { error: (err as Error).message });
         process.exit(1);
       },
     );
@@ -69,6 +74,6 @@ const subcommands: Record<string, (args: readonly string[]) => Promise<number>> 
 const subcommand = subcommands[process.argv[2] ?? ''];
 const entry = subcommand !== undefined ? subcommand(process.argv.slice(3)).then(exitAfterFlush) : main();
 entry.catch((err: unknown) => {
-  log(`fatal: ${(err as Error).stack ?? String(err)}`);
+  processLogger.fatal(`fatal: ${(err as Error).stack ?? String(err)}`);
   process.exit(1);
 });

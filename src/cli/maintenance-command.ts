@@ -170,15 +170,18 @@ function adminUrl(server: string): string {
   return /^https?:\/\//.test(server) ? server.replace(/\/+$/, '') : `http://${server}`;
 }
 
-async function fetchJson(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+/** A server answer: a run, or `{ error }` when refused. */
+type JsonReply = MaintenanceRun & { error?: string };
+
+async function fetchJson(url: string, init?: RequestInit): Promise<{ status: number; body: JsonReply }> {
   const reply = await fetch(url, { ...init, signal: AbortSignal.timeout(POLL_TIMEOUT_MS) });
   const text = await reply.text();
-  let body: any;
+  let body: JsonReply;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as JsonReply;
   } catch {
     // Not one of our JSON answers (a proxy, an old server): show what came back.
-    body = { error: text.trim() || `HTTP ${reply.status}` };
+    body = { error: text.trim() || `HTTP ${reply.status}` } as JsonReply;
   }
   return { status: reply.status, body };
 }

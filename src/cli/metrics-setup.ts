@@ -9,6 +9,8 @@ import { type MetricsPusher, metricsPushNotConfigured, startMetricsPush } from '
 import type { ServiceSnapshot } from '../status/service-status.ts';
 import { VolumeServerMetrics } from '../server/metrics/registry.ts';
 import { type MeteredLocation, registerStoreGauges } from '../server/metrics/store-gauges.ts';
+import type { Logger } from '../log/logger.ts';
+import { type IoQuarantineSource, registerIoErrorMetrics } from '../server/metrics/io-error-metrics.ts';
 
 export interface MetricsSetup {
   metrics: VolumeServerMetrics;
@@ -21,8 +23,8 @@ export interface MetricsSetup {
 
 export async function setUpMetrics(
   config: VolumeConfig,
-  store: { locations: readonly MeteredLocation[] },
-  log: (message: string) => void,
+  store: { locations: readonly MeteredLocation[] } & IoQuarantineSource,
+  log: Logger,
   /** What checkWithMaster got at start; null without a master. */
   masterConfiguration: MasterConfiguration | null,
 ): Promise<MetricsSetup> {
@@ -31,11 +33,12 @@ export async function setUpMetrics(
     concurrentUploadLimitBytes: config.concurrentUploadLimitBytes,
   });
   registerStoreGauges(metrics.registry, { locations: store.locations });
+  registerIoErrorMetrics(metrics.registry, store);
 
   let server: MetricsServer | undefined;
   if (config.metricsPort > 0) {
     server = await startMetricsServer(metrics, config.metricsIp, config.metricsPort, log);
-    log(
+    log.info(
       `Prometheus metrics on http://${joinHostPort(config.metricsIp === '' ? '0.0.0.0' : config.metricsIp, server.port)}/metrics`,
     );
   }

@@ -9,6 +9,7 @@ import { type HttpsServerSecurity, httpsServerSecurity } from '../security/https
 import { useHttpsClient } from '../security/outgoing-http.ts';
 import { DEFAULT_CERT_REFRESH_MS } from '../security/pem-reloader.ts';
 import { grpcClientTls, grpcServerTls, httpsClientTls, httpsServerTls } from '../security/tls-settings.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** Upstream's certreload.RefreshIntervalEnv. */
 export const CERT_REFRESH_ENV = 'WEED_TLS_CERT_REFRESH_INTERVAL';
@@ -44,7 +45,7 @@ export function certRefreshMs(env: Record<string, string | undefined>): number {
  */
 export function setUpTransportSecurity(
   security: SecurityConfig,
-  log: (message: string) => void,
+  log: Logger,
   env: Record<string, string | undefined> = process.env,
 ): TransportSecurity {
   const refreshMs = certRefreshMs(env);
@@ -58,7 +59,7 @@ export function setUpTransportSecurity(
     httpsDecision.warning,
     httpsClientDecision.warning,
   ]) {
-    if (warning !== undefined) log(`security.toml: ${warning}`);
+    if (warning !== undefined) log.warn(`security.toml: ${warning}`);
   }
   const grpcServer = grpcServerSecurity(serverDecision.tls, refreshMs, log);
   let httpsAdmin: HttpsServerSecurity | undefined;

@@ -28,13 +28,16 @@
 //
 // Accepted but ignored (parsed and validated, reported in VolumeConfig.ignoredFlags when set):
 // cpuprofile, memprofile, pprof, debug, debug.port, images.fix.orientation, index.leveldbTimeout,
-// and the global logging flags logtostderr, alsologtostderr, stderrthreshold, vmodule,
-// log_backtrace_at, logdir, log_max_size_mb, log_max_files, log_rotate_hours, log_json,
-// log_compress. (`v` is kept as logVerbosity.) Their values still appear in VolumeConfig where a
-// field exists, so callers can choose to implement them later.
+// and the global logging flag log_backtrace_at (it names a Go source line). Their
+// values still appear in VolumeConfig where a field exists, so callers can choose to implement
+// them later. The other glog flags resolve into VolumeConfig.logging (-vmodule's patterns name
+// components, where Go's name source files).
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { goQuote } from '../gocompat/go-value-syntax.ts';
+import { GLOG_DEFAULTS, type LogSettings } from '../log/process-logger.ts';
+import { parseStderrThreshold } from '../log/severity.ts';
+import { parseVmodule } from '../log/vmodule.ts';
 import type { OffsetWidth } from '../storage/types.ts';
 import {
   FlagError,
@@ -121,8 +124,8 @@ export interface VolumeConfig {
   configDir: string | undefined;
   /** Index offset width: -offsetBytes, else NEEDLEWORK_OFFSET_BYTES, else 4. */
   offsetWidth: OffsetWidth;
-  /** glog's -v. */
-  logVerbosity: number;
+  /** glog's flags: -v, -logtostderr, -alsologtostderr, -stderrthreshold, -logdir, -log_*. */
+  logging: LogSettings;
   /** Accepted-but-ignored flags that were explicitly set, so the caller can warn. */
   ignoredFlags: string[];
 }
@@ -223,6 +226,46 @@ function resolveOffsetWidth(
     `invalid value ${goQuote(fromEnv)} for environment variable ${OFFSET_BYTES_ENV}: must be 4 or 5`,
     'offsetBytes',
   );
+}
+
+function resolveLogging(values: FlagValues, explicit: ReadonlySet<string>): LogSettings {
+  let stderrThreshold = GLOG_DEFAULTS.stderrThreshold;
+  if (explicit.has('stderrthreshold')) {
+    const text = values.string('stderrthreshold');
+    try {
+      stderrThreshold = parseStderrThreshold(text);
+    } catch (err) {
+      throw new FlagError(
+        `invalid value ${goQuote(text)} for flag -stderrthreshold: ${errorMessage(err)}`,
+        'stderrthreshold',
+      );
+    }
+  }
+  let vmodule: LogSettings['vmodule'];
+  try {
+    vmodule = parseVmodule(values.string('vmodule'));
+  } catch (err) {
+    throw new FlagError(
+      `invalid value ${goQuote(values.string('vmodule'))} for flag -vmodule: ${errorMessage(err)}`,
+      'vmodule',
+    );
+  }
+  const maxSizeMb = nonNegative(values, 'log_max_size_mb');
+  const maxFiles = values.int('log_max_files');
+  return {
+    verbosity: values.int('v'),
+    vmodule,
+    toStderr: values.bool('logtostderr'),
+    alsoToStderr: values.bool('alsologtostderr'),
+    stderrThreshold,
+    dir: values.string('logdir'),
+    // glog's defaults where its flags are 0.
+    maxSizeBytes: maxSizeMb > 0 ? maxSizeMb * MIB : GLOG_DEFAULTS.maxSizeBytes,
+    maxFiles: maxFiles > 0 ? maxFiles : GLOG_DEFAULTS.maxFiles,
+    rotateHours: Math.max(0, values.int('log_rotate_hours')),
+    json: values.bool('log_json'),
+    compressRotated: values.bool('log_compress'),
+  };
 }
 
 function splitList(text: string): string[] {
@@ -342,7 +385,7 @@ export function parseVolumeFlags(
     securityFile: securityFile === '' ? undefined : resolveHome(securityFile, homeDir),
     configDir: configDir === '' ? undefined : resolveHome(configDir, homeDir),
     offsetWidth: resolveOffsetWidth(v, explicit, env),
-    logVerbosity: v.int('v'),
+    logging: resolveLogging(v, explicit),
     ignoredFlags: [...ALL_FLAGS]
       .filter(([name, spec]) => spec.ignored && explicit.has(name))
       .map(([name]) => name)

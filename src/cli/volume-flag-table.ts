@@ -264,18 +264,14 @@ export const VOLUME_FLAGS: ReadonlyMap<string, FlagSpec> = new Map<string, FlagS
 export const GLOBAL_FLAGS: ReadonlyMap<string, FlagSpec> = new Map<string, FlagSpec>([
   ['config_dir', VOLUME_FLAGS.get('config_dir')!],
   ['options', VOLUME_FLAGS.get('options')!],
-  ['v', { kind: 'int', defaultText: '0', usage: 'log levels [0|1|2|3|4], default to 0' }],
-  [
-    'logtostderr',
-    { kind: 'bool', defaultText: 'false', usage: 'log to standard error instead of files', ignored: true },
-  ],
-  [
-    'alsologtostderr',
-    { kind: 'bool', defaultText: 'true', usage: 'log to standard error as well as files', ignored: true },
-  ],
+  // glog's flags (weed/glog), with upstream's usage text; -stderrthreshold's real default is
+  // ERROR, but Go registers it at 0 and so prints none.
+  ['v', { kind: 'int', defaultText: '0', usage: 'log levels [0|1|2|3|4], default to 0', typeName: 'value' }],
+  ['logtostderr', { kind: 'bool', defaultText: 'false', usage: 'log to standard error instead of files' }],
+  ['alsologtostderr', { kind: 'bool', defaultText: 'true', usage: 'log to standard error as well as files' }],
   [
     'stderrthreshold',
-    { kind: 'string', defaultText: '', usage: 'logs at or above this threshold go to stderr', ignored: true },
+    { kind: 'string', defaultText: '', usage: 'logs at or above this threshold go to stderr', typeName: 'value' },
   ],
   [
     'vmodule',
@@ -283,47 +279,48 @@ export const GLOBAL_FLAGS: ReadonlyMap<string, FlagSpec> = new Map<string, FlagS
       kind: 'string',
       defaultText: '',
       usage: 'comma-separated list of pattern=N settings for file-filtered logging',
-      ignored: true,
+      typeName: 'value',
     },
   ],
   [
     'log_backtrace_at',
-    { kind: 'string', defaultText: '', usage: 'when logging hits line file:N, emit a stack trace', ignored: true },
+    {
+      kind: 'string',
+      defaultText: '',
+      usage: 'when logging hits line file:N, emit a stack trace',
+      ignored: true,
+      typeName: 'value',
+    },
   ],
-  [
-    'logdir',
-    { kind: 'string', defaultText: '', usage: 'If non-empty, write log files in this directory', ignored: true },
-  ],
+  ['logdir', { kind: 'string', defaultText: '', usage: 'If non-empty, write log files in this directory' }],
   [
     'log_max_size_mb',
     {
       kind: 'int',
       defaultText: '1800',
-      usage: 'Maximum size in megabytes of each log file before it is rotated',
-      ignored: true,
+      usage: 'Maximum size in megabytes of each log file before it is rotated (0 = use default of 1800 MB)',
+      typeName: 'uint',
     },
   ],
   [
     'log_max_files',
-    { kind: 'int', defaultText: '5', usage: 'Maximum number of log files to keep per severity level', ignored: true },
-  ],
-  [
-    'log_rotate_hours',
-    { kind: 'int', defaultText: '168', usage: 'Rotate log files after this many hours', ignored: true },
-  ],
-  [
-    'log_json',
     {
-      kind: 'bool',
-      defaultText: 'false',
-      usage: 'Output logs in JSON format instead of glog text format',
-      ignored: true,
+      kind: 'int',
+      defaultText: '5',
+      usage:
+        'Maximum number of log files to keep per severity level before older ones are deleted (0 = use default of 5)',
     },
   ],
   [
-    'log_compress',
-    { kind: 'bool', defaultText: 'false', usage: 'Gzip-compress rotated log files to save disk space', ignored: true },
+    'log_rotate_hours',
+    {
+      kind: 'int',
+      defaultText: '168',
+      usage: 'Rotate log files after this many hours (default: 168 = 7 days, 0 = disabled)',
+    },
   ],
+  ['log_json', { kind: 'bool', defaultText: 'false', usage: 'Output logs in JSON format instead of glog text format' }],
+  ['log_compress', { kind: 'bool', defaultText: 'false', usage: 'Gzip-compress rotated log files to save disk space' }],
 ]);
 
 export const ALL_FLAGS: ReadonlyMap<string, FlagSpec> = new Map([...VOLUME_FLAGS, ...GLOBAL_FLAGS]);
@@ -337,7 +334,8 @@ export function usage(): string {
     "  (needlework maintenance -h: rebuild or verify a volume's index; needlework status -h: its background services)\n\n" +
     'Volume flags:\n' +
     printDefaults(VOLUME_FLAGS) +
-    '\nGlobal flags (before "volume", or anywhere when "volume" is omitted):\n' +
+    '\nFor Logging, use "needlework [logging_options] volume [flags]" (or mix them with the flags when "volume"\n' +
+    'is omitted). The logging options are:\n' +
     printDefaults(new Map([...GLOBAL_FLAGS].filter(([name]) => !VOLUME_FLAGS.has(name))))
   );
 }

@@ -25,6 +25,7 @@ import { notifyMasterReadonly } from '../cluster/master-notify.ts';
 import { registerScrubberMetrics } from '../server/metrics/scrubber-metrics.ts';
 import path from 'node:path';
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** The heartbeat's status when no -master is given: nothing asks for it. */
 function heartbeatNotConfigured(): ServiceSnapshot {
@@ -48,15 +49,18 @@ export interface RunningServer {
 export async function startVolumeServer(
   config: VolumeConfig,
   security: SecurityConfig,
-  log: (message: string) => void,
+  log: Logger,
 ): Promise<RunningServer> {
+  // Each service logs under its own component, the name a line shows where glog shows its Go file.
+  const component = (name: string): Logger => log.child({ component: name });
   // First, so bad certificates stop the server before it touches any volume.
-  const transport = setUpTransportSecurity(security, log);
+  const transport = setUpTransportSecurity(security, component('tls'));
   // The master may name s3 tiers in its configuration; storage creates them through this type.
   registerS3BackendType();
   // Before the store, as upstream: tiered volumes load only once the master's backends are known.
   // With masters given, this waits until one answers.
-  const masterConfiguration = config.masters.length > 0 ? await checkWithMaster(config.masters, log) : null;
+  const masterConfiguration =
+    config.masters.length > 0 ? await checkWithMaster(config.masters, component('master')) : null;
   const store = new Store(
     config.folders.map((folder, diskId) => ({
       dir: folder.dir,
@@ -74,16 +78,19 @@ export async function startVolumeServer(
       minFreeSpace: folder.minFreeSpace,
     })),
     config.offsetWidth,
-    log,
+    component('store'),
   );
   await store.load();
   const volumeCount = [...store.allVolumes()].length;
-  log(
+  log.info(
     `loaded ${volumeCount} volumes from ${config.folders.map((f) => f.dir).join(', ')} (${config.offsetWidth}-byte offsets)`,
   );
 
   // A first pass before the heartbeat starts, so the master never hears a low disk is writable.
-  const diskMonitor = new DiskSpaceMonitor(store.locations, { intervalMs: config.diskCheckIntervalMs, log });
+  const diskMonitor = new DiskSpaceMonitor(store.locations, {
+    intervalMs: config.diskCheckIntervalMs,
+    log: component('disk-space-monitor'),
+  });
   await diskMonitor.start();
 
   const firstLocation = store.locations[0];
@@ -107,10 +114,10 @@ export async function startVolumeServer(
             dataCenter: config.dataCenter,
             rack: config.rack,
           },
-          log,
+          component('heartbeat'),
         )
       : null;
-  if (heartbeat === null) log('no -master given: serving local volumes without a master');
+  if (heartbeat === null) log.info('no -master given: serving local volumes without a master');
 
   const stopHeartbeat = async (): Promise<void> => {
     if (heartbeatStopped) return;
@@ -142,9 +149,9 @@ export async function startVolumeServer(
     masters: config.masters,
     currentMaster: () => heartbeat?.master ?? '',
     leave: stopHeartbeat,
-    log,
+    log: component('grpc'),
   };
-  const metrics = await setUpMetrics(config, store, log, masterConfiguration);
+  const metrics = await setUpMetrics(config, store, component('metrics'), masterConfiguration);
   const grpcServer = await startGrpcServer(
     grpcContext,
     config.bindIp === '' ? '0.0.0.0' : config.bindIp,
@@ -154,7 +161,7 @@ export async function startVolumeServer(
       interceptors: [...transport.grpcServer.interceptors, grpcMetricsInterceptor(metrics.metrics)],
     },
   );
-  log(
+  log.info(
     `gRPC listening on ${config.bindIp}:${grpcServer.port}${transport.grpcServerTls ? ' (mutual TLS)' : ''}${transport.grpcClientTls ? '; dialing masters and peers with TLS' : ''}`,
   );
 
@@ -163,7 +170,7 @@ export async function startVolumeServer(
     file: path.join(firstLocation.idxDir ?? firstLocation.dir, 'delete-retries.json'),
     jwtSigningKey: security.jwtSigningKey,
     jwtExpiresAfterSeconds: security.jwtExpiresAfterSeconds,
-    log,
+    log: component('delete-retry-queue'),
   });
   await deleteRetries.load();
   deleteRetries.start();
@@ -180,16 +187,19 @@ export async function startVolumeServer(
       await notifyMasterReadonly(grpcContext, volume, true);
       await volume.setReadOnly(true, true);
     },
-    log,
+    log: component('scrubber'),
   });
   registerScrubberMetrics(metrics.metrics.registry, scrubber);
 
   // Volumes (and EC volumes) whose TTL has passed: unreported at once, deleted after a delay.
-  const ttlExpiry = new TtlExpiry(store, { log });
+  const ttlExpiry = new TtlExpiry(store, { log: component('ttl-expiry') });
 
   // Every background service, for GET /status/services; collecting their snapshots only reads.
   const services = new ServiceRegistry();
-  services.register('heartbeat', { snapshots: () => [heartbeat?.statusSnapshot() ?? heartbeatNotConfigured()] });
+  services.register('heartbeat', {
+    snapshots: () =>
+      heartbeat === null ? [heartbeatNotConfigured()] : [heartbeat.statusSnapshot(), ...heartbeat.masterSnapshots()],
+  });
   services.register('metrics-push', { snapshots: () => [metrics.pushStatus()] });
   services.register('tls-reload', tlsReloadStatus);
   services.register('disk-space-monitor', { snapshots: () => [diskMonitor.statusSnapshot()] });
@@ -216,13 +226,13 @@ export async function startVolumeServer(
     },
     serverVersion: serverVersion(config.offsetWidth),
     isHealthy: () => !stopping && !heartbeatStopped,
-    log,
+    log: component('http'),
     metrics: metrics.metrics,
     ...(transport.httpsAdmin !== undefined
       ? { tls: { serverOptions: transport.httpsAdmin.serverOptions, attach: transport.httpsAdmin.attach } }
       : {}),
   });
-  log(
+  log.info(
     `${transport.httpsAdmin !== undefined ? 'HTTPS' : 'HTTP'} listening on ${config.bindIp}:${config.httpPort}${config.publicPort !== config.httpPort ? ` (public ${config.publicPort}, HTTP)` : ''}${transport.httpsClient ? '; calling masters and peers over HTTPS' : ''}`,
   );
 
@@ -233,7 +243,7 @@ export async function startVolumeServer(
   return {
     async stop(reason: string) {
       if (stopping) return;
-      log(`stopping (${reason})`);
+      log.info(`stopping (${reason})`);
       const wasHeartbeating = !heartbeatStopped;
       // preStopSeconds lets clients the master pointed here drain; with no master link there are none.
       const hadMaster = heartbeat?.isConnected === true;
@@ -241,7 +251,7 @@ export async function startVolumeServer(
       if (wasHeartbeating) {
         await stopHeartbeat();
         if (hadMaster && config.preStopSeconds > 0) {
-          log(`waiting ${config.preStopSeconds}s (-preStopSeconds) before closing listeners`);
+          log.info(`waiting ${config.preStopSeconds}s (-preStopSeconds) before closing listeners`);
           await new Promise((resolve) => setTimeout(resolve, config.preStopSeconds * 1000));
         }
       }
@@ -254,7 +264,7 @@ export async function startVolumeServer(
       await metrics.close();
       transport.close();
       await store.close();
-      log('stopped');
+      log.info('stopped');
     },
   };
 }

@@ -4,6 +4,7 @@
 // upstream, each master is asked in turn, and the passes repeat every 1790 ms until one answers:
 // starting without the backends would leave every tiered volume out until the next restart.
 import { type MasterConfiguration, getMasterConfiguration } from './master-client.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** Upstream's pause between passes over the masters. */
 export const CHECK_WITH_MASTER_RETRY_MS = 1790;
@@ -18,7 +19,7 @@ export interface CheckWithMasterOptions {
 
 export async function checkWithMaster(
   masters: readonly string[],
-  log: (message: string) => void,
+  log: Logger,
   options: CheckWithMasterOptions = {},
 ): Promise<MasterConfiguration> {
   if (masters.length === 0) throw new Error('checkWithMaster needs at least one master');
@@ -30,7 +31,7 @@ export async function checkWithMaster(
       try {
         return await ask(master);
       } catch (err) {
-        log(`checkWithMaster ${master}: ${(err as Error).message}`);
+        log.warn(`checkWithMaster ${master}: ${(err as Error).message}`);
       }
     }
     await pause(retryMs, options.signal);

@@ -9,6 +9,7 @@ import { mintFidToken } from '../security/fid-token.ts';
 import { outgoingFetch } from '../security/outgoing-http.ts';
 import { ServiceHealth } from '../status/service-health.ts';
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
+import { type Logger, silentLogger } from '../log/logger.ts';
 
 export const RETRY_BASE_DELAY_MS = 60_000;
 export const RETRY_MAX_DELAY_MS = 24 * 60 * 60 * 1000;
@@ -65,7 +66,7 @@ export interface DeleteRetryQueueOptions {
   maxItems?: number;
   nowMs?: () => number;
   send?: DeleteSender;
-  log?: (message: string) => void;
+  log?: Logger;
 }
 
 export class DeleteRetryQueue {
@@ -73,7 +74,7 @@ export class DeleteRetryQueue {
   private givenUp: DeferredDelete[] = [];
   private readonly nowMs: () => number;
   private readonly send: DeleteSender;
-  private readonly log: (message: string) => void;
+  private readonly log: Logger;
   private readonly maxItems: number;
   private readonly health: ServiceHealth;
   private readonly counts = { queued: 0, refused: 0, retried: 0, delivered: 0, givenUp: 0 };
@@ -85,7 +86,7 @@ export class DeleteRetryQueue {
   constructor(private readonly options: DeleteRetryQueueOptions) {
     this.nowMs = options.nowMs ?? Date.now;
     this.send = options.send ?? fetchSender;
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? silentLogger;
     this.maxItems = options.maxItems ?? DEFAULT_MAX_QUEUED_DELETES;
     this.health = new ServiceHealth(this.nowMs);
   }
@@ -250,7 +251,7 @@ export class DeleteRetryQueue {
       this.health.failed(
         new Error(`gave up the ${item.kind} delete ${item.url} after ${item.attempts} attempts: ${item.lastError}`),
       );
-      this.log(
+      this.log.error(
         `delete retries: gave up ${item.kind} delete ${item.url} after ${item.attempts} attempts: ${item.lastError}`,
       );
       return;

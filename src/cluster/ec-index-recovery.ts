@@ -70,7 +70,7 @@ export async function recoverMissingEcIndexes(ctx: ClusterContext, volumeId: num
       const holders = await lookupEcShardHolders(master, orphan.volumeId, `${ctx.ip}:${ctx.port}`);
       peers = [...new Set([...holders.values()].flat())];
     } catch (err) {
-      ctx.log(
+      ctx.log.warn(
         `ec volume ${orphan.volumeId}: cannot look up peers to recover a missing .ecx: ${(err as Error).message}`,
       );
       continue;
@@ -79,20 +79,20 @@ export async function recoverMissingEcIndexes(ctx: ClusterContext, volumeId: num
       try {
         await fetchIndexFrom(peer, orphan);
       } catch (err) {
-        ctx.log(`ec volume ${orphan.volumeId}: fetching .ecx from ${peer} failed: ${(err as Error).message}`);
+        ctx.log.warn(`ec volume ${orphan.volumeId}: fetching .ecx from ${peer} failed: ${(err as Error).message}`);
         continue;
       }
-      ctx.log(`ec volume ${orphan.volumeId}: fetched the missing .ecx from ${peer}`);
+      ctx.log.info(`ec volume ${orphan.volumeId}: fetched the missing .ecx from ${peer}`);
       for (const shardId of orphan.shardIds) {
         await ctx.store.ec
           .mount(orphan.collection, orphan.volumeId, shardId)
-          .catch((err: Error) => ctx.log(`mount ${orphan.volumeId}.${shardExt(shardId)}: ${err.message}`));
+          .catch((err: Error) => ctx.log.error(`mount ${orphan.volumeId}.${shardExt(shardId)}: ${err.message}`));
       }
       recovered++;
       break;
     }
     if (peers.length === 0)
-      ctx.log(`ec volume ${orphan.volumeId}: shards here but no peer holds its .ecx; left unmounted`);
+      ctx.log.warn(`ec volume ${orphan.volumeId}: shards here but no peer holds its .ecx; left unmounted`);
   }
   return recovered;
 }

@@ -19,9 +19,11 @@ import type { HeartbeatResponse__Output } from '../proto/generated/master_pb/Hea
 import type { VolumeInformationMessage } from '../proto/generated/master_pb/VolumeInformationMessage.ts';
 import type { VolumeShortInformationMessage } from '../proto/generated/master_pb/VolumeShortInformationMessage.ts';
 import { type MasterClient, newMasterClient } from './master-client.ts';
+import { MasterLinks } from './master-links.ts';
 import { ServiceHealth } from '../status/service-health.ts';
 import { isVolumeExpired } from '../store/ttl-expiry.ts';
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
+import type { Logger } from '../log/logger.ts';
 
 const PULSE_MS = 5_000;
 const LEADER_SWITCH_DELAY_MS = 3_000;
@@ -106,15 +108,17 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
   private everConnected = false;
   private started = false;
   private readonly health = new ServiceHealth();
+  private readonly links: MasterLinks;
 
   constructor(
     private readonly store: Store,
     private readonly seeds: string[],
     private readonly identity: HeartbeatIdentity,
-    private readonly log: (message: string) => void,
+    private readonly log: Logger,
   ) {
     store.addListener(this);
     store.ec.addListener(this);
+    this.links = new MasterLinks(seeds);
   }
 
   get master(): string {
@@ -133,6 +137,15 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
   start(): void {
     this.started = true;
     void this.run();
+  }
+
+  /** One entry per master: the one streamed to, and those standing by; reading changes nothing. */
+  masterSnapshots(): ServiceSnapshot[] {
+    return this.links.snapshots({
+      target: this.currentMaster,
+      connected: this.connected,
+      stopped: this.stopped || !this.started,
+    });
   }
 
   /** The stream's state for the service status; reading it changes nothing. */
@@ -238,6 +251,8 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
       for (const volume of location.volumes.values()) {
         // An expired TTL volume is no longer reported (the master stops using it) until it is deleted.
         if (isVolumeExpired(volume, this.store.volumeSizeLimitBytes, Date.now())) continue;
+        // Quarantined after sustained EIO: not announced, so the master re-replicates (4.53).
+        if (volume.isIoQuarantined) continue;
         volumes.push(volumeInformation(volume, location));
       }
     }
@@ -267,14 +282,16 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
       const outcome = await this.connectOnce(master);
       if (this.stopped) break;
       if (outcome.leader !== '' && outcome.leader !== master) {
-        this.log(`heartbeat: master ${master} says the leader is ${outcome.leader}`);
+        this.log.info(`heartbeat: master ${master} says the leader is ${outcome.leader}`);
         next = outcome.leader;
         await this.sleep(LEADER_SWITCH_DELAY_MS);
       } else {
         const state = this.everConnected
           ? 'serving local volumes meanwhile'
           : 'not registered with any master yet; serving local volumes meanwhile';
-        this.log(`heartbeat to master ${master} ended: ${outcome.reason}; ${state}; retrying in ${PULSE_MS / 1000}s`);
+        this.log.warn(
+          `heartbeat to master ${master} ended: ${outcome.reason}; ${state}; retrying in ${PULSE_MS / 1000}s`,
+        );
         await this.sleep(PULSE_MS);
       }
     }
@@ -301,7 +318,10 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
         if (settled) return;
         settled = true;
         this.connected = false;
-        if (leader === '' && !this.stopped) this.health.failed(new Error(`master ${master}: ${reason}`));
+        if (leader === '' && !this.stopped) {
+          this.health.failed(new Error(`master ${master}: ${reason}`));
+          link.health.failed(new Error(reason));
+        }
         if (this.pulseTimer) clearInterval(this.pulseTimer);
         this.pulseTimer = null;
         this.stream = null;
@@ -315,9 +335,12 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
       this.stream = stream;
       this.currentMaster = master;
       this.health.count('streams');
+      const link = this.links.linkOf(master);
+      link.health.count('streams');
       stream.on('data', (response: HeartbeatResponse__Output) => {
         this.health.count('responses');
         this.health.succeeded();
+        link.health.count('responses');
         const limit = Number(response.volume_size_limit ?? 0);
         if (limit > 0 && limit !== this.store.volumeSizeLimitBytes) this.store.volumeSizeLimitBytes = limit;
         const leader = String(response.leader ?? '');
@@ -326,17 +349,21 @@ export class HeartbeatClient implements StoreListener, EcShardListener {
         void this.store.noteVolumeId(Number(response.max_volume_id ?? 0));
         void this.store.noteTopologyId(String(response.topology_id ?? ''));
         if (leader !== '' && leader !== master) {
+          link.redirectedTo = leader;
+          link.health.count('redirects');
           stream.cancel();
           finish(leader, 'not the leader');
           return;
         }
+        link.redirectedTo = '';
+        link.health.succeeded();
         const duplicated: string[] | undefined = response.duplicated_uuids;
         if (duplicated !== undefined && duplicated.length > 0) {
-          this.log(`heartbeat: master reports duplicate directory UUIDs ${duplicated.join(', ')}`);
+          this.log.error(`heartbeat: master reports duplicate directory UUIDs ${duplicated.join(', ')}`);
         }
         if (!this.connected) {
           this.connected = true;
-          if (!this.everConnected) this.log(`registered with master ${master}`);
+          if (!this.everConnected) this.log.info(`registered with master ${master}`);
           this.everConnected = true;
           this.flushDeltas();
         }

@@ -16,6 +16,7 @@ export type VolumeServerPeer = VolumeServerClient;
 
 /** The VolumeServer RPCs that take one request and answer one response. */
 export type UnaryMethod = {
+  // biome-ignore lint/suspicious/noExplicitAny: a type test for "is unary", whatever the message types.
   [K in VolumeServerMethod]: VolumeServerHandlers[K] extends grpc.handleUnaryCall<any, any> ? K : never;
 }[VolumeServerMethod];
 

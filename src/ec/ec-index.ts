@@ -50,9 +50,9 @@ async function writeIndexRows(filePath: string, rows: EcxEntry[], width: OffsetW
     for (let start = 0; start < rows.length; start += ROWS_PER_WRITE) {
       const chunk = rows.slice(start, start + ROWS_PER_WRITE);
       const buf = Buffer.alloc(chunk.length * entrySize);
-      chunk.forEach((row, i) =>
-        encodeIndexEntry({ key: row.key, offset: row.offsetBytes, size: row.size }, width, buf, i * entrySize),
-      );
+      chunk.forEach((row, i) => {
+        encodeIndexEntry({ key: row.key, offset: row.offsetBytes, size: row.size }, width, buf, i * entrySize);
+      });
       await handle.write(buf, 0, buf.length, position);
       position += buf.length;
     }

@@ -10,6 +10,7 @@ import { type VolumeLocation, volumeFilePath } from '../storage/volume-files.ts'
 import { findDatFileSize, writeIdxFromEcIndex } from './ec-index.ts';
 import { writeDatFile } from './ec-decoder.ts';
 import { isSupportedVersion } from '../storage/needle/version.ts';
+import type { Logger } from '../log/logger.ts';
 
 export interface EcToVolumeInput {
   ecxPath: string;
@@ -23,7 +24,7 @@ export interface EcToVolumeInput {
   /** Where the `.dat`/`.idx` go. */
   location: VolumeLocation;
   offsetWidth: OffsetWidth;
-  log: (message: string) => void;
+  log: Logger;
 }
 
 async function superBlockVersionOf(shardPath: string): Promise<number> {
@@ -52,11 +53,7 @@ export async function decodeEcToVolume(input: EcToVolumeInput): Promise<void> {
 }
 
 /** Rewrites `.dat`/`.idx` of an unmounted volume with only its live needles. */
-async function compactOffline(
-  location: VolumeLocation,
-  width: OffsetWidth,
-  log: (message: string) => void,
-): Promise<void> {
+async function compactOffline(location: VolumeLocation, width: OffsetWidth, log: Logger): Promise<void> {
   const dat = await fs.open(volumeFilePath(location, 'dat'), 'r');
   try {
     const superBlock = await readSuperBlock(dat, (await dat.stat()).size, location.volumeId);

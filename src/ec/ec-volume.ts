@@ -6,6 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { type NeedleVersion, actualSize, isSupportedVersion } from '../storage/needle/version.ts';
 import { StorageError } from '../storage/errors.ts';
+import { IoErrorTracker } from '../storage/io/io-error-tracker.ts';
 import {
   type OffsetWidth,
   NEEDLE_ID_SIZE_BYTES,
@@ -73,7 +74,6 @@ const ECJ_COMPACT_MIN_BYTES = 1024 * 1024;
 /** Rewrite when the journal is this many times the set it encodes (upstream's rule). */
 const ECJ_COMPACT_RATIO = 4;
 /** Consecutive EIO read errors after which a volume's disk is treated as failing (upstream's). */
-export const IO_ERROR_TOLERANCE = 3;
 
 /** Open EC volumes per `.ecj` path: a journal another volume appends to is never replaced. */
 const ecjHolders = new Map<string, number>();
@@ -141,11 +141,9 @@ export class EcVolume {
    * refused as read-only instead; the client retries on the mounted volume.
    */
   private deletesRefusedReason: string | null = null;
-  private ioErrorCount = 0;
-  private lastIoError: unknown = null;
-  private ioQuarantined = false;
   /** Called once when consecutive EIO errors quarantine this volume. */
   onQuarantine: (() => void) | null = null;
+  private readonly ioErrors = new IoErrorTracker();
   /** The `.ecsum` protection resolved at open (or by reloadBitrot). */
   bitrot: ResolvedBitrot = { status: 'off', protection: null, sidecarPath: null };
 
@@ -259,7 +257,9 @@ export class EcVolume {
         for (let at = 0; at < ids.length; at += chunkIds) {
           const part = ids.slice(at, at + chunkIds);
           const buf = Buffer.alloc(part.length * NEEDLE_ID_SIZE_BYTES);
-          part.forEach((id, i) => buf.writeBigUInt64BE(id, i * NEEDLE_ID_SIZE_BYTES));
+          part.forEach((id, i) => {
+            buf.writeBigUInt64BE(id, i * NEEDLE_ID_SIZE_BYTES);
+          });
           await handle.write(buf, 0, buf.length, at * NEEDLE_ID_SIZE_BYTES);
         }
         await handle.sync();
@@ -339,28 +339,17 @@ export class EcVolume {
    * being reported, so the master re-replicates from healthy peers.
    */
   noteIoResult(err: unknown): void {
-    if ((err as NodeJS.ErrnoException | null)?.code !== 'EIO') {
-      this.ioErrorCount = 0;
-      this.lastIoError = null;
-      return;
-    }
-    this.ioErrorCount++;
-    this.lastIoError = err;
-    if (this.ioErrorCount >= IO_ERROR_TOLERANCE && !this.ioQuarantined) {
-      this.ioQuarantined = true;
-      this.onQuarantine?.();
-    }
+    this.ioErrors.onQuarantine ??= () => this.onQuarantine?.();
+    this.ioErrors.note(err);
   }
 
   ioErrorState(): { lastError: unknown; count: number; quarantined: boolean } {
-    return { lastError: this.lastIoError, count: this.ioErrorCount, quarantined: this.ioQuarantined };
+    return this.ioErrors.state();
   }
 
   /** Clears the quarantine (an operator recovered the disk). */
   resetIoErrorState(): void {
-    this.ioErrorCount = 0;
-    this.lastIoError = null;
-    this.ioQuarantined = false;
+    this.ioErrors.reset();
   }
 
   /** Mounted shard ids, ascending. */

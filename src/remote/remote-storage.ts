@@ -48,7 +48,7 @@ export function s3CompatibleOptions(conf: RemoteConf): S3CompatibleOptions | nul
         region: str(conf, 's3_region'),
         accessKey: str(conf, 's3_access_key'),
         secretKey: str(conf, 's3_secret_key'),
-        forcePathStyle: conf['s3_force_path_style'] === true,
+        forcePathStyle: conf.s3_force_path_style === true,
         anonymousWhenNoCredentials: true,
       };
     case 'aliyun':
@@ -149,7 +149,7 @@ export class RemoteStorageClient {
     const data = Buffer.alloc(size);
     if (size === 0) return data;
     const key = loc.path.slice(1);
-    const configured = Number(this.conf['download_concurrency'] ?? 0);
+    const configured = Number(this.conf.download_concurrency ?? 0);
     const workers = Math.min(
       MAX_READ_CONCURRENCY,
       concurrency > 0 ? concurrency : configured > 0 ? configured : DEFAULT_READ_CONCURRENCY,

@@ -74,19 +74,19 @@ export class S3BackendStorage implements BackendStorage {
     readonly id: string,
     client?: S3Client,
   ) {
-    this.accessKey = properties['aws_access_key_id'] ?? '';
-    this.secretKey = properties['aws_secret_access_key'] ?? '';
-    this.region = properties['region'] ?? '';
-    this.bucket = properties['bucket'] ?? '';
-    this.endpoint = properties['endpoint'] ?? '';
-    this.storageClass = (properties['storage_class'] ?? '') !== '' ? properties['storage_class']! : 'STANDARD_IA';
-    this.forcePathStyle = parseBool(properties['force_path_style'], true);
-    this.uploadConcurrency = parsePositive(properties['upload_concurrency'], DEFAULT_UPLOAD_CONCURRENCY);
-    this.downloadConcurrency = parsePositive(properties['download_concurrency'], DEFAULT_DOWNLOAD_CONCURRENCY);
+    this.accessKey = properties.aws_access_key_id ?? '';
+    this.secretKey = properties.aws_secret_access_key ?? '';
+    this.region = properties.region ?? '';
+    this.bucket = properties.bucket ?? '';
+    this.endpoint = properties.endpoint ?? '';
+    this.storageClass = (properties.storage_class ?? '') !== '' ? properties.storage_class! : 'STANDARD_IA';
+    this.forcePathStyle = parseBool(properties.force_path_style, true);
+    this.uploadConcurrency = parsePositive(properties.upload_concurrency, DEFAULT_UPLOAD_CONCURRENCY);
+    this.downloadConcurrency = parsePositive(properties.download_concurrency, DEFAULT_DOWNLOAD_CONCURRENCY);
     // Node's agents speak HTTP/1.1 only, so disable_http2 is kept for the round trip but moot.
-    this.disableHttp2 = parseBool(properties['disable_http2'], false);
-    this.maxConnections = parseNonNegative(properties['max_connections']);
-    this.idleTimeoutSeconds = parseNonNegative(properties['idle_connection_timeout_seconds']);
+    this.disableHttp2 = parseBool(properties.disable_http2, false);
+    this.maxConnections = parseNonNegative(properties.max_connections);
+    this.idleTimeoutSeconds = parseNonNegative(properties.idle_connection_timeout_seconds);
     this.clientPromise = client !== undefined ? Promise.resolve(client) : null;
   }
 

@@ -12,6 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { PeerCertificate, SecureContextOptions } from 'node:tls';
 import { PemReloader, type PemMaterial } from './pem-reloader.ts';
 import type { GrpcClientTls, GrpcServerTls } from './tls-settings.ts';
+import type { Logger } from '../log/logger.ts';
 
 export interface GrpcServerSecurity {
   credentials: grpc.ServerCredentials;
@@ -73,11 +74,7 @@ class ReloadingServerCredentials extends grpc.ServerCredentials {
   }
 }
 
-export function grpcServerSecurity(
-  tls: GrpcServerTls | null,
-  refreshMs: number,
-  log: (message: string) => void,
-): GrpcServerSecurity {
+export function grpcServerSecurity(tls: GrpcServerTls | null, refreshMs: number, log: Logger): GrpcServerSecurity {
   if (tls === null) return { credentials: grpc.ServerCredentials.createInsecure(), interceptors: [], close: () => {} };
   const reloader = new PemReloader(tls, refreshMs, log);
   // Protocol limits live in the context options too: a refresh replaces the whole secure context.
@@ -118,7 +115,7 @@ function channelCredentials(material: PemMaterial): grpc.ChannelCredentials {
 }
 
 /** Sets how every outgoing gRPC connection is secured; null restores plaintext. */
-export function useGrpcClientTls(tls: GrpcClientTls | null, refreshMs: number, log: (message: string) => void): void {
+export function useGrpcClientTls(tls: GrpcClientTls | null, refreshMs: number, log: Logger): void {
   if (clientTls !== null) {
     clientTls.unsubscribe();
     clientTls.reloader.close();

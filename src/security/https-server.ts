@@ -4,6 +4,7 @@ import type { ServerOptions } from 'node:https';
 import type { Server as TlsServer } from 'node:tls';
 import { PemReloader, type PemMaterial } from './pem-reloader.ts';
 import type { HttpsServerTls } from './tls-settings.ts';
+import type { Logger } from '../log/logger.ts';
 
 export interface HttpsServerSecurity {
   serverOptions: ServerOptions;
@@ -12,11 +13,7 @@ export interface HttpsServerSecurity {
   close(): void;
 }
 
-export function httpsServerSecurity(
-  tls: HttpsServerTls,
-  refreshMs: number,
-  log: (message: string) => void,
-): HttpsServerSecurity {
+export function httpsServerSecurity(tls: HttpsServerTls, refreshMs: number, log: Logger): HttpsServerSecurity {
   const reloader = new PemReloader(tls, refreshMs, log);
   const clientCa = tls.caFile !== '';
   const contextOptions = (m: PemMaterial) => ({

@@ -14,6 +14,7 @@ import { createSecureContext } from 'node:tls';
 import type { Agent, RequestInit as UndiciRequestInit } from 'undici';
 import { PemReloader, type PemMaterial } from './pem-reloader.ts';
 import type { HttpsClientTls } from './tls-settings.ts';
+import type { Logger } from '../log/logger.ts';
 
 interface HttpsClientState {
   agent: Agent;
@@ -67,7 +68,7 @@ function readCa(caFile: string): Buffer {
  * Sets how every outgoing HTTP call is made; null restores plain HTTP. Throws (the server must
  * not start) on unreadable or mismatched certificate files.
  */
-export function useHttpsClient(tls: HttpsClientTls | null, refreshMs: number, log: (message: string) => void): void {
+export function useHttpsClient(tls: HttpsClientTls | null, refreshMs: number, log: Logger): void {
   if (httpsClient !== null) {
     httpsClient.stopRefresh();
     retire(httpsClient.agent);

@@ -11,6 +11,7 @@ import { createSecureContext } from 'node:tls';
 import type { PemFiles } from './tls-settings.ts';
 import { ServiceHealth } from '../status/service-health.ts';
 import { type ServiceSnapshot, type StatusSource, emptyStatus } from '../status/service-status.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** Reloaders whose timer may run, for the service status (a handful: one per TLS surface). */
 const liveReloaders = new Set<PemReloader>();
@@ -73,7 +74,7 @@ export class PemReloader {
   constructor(
     readonly files: PemFiles,
     private readonly refreshMs: number,
-    private readonly log: (message: string) => void,
+    private readonly log: Logger,
   ) {
     if (!(refreshMs > 0)) throw new Error(`certificate refresh interval must be positive, got ${refreshMs}`);
     this.material = readMaterial(files);
@@ -126,7 +127,7 @@ export class PemReloader {
     } catch (err) {
       this.health.failed(err);
       this.health.count('failures');
-      this.log(`TLS certificate refresh failed, keeping the previous certificate: ${(err as Error).message}`);
+      this.log.error(`TLS certificate refresh failed, keeping the previous certificate: ${(err as Error).message}`);
       return false;
     }
     this.health.succeeded();
@@ -134,7 +135,7 @@ export class PemReloader {
     if (sameMaterial(next, this.material)) return false;
     this.health.count('changes');
     this.material = next;
-    this.log(`TLS certificate reloaded from ${this.files.certFile}`);
+    this.log.info(`TLS certificate reloaded from ${this.files.certFile}`);
     for (const listener of this.listeners) listener(next);
     return true;
   }

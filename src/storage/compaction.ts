@@ -1,16 +1,17 @@
 // Vacuum: copying a volume's live needles into `.cpd`/`.cpx`, carrying over what was written
 // meanwhile, and the crash-safe swap (`.cpc` marker) that upstream uses, so files stay compatible.
-import { constants as fsConstants, promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
 import { StorageError } from './errors.ts';
+import { nodeVolumeIo } from './io/node-volume-io.ts';
+import type { VolumeFile, VolumeIo } from './io/volume-io.ts';
 import { decodeIndexEntry, encodeIndexEntry } from './idx/entry.ts';
 import { NeedleFlag, decodeNeedle, encodeNeedle, hasFlag, newTombstone } from './needle/needle.ts';
 import { ttlMinutes } from './needle/ttl.ts';
 import { type NeedleVersion, actualSize } from './needle/version.ts';
-import { pathExists } from './path-exists.ts';
 import { type SuperBlock, encodeSuperBlock } from './super-block.ts';
 import { type OffsetWidth, NEEDLE_PADDING_SIZE_BYTES, TOMBSTONE_FILE_SIZE, indexEntrySizeBytes } from './types.ts';
 import { type VolumeLocation, volumeFilePath } from './volume-files.ts';
+import type { Logger } from '../log/logger.ts';
 
 const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 export const PROGRESS_EVERY_BYTES = 128 * 1024 * 1024;
@@ -18,7 +19,9 @@ export const PROGRESS_EVERY_BYTES = 128 * 1024 * 1024;
 const CARRY_OVER_TOMBSTONE_COOKIE = 0x12345678;
 
 export interface CompactInput {
-  dat: FileHandle;
+  /** Default node:fs. */
+  io?: VolumeIo;
+  dat: VolumeFile;
   version: NeedleVersion;
   width: OffsetWidth;
   /** The new super block (compaction revision already advanced). */
@@ -30,7 +33,7 @@ export interface CompactInput {
   /** 0 means unthrottled. */
   bytesPerSecond: number;
   onProgress: (processedBytes: number) => Promise<void>;
-  log: (message: string) => void;
+  log: Logger;
 }
 
 /** Appends buffered bytes to a file, flushing every few MiB, optionally throttled. */
@@ -42,7 +45,7 @@ class BufferedAppender {
   private writtenBytes = 0;
 
   constructor(
-    private readonly handle: FileHandle,
+    private readonly handle: VolumeFile,
     startBytes: number,
     private readonly bytesPerSecond = 0,
   ) {
@@ -88,8 +91,9 @@ function expired(
 export async function writeCompactedCopy(
   input: CompactInput,
 ): Promise<{ cpdSizeBytes: number; kept: number; dropped: number }> {
-  const cpd = await fs.open(volumeFilePath(input.location, 'cpd'), 'w');
-  const cpx = await fs.open(volumeFilePath(input.location, 'cpx'), 'w');
+  const io = input.io ?? nodeVolumeIo;
+  const cpd = await io.open(volumeFilePath(input.location, 'cpd'), 'w');
+  const cpx = await io.open(volumeFilePath(input.location, 'cpx'), 'w');
   try {
     const data = new BufferedAppender(cpd, 0, input.bytesPerSecond);
     const index = new BufferedAppender(cpx, 0);
@@ -111,8 +115,9 @@ export async function writeCompactedCopy(
       } catch (err) {
         if (!(err instanceof StorageError)) throw err;
         dropped++;
-        input.log(
+        input.log.warn(
           `compaction of volume ${input.location.volumeId}: dropping needle ${entry.key.toString(16)} at ${offsetBytes}: ${err.message}`,
+          { volumeId: input.location.volumeId, error: err.message },
         );
         continue;
       }
@@ -144,8 +149,9 @@ export async function writeCompactedCopy(
  * row per key wins; live needles are copied raw from the old `.dat`, deletions become tombstones.
  */
 export async function carryOverChanges(input: {
-  dat: FileHandle;
-  idx: FileHandle;
+  io: VolumeIo;
+  dat: VolumeFile;
+  idx: VolumeFile;
   fromIdxBytes: number;
   toIdxBytes: number;
   version: NeedleVersion;
@@ -162,8 +168,8 @@ export async function carryOverChanges(input: {
     const entry = decodeIndexEntry(rows, input.width, at);
     newest.set(entry.key, { offset: entry.offset, size: entry.size });
   }
-  const cpd = await fs.open(volumeFilePath(input.location, 'cpd'), fsConstants.O_RDWR);
-  const cpx = await fs.open(volumeFilePath(input.location, 'cpx'), fsConstants.O_RDWR);
+  const cpd = await input.io.open(volumeFilePath(input.location, 'cpd'), fsConstants.O_RDWR);
+  const cpx = await input.io.open(volumeFilePath(input.location, 'cpx'), fsConstants.O_RDWR);
   try {
     const data = new BufferedAppender(cpd, (await cpd.stat()).size);
     const index = new BufferedAppender(cpx, (await cpx.stat()).size);
@@ -194,35 +200,38 @@ export async function carryOverChanges(input: {
 }
 
 /** The swap: `.cpc` marks it in progress, so a crash half way is finished at the next load. */
-export async function swapInCompacted(location: VolumeLocation): Promise<void> {
+export async function swapInCompacted(location: VolumeLocation, io: VolumeIo = nodeVolumeIo): Promise<void> {
   const cpc = volumeFilePath(location, 'cpc');
-  await (await fs.open(cpc, 'w')).close();
-  await finishSwap(location);
+  await (await io.open(cpc, 'w')).close();
+  await finishSwap(location, io);
 }
 
-async function finishSwap(location: VolumeLocation): Promise<void> {
+async function finishSwap(location: VolumeLocation, io: VolumeIo): Promise<void> {
   const cpd = volumeFilePath(location, 'cpd');
   const cpx = volumeFilePath(location, 'cpx');
-  if (await pathExists(cpd)) await fs.rename(cpd, volumeFilePath(location, 'dat'));
-  if (await pathExists(cpx)) await fs.rename(cpx, volumeFilePath(location, 'idx'));
-  for (const ext of ['ldb', 'rdb', 'sdx']) await fs.rm(volumeFilePath(location, ext), { recursive: true, force: true });
-  await fs.rm(volumeFilePath(location, 'cpc'), { force: true });
+  if (await io.exists(cpd)) await io.rename(cpd, volumeFilePath(location, 'dat'));
+  if (await io.exists(cpx)) await io.rename(cpx, volumeFilePath(location, 'idx'));
+  for (const ext of ['ldb', 'rdb', 'sdx']) await io.remove(volumeFilePath(location, ext));
+  await io.remove(volumeFilePath(location, 'cpc'));
 }
 
 /** At load: finish an interrupted swap, or drop leftovers of a compaction that never committed. */
-export async function reconcileCompactState(location: VolumeLocation, log: (message: string) => void): Promise<void> {
-  if (await pathExists(volumeFilePath(location, 'cpc'))) {
-    log(`volume ${location.volumeId}: finishing a compaction swap interrupted by a crash`);
-    await finishSwap(location);
+export async function reconcileCompactState(
+  location: VolumeLocation,
+  note: (message: string) => void,
+  io: VolumeIo,
+): Promise<void> {
+  if (await io.exists(volumeFilePath(location, 'cpc'))) {
+    note(`volume ${location.volumeId}: finishing a compaction swap interrupted by a crash`);
+    await finishSwap(location, io);
     return;
   }
-  await removeCompactionLeftovers(location);
+  await removeCompactionLeftovers(location, io);
 }
 
-export async function removeCompactionLeftovers(location: VolumeLocation): Promise<void> {
-  if (await pathExists(volumeFilePath(location, 'cpc'))) {
+export async function removeCompactionLeftovers(location: VolumeLocation, io: VolumeIo = nodeVolumeIo): Promise<void> {
+  if (await io.exists(volumeFilePath(location, 'cpc'))) {
     throw new StorageError('io', `volume ${location.volumeId}: a compaction swap is in progress`);
   }
-  for (const ext of ['cpd', 'cpx', 'cpldb'])
-    await fs.rm(volumeFilePath(location, ext), { recursive: true, force: true });
+  for (const ext of ['cpd', 'cpx', 'cpldb']) await io.remove(volumeFilePath(location, ext));
 }

@@ -86,4 +86,4 @@ export class InlineIoGovernor {
 }
 
 /** The process's governor: the event loop it protects is process-wide. NEEDLEWORK_INLINE_IO=0 turns inline IO off. */
-export const inlineIo = new InlineIoGovernor(process.env['NEEDLEWORK_INLINE_IO'] !== '0');
+export const inlineIo = new InlineIoGovernor(process.env.NEEDLEWORK_INLINE_IO !== '0');

@@ -1,13 +1,11 @@
 // One positional write of several buffers (pwritev) on the thread pool, resumed after a short
 // write, so a record's pieces reach `.dat` without first being joined into one buffer.
-import { writev } from 'node:fs';
-import { promisify } from 'node:util';
+import type { VolumeIo } from './io/volume-io.ts';
 import { assert } from './types.ts';
-
-const writevAsync = promisify(writev);
 
 /** Writes all `totalBytes` of `pieces` at `position`; throws on an error or a write of nothing. */
 export async function writevFully(
+  io: VolumeIo,
   fd: number,
   pieces: readonly Uint8Array[],
   totalBytes: number,
@@ -16,7 +14,7 @@ export async function writevFully(
   let remaining = [...pieces];
   let done = 0;
   while (done < totalBytes) {
-    const { bytesWritten } = await writevAsync(fd, remaining, position + done);
+    const { bytesWritten } = await io.writev(fd, remaining, position + done);
     if (bytesWritten === 0) throw new Error(`short write at ${position + done}`);
     done += bytesWritten;
     if (done < totalBytes) remaining = skipBytes(remaining, bytesWritten);

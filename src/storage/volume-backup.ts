@@ -58,7 +58,7 @@ export abstract class VolumeBackupScans extends VolumeWrites {
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
       const entry = await entryAt(mid);
-      const bodySize = entry.size < 0 ? 0 : entry.size;
+      const bodySize = Math.max(entry.size, 0);
       const stamp = await this.readBytes(entry.offset + NEEDLE_HEADER_SIZE_BYTES + bodySize + 4, 8);
       if (stamp.readBigUInt64BE(0) <= sinceNs) lo = mid + 1;
       else hi = mid;

@@ -2,9 +2,11 @@
 // and the flags that decide whether it takes writes and deletes. The parts (reads, the append
 // pipeline, scans, checks, vacuum) are the layers of the Volume class built on this one, each in
 // its own file the way upstream splits volume_*.go; they add methods only, no state the load sets.
-import type { FileHandle } from 'node:fs/promises';
 import type { DataFile } from './backend/data-file.ts';
 import { StorageError } from './errors.ts';
+import { nodeVolumeIo } from './io/node-volume-io.ts';
+import { IoErrorTracker } from './io/io-error-tracker.ts';
+import type { VolumeFile, VolumeIo } from './io/volume-io.ts';
 import type { NeedleMap } from './needle-map/needle-map.ts';
 import type { Ttl } from './needle/ttl.ts';
 import type { NeedleVersion } from './needle/version.ts';
@@ -14,6 +16,7 @@ import type { VolumeLocation } from './volume-files.ts';
 import type { VolumeInfo } from './volume-info.ts';
 import type { LoadReport, LoadedVolume } from './volume-load.ts';
 import type { VolumeOpenOptions } from './volume-options.ts';
+import { type Logger, silentLogger } from '../log/logger.ts';
 
 export function readOnlyError(volumeId: number): StorageError {
   return new StorageError('read_only', `volume ${volumeId} is read only`);
@@ -37,11 +40,15 @@ export abstract class VolumeCore {
   damage!: string[];
   /** Local, or remote for a tiered volume whose local `.dat` is gone. */
   protected dat!: DataFile;
-  protected idx!: FileHandle;
+  protected idx!: VolumeFile;
   protected datSizeBytes!: number;
   protected idxSizeBytes!: number;
   protected nm!: NeedleMap;
-  protected readonly log: (message: string) => void;
+  protected readonly log: Logger;
+  /** Every file operation of the volume goes through it (node:fs, or a test's simulated disk). */
+  protected readonly io: VolumeIo;
+  /** Consecutive EIO of reads, writes and syncs; at the tolerance the volume is quarantined. */
+  protected readonly ioErrors = new IoErrorTracker();
   protected lastAppendAtNs: bigint;
   protected lastModifiedTsSeconds: number;
   protected readonly nowNs: () => bigint;
@@ -65,7 +72,19 @@ export abstract class VolumeCore {
     this.location = options.location;
     this.offsetWidth = options.offsetWidth;
     this.nowNs = options.nowNs ?? systemNowNs;
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? silentLogger;
+    this.io = options.io ?? nodeVolumeIo;
+    const onIoQuarantine = options.onIoQuarantine;
+    this.ioErrors.onQuarantine = () => {
+      const { count, lastError } = this.ioErrors.state();
+      this.log.error(
+        `volume ${this.id} quarantined after ${count} consecutive IO errors: ${(lastError as Error)?.message}`,
+        {
+          volumeId: this.id,
+        },
+      );
+      onIoQuarantine?.(this.id);
+    };
     this.diskSpaceLow = options.diskSpaceLow ?? (() => false);
     this.lastAppendAtNs = 0n;
     this.lastModifiedTsSeconds = 0;
@@ -131,7 +150,25 @@ export abstract class VolumeCore {
 
   /** Read-only for a reason of the volume's own (a mark, damage, tiering), not the disk's space. */
   get isReadOnlyByState(): boolean {
-    return this.readOnlyByRequest || this.volumeInfo.readOnly || this.damage.length > 0 || this.isTiered;
+    return (
+      this.readOnlyByRequest ||
+      this.volumeInfo.readOnly ||
+      this.damage.length > 0 ||
+      this.isTiered ||
+      this.ioErrors.quarantined
+    );
+  }
+
+  /**
+   * Quarantined after IO_ERROR_TOLERANCE consecutive EIO (failing media, as 4.53): no writes or
+   * deletes, not reported to the master, /healthz 503; reads still answered, files kept.
+   */
+  get isIoQuarantined(): boolean {
+    return this.ioErrors.quarantined;
+  }
+
+  ioErrorState(): { lastError: unknown; count: number; quarantined: boolean } {
+    return this.ioErrors.state();
   }
 
   /** Its disk is below -minFreeSpace: writes refused until the disk monitor sees space again. */
@@ -145,6 +182,7 @@ export abstract class VolumeCore {
    * is about `.dat`, does not stop those, and upstream's load ignores a persisted read-only mark.
    */
   get canDelete(): boolean {
+    if (this.ioErrors.quarantined) return false;
     if (this.readOnlyByRequest && !this.canDeleteByRequest) return false;
     if (this.isTiered) return this.tieredDeletesAllowed || this.canDeleteByRequest;
     if (this.damage.length > 0) return false;
@@ -178,6 +216,6 @@ export abstract class VolumeCore {
     this.readOnlyByRequest = true;
     this.canDeleteByRequest = false;
     this.writesStopped = true;
-    this.log(`volume ${this.id} stops taking writes: ${reason}`);
+    this.log.error(`volume ${this.id} stops taking writes: ${reason}`, { volumeId: this.id });
   }
 }

@@ -1,6 +1,7 @@
 // `.vif`: the VolumeInfo protobuf as protojson (camelCase names, 64-bit integers as strings,
 // every field emitted in field-number order), read and written as upstream does.
-import { promises as fs } from 'node:fs';
+import { nodeVolumeIo } from './io/node-volume-io.ts';
+import type { VolumeIo } from './io/volume-io.ts';
 import { StorageError } from './errors.ts';
 
 export interface RemoteFile {
@@ -150,8 +151,8 @@ export function decodeVolumeInfo(text: string): VolumeInfo {
   // Pre-protobuf files: {"BytesOffset": 4, "DestroyTime": 123}.
   if ('BytesOffset' in obj || 'DestroyTime' in obj) {
     return newVolumeInfo({
-      bytesOffset: toUint32(obj['BytesOffset'], 'BytesOffset'),
-      expireAtSec: toBigInt(obj['DestroyTime'], 'DestroyTime'),
+      bytesOffset: toUint32(obj.BytesOffset, 'BytesOffset'),
+      expireAtSec: toBigInt(obj.DestroyTime, 'DestroyTime'),
     });
   }
   const files = field(obj, 'files', 'files');
@@ -161,15 +162,15 @@ export function decodeVolumeInfo(text: string): VolumeInfo {
       ? files.map((f: Json) => ({
           backendType: toStr(field(f, 'backendType', 'backend_type'), 'backendType'),
           backendId: toStr(field(f, 'backendId', 'backend_id'), 'backendId'),
-          key: toStr(f['key'], 'key'),
-          offset: toBigInt(f['offset'], 'offset'),
+          key: toStr(f.key, 'key'),
+          offset: toBigInt(f.offset, 'offset'),
           fileSize: toBigInt(field(f, 'fileSize', 'file_size'), 'fileSize'),
           modifiedTime: toBigInt(field(f, 'modifiedTime', 'modified_time'), 'modifiedTime'),
-          extension: toStr(f['extension'], 'extension'),
+          extension: toStr(f.extension, 'extension'),
         }))
       : [],
-    version: toUint32(obj['version'], 'version'),
-    replication: toStr(obj['replication'], 'replication'),
+    version: toUint32(obj.version, 'version'),
+    replication: toStr(obj.replication, 'replication'),
     bytesOffset: toUint32(field(obj, 'bytesOffset', 'bytes_offset'), 'bytesOffset'),
     datFileSize: toBigInt(field(obj, 'datFileSize', 'dat_file_size'), 'datFileSize'),
     expireAtSec: toBigInt(field(obj, 'expireAtSec', 'expire_at_sec'), 'expireAtSec'),
@@ -180,10 +181,10 @@ export function decodeVolumeInfo(text: string): VolumeInfo {
 }
 
 /** Reads a `.vif`; a missing or empty file is "absent" (null), as upstream treats it. */
-export async function readVolumeInfoFile(path: string): Promise<VolumeInfo | null> {
+export async function readVolumeInfoFile(path: string, io: VolumeIo = nodeVolumeIo): Promise<VolumeInfo | null> {
   let text: string;
   try {
-    text = await fs.readFile(path, 'utf8');
+    text = (await io.readFile(path)).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
@@ -193,14 +194,19 @@ export async function readVolumeInfoFile(path: string): Promise<VolumeInfo | nul
 }
 
 /** Writes through a temporary file and rename so a crash never leaves a half-written `.vif`. */
-export async function writeVolumeInfoFile(path: string, info: VolumeInfo): Promise<void> {
+export async function writeVolumeInfoFile(path: string, info: VolumeInfo, io: VolumeIo = nodeVolumeIo): Promise<void> {
   const tmp = `${path}.tmp`;
-  const handle = await fs.open(tmp, 'w');
+  const bytes = Buffer.from(encodeVolumeInfo(info));
+  const handle = await io.open(tmp, 'w');
   try {
-    await handle.writeFile(encodeVolumeInfo(info));
+    for (let done = 0; done < bytes.length; ) {
+      const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, done);
+      if (bytesWritten === 0) throw new Error(`short write of ${tmp} at ${done}`);
+      done += bytesWritten;
+    }
     await handle.sync();
   } finally {
     await handle.close();
   }
-  await fs.rename(tmp, path);
+  await io.rename(tmp, path);
 }

@@ -12,8 +12,7 @@
 //
 // A tiered volume (its `.vif` lists a remote `.dat`) whose local `.dat` is gone loads with the
 // remote file instead, read-only and without any of the repairs above: see loadTieredVolume.
-import { constants as fsConstants, promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
 import { findBackendStorage } from './backend/backend.ts';
 import type { DataFile, PositionalReader } from './backend/data-file.ts';
 import { LocalDataFile } from './backend/local-data-file.ts';
@@ -21,6 +20,8 @@ import { RemoteDataFile } from './backend/remote-data-file.ts';
 import { readRemoteSuperBlock } from './backend/remote-super-block.ts';
 import { isZeroTail, scanDat } from './dat-scanner.ts';
 import { StorageError } from './errors.ts';
+import { nodeVolumeIo } from './io/node-volume-io.ts';
+import type { VolumeFile, VolumeIo } from './io/volume-io.ts';
 import { encodeIndexEntry, walkIndexRows } from './idx/entry.ts';
 import { NeedleMap } from './needle-map/needle-map.ts';
 import { decodeNeedleHeader } from './needle/needle.ts';
@@ -55,6 +56,7 @@ import { type VolumeLocation, volumeFilePath } from './volume-files.ts';
 import { ttlSeconds } from './needle/ttl.ts';
 import { parseReplicaPlacement } from './replica-placement.ts';
 import { reconcileCompactState } from './compaction.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** What loading found and did; shown in the volume's status. */
 export interface LoadReport {
@@ -71,7 +73,7 @@ export interface LoadedVolume {
   volumeInfo: VolumeInfo;
   /** The local `.dat`, or the remote one of a tiered volume. */
   dat: DataFile;
-  idx: FileHandle;
+  idx: VolumeFile;
   datSizeBytes: number;
   idxSizeBytes: number;
   needleMap: NeedleMap;
@@ -89,23 +91,24 @@ export interface CreateOptions {
 const INDEX_READ_CHUNK_ROWS = 1 << 20;
 const RECOVERED_ROWS_PER_WRITE = 1 << 16;
 
-async function openOrCreate(path: string, create: boolean): Promise<FileHandle | null> {
+async function openOrCreate(io: VolumeIo, path: string, create: boolean): Promise<VolumeFile | null> {
   try {
-    return await fs.open(path, fsConstants.O_RDWR);
+    return await io.open(path, fsConstants.O_RDWR);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !create) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
   }
-  return fs.open(path, fsConstants.O_RDWR | fsConstants.O_CREAT, 0o644);
+  return io.open(path, fsConstants.O_RDWR | fsConstants.O_CREAT, 0o644);
 }
 
 export async function loadVolume(
   loc: VolumeLocation,
   width: OffsetWidth,
   create: CreateOptions | null,
-  log: (message: string) => void,
+  log: Logger,
+  io: VolumeIo = nodeVolumeIo,
 ): Promise<LoadedVolume> {
   const report: LoadReport = {
     indexRebuiltFromScratch: false,
@@ -117,12 +120,12 @@ export async function loadVolume(
   };
   const note = (message: string): void => {
     report.notes.push(message);
-    log(`volume ${loc.volumeId}: ${message}`);
+    log.info(`volume ${loc.volumeId}: ${message}`, { volumeId: loc.volumeId });
   };
 
-  await reconcileCompactState(loc, note);
+  await reconcileCompactState(loc, note, io);
   const vifPath = volumeFilePath(loc, 'vif');
-  const existingInfo = await readVolumeInfoFile(vifPath);
+  const existingInfo = await readVolumeInfoFile(vifPath, io);
   if (
     existingInfo !== null &&
     existingInfo.files.length === 0 &&
@@ -138,13 +141,13 @@ export async function loadVolume(
   const datPath = volumeFilePath(loc, 'dat');
   const tier = existingInfo?.files[0];
   // A kept local `.dat` (keep_local_dat_file) holds the same bytes as the remote one: read it.
-  if (existingInfo !== null && tier !== undefined && create === null && !(await pathExists(datPath))) {
-    return loadTieredVolume(loc, width, existingInfo, tier, report, note);
+  if (existingInfo !== null && tier !== undefined && create === null && !(await io.exists(datPath))) {
+    return loadTieredVolume(loc, width, existingInfo, tier, report, note, io);
   }
-  const datHandle = await openOrCreate(datPath, create !== null);
+  const datHandle = await openOrCreate(io, datPath, create !== null);
   if (datHandle === null) throw new StorageError('not_found', `volume ${loc.volumeId}: ${datPath} does not exist`);
   const dat = new LocalDataFile(datHandle, datPath);
-  let idx: FileHandle | null = null;
+  let idx: VolumeFile | null = null;
   try {
     let datSizeBytes = (await dat.stat()).sizeBytes;
     let superBlock: SuperBlock;
@@ -166,10 +169,10 @@ export async function loadVolume(
     const firstNeedleOffset = superBlockSizeBytes(superBlock);
 
     const idxPath = volumeFilePath(loc, 'idx');
-    idx = await openOrCreate(idxPath, false);
+    idx = await openOrCreate(io, idxPath, false);
     let rebuildAll = false;
     if (idx === null) {
-      idx = await fs.open(idxPath, fsConstants.O_RDWR | fsConstants.O_CREAT, 0o644);
+      idx = await io.open(idxPath, fsConstants.O_RDWR | fsConstants.O_CREAT, 0o644);
       if (datSizeBytes > firstNeedleOffset) {
         rebuildAll = true;
         report.indexRebuiltFromScratch = true;
@@ -211,7 +214,7 @@ export async function loadVolume(
     if (needleMap.tail !== null && damage.length === 0) {
       const tail = needleMap.tail;
       const header = await readHeaderAt(dat, tail.offsetBytes, datSizeBytes);
-      const expectedSize = tail.size < 0 ? 0 : tail.size;
+      const expectedSize = Math.max(tail.size, 0);
       if (header === null || header.id !== tail.key || header.size !== expectedSize) {
         damage.push(`the last indexed needle at offset ${tail.offsetBytes} does not match its .idx row`);
         note(damage[damage.length - 1] as string);
@@ -261,7 +264,7 @@ export async function loadVolume(
       if (ttlSeconds(superBlock.ttl) > 0) {
         volumeInfo.expireAtSec = BigInt(Math.floor(Date.now() / 1000) + ttlSeconds(superBlock.ttl));
       }
-      await writeVolumeInfoFile(vifPath, volumeInfo);
+      await writeVolumeInfoFile(vifPath, volumeInfo, io);
     }
 
     const mtimeMs = (await dat.stat()).modifiedTimeMs;
@@ -299,6 +302,7 @@ async function loadTieredVolume(
   tier: RemoteFile,
   report: LoadReport,
   note: (message: string) => void,
+  io: VolumeIo,
 ): Promise<LoadedVolume> {
   const backendName = remoteFileBackendName(tier);
   const backend = findBackendStorage(backendName);
@@ -320,7 +324,7 @@ async function loadTieredVolume(
   const modifiedTimeSeconds =
     tier.modifiedTime > 0n
       ? Number(tier.modifiedTime)
-      : Math.floor((await fs.stat(volumeFilePath(loc, 'vif'))).mtimeMs / 1000);
+      : Math.floor((await io.stat(volumeFilePath(loc, 'vif'))).mtimeMs / 1000);
   const dat = new RemoteDataFile({
     backend,
     backendName,
@@ -332,7 +336,7 @@ async function loadTieredVolume(
   note(`tiered to ${backendName} as ${dat.key} (${datSizeBytes} bytes): reading it remotely, read only`);
 
   const idxPath = volumeFilePath(loc, 'idx');
-  const idx = await openOrCreate(idxPath, false);
+  const idx = await openOrCreate(io, idxPath, false);
   // Rebuilding would read the whole object; upstream skips such a volume too.
   if (idx === null)
     throw new StorageError(
@@ -430,7 +434,7 @@ interface IndexScan {
 }
 
 async function readIndex(
-  idx: FileHandle,
+  idx: VolumeFile,
   idxSizeBytes: number,
   width: OffsetWidth,
   version: NeedleVersion,
@@ -507,7 +511,7 @@ interface TailOutcome {
 /** Indexes complete needles after `fromOffsetBytes`; decides what to do with an invalid tail. */
 async function indexUnindexedTail(
   dat: PositionalReader,
-  idx: FileHandle,
+  idx: VolumeFile,
   map: NeedleMap,
   version: NeedleVersion,
   width: OffsetWidth,

@@ -1,8 +1,10 @@
 // How a volume is opened: where it lives, its clock, its write batching and test hooks.
 import type { DrainOptions } from './drain-barrier.ts';
+import type { VolumeIo } from './io/volume-io.ts';
 import type { SuperBlock } from './super-block.ts';
 import type { OffsetWidth } from './types.ts';
 import type { VolumeLocation } from './volume-files.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** Upstream's worker writes at most 128 requests or 4 MiB at a time. */
 export const MAX_BATCH_ITEMS = 128;
@@ -46,7 +48,7 @@ export interface VolumeOpenOptions {
   offsetWidth: OffsetWidth;
   /** Create the volume with this super block if `.dat` does not exist yet. */
   create?: SuperBlock;
-  log?: (message: string) => void;
+  log?: Logger;
   /** Clock in nanoseconds; tests pin it. */
   nowNs?: () => bigint;
   /** Batching of durable writes (default DEFAULT_SYNC_BATCH). */
@@ -56,4 +58,8 @@ export interface VolumeOpenOptions {
   drain?: DrainOptions;
   /** Whether the disk holding the volume is below -minFreeSpace (its disk location knows). */
   diskSpaceLow?: () => boolean;
+  /** The file operations (default node:fs); tests pass an in-memory disk that injects faults. */
+  io?: VolumeIo;
+  /** Called once when consecutive EIO quarantine the volume (its disk location stops reporting it). */
+  onIoQuarantine?: (volumeId: number) => void;
 }

@@ -1,7 +1,6 @@
 // A volume's reads (upstream's volume_read.go): whole needles, located data for streaming, raw
 // records and bytes. Reads run concurrently with appends: records are immutable once written,
 // and the map only ever points at complete records.
-import { readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { BufferPool } from './buffer-pool.ts';
 import { StorageError } from './errors.ts';
@@ -124,7 +123,8 @@ export abstract class VolumeReads extends VolumeCore {
     try {
       // A remote `.dat` has no descriptor (-1): its reads always take the asynchronous path.
       const fd = this.dat.fd;
-      if (fd >= 0 && inlineIo.allows(length)) done = inlineIo.run(() => readSync(fd, buf, 0, length, offsetBytes));
+      const io = this.io;
+      if (fd >= 0 && inlineIo.allows(length)) done = inlineIo.run(() => io.readSync(fd, buf, 0, length, offsetBytes));
       while (done < length) {
         const { bytesRead } = await this.dat.read(buf, done, length - done, offsetBytes + done);
         if (bytesRead === 0)
@@ -136,8 +136,10 @@ export abstract class VolumeReads extends VolumeCore {
       }
     } catch (err) {
       buffers?.give(buf);
+      this.ioErrors.note(err);
       throw err;
     }
+    this.ioErrors.noteSuccess();
     return buf;
   }
 
@@ -184,6 +186,7 @@ export abstract class VolumeReads extends VolumeCore {
   createDataStream(location: NeedleLocation, startBytes = 0, endBytes = location.dataSizeBytes): Readable {
     assert(startBytes >= 0 && endBytes <= location.dataSizeBytes && startBytes <= endBytes, 'range within needle data');
     const dat = this.dat;
+    const ioErrors = this.ioErrors;
     let position = location.dataOffsetBytes + startBytes;
     const end = location.dataOffsetBytes + endBytes;
     return new Readable({
@@ -199,8 +202,10 @@ export abstract class VolumeReads extends VolumeCore {
           const { bytesRead } = await dat.read(buf, 0, length, position);
           if (bytesRead === 0) throw new StorageError('corrupted', `.dat ends at ${position}`);
           position += bytesRead;
+          ioErrors.noteSuccess();
           this.push(bytesRead === length ? buf : buf.subarray(0, bytesRead));
         } catch (err) {
+          ioErrors.note(err);
           this.destroy(err as Error);
         }
       },
@@ -210,7 +215,7 @@ export abstract class VolumeReads extends VolumeCore {
   /** Header and tail metadata of the record at an offset (a tombstone's too); data is not checked. */
   async readMetaAt(offsetBytes: number, size: number): Promise<Needle> {
     this.ensureOpen();
-    const bodySize = size < 0 ? 0 : size;
+    const bodySize = Math.max(size, 0);
     const bytes = await this.readBytes(offsetBytes, actualSize(bodySize, this.version));
     return decodeNeedle(bytes, this.version, bodySize, { skipChecksum: true });
   }

@@ -1,10 +1,10 @@
 // A volume's vacuum (upstream's volume_vacuum.go): compact() copies the live needles to
 // `.cpd`/`.cpx` while writes go on, commitCompact() carries those writes over and swaps the
 // copy in, cleanupCompact() abandons it.
-import type { FileHandle } from 'node:fs/promises';
 import { LocalDataFile } from './backend/local-data-file.ts';
 import { carryOverChanges, removeCompactionLeftovers, swapInCompacted, writeCompactedCopy } from './compaction.ts';
 import { StorageError } from './errors.ts';
+import type { VolumeFile } from './io/volume-io.ts';
 import { describeLease, liveLease } from './maintenance/volume-lease.ts';
 import { assert } from './types.ts';
 import { loadVolume } from './volume-load.ts';
@@ -80,8 +80,10 @@ export abstract class VolumeVacuum extends VolumeChecks {
       this.compactStarting = false;
     }
     const progress = this.compacting.progress;
+    const log = this.log.child({ component: 'vacuum' });
     try {
       const result = await writeCompactedCopy({
+        io: this.io,
         dat: this.localDatHandle(),
         version: this.version,
         width: this.offsetWidth,
@@ -94,17 +96,19 @@ export abstract class VolumeVacuum extends VolumeChecks {
           progress.doneBytes = processedBytes;
           await options.onProgress?.(processedBytes);
         },
-        log: this.log,
+        log,
       });
       progress.doneBytes = progress.totalBytes;
       progress.phase = 'awaiting-commit';
-      this.log(
+      log.info(
         `volume ${this.id}: compacted ${result.kept} needles into ${result.cpdSizeBytes} bytes (${result.dropped} dropped)`,
+        { volumeId: this.id },
       );
     } catch (err) {
+      this.ioErrors.note(err);
       this.compacting = null;
       // Best effort: the copy's own error is the one to report; a load drops leftovers, a new copy overwrites them.
-      await removeCompactionLeftovers(this.location).catch(() => {});
+      await removeCompactionLeftovers(this.location, this.io).catch(() => {});
       throw err;
     }
   }
@@ -119,7 +123,7 @@ export abstract class VolumeVacuum extends VolumeChecks {
         // Tiered since the copy began: the compacted index would be read against the remote object.
         this.compacting = null;
         // Best effort, as above: the tiering error is the one to report.
-        await removeCompactionLeftovers(this.location).catch(() => {});
+        await removeCompactionLeftovers(this.location, this.io).catch(() => {});
         throw tieredCompactError(this.id);
       }
       try {
@@ -129,6 +133,7 @@ export abstract class VolumeVacuum extends VolumeChecks {
         await this.dat.sync();
         await this.idx.sync();
         await carryOverChanges({
+          io: this.io,
           dat: this.localDatHandle(),
           idx: this.idx,
           fromIdxBytes: compacting.idxSizeBytes,
@@ -139,15 +144,28 @@ export abstract class VolumeVacuum extends VolumeChecks {
           nowNs: this.nowNs(),
         });
       } catch (err) {
+        this.ioErrors.note(err);
         this.compacting = null;
         // Best effort, as above: the carry-over's error is the one to report.
-        await removeCompactionLeftovers(this.location).catch(() => {});
+        await removeCompactionLeftovers(this.location, this.io).catch(() => {});
         throw err;
       }
       const oldDat = this.dat;
       const oldIdx = this.idx;
-      await swapInCompacted(this.location);
-      this.adopt(await loadVolume(this.location, this.offsetWidth, null, this.log));
+      let reloaded;
+      try {
+        await swapInCompacted(this.location, this.io);
+        reloaded = await loadVolume(this.location, this.offsetWidth, null, this.log, this.io);
+      } catch (err) {
+        this.compacting = null;
+        // The names may point at the compacted copy now, and the open handles at unlinked files:
+        // a write through them would be lost at the next load. Read-only until reloaded.
+        const reason = `the reload after a compaction swap failed: ${(err as Error).message}`;
+        this.damage = [...this.damage, reason];
+        this.log.error(`volume ${this.id}: ${reason}`, { volumeId: this.id });
+        throw err;
+      }
+      this.adopt(reloaded);
       this.compacting = null;
       // Reads already in flight hold the old descriptors; the files are unlinked, the data still there.
       setTimeout(() => {
@@ -162,7 +180,7 @@ export abstract class VolumeVacuum extends VolumeChecks {
   async cleanupCompact(): Promise<void> {
     await this.appends.exclusive(async () => {
       this.compacting = null;
-      await removeCompactionLeftovers(this.location);
+      await removeCompactionLeftovers(this.location, this.io);
     });
   }
 
@@ -178,7 +196,7 @@ export abstract class VolumeVacuum extends VolumeChecks {
   }
 
   /** The local `.dat` handle, for vacuum (which tiered volumes refuse before getting here). */
-  private localDatHandle(): FileHandle {
+  private localDatHandle(): VolumeFile {
     assert(this.dat instanceof LocalDataFile, `volume ${this.id} .dat is local`);
     return this.dat.handle;
   }

@@ -1,12 +1,11 @@
 // A volume's append pipeline (upstream's volume_write.go): writes, raw blobs and deletes queue
 // up, and each batch goes to `.dat` in one write, then to the map and `.idx` in the same order
 // (with the syncs a durable write asks for), as upstream's volume worker does.
-import { writeSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import type { DataFile } from './backend/data-file.ts';
 import { type BatchEntry, BatchQueue } from './batch-queue.ts';
 import { BufferPool } from './buffer-pool.ts';
 import { StorageError } from './errors.ts';
+import type { VolumeFile } from './io/volume-io.ts';
 import { encodeIndexEntry } from './idx/entry.ts';
 import { inlineIo } from './inline-io.ts';
 import {
@@ -306,8 +305,9 @@ export abstract class VolumeWrites extends VolumeReads {
       // Before anything is published: an index entry must never outlive the bytes it points at.
       if (fsync) await this.syncFile('dat');
     } catch (err) {
-      // Best effort: the append's own error is what fails the batch.
-      if (records.length > 0) await this.dat.truncate(startBytes).catch(() => {});
+      this.ioErrors.note(err);
+      // The append's own error is what fails the batch.
+      if (records.length > 0) await this.cutBack(this.dat, startBytes);
       failAll(
         new StorageError('io', `append to volume ${this.id} at ${startBytes}: ${(err as Error).message}`, {
           cause: err,
@@ -319,36 +319,36 @@ export abstract class VolumeWrites extends VolumeReads {
     this.lastAppendAtNs = lastAppendAtNs;
 
     const rows: Buffer[] = [];
-    const results: AppendResult[] = [];
     for (const p of planned) {
-      const offsetUnits = p.offsetBytes / NEEDLE_PADDING_SIZE_BYTES;
       if (p.op.kind === 'write') {
         const n = p.op.needle;
-        if (p.indexed) {
-          this.nm.put(n.id, offsetUnits, n.size);
+        if (p.indexed)
           rows.push(encodeIndexEntry({ key: n.id, offset: p.offsetBytes, size: n.size }, this.offsetWidth));
-        }
-        if (n.lastModified > this.lastModifiedTsSeconds) this.lastModifiedTsSeconds = n.lastModified;
-        results.push({ offsetBytes: p.offsetBytes, size: n.size, unchanged: false } satisfies WriteResult);
       } else if (p.op.kind === 'blob') {
-        this.nm.put(p.op.id, offsetUnits, p.op.size);
         rows.push(encodeIndexEntry({ key: p.op.id, offset: p.offsetBytes, size: p.op.size }, this.offsetWidth));
-        results.push({ offsetBytes: p.offsetBytes, unchanged: false });
       } else {
-        results.push(this.nm.delete(p.op.id, offsetUnits));
         rows.push(
           encodeIndexEntry({ key: p.op.id, offset: p.offsetBytes, size: TOMBSTONE_FILE_SIZE }, this.offsetWidth),
         );
       }
     }
     try {
-      // The records are already in `.dat`: if this fails, the next load re-indexes them from a scan.
+      // The map changes only once `.idx` holds the rows: a map ahead of `.idx` made later
+      // operations act on entries a reload never sees (a second delete of a needle whose first
+      // delete's row was lost wrote nothing, and the needle came back). The records already in
+      // `.dat` are orphans then: later records are indexed after them, and a load scans only
+      // past the last indexed one.
       if (rows.length > 0) {
         await this.writeFile('idx', rows.length === 1 ? (rows[0] as Buffer) : Buffer.concat(rows), this.idxSizeBytes);
         this.idxSizeBytes += rows.length * indexEntrySizeBytes(this.offsetWidth);
       }
     } catch (err) {
+      this.ioErrors.note(err);
       const message = (err as Error).message;
+      // Part of the rows may have landed: left past the end, they would outlive later rows at a
+      // load. The records go too, or a load would index them from its scan of the tail.
+      await this.cutBack(this.idx, this.idxSizeBytes);
+      if (records.length > 0 && (await this.cutBack(this.dat, startBytes))) this.datSizeBytes = startBytes;
       if (fsync) this.stopWrites(`index append failed: ${message}`);
       for (const p of planned) {
         const id = p.op.kind === 'write' ? p.op.needle.id : p.op.id;
@@ -362,10 +362,26 @@ export abstract class VolumeWrites extends VolumeReads {
         u.reject(new StorageError('io', `index volume ${this.id}: ${message}`, { cause: err }));
       return;
     }
+    const results: AppendResult[] = [];
+    for (const p of planned) {
+      const offsetUnits = p.offsetBytes / NEEDLE_PADDING_SIZE_BYTES;
+      if (p.op.kind === 'write') {
+        const n = p.op.needle;
+        if (p.indexed) this.nm.put(n.id, offsetUnits, n.size);
+        if (n.lastModified > this.lastModifiedTsSeconds) this.lastModifiedTsSeconds = n.lastModified;
+        results.push({ offsetBytes: p.offsetBytes, size: n.size, unchanged: false } satisfies WriteResult);
+      } else if (p.op.kind === 'blob') {
+        this.nm.put(p.op.id, offsetUnits, p.op.size);
+        results.push({ offsetBytes: p.offsetBytes, unchanged: false });
+      } else {
+        results.push(this.nm.delete(p.op.id, offsetUnits));
+      }
+    }
     if (fsync) {
       try {
         await this.syncFile('idx');
       } catch (err) {
+        this.ioErrors.note(err);
         // The rows are published and cannot be taken back: refuse writes rather than acknowledge
         // index entries that may not survive a crash.
         this.stopWrites(`index sync failed: ${(err as Error).message}`);
@@ -373,8 +389,11 @@ export abstract class VolumeWrites extends VolumeReads {
         return;
       }
     }
+    this.ioErrors.noteSuccess();
     assert(results.length === planned.length, 'one result per planned append');
-    planned.forEach((p, i) => p.resolve(results[i] as AppendResult));
+    planned.forEach((p, i) => {
+      p.resolve(results[i] as AppendResult);
+    });
     for (const u of durableUnchanged) u.resolve(u.result);
   }
 
@@ -408,7 +427,26 @@ export abstract class VolumeWrites extends VolumeReads {
       return;
     }
     if (this.ioHooks?.beforeWrite !== undefined) await this.ioHooks.beforeWrite('dat', position, totalBytes);
-    await writevFully(this.dat.fd, pieces, totalBytes, position);
+    await writevFully(this.io, this.dat.fd, pieces, totalBytes, position);
+  }
+
+  /**
+   * Takes a failed batch's bytes back off a file, durably: a crash must not bring back records
+   * whose failure was reported (a delete after it would find nothing to delete, and the load's
+   * scan would index them). A cut that fails leaves bytes the next append may only partly cover:
+   * as upstream, the volume takes no more writes. Returns whether the cut held.
+   */
+  private async cutBack(file: VolumeFile | DataFile, sizeBytes: number): Promise<boolean> {
+    try {
+      await file.truncate(sizeBytes);
+      await file.sync();
+      return true;
+    } catch (err) {
+      this.stopWrites(
+        `cutting ${file === this.idx ? '.idx' : '.dat'} back to ${sizeBytes} failed: ${(err as Error).message}`,
+      );
+      return false;
+    }
   }
 
   /** Appends to `.dat` or `.idx` for the write path. */
@@ -462,11 +500,12 @@ export abstract class VolumeWrites extends VolumeReads {
     return now > previous ? now : previous + 1n;
   }
 
-  private async writeFully(handle: FileHandle | DataFile, bytes: Buffer, position: number): Promise<void> {
+  private async writeFully(handle: VolumeFile | DataFile, bytes: Buffer, position: number): Promise<void> {
     let done = 0;
     const fd = handle.fd;
+    const io = this.io;
     if (fd >= 0 && inlineIo.allows(bytes.length))
-      done = inlineIo.run(() => writeSync(fd, bytes, 0, bytes.length, position));
+      done = inlineIo.run(() => io.writeSync(fd, bytes, 0, bytes.length, position));
     while (done < bytes.length) {
       const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
       if (bytesWritten === 0) throw new Error(`short write at ${position + done}`);

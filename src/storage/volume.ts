@@ -5,7 +5,7 @@
 // (volume-core.ts), reads (volume-read.ts), the append pipeline (volume-write.ts), scans for
 // copies and backups (volume-backup.ts), checks (volume-checking.ts) and vacuum
 // (volume-vacuum.ts). This file opens and closes the volume and runs its write-state transitions.
-import { promises as fs } from 'node:fs';
+import { silentLogger } from '../log/logger.ts';
 import { findBackendStorage } from './backend/backend.ts';
 import { DEFAULT_DRAIN_TIMEOUT_MS, DrainBarrier, type DrainStats } from './drain-barrier.ts';
 import { StorageError, isStorageError } from './errors.ts';
@@ -56,12 +56,13 @@ export class Volume extends VolumeVacuum {
   }
 
   static async open(options: VolumeOpenOptions): Promise<Volume> {
-    const log = options.log ?? (() => {});
+    const log = options.log ?? silentLogger;
     const loaded = await loadVolume(
       options.location,
       options.offsetWidth,
       options.create ? { superBlock: options.create } : null,
       log,
+      options.io,
     );
     return new Volume(options, loaded);
   }
@@ -137,6 +138,9 @@ export class Volume extends VolumeVacuum {
         }
         throw err;
       }
+      // Upstream's MarkVolumeWritable clears the EIO streak and the quarantine: if the disk is
+      // still bad, the next failed operations quarantine it again.
+      if (!readOnly) this.ioErrors.reset();
     });
   }
 
@@ -198,7 +202,7 @@ export class Volume extends VolumeVacuum {
     const ttl = ttlSeconds(this.superBlock.ttl);
     if (ttl > 0) info.expireAtSec = BigInt(Math.floor(Date.now() / 1000) + ttl);
     this.volumeInfo = info;
-    await writeVolumeInfoFile(volumeFilePath(this.location, 'vif'), info);
+    await writeVolumeInfoFile(volumeFilePath(this.location, 'vif'), info, this.io);
   }
 
   async sync(): Promise<void> {
@@ -264,7 +268,7 @@ export class Volume extends VolumeVacuum {
       'rdb',
       'note',
     ]) {
-      await fs.rm(volumeFilePath(this.location, ext), { recursive: true, force: true });
+      await this.io.remove(volumeFilePath(this.location, ext));
     }
   }
 }

@@ -4,13 +4,14 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { OffsetWidth } from '../storage/types.ts';
 import { pathExists } from '../storage/path-exists.ts';
-import { type SyncBatchOptions, Volume } from '../storage/volume.ts';
-import type { DrainOptions } from '../storage/drain-barrier.ts';
+import { type SyncBatchOptions, Volume, type VolumeOpenOptions } from '../storage/volume.ts';
+import type { VolumeIo } from '../storage/io/volume-io.ts';
 import type { MinFreeSpace } from './min-free-space.ts';
 import { hasVolumeData } from '../storage/volume-load.ts';
 import type { EcVolume } from '../ec/ec-volume.ts';
 import { parseVolumeBaseName, volumeFilePath } from '../storage/volume-files.ts';
 import { checkCollectionName, collectionNameProblem } from './collection-name.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** Volumes loading at once at start-up: enough to overlap index reads with parsing. */
 const VOLUME_LOAD_CONCURRENCY = 4;
@@ -36,6 +37,8 @@ export interface DiskLocationConfig {
   drainTimeoutMs?: number;
   /** -minFreeSpace for this folder; none means the disk monitor never calls it low. */
   minFreeSpace?: MinFreeSpace;
+  /** The file operations of this folder's volumes (default node:fs; tests inject faults). */
+  volumeIo?: VolumeIo;
 }
 
 /** Why a volume found on disk could not be loaded; kept for status instead of crashing. */
@@ -54,6 +57,10 @@ export class DiskLocation {
   readonly syncBatch: SyncBatchOptions | undefined;
   readonly drainTimeoutMs: number | undefined;
   readonly minFreeSpace: MinFreeSpace | undefined;
+  readonly volumeIo: VolumeIo | undefined;
+  /** Told when a volume of this folder is quarantined after sustained EIO (the store stops reporting it). */
+  onVolumeQuarantined: ((volumeId: number) => void) | null = null;
+  private readonly quarantinedOf = (volumeId: number): void => this.onVolumeQuarantined?.(volumeId);
   /** Set by the disk monitor (upstream's isDiskSpaceLow): every volume here refuses writes. */
   private spaceLow = false;
   private readonly spaceLowOf = (): boolean => this.spaceLow;
@@ -72,6 +79,7 @@ export class DiskLocation {
     this.syncBatch = config.syncBatch;
     this.drainTimeoutMs = config.drainTimeoutMs;
     this.minFreeSpace = config.minFreeSpace;
+    this.volumeIo = config.volumeIo;
   }
 
   get isDiskSpaceLow(): boolean {
@@ -86,9 +94,11 @@ export class DiskLocation {
   }
 
   /** The options every volume of this disk is opened with. */
-  volumeOptions(): { syncBatch?: SyncBatchOptions; drain?: DrainOptions; diskSpaceLow: () => boolean } {
+  volumeOptions(): Pick<VolumeOpenOptions, 'syncBatch' | 'drain' | 'diskSpaceLow' | 'io' | 'onIoQuarantine'> {
     return {
       diskSpaceLow: this.spaceLowOf,
+      onIoQuarantine: this.quarantinedOf,
+      ...(this.volumeIo === undefined ? {} : { io: this.volumeIo }),
       ...(this.syncBatch === undefined ? {} : { syncBatch: this.syncBatch }),
       ...(this.drainTimeoutMs === undefined ? {} : { drain: { timeoutMs: this.drainTimeoutMs } }),
     };
@@ -151,7 +161,7 @@ export class DiskLocation {
    * once, so one volume's index reads overlap another's parsing; they are registered in the order
    * they were found.
    */
-  async loadExisting(width: OffsetWidth, log: (message: string) => void): Promise<void> {
+  async loadExisting(width: OffsetWidth, log: Logger): Promise<void> {
     const found = await this.discover();
     const loaded: Array<Volume | undefined> = new Array(found.length);
     let next = 0;
@@ -168,12 +178,12 @@ export class DiskLocation {
   private async loadOne(
     { collection, volumeId }: { collection: string; volumeId: number },
     width: OffsetWidth,
-    log: (message: string) => void,
+    log: Logger,
   ): Promise<Volume | undefined> {
     const loc = this.location(collection, volumeId);
     if (await pathExists(volumeFilePath(loc, 'note'))) {
       // A `.note` marks a copy that never finished: upstream deletes such a volume at start.
-      log(`volume ${volumeId}: removing an unfinished copy (${volumeFilePath(loc, 'note')})`);
+      log.warn(`volume ${volumeId}: removing an unfinished copy (${volumeFilePath(loc, 'note')})`);
       for (const ext of ['dat', 'idx', 'vif', 'note']) await fs.rm(volumeFilePath(loc, ext), { force: true });
       return undefined;
     }
@@ -183,7 +193,10 @@ export class DiskLocation {
       return await Volume.open({ location: loc, offsetWidth: width, log, ...this.volumeOptions() });
     } catch (err) {
       this.loadFailures.push({ collection, volumeId, error: (err as Error).message });
-      log(`volume ${volumeId} in ${this.dir} failed to load: ${(err as Error).message}`);
+      log.error(`volume ${volumeId} in ${this.dir} failed to load: ${(err as Error).message}`, {
+        volumeId,
+        error: (err as Error).message,
+      });
       return undefined;
     }
   }

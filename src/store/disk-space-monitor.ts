@@ -6,6 +6,7 @@
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
 import type { DiskLocation } from './disk-location.ts';
 import { type DiskSpace, isDiskSpaceLow, readDiskSpace } from './min-free-space.ts';
+import { type Logger, silentLogger } from '../log/logger.ts';
 
 /** Upstream checks once a minute. */
 export const DEFAULT_DISK_CHECK_INTERVAL_MS = 60_000;
@@ -16,7 +17,7 @@ export interface DiskSpaceMonitorOptions {
   intervalMs?: number;
   /** statfs by default; tests pass their own. */
   statDiskSpace?: StatDiskSpace;
-  log?: (message: string) => void;
+  log?: Logger;
 }
 
 /** The monitor's figures for the service status; reading them changes nothing. */
@@ -33,7 +34,7 @@ export interface DiskSpaceMonitorStats {
 export class DiskSpaceMonitor {
   private readonly intervalMs: number;
   private readonly statDiskSpace: StatDiskSpace;
-  private readonly log: (message: string) => void;
+  private readonly log: Logger;
   private timer: NodeJS.Timeout | undefined;
   private passing: Promise<void> | undefined;
   private passesTotal = 0;
@@ -51,7 +52,7 @@ export class DiskSpaceMonitor {
     this.intervalMs = options.intervalMs ?? DEFAULT_DISK_CHECK_INTERVAL_MS;
     if (!(this.intervalMs > 0)) throw new RangeError(`disk check interval must be positive, got ${this.intervalMs}`);
     this.statDiskSpace = options.statDiskSpace ?? readDiskSpace;
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? silentLogger;
   }
 
   /** Runs a first pass now (as upstream, before volumes take writes), then one per interval. */
@@ -147,9 +148,9 @@ export class DiskSpaceMonitor {
       }
       const verdict = isDiskSpaceLow(reserve, space);
       if (!location.setDiskSpaceLow(verdict.low)) continue;
-      this.log(
-        `dir ${location.dir} ${verdict.description}${verdict.low ? ': its volumes are read-only until space is freed' : ': writes resume'}`,
-      );
+      const message = `dir ${location.dir} ${verdict.description}${verdict.low ? ': its volumes are read-only until space is freed' : ': writes resume'}`;
+      if (verdict.low) this.log.warn(message, { path: location.dir });
+      else this.log.info(message, { path: location.dir });
       if (verdict.low) await this.drainVolumesOf(location);
     }
     this.passesTotal += 1;
@@ -163,7 +164,10 @@ export class DiskSpaceMonitor {
         await volume.drainWrites('disk space low');
       } catch (err) {
         // The disk stays marked low either way; the barrier's figures say what is still committing.
-        this.log(`volume ${volume.id}: ${(err as Error).message}`);
+        this.log.warn(`volume ${volume.id}: ${(err as Error).message}`, {
+          volumeId: volume.id,
+          error: (err as Error).message,
+        });
       }
     }
   }

@@ -9,6 +9,7 @@ import type { DiskLocation } from './disk-location.ts';
 import { allEcDirs } from './ec-files.ts';
 import { StoreError } from './store-error.ts';
 import type { Store } from './store.ts';
+import type { Logger } from '../log/logger.ts';
 
 export interface EcDecodeRequest {
   volumeId: number;
@@ -16,11 +17,7 @@ export interface EcDecodeRequest {
 }
 
 /** Throws StoreError 'no_live_entries' when every needle is deleted: there is nothing to decode. */
-export async function decodeEcVolume(
-  store: Store,
-  request: EcDecodeRequest,
-  log: (message: string) => void,
-): Promise<void> {
+export async function decodeEcVolume(store: Store, request: EcDecodeRequest, log: Logger): Promise<void> {
   const ecVolume = store.ec.find(request.volumeId);
   if (ecVolume === undefined) throw new Error(`ec volume ${request.volumeId} not found`);
   if (ecVolume.collection !== request.collection)
@@ -53,7 +50,7 @@ async function decodeRefusingDeletes(
   runtimes: EcVolume[],
   dataShardPaths: string[],
   location: DiskLocation,
-  log: (message: string) => void,
+  log: Logger,
 ): Promise<void> {
   try {
     await foldEcjIntoEcx(ecVolume.ecxPath, ecVolume.ecjPath, store.offsetWidth);
@@ -96,5 +93,5 @@ async function decodeRefusingDeletes(
     offsetWidth: store.offsetWidth,
     log,
   });
-  log(`ec volume ${request.volumeId}: decoded back into a normal volume in ${location.dir}`);
+  log.info(`ec volume ${request.volumeId}: decoded back into a normal volume in ${location.dir}`);
 }

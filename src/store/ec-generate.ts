@@ -13,6 +13,7 @@ import { volumeFilePath } from '../storage/volume-files.ts';
 import { checkedVolumeBaseName } from './collection-name.ts';
 import { removeStaleEcArtifacts } from './ec-files.ts';
 import type { Store } from './store.ts';
+import type { Logger } from '../log/logger.ts';
 
 export interface EcGenerateRequest {
   volumeId: number;
@@ -26,7 +27,7 @@ export interface EcGenerateRequest {
 export async function generateEcShards(
   store: Store,
   request: EcGenerateRequest,
-  log: (message: string) => void,
+  log: Logger,
   onProgress?: EncodeProgress,
 ): Promise<void> {
   const { volumeId, collection } = request;
@@ -75,7 +76,10 @@ export async function generateEcShards(
         prot,
       );
     } catch (err) {
-      log(`volume ${volumeId}: failed to write the ec bitrot sidecar: ${(err as Error).message}`);
+      log.error(`volume ${volumeId}: failed to write the ec bitrot sidecar: ${(err as Error).message}`, {
+        volumeId,
+        error: (err as Error).message,
+      });
     }
     const ttlSeconds = ttlMinutes(volume.ttl) * 60;
     const info = newVolumeInfo({
@@ -91,7 +95,7 @@ export async function generateEcShards(
     });
     await writeVolumeInfoFile(vifPath, info);
     done = true;
-    log(
+    log.info(
       `volume ${volumeId}: generated ${shardPaths.length} ec shards (${ratio.dataShards}+${ratio.parityShards}, block ${blockSizeBytes}) from ${datSizeBytes} bytes`,
     );
   } finally {

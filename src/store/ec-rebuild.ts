@@ -20,6 +20,7 @@ import { checkedVolumeBaseName } from './collection-name.ts';
 import type { DiskLocation } from './disk-location.ts';
 import { allEcDirs, ecFilesStatus } from './ec-files.ts';
 import type { Store } from './store.ts';
+import type { Logger } from '../log/logger.ts';
 
 export interface EcRebuildRequest {
   volumeId: number;
@@ -72,7 +73,7 @@ async function rebuildLayout(dirs: string[], base: string): Promise<{ ratio: EcR
 export async function rebuildEcShards(
   store: Store,
   request: EcRebuildRequest,
-  log: (message: string) => void,
+  log: Logger,
   onProgress?: EncodeProgress,
 ): Promise<number[]> {
   const base = checkedVolumeBaseName(request.collection, request.volumeId);
@@ -134,9 +135,9 @@ export async function rebuildEcShards(
         await computeBitrotProtection(allPaths, { ...ratio, encodeTsNs: 0n, blockSizeBytes }),
       );
     } catch (err) {
-      log(`volume ${request.volumeId}: bitrot backfill skipped: ${(err as Error).message}`);
+      log.warn(`volume ${request.volumeId}: bitrot backfill skipped: ${(err as Error).message}`);
     }
   }
-  if (rebuilt.length > 0) log(`volume ${request.volumeId}: rebuilt ec shards ${rebuilt.join(',')}`);
+  if (rebuilt.length > 0) log.info(`volume ${request.volumeId}: rebuilt ec shards ${rebuilt.join(',')}`);
   return rebuilt;
 }

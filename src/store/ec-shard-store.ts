@@ -12,6 +12,7 @@ import { checkedVolumeBaseName } from './collection-name.ts';
 import type { OffsetWidth } from '../storage/types.ts';
 import { type DiskLocation, normalizeDiskType } from './disk-location.ts';
 import { pathExists } from '../storage/path-exists.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** master_pb.VolumeEcShardInformationMessage, in the loader's snake_case shape. */
 export interface EcShardMessage {
@@ -52,7 +53,7 @@ export class EcShardStore {
   constructor(
     private readonly locations: DiskLocation[],
     private readonly offsetWidth: OffsetWidth,
-    private readonly log: (message: string) => void,
+    private readonly log: Logger,
     private readonly coder: () => ParityCoder,
   ) {}
 
@@ -173,7 +174,7 @@ export class EcShardStore {
         const volume = await this.openOn(location, collection, volumeId, ecxDir);
         await volume.addShard(shardId);
         if (sourceDiskType !== '') volume.diskType = normalizeDiskType(sourceDiskType);
-        this.log(`mounted ec shard ${volumeId}.${shardId} on disk ${location.diskId}`);
+        this.log.info(`mounted ec shard ${volumeId}.${shardId} on disk ${location.diskId}`);
         this.notify('added', this.shardMessage(volume, location, [shardId]));
         return;
       } catch (err) {
@@ -213,7 +214,7 @@ export class EcShardStore {
     // Its shards go out as deleted once, so the master drops them now, not at the next full beat.
     volume.onQuarantine = () => {
       const { count, lastError } = volume.ioErrorState();
-      this.log(
+      this.log.error(
         `ec volume ${volumeId} on disk ${location.diskId} quarantined after ${count} consecutive IO errors: ${(lastError as Error)?.message}`,
       );
       const message = this.shardMessage(volume, location, volume.shardIds());
@@ -244,7 +245,7 @@ export class EcShardStore {
         location.ecVolumes.delete(volumeId);
         await volume.close();
       }
-      this.log(`unmounted ec shard ${volumeId}.${shardId} on disk ${location.diskId}`);
+      this.log.info(`unmounted ec shard ${volumeId}.${shardId} on disk ${location.diskId}`);
       this.notify('removed', message);
     }
   }
@@ -267,14 +268,19 @@ export class EcShardStore {
     for (const { shardIds, ...parsed } of await shardFilesIn(location.dir)) {
       const ecxDir = await this.findEcxDir(parsed.collection, parsed.volumeId);
       if (ecxDir === null) {
-        this.log(`ec shards of volume ${parsed.volumeId} in ${location.dir} have no .ecx; not mounted`);
+        this.log.warn(`ec shards of volume ${parsed.volumeId} in ${location.dir} have no .ecx; not mounted`, {
+          volumeId: parsed.volumeId,
+        });
         continue;
       }
       try {
         const volume = await this.openOn(location, parsed.collection, parsed.volumeId, ecxDir);
         for (const shardId of shardIds) await volume.addShard(shardId);
       } catch (err) {
-        this.log(`ec volume ${parsed.volumeId} in ${location.dir} failed to load: ${(err as Error).message}`);
+        this.log.error(`ec volume ${parsed.volumeId} in ${location.dir} failed to load: ${(err as Error).message}`, {
+          volumeId: parsed.volumeId,
+          error: (err as Error).message,
+        });
       }
     }
   }

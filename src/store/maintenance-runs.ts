@@ -15,6 +15,7 @@ import type { OffsetWidth } from '../storage/types.ts';
 import type { Volume } from '../storage/volume.ts';
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
 import { StoreError } from './store-error.ts';
+import { type Logger, silentLogger } from '../log/logger.ts';
 
 export const MAX_KEPT_RUNS = 64;
 /** Finished runs the service status still lists (the routes keep all MAX_KEPT_RUNS). */
@@ -47,7 +48,7 @@ export interface MaintenanceRunsOptions {
   owner?: string;
   leaseTtlMs?: number;
   nowMs?: () => number;
-  log?: (message: string) => void;
+  log?: Logger;
 }
 
 interface RunRecord {
@@ -64,7 +65,7 @@ export class MaintenanceRuns {
   private readonly owner: string;
   private readonly leaseTtlMs: number;
   private readonly nowMs: () => number;
-  private readonly log: (message: string) => void;
+  private readonly log: Logger;
 
   constructor(
     private readonly volumes: MaintainedVolumes,
@@ -73,7 +74,7 @@ export class MaintenanceRuns {
     this.owner = options.owner ?? `server@${os.hostname()}`;
     this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.nowMs = options.nowMs ?? Date.now;
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? silentLogger;
   }
 
   /** True while a rebuild has the volume unmounted. */
@@ -134,7 +135,10 @@ export class MaintenanceRuns {
           record.run.state = lost ? 'aborted' : 'failed';
           record.run.error = (err as Error).message;
           progress.finish(lost ? 'aborted' : 'failed');
-          this.log(`maintenance ${agent} of volume ${volumeId}: ${record.run.error}`);
+          this.log.error(`maintenance ${agent} of volume ${volumeId}: ${record.run.error}`, {
+            volumeId,
+            error: record.run.error,
+          });
         },
       )
       .finally(() => lease.release());
@@ -178,7 +182,7 @@ export class MaintenanceRuns {
     // Mounted again either way: a failed rebuild left the old index as it was.
     await this.volumes.mountVolume(volumeId, collection);
     if (result === undefined) throw failure;
-    this.log(
+    this.log.info(
       `maintenance: rebuilt the index of volume ${volumeId} (${result.mode}, ${result.liveEntries} live, ${result.deletedEntries} deleted)`,
     );
     return result;

@@ -3,6 +3,7 @@
 // renamed over the old one: a crash leaves the old or the new checkpoints, never a torn file.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Logger } from '../log/logger.ts';
 
 export const CHECKPOINT_FILE = 'scrub.checkpoints.json';
 /** One entry per volume of the folder; a folder holds far fewer volumes than this. */
@@ -28,7 +29,7 @@ export class ScrubCheckpoints {
     this.file = path.join(dir, CHECKPOINT_FILE);
   }
 
-  async load(log: (message: string) => void): Promise<void> {
+  async load(log: Logger): Promise<void> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -45,7 +46,7 @@ export class ScrubCheckpoints {
       }
     } catch (err) {
       // A damaged checkpoint file costs a fresh pass, nothing more.
-      log(`scrubber: ignoring ${this.file}: ${(err as Error).message}`);
+      log.warn(`scrubber: ignoring ${this.file}: ${(err as Error).message}`);
     }
   }
 

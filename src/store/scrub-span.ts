@@ -1,11 +1,13 @@
 // One stretch of a volume's `.dat` checked record by record, through the volume's own reads:
 // each live needle (the one its index entry points at) must decode with a matching checksum.
 // Superseded and deleted records are garbage: their damage harms nothing and is only counted.
+// Each live needle's cookie is held to its earlier versions' (scrub-cookies.ts).
 import { isStorageError } from '../storage/errors.ts';
-import { decodeNeedle, decodeNeedleHeader } from '../storage/needle/needle.ts';
+import { decodeNeedle, decodeNeedleHeader, type NeedleHeader } from '../storage/needle/needle.ts';
 import { actualSize } from '../storage/needle/version.ts';
 import { NEEDLE_HEADER_SIZE_BYTES } from '../storage/types.ts';
 import type { Volume } from '../storage/volume.ts';
+import type { CookieChain } from './scrub-cookies.ts';
 
 /** Bytes read per step: large enough for sequential reads, small enough to pace finely. */
 export const SCRUB_WINDOW_BYTES = 1024 * 1024;
@@ -30,7 +32,8 @@ export interface SpanResult {
 
 /**
  * Checks whole records from `fromOffsetBytes` until about `maxBytes` are read or `endOffsetBytes`
- * is reached; `take(bytes)` is called before each read (pacing and admission).
+ * is reached; `take(bytes)` is called before each read (pacing and admission). `cookies` carries
+ * the superseded versions' cookies from span to span of one pass.
  */
 export async function scrubSpan(
   volume: Volume,
@@ -38,6 +41,7 @@ export async function scrubSpan(
   endOffsetBytes: number,
   maxBytes: number,
   take: (bytes: number) => Promise<void>,
+  cookies: CookieChain,
 ): Promise<SpanResult> {
   const result: SpanResult = {
     nextOffsetBytes: fromOffsetBytes,
@@ -98,7 +102,7 @@ export async function scrubSpan(
         await take(recordBytes - window.length);
         record = await volume.readBytes(recordOffset, recordBytes);
       }
-      checkRecord(volume, record, header.id, header.size, recordOffset, result);
+      checkRecord(volume, record, header, recordOffset, cookies, result);
       result.recordsChecked++;
       result.bytesChecked += recordBytes;
       at += recordBytes;
@@ -113,14 +117,30 @@ export async function scrubSpan(
 function checkRecord(
   volume: Volume,
   record: Buffer,
-  id: bigint,
-  size: number,
+  header: NeedleHeader,
   offsetBytes: number,
+  cookies: CookieChain,
   result: SpanResult,
 ): void {
+  const { id, size, cookie } = header;
   const entry = volume.lookup(id);
   const live = entry !== undefined && entry.size >= 0 && entry.offsetBytes === offsetBytes;
-  if (size === 0) return;
+  if (size === 0) {
+    cookies.forget(id);
+    return;
+  }
+  if (!live) {
+    cookies.superseded(id, cookie);
+  } else {
+    const earlier = cookies.mismatchOfLive(id, cookie);
+    if (earlier !== undefined)
+      result.findings.push({
+        volumeId: volume.id,
+        needleId: id.toString(16),
+        offsetBytes,
+        detail: `cookie ${cookie.toString(16)} differs from ${earlier.toString(16)}, the cookie of the version it overwrote`,
+      });
+  }
   try {
     decodeNeedle(record, volume.version, size);
   } catch (err) {

@@ -19,6 +19,7 @@ import { JobRegistry } from '../status/job-registry.ts';
 import { VID_STAMP_FILE, readVidStamp, writeVidStamp } from './vid-stamp.ts';
 import type { ParityCoder } from '../ec/ec-encoder.ts';
 import { type CodingPool, createCodingPool } from '../ec/codec/coding-pool.ts';
+import type { Logger } from '../log/logger.ts';
 
 export { StoreError, type StoreErrorCode } from './store-error.ts';
 
@@ -78,11 +79,27 @@ export class Store {
   constructor(
     configs: DiskLocationConfig[],
     readonly offsetWidth: OffsetWidth,
-    private readonly log: (message: string) => void,
+    private readonly log: Logger,
   ) {
     this.locations = configs.map((c) => new DiskLocation({ ...c, diskType: normalizeDiskType(c.diskType) }));
-    this.ec = new EcShardStore(this.locations, offsetWidth, log, () => this.coder());
-    this.maintenance = new MaintenanceRuns(this, { log });
+    this.ec = new EcShardStore(this.locations, offsetWidth, log.child({ component: 'ec' }), () => this.coder());
+    this.maintenance = new MaintenanceRuns(this, { log: log.child({ component: 'maintenance' }) });
+    // A quarantined volume is no longer reported: the master drops it now and re-replicates.
+    for (const location of this.locations) {
+      location.onVolumeQuarantined = (volumeId) => {
+        const volume = location.volumes.get(volumeId);
+        if (volume !== undefined) for (const listener of this.listeners) listener.volumeRemoved(volume, location);
+      };
+    }
+  }
+
+  /**
+   * Whether any local volume or EC volume is quarantined after sustained EIO (upstream's
+   * HasIoQuarantine): /healthz answers 503 so a load balancer drains a server with failing media.
+   */
+  hasIoQuarantine(): boolean {
+    for (const { volume } of this.allVolumes()) if (volume.isIoQuarantined) return true;
+    return this.ec.hasIoQuarantine();
   }
 
   async load(): Promise<void> {
@@ -147,7 +164,7 @@ export class Store {
         try {
           await writeVidStamp(location.dir, stamp);
         } catch (err) {
-          this.log(`write ${VID_STAMP_FILE} in ${location.dir}: ${(err as Error).message}`);
+          this.log.error(`write ${VID_STAMP_FILE} in ${location.dir}: ${(err as Error).message}`);
           failed = true;
         }
       }
@@ -226,7 +243,7 @@ export class Store {
       ...location.volumeOptions(),
     });
     location.volumes.set(request.volumeId, volume);
-    this.log(
+    this.log.info(
       `allocated volume ${request.volumeId} (collection "${request.collection}", replication ${request.replication || '000'}) in ${location.dir}`,
     );
     for (const listener of this.listeners) listener.volumeAdded(volume, location);

@@ -10,6 +10,7 @@ import { ServiceHealth } from '../status/service-health.ts';
 import { type ServiceSnapshot, emptyStatus } from '../status/service-status.ts';
 import { tearDownEcVolume } from './ec-shard-delete.ts';
 import type { Store } from './store.ts';
+import { type Logger, silentLogger } from '../log/logger.ts';
 
 export const MAX_TTL_VOLUME_REMOVAL_DELAY_MINUTES = 10;
 /** Upstream checks on every heartbeat pulse; expiry is counted in minutes, so this is plenty. */
@@ -37,13 +38,13 @@ export function isExpiredLongEnough(volume: Volume, nowMs: number): boolean {
 export interface TtlExpiryOptions {
   intervalMs?: number;
   nowMs?: () => number;
-  log?: (message: string) => void;
+  log?: Logger;
 }
 
 export class TtlExpiry {
   private readonly intervalMs: number;
   private readonly nowMs: () => number;
-  private readonly log: (message: string) => void;
+  private readonly log: Logger;
   private readonly health: ServiceHealth;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
@@ -57,7 +58,7 @@ export class TtlExpiry {
     this.intervalMs = options.intervalMs ?? DEFAULT_TTL_CHECK_INTERVAL_MS;
     if (!(this.intervalMs > 0)) throw new RangeError(`TTL check interval must be positive, got ${this.intervalMs}`);
     this.nowMs = options.nowMs ?? Date.now;
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? silentLogger;
     this.health = new ServiceHealth(this.nowMs);
   }
 
@@ -115,7 +116,8 @@ export class TtlExpiry {
     let expiredNow = 0;
     const toDelete: Volume[] = [];
     for (const { volume } of this.store.allVolumes()) {
-      if (!isVolumeExpired(volume, this.store.volumeSizeLimitBytes, now)) continue;
+      // A quarantined volume's files are never deleted (4.53 skips it before the expiry check).
+      if (volume.isIoQuarantined || !isVolumeExpired(volume, this.store.volumeSizeLimitBytes, now)) continue;
       if (isExpiredLongEnough(volume, now)) toDelete.push(volume);
       else expiredNow++;
     }
@@ -123,7 +125,7 @@ export class TtlExpiry {
       try {
         await this.store.deleteVolume(volume.id, false);
         this.counts.volumesDeleted++;
-        this.log(`volume ${volume.id} expired (TTL ${ttlMinutes(volume.ttl)}m): deleted`);
+        this.log.info(`volume ${volume.id} expired (TTL ${ttlMinutes(volume.ttl)}m): deleted`, { volumeId: volume.id });
       } catch (err) {
         failed = true;
         this.health.failed(new Error(`delete expired volume ${volume.id}: ${(err as Error).message}`));
@@ -138,7 +140,7 @@ export class TtlExpiry {
       try {
         await tearDownEcVolume(this.store, collection, volumeId, 0n);
         this.counts.ecVolumesDeleted++;
-        this.log(`ec volume ${volumeId} expired: deleted`);
+        this.log.info(`ec volume ${volumeId} expired: deleted`, { volumeId });
       } catch (err) {
         failed = true;
         this.health.failed(new Error(`delete expired ec volume ${volumeId}: ${(err as Error).message}`));

@@ -8,6 +8,7 @@ import type { Volume } from '../storage/volume.ts';
 import { volumeFilePath } from '../storage/volume-files.ts';
 import type { Store } from './store.ts';
 import { COPYING_DIR, type VolumeCopyStaging } from './volume-copy-staging.ts';
+import type { Logger } from '../log/logger.ts';
 
 const REPLICA_FILE_EXTS = ['dat', 'idx', 'vif', 'note'] as const;
 
@@ -36,12 +37,12 @@ async function preserveFiles(files: string[]): Promise<PreservedFile[]> {
 }
 
 /** Puts preserved files back at their names, over whatever a failed swap left there. */
-async function restoreFiles(preserved: PreservedFile[], log: (message: string) => void): Promise<void> {
+async function restoreFiles(preserved: PreservedFile[], log: Logger): Promise<void> {
   for (const { original, link } of preserved) {
     try {
       await fs.rename(link, original);
     } catch (err) {
-      log(`restore ${original} from ${link}: ${(err as Error).message}`);
+      log.error(`restore ${original} from ${link}: ${(err as Error).message}`);
     }
   }
 }
@@ -51,7 +52,7 @@ export interface VolumeCopySwap {
   note: string;
   /** Checks the mounted copy before it is kept; a throw rolls the swap back. */
   validate: (volume: Volume) => void;
-  log: (message: string) => void;
+  log: Logger;
 }
 
 /** Mounts the staged copy under its final names; on any failure the replaced replica is back as it was. */
@@ -109,7 +110,10 @@ export async function swapInVolumeCopy(store: Store, staging: VolumeCopyStaging,
     await restoreFiles(preserved, swap.log);
     if (replacedRemoved) {
       await store.mountVolume(volumeId, replaced!.collection).catch((mountErr: unknown) => {
-        swap.log(`remount replaced replica of volume ${volumeId}: ${(mountErr as Error).message}`);
+        swap.log.error(`remount replaced replica of volume ${volumeId}: ${(mountErr as Error).message}`, {
+          volumeId,
+          error: (mountErr as Error).message,
+        });
       });
     }
     throw err;

@@ -13,6 +13,7 @@ import { type HttpServers, listenHttpServers } from '../../src/server/http/index
 import { Store } from '../../src/store/store.ts';
 import { fidText } from './http-input-arbitraries.ts';
 
+import { linesLogger } from '../unit/lines-logger.ts';
 export const FUZZ_VOLUME_ID = 7;
 /** Known needles: ids 1..KNOWN_NEEDLES under this cookie; fuzzed writes use ids from SCRATCH_FIRST_ID. */
 export const KNOWN_COOKIE = 0x1122_3344;
@@ -107,9 +108,7 @@ async function knownContents(): Promise<Buffer[]> {
 export async function startFuzzServer(options: { writeKey?: string } = {}): Promise<FuzzServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'needlework-fuzz-'));
   const logs: string[] = [];
-  const log = (m: string): void => {
-    if (logs.length < 10_000) logs.push(m);
-  };
+  const log = linesLogger(logs, { maxLines: 10_000 });
   const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, log);
   await store.load();
   await store.allocateVolume({

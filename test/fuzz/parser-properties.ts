@@ -9,15 +9,15 @@ import { NeedleFlag, newNeedle } from '../../src/storage/needle/needle.ts';
 import { parseChunkManifest } from '../../src/server/http/chunk-manifest.ts';
 import { fastTargetOf } from '../../src/server/http/fast-target.ts';
 import { etagListMatches, notModified } from '../../src/server/http/handle-read.ts';
-import { formatHttpDate, parseHttpDate, parseHttpTime } from '../../src/server/http/http-date.ts';
+import { formatHttpDate, parseHttpDate, parseHttpTime } from '../../src/gocompat/http-date.ts';
 import { verifyFidToken } from '../../src/server/http/jwt.ts';
-import { formatMediaType, parseMediaType, parseMediaTypeFully } from '../../src/server/http/media-type.ts';
+import { formatMediaType, parseMediaType, parseMediaTypeFully } from '../../src/gocompat/media-type.ts';
 import { MultipartError, readMultipart } from '../../src/server/http/multipart.ts';
 import { UploadError, parseUpload } from '../../src/server/http/parse-upload.ts';
-import { parseGoQuery } from '../../src/server/http/query.ts';
-import { InvalidRange, TooManyRanges, hasTooManyRanges, parseRange } from '../../src/server/http/range.ts';
+import { parseGoQuery } from '../../src/gocompat/query.ts';
+import { InvalidRange, TooManyRanges, hasTooManyRanges, parseRange } from '../../src/gocompat/range.ts';
 import { cleanServePath, goPathBase } from '../../src/server/http/raw-target.ts';
-import { detectContentType } from '../../src/server/http/sniff.ts';
+import { detectContentType } from '../../src/gocompat/sniff.ts';
 import {
   FidParseError,
   fileTargetOf,

@@ -136,7 +136,7 @@ async function withTmpfs(
   await mkdir(dataDir);
   const why = mountTmpfs(dataDir);
   if (why !== null) {
-    if (process.env['NEEDLEWORK_REQUIRE_PARITY'] === '1') throw new Error(`CI must run the disk-full tests: ${why}`);
+    if (process.env.NEEDLEWORK_REQUIRE_PARITY === '1') throw new Error(`CI must run the disk-full tests: ${why}`);
     t.skip(why);
     return;
   }

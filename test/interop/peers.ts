@@ -15,7 +15,7 @@ export function skipReason(): string | false {
   if (weedBinary() !== null) return false;
   const reason = 'no SeaweedFS weed binary (set WEED_BINARY or run scripts/obtain-weed.sh)';
   // CI builds the peers first; a missing binary there is a broken build, not a reason to skip.
-  if (process.env['NEEDLEWORK_REQUIRE_PARITY'] === '1') throw new Error(reason);
+  if (process.env.NEEDLEWORK_REQUIRE_PARITY === '1') throw new Error(reason);
   return reason;
 }
 

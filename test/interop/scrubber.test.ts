@@ -54,7 +54,7 @@ describe('continuous scrubber in a cluster', { skip: skipReason() }, () => {
         services: Array<{ name: string; status: { detail: string; counters: Record<string, number> } }>;
       };
       const scrubber = body.services.find((s) => s.name === 'scrubber');
-      return (scrubber?.status.counters['findings'] ?? 0) > 0 ? scrubber!.status.detail : undefined;
+      return (scrubber?.status.counters.findings ?? 0) > 0 ? scrubber!.status.detail : undefined;
     });
     assert.match(finding, new RegExp(`volume ${volumeId}: CRC error`));
     let lastSeen = '';

@@ -12,7 +12,12 @@ import { skipReason, startMaster, startOurVolumeServer } from './peers.ts';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 interface Services {
-  services: Array<{ name: string; current: string; status: { lastError: { message: string } | null } }>;
+  services: Array<{
+    name: string;
+    current: string;
+    desired: Record<string, unknown>;
+    status: { lastError: { message: string } | null };
+  }>;
   plans: Array<{ name: string; action: string }>;
 }
 
@@ -40,6 +45,9 @@ describe('service status in a cluster', { skip: skipReason() }, () => {
       assert.ok(names.includes(expected), `${expected} in ${names.join(', ')}`);
     assert.equal(running.services.find((s) => s.name === 'metrics-push')?.current, 'NotConfigured');
     assert.equal(running.plans.find((p) => p.name === 'heartbeat')?.action, 'none');
+    const perMaster = running.services.find((s) => s.name === `heartbeat/${master.address}`);
+    assert.equal(perMaster?.current, 'Running', 'the one master, streamed to');
+    assert.equal(perMaster?.desired.seed, true);
     const { stdout } = await promisify(execFile)(path.join(ROOT, 'bin', 'needlework'), [
       'status',
       `-server=127.0.0.1:${ours.port}`,
@@ -51,5 +59,8 @@ describe('service status in a cluster', { skip: skipReason() }, () => {
     const heartbeat = degraded.services.find((s) => s.name === 'heartbeat')!;
     assert.match(heartbeat.status.lastError?.message ?? '', new RegExp(`master ${master.address}`));
     assert.equal(degraded.plans.find((p) => p.name === 'heartbeat')?.action, 'restart');
+    const lost = degraded.services.find((s) => s.name === `heartbeat/${master.address}`);
+    assert.equal(lost?.current, 'Degraded');
+    assert.notEqual(lost?.status.lastError, null);
   });
 });

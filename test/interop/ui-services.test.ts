@@ -11,14 +11,14 @@ import { describe, it } from 'node:test';
 import { tempDir } from '../unit/helpers.ts';
 import { skipReason, startMaster, startOurVolumeServer } from './peers.ts';
 
-const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 function chromiumMissing(): string | false {
   const peers = skipReason();
   if (peers !== false) return peers;
   if (existsSync(CHROMIUM)) return false;
   const reason = `no Chromium at ${CHROMIUM} (set CHROMIUM, or install the chromium package)`;
-  if (process.env['NEEDLEWORK_REQUIRE_PARITY'] === '1') throw new Error(reason);
+  if (process.env.NEEDLEWORK_REQUIRE_PARITY === '1') throw new Error(reason);
   return reason;
 }
 

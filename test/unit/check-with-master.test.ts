@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkWithMaster } from '../../src/cluster/check-with-master.ts';
 import type { MasterConfiguration } from '../../src/cluster/master-client.ts';
+import { silentLogger } from '../../src/log/logger.ts';
+import { linesLogger } from './lines-logger.ts';
 
 const ANSWER: MasterConfiguration = { metricsAddress: 'gw:9091', metricsIntervalSeconds: 15 };
 
@@ -12,7 +14,7 @@ describe('checkWithMaster', () => {
     const asked: string[] = [];
     const logs: string[] = [];
     let failuresLeft = 3;
-    const got = await checkWithMaster(['m1:9333', 'm2:9333'], (m) => logs.push(m), {
+    const got = await checkWithMaster(['m1:9333', 'm2:9333'], linesLogger(logs), {
       retryMs: 1,
       ask: async (master) => {
         asked.push(master);
@@ -32,7 +34,7 @@ describe('checkWithMaster', () => {
   it('pauses between passes, not between masters', async () => {
     const askedAtMs: number[] = [];
     let calls = 0;
-    await checkWithMaster(['a:1', 'b:1'], () => {}, {
+    await checkWithMaster(['a:1', 'b:1'], silentLogger, {
       retryMs: 80,
       ask: async () => {
         askedAtMs.push(Date.now());
@@ -47,7 +49,7 @@ describe('checkWithMaster', () => {
 
   it('stops waiting when aborted', async () => {
     const abort = new AbortController();
-    const waiting = checkWithMaster(['a:1'], () => {}, {
+    const waiting = checkWithMaster(['a:1'], silentLogger, {
       retryMs: 60_000,
       signal: abort.signal,
       ask: async () => {
@@ -59,9 +61,6 @@ describe('checkWithMaster', () => {
   });
 
   it('needs a master', async () => {
-    await assert.rejects(
-      checkWithMaster([], () => {}),
-      /at least one master/,
-    );
+    await assert.rejects(checkWithMaster([], silentLogger), /at least one master/);
   });
 });

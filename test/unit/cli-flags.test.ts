@@ -12,6 +12,7 @@ import {
   type FlagDeps,
   type VolumeConfig,
 } from '../../src/cli/flags.ts';
+import { GLOG_DEFAULTS } from '../../src/log/process-logger.ts';
 
 const files = new Map<string, string>();
 const deps: FlagDeps = {
@@ -353,7 +354,13 @@ describe('parseVolumeFlags: defaults', () => {
     assert.equal(config.securityFile, undefined);
     assert.equal(config.configDir, undefined);
     assert.equal(config.offsetWidth, 4);
-    assert.equal(config.logVerbosity, 0);
+    assert.deepEqual(config.logging, GLOG_DEFAULTS);
+    // Upstream's defaults, spelled out: stderr and files, ERROR threshold, 1800 MB files, 5 kept, 7 days.
+    assert.equal(config.logging.alsoToStderr, true);
+    assert.equal(config.logging.stderrThreshold, 2);
+    assert.equal(config.logging.maxSizeBytes, 1800 * 1024 * 1024);
+    assert.equal(config.logging.maxFiles, 5);
+    assert.equal(config.logging.rotateHours, 168);
   });
 
   it('derives gRPC and public ports from -port only when they are 0 or unset', () => {
@@ -603,18 +610,63 @@ describe('parseVolumeFlags: global flags and config_dir', () => {
       'volume',
       '-port=9000',
     ]);
-    assert.equal(config.logVerbosity, 2);
+    assert.equal(config.logging.verbosity, 2);
+    assert.equal(config.logging.toStderr, true);
+    assert.equal(config.logging.dir, '/var/log/weed');
     assert.equal(config.configDir, '/etc/sw');
     assert.equal(config.httpPort, 9000);
-    assert.deepEqual(config.ignoredFlags, ['logdir', 'logtostderr']);
+    assert.deepEqual(config.ignoredFlags, []);
     assertFlagError(['volume', '-logdir=/x'], 'flag provided but not defined: -logdir', 'logdir');
     assertFlagError(['-port=1', 'volume'], /unexpected argument "volume"/);
   });
 
   it('accepts global flags among volume flags when "volume" is omitted', () => {
     const config = parse(['-port=9000', '-v', '3', '-alsologtostderr=false']);
-    assert.equal(config.logVerbosity, 3);
-    assert.deepEqual(config.ignoredFlags, ['alsologtostderr']);
+    assert.equal(config.logging.verbosity, 3);
+    assert.equal(config.logging.alsoToStderr, false);
+    assert.deepEqual(config.ignoredFlags, []);
+  });
+
+  it("resolves glog's file flags, with glog's defaults where they are 0", () => {
+    const config = parse([
+      '-log_max_size_mb=10',
+      '-log_max_files=2',
+      '-log_rotate_hours=0',
+      '-log_json',
+      '-log_compress',
+      '-vmodule=heartbeat=2,,scrub*=0,s?ore=3',
+      '-log_backtrace_at=volume.go:12',
+    ]);
+    assert.equal(config.logging.maxSizeBytes, 10 * 1024 * 1024);
+    assert.equal(config.logging.maxFiles, 2);
+    assert.equal(config.logging.rotateHours, 0);
+    assert.equal(config.logging.json, true);
+    assert.equal(config.logging.compressRotated, true);
+    assert.deepEqual(config.logging.vmodule, [
+      { pattern: 'heartbeat', level: 2 },
+      { pattern: 's?ore', level: 3 },
+    ]);
+    assert.deepEqual(config.ignoredFlags, ['log_backtrace_at']);
+    assertFlagError(
+      ['-vmodule=heartbeat'],
+      'invalid value "heartbeat" for flag -vmodule: syntax error: expect comma-separated list of filename=N',
+      'vmodule',
+    );
+    assertFlagError(['-vmodule=x=-1'], /negative value for vmodule level/, 'vmodule');
+    const zeros = parse(['-log_max_size_mb=0', '-log_max_files=0']);
+    assert.equal(zeros.logging.maxSizeBytes, 1800 * 1024 * 1024);
+    assert.equal(zeros.logging.maxFiles, 5);
+  });
+
+  it('reads -stderrthreshold as glog does: a severity name in any case, or a number', () => {
+    assert.equal(parse(['-stderrthreshold=warning']).logging.stderrThreshold, 1);
+    assert.equal(parse(['-stderrthreshold=FATAL']).logging.stderrThreshold, 3);
+    assert.equal(parse(['-stderrthreshold=0']).logging.stderrThreshold, 0);
+    assertFlagError(
+      ['-stderrthreshold=loud'],
+      'invalid value "loud" for flag -stderrthreshold: strconv.Atoi: parsing "loud": invalid syntax',
+      'stderrthreshold',
+    );
   });
 
   it('accepts -config_dir after "volume" as well, and keeps -securityFile separate', () => {
@@ -745,7 +797,19 @@ describe('usage', () => {
     assert.match(text, /-max string\n.*\(default "8"\)/);
     assert.match(text, /-offsetBytes int/);
     assert.match(text, /-config_dir string/);
-    assert.match(text, /-logtostderr\n.*\[accepted, ignored\]/);
+    // glog's flags as weed prints them: flag.Var values are `value`, log_max_size_mb a uint.
+    assert.match(text, /For Logging, use "needlework \[logging_options\] volume \[flags\]"/);
+    assert.match(text, /\n {2}-v value\n {4}\tlog levels \[0\|1\|2\|3\|4\], default to 0\n/);
+    assert.match(text, /\n {2}-logtostderr\n {4}\tlog to standard error instead of files\n/);
+    assert.match(text, /\n {2}-alsologtostderr\n {4}\tlog to standard error as well as files \(default true\)\n/);
+    assert.match(text, /\n {2}-stderrthreshold value\n {4}\tlogs at or above this threshold go to stderr\n/);
+    assert.match(text, /\n {2}-logdir string\n {4}\tIf non-empty, write log files in this directory\n/);
+    assert.match(text, /\n {2}-log_max_size_mb uint\n.*\(0 = use default of 1800 MB\) \(default 1800\)\n/);
+    assert.match(
+      text,
+      /\n {2}-vmodule value\n {4}\tcomma-separated list of pattern=N settings for file-filtered logging\n/,
+    );
+    assert.match(text, /-log_backtrace_at value\n.*\[accepted, ignored\]/);
   });
 });
 

@@ -17,6 +17,7 @@ import { ServerStateStore } from '../../src/store/server-state.ts';
 import { Store, StoreError } from '../../src/store/store.ts';
 import { testGrpcContext } from './grpc-test-context.ts';
 import { suiteScope } from './suite-scope.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 const INVALID_ARGUMENT = grpc.status.INVALID_ARGUMENT;
 
@@ -49,7 +50,7 @@ describe('collection names', () => {
   before(async () => {
     parent = await scope.tempDir('needlework-collection-name-');
     dir = path.join(parent, 'data');
-    store = new Store([{ dir, maxVolumeCount: 8, diskType: '', diskId: 0 }], 4, () => {});
+    store = new Store([{ dir, maxVolumeCount: 8, diskType: '', diskId: 0 }], 4, silentLogger);
     await store.load();
     scope.defer(() => store.close());
     const state = new ServerStateStore(ServerStateStore.pathIn(dir));
@@ -293,7 +294,7 @@ describe('collection names', () => {
       encode_ts_ns: '0',
     });
 
-    const reloaded = new Store([{ dir, maxVolumeCount: 8, diskType: '', diskId: 0 }], 4, () => {});
+    const reloaded = new Store([{ dir, maxVolumeCount: 8, diskType: '', diskId: 0 }], 4, silentLogger);
     // A file whose name parses to a refused collection is skipped at load, not fatal.
     await fs.writeFile(path.join(dir, '.._14.dat'), 'not a volume');
     try {

@@ -70,7 +70,7 @@ describe('delete retry queue', () => {
     assert.equal(q.queue.depth, 0);
     const status = q.queue.statusSnapshot();
     assert.deepEqual(
-      [status.status.counters['queued'], status.status.counters['retried'], status.status.counters['delivered']],
+      [status.status.counters.queued, status.status.counters.retried, status.status.counters.delivered],
       [1, 3, 1],
     );
     assert.equal(status.status.detail, 'empty');
@@ -110,7 +110,7 @@ describe('delete retry queue', () => {
     q.queue.enqueue(failed);
     q.advance(MINUTE);
     await q.queue.runDue();
-    const token = q.sent[0]!.headers['authorization']!.replace(/^BEARER /, '');
+    const token = q.sent[0]!.headers.authorization!.replace(/^BEARER /, '');
     assert.equal(verifyFidToken(token, 'secret', '3,01637037d6'), true);
     assert.equal(verifyFidToken(token, 'secret', '3,01637037d7'), false);
   });
@@ -121,7 +121,7 @@ describe('delete retry queue', () => {
     assert.equal(q.queue.enqueue(failed), true);
     assert.equal(q.queue.enqueue(failed), false);
     let status = q.queue.statusSnapshot();
-    assert.equal(status.status.counters['refused'], 1);
+    assert.equal(status.status.counters.refused, 1);
     assert.equal(status.current, 'Stopped');
     q.queue.start();
     assert.equal(q.queue.statusSnapshot().current, 'Degraded');
@@ -131,7 +131,7 @@ describe('delete retry queue', () => {
     }
     status = q.queue.statusSnapshot();
     assert.equal(q.queue.depth, 0);
-    assert.equal(status.status.counters['givenUp'], 2);
+    assert.equal(status.status.counters.givenUp, 2);
     assert.match(
       status.status.lastError?.message ?? '',
       new RegExp(`gave up the replica delete .* after ${MAX_DELETE_ATTEMPTS} attempts: status 500`),

@@ -10,6 +10,8 @@ import { isDiskSpaceLow, type DiskSpace, type MinFreeSpace } from '../../src/sto
 import { StoreError } from '../../src/store/store-error.ts';
 import { Store } from '../../src/store/store.ts';
 import { tempDir, textNeedle } from './helpers.ts';
+import { silentLogger } from '../../src/log/logger.ts';
+import { linesLogger } from './lines-logger.ts';
 
 const GIB = 1024 ** 3;
 const TEN_PERCENT: MinFreeSpace = { kind: 'percent', percent: 10, raw: '10' };
@@ -18,7 +20,7 @@ async function storeWith(minFreeSpace: MinFreeSpace | undefined): Promise<Store>
   const store = new Store(
     [{ dir: await tempDir(), maxVolumeCount: 8, diskType: '', diskId: 0, ...(minFreeSpace ? { minFreeSpace } : {}) }],
     4,
-    () => {},
+    silentLogger,
   );
   await store.load();
   return store;
@@ -34,7 +36,7 @@ describe('disk-space monitor (-minFreeSpace)', () => {
     const logs: string[] = [];
     const monitor = new DiskSpaceMonitor(store.locations, {
       statDiskSpace: async () => space,
-      log: (m) => logs.push(m),
+      log: linesLogger(logs),
     });
     await monitor.checkNow();
     const volume = await allocate(store, 1);

@@ -23,6 +23,7 @@ import { decodeSuperBlock, encodeSuperBlock, newSuperBlock } from '../../src/sto
 import { decodeVolumeInfo, encodeVolumeInfo } from '../../src/storage/volume-info.ts';
 import { Volume } from '../../src/storage/volume.ts';
 import { tempDir } from './helpers.ts';
+import { linesLogger } from './lines-logger.ts';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 
@@ -211,7 +212,7 @@ describe('a volume written by a real Go weed volume server', () => {
     const volume = await Volume.open({
       location: { dir, collection: '', volumeId: 1 },
       offsetWidth: 4,
-      log: (m) => logs.push(m),
+      log: linesLogger(logs),
       nowNs: () => nowNs,
     });
     assert.deepEqual(volume.loadReport.notes, [], 'a healthy Go volume needs no repair');

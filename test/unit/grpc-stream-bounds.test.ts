@@ -13,6 +13,7 @@ import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { pathExists } from '../../src/storage/path-exists.ts';
 import { testGrpcContext } from './grpc-test-context.ts';
 import { suiteScope, type SuiteScope } from './suite-scope.ts';
+import { linesLogger } from './lines-logger.ts';
 
 interface Running {
   client: VolumeServerPeer;
@@ -26,7 +27,7 @@ async function startServer(
 ): Promise<Running> {
   const logs: string[] = [];
   const base = await testGrpcContext(scope, 'needlework-grpc-bounds-');
-  const ctx = { ...base, log: (message: string) => logs.push(message) };
+  const ctx = { ...base, log: linesLogger(logs) };
   await ctx.store.allocateVolume({
     volumeId: 5,
     collection: '',

@@ -5,12 +5,18 @@ import type * as grpc from '@grpc/grpc-js';
 import { messagesOf, newPeerClient, type VolumeServerPeer } from '../../src/cluster/peer-client.ts';
 import { startGrpcServer } from '../../src/server/grpc/server.ts';
 import { ServerStateStore } from '../../src/store/server-state.ts';
+import type { DiskLocationConfig } from '../../src/store/disk-location.ts';
 import { Store } from '../../src/store/store.ts';
 import type { SuiteScope } from './suite-scope.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
-export async function testGrpcContext(scope: SuiteScope, tempPrefix: string): Promise<GrpcContext & { dir: string }> {
+export async function testGrpcContext(
+  scope: SuiteScope,
+  tempPrefix: string,
+  location: Partial<DiskLocationConfig> = {},
+): Promise<GrpcContext & { dir: string }> {
   const dir = await scope.tempDir(tempPrefix);
-  const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, () => {});
+  const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0, ...location }], 4, silentLogger);
   await store.load();
   scope.defer(() => store.close());
   const state = new ServerStateStore(ServerStateStore.pathIn(dir));
@@ -31,7 +37,7 @@ export async function testGrpcContext(scope: SuiteScope, tempPrefix: string): Pr
     masters: [],
     currentMaster: () => '',
     leave: async () => {},
-    log: () => {},
+    log: silentLogger,
   };
 }
 

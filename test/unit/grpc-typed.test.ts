@@ -15,7 +15,7 @@ import {
   unary,
   writeMessage,
 } from '../../src/server/grpc/context.ts';
-import { type MasterClient } from '../../src/cluster/master-client.ts';
+import type { MasterClient } from '../../src/cluster/master-client.ts';
 import { type VolumeServerPeer, messagesOf, unaryCall } from '../../src/cluster/peer-client.ts';
 import { buildVolumeServerImplementation } from '../../src/server/grpc/server.ts';
 import { volumeServerService } from '../../src/proto/loader.ts';

@@ -8,6 +8,7 @@ import { newSuperBlock } from '../../src/storage/super-block.ts';
 import type { OffsetWidth } from '../../src/storage/types.ts';
 import { Volume } from '../../src/storage/volume.ts';
 import type { Ttl } from '../../src/storage/needle/ttl.ts';
+import { linesLogger } from './lines-logger.ts';
 
 export async function tempDir(prefix = 'needlework-'): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
@@ -31,7 +32,7 @@ export function openTestVolume(options: TestVolumeOptions): Promise<Volume> {
     location: { dir: options.dir, collection: options.collection ?? '', volumeId: options.volumeId ?? 1 },
     offsetWidth: options.width ?? 4,
     create: newSuperBlock({ version: options.version ?? 3, ...(options.ttl ? { ttl: options.ttl } : {}) }),
-    log: (message) => options.logs?.push(message),
+    log: linesLogger(options.logs ?? []),
     ...(options.nowNs ? { nowNs: options.nowNs } : {}),
   });
 }

@@ -8,6 +8,7 @@ import { listenHttpServers, type HttpServers } from '../../src/server/http/index
 import { Store } from '../../src/store/store.ts';
 import { type Reply, send } from './http-fixture.ts';
 import { tempDir } from './helpers.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 const VOLUME_ID = 7;
 const VARYING_HEADERS = new Set(['date', 'x-amz-request-id']);
@@ -139,7 +140,7 @@ describe('the fast path answers as the app does', () => {
 
   before(async () => {
     const dir = await tempDir('needlework-fast-path-');
-    store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, () => {});
+    store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, silentLogger);
     await store.load();
     await store.allocateVolume({
       volumeId: VOLUME_ID,
@@ -154,7 +155,7 @@ describe('the fast path answers as the app does', () => {
       serverVersion: '30GB 4.53',
       fileSizeLimitBytes: 1024 * 1024,
       isHealthy: () => true,
-      log: () => {},
+      log: silentLogger,
     };
     fastServers = await listenHttpServers(
       { ...deps, fastPath: { reads: true, writes: true, served } },
@@ -277,8 +278,8 @@ describe('the fast path answers as the app does', () => {
         );
         assert.equal(reply.status, 201);
       }
-      keys['deleted'] = keys['u0'] as number;
-      keys['deletedCopy'] = nextKey;
+      keys.deleted = keys.u0 as number;
+      keys.deletedCopy = nextKey;
       const { headers, body } = form('to delete', 'Content-Disposition: form-data; name="file"; filename="d.bin"');
       await send(appServers.adminPort, 'POST', `/${fid(nextKey)}`, headers, body);
       assert.equal((await send(appServers.adminPort, 'DELETE', `/${fid(nextKey++)}`)).status, 202);

@@ -4,6 +4,7 @@ import { listenHttpServers, type HttpServers } from '../../src/server/http/index
 import type { HttpHooks } from '../../src/server/http/deps.ts';
 import { Store } from '../../src/store/store.ts';
 import { tempDir } from './helpers.ts';
+import { linesLogger } from './lines-logger.ts';
 
 export interface Reply {
   status: number;
@@ -45,7 +46,7 @@ export async function startFixture(
 ): Promise<Fixture> {
   const dir = await tempDir('needlework-http-');
   const logs: string[] = [];
-  const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, (m) => logs.push(m));
+  const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, linesLogger(logs));
   await store.load();
   await store.allocateVolume({ volumeId: 7, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
   let healthy = true;
@@ -55,7 +56,7 @@ export async function startFixture(
       serverVersion: '30GB 4.44',
       fileSizeLimitBytes,
       isHealthy: () => healthy,
-      log: (m) => logs.push(m),
+      log: linesLogger(logs),
       ...(hooks ? { hooks: hooks(store) } : {}),
     },
     { host: '127.0.0.1', port: 0, public: { port: 0 }, closeGraceMs: 100 },

@@ -13,6 +13,7 @@ import { createServerContext } from '../../src/server/http/server-context.ts';
 import { Store } from '../../src/store/store.ts';
 import { tempDir } from './helpers.ts';
 import { send } from './http-fixture.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 const MIB = 1024 * 1024;
 
@@ -79,7 +80,7 @@ describe('reads of a gzip needle by clients that do not accept gzip', () => {
 
   before(async () => {
     const dir = await tempDir('needlework-gunzip-budget-');
-    const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, () => {});
+    const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, silentLogger);
     await store.load();
     await store.allocateVolume({ volumeId: 7, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
     const deps = {
@@ -88,7 +89,7 @@ describe('reads of a gzip needle by clients that do not accept gzip', () => {
       fileSizeLimitBytes: 8 * MIB,
       gunzipBudgetBytes: budgetBytes,
       isHealthy: () => true,
-      log: () => {},
+      log: silentLogger,
     };
     server = createServerContext(deps);
     http = createAdaptorServer({ fetch: createAdminApp(deps, server).fetch }) as Server;

@@ -4,13 +4,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import type { GrpcContext } from '../../src/server/grpc/context.ts';
-import { newPeerClient, type VolumeServerPeer, unaryCall } from '../../src/cluster/peer-client.ts';
-import { startGrpcServer } from '../../src/server/grpc/server.ts';
-import { listenHttpServers } from '../../src/server/http/index.ts';
+import { type VolumeServerPeer, unaryCall } from '../../src/cluster/peer-client.ts';
 import { newNeedle } from '../../src/storage/needle/needle.ts';
-import { testGrpcContext } from './grpc-test-context.ts';
+import { startInProcessServers } from './in-process-servers.ts';
 import { send } from './http-fixture.ts';
 import { suiteScope } from './suite-scope.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 const eio = () => Object.assign(new Error('input/output error'), { code: 'EIO' });
 
@@ -22,25 +21,13 @@ describe('/healthz and /readyz with IO-quarantined EC volumes', () => {
   let healthy = true;
 
   before(async () => {
-    ctx = await testGrpcContext(scope, 'needlework-health-quarantine-');
-    const grpcServer = await startGrpcServer(ctx, '127.0.0.1', 0);
-    client = newPeerClient(`127.0.0.1:1.${grpcServer.port}`);
-    const servers = await listenHttpServers(
-      {
-        store: ctx.store,
-        serverVersion: '30GB 4.53',
-        fileSizeLimitBytes: 1 << 20,
-        isHealthy: () => healthy,
-        log: () => {},
-      },
-      { host: '127.0.0.1', port: 0, closeGraceMs: 100 },
-    );
-    admin = servers.adminPort;
-    scope.defer(async () => {
-      client.close();
-      await servers.close();
-      await grpcServer.close();
-    });
+    ({
+      ctx,
+      client,
+      adminPort: admin,
+    } = await startInProcessServers(scope, 'needlework-health-quarantine-', {
+      isHealthy: () => healthy,
+    }));
     const volume = await ctx.store.allocateVolume({
       volumeId: 6,
       collection: 'ec',

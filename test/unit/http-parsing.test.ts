@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseHttpDate, formatHttpDate } from '../../src/server/http/http-date.ts';
+import { parseHttpDate, formatHttpDate } from '../../src/gocompat/http-date.ts';
 import {
   formatMediaType,
   parseMediaType,
   parseMediaTypeFully,
   parseMediaTypeShared,
-} from '../../src/server/http/media-type.ts';
+} from '../../src/gocompat/media-type.ts';
 import { readMultipart } from '../../src/server/http/multipart.ts';
-import { parseGoQuery } from '../../src/server/http/query.ts';
-import { InvalidRange, RangeNotOverlapping, multipartLength, parseRange } from '../../src/server/http/range.ts';
+import { parseGoQuery } from '../../src/gocompat/query.ts';
+import { InvalidRange, RangeNotOverlapping, multipartLength, parseRange } from '../../src/gocompat/range.ts';
 import { cleanServePath, goPathBase } from '../../src/server/http/raw-target.ts';
-import { detectContentType } from '../../src/server/http/sniff.ts';
+import { detectContentType } from '../../src/gocompat/sniff.ts';
 import {
   FidParseError,
   parseHttpFid,
@@ -19,7 +19,7 @@ import {
   parseUrlPath,
   writeFidText,
 } from '../../src/server/http/url-path.ts';
-import { goJsonStringMap, goJsonStringify } from '../../src/server/http/go-json.ts';
+import { goJsonStringMap, goJsonStringify } from '../../src/gocompat/go-json.ts';
 import { canonicalHeaderKey } from '../../src/server/http/pairs.ts';
 
 describe('http URL paths and fids', () => {

@@ -8,7 +8,7 @@ import {
   TooManyRanges,
   hasTooManyRanges,
   parseRange,
-} from '../../src/server/http/range.ts';
+} from '../../src/gocompat/range.ts';
 import { type Fixture, send, startFixture } from './http-fixture.ts';
 
 const ATTACK_RANGE_COUNT = 200_000;

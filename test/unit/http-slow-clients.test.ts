@@ -7,6 +7,7 @@ import { listenHttpServers, type HttpServers } from '../../src/server/http/index
 import { Store } from '../../src/store/store.ts';
 import { tempDir } from './helpers.ts';
 import { send } from './http-fixture.ts';
+import { linesLogger } from './lines-logger.ts';
 
 const IDLE_TIMEOUT_MS = 400;
 const HEADERS_TIMEOUT_MS = 1_200;
@@ -42,7 +43,7 @@ describe('HTTP slow clients', () => {
 
   before(async () => {
     const dir = await tempDir('needlework-slow-');
-    store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, (m) => logs.push(m));
+    store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, linesLogger(logs));
     await store.load();
     await store.allocateVolume({ volumeId: 7, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
     servers = await listenHttpServers(
@@ -51,7 +52,7 @@ describe('HTTP slow clients', () => {
         serverVersion: '30GB 4.53',
         fileSizeLimitBytes: 1 << 20,
         isHealthy: () => true,
-        log: (m) => logs.push(m),
+        log: linesLogger(logs),
       },
       {
         host: '127.0.0.1',

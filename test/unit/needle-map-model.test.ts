@@ -93,7 +93,10 @@ function keySource(rand: () => number, mode: KeyMode): (known: bigint[]) => bigi
     if (m === 'random') return u64();
     if (m === 'clustered') return BigInt(Math.floor(rand() * 5000)) + (rand() < 0.5 ? 0n : 1n << 63n);
     const r = rand();
-    if (r < 0.9) return (next += BigInt(1 + Math.floor(rand() * (rand() < 0.01 ? 2 ** 36 : 3))));
+    if (r < 0.9) {
+      next += BigInt(1 + Math.floor(rand() * (rand() < 0.01 ? 2 ** 36 : 3)));
+      return next;
+    }
     if (r < 0.99) return BigInt(Math.floor(rand() * Number(next)));
     return rand() < 0.5 ? 0n : 0xffff_ffff_ffff_ffffn;
   };

@@ -33,7 +33,9 @@ describe('compact needle map', () => {
     for (const [key, value] of reference) assert.deepEqual(map.get(key), value);
     assert.equal(map.get(123_456_789n), undefined);
     let visited = 0;
-    map.forEach(() => visited++);
+    map.forEach(() => {
+      visited++;
+    });
     assert.equal(visited, reference.size);
     const sorted = map.sortedEntries();
     for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i - 1]!.key < sorted[i]!.key);
@@ -69,7 +71,10 @@ function checkAgainstReference(seed: number, mode: KeyMode, ops: number): void {
     if (mode === 'random') return u64();
     if (mode === 'clustered') return BigInt(Math.floor(rand() * 3000)) + (rand() < 0.5 ? 0n : 1n << 63n);
     const r = rand();
-    if (r < 0.85) return (next += BigInt(1 + Math.floor(rand() * (rand() < 0.01 ? 2 ** 40 : 4))));
+    if (r < 0.85) {
+      next += BigInt(1 + Math.floor(rand() * (rand() < 0.01 ? 2 ** 40 : 4)));
+      return next;
+    }
     if (r < 0.97 || keys.length === 0) return BigInt(Math.floor(rand() * Number(next)));
     return rand() < 0.5 ? 0n : 0xffff_ffff_ffff_ffffn;
   };

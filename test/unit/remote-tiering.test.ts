@@ -31,6 +31,7 @@ import { allMessages, testGrpcContext } from './grpc-test-context.ts';
 import { MemoryBackend } from './memory-backend.ts';
 import { textNeedle } from './helpers.ts';
 import { suiteScope } from './suite-scope.ts';
+import { linesLogger } from './lines-logger.ts';
 
 describe('remote endpoint guard', () => {
   it('blocks loopback, link-local, metadata, unspecified; private only for remotes', () => {
@@ -87,13 +88,13 @@ describe('storage backends', () => {
         { type: 's3', id: 'default', properties: { bucket: 'b', region: 'us-east-1', endpoint: 'http://127.0.0.1:1' } },
         { type: 'rclone', id: 'x', properties: {} },
       ],
-      (m) => logged.push(m),
+      linesLogger(logged),
     );
     const backend = findBackendStorage('s3');
     assert.ok(backend !== undefined);
     assert.equal(findBackendStorage('s3.default'), backend);
-    assert.equal(backend.toProperties()['storage_class'], 'STANDARD_IA');
-    assert.equal(backend.toProperties()['force_path_style'], 'true');
+    assert.equal(backend.toProperties().storage_class, 'STANDARD_IA');
+    assert.equal(backend.toProperties().force_path_style, 'true');
     assert.ok(logged.some((m) => m.includes('storage type rclone not found')));
     assert.ok(backend instanceof S3BackendStorage, 'the s3 type registered from remote/ creates the backend');
     setBackendStorageForTest(undefined);
@@ -107,7 +108,7 @@ describe('storage backends', () => {
       return new MemoryBackend('memtier', id);
     });
     const logged: string[] = [];
-    loadFromPbStorageBackends([{ type: 'memtier', id: 'cold', properties: { bucket: 'b' } }], (m) => logged.push(m));
+    loadFromPbStorageBackends([{ type: 'memtier', id: 'cold', properties: { bucket: 'b' } }], linesLogger(logged));
     assert.deepEqual(made, [{ properties: { bucket: 'b' }, id: 'cold' }]);
     assert.equal(findBackendStorage('memtier.cold')?.id, 'cold');
     assert.equal(findBackendStorage('memtier'), undefined, 'only id "default" is also registered under the bare type');

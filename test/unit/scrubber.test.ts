@@ -6,14 +6,16 @@
 import assert from 'node:assert/strict';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import { VolumeLease } from '../../src/storage/maintenance/volume-lease.ts';
+import { planReconcile } from '../../src/status/reconcile-plan.ts';
 import { ByteRateLimiter, type PacingClock } from '../../src/store/byte-rate-limiter.ts';
 import { CHECKPOINT_FILE } from '../../src/store/scrub-checkpoints.ts';
 import type { ScrubFinding } from '../../src/store/scrub-span.ts';
 import { Scrubber, type ScrubberOptions } from '../../src/store/scrubber.ts';
 import { Store } from '../../src/store/store.ts';
 import { tempDir, textNeedle } from './helpers.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 /** Time that passes only when someone sleeps, so pacing is exact and instant. */
 function virtualClock(): PacingClock & { sleptMs: number } {
@@ -32,7 +34,7 @@ function virtualClock(): PacingClock & { sleptMs: number } {
 
 async function storeWith(volumes: number, needlesEach: number, sizeBytes: number, dir?: string) {
   const root = dir ?? (await tempDir());
-  const store = new Store([{ dir: root, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, () => {});
+  const store = new Store([{ dir: root, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, silentLogger);
   await store.load();
   const offsets = new Map<string, number>();
   for (let v = 1; v <= volumes; v++) {
@@ -64,10 +66,19 @@ async function flip(file: string, at: number): Promise<void> {
   await handle.close();
 }
 
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 20_000 && !check(); i++) await new Promise((resolve) => setImmediate(resolve));
+/** Waits for `check`; bounded by wall time, not turns, since a loaded machine reads slowly. */
+async function until(what: string, check: () => boolean, limitMs = 60_000): Promise<void> {
+  const deadlineMs = Date.now() + limitMs;
+  while (!check() && Date.now() < deadlineMs) await new Promise((resolve) => setImmediate(resolve));
   assert.ok(check(), what);
 }
+
+// A scrubber left running by a failed test would spin on its instant clock and keep the process
+// alive: every one is stopped after each test.
+const started: Scrubber[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.stop()));
+});
 
 function scrubber(store: Store, clock: PacingClock, extra: Partial<ScrubberOptions> = {}) {
   const damaged: Array<{ volumeId: number; findings: readonly ScrubFinding[] }> = [];
@@ -82,6 +93,7 @@ function scrubber(store: Store, clock: PacingClock, extra: Partial<ScrubberOptio
     },
     ...extra,
   });
+  started.push(s);
   return { s, damaged };
 }
 
@@ -118,6 +130,29 @@ describe('scrubber', () => {
     await s.stop();
     assert.deepEqual(damaged, []);
     assert.equal(s.stats.garbageDamaged, 1);
+    await store.close();
+  });
+
+  it("holds a live needle's cookie to the version it overwrote", async () => {
+    const { root, store } = await storeWith(1, 10, 500);
+    const volume = store.findVolume(1)!;
+    const rewritten = await volume.write(textNeedle(4n, 'the new version'));
+    await volume.delete(6n, 0x1234_5678);
+    await assert.rejects(volume.write(textNeedle(6n, 'another cookie', 0x0bad_cafe)), /mismatching cookie/);
+    await volume.write(textNeedle(6n, 'written again after its deletion'));
+    // The cookie is the header's first 4 bytes, which no checksum covers.
+    await flip(path.join(root, '1.dat'), rewritten.offsetBytes + 1);
+    const { s, damaged } = scrubber(store, virtualClock());
+    await s.start();
+    await until('a pass', () => s.stats.passesCompleted === 1);
+    await s.stop();
+    assert.deepEqual(
+      damaged.map((d) => d.findings.map((f) => [f.needleId, f.offsetBytes])),
+      [[['4', rewritten.offsetBytes]]],
+    );
+    assert.match(damaged[0]!.findings[0]!.detail, /cookie 12615678 differs from 12345678/);
+    assert.equal(s.stats.cookieChecksSkipped, 0);
+    assert.equal(volume.isReadOnly, true);
     await store.close();
   });
 
@@ -230,6 +265,34 @@ describe('scrubber', () => {
     await s.start();
     assert.equal(s.statusSnapshot().current, 'Running');
     await s.stop();
+    assert.equal(s.statusSnapshot().current, 'Stopped');
+    await store.close();
+  });
+
+  it('status: Stopping while a pass still waits on its rate, Stopped once it has let go', async () => {
+    const { store } = await storeWith(1, 20, 100_000);
+    // A clock whose sleeps last until released: the pass is held inside its pacing.
+    const held: Array<() => void> = [];
+    let sleeps = 0;
+    let holding = true;
+    const clock: PacingClock = {
+      nowMs: () => 1_000_000,
+      sleep: () =>
+        new Promise<void>((resolve) => {
+          sleeps++;
+          if (holding) held.push(resolve);
+          else setImmediate(resolve);
+        }),
+    };
+    const { s } = scrubber(store, clock, { bytesPerSecond: 1024 });
+    await s.start();
+    await until('the pass waits on its rate', () => sleeps >= 1);
+    const stopped = s.stop();
+    assert.equal(s.statusSnapshot().current, 'Stopping');
+    assert.equal(planReconcile(s.statusSnapshot()).action, 'wait');
+    holding = false;
+    for (const release of held.splice(0)) release();
+    await stopped;
     assert.equal(s.statusSnapshot().current, 'Stopped');
     await store.close();
   });

@@ -23,6 +23,7 @@ import { Store } from '../../src/store/store.ts';
 import { drainBarriersStatus, vacuumJobsStatus } from '../../src/store/store-status.ts';
 import { tempDir, textNeedle } from './helpers.ts';
 import { makeTestPki, opensslMissing } from './tls/test-certs.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 function snapshot(enabled: boolean, current: ServiceState, error?: string): ServiceSnapshot {
   return {
@@ -46,7 +47,7 @@ async function storeWithVolume(): Promise<Store> {
   const store = new Store(
     [{ dir, maxVolumeCount: 0, diskType: '', diskId: 0, minFreeSpace: { kind: 'percent', percent: 1, raw: '1' } }],
     4,
-    () => {},
+    silentLogger,
   );
   await store.load();
   await store.allocateVolume({ volumeId: 3, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
@@ -130,12 +131,12 @@ describe('disk-space monitor status', () => {
     assert.equal(monitor.statusSnapshot().current, 'Running');
     monitor.stop();
     assert.equal(monitor.statusSnapshot().current, 'Stopped');
-    assert.equal(monitor.statusSnapshot().status.counters['passes'], 3);
+    assert.equal(monitor.statusSnapshot().status.counters.passes, 3);
     await store.close();
   });
 
   it('Disabled when no folder has a reserve', async () => {
-    const store = new Store([{ dir: await tempDir(), maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, () => {});
+    const store = new Store([{ dir: await tempDir(), maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, silentLogger);
     await store.load();
     const monitor = new DiskSpaceMonitor(store.locations, {});
     assert.equal(monitor.statusSnapshot().current, 'Disabled');
@@ -156,7 +157,7 @@ describe('heartbeat status', () => {
       store,
       [`127.0.0.1:${port}`],
       { ip: '127.0.0.1', port: 1, grpcPort: 2, publicUrl: '', id: '', dataCenter: '', rack: '' },
-      () => {},
+      silentLogger,
     );
     assert.equal(heartbeat.statusSnapshot().current, 'Stopped');
     heartbeat.start();
@@ -166,7 +167,7 @@ describe('heartbeat status', () => {
     const degraded = heartbeat.statusSnapshot();
     assert.equal(degraded.current, 'Degraded');
     assert.match(degraded.status.lastError?.message ?? '', new RegExp(`master 127.0.0.1:${port}`));
-    assert.equal(degraded.desired['masters'], `127.0.0.1:${port}`);
+    assert.equal(degraded.desired.masters, `127.0.0.1:${port}`);
     await heartbeat.stop();
     assert.equal(heartbeat.statusSnapshot().current, 'Stopped');
     await store.close();
@@ -183,14 +184,14 @@ describe('metrics push status', () => {
     await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
     const address = `127.0.0.1:${(gateway.address() as AddressInfo).port}`;
     const source = { scrape: async () => ({ contentType: 'text/plain', body: 'm 1\n' }) };
-    const pusher = startMetricsPush(source, { address, intervalSeconds: 3600, instance: 'a:1' }, () => {})!;
+    const pusher = startMetricsPush(source, { address, intervalSeconds: 3600, instance: 'a:1' }, silentLogger)!;
     assert.equal(pusher.statusSnapshot().current, 'Starting');
     await pusher.firstPush;
     assert.equal(pusher.statusSnapshot().current, 'Running');
     pusher.stop();
     assert.equal(pusher.statusSnapshot().current, 'Stopped');
     status = 500;
-    const failing = startMetricsPush(source, { address, intervalSeconds: 3600, instance: 'a:1' }, () => {})!;
+    const failing = startMetricsPush(source, { address, intervalSeconds: 3600, instance: 'a:1' }, silentLogger)!;
     await failing.firstPush;
     assert.equal(failing.statusSnapshot().current, 'Degraded');
     assert.equal(failing.statusSnapshot().status.lastError?.message, 'status 500');
@@ -206,8 +207,8 @@ describe('TLS reload status', { skip: opensslMissing() }, () => {
     const files = { certFile: path.join(dir, 'c.pem'), keyFile: path.join(dir, 'k.pem'), caFile: '' };
     await copyFile(pki.server.cert, files.certFile);
     await copyFile(pki.server.key, files.keyFile);
-    const reloader = new PemReloader(files, 3_600_000, () => {});
-    const mine = () => tlsReloadStatus.snapshots().find((s) => s.desired['certFile'] === files.certFile);
+    const reloader = new PemReloader(files, 3_600_000, silentLogger);
+    const mine = () => tlsReloadStatus.snapshots().find((s) => s.desired.certFile === files.certFile);
     assert.equal(reloader.statusSnapshot().current, 'Stopped');
     const unsubscribe = reloader.onChange(() => {});
     assert.equal(mine()?.current, 'Running');
@@ -247,9 +248,9 @@ describe('store job status', () => {
   it('drain barriers count what each volume held', async () => {
     const store = await storeWithVolume();
     const status = drainBarriersStatus(store);
-    assert.equal(status.snapshots()[0]?.status.counters['drains'], 0);
+    assert.equal(status.snapshots()[0]?.status.counters.drains, 0);
     await store.findVolume(3)!.setReadOnly(true, false);
-    assert.equal(status.snapshots()[0]?.status.counters['drains'], 1);
+    assert.equal(status.snapshots()[0]?.status.counters.drains, 1);
     assert.equal(status.snapshots()[0]?.status.queueDepth, 0);
     await store.close();
   });

@@ -18,13 +18,14 @@ import { Store } from '../../src/store/store.ts';
 import { drainBarriersStatus, vacuumJobsStatus } from '../../src/store/store-status.ts';
 import { send } from './http-fixture.ts';
 import { tempDir, textNeedle } from './helpers.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 async function world(whiteList: string[] = []) {
   const dir = await tempDir();
   const store = new Store(
     [{ dir, maxVolumeCount: 0, diskType: '', diskId: 0, minFreeSpace: { kind: 'percent', percent: 1, raw: '1' } }],
     4,
-    () => {},
+    silentLogger,
   );
   await store.load();
   await store.allocateVolume({ volumeId: 5, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
@@ -48,7 +49,7 @@ async function world(whiteList: string[] = []) {
   const pusher = startMetricsPush(
     { scrape: async () => ({ contentType: 'text/plain', body: 'm 1\n' }) },
     { address: `127.0.0.1:${(gateway.address() as AddressInfo).port}`, intervalSeconds: 3600, instance: 'a:1' },
-    () => {},
+    silentLogger,
   )!;
   await pusher.firstPush;
   const run = await store.maintenance.start('verify', 5);
@@ -71,7 +72,7 @@ async function world(whiteList: string[] = []) {
       serverVersion: '30GB 4.53',
       fileSizeLimitBytes: 1 << 20,
       isHealthy: () => true,
-      log: () => {},
+      log: silentLogger,
       services,
       hooks: { guardWrite: whiteListGuard(whiteList) },
     },

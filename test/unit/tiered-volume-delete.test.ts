@@ -22,6 +22,7 @@ import { allMessages, startTestGrpcServer, type TestGrpcServer } from './grpc-te
 import { send } from './http-fixture.ts';
 import { MemoryBackend } from './memory-backend.ts';
 import { type SuiteScope, suiteScope } from './suite-scope.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 const VOLUME_ID = 43;
 const COOKIE = 0x5eed_cafe;
@@ -69,7 +70,7 @@ async function tieredServer(
       serverVersion: '30GB 4.53 needlework',
       fileSizeLimitBytes: 1024 * 1024,
       isHealthy: () => true,
-      log: () => {},
+      log: silentLogger,
     },
     { host: '127.0.0.1', port: 0, closeGraceMs: 100 },
   );

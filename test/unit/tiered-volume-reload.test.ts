@@ -18,6 +18,7 @@ import { Store } from '../../src/store/store.ts';
 import { tempDir, textNeedle } from './helpers.ts';
 import { MemoryBackend } from './memory-backend.ts';
 import { prng } from './prng.ts';
+import { linesLogger } from './lines-logger.ts';
 
 const VOLUME_ID = 5;
 /** Sizes around the interesting edges: tiny, the inline IO limit (256 KiB), several stream chunks. */
@@ -31,7 +32,7 @@ function randomBytes(sizeBytes: number, seed: number): Buffer {
 }
 
 function openStore(dir: string, logs: string[] = []): Promise<Store> {
-  const store = new Store([{ dir, maxVolumeCount: 8, diskType: '', diskId: 0 }], 4, (m) => logs.push(m));
+  const store = new Store([{ dir, maxVolumeCount: 8, diskType: '', diskId: 0 }], 4, linesLogger(logs));
   return store.load().then(() => store);
 }
 

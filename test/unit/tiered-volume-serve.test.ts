@@ -30,6 +30,8 @@ import { allMessages, startTestGrpcServer, type TestGrpcServer, volumeCopyMessag
 import { send } from './http-fixture.ts';
 import { MemoryBackend } from './memory-backend.ts';
 import { suiteScope } from './suite-scope.ts';
+import { silentLogger } from '../../src/log/logger.ts';
+import { linesLogger } from './lines-logger.ts';
 
 const VOLUME_ID = 41;
 const COOKIE = 0x0badcafe;
@@ -61,7 +63,7 @@ describe('a reloaded tiered volume over HTTP and gRPC', () => {
         serverVersion: '30GB 4.53 needlework',
         fileSizeLimitBytes: 8 * 1024 * 1024,
         isHealthy: () => true,
-        log: () => {},
+        log: silentLogger,
       },
       { host: '127.0.0.1', port: 0, closeGraceMs: 100 },
     );
@@ -152,7 +154,9 @@ describe('a reloaded tiered volume over HTTP and gRPC', () => {
       all.map((m) => m.needle_id),
       written.map((w) => String(w.id)),
     );
-    all.forEach((m, i) => assert.ok(Buffer.from(m.needle_blob).equals(written[i]!.data)));
+    all.forEach((m, i) => {
+      assert.ok(Buffer.from(m.needle_blob).equals(written[i]!.data));
+    });
   });
 
   it('CopyFile of the absent .dat answers as upstream: nothing when allowed, else an error', async () => {
@@ -235,7 +239,7 @@ describe('needlework volume starting with a tiered volume on disk', () => {
     const data = randomBytes(300 * 1024);
     {
       setBackendStorageForTest('s3.default', new S3BackendStorage(s3Properties(), 'default'));
-      const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, () => {});
+      const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, silentLogger);
       await store.load();
       const volume = await store.allocateVolume({
         volumeId: VOLUME_ID,
@@ -282,7 +286,7 @@ describe('needlework volume starting with a tiered volume on disk', () => {
       '-max=4',
     ]);
     const logs: string[] = [];
-    const running = await startVolumeServer(config, emptySecurityConfig(), (m) => logs.push(m));
+    const running = await startVolumeServer(config, emptySecurityConfig(), linesLogger(logs));
     try {
       assert.ok(configurationCalls >= 1);
       assert.ok(!logs.some((m) => /failed to load/.test(m)), logs.join('\n'));

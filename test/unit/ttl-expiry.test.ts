@@ -8,12 +8,13 @@ import { HeartbeatClient } from '../../src/cluster/heartbeat.ts';
 import { Store } from '../../src/store/store.ts';
 import { TtlExpiry, isExpiredLongEnough, isVolumeExpired } from '../../src/store/ttl-expiry.ts';
 import { tempDir, textNeedle } from './helpers.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 const MINUTE = 60_000;
 
 async function storeWithTtlVolume(ttl: string) {
   const dir = await tempDir();
-  const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, () => {});
+  const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, silentLogger);
   await store.load();
   await store.allocateVolume({ volumeId: 4, collection: '', replication: '000', ttl, diskType: '', version: 3 });
   await store.allocateVolume({ volumeId: 5, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
@@ -26,7 +27,7 @@ function reportedIds(store: Store): number[] {
     store,
     ['127.0.0.1:1'],
     { ip: '127.0.0.1', port: 1, grpcPort: 2, publicUrl: '', id: '', dataCenter: '', rack: '' },
-    () => {},
+    silentLogger,
   );
   return (heartbeat.fullHeartbeat().volumes ?? []).map((v) => v.id!).sort();
 }
@@ -59,7 +60,7 @@ describe('TTL expiry', () => {
     now = written + 32 * MINUTE;
     await expiry.checkNow();
     assert.ok(store.findVolume(4) !== undefined, 'expired, not yet removed');
-    assert.equal(expiry.statusSnapshot().status.counters['expiredNow'], 1);
+    assert.equal(expiry.statusSnapshot().status.counters.expiredNow, 1);
 
     now = written + 34 * MINUTE;
     await expiry.checkNow();
@@ -71,7 +72,7 @@ describe('TTL expiry', () => {
     assert.deepEqual(reportedIds(store), [5]);
     const status = expiry.statusSnapshot();
     assert.equal(status.current, 'Running');
-    assert.deepEqual([status.status.counters['volumesDeleted'], status.status.counters['expiredNow']], [1, 0]);
+    assert.deepEqual([status.status.counters.volumesDeleted, status.status.counters.expiredNow], [1, 0]);
     await expiry.stop();
     assert.equal(expiry.statusSnapshot().current, 'Stopped');
     await store.close();

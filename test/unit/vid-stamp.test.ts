@@ -9,12 +9,13 @@ import { HeartbeatClient, shortInformation, volumeInformation } from '../../src/
 import { Store } from '../../src/store/store.ts';
 import { VID_STAMP_FILE, readVidStamp } from '../../src/store/vid-stamp.ts';
 import { tempDir } from './helpers.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 async function openStore(dirs: string[]): Promise<Store> {
   const store = new Store(
     dirs.map((dir, diskId) => ({ dir, maxVolumeCount: 8, diskType: '', diskId })),
     4,
-    () => {},
+    silentLogger,
   );
   await store.load();
   return store;
@@ -51,10 +52,10 @@ describe('.vid_stamp', () => {
       store,
       ['127.0.0.1:1'],
       { ip: '127.0.0.1', port: 1, grpcPort: 2, publicUrl: '', id: '', dataCenter: '', rack: '' },
-      () => {},
+      silentLogger,
     ).fullHeartbeat();
-    assert.equal(beat['max_volume_id_seen'], 40);
-    assert.equal(beat['last_seen_topology_id'], 'topo-1');
+    assert.equal(beat.max_volume_id_seen, 40);
+    assert.equal(beat.last_seen_topology_id, 'topo-1');
     assert.deepEqual(
       (await fs.readdir(dirs[0]!)).filter((name) => name.endsWith('.tmp')),
       [],
@@ -81,16 +82,16 @@ describe('heartbeat volume messages', () => {
     const store = await openStore([dir]);
     const volume = await allocate(store, 3);
     const location = store.locationOf(volume)!;
-    assert.equal(volumeInformation(volume, location)['read_only_can_delete'], false);
+    assert.equal(volumeInformation(volume, location).read_only_can_delete, false);
     await volume.setReadOnly(true, false, true);
-    assert.equal(volumeInformation(volume, location)['read_only_can_delete'], true);
+    assert.equal(volumeInformation(volume, location).read_only_can_delete, true);
     assert.deepEqual(
-      [shortInformation(volume, location)['read_only'], shortInformation(volume, location)['read_only_can_delete']],
+      [shortInformation(volume, location).read_only, shortInformation(volume, location).read_only_can_delete],
       [true, true],
     );
     await volume.setReadOnly(true, false, false);
-    assert.equal(volumeInformation(volume, location)['read_only_can_delete'], false);
-    assert.equal(shortInformation(volume, location)['read_only'], true);
+    assert.equal(volumeInformation(volume, location).read_only_can_delete, false);
+    assert.equal(shortInformation(volume, location).read_only, true);
     await store.close();
   });
 });

@@ -10,6 +10,8 @@ import { swapInVolumeCopy } from '../../src/store/volume-copy-swap.ts';
 import { Store } from '../../src/store/store.ts';
 import { openTestVolume, textNeedle } from './helpers.ts';
 import { suiteScope } from './suite-scope.ts';
+import { silentLogger } from '../../src/log/logger.ts';
+import { linesLogger } from './lines-logger.ts';
 
 const VOLUME_ID = 21;
 
@@ -19,7 +21,7 @@ describe('swapping a staged volume copy in', () => {
   /** A store holding volume 21 with needle 1 = 'old', and a staged copy of it whose needle 1 = 'new'. */
   async function setUp() {
     const dir = await scope.tempDir('nw-copy-swap-');
-    const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, () => {});
+    const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, silentLogger);
     await store.load();
     scope.defer(() => store.close());
     const replica = await store.allocateVolume({
@@ -59,7 +61,7 @@ describe('swapping a staged volume copy in', () => {
         validate: () => {
           throw new Error('counts differ');
         },
-        log: (m) => logs.push(m),
+        log: linesLogger(logs),
       }),
       /^Error: failed to mount or validate volume 21: counts differ$/,
     );
@@ -80,7 +82,7 @@ describe('swapping a staged volume copy in', () => {
     await swapInVolumeCopy(store, staging, {
       note: 'copying from test',
       validate: (volume) => void seen.push(volume.stats().fileCount),
-      log: () => {},
+      log: silentLogger,
     });
     assert.deepEqual(seen, [2], 'validated the mounted copy');
     assert.equal(await text(store, 1n), 'new');

@@ -181,7 +181,10 @@ describe('drain barrier: mark read-only', () => {
           if (markDone) lateAcks++;
           acknowledged.set(id, text);
           // Writes complete without yielding to the event loop (inline I/O): flip from in here.
-          if (acknowledged.size === 200) mark = v.setReadOnly(true, false).then(() => void (markDone = true));
+          if (acknowledged.size === 200)
+            mark = v.setReadOnly(true, false).then(() => {
+              markDone = true;
+            });
         } catch (err) {
           assert.ok(isStorageError(err, 'read_only'), `only the read-only error: ${String(err)}`);
           refusals++;
@@ -255,7 +258,9 @@ describe('drain barrier: the other transitions that stop writes', () => {
     const inFlight = v.write(textNeedle(100n, 'written while the commit waits'));
     await gate.entered;
     let committed = false;
-    const commit = v.commitCompact().then(() => void (committed = true));
+    const commit = v.commitCompact().then(() => {
+      committed = true;
+    });
     await flush();
     assert.equal(committed, false, 'the commit waits for the write in flight');
     gate.release();

@@ -16,6 +16,7 @@ import {
 import { DiskLocation } from '../../src/store/disk-location.ts';
 import { volumeInformation } from '../../src/cluster/heartbeat.ts';
 import { tempDir, textNeedle } from './helpers.ts';
+import { linesLogger } from './lines-logger.ts';
 
 interface Recorder {
   hooks: VolumeIoHooks;
@@ -49,7 +50,7 @@ async function openVolume(
     location: { dir, collection: '', volumeId: 1 },
     offsetWidth: 4,
     create: newSuperBlock({ version: 3 }),
-    log: (message) => options.logs?.push(message),
+    log: linesLogger(options.logs ?? []),
     ...(options.syncBatch ? { syncBatch: options.syncBatch } : {}),
     ...(options.hooks ? { ioHooks: options.hooks } : {}),
   });

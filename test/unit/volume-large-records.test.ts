@@ -9,6 +9,7 @@ import { BufferPool } from '../../src/storage/buffer-pool.ts';
 import { isStorageError } from '../../src/storage/errors.ts';
 import { NeedleFlag, encodeNeedle, encodeNeedleParts, newNeedle } from '../../src/storage/needle/needle.ts';
 import { writevFully } from '../../src/storage/vectored-write.ts';
+import { nodeVolumeIo } from '../../src/storage/io/node-volume-io.ts';
 import { openTestVolume, tempDir } from './helpers.ts';
 
 const KiB = 1024;
@@ -72,7 +73,7 @@ describe('large records', () => {
     const handle = await open(path.join(dir, 'f'), 'w+');
     try {
       await handle.write(Buffer.from('x'), 0, 1, 0);
-      await writevFully(handle.fd, pieces, total, 1);
+      await writevFully(nodeVolumeIo, handle.fd, pieces, total, 1);
     } finally {
       await handle.close();
     }

@@ -14,6 +14,7 @@ import { Store } from '../../src/store/store.ts';
 import { freePort } from '../interop/peers.ts';
 import { volumeCopyMessages } from './grpc-test-context.ts';
 import { suiteScope, type SuiteScope } from './suite-scope.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 
 const VOLUME_ID = 3;
 const NEEDLES = 24;
@@ -41,7 +42,7 @@ async function start(scope: SuiteScope, extraFlags: string[], dir?: string): Pro
     '-max=4',
     ...extraFlags,
   ]);
-  const server = await startVolumeServer(config, emptySecurityConfig(), () => {});
+  const server = await startVolumeServer(config, emptySecurityConfig(), silentLogger);
   const address = `127.0.0.1:${http}.${grpcPort}`;
   const client = newPeerClient(address);
   scope.defer(async () => {
@@ -57,7 +58,7 @@ describe('copy flags on the started server', () => {
 
   before(async () => {
     const dir = await scope.tempDir('needlework-copy-flags-source-');
-    const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, () => {});
+    const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, silentLogger);
     await store.load();
     const volume = await store.allocateVolume({
       volumeId: VOLUME_ID,

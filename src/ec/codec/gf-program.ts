@@ -239,7 +239,9 @@ export function planProgram(rows: GfMatrix, options: PlanOptions = {}): GfProgra
   if (width === 0 || inputs > MAX_PLANNED_INPUTS || outputs > MAX_PLANNED_OUTPUTS) return naive;
 
   const cols = new Uint8Array(inputs * outputs);
-  naive.columns.forEach((col, i) => cols.set(col, i * outputs));
+  naive.columns.forEach((col, i) => {
+    cols.set(col, i * outputs);
+  });
   const colCosts = Int32Array.from(naive.columns, (col) => columnCost(col, 0, outputs));
   const start: State = {
     cols,

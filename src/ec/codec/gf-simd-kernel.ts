@@ -204,7 +204,8 @@ export class SimdGfKernel implements GfKernel {
     assert.ok(inputs.length <= MAX_KERNEL_INPUTS);
     if (lengthBytes === 0) return;
     const entry = this.entry(rows);
-    const tables = entry.planned === null ? (entry.tables ??= prepareTables(rows)) : null;
+    if (entry.planned === null) entry.tables ??= prepareTables(rows);
+    const tables = entry.planned === null ? entry.tables : null;
     const inBase = tables === null ? 0 : roundUp(tables.bytes.length, 64);
     const outBase = inBase + inputs.length * STRIPE_BYTES;
     this.ensureBytes(outBase + outputs.length * STRIPE_BYTES);
@@ -220,14 +221,14 @@ export class SimdGfKernel implements GfKernel {
       if (tables === null) {
         entry.planned!(inBase, outBase, roundUp(width, KERNEL_VECTOR_BYTES));
       } else {
-        tables.groups.forEach((g, k) =>
+        tables.groups.forEach((g, k) => {
           groupKernels![k]!(
             inBase,
             outBase + g.first * STRIPE_BYTES,
             g.tableOffset,
             roundUp(width, TABLE_KERNEL_VECTOR_BYTES),
-          ),
-        );
+          );
+        });
       }
       for (let j = 0; j < outputs.length; j++) {
         const from = outBase + j * STRIPE_BYTES;

@@ -104,6 +104,7 @@ export function serverStream<Req, Res>(
  * or `signal` aborts (with its reason), so a client that stops reading cannot stall us forever.
  */
 export function writeMessage<Res>(
+  // biome-ignore lint/suspicious/noExplicitAny: the request type is irrelevant here and unknown would reject every typed stream (parameter variance).
   call: grpc.ServerWritableStream<any, Res>,
   message: NoInfer<Res>,
   signal?: AbortSignal,

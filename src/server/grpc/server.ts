@@ -18,6 +18,7 @@ import { type GrpcStreamLimits, streamLimits } from './stream-limits.ts';
 
 function unimplemented(name: string): grpc.UntypedHandleCall {
   const status = { code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented by this volume server yet` };
+  // biome-ignore lint/suspicious/noExplicitAny: one stand-in for unary and streaming calls alike, narrowed at run time below.
   return ((call: any, callback?: grpc.sendUnaryData<unknown>) => {
     if (typeof callback === 'function') {
       callback(status);

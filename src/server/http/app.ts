@@ -27,7 +27,7 @@ function htmlEscape(text: string): string {
  * What Go's net/http and ServeMux do before any handler: refuse an undecodable path (400) and
  * redirect a non-canonical one (`//`, `/./`, `/../`) to its cleaned form (301, no Server header).
  */
-async function canonicalPath(c: Context<AppEnv>, next: Next): Promise<Response | void> {
+async function canonicalPath(c: Context<AppEnv>, next: Next): Promise<Response | undefined> {
   let info;
   try {
     info = computeRequestInfo(c);
@@ -67,7 +67,7 @@ function commonHeaders(server: ServerContext) {
 function baseApp(server: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError((err, c) => {
-    server.deps.log(`http ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
+    server.deps.log.error(`http ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`, { path: c.req.path });
     return emptyResponse(500);
   });
   app.use('*', canonicalPath);

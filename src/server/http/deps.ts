@@ -8,6 +8,7 @@ import type { VolumeServerMetrics } from '../metrics/registry.ts';
 import type { FastPathOptions } from './fast-path.ts';
 import type { GunzipBudget } from './gunzip-budget.ts';
 import type { RequestCounters } from './request-counters.ts';
+import type { Logger } from '../../log/logger.ts';
 
 /** A parsed store-handler target: `/vid,fid`, `/vid/fid` or `/vid/fid/filename`. */
 export interface FileTarget {
@@ -92,7 +93,7 @@ export interface HttpDeps {
   gunzipBudgetBytes?: number;
   /** /healthz and /readyz: true from start (before any heartbeat); false after VolumeServerLeave or once shutdown begins. */
   isHealthy(): boolean;
-  log: (message: string) => void;
+  log: Logger;
   hooks?: Partial<HttpHooks>;
   /** Prometheus metrics: store requests are counted and timed when set. */
   metrics?: VolumeServerMetrics;

@@ -91,7 +91,9 @@ export function fastPathListener(
           ? await tryFastDelete(req, server, target)
           : await tryFastWrite(req, server, target, buffers);
     } catch (err) {
-      server.deps.log(`http ${method} ${target.path}: ${(err as Error).stack ?? (err as Error).message}`);
+      server.deps.log.error(`http ${method} ${target.path}: ${(err as Error).stack ?? (err as Error).message}`, {
+        path: target.path,
+      });
       plain = plainEmpty(500);
     } finally {
       if (metrics !== undefined) metrics.inFlightUploadBytes -= uploadBytes;
@@ -105,7 +107,7 @@ export function fastPathListener(
       sendPlain(res, plain, commonHeaders());
     } catch (err) {
       // A header node refuses (nothing was sent): the body is consumed, so answer 500 here.
-      server.deps.log(`http ${method} ${target.path}: ${(err as Error).message}`);
+      server.deps.log.error(`http ${method} ${target.path}: ${(err as Error).message}`, { path: target.path });
       plain = plainEmpty(500);
       sendPlain(res, plain, commonHeaders());
     }
@@ -124,7 +126,9 @@ export function fastPathListener(
     if (target === null) return app(req, res);
     const served = isRead ? serveRead(req, res, method, target) : serveWrite(req, res, method, target);
     served.catch((err: unknown) => {
-      server.deps.log(`http ${method} ${target.path}: ${(err as Error).stack ?? String(err)}`);
+      server.deps.log.error(`http ${method} ${target.path}: ${(err as Error).stack ?? String(err)}`, {
+        path: target.path,
+      });
       if (!res.headersSent) res.writeHead(500, { 'content-length': '0' });
       res.end();
     });

@@ -9,11 +9,11 @@ import type { BufferPool } from '../../storage/buffer-pool.ts';
 import type { ServerContext } from './deps.ts';
 import type { FastTarget } from './fast-target.ts';
 import { isGzipped } from './gzip.ts';
-import { formatHttpDate } from './http-date.ts';
-import { formatMediaType } from './media-type.ts';
-import { mimeByExtension } from './mime-types.ts';
+import { formatHttpDate } from '../../gocompat/http-date.ts';
+import { formatMediaType } from '../../gocompat/media-type.ts';
+import { mimeByExtension } from '../../gocompat/mime-types.ts';
 import { goExt } from './raw-target.ts';
-import { detectContentType } from './sniff.ts';
+import { detectContentType } from '../../gocompat/sniff.ts';
 
 /** Larger needles take the app's streamed path, which holds a bounded window of them. */
 export const FAST_READ_MAX_NEEDLE_BYTES = 1024 * 1024 + 64 * 1024;

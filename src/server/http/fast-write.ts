@@ -12,7 +12,7 @@ import type { FastTarget } from './fast-target.ts';
 import { NodeHeaderView } from './node-headers.ts';
 import { MULTIPART_OVERHEAD_BYTES, type ParsedUpload, UploadError, parseUpload } from './parse-upload.ts';
 import { type PlainResponse, plainJsonError } from './plain-response.ts';
-import { parseGoQuery } from './query.ts';
+import { parseGoQuery } from '../../gocompat/query.ts';
 import { storeUpload } from './store-upload.ts';
 
 /**

@@ -43,7 +43,7 @@ export async function handleDelete(c: Context<AppEnv>, server: ServerContext): P
     return notFound();
   }
   if (needle.size !== 0 && needle.cookie >>> 0 !== ids.cookie >>> 0) {
-    deps.log(`delete ${info.path}: cookie does not match`);
+    deps.log.info(`delete ${info.path}: cookie does not match`, { path: info.path });
     return jsonError(400, 'File Random Cookie does not match.', info.pretty);
   }
 
@@ -60,7 +60,10 @@ export async function handleDelete(c: Context<AppEnv>, server: ServerContext): P
   try {
     await hooks.replicatedDelete(c, { volumeId, volume, needle, isReplicate: info.query.get('type') === 'replicate' });
   } catch (err) {
-    deps.log(`delete ${info.path}: ${(err as Error).message}`);
+    deps.log.error(`delete ${info.path}: ${(err as Error).message}`, {
+      path: info.path,
+      error: (err as Error).message,
+    });
     return jsonError(500, `Deletion Failed: ${(err as Error).message}`, info.pretty);
   }
   return jsonResponse(202, { size: count }, info.pretty);
@@ -88,7 +91,10 @@ async function deleteFromEcVolume(
   try {
     await deps.store.ec.deleteNeedle(volumeId, ids.needleId);
   } catch (err) {
-    deps.log(`delete ${info.path}: ${(err as Error).message}`);
+    deps.log.error(`delete ${info.path}: ${(err as Error).message}`, {
+      path: info.path,
+      error: (err as Error).message,
+    });
     return jsonError(500, `Deletion Failed: ${(err as Error).message}`, info.pretty);
   }
   return jsonResponse(202, { size: needle.size }, info.pretty);

@@ -11,7 +11,7 @@ import { type ContentSource, memorySource, volumeSource } from './content-source
 import type { ServerContext } from './deps.ts';
 import { GunzipBudgetExceeded, gunzipWithinBudget, releaseWhenClosed } from './gunzip-budget.ts';
 import { isGzipped } from './gzip.ts';
-import { formatHttpDate, parseHttpDate } from './http-date.ts';
+import { formatHttpDate, parseHttpDate } from '../../gocompat/http-date.ts';
 import { applyPairs } from './pairs.ts';
 import type { AppEnv } from './request-info.ts';
 import { emptyResponse, jsonError } from './responses.ts';
@@ -108,14 +108,14 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
     }
   } catch (err) {
     if (httpStatusOfError(err) === 404) return emptyResponse(404, new Headers(), info.isHead);
-    deps.log(`read ${info.path}: ${(err as Error).message}`);
+    deps.log.error(`read ${info.path}: ${(err as Error).message}`, { path: info.path, error: (err as Error).message });
     // Any other failure is 500, as upstream's read answers; 4.53 says why in a JSON body (HEAD: status only).
     return info.isHead ? emptyResponse(500, new Headers(), true) : jsonError(500, (err as Error).message, info.pretty);
   }
   const n = loaded.needle;
   // A zero-size entry is served without a cookie check, as Go never reads its record.
   if (n.size !== 0 && n.cookie >>> 0 !== target.cookie >>> 0) {
-    deps.log(`read ${info.path}: cookie ${target.cookie.toString(16)} does not match`);
+    deps.log.info(`read ${info.path}: cookie ${target.cookie.toString(16)} does not match`, { path: info.path });
     return emptyResponse(404, new Headers(), info.isHead);
   }
 
@@ -163,15 +163,18 @@ export async function handleRead(c: Context<AppEnv>, server: ServerContext): Pro
         } catch (err) {
           if (err instanceof GunzipBudgetExceeded) {
             // Too much inflated data held server-wide: upstream's in-flight download status.
-            deps.log(`read ${info.path}: ${err.message}`);
+            deps.log.warn(`read ${info.path}: ${err.message}`, { path: info.path, error: err.message });
             return jsonError(429, `request ${info.path} because ${err.message}`, info.pretty);
           }
           if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-            deps.log(`read ${info.path}: gunzipped data over ${server.maxGunzipBytes} bytes`);
+            deps.log.warn(`read ${info.path}: gunzipped data over ${server.maxGunzipBytes} bytes`, { path: info.path });
             return emptyResponse(500, new Headers(), info.isHead);
           }
           // Go's DecompressData fails and leaves the needle with no data.
-          deps.log(`read ${info.path}: ungzip error: ${(err as Error).message}`);
+          deps.log.warn(`read ${info.path}: ungzip error: ${(err as Error).message}`, {
+            path: info.path,
+            error: (err as Error).message,
+          });
           data = new Uint8Array(0);
         }
       }

@@ -62,6 +62,6 @@ export async function handleStatus(c: Context<AppEnv>, server: ServerContext): P
  * media is failing, so a load balancer should drain this server.
  */
 export function handleHealth(c: Context<AppEnv>, server: ServerContext): Response {
-  const healthy = server.deps.isHealthy() && !server.deps.store.ec.hasIoQuarantine();
+  const healthy = server.deps.isHealthy() && !server.deps.store.hasIoQuarantine();
   return emptyResponse(healthy ? 200 : 503, new Headers(), c.get('info').isHead);
 }

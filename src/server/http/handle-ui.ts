@@ -8,7 +8,7 @@ import type { AppEnv } from './request-info.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
 
-function escape(text: string): string {
+function htmlEscape(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
 }
 
@@ -25,7 +25,7 @@ function serviceRow(s: ServiceSnapshot): string {
   const success = s.status.lastSuccessAtMs === null ? '' : new Date(s.status.lastSuccessAtMs).toISOString();
   const plan = planReconcile(s);
   const cells = [s.name, s.desired.enabled ? 'on' : 'off', s.current, success, error, s.status.detail];
-  return `<tr data-service="${escape(s.name)}">${cells.map((c) => `<td>${escape(c)}</td>`).join('')}<td class="progress">${progress}</td><td>${escape(plan.action === 'none' ? 'none' : `${plan.action}: ${plan.reason}`)}</td></tr>`;
+  return `<tr data-service="${htmlEscape(s.name)}">${cells.map((c) => `<td>${htmlEscape(c)}</td>`).join('')}<td class="progress">${progress}</td><td>${htmlEscape(plan.action === 'none' ? 'none' : `${plan.action}: ${plan.reason}`)}</td></tr>`;
 }
 
 export function handleUi(_c: Context<AppEnv>, server: ServerContext): Response {
@@ -35,16 +35,16 @@ export function handleUi(_c: Context<AppEnv>, server: ServerContext): Response {
     .map(({ volume, location }) => {
       const s = volume.stats();
       const repair = volume.loadReport.notes.concat(volume.damage).join('; ');
-      return `<tr><td>${volume.id}</td><td>${escape(volume.collection)}</td><td>${escape(location.dir)}</td><td>${s.datSizeBytes}</td><td>${s.fileCount}</td><td>${s.deletedCount}</td><td>${volume.isReadOnly}</td><td>${escape(repair)}</td></tr>`;
+      return `<tr><td>${volume.id}</td><td>${htmlEscape(volume.collection)}</td><td>${htmlEscape(location.dir)}</td><td>${s.datSizeBytes}</td><td>${s.fileCount}</td><td>${s.deletedCount}</td><td>${volume.isReadOnly}</td><td>${htmlEscape(repair)}</td></tr>`;
     })
     .join('\n');
   const services = (server.deps.services?.snapshots() ?? []).map(serviceRow).join('\n');
   const disks = store.locations
-    .map((l) => `<tr><td>${escape(l.dir)}</td><td>${l.volumes.size}</td><td>${l.maxVolumeCount}</td></tr>`)
+    .map((l) => `<tr><td>${htmlEscape(l.dir)}</td><td>${l.volumes.size}</td><td>${l.maxVolumeCount}</td></tr>`)
     .join('\n');
   const html = `<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>SeaweedFS ${escape(serverVersion)}</title></head>
-<body><h1>SeaweedFS Volume Server (Needlework ${escape(serverVersion)})</h1>
+<html><head><meta charset="utf-8"><title>SeaweedFS ${htmlEscape(serverVersion)}</title></head>
+<body><h1>SeaweedFS Volume Server (Needlework ${htmlEscape(serverVersion)})</h1>
 <h2>Disks</h2><table><tr><th>Dir</th><th>Volumes</th><th>Max</th></tr>
 ${disks}
 </table>

@@ -1,7 +1,7 @@
 // Image crop and resize on read (`crop_x1..crop_y2`, `width`, `height`, `mode`), with upstream's
 // rules, using sharp. Any decode or encode failure serves the original bytes.
 import type { Sharp } from 'sharp';
-import type { GoQuery } from './query.ts';
+import type { GoQuery } from '../../gocompat/query.ts';
 
 const CROP_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.gif']);
 const RESIZE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp']);

@@ -13,6 +13,7 @@ import { fastPathListener } from './fast-path.ts';
 import type { AppEnv } from './request-info.ts';
 import { createServerContext } from './server-context.ts';
 import type { Port } from './store-handler.ts';
+import type { Logger } from '../../log/logger.ts';
 
 export interface HttpListenOptions {
   /** Undefined or '' listens on all interfaces. */
@@ -28,7 +29,7 @@ export interface HttpListenOptions {
   /** Open connections a listener accepts; more are refused and logged. Default 8192. */
   maxConnections?: number;
   /** Where the connection-limit notice goes; default the deps log. */
-  log?: (message: string) => void;
+  log?: Logger;
   /** How long close() lets in-flight requests finish before cutting connections. */
   closeGraceMs?: number;
   /** HTTPS on the admin listener ([https.volume]); the public listener stays HTTP, as upstream. */
@@ -61,7 +62,7 @@ interface ConnectionLimits {
   idleTimeoutMs: number;
   headersTimeoutMs: number;
   maxConnections: number;
-  log: (message: string) => void;
+  log: Logger;
 }
 const DEFAULT_CLOSE_GRACE_MS = 5_000;
 /** Go's http.DefaultMaxHeaderBytes. */
@@ -120,7 +121,7 @@ function boundConnections(server: Server, limits: ConnectionLimits): void {
     const nowMs = Date.now();
     if (nowMs - lastDropLogMs < DROP_LOG_INTERVAL_MS) return;
     lastDropLogMs = nowMs;
-    limits.log(`http: connection limit ${limits.maxConnections} reached; refused ${dropped} connection(s) so far`);
+    limits.log.warn(`http: connection limit ${limits.maxConnections} reached; refused ${dropped} connection(s) so far`);
   });
 }
 

@@ -1,7 +1,8 @@
 // `Seaweed-*` request headers stored on a needle as a JSON map (prefix stripped), and sent back
 // as plain headers on reads.
-import { goJsonStringMap } from './go-json.ts';
+import { goJsonStringMap } from '../../gocompat/go-json.ts';
 import { headerValue, trySetHeader } from './responses.ts';
+import type { Logger } from '../../log/logger.ts';
 
 const PAIR_PREFIX = 'Seaweed-';
 /** Go stores the pairs only when their JSON is shorter than this. */
@@ -42,12 +43,12 @@ export function encodePairs(pairs: ReadonlyMap<string, string>): Buffer | undefi
 }
 
 /** Sets each stored pair as a response header; unreadable JSON sets nothing (Go logs and goes on). */
-export function applyPairs(headers: Headers, stored: Uint8Array, log: (message: string) => void): void {
+export function applyPairs(headers: Headers, stored: Uint8Array, log: Logger): void {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(stored).toString('utf8'));
   } catch (err) {
-    log(`unmarshal pairs error: ${(err as Error).message}`);
+    log.warn(`unmarshal pairs error: ${(err as Error).message}`);
     return;
   }
   if (parsed === null || typeof parsed !== 'object') return;

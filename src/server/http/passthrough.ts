@@ -1,7 +1,7 @@
 // S3-style `response-*` query parameters that override response headers, and Content-Disposition.
 import { tryParseGoBool } from '../../gocompat/go-value-syntax.ts';
-import { formatMediaType } from './media-type.ts';
-import type { GoQuery } from './query.ts';
+import { formatMediaType } from '../../gocompat/media-type.ts';
+import type { GoQuery } from '../../gocompat/query.ts';
 import { headerValue, trySetHeader } from './responses.ts';
 
 const PASSTHROUGH_HEADERS: ReadonlyMap<string, string> = new Map([

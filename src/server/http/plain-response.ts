@@ -1,7 +1,7 @@
 // A response as plain data (status, header pairs, body bytes), so one handler core can answer
 // through the Hono app (as a web Response) or straight on node:http (the fast path).
 import type { ServerResponse } from 'node:http';
-import { goJsonStringify } from './go-json.ts';
+import { goJsonStringify } from '../../gocompat/go-json.ts';
 
 export interface PlainResponse {
   status: number;

@@ -2,7 +2,7 @@
 // (the WHATWG URL would already have resolved `..` and kept `%xx`), then percent-decoded.
 import type { Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
-import { goQueryUnescape } from './query.ts';
+import { goQueryUnescape } from '../../gocompat/query.ts';
 
 export interface RawTarget {
   /** Decoded path as a byte string (one char per byte), like Go's r.URL.Path. */
@@ -15,7 +15,7 @@ export class BadRequestTarget extends Error {}
 
 function requestTarget(c: Context): string {
   const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-  if (incoming?.url !== undefined && incoming.url.startsWith('/')) return incoming.url;
+  if (incoming?.url?.startsWith('/')) return incoming.url;
   const url = new URL(c.req.url);
   return url.pathname + url.search;
 }

@@ -106,7 +106,7 @@ function multipartOf(needle: Needle, contentMd5: string): { body: Buffer; conten
 function forwardedHeaders(c: Context, needle: Needle | null): Record<string, string> {
   const headers: Record<string, string> = {};
   const token = tokenFromRequest(c);
-  if (token !== '') headers['authorization'] = `BEARER ${token}`;
+  if (token !== '') headers.authorization = `BEARER ${token}`;
   if (needle !== null && hasFlag(needle, NeedleFlag.HasPairs) && needle.pairs.length > 0) {
     try {
       const pairs = JSON.parse(Buffer.from(needle.pairs).toString('utf8')) as Record<string, string>;

@@ -1,7 +1,7 @@
 // Per-request facts every handler needs, computed once: Go's view of the path and query.
 import type { Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
-import { type GoQuery, parseGoQuery } from './query.ts';
+import { type GoQuery, parseGoQuery } from '../../gocompat/query.ts';
 import { rawTarget } from './raw-target.ts';
 
 export interface RequestInfo {

@@ -1,9 +1,9 @@
 // Go's writeResponseContent + ProcessRangeRequest: content headers, HEAD, single and multiple
 // ranges, and the 416 / ignored-range cases, over an in-memory or streamed source.
 import { type ContentSource, webStream } from './content-source.ts';
-import { mimeByExtension } from './mime-types.ts';
+import { mimeByExtension } from '../../gocompat/mime-types.ts';
 import { applyPassthroughHeaders } from './passthrough.ts';
-import type { GoQuery } from './query.ts';
+import type { GoQuery } from '../../gocompat/query.ts';
 import { goExt } from './raw-target.ts';
 import {
   type ByteRange,
@@ -17,10 +17,10 @@ import {
   parseRange,
   partPreamble,
   sumRangeLengths,
-} from './range.ts';
-import { parseHttpTime } from './http-date.ts';
+} from '../../gocompat/range.ts';
+import { parseHttpTime } from '../../gocompat/http-date.ts';
 import { emptyResponse } from './responses.ts';
-import { detectContentType } from './sniff.ts';
+import { detectContentType } from '../../gocompat/sniff.ts';
 
 const SNIFF_BYTES = 512;
 

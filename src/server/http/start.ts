@@ -14,6 +14,7 @@ import { HandlerLabel, type VolumeServerMetrics } from '../metrics/registry.ts';
 import { meterTransfers } from '../metrics/transfer-meter.ts';
 import type { ServiceRegistry } from '../../status/service-registry.ts';
 import type { DeleteRetryQueue } from '../../cluster/delete-retry-queue.ts';
+import type { Logger } from '../../log/logger.ts';
 
 export interface HttpStartConfig {
   bindIp: string;
@@ -42,7 +43,7 @@ export interface HttpStartOptions {
   /** Reported as `Server: SeaweedFS Volume <serverVersion>` and as /status `Version`. */
   serverVersion: string;
   isHealthy(): boolean;
-  log: (message: string) => void;
+  log: Logger;
   hooks?: Partial<HttpHooks>;
   /** Prometheus metrics to feed (request counters, transfer sizes); undefined: none. */
   metrics?: VolumeServerMetrics;

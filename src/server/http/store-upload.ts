@@ -50,7 +50,10 @@ export async function storeUpload(
       contentMd5: upload.contentMd5,
     }));
   } catch (err) {
-    deps.log(`write ${request.path}: ${(err as Error).message}`);
+    deps.log.warn(`write ${request.path}: ${(err as Error).message}`, {
+      path: request.path,
+      error: (err as Error).message,
+    });
     // 409 for a read-only volume; the outcome header tells a client it may safely retry elsewhere.
     const headers: Array<[string, string]> =
       err instanceof WriteRefused ? [['x-seaweed-write-outcome', 'refused-before-append']] : [];

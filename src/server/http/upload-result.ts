@@ -9,7 +9,8 @@ export interface UploadResultInput {
   contentMd5: string;
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+// Any UTF-16 code unit past 0x7f, surrogates included: the string is not plain ASCII.
+const NON_ASCII = /[\u0080-\uffff]/;
 
 function text(byteString: string): string {
   // ASCII reads the same as bytes and as UTF-8: most names and every common mime.

@@ -14,6 +14,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { VolumeServerMetrics } from './registry.ts';
 
 type CallStatus = { code: grpc.status; details?: string };
+// biome-ignore lint/suspicious/noExplicitAny: the interceptor wraps every method, whatever its message types (parameter variance).
 type Outcome = (request: any, response: any, status: CallStatus, seconds: number) => void;
 
 function refusedUpFront(status: CallStatus): boolean {

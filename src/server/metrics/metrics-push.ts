@@ -5,6 +5,7 @@
 import type { MetricsSource } from './metrics-server.ts';
 import { ServiceHealth } from '../../status/service-health.ts';
 import { type ServiceSnapshot, emptyStatus } from '../../status/service-status.ts';
+import type { Logger } from '../../log/logger.ts';
 
 const PUSH_TIMEOUT_MS = 10_000;
 
@@ -42,14 +43,10 @@ export function pushUrl(target: PushTarget): string {
   return `${base}/metrics/job/${encodeURIComponent(target.job ?? 'volumeServer')}/instance/${encodeURIComponent(target.instance)}`;
 }
 
-export function startMetricsPush(
-  source: MetricsSource,
-  target: PushTarget,
-  log: (message: string) => void,
-): MetricsPusher | null {
+export function startMetricsPush(source: MetricsSource, target: PushTarget, log: Logger): MetricsPusher | null {
   if (target.address === '' || target.intervalSeconds <= 0) return null;
   const url = pushUrl(target);
-  log(`volumeServer sends metrics to ${target.address} every ${target.intervalSeconds} seconds`);
+  log.info(`volumeServer sends metrics to ${target.address} every ${target.intervalSeconds} seconds`);
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   const health = new ServiceHealth();
@@ -66,13 +63,13 @@ export function startMetricsPush(
       await response.arrayBuffer();
       if (response.status !== 200 && response.status !== 202) {
         health.failed(new Error(`status ${response.status}`));
-        log(`could not push metrics to prometheus push gateway ${target.address}: status ${response.status}`);
+        log.warn(`could not push metrics to prometheus push gateway ${target.address}: status ${response.status}`);
       } else {
         health.succeeded();
       }
     } catch (err) {
       health.failed(err);
-      log(`could not push metrics to prometheus push gateway ${target.address}: ${(err as Error).message}`);
+      log.warn(`could not push metrics to prometheus push gateway ${target.address}: ${(err as Error).message}`);
     }
   };
   const loop = async (): Promise<void> => {

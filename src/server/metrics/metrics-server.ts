@@ -3,6 +3,7 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import type { Logger } from '../../log/logger.ts';
 
 export interface MetricsSource {
   scrape(): Promise<{ contentType: string; body: string }>;
@@ -26,7 +27,7 @@ export async function startMetricsServer(
   source: MetricsSource,
   host: string,
   port: number,
-  log: (message: string) => void,
+  log: Logger,
 ): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -48,7 +49,7 @@ export async function startMetricsServer(
         res.end(req.method === 'HEAD' ? undefined : payload);
       },
       (err: unknown) => {
-        log(`metrics scrape failed: ${(err as Error).stack ?? String(err)}`);
+        log.error(`metrics scrape failed: ${(err as Error).stack ?? String(err)}`);
         res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end(`An error has occurred while serving metrics:\n\n${(err as Error).message}\n`);
       },

@@ -14,6 +14,8 @@ export interface MeteredVolume {
   readonly isReadOnlyByState: boolean;
   readonly isDiskSpaceLow: boolean;
   readonly canDelete: boolean;
+  /** Quarantined after sustained EIO: left out of the totals, as upstream's heartbeat leaves it out. */
+  readonly isIoQuarantined?: boolean;
   stats(): { datSizeBytes: number; deletedBytes: number };
 }
 
@@ -75,6 +77,7 @@ function collectionTotals(source: StoreGaugeSource): Map<string, CollectionTotal
   const totals = new Map<string, CollectionTotals>();
   for (const location of source.locations) {
     for (const volume of location.volumes.values()) {
+      if (volume.isIoQuarantined === true) continue;
       let entry = totals.get(volume.collection);
       if (entry === undefined) {
         entry = {

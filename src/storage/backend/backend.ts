@@ -4,6 +4,7 @@
 // under "type.id" (and "type" for id "default"). Only s3 is a backend type, as upstream; storage
 // holds no S3 client, so the type is registered from above (registerBackendType), by the cli.
 import { assert } from '../types.ts';
+import { type Logger, silentLogger } from '../../log/logger.ts';
 
 /** Progress of a tier transfer; a rejection aborts the transfer (the caller went away). */
 export type TierProgress = (processedBytes: number, percentage: number) => Promise<void>;
@@ -59,12 +60,12 @@ export function backendNameToTypeId(name: string): { type: string; id: string } 
  */
 export function loadFromPbStorageBackends(
   list: readonly PbStorageBackend[] | undefined,
-  log: (message: string) => void = () => {},
+  log: Logger = silentLogger,
 ): void {
   for (const entry of list ?? []) {
     const factory = FACTORIES.get(entry.type);
     if (factory === undefined) {
-      log(`storage type ${entry.type} not found`);
+      log.warn(`storage type ${entry.type} not found`);
       continue;
     }
     const name = `${entry.type}.${entry.id}`;
@@ -73,12 +74,12 @@ export function loadFromPbStorageBackends(
     try {
       storage = factory(entry.properties ?? {}, entry.id);
     } catch (err) {
-      log(`fail to create backend storage ${name}: ${(err as Error).message}`);
+      log.error(`fail to create backend storage ${name}: ${(err as Error).message}`, { error: (err as Error).message });
       continue;
     }
     backends.set(name, storage);
     if (entry.id === 'default') backends.set(entry.type, storage);
-    log(`created backend storage ${name}`);
+    log.info(`created backend storage ${name}`);
   }
 }
 

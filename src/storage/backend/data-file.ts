@@ -5,7 +5,7 @@
 
 /** What a sequential scan needs: a node FileHandle is one too. */
 export interface PositionalReader {
-  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
 }
 
 export interface DataFileStat {
@@ -20,7 +20,7 @@ export interface DataFile extends PositionalReader {
   readonly isRemote: boolean;
   /** Where the bytes are, for messages: a path, or `<backend>/<key>`. */
   readonly name: string;
-  write(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+  write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
   stat(): Promise<DataFileStat>;
   sync(): Promise<void>;
   truncate(lengthBytes: number): Promise<void>;

@@ -1,6 +1,6 @@
 // A `.dat` on local disk: the open FileHandle, passed through unchanged so the local path costs
 // what it did before the data-file abstraction (no extra awaits or buffers per call).
-import type { FileHandle } from 'node:fs/promises';
+import type { VolumeFile } from '../io/volume-io.ts';
 import type { DataFile, DataFileStat } from './data-file.ts';
 
 export class LocalDataFile implements DataFile {
@@ -9,17 +9,17 @@ export class LocalDataFile implements DataFile {
 
   constructor(
     /** The handle itself, for code that needs a real file (vacuum). */
-    readonly handle: FileHandle,
+    readonly handle: VolumeFile,
     readonly name: string,
   ) {
     this.fd = handle.fd;
   }
 
-  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }> {
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }> {
     return this.handle.read(buffer, offset, length, position);
   }
 
-  write(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesWritten: number }> {
+  write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }> {
     return this.handle.write(buffer, offset, length, position);
   }
 

@@ -94,7 +94,7 @@ function chainOldRows(
     }
     // A tombstone row points at the deletion record, whose header size is 0.
     rows.pushHalves(keyHi, keyLo, offsetBytes, size);
-    expected += actualSize(size < 0 ? 0 : size, version);
+    expected += actualSize(Math.max(size, 0), version);
   });
   if (broken !== null) return broken;
   if (expected > datSizeBytes) return `old index rows end at ${expected}, past the .dat size ${datSizeBytes}`;
@@ -110,7 +110,7 @@ async function checkLastRows(dat: PositionalReader, rows: RecordTable, count: nu
     if (bytesRead < header.length) return `old index row ${row}: no whole header at ${offsetBytes}`;
     const h = decodeNeedleHeader(header);
     const rowSize = rows.size(row);
-    const wantSize = rowSize < 0 ? 0 : rowSize;
+    const wantSize = Math.max(rowSize, 0);
     if (h.id !== rows.key(row) || h.size !== wantSize) {
       return `old index row ${row} names needle ${rows.key(row).toString(16)} size ${rowSize}, .dat has ${h.id.toString(16)} size ${h.size} at ${offsetBytes}`;
     }

@@ -15,7 +15,7 @@ import { LoadLog } from './load-log.ts';
 import { PendingTable } from './pending-table.ts';
 import {
   SECTION_MAX_ENTRIES as SECTION_MAX_ENTRIES_IMPORTED,
-  Section,
+  type Section,
   SectionBuilder,
   decoded as decodedImported,
   keyLess as keyLessImported,
@@ -332,7 +332,9 @@ export class CompactNeedleMap {
   /** Entries sorted by key ascending (for sorted index files and compaction). */
   sortedEntries(): Array<{ key: bigint } & NeedleValue> {
     const out: Array<{ key: bigint } & NeedleValue> = [];
-    this.forEach((key, value) => out.push({ key, offsetUnits: value.offsetUnits, size: value.size }));
+    this.forEach((key, value) => {
+      out.push({ key, offsetUnits: value.offsetUnits, size: value.size });
+    });
     return out;
   }
 

@@ -114,7 +114,7 @@ export class Section {
     const packed = words[header + 2] as number;
     const width = packed & 15;
     const at = (packed >>> 4) + (i & BLOCK_MASK) * width;
-    const lowWidth = width < 4 ? width : 4;
+    const lowWidth = Math.min(width, 4);
     const deltaLo = readLe(this.keyBytes, at, lowWidth);
     const deltaHi = width > 4 ? readLe(this.keyBytes, at + 4, width - 4) : 0;
     const lo = (words[header + 1] as number) + deltaLo;
@@ -145,7 +145,7 @@ export class Section {
     }
     const packed = words[header + 2] as number;
     const width = packed & 15;
-    const lowWidth = width < 4 ? width : 4;
+    const lowWidth = Math.min(width, 4);
     if (width <= 4 && deltaHi !== 0) return -1;
     const first = low << BLOCK_SHIFT;
     let a = 0;
@@ -349,7 +349,7 @@ export class SectionBuilder {
         deltaHi--;
       }
       const at = ((words[b * HEADER_WORDS + 2] as number) >>> 4) + (i - first) * width;
-      writeLe(keyBytes, at, width < 4 ? width : 4, deltaLo);
+      writeLe(keyBytes, at, Math.min(width, 4), deltaLo);
       if (width > 4) writeLe(keyBytes, at + 4, width - 4, deltaHi);
       words[valuesAt + 2 * i] = this.offsetLo[i] as number;
       words[valuesAt + 2 * i + 1] = (this.sizes[i] as number) >>> 0;

@@ -39,7 +39,9 @@ describe('coding pool', () => {
     // One big buffer with room to spare: the shards do not tile it, so it must not be detached.
     const backing = new Uint8Array(11 * shardBytes);
     const data = Array.from({ length: 10 }, (_, i) => backing.subarray(i * shardBytes, (i + 1) * shardBytes));
-    data.forEach((d, i) => d.set(lcgBytes(i, shardBytes)));
+    data.forEach((d, i) => {
+      d.set(lcgBytes(i, shardBytes));
+    });
     const expected = new ReedSolomon(10, 4);
     const shards = [
       ...data.map((d) => Uint8Array.from(d)),
@@ -83,7 +85,9 @@ describe('coding pool', () => {
       shards.every((s) => s.length === 5000),
       'still attached',
     );
-    parity.forEach((p, j) => shards[10 + j]!.set(p));
+    parity.forEach((p, j) => {
+      shards[10 + j]!.set(p);
+    });
     assert.ok(rs.verify(shards));
     // A wanted shard that is present comes back as the same shared memory (not in a transfer list).
     const damaged: (Uint8Array | null)[] = [...shards];

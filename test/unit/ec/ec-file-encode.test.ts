@@ -215,7 +215,9 @@ describe('batch plan', () => {
     ] as const) {
       const reference = referencePlan(size, d);
       assert.equal(batchCount(size, d, 0), reference.length, `count for ${size}`);
-      reference.forEach((batch, i) => assert.deepEqual(batchAt(i, size, d, 0), batch));
+      reference.forEach((batch, i) => {
+        assert.deepEqual(batchAt(i, size, d, 0), batch);
+      });
       const lastShardByte = reference.length === 0 ? 0 : reference.at(-1)!.shardOffsetBytes + MiB;
       assert.equal(lastShardByte, shardFileSizeBytes(size, d));
     }

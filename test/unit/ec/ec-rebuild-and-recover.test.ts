@@ -59,7 +59,9 @@ describe('EC rebuild and recovery with real parity', () => {
     for (const id of lost) await fs.rm(shardPaths[id] as string);
     const present = new Map<number, string>();
     const missing = new Map<number, string>();
-    shardPaths.forEach((p, id) => (lost.includes(id) ? missing.set(id, p) : present.set(id, p)));
+    shardPaths.forEach((p, id) => {
+      lost.includes(id) ? missing.set(id, p) : present.set(id, p);
+    });
     const size = (await fs.stat(shardPaths[0] as string)).size;
     await rebuildShardFiles(present, missing, size, RATIO, pool);
     for (const [i, id] of lost.entries())

@@ -15,6 +15,7 @@ import { volumeFilePath } from '../../../src/storage/volume-files.ts';
 import { newVolumeInfo, writeVolumeInfoFile } from '../../../src/storage/volume-info.ts';
 import { Store } from '../../../src/store/store.ts';
 import type { EcShardMessage } from '../../../src/store/ec-shard-store.ts';
+import { silentLogger } from '../../../src/log/logger.ts';
 
 test('shards split over two disks load, report, read and unmount', async () => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'nw-ec-disks-'));
@@ -60,7 +61,7 @@ test('shards split over two disks load, report, read and unmount', async () => {
         { dir: diskB, maxVolumeCount: 4, diskType: '', diskId: 1 },
       ],
       4,
-      () => {},
+      silentLogger,
     );
     await store.load();
     try {

@@ -32,6 +32,7 @@ import {
   writeVolumeInfoFile,
 } from '../../../src/storage/volume-info.ts';
 import { inThreadCoder } from './in-thread-coder.ts';
+import { silentLogger } from '../../../src/log/logger.ts';
 
 const MiB = 1024 * 1024;
 const FIXTURE_DIR = path.join(import.meta.dirname, '..', '..', 'fixtures', 'ec-legacy-444');
@@ -184,7 +185,7 @@ describe('EC volumes on disk', () => {
       blockSizeBytes,
       location,
       offsetWidth: 4,
-      log: () => {},
+      log: silentLogger,
     });
     const decoded = await Volume.open({ location, offsetWidth: 4 });
     try {
@@ -242,7 +243,7 @@ describe('EC volumes on disk', () => {
       blockSizeBytes: 0,
       location,
       offsetWidth: 4,
-      log: () => {},
+      log: silentLogger,
     });
     const decoded = await Volume.open({ location, offsetWidth: 4 });
     try {

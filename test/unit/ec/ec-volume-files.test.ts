@@ -17,6 +17,7 @@ import { newSuperBlock } from '../../../src/storage/super-block.ts';
 import { Volume } from '../../../src/storage/volume.ts';
 import { volumeFilePath } from '../../../src/storage/volume-files.ts';
 import { newVolumeInfo, writeVolumeInfoFile } from '../../../src/storage/volume-info.ts';
+import { silentLogger } from '../../../src/log/logger.ts';
 
 /** Parity is not what these tests check (the codec has its own golden tests): all zeros. */
 const zeroParity: ParityCoder = {
@@ -41,7 +42,7 @@ async function makeVolume(dir: string, count: number): Promise<{ volume: Volume;
   return { volume, payloads };
 }
 
-async function encode(dir: string, volume: Volume): Promise<string[]> {
+async function encode(_dir: string, volume: Volume): Promise<string[]> {
   const loc = volume.location;
   await volume.sync();
   await writeSortedEcxFromIdx(volumeFilePath(loc, 'idx'), volumeFilePath(loc, 'ecx'), 4);
@@ -129,7 +130,7 @@ test('encode → read through shards → delete → decode back to a loadable vo
       blockSizeBytes,
       location: { dir, collection: 'c', volumeId: 7 },
       offsetWidth: 4,
-      log: () => {},
+      log: silentLogger,
     });
     const decoded = await Volume.open({ location: { dir, collection: 'c', volumeId: 7 }, offsetWidth: 4 });
     try {

@@ -141,7 +141,9 @@ describe('in-place encode arena', () => {
         const rs = new ReedSolomon(d, p);
         for (const length of [1, 15, 16, 17, 1000, 4095, 4096]) {
           const data = Array.from({ length: d }, (_, i) => lcgBytes(length * 7 + i, length));
-          data.forEach((chunk, i) => arena.slots[i]!.set(chunk));
+          data.forEach((chunk, i) => {
+            arena.slots[i]!.set(chunk);
+          });
           arena.encode(length);
           const shards = [...data, ...Array.from({ length: p }, () => new Uint8Array(length))];
           rs.encode(shards);

@@ -51,12 +51,12 @@ describe('GF(2^8)', () => {
   it('inverts matrices', () => {
     const m = buildEncodingMatrix(6, 9).slice(2, 8);
     const product = matrixMultiply(m, matrixInvert(m));
-    product.forEach((row, r) =>
+    product.forEach((row, r) => {
       assert.deepEqual(
         [...row],
         Array.from({ length: 6 }, (_, c) => (r === c ? 1 : 0)),
-      ),
-    );
+      );
+    });
     assert.throws(() => matrixInvert([Uint8Array.of(1, 2), Uint8Array.of(1, 2)]), /singular/);
   });
 

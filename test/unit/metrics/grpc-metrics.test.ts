@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { grpcMetricsInterceptor } from '../../../src/server/metrics/grpc-interceptor.ts';
 import { VolumeServerMetrics } from '../../../src/server/metrics/registry.ts';
 import { registerStoreGauges } from '../../../src/server/metrics/store-gauges.ts';

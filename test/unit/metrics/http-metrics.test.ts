@@ -13,6 +13,7 @@ import { Store } from '../../../src/store/store.ts';
 import { send } from '../http-fixture.ts';
 import { suiteScope } from '../suite-scope.ts';
 import { sample } from './prom-text.ts';
+import { silentLogger } from '../../../src/log/logger.ts';
 
 const P = 'SeaweedFS_volumeServer_';
 const BOUNDARY = 'metrics-test-boundary';
@@ -41,7 +42,7 @@ describe('HTTP metrics on -metricsPort', () => {
     store = new Store(
       [{ dir, maxVolumeCount: 9, diskType: '', diskId: 0, minFreeSpace: { kind: 'percent', percent: 1, raw: '1' } }],
       4,
-      () => {},
+      silentLogger,
     );
     await store.load();
     await store.allocateVolume({ volumeId: 7, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
@@ -72,10 +73,10 @@ describe('HTTP metrics on -metricsPort', () => {
       },
       serverVersion: '30GB 4.44',
       isHealthy: () => true,
-      log: () => {},
+      log: silentLogger,
       metrics,
     });
-    const server = await startMetricsServer(metrics, '127.0.0.1', 0, () => {});
+    const server = await startMetricsServer(metrics, '127.0.0.1', 0, silentLogger);
     metricsPort = server.port;
     scope.defer(async () => {
       await server.close();

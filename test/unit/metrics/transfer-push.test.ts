@@ -9,6 +9,7 @@ import { pushUrl, startMetricsPush } from '../../../src/server/metrics/metrics-p
 import { VolumeServerMetrics } from '../../../src/server/metrics/registry.ts';
 import { type TransferHooks, meterTransfers } from '../../../src/server/metrics/transfer-meter.ts';
 import { sample } from './prom-text.ts';
+import { silentLogger } from '../../../src/log/logger.ts';
 
 const P = 'SeaweedFS_volumeServer_';
 
@@ -85,12 +86,9 @@ describe('push gateway', () => {
       concurrentUploadLimitBytes: 0,
       processMetrics: false,
     });
+    assert.equal(startMetricsPush(metrics, { address: '', intervalSeconds: 15, instance: 'a:1' }, silentLogger), null);
     assert.equal(
-      startMetricsPush(metrics, { address: '', intervalSeconds: 15, instance: 'a:1' }, () => {}),
-      null,
-    );
-    assert.equal(
-      startMetricsPush(metrics, { address: 'gw:1', intervalSeconds: 0, instance: 'a:1' }, () => {}),
+      startMetricsPush(metrics, { address: 'gw:1', intervalSeconds: 0, instance: 'a:1' }, silentLogger),
       null,
     );
 
@@ -112,7 +110,7 @@ describe('push gateway', () => {
         intervalSeconds: 60,
         instance: '127.0.0.1:8080',
       },
-      () => {},
+      silentLogger,
     );
     assert.notEqual(pusher, null);
     await pusher!.firstPush;

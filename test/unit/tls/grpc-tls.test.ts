@@ -18,6 +18,7 @@ import { startGrpcServer } from '../../../src/server/grpc/server.ts';
 import { type SuiteScope, suiteScope } from '../suite-scope.ts';
 import { testGrpcContext } from '../grpc-test-context.ts';
 import { type CertPair, type TestPki, makeTestPki, opensslMissing } from './test-certs.ts';
+import { silentLogger } from '../../../src/log/logger.ts';
 
 const HOUR_MS = 3_600_000;
 const CALL_TIMEOUT_MS = 5_000;
@@ -30,7 +31,7 @@ async function startTlsServer(
   const security: GrpcServerSecurity = grpcServerSecurity(
     { certFile: pki.server.cert, keyFile: pki.server.key, caFile: pki.caCert, limits: {}, ...names },
     HOUR_MS,
-    () => {},
+    silentLogger,
   );
   const server = await startGrpcServer(await testGrpcContext(scope, 'needlework-grpc-tls-'), '127.0.0.1', 0, {
     credentials: security.credentials,
@@ -76,7 +77,7 @@ describe('gRPC server with mutual TLS', { skip: opensslMissing() }, () => {
   });
 
   it('answers a TLS client presenting a CA-signed certificate (our own peer client)', async () => {
-    useGrpcClientTls({ certFile: pki.client.cert, keyFile: pki.client.key, caFile: pki.caCert }, HOUR_MS, () => {});
+    useGrpcClientTls({ certFile: pki.client.cert, keyFile: pki.client.key, caFile: pki.caCert }, HOUR_MS, silentLogger);
     try {
       assert.equal(grpcClientUsesTls(), true);
       const client = newPeerClient(`127.0.0.1:1.${port}`);
@@ -87,7 +88,7 @@ describe('gRPC server with mutual TLS', { skip: opensslMissing() }, () => {
         client.close();
       }
     } finally {
-      useGrpcClientTls(null, HOUR_MS, () => {});
+      useGrpcClientTls(null, HOUR_MS, silentLogger);
     }
     assert.equal(grpcClientUsesTls(), false);
   });

@@ -16,6 +16,8 @@ import { send } from '../http-fixture.ts';
 import { tempDir } from '../helpers.ts';
 import { type SuiteScope, suiteScope } from '../suite-scope.ts';
 import { type CertPair, type TestPki, makeTestPki, opensslMissing } from './test-certs.ts';
+import { linesLogger } from '../lines-logger.ts';
+import { silentLogger } from '../../../src/log/logger.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -56,16 +58,16 @@ function httpsGet(port: number, urlPath: string, ca: string, client?: CertPair):
 
 async function startServers(scope: SuiteScope, pki: TestPki, caFile: string) {
   const dir = await scope.tempDir('needlework-https-');
-  const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, () => {});
+  const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, silentLogger);
   await store.load();
   await store.allocateVolume({ volumeId: 3, collection: '', replication: '000', ttl: '', diskType: '', version: 3 });
   const security = httpsServerSecurity(
     { certFile: pki.server.cert, keyFile: pki.server.key, caFile, limits: {} },
     HOUR_MS,
-    () => {},
+    silentLogger,
   );
   const servers = await listenHttpServers(
-    { store, serverVersion: '30GB 4.44', fileSizeLimitBytes: 1 << 20, isHealthy: () => true, log: () => {} },
+    { store, serverVersion: '30GB 4.44', fileSizeLimitBytes: 1 << 20, isHealthy: () => true, log: silentLogger },
     {
       host: '127.0.0.1',
       port: 0,
@@ -115,15 +117,15 @@ describe('HTTPS on the admin port', { skip: opensslMissing() }, () => {
     copyFileSync(pki.server.cert, live.cert);
     copyFileSync(pki.server.key, live.key);
     // Refresh every 100 ms so the test sees the swap quickly.
-    const store = new Store([{ dir, maxVolumeCount: 1, diskType: '', diskId: 0 }], 4, () => {});
+    const store = new Store([{ dir, maxVolumeCount: 1, diskType: '', diskId: 0 }], 4, silentLogger);
     await store.load();
     const security = httpsServerSecurity(
       { certFile: live.cert, keyFile: live.key, caFile: '', limits: {} },
       100,
-      () => {},
+      silentLogger,
     );
     const servers = await listenHttpServers(
-      { store, serverVersion: '30GB 4.44', fileSizeLimitBytes: 1 << 20, isHealthy: () => true, log: () => {} },
+      { store, serverVersion: '30GB 4.44', fileSizeLimitBytes: 1 << 20, isHealthy: () => true, log: silentLogger },
       {
         host: '127.0.0.1',
         port: 0,
@@ -160,12 +162,12 @@ describe('PemReloader', { skip: opensslMissing() }, () => {
         new PemReloader(
           { certFile: path.join(pki.dir, 'nope.crt'), keyFile: pki.server.key, caFile: '' },
           HOUR_MS,
-          () => {},
+          silentLogger,
         ),
       /cannot read TLS certificate/,
     );
     assert.throws(
-      () => new PemReloader({ certFile: pki.server.cert, keyFile: pki.client.key, caFile: '' }, HOUR_MS, () => {}),
+      () => new PemReloader({ certFile: pki.server.cert, keyFile: pki.client.key, caFile: '' }, HOUR_MS, silentLogger),
       /bad TLS material/,
     );
 
@@ -174,7 +176,7 @@ describe('PemReloader', { skip: opensslMissing() }, () => {
     copyFileSync(pki.server.cert, files.certFile);
     copyFileSync(pki.server.key, files.keyFile);
     const logs: string[] = [];
-    const reloader = new PemReloader(files, HOUR_MS, (m) => logs.push(m));
+    const reloader = new PemReloader(files, HOUR_MS, linesLogger(logs));
     const original = reloader.current;
     assert.equal(reloader.reload(), false, 'unchanged files are no change');
     copyFileSync(pki.client.cert, files.certFile); // key no longer matches

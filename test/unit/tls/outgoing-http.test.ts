@@ -21,6 +21,8 @@ import { freePort } from '../../interop/peers.ts';
 import { send } from '../http-fixture.ts';
 import { type SuiteScope, suiteScope } from '../suite-scope.ts';
 import { type TestPki, makeTestPki, opensslMissing } from './test-certs.ts';
+import { silentLogger } from '../../../src/log/logger.ts';
+import { linesLogger } from '../lines-logger.ts';
 
 const HOUR_MS = 3_600_000;
 const REPLICATED_FID = '3,01637037d6';
@@ -101,7 +103,7 @@ interface Ours {
 /** Our server: volume 3 replicated on the peer ("001"), volume 5 only on the peer, -readMode=proxy. */
 async function startOurs(scope: SuiteScope, peer: () => string): Promise<Ours> {
   const dir = await scope.tempDir('needlework-outgoing-');
-  const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, () => {});
+  const store = new Store([{ dir, maxVolumeCount: 4, diskType: '', diskId: 0 }], 4, silentLogger);
   await store.load();
   await store.allocateVolume({ volumeId: 3, collection: '', replication: '001', ttl: '', diskType: '', version: 3 });
   const port = await freePort();
@@ -119,7 +121,7 @@ async function startOurs(scope: SuiteScope, peer: () => string): Promise<Ours> {
     readMode: { mode: 'proxy', selfAddress: `127.0.0.1:${port}`, lookup: (volumeId) => lookup.lookup(volumeId) },
     serverVersion: '30GB 4.44',
     isHealthy: () => true,
-    log: () => {},
+    log: silentLogger,
   });
   scope.defer(async () => {
     await servers.close();
@@ -184,7 +186,7 @@ describe('outgoing HTTP without [https.client]', () => {
   const scope = suiteScope();
 
   it('proxies reads, replicates writes and asks the master over plain HTTP', async () => {
-    useHttpsClient(null, HOUR_MS, () => {});
+    useHttpsClient(null, HOUR_MS, silentLogger);
     assert.equal(httpScheme(), 'http');
     const { peer, ours } = await cluster(scope, null);
 
@@ -213,13 +215,13 @@ describe('outgoing HTTP with [https.client]', { skip: opensslMissing() }, () => 
     pki = await makeTestPki();
     scope.defer(() => pki.remove());
   });
-  after(() => useHttpsClient(null, HOUR_MS, () => {}));
+  after(() => useHttpsClient(null, HOUR_MS, silentLogger));
 
   it('proxies reads, replicates writes and asks the master over HTTPS with the client certificate', async () => {
     useHttpsClient(
       { certFile: pki.client.cert, keyFile: pki.client.key, caFile: pki.caCert, insecureSkipVerify: false },
       HOUR_MS,
-      () => {},
+      silentLogger,
     );
     assert.equal(httpScheme(), 'https');
     const { peer, ours } = await cluster(scope, { pki, requireClientCert: true });
@@ -248,7 +250,7 @@ describe('outgoing HTTP with [https.client]', { skip: opensslMissing() }, () => 
     useHttpsClient(
       { certFile: pki.client.cert, keyFile: pki.client.key, caFile: pki.caCert, insecureSkipVerify: false },
       HOUR_MS,
-      () => {},
+      silentLogger,
     );
     const peer = await startPeer(scope, { pki, requireClientCert: true }, () => '');
     const response = await outgoingFetch(`http://${peer.address}/1,01`);
@@ -259,13 +261,13 @@ describe('outgoing HTTP with [https.client]', { skip: opensslMissing() }, () => 
   it('refuses a server the CA does not vouch for, unless insecure_skip_verify', async () => {
     const peer = await startPeer(scope, { pki, requireClientCert: false }, () => '');
     // No ca: the system roots, which do not know the test CA.
-    useHttpsClient({ certFile: '', keyFile: '', caFile: '', insecureSkipVerify: false }, HOUR_MS, () => {});
+    useHttpsClient({ certFile: '', keyFile: '', caFile: '', insecureSkipVerify: false }, HOUR_MS, silentLogger);
     await assert.rejects(outgoingFetch(`https://${peer.address}/1,01`));
     assert.equal(peer.seen.length, 0);
-    useHttpsClient({ certFile: '', keyFile: '', caFile: '', insecureSkipVerify: true }, HOUR_MS, () => {});
+    useHttpsClient({ certFile: '', keyFile: '', caFile: '', insecureSkipVerify: true }, HOUR_MS, silentLogger);
     assert.equal(await (await outgoingFetch(`https://${peer.address}/1,01`)).text(), 'from the peer');
     // A CA alone verifies the server without presenting a client certificate.
-    useHttpsClient({ certFile: '', keyFile: '', caFile: pki.caCert, insecureSkipVerify: false }, HOUR_MS, () => {});
+    useHttpsClient({ certFile: '', keyFile: '', caFile: pki.caCert, insecureSkipVerify: false }, HOUR_MS, silentLogger);
     assert.equal(await (await outgoingFetch(`https://${peer.address}/1,01`)).text(), 'from the peer');
     assert.ok(peer.seen.every((s) => s.encrypted && s.clientCn === ''));
   });
@@ -277,8 +279,10 @@ describe('outgoing HTTP with [https.client]', { skip: opensslMissing() }, () => 
     copyFileSync(pki.client.cert, cert);
     copyFileSync(pki.client.key, key);
     const logs: string[] = [];
-    useHttpsClient({ certFile: cert, keyFile: key, caFile: pki.caCert, insecureSkipVerify: false }, 50, (m) =>
-      logs.push(m),
+    useHttpsClient(
+      { certFile: cert, keyFile: key, caFile: pki.caCert, insecureSkipVerify: false },
+      50,
+      linesLogger(logs),
     );
     const peer = await startPeer(scope, { pki, requireClientCert: true }, () => '');
     await (await outgoingFetch(`https://${peer.address}/1,01`)).text();
@@ -302,7 +306,7 @@ describe('outgoing HTTP with [https.client]', { skip: opensslMissing() }, () => 
       httpsClientKeyFile: pki.client.key,
       httpsClientCaFile: pki.caCert,
     };
-    const transport = setUpTransportSecurity(security, () => {}, {});
+    const transport = setUpTransportSecurity(security, silentLogger, {});
     try {
       assert.equal(transport.httpsClient, true);
       assert.equal(httpScheme(), 'https');
@@ -311,11 +315,12 @@ describe('outgoing HTTP with [https.client]', { skip: opensslMissing() }, () => 
     }
     assert.equal(httpScheme(), 'http');
     assert.throws(
-      () => setUpTransportSecurity({ ...security, httpsClientKeyFile: '' }, () => {}, {}),
+      () => setUpTransportSecurity({ ...security, httpsClientKeyFile: '' }, silentLogger, {}),
       TlsSettingsError,
     );
     assert.throws(
-      () => setUpTransportSecurity({ ...security, httpsClientCaFile: path.join(pki.dir, 'missing.crt') }, () => {}, {}),
+      () =>
+        setUpTransportSecurity({ ...security, httpsClientCaFile: path.join(pki.dir, 'missing.crt') }, silentLogger, {}),
       /cannot read TLS CA/,
     );
     assert.equal(httpScheme(), 'http');

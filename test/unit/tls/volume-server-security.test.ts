@@ -16,6 +16,8 @@ import { send } from '../http-fixture.ts';
 import { tempDir } from '../helpers.ts';
 import { sample } from '../metrics/prom-text.ts';
 import { makeTestPki, opensslMissing } from './test-certs.ts';
+import { silentLogger } from '../../../src/log/logger.ts';
+import { linesLogger } from '../lines-logger.ts';
 
 function httpsStatus(port: number, ca: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -65,7 +67,7 @@ describe('startVolumeServer with security.toml TLS and -metricsPort', { skip: op
       httpsVolumeKeyFile: pki.server.key,
     };
     const logs: string[] = [];
-    const server = await startVolumeServer(config, security, (m) => logs.push(m));
+    const server = await startVolumeServer(config, security, linesLogger(logs));
     try {
       assert.equal(await httpsStatus(p.http, pki.caCert), 200);
       await assert.rejects(send(p.http, 'GET', '/status'), 'plain HTTP is refused on an HTTPS port');
@@ -112,7 +114,7 @@ describe('startVolumeServer with security.toml TLS and -metricsPort', { skip: op
       '-master=',
       '-preStopSeconds=0',
     ]);
-    const server = await startVolumeServer(config, emptySecurityConfig(), () => {});
+    const server = await startVolumeServer(config, emptySecurityConfig(), silentLogger);
     try {
       assert.equal((await send(p.http, 'GET', '/status')).status, 200);
       assert.equal(grpcClientUsesTls(), false);
@@ -150,9 +152,6 @@ describe('startVolumeServer with security.toml TLS and -metricsPort', { skip: op
       grpcVolumeCertFile: `${dir}/v.crt`,
       grpcVolumeKeyFile: `${dir}/v.key`,
     };
-    await assert.rejects(
-      startVolumeServer(config, security, () => {}),
-      /cannot read TLS/,
-    );
+    await assert.rejects(startVolumeServer(config, security, silentLogger), /cannot read TLS/);
   });
 });

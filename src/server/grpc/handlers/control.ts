@@ -77,7 +77,8 @@ export function controlHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
         disk_statuses: diskStatuses,
         memory_status: {
           // No goroutines in Node; report active handles plus the main thread so the count is real.
-          goroutines: 1 + (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.().length!,
+          goroutines:
+            1 + ((process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.().length ?? 0),
           all: String(os.totalmem()),
           used: String(os.totalmem() - os.freemem()),
           free: String(os.freemem()),

@@ -282,7 +282,7 @@ export function erasureCodingHandlers(ctx: GrpcContext): VolumeServerHandlerTabl
         if (volume.volumeId !== request.volume_id) continue;
         await volume
           .reloadBitrot(allEcDirs(store.locations))
-          .catch((err: Error) => ctx.log(`ec volume ${request.volume_id}: reload bitrot sidecar: ${err.message}`));
+          .catch((err: Error) => ctx.log.warn(`ec volume ${request.volume_id}: reload bitrot sidecar: ${err.message}`));
       }
       if (mountError !== null) throw mountError;
       return {};

@@ -82,7 +82,7 @@ async function writeReplica(target: string, fid: string, data: Buffer, auth: str
   const base = /^https?:\/\//.test(target) ? target : `${httpScheme()}://${target}`;
   const { body, contentType } = multipartBody(data);
   const headers: Record<string, string> = { 'content-type': contentType };
-  if (auth !== '') headers['authorization'] = `BEARER ${auth}`;
+  if (auth !== '') headers.authorization = `BEARER ${auth}`;
   const timeoutMs = REPLICA_BASE_TIMEOUT_MS + Math.ceil((data.length * 1000) / REPLICA_MIN_BYTES_PER_SECOND);
   const response = await outgoingFetch(`${base}/${fid}?type=replicate`, {
     method: 'POST',
@@ -254,7 +254,7 @@ async function moveDatToRemote(
     await backend
       .deleteFile(copied.key)
       .catch((deleteErr: unknown) =>
-        ctx.log(`volume ${volume.id}: remove unused remote copy ${copied.key}: ${errorText(deleteErr)}`),
+        ctx.log.warn(`volume ${volume.id}: remove unused remote copy ${copied.key}: ${errorText(deleteErr)}`),
       );
     throw new Error(`volume ${volume.id} failed to attach remote file: ${errorText(err)}`);
   }
@@ -303,7 +303,7 @@ async function moveDatFromRemote(
     await fs
       .utimes(downloadPath, when, when)
       .catch((err: unknown) =>
-        ctx.log(`volume ${volume.id} restore data file ${datPath} modified time: ${errorText(err)}`),
+        ctx.log.warn(`volume ${volume.id} restore data file ${datPath} modified time: ${errorText(err)}`),
       );
   }
   await fs.rename(downloadPath, datPath);

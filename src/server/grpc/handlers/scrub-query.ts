@@ -38,10 +38,10 @@ function checkVolumeScrubMode(mode: number): void {
   // LOCAL and READS are FULL for a normal volume: no shards to stay local to or rebuild from.
   // CHECKSUM verifies EC shards against their sidecar; a normal volume has neither.
   if (
-    mode !== SCRUB_MODES['INDEX'] &&
-    mode !== SCRUB_MODES['FULL'] &&
-    mode !== SCRUB_MODES['LOCAL'] &&
-    mode !== SCRUB_MODES['READS']
+    mode !== SCRUB_MODES.INDEX &&
+    mode !== SCRUB_MODES.FULL &&
+    mode !== SCRUB_MODES.LOCAL &&
+    mode !== SCRUB_MODES.READS
   ) {
     throw new Error(`unsupported volume scrub mode ${mode}`);
   }
@@ -209,7 +209,7 @@ export function scrubQueryHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
       const details: string[] = [];
       const failures: string[] = [];
       for (const volume of volumes) {
-        const { files, errors } = await volume.scrub(mode !== SCRUB_MODES['INDEX']);
+        const { files, errors } = await volume.scrub(mode !== SCRUB_MODES.INDEX);
         totalFiles += files;
         if (errors.length === 0) continue;
         broken.push(volume.id);
@@ -234,7 +234,7 @@ export function scrubQueryHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
 
     ScrubEcVolume: unary(async (request): Reply<'ScrubEcVolume'> => {
       const mode = modeNumber(request.mode);
-      if (request.force_deleted_needles_check && mode !== SCRUB_MODES['FULL'] && mode !== SCRUB_MODES['READS']) {
+      if (request.force_deleted_needles_check && mode !== SCRUB_MODES.FULL && mode !== SCRUB_MODES.READS) {
         throw new Error('deleted needle checks are only supported for FULL and READS scrubs');
       }
       const explicit = request.volume_ids.length > 0;
@@ -254,7 +254,7 @@ export function scrubQueryHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
           continue;
         }
         scrubbed++;
-        if (mode === SCRUB_MODES['CHECKSUM']) {
+        if (mode === SCRUB_MODES.CHECKSUM) {
           // Every disk holding the volume: the sidecar may sit with any of them.
           const merged = mergeEcRuntimes(ecRuntimesOf(ctx, id));
           assert(merged !== null, `ec volume ${id} was found just above`);
@@ -274,10 +274,10 @@ export function scrubQueryHandlers(ctx: GrpcContext): VolumeServerHandlerTable {
           continue;
         }
         let result;
-        if (mode === SCRUB_MODES['INDEX']) result = await scrubEcIndex(volume);
-        else if (mode === SCRUB_MODES['LOCAL']) result = await scrubEcLocal(volume);
-        else if (mode === SCRUB_MODES['FULL']) result = await scrubEcAnywhere(ctx, volume, false);
-        else if (mode === SCRUB_MODES['READS']) result = await scrubEcAnywhere(ctx, volume, true);
+        if (mode === SCRUB_MODES.INDEX) result = await scrubEcIndex(volume);
+        else if (mode === SCRUB_MODES.LOCAL) result = await scrubEcLocal(volume);
+        else if (mode === SCRUB_MODES.FULL) result = await scrubEcAnywhere(ctx, volume, false);
+        else if (mode === SCRUB_MODES.READS) result = await scrubEcAnywhere(ctx, volume, true);
         else throw new Error(`unsupported EC volume scrub mode ${mode}`);
         totalFiles += result.files;
         if (result.errors.length > 0 || result.brokenShardIds.length > 0) {

@@ -219,13 +219,13 @@ export function tailHandlers(
           throw err;
         }
         // Ends like a client idle timeout (OK): the receiver has applied all it got.
-        ctx.log(
+        ctx.log.info(
           `tailing volume ${request.volume_id}: no new data for ${limits.tailMaxIdleMs} ms; server idle cap reached, ending the tail`,
         );
       } finally {
         job.finish(failure);
         idle.stop();
-        ctx.log(`tailing volume ${request.volume_id} finished`);
+        ctx.log.verbose(1, `tailing volume ${request.volume_id} finished`);
       }
     }),
 

@@ -256,7 +256,7 @@ async function copyVolume(
   });
   await writeMessage(call, { last_append_at_ns: lastNs.toString(), processed_bytes: String(copied) }).catch(
     (err: unknown) => {
-      ctx.log(`volume ${volumeId} copied; final response not sent: ${(err as Error).message}`);
+      ctx.log.warn(`volume ${volumeId} copied; final response not sent: ${(err as Error).message}`);
     },
   );
 }
@@ -355,7 +355,7 @@ async function receiveFile(ctx: GrpcContext, call: ReceiveCall, idleMs: number):
     if (writePath !== null) await fs.rm(writePath, { force: true });
     if (err instanceof ReceiveIdleTimeout) {
       const message = `ReceiveFile: no message for ${idleMs} ms`;
-      ctx.log(`${message}; ended the call${writePath !== null ? ` and removed the partial ${writePath}` : ''}`);
+      ctx.log.warn(`${message}; ended the call${writePath !== null ? ` and removed the partial ${writePath}` : ''}`);
       throw new GrpcStatusError(grpc.status.DEADLINE_EXCEEDED, message);
     }
     return answer(`failed to write file: ${(err as Error).message}`, written);

@@ -1,6 +1,6 @@
 // Query strings parsed as Go's url.ParseQuery does: `+` is a space, bad escapes and `;` are
 // errors, and pairs that fail are dropped while the rest are kept.
-import { goQuote } from '../../gocompat/go-value-syntax.ts';
+import { goQuote } from './go-value-syntax.ts';
 
 export class GoQuery {
   constructor(
