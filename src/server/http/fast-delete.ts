@@ -35,7 +35,10 @@ export async function tryFastDelete(
   try {
     await deleteLocally({ volumeId: target.volumeId, volume, needle, isReplicate: false });
   } catch (err) {
-    deps.log(`delete ${target.path}: ${(err as Error).message}`);
+    deps.log.error(`delete ${target.path}: ${(err as Error).message}`, {
+      path: target.path,
+      error: (err as Error).message,
+    });
     return plainJsonError(500, `Deletion Failed: ${(err as Error).message}`, false);
   }
   return plainJson(202, { size: needle.size }, false);
