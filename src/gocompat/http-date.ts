@@ -8,9 +8,15 @@ function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+/** The last date formatted: reads of needles written in the same second (and Date headers) repeat it. */
+let lastFormatted = { unixSeconds: Number.NaN, text: '' };
+
 export function formatHttpDate(unixSeconds: number): string {
+  if (unixSeconds === lastFormatted.unixSeconds) return lastFormatted.text;
   const d = new Date(unixSeconds * 1000);
-  return `${DAYS[d.getUTCDay()]}, ${pad2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCFullYear()).padStart(4, '0')} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} GMT`;
+  const text = `${DAYS[d.getUTCDay()]}, ${pad2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCFullYear()).padStart(4, '0')} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} GMT`;
+  lastFormatted = { unixSeconds, text };
+  return text;
 }
 
 /** Unix seconds, or undefined when Go's time.Parse(http.TimeFormat, …) would fail. */

@@ -219,7 +219,8 @@ export abstract class VolumeWrites extends VolumeReads {
             n.flags |= NeedleFlag.HasTtl;
             n.ttl = this.superBlock.ttl;
           }
-          if (inBatch === undefined && (await this.isUnchanged(n, existing))) {
+          // A new key (the common case) cannot be unchanged: no await, no read.
+          if (inBatch === undefined && existing !== undefined && (await this.isUnchanged(n, existing))) {
             const result: WriteResult = {
               offsetBytes: (existing?.offsetUnits ?? 0) * NEEDLE_PADDING_SIZE_BYTES,
               size: existing?.size ?? 0,

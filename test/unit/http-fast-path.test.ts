@@ -135,7 +135,7 @@ describe('the fast path answers as the app does', () => {
   let store: Store;
   let fastServers: HttpServers;
   let appServers: HttpServers;
-  const served = { reads: 0, writes: 0 };
+  const served: { reads: number; writes: number; deletes?: number } = { reads: 0, writes: 0 };
   let nextKey = 0x100;
 
   before(async () => {
@@ -226,6 +226,41 @@ describe('the fast path answers as the app does', () => {
       const read = await send(appServers.adminPort, 'GET', `/${fid(key)}`);
       assert.equal(read.status, 200);
       assert.ok(read.body.equals(data), `needle ${key.toString(16)} reads back as written`);
+    }
+  });
+
+  describe('deletes', () => {
+    const cases: Array<{
+      name: string;
+      write: boolean;
+      cookie?: number;
+      query?: string;
+      times?: number;
+      fast: boolean;
+    }> = [
+      { name: 'a live needle (202 with its size)', write: true, fast: true },
+      { name: 'a missing needle (declined, 404)', write: false, fast: false },
+      { name: 'a wrong cookie (declined, 400)', write: true, cookie: 0x1, fast: false },
+      { name: 'with a query (declined)', write: true, query: 'type=replicate', fast: false },
+      { name: 'twice: the second finds a tombstone (declined, 404)', write: true, times: 2, fast: true },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        const { headers, body } = form('delete me', 'Content-Disposition: form-data; name="file"; filename="d.bin"');
+        const before = served.deletes ?? 0;
+        const [fastKey, appKey] = [nextKey++, nextKey++];
+        const path = (key: number) => `/${fid(key, c.cookie)}${c.query !== undefined ? `?${c.query}` : ''}`;
+        for (const key of c.write ? [fastKey, appKey] : []) {
+          assert.equal((await send(appServers.adminPort, 'POST', `/${fid(key)}`, headers, body)).status, 201);
+        }
+        for (let i = 0; i < (c.times ?? 1); i++) {
+          const fast = await send(fastServers.adminPort, 'DELETE', path(fastKey));
+          const app = await send(appServers.adminPort, 'DELETE', path(appKey));
+          assert.deepEqual(comparable(fast), comparable(app));
+        }
+        assert.equal((served.deletes ?? 0) - before, c.fast ? 1 : 0, 'served by the fast path');
+        if (c.fast) assert.equal((await send(appServers.adminPort, 'GET', `/${fid(fastKey)}`)).status, 404);
+      });
     }
   });
 

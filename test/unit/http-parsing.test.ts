@@ -158,6 +158,10 @@ describe('http media types, dates, queries, JSON', () => {
 
   it('formats and strictly parses HTTP dates', () => {
     assert.equal(formatHttpDate(1_700_000_000), 'Tue, 14 Nov 2023 22:13:20 GMT');
+    // The last date is remembered: a different one right after must not get it.
+    assert.equal(formatHttpDate(1_700_000_001), 'Tue, 14 Nov 2023 22:13:21 GMT');
+    assert.equal(formatHttpDate(1_700_000_001), 'Tue, 14 Nov 2023 22:13:21 GMT');
+    assert.equal(formatHttpDate(1_700_000_000), 'Tue, 14 Nov 2023 22:13:20 GMT');
     assert.equal(parseHttpDate('Tue, 14 Nov 2023 22:13:20 GMT'), 1_700_000_000);
     assert.equal(parseHttpDate('Tue, 14 Nov 2023 22:13:20 UTC'), undefined);
     assert.equal(parseHttpDate('Tue, 31 Nov 2023 22:13:20 GMT'), undefined);

@@ -1,5 +1,5 @@
-// The inline IO governor: small IO runs on the loop while it is fast; a slow call sends IO to the
-// thread pool for a backoff that doubles while probes stay slow and resets after a fast one.
+// The inline IO governor: small IO runs on the loop while it is fast; slow calls in a row send IO
+// to the thread pool for a backoff that doubles while probes stay slow and resets after a fast one.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InlineIoGovernor, MAX_INLINE_IO_BYTES } from '../../src/storage/inline-io.ts';
@@ -20,8 +20,21 @@ describe('InlineIoGovernor', () => {
     assert.equal(new InlineIoGovernor(false).allows(1), false);
   });
 
-  it('backs off after a slow call, doubles while probes are slow, resets after a fast one', async () => {
-    const governor = new InlineIoGovernor(true, 2, 40, 160);
+  it('takes one slow call between fast ones for a preempted loop, not a slow disk', () => {
+    const governor = new InlineIoGovernor(true, 2, 40, 160, 2);
+    governor.run(() => busyFor(5));
+    assert.equal(governor.slowCalls, 1);
+    assert.equal(governor.allows(1), true, 'one slow call does not pause');
+    governor.run(() => 1);
+    governor.run(() => busyFor(5));
+    assert.equal(governor.allows(1), true, 'a fast call in between starts the count over');
+    governor.run(() => busyFor(5));
+    assert.equal(governor.slowCalls, 3);
+    assert.equal(governor.allows(1), false, 'two slow calls in a row pause');
+  });
+
+  it('backs off after slow calls, doubles while probes are slow, resets after a fast one', async () => {
+    const governor = new InlineIoGovernor(true, 2, 40, 160, 1);
     assert.equal(
       governor.run(() => 7),
       7,

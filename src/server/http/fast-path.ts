@@ -1,5 +1,5 @@
 // The request listener in front of the Hono app. The requests a volume server mostly serves (a
-// fid GET/HEAD of a small plain needle, a POST/PUT of one upload to an unreplicated volume) are
+// fid GET/HEAD of a small plain needle, a POST/PUT of one upload or a DELETE on an unreplicated volume) are
 // answered on plain node:http, without web Request/Response objects; every other request, and
 // any of these the fast path declines, goes to the app untouched. The parity suite holds both
 // paths to the same answers.
@@ -7,6 +7,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { BufferPool } from '../../storage/buffer-pool.ts';
 import { contentLengthOf } from './body.ts';
 import type { ServerContext } from './deps.ts';
+import { tryFastDelete } from './fast-delete.ts';
 import { FastReadBudget, tryFastRead } from './fast-read.ts';
 import { type FastTarget, fastTargetOf } from './fast-target.ts';
 import { tryFastWrite } from './fast-write.ts';
@@ -19,8 +20,8 @@ import { recordStoreRequest, requestType } from '../metrics/http-middleware.ts';
 export interface FastPathOptions {
   reads: boolean;
   writes: boolean;
-  /** Counts of requests the fast path answered itself (not declined), when given. */
-  served?: { reads: number; writes: number };
+  /** Counts of requests the fast path answered itself (not declined), when given; deletes count as writes too. */
+  served?: { reads: number; writes: number; deletes?: number };
 }
 
 /** Needle bytes the fast path may hold at once across requests (beyond it the app streams). */
@@ -85,7 +86,10 @@ export function fastPathListener(
     if (metrics !== undefined) metrics.inFlightUploadBytes += uploadBytes;
     let plain: PlainResponse | null;
     try {
-      plain = await tryFastWrite(req, server, target, buffers);
+      plain =
+        method === 'DELETE'
+          ? await tryFastDelete(req, server, target)
+          : await tryFastWrite(req, server, target, buffers);
     } catch (err) {
       server.deps.log.error(`http ${method} ${target.path}: ${(err as Error).stack ?? (err as Error).message}`, {
         path: target.path,
@@ -107,14 +111,17 @@ export function fastPathListener(
       plain = plainEmpty(500);
       sendPlain(res, plain, commonHeaders());
     }
-    if (options.served !== undefined) options.served.writes++;
+    if (options.served !== undefined) {
+      options.served.writes++;
+      if (method === 'DELETE') options.served.deletes = (options.served.deletes ?? 0) + 1;
+    }
     finished(method, plain.status, startedAtMs);
   };
 
   return (req, res) => {
     const method = req.method ?? '';
     const isRead = method === 'GET' || method === 'HEAD';
-    const isWrite = port === 'admin' && (method === 'POST' || method === 'PUT');
+    const isWrite = port === 'admin' && (method === 'POST' || method === 'PUT' || method === 'DELETE');
     const target = (isRead && options.reads) || (isWrite && options.writes) ? fastTargetOf(req.url) : null;
     if (target === null) return app(req, res);
     const served = isRead ? serveRead(req, res, method, target) : serveWrite(req, res, method, target);

@@ -62,12 +62,14 @@ function readHeaders(n: Needle, isHead: boolean, acceptsGzip: boolean): string[]
     if (isHead || data.length === 0) return null;
     mimeType = encoding !== '' ? 'application/octet-stream' : detectContentType(data.subarray(0, SNIFF_BYTES));
   }
+  // Only the values taken from the stored needle can hold what node refuses; the rest are built here.
+  const disposition = filename !== '' ? formatMediaType('inline', 'filename', filename) : '';
+  if (!VALID_HEADER_VALUE.test(disposition) || !VALID_HEADER_VALUE.test(mimeType)) return null;
   const flat = ['accept-ranges', 'bytes'];
-  if (filename !== '') flat.push('content-disposition', formatMediaType('inline', 'filename', filename));
+  if (disposition !== '') flat.push('content-disposition', disposition);
   if (encoding !== '') flat.push('content-encoding', encoding);
   flat.push('content-length', String(data.length), 'content-type', mimeType, 'etag', `"${etagOf(n.checksum)}"`);
   if (n.lastModified !== 0) flat.push('last-modified', formatHttpDate(n.lastModified));
-  for (let i = 1; i < flat.length; i += 2) if (!VALID_HEADER_VALUE.test(flat[i] as string)) return null;
   return flat;
 }
 

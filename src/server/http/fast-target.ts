@@ -18,6 +18,8 @@ export interface FastTarget {
 
 /** Key digits that always fit 64 bits: parsed here directly (the regex has checked they are hex). */
 const MAX_DIRECT_KEY_DIGITS = 16;
+/** Volume ids of up to this many digits (the regex has checked they are digits) are below 2^32: read directly. */
+const MAX_DIRECT_VID_DIGITS = 9;
 const COOKIE_DIGITS = 8;
 
 export function fastTargetOf(url: string | undefined): FastTarget | null {
@@ -31,7 +33,7 @@ export function fastTargetOf(url: string | undefined): FastTarget | null {
   const vid = match[1] as string;
   const fid = match[2] as string;
   try {
-    const volumeId = parseHttpVolumeId(vid);
+    const volumeId = vid.length <= MAX_DIRECT_VID_DIGITS ? Number(vid) : parseHttpVolumeId(vid);
     const split = fid.length - COOKIE_DIGITS;
     const { needleId, cookie } =
       split <= MAX_DIRECT_KEY_DIGITS
