@@ -15,7 +15,7 @@ import {
   startProcess,
   waitForHttp,
   weedBinary,
-} from '../test/interop/peers.ts';
+} from '../test/support/peers.ts';
 import { summarizeProfile } from './cpu-profile-summary.ts';
 import { parseSection, runWeed } from './weed-runner.ts';
 
