@@ -1,49 +1,30 @@
 // The heartbeat's per-master status against two in-process masters: a follower that names the
 // leader, and the leader. One stream, to the leader; the follower stands by with the redirect it
-// gave; the leader turns Degraded when it goes away; everything is Stopped after stop.
+// gave; the leader turns Degraded when its stream ends; everything is Stopped after stop.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import * as grpc from '@grpc/grpc-js';
 import { HeartbeatClient } from '../../src/cluster/heartbeat.ts';
 import { silentLogger } from '../../src/log/logger.ts';
-import { masterClientConstructor } from '../../src/proto/loader.ts';
 import type { ServiceSnapshot } from '../../src/status/service-status.ts';
 import { Store } from '../../src/store/store.ts';
-import { tempDir } from '../support/helpers.ts';
+import { eventually } from '../support/eventually.ts';
+import { startFakeMaster } from '../support/fake-master.ts';
+import { suiteScope } from '../support/suite-scope.ts';
 
-/** A master whose SendHeartbeat answers every beat with `leader` ('' = itself). */
-async function fakeMaster(leader: () => string): Promise<{ address: string; server: grpc.Server }> {
-  const server = new grpc.Server();
-  const service = (masterClientConstructor() as unknown as { service: grpc.ServiceDefinition }).service;
-  server.addService(service, {
-    SendHeartbeat: (call: grpc.ServerDuplexStream<unknown, unknown>) => {
-      call.on('data', () => call.write({ volume_size_limit: 1024 * 1024 * 1024, leader: leader() }));
-      call.on('end', () => call.end());
-      call.on('error', () => {});
-    },
-  });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    ),
-  );
-  // `host:port.grpcPort`: the master's HTTP port is never dialled by the heartbeat.
-  return { address: `127.0.0.1:${port + 1}.${port}`, server };
-}
-
-async function until(what: string, check: () => boolean, limitMs = 30_000): Promise<void> {
-  const deadlineMs = Date.now() + limitMs;
-  while (!check() && Date.now() < deadlineMs) await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.ok(check(), what);
-}
+const LIMIT = String(1 << 30);
+const WAIT = { timeoutMs: 30_000, pollMs: 20 };
 
 describe('heartbeat status per master', () => {
+  const scope = suiteScope();
+
   it('streams to the leader, shows the follower standing by, and each one’s own figures', async () => {
-    const dir = await tempDir();
+    const dir = await scope.tempDir('nw-heartbeat-masters-');
     const store = new Store([{ dir, maxVolumeCount: 8, diskType: '', diskId: 0 }], 4, silentLogger);
     await store.load();
-    const leader = await fakeMaster(() => '');
-    const follower = await fakeMaster(() => leader.address);
+    const leader = await startFakeMaster(scope, { answer: () => ({ volume_size_limit: LIMIT }) });
+    const follower = await startFakeMaster(scope, {
+      answer: () => ({ volume_size_limit: LIMIT, leader: leader.address }),
+    });
     const heartbeat = new HeartbeatClient(
       store,
       [follower.address],
@@ -58,7 +39,11 @@ describe('heartbeat status per master', () => {
     );
     heartbeat.start();
     try {
-      await until('streaming to the leader', () => byName().get(`heartbeat/${leader.address}`)?.current === 'Running');
+      await eventually(
+        'streaming to the leader',
+        () => byName().get(`heartbeat/${leader.address}`)?.current === 'Running',
+        WAIT,
+      );
       const shown = byName();
       const atLeader = shown.get(`heartbeat/${leader.address}`)!;
       const atFollower = shown.get(`heartbeat/${follower.address}`)!;
@@ -72,8 +57,13 @@ describe('heartbeat status per master', () => {
       assert.equal(atFollower.status.detail, `standing by: named ${leader.address} the leader`);
       assert.equal(heartbeat.statusSnapshot().current, 'Running');
 
-      leader.server.forceShutdown();
-      await until('the leader fails', () => byName().get(`heartbeat/${leader.address}`)?.status.lastError !== null);
+      // The leader goes away: it ends the stream, as a master that stops does.
+      leader.endStreams();
+      await eventually(
+        'the leader fails',
+        () => byName().get(`heartbeat/${leader.address}`)?.status.lastError !== null,
+        WAIT,
+      );
       const lost = byName().get(`heartbeat/${leader.address}`)!;
       assert.notEqual(lost.current, 'Running');
       assert.ok(lost.current === 'Degraded' || lost.current === 'Stopped', lost.current);
@@ -85,7 +75,6 @@ describe('heartbeat status per master', () => {
       [...byName().values()].map((s) => s.current),
       ['Stopped', 'Stopped'],
     );
-    follower.server.forceShutdown();
     await store.close();
   });
 });
