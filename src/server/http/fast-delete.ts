@@ -1,19 +1,19 @@
-// DELETE of a needle of a local volume with no replicas, on node:http: what Go's DeleteHandler
+// DELETE of a needle of a local volume with no replicas, ahead of the app: what Go's DeleteHandler
 // answers when it finds the needle, its cookie matches and it is no chunk manifest (202 with the
 // size it had, or 500 when the tombstone fails). Every other outcome (not here, not found, wrong
 // cookie, manifests, EC volumes, a query or a body) is left to the app, before anything is changed.
-import type { IncomingMessage } from 'node:http';
 import { type Needle, NeedleFlag, hasFlag } from '../../storage/needle/needle.ts';
 import { copyCount } from '../../storage/replica-placement.ts';
 import { contentLengthOf } from './body.ts';
 import { deleteLocally } from './default-hooks.ts';
 import type { ServerContext } from './deps.ts';
+import type { FastRequest } from './fast-request.ts';
 import type { FastTarget } from './fast-target.ts';
 import { type PlainResponse, plainJson, plainJsonError } from './plain-response.ts';
 
 /** Resolves the response to send, or null (nothing done) when the app must serve the request. */
 export async function tryFastDelete(
-  req: IncomingMessage,
+  req: FastRequest,
   server: ServerContext,
   target: FastTarget,
 ): Promise<PlainResponse | null> {

@@ -1,12 +1,12 @@
-// GET/HEAD of a small, plain, local needle on node:http: one record read, one response write.
+// GET/HEAD of a small, plain, local needle: one record read, then the 200 the app would send.
 // It answers only what the app would answer with 200 and these exact headers; on anything else
 // (conditional or ranged requests, manifests, pairs, gzip the client can't take, not found,
-// errors) it returns false having sent nothing, and the app serves the request from scratch.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// errors) it resolves null having taken nothing, and the app serves the request from scratch.
 import { etagOf } from '../../storage/needle/crc.ts';
 import { type Needle, NeedleFlag, hasFlag } from '../../storage/needle/needle.ts';
 import type { BufferPool } from '../../storage/buffer-pool.ts';
 import type { ServerContext } from './deps.ts';
+import type { FastRequest } from './fast-request.ts';
 import type { FastTarget } from './fast-target.ts';
 import { isGzipped } from './gzip.ts';
 import { formatHttpDate } from '../../gocompat/http-date.ts';
@@ -73,20 +73,25 @@ function readHeaders(n: Needle, isHead: boolean, acceptsGzip: boolean): string[]
   return flat;
 }
 
-/**
- * Serves the read when it can; `commonHeaders` are appended (Server, request id). Resolves the
- * Content-Length sent, or null, having touched nothing, when the app must serve it.
- */
+/** A read the fast path answers: 200 with `headers`, then `data` unless HEAD. */
+export interface FastReadReply {
+  /** Flat name/value pairs, without the ones every store response carries. */
+  headers: string[];
+  data: Uint8Array;
+  isHead: boolean;
+  /** Gives back the budget and the buffer: once the transport is done with `data`, exactly once. */
+  release(): void;
+}
+
+/** Resolves the reply, or null, having taken nothing, when the app must serve the request. */
 export async function tryFastRead(
-  req: IncomingMessage,
-  res: ServerResponse,
+  request: FastRequest,
   server: ServerContext,
   target: FastTarget,
   budget: FastReadBudget,
-  commonHeaders: () => string[],
   buffers: BufferPool,
-): Promise<number | null> {
-  const h = req.headers;
+): Promise<FastReadReply | null> {
+  const h = request.headers;
   if (target.rawQuery !== '') return null;
   if (
     h.range !== undefined ||
@@ -111,24 +116,23 @@ export async function tryFastRead(
     budget.give(heldBytes);
     return null;
   }
-  const isHead = req.method === 'HEAD';
-  const flat =
+  const isHead = request.method === 'HEAD';
+  const headers =
     n.cookie >>> 0 === target.cookie >>> 0 &&
     !hasFlag(n, NeedleFlag.IsChunkManifest) &&
     !hasFlag(n, NeedleFlag.HasPairs)
       ? readHeaders(n, isHead, (h['accept-encoding'] ?? '').includes('gzip'))
       : null;
-  if (flat === null || res.headersSent || req.destroyed) {
+  let released = false;
+  const release = (): void => {
+    if (released) throw new Error('fast read released twice');
+    released = true;
     budget.give(heldBytes);
     buffers.give(n.data);
+  };
+  if (headers === null) {
+    release();
     return null;
   }
-  flat.push(...commonHeaders());
-  res.once('close', () => {
-    budget.give(heldBytes);
-    buffers.give(n.data);
-  });
-  res.writeHead(200, flat);
-  res.end(isHead ? undefined : n.data);
-  return n.data.length;
+  return { headers, data: n.data, isHead, release };
 }

@@ -1,13 +1,13 @@
-// POST/PUT of one upload to a local volume with no replicas, on node:http. The checks that could
+// POST/PUT of one upload to a local volume with no replicas, ahead of the app. The checks that could
 // send the request elsewhere (shape, form encoding, length, volume, replicas) come first and
 // touch nothing; once the body is being read the fast path answers itself, with the same
 // parser and write core as the app (parseUpload, storeUpload), so the outcome is the same.
-import type { IncomingMessage } from 'node:http';
 import type { BufferPool } from '../../storage/buffer-pool.ts';
 import { copyCount } from '../../storage/replica-placement.ts';
 import { contentLengthOf } from './body.ts';
 import { writeLocally } from './default-hooks.ts';
 import type { ServerContext } from './deps.ts';
+import type { FastRequest } from './fast-request.ts';
 import type { FastTarget } from './fast-target.ts';
 import { NodeHeaderView } from './node-headers.ts';
 import { MULTIPART_OVERHEAD_BYTES, type ParsedUpload, UploadError, parseUpload } from './parse-upload.ts';
@@ -21,7 +21,7 @@ import { storeUpload } from './store-upload.ts';
  * volume has then copied or written the needle's data, and nothing refers to it any more).
  */
 export async function tryFastWrite(
-  req: IncomingMessage,
+  req: FastRequest,
   server: ServerContext,
   target: FastTarget,
   bodyBuffers: BufferPool,
@@ -42,10 +42,10 @@ export async function tryFastWrite(
   let upload: ParsedUpload;
   try {
     upload = await parseUpload({
-      method: req.method ?? 'POST',
+      method: req.method,
       path: target.path,
       headers: new NodeHeaderView(h),
-      body: req,
+      body: req.body,
       formValue: (key) => query.get(key),
       hasFormValue: (key) => query.has(key),
       fileSizeLimitBytes: deps.fileSizeLimitBytes,

@@ -9,7 +9,8 @@ import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createAdminApp, createPublicApp } from './app.ts';
 import type { HttpDeps, ServerContext } from './deps.ts';
-import { fastPathListener } from './fast-path.ts';
+import { FastPath } from './fast-path.ts';
+import { fastNodeListener } from './fast-node-listener.ts';
 import type { AppEnv } from './request-info.ts';
 import { createServerContext } from './server-context.ts';
 import type { Port } from './store-handler.ts';
@@ -70,7 +71,10 @@ const MAX_HEADER_BYTES = 1024 * 1024;
 
 function requestListener(app: Hono<AppEnv>, server: ServerContext, port: Port): RequestListener {
   const fallback = getRequestListener(app.fetch) as RequestListener;
-  return fastPathListener(server, port, fallback, server.deps.fastPath ?? { reads: false, writes: false });
+  return fastNodeListener(
+    new FastPath(server, port, server.deps.fastPath ?? { reads: false, writes: false }),
+    fallback,
+  );
 }
 
 async function listen(

@@ -1,6 +1,5 @@
 // A response as plain data (status, header pairs, body bytes), so one handler core can answer
-// through the Hono app (as a web Response) or straight on node:http (the fast path).
-import type { ServerResponse } from 'node:http';
+// through the Hono app (as a web Response) or on the fast path.
 import { goJsonStringify } from '../../gocompat/go-json.ts';
 
 export interface PlainResponse {
@@ -49,10 +48,13 @@ export function toWebResponse(plain: PlainResponse): Response {
 }
 
 /**
- * Writes a plain response on node:http with the headers every store response carries
- * (Go's Server and request id). Throws, having sent nothing, when a header value is invalid.
+ * A plain response as flat header pairs (its own, then `commonFlat`, then a Content-Length when
+ * it has a body and none is set) and the body, as node's writeHead and a direct connection take them.
  */
-export function sendPlain(res: ServerResponse, plain: PlainResponse, commonFlat: string[]): void {
+export function plainFlat(
+  plain: PlainResponse,
+  commonFlat: string[],
+): { headers: string[]; body: Buffer | string | null } {
   const flat: string[] = [];
   let hasLength = false;
   for (const [name, value] of plain.headers) {
@@ -63,8 +65,5 @@ export function sendPlain(res: ServerResponse, plain: PlainResponse, commonFlat:
   const { body } = plain;
   if (body !== null && !hasLength)
     flat.push('content-length', String(typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length));
-  res.writeHead(plain.status, flat);
-  if (body === null) res.end();
-  else if (typeof body === 'string') res.end(body, 'utf8');
-  else res.end(body);
+  return { headers: flat, body };
 }
