@@ -1,5 +1,7 @@
 // Listening on the admin port and, when it differs, the public port: node:http servers whose
-// listener is the fast path in front of the Hono app (through @hono/node-server).
+// listener is the fast path in front of the Hono app (through @hono/node-server). On plain HTTP
+// with the fast path on, connections start on the direct transport and reach node:http at the
+// first request the fast path does not take.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { type RequestListener, type Server, createServer as createHttpServer } from 'node:http';
@@ -11,6 +13,7 @@ import { createAdminApp, createPublicApp } from './app.ts';
 import type { HttpDeps, ServerContext } from './deps.ts';
 import { FastPath } from './fast-path.ts';
 import { fastNodeListener } from './fast-node-listener.ts';
+import { type DirectConnections, installDirectConnections } from './direct/direct-connections.ts';
 import type { AppEnv } from './request-info.ts';
 import { createServerContext } from './server-context.ts';
 import type { Port } from './store-handler.ts';
@@ -69,21 +72,30 @@ const DEFAULT_CLOSE_GRACE_MS = 5_000;
 /** Go's http.DefaultMaxHeaderBytes. */
 const MAX_HEADER_BYTES = 1024 * 1024;
 
-function requestListener(app: Hono<AppEnv>, server: ServerContext, port: Port): RequestListener {
+interface PortHandler {
+  listener: RequestListener;
+  fast: FastPath;
+}
+
+function portHandler(app: Hono<AppEnv>, server: ServerContext, port: Port): PortHandler {
   const fallback = getRequestListener(app.fetch) as RequestListener;
-  return fastNodeListener(
-    new FastPath(server, port, server.deps.fastPath ?? { reads: false, writes: false }),
-    fallback,
-  );
+  const fast = new FastPath(server, port, server.deps.fastPath ?? { reads: false, writes: false });
+  return { listener: fastNodeListener(fast, fallback), fast };
+}
+
+interface Listening {
+  server: Server;
+  /** The connections served without node:http; undefined when every one goes to node:http (HTTPS, or no fast path). */
+  direct: DirectConnections | undefined;
 }
 
 async function listen(
-  listener: RequestListener,
+  handler: PortHandler,
   host: string | undefined,
   port: number,
   limits: ConnectionLimits,
   tls?: AdminTls,
-): Promise<Server> {
+): Promise<Listening> {
   // Uploads may be large and slow, so there is no whole-request deadline (Go sets none either);
   // the headers deadline and the per-connection no-progress timeout bound slow clients instead.
   // requestTimeout 0 makes Node's headersTimeout default 0 too, so it is always set explicitly.
@@ -96,9 +108,17 @@ async function listen(
   };
   const server: Server =
     tls === undefined
-      ? createHttpServer(httpOptions, listener)
-      : (createHttpsServer({ ...tls.serverOptions, ...httpOptions }, listener) as unknown as Server);
+      ? createHttpServer(httpOptions, handler.listener)
+      : (createHttpsServer({ ...tls.serverOptions, ...httpOptions }, handler.listener) as unknown as Server);
   boundConnections(server, limits);
+  const { fast } = handler;
+  const direct =
+    tls === undefined && fast.enabled && fast.options.direct !== false
+      ? installDirectConnections(server, fast, {
+          idleTimeoutMs: limits.idleTimeoutMs,
+          keepAliveTimeoutMs: limits.idleTimeoutMs,
+        })
+      : undefined;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host === '' ? undefined : host, () => {
@@ -106,7 +126,7 @@ async function listen(
       resolve();
     });
   });
-  return server;
+  return { server, direct };
 }
 
 /**
@@ -129,9 +149,10 @@ function boundConnections(server: Server, limits: ConnectionLimits): void {
   });
 }
 
-async function closeServer(server: Server, graceMs: number): Promise<void> {
+async function closeServer({ server, direct }: Listening, graceMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  direct?.closeIdle();
   let timer: NodeJS.Timeout | undefined;
   const grace = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, graceMs);
@@ -139,6 +160,7 @@ async function closeServer(server: Server, graceMs: number): Promise<void> {
   await Promise.race([closed, grace]);
   clearTimeout(timer);
   server.closeAllConnections();
+  direct?.closeAll();
   await closed;
 }
 
@@ -152,18 +174,18 @@ export async function listenHttpServers(deps: HttpDeps, options: HttpListenOptio
   };
   assert(limits.maxConnections > 0, 'maxConnections must be positive');
   const admin = await listen(
-    requestListener(createAdminApp(deps, server), server, 'admin'),
+    portHandler(createAdminApp(deps, server), server, 'admin'),
     options.host,
     options.port,
     limits,
     options.tls,
   );
-  const detachTls = options.tls?.attach?.(admin as unknown as TlsServer);
-  let publicServer: Server | undefined;
+  const detachTls = options.tls?.attach?.(admin.server as unknown as TlsServer);
+  let publicServer: Listening | undefined;
   if (options.public !== undefined) {
     try {
       publicServer = await listen(
-        requestListener(createPublicApp(deps, server), server, 'public'),
+        portHandler(createPublicApp(deps, server), server, 'public'),
         options.public.host ?? options.host,
         options.public.port,
         limits,
@@ -176,8 +198,8 @@ export async function listenHttpServers(deps: HttpDeps, options: HttpListenOptio
   }
   const graceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
   return {
-    adminPort: (admin.address() as AddressInfo).port,
-    publicPort: publicServer === undefined ? undefined : (publicServer.address() as AddressInfo).port,
+    adminPort: (admin.server.address() as AddressInfo).port,
+    publicPort: publicServer === undefined ? undefined : (publicServer.server.address() as AddressInfo).port,
     close: async () => {
       detachTls?.();
       await Promise.all([closeServer(admin, graceMs), ...(publicServer ? [closeServer(publicServer, graceMs)] : [])]);
