@@ -28,21 +28,43 @@ const INCOMPLETE: HeadParse = { kind: 'incomplete' };
 const DECLINE: HeadParse = { kind: 'decline' };
 const HEAD_END = '\r\n\r\n';
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE']);
-const TARGET = /^\/[\x21-\x7e]*$/;
-/** RFC 9110 token characters, which node's parser holds header names to. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Visible characters, spaces, tabs and obs-text: no controls, no DEL. */
-const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-const CONTENT_LENGTH = /^\d{1,15}$/;
 /** Headers whose presence means the request is node:http's to frame or to answer. */
 const DECLINED_HEADERS = new Set(['transfer-encoding', 'expect', 'upgrade', 'te', 'trailer']);
+const CONTENT_LENGTH = /^\d{1,15}$/;
 
-function trimSpaces(value: string): string {
-  let start = 0;
-  let end = value.length;
-  while (start < end && (value.charCodeAt(start) === 0x20 || value.charCodeAt(start) === 0x09)) start++;
-  while (end > start && (value.charCodeAt(end - 1) === 0x20 || value.charCodeAt(end - 1) === 0x09)) end--;
-  return start === 0 && end === value.length ? value : value.slice(start, end);
+/** RFC 9110 token characters, which node's parser holds header names to (1: allowed). */
+const TOKEN_CHARS = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+  TOKEN_CHARS[c.charCodeAt(0)] = 1;
+}
+
+function isToken(text: string, start: number, end: number): boolean {
+  if (start === end) return false;
+  for (let i = start; i < end; i++) if (TOKEN_CHARS[text.charCodeAt(i)] !== 1) return false;
+  return true;
+}
+
+/** Visible characters, spaces, tabs and obs-text: no controls (a stray CR or LF included), no DEL. */
+function isFieldValue(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return false;
+  }
+  return true;
+}
+
+/** Request targets the fast path can take: a path of visible characters. */
+function isTarget(text: string, start: number, end: number): boolean {
+  if (end - start < 1 || text.charCodeAt(start) !== 0x2f) return false;
+  for (let i = start + 1; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09;
 }
 
 /** Parses the head that starts at `startOffset` of `bytes`. */
@@ -51,31 +73,37 @@ export function parseRequestHead(bytes: Buffer, startOffset: number): HeadParse 
   const blank = bytes.indexOf(HEAD_END, startOffset, 'latin1');
   if (blank < 0) return bytes.length - startOffset > MAX_DIRECT_HEAD_BYTES ? DECLINE : INCOMPLETE;
   if (blank - startOffset > MAX_DIRECT_HEAD_BYTES) return DECLINE;
-  const text = bytes.toString('latin1', startOffset, blank);
+  // The blank line's first CRLF ends the last line, so every line of `text` ends in CRLF.
+  const text = bytes.toString('latin1', startOffset, blank + 2);
   const lineEnd = text.indexOf('\r\n');
-  const requestLine = lineEnd < 0 ? text : text.slice(0, lineEnd);
-  const sp1 = requestLine.indexOf(' ');
-  const sp2 = requestLine.indexOf(' ', sp1 + 1);
-  if (sp1 <= 0 || sp2 < 0 || requestLine.slice(sp2 + 1) !== 'HTTP/1.1') return DECLINE;
-  const method = requestLine.slice(0, sp1);
-  const url = requestLine.slice(sp1 + 1, sp2);
-  if (!METHODS.has(method) || !TARGET.test(url)) return DECLINE;
+  const sp1 = text.indexOf(' ');
+  const sp2 = sp1 < 0 ? -1 : text.indexOf(' ', sp1 + 1);
+  if (sp1 <= 0 || sp2 < 0 || sp2 >= lineEnd || lineEnd - sp2 - 1 !== 8 || !text.startsWith('HTTP/1.1', sp2 + 1)) {
+    return DECLINE;
+  }
+  const method = text.slice(0, sp1);
+  if (!METHODS.has(method) || !isTarget(text, sp1 + 1, sp2)) return DECLINE;
+  const url = text.slice(sp1 + 1, sp2);
 
-  const headers: Record<string, string> = Object.create(null);
+  // A plain object, as node's own headers are (a null-prototype one is a slow dictionary);
+  // names that would reach the prototype are declined.
+  const headers: Record<string, string> = {};
   let contentLengthBytes = 0;
   let hasHost = false;
-  let lineStart = lineEnd < 0 ? text.length : lineEnd + 2;
+  let lineStart = lineEnd + 2;
   while (lineStart < text.length) {
-    let next = text.indexOf('\r\n', lineStart);
-    if (next < 0) next = text.length;
+    const next = text.indexOf('\r\n', lineStart);
     const colon = text.indexOf(':', lineStart);
-    if (colon < 0 || colon >= next) return DECLINE;
-    const name = text.slice(lineStart, colon);
-    const value = trimSpaces(text.slice(colon + 1, next));
+    if (colon < 0 || colon >= next || !isToken(text, lineStart, colon)) return DECLINE;
+    let valueStart = colon + 1;
+    let valueEnd = next;
+    while (valueStart < valueEnd && isSpace(text.charCodeAt(valueStart))) valueStart++;
+    while (valueEnd > valueStart && isSpace(text.charCodeAt(valueEnd - 1))) valueEnd--;
+    if (!isFieldValue(text, valueStart, valueEnd)) return DECLINE;
+    const key = text.slice(lineStart, colon).toLowerCase();
+    const value = text.slice(valueStart, valueEnd);
     lineStart = next + 2;
-    if (!TOKEN.test(name) || !FIELD_VALUE.test(value)) return DECLINE;
-    const key = name.toLowerCase();
-    if (key in headers || DECLINED_HEADERS.has(key)) return DECLINE;
+    if (headers[key] !== undefined || DECLINED_HEADERS.has(key) || key === '__proto__') return DECLINE;
     if (key === 'connection' && value.toLowerCase() !== 'keep-alive') return DECLINE;
     if (key === 'content-length') {
       if (!CONTENT_LENGTH.test(value)) return DECLINE;
