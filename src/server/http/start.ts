@@ -129,6 +129,8 @@ export function startHttpServers(options: HttpStartOptions): Promise<HttpServers
       // The fast path skips the app's JWT check, white list and throttles, so it runs only
       // where none of them is configured (and no caller hooks replace the defaults).
       fastPath: {
+        // NEEDLEWORK_DIRECT_HTTP=0 sends every connection to node:http (the fast path then runs there).
+        direct: process.env.NEEDLEWORK_DIRECT_HTTP !== '0',
         reads:
           (options.security?.jwtReadSigningKey ?? '') === '' &&
           (config.concurrentDownloadLimitBytes ?? 0) === 0 &&
