@@ -5,6 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { listenHttpServers, type HttpServers } from '../../src/server/http/index.ts';
+import { DirectConnection } from '../../src/server/http/direct/direct-connection.ts';
+import type { FastPath } from '../../src/server/http/fast-path.ts';
+import { createServer, type Server, type Socket } from 'node:net';
 import { MAX_DIRECT_HEAD_BYTES, parseRequestHead } from '../../src/server/http/direct/request-head.ts';
 import { responseHead } from '../../src/server/http/direct/response-head.ts';
 import { Store } from '../../src/store/store.ts';
@@ -244,11 +247,11 @@ describe('direct connections', () => {
     assert.equal((await exchange(direct.adminPort, get(key))).body.toString(), 'whole');
   });
 
-  it('many pipelined reads past the buffer limit are all answered', async () => {
+  it('many pipelined reads are all answered in order', async () => {
     const key = nextKey++;
     assert.equal((await exchange(direct.adminPort, upload(key, 'z'.repeat(2000)))).status, 201);
     const client = await RawClient.open(direct.adminPort);
-    const COUNT = 3000; // about 120 KiB of heads, replies of some 2.3 KiB each: the socket must wait for the reader
+    const COUNT = 3000; // some 120 KiB of heads in one write, served in order
     await client.write(get(key).repeat(COUNT));
     for (let i = 0; i < COUNT; i++) {
       const reply = await client.reply();
@@ -277,5 +280,76 @@ describe('direct connections', () => {
     await servers.close();
     assert.ok(Date.now() - startedMs < 5000, 'close did not wait for the grace period');
     await client.waitClosed();
+  });
+});
+
+describe('direct connection back-pressure', () => {
+  const REPLY = Buffer.alloc(64 * 1024, 0x61);
+  const BUFFER_LIMIT_BYTES = 32 * 1024;
+  let server: Server;
+  let port: number;
+  let connection: DirectConnection | undefined;
+  let served = 0;
+  let maxBufferedBytes = 0;
+  let maxQueuedBytes = 0;
+  const fast = {
+    targetOf: (_method: string, url: string | undefined) => ({ path: url ?? '' }),
+    serve: async () => {
+      served++;
+      if (connection !== undefined) {
+        maxBufferedBytes = Math.max(maxBufferedBytes, connection.bufferedBytes);
+        maxQueuedBytes = Math.max(maxQueuedBytes, connection.socket.writableLength);
+      }
+      return { status: 200, headers: ['content-length', String(REPLY.length)], body: REPLY, downloadBytes: 0 };
+    },
+    sent: () => {},
+    downloadStarted: () => () => {},
+    internalError: () => assert.fail('no errors here'),
+  } as unknown as FastPath;
+
+  before(async () => {
+    server = createServer((socket: Socket) => {
+      connection = new DirectConnection(socket, {
+        fast,
+        handOver: () => assert.fail('nothing is handed over'),
+        keepAliveSeconds: 30,
+        idleTimeoutMs: 0,
+        maxBufferedBytes: BUFFER_LIMIT_BYTES,
+        forget: () => {},
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('a client that stops reading stops the server reading, and both resume', async () => {
+    const SPACED = 300; // one request per write, apart: each arrival is a chance to serve more
+    const BURST = 6000; // 192 KiB of heads at once: past the input limit, so some wait in the kernel
+    const client = await RawClient.open(port);
+    client.socket.pause();
+    const request = 'GET /x HTTP/1.1\r\nHost: t\r\n\r\n';
+    for (let i = 0; i < SPACED; i++) {
+      await client.write(request);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await client.write(request.repeat(BURST));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const servedWhilePaused = served;
+    // 300 replies of 64 KiB are more than the sockets hold; none is queued behind them in memory.
+    assert.ok(servedWhilePaused < SPACED, `only what the sockets hold is served (${servedWhilePaused})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(served, servedWhilePaused, 'nothing more is served while the client reads nothing');
+    client.socket.resume();
+    for (let i = 0; i < SPACED + BURST; i++) {
+      const reply = await client.reply();
+      assert.equal(reply.body.length, REPLY.length);
+    }
+    client.close();
+    assert.equal(served, SPACED + BURST);
+    // No reply is queued in memory behind one the client has not taken.
+    assert.ok(maxQueuedBytes <= 2 * REPLY.length, `replies queued at most ${maxQueuedBytes} bytes`);
+    // The limit plus at most one read of the socket (64 KiB) may wait unparsed.
+    assert.ok(maxBufferedBytes <= BUFFER_LIMIT_BYTES + 64 * 1024, `buffered at most ${maxBufferedBytes} bytes`);
   });
 });

@@ -25,6 +25,8 @@ export interface DirectConnectionDeps {
   keepAliveSeconds: number;
   /** A connection that moves nothing for this long is closed (Go's -idleTimeout); 0: never. */
   idleTimeoutMs: number;
+  /** Unread bytes past which the socket stops reading; default MAX_BUFFERED_BYTES. */
+  maxBufferedBytes?: number;
   /** Called once when the connection is no longer this module's (closed or handed over). */
   forget(connection: DirectConnection): void;
 }
@@ -40,6 +42,7 @@ export class DirectConnection implements BodySource {
   private ended = false;
   private paused = false;
   private wake: (() => void) | null = null;
+  private readonly maxBufferedBytes: number;
 
   constructor(
     readonly socket: Socket,
@@ -51,10 +54,17 @@ export class DirectConnection implements BodySource {
     socket.on('error', this.onError);
     socket.on('timeout', this.onTimeout);
     if (deps.idleTimeoutMs > 0) socket.setTimeout(deps.idleTimeoutMs);
+    this.maxBufferedBytes = deps.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+    assert(this.maxBufferedBytes > 0, 'a positive input buffer limit');
   }
 
   get isIdle(): boolean {
     return !this.busy;
+  }
+
+  /** Bytes received and not yet consumed (at most the limit plus one read's worth). */
+  get bufferedBytes(): number {
+    return this.pending.length - this.pendingOffset;
   }
 
   get inputEnded(): boolean {
@@ -95,7 +105,7 @@ export class DirectConnection implements BodySource {
     }
     if (this.wake !== null) this.wakeReader();
     else if (!this.busy) this.next();
-    if (!this.released && this.pending.length - this.pendingOffset > MAX_BUFFERED_BYTES && !this.paused) {
+    if (!this.released && this.bufferedBytes > this.maxBufferedBytes && !this.paused) {
       this.paused = true;
       this.socket.pause();
     }
@@ -129,7 +139,7 @@ export class DirectConnection implements BodySource {
   }
 
   private resumeIfRoom(): void {
-    if (this.paused && this.pending.length - this.pendingOffset <= MAX_BUFFERED_BYTES) {
+    if (this.paused && this.bufferedBytes <= this.maxBufferedBytes) {
       this.paused = false;
       this.socket.resume();
     }
@@ -138,6 +148,7 @@ export class DirectConnection implements BodySource {
   /** Serves the next buffered request, if a whole head of one has arrived. */
   private next(): void {
     if (this.released || this.busy || this.socket.destroyed) return;
+    this.resumeIfRoom();
     if (this.pendingOffset >= this.pending.length) {
       if (this.ended) this.socket.end();
       return;
@@ -243,13 +254,22 @@ export class DirectConnection implements BodySource {
       socket.uncork();
     }
     this.deps.fast.sent(method, status, startedAtMs);
-    this.busy = false;
     if (close) {
+      this.busy = false;
       socket.end();
       return;
     }
-    if (flushed) this.next();
-    else socket.once('drain', () => this.next());
+    if (flushed) {
+      this.busy = false;
+      this.next();
+      return;
+    }
+    // A client that does not read its replies gets no more of them until it has: the connection
+    // stays busy (nothing more is parsed, so its input fills up to MAX_BUFFERED_BYTES and stops).
+    socket.once('drain', () => {
+      this.busy = false;
+      this.next();
+    });
   }
 
   /** node:http takes the socket, with the unread bytes back in front of whatever comes next. */
