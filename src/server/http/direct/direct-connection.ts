@@ -19,7 +19,7 @@ const EMPTY = Buffer.alloc(0);
 
 export interface DirectConnectionDeps {
   fast: FastPath;
-  /** Gives the socket to node:http (its connection listener), with the unread bytes put back. */
+  /** Gives the socket to node:http (its connection listener); the unread bytes are then emitted to it. */
   handOver(socket: Socket): void;
   /** The Keep-Alive timeout node:http announces, in whole seconds (0: none). */
   keepAliveSeconds: number;
@@ -272,7 +272,7 @@ export class DirectConnection implements BodySource {
     });
   }
 
-  /** node:http takes the socket, with the unread bytes back in front of whatever comes next. */
+  /** node:http takes the socket, and gets the unread bytes ahead of whatever comes next. */
   private handOver(): void {
     assert(!this.busy, 'hand over only between requests');
     const { socket } = this;
@@ -281,8 +281,11 @@ export class DirectConnection implements BodySource {
     this.pendingOffset = 0;
     this.release();
     if (socket.destroyed) return;
-    if (unread.length > 0) socket.unshift(unread);
     this.deps.handOver(socket);
+    // node:http now reads the socket itself (its parser may take reads straight from the handle,
+    // past the stream), so the bytes read here go to it first, through its own 'data' listener,
+    // before anything more is read; socket.unshift() could leave them behind later reads.
+    if (unread.length > 0) socket.emit('data', unread);
     if (this.paused) socket.resume();
   }
 
