@@ -352,4 +352,20 @@ describe('direct connection back-pressure', () => {
     // The limit plus at most one read of the socket (64 KiB) may wait unparsed.
     assert.ok(maxBufferedBytes <= BUFFER_LIMIT_BYTES + 64 * 1024, `buffered at most ${maxBufferedBytes} bytes`);
   });
+
+  it('shutdown while a reply waits for the client takes no further request', async () => {
+    const client = await RawClient.open(port);
+    client.socket.pause();
+    const request = 'GET /x HTTP/1.1\r\nHost: t\r\n\r\n';
+    for (let i = 0; i < 300; i++) {
+      await client.write(request);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const servedBefore = served;
+    connection?.closeWhenIdle();
+    client.socket.resume();
+    await client.waitClosed();
+    assert.equal(served, servedBefore, 'no request is taken after the shutdown began');
+  });
 });

@@ -148,6 +148,11 @@ export class DirectConnection implements BodySource {
   /** Serves the next buffered request, if a whole head of one has arrived. */
   private next(): void {
     if (this.released || this.busy || this.socket.destroyed) return;
+    if (this.closing) {
+      // Shutting down: no further request is taken (the one in flight has had its reply).
+      this.socket.end();
+      return;
+    }
     this.resumeIfRoom();
     if (this.pendingOffset >= this.pending.length) {
       if (this.ended) this.socket.end();
