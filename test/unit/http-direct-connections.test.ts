@@ -12,7 +12,7 @@ import { MAX_DIRECT_HEAD_BYTES, parseRequestHead } from '../../src/server/http/d
 import { responseHead } from '../../src/server/http/direct/response-head.ts';
 import { Store } from '../../src/store/store.ts';
 import { silentLogger } from '../../src/log/logger.ts';
-import { tempDir } from '../support/helpers.ts';
+import { allocateTestVolume, tempDir } from '../support/helpers.ts';
 import { RawClient, type RawReply } from '../support/raw-http.ts';
 
 const VOLUME_ID = 9;
@@ -110,14 +110,7 @@ describe('direct connections', () => {
     const dir = await tempDir('needlework-direct-');
     store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, silentLogger);
     await store.load();
-    await store.allocateVolume({
-      volumeId: VOLUME_ID,
-      collection: '',
-      replication: '000',
-      ttl: '',
-      diskType: '',
-      version: 3,
-    });
+    await allocateTestVolume(store, VOLUME_ID);
     const deps = {
       store,
       serverVersion: '30GB 4.53',

@@ -22,7 +22,7 @@ import fc from 'fast-check';
 import { listenHttpServers, type HttpServers } from '../../src/server/http/index.ts';
 import { Store } from '../../src/store/store.ts';
 import { silentLogger } from '../../src/log/logger.ts';
-import { tempDir } from '../support/helpers.ts';
+import { allocateTestVolume, tempDir } from '../support/helpers.ts';
 
 const VOLUME_ID = 5;
 const KNOWN_KEYS = [0x11, 0x12, 0x13];
@@ -37,14 +37,7 @@ async function openServer(direct: boolean): Promise<{ store: Store; servers: Htt
   const dir = await tempDir('needlework-direct-diff-');
   const store = new Store([{ dir, maxVolumeCount: 0, diskType: '', diskId: 0 }], 4, silentLogger);
   await store.load();
-  await store.allocateVolume({
-    volumeId: VOLUME_ID,
-    collection: '',
-    replication: '000',
-    ttl: '',
-    diskType: '',
-    version: 3,
-  });
+  await allocateTestVolume(store, VOLUME_ID);
   const servers = await listenHttpServers(
     {
       store,
