@@ -26,12 +26,20 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     /** Extra flags for our server, comma-separated (e.g. for an A/B of a setting). */
     'ours-args': { type: 'string', default: '' },
+    /** Environment for the Go volume server only, comma-separated NAME=value (e.g. GOMAXPROCS=1). */
+    'go-env': { type: 'string', default: '' },
   },
 });
 
 const ROUNDS = Number(args.rounds);
 const SIZES_BYTES = (args.sizes ?? '').split(',').map(Number);
 const CONCURRENCY = Number(args.concurrency);
+const GO_ENV: NodeJS.ProcessEnv = Object.fromEntries(
+  (args['go-env'] ?? '')
+    .split(',')
+    .filter((pair) => pair.includes('='))
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 /** Files per size: enough for several seconds of load at Go's rate, bounded in bytes. */
 const FILES_BUDGET_BYTES = 1536 * 1024 * 1024;
 const MAX_FILES = 40_000;
@@ -86,7 +94,7 @@ async function runOne(weed: string, kind: Kind): Promise<RunResult> {
   const extra = (args['ours-args'] ?? '').split(',').filter((a) => a !== '');
   const volume =
     kind === 'go'
-      ? await startGoVolumeServer(workDir, dataDir, master.address, MAX_VOLUMES)
+      ? await startGoVolumeServer(workDir, dataDir, master.address, MAX_VOLUMES, GO_ENV)
       : await startOurVolumeServer(workDir, dataDir, master.address, undefined, extra, MAX_VOLUMES);
   const bySize = new Map<number, Sample>();
   try {

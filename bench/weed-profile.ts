@@ -3,7 +3,7 @@
 // written (and, unless --writes-only, read) as bench:weed drives it. It prints the functions with
 // the most self time, and where the .cpuprofile files are (open them in Chrome DevTools).
 // Run: npm run build && node --import tsx bench/weed-profile.ts [-- --sizes 1024 --files 20000 --top 40]
-import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,10 +28,21 @@ const { values: args } = parseArgs({
     'writes-only': { type: 'boolean', default: false },
     /** Extra flags for our server, comma-separated. */
     'ours-args': { type: 'string', default: '' },
+    /** Extra flags for node itself, comma-separated (e.g. --trace-deopt; its output goes to the server's log). */
+    'node-args': { type: 'string', default: '' },
   },
 });
 
 const MAX_VOLUMES = 32;
+
+/** The V8 settings bin/needlework starts the server with, so the profile is of the same process. */
+async function serverNodeFlags(): Promise<string[]> {
+  const text = await readFile(path.join(ROOT, 'bin', 'node-flags.txt'), 'utf8');
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
 const VOLUME_SIZE_LIMIT_MB = 1024;
 
 async function main(): Promise<void> {
@@ -50,8 +61,10 @@ async function main(): Promise<void> {
   const server = startProcess(
     process.execPath,
     [
+      ...(await serverNodeFlags()),
       '--cpu-prof',
       `--cpu-prof-dir=${profileDir}`,
+      ...(args['node-args'] ?? '').split(',').filter((a) => a !== ''),
       path.join(ROOT, 'dist', 'cli', 'main.js'),
       `-port=${port}`,
       `-port.grpc=${grpcPort}`,
@@ -66,6 +79,7 @@ async function main(): Promise<void> {
     path.join(workDir, 'needlework.log'),
     workDir,
   );
+  console.log(`server log: ${path.join(workDir, 'needlework.log')}`);
   try {
     await waitForHttp(`http://127.0.0.1:${port}/healthz`);
     await waitForHttp(`http://${master.address}/dir/assign`, (s) => s === 200);

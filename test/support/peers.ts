@@ -154,6 +154,8 @@ export async function startGoVolumeServer(
   dataDir: string,
   master: string,
   maxVolumes = 8,
+  /** Extra environment for the Go process only (a benchmark's GOMAXPROCS, say). */
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<{ peer: Peer; port: number; grpcPort: number }> {
   const { port, grpcPort } = await freeWeedPorts();
   const peer = startProcess(
@@ -173,6 +175,7 @@ export async function startGoVolumeServer(
     ],
     path.join(workDir, `go-volume-${port}.log`),
     workDir,
+    { ...process.env, ...extraEnv },
   );
   await waitForHttp(`http://127.0.0.1:${port}/status`);
   return { peer, port, grpcPort };
