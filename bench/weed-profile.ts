@@ -3,13 +3,14 @@
 // written (and, unless --writes-only, read) as bench:weed drives it. It prints the functions with
 // the most self time, and where the .cpuprofile files are (open them in Chrome DevTools).
 // Run: npm run build && node --import tsx bench/weed-profile.ts [-- --sizes 1024 --files 20000 --top 40]
-import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../scripts/peer-paths.ts';
 import {
   freePort,
+  serverNodeFlags,
   setCleanupWithTest,
   startMaster,
   startProcess,
@@ -35,14 +36,6 @@ const { values: args } = parseArgs({
 
 const MAX_VOLUMES = 32;
 
-/** The V8 settings bin/needlework starts the server with, so the profile is of the same process. */
-async function serverNodeFlags(): Promise<string[]> {
-  const text = await readFile(path.join(ROOT, 'bin', 'node-flags.txt'), 'utf8');
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
-}
 const VOLUME_SIZE_LIMIT_MB = 1024;
 
 async function main(): Promise<void> {

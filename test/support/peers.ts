@@ -1,6 +1,7 @@
 // Real SeaweedFS peers for interop tests: the weed binary, free ports, processes on loopback.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { after } from 'node:test';
@@ -182,6 +183,15 @@ export async function startGoVolumeServer(
 }
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+/** The V8 flags bin/needlework starts node with (bin/node-flags.txt without its comment lines). */
+export async function serverNodeFlags(): Promise<string[]> {
+  const text = await readFile(path.join(ROOT, 'bin', 'node-flags.txt'), 'utf8');
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
 
 /** Starts our server (bin/needlework) with the argv the upstream harness uses. */
 export async function startOurVolumeServer(

@@ -2,25 +2,18 @@
 // entry point and its own arguments. A stand-in `node` first on PATH prints what it was given.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { tempDir } from '../support/helpers.ts';
+import { serverNodeFlags } from '../support/peers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
-async function flagsOfFile(): Promise<string[]> {
-  const text = await readFile(path.join(ROOT, 'bin', 'node-flags.txt'), 'utf8');
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
-}
-
 describe('bin/needlework', () => {
   it('passes every flag of node-flags.txt to node, then the entry point and the arguments', async () => {
-    const flags = await flagsOfFile();
+    const flags = await serverNodeFlags();
     assert.ok(flags.length > 0, 'node-flags.txt names at least one flag');
     for (const flag of flags) assert.match(flag, /^--[a-z][a-z0-9-]*(=\S+)?$/, `one flag per line: ${flag}`);
 
