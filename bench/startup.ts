@@ -10,7 +10,14 @@ import { cp, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { setCleanupWithTest, freePort, startMaster, startProcess, weedBinary } from '../test/support/peers.ts';
+import {
+  freePort,
+  serverNodeFlags,
+  setCleanupWithTest,
+  startMaster,
+  startProcess,
+  weedBinary,
+} from '../test/support/peers.ts';
 import { encodeIndexEntry } from '../src/storage/idx/entry.ts';
 import { encodeNeedle, newNeedle } from '../src/storage/needle/needle.ts';
 import { encodeSuperBlock, newSuperBlock } from '../src/storage/super-block.ts';
@@ -23,6 +30,8 @@ const { values: args } = parseArgs({
     needles: { type: 'string', default: '10000000' },
     rounds: { type: 'string', default: '3' },
     only: { type: 'string' },
+    /** A directory for CPU profiles of our server's start (node --cpu-prof; written when it stops). */
+    'cpu-prof': { type: 'string' },
   },
 });
 
@@ -100,6 +109,16 @@ async function healthzStatus(url: string): Promise<number> {
   }
 }
 
+/** Ours as bin/needlework starts it, or, with --cpu-prof, node with the same flags and a profiler. */
+async function startOurs(common: string[], workDir: string) {
+  const logFile = path.join(workDir, 'needlework.log');
+  const profileDir = args['cpu-prof'];
+  if (profileDir === undefined) return startProcess(path.join(ROOT, 'bin', 'needlework'), common, logFile, workDir);
+  const main = path.join(ROOT, 'dist', 'cli', 'main.js');
+  const nodeArgs = [...(await serverNodeFlags()), '--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`, main];
+  return startProcess(process.execPath, [...nodeArgs, ...common], logFile, workDir);
+}
+
 async function runOne(weed: string, kind: Kind, generated: string): Promise<{ readyMs: number; rssMb: number }> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), `startup-bench-${kind}-`));
   const dataDir = path.join(workDir, 'data');
@@ -121,7 +140,7 @@ async function runOne(weed: string, kind: Kind, generated: string): Promise<{ re
   const peer =
     kind === 'go'
       ? startProcess(weed, ['volume', ...common], path.join(workDir, 'go-volume.log'), workDir)
-      : startProcess(path.join(ROOT, 'bin', 'needlework'), common, path.join(workDir, 'needlework.log'), workDir);
+      : await startOurs(common, workDir);
   try {
     const url = `http://127.0.0.1:${port}/healthz`;
     while ((await healthzStatus(url)) !== 200) {

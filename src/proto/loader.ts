@@ -9,7 +9,9 @@ import type { ProtoGrpcType as MasterProto } from './generated/master.ts';
 import type { VolumeServerClient, VolumeServerDefinition } from './generated/volume_server_pb/VolumeServer.ts';
 import type { SeaweedClient } from './generated/master_pb/Seaweed.ts';
 
-const PROTO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
+// From the package's root (its self-reference), not this module's place: in the built server every
+// module is inside one bundle.
+const PROTO_DIR = path.join(path.dirname(fileURLToPath(import.meta.resolve('needlework/package.json'))), 'proto');
 
 /** The proto files we load (relative to proto/); the type generator reads the same list. */
 export const PROTO_FILES = ['volume_server.proto', 'master.proto'] as const;

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
-/** src/store/ → repository root → proto/. */
-const PROTO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
+/** proto/ under the package's root (its self-reference: in the built server every module is inside one bundle). */
+const PROTO_DIR = path.join(path.dirname(fileURLToPath(import.meta.resolve('needlework/package.json'))), 'proto');
 const STATE_TYPE_NAME = 'volume_server_pb.VolumeServerState';
 
 let stateType: protobuf.Type | null = null;

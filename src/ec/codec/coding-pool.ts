@@ -46,10 +46,13 @@ const DEFAULT_MAX_QUEUE = 64;
  */
 const MIN_TRANSFER_BYTES = Buffer.poolSize + 1;
 
-// This module runs as TypeScript from the source tree (tests, scripts) or as JavaScript from the
-// compiled dist/ (bin/needlework); the worker module sits beside it in the same form.
+// This module runs as TypeScript from the source tree (tests, scripts), beside the worker module,
+// or inside the server's bundle (bin/needlework), whose build puts the worker module at
+// dist/ec/codec/ (scripts/build.ts), found from the package's root.
 const RUNS_AS_SOURCE = import.meta.url.endsWith('.ts');
-const TASK_MODULE = new URL(`./rs-coding-task.${RUNS_AS_SOURCE ? 'ts' : 'js'}`, import.meta.url);
+const TASK_MODULE = RUNS_AS_SOURCE
+  ? new URL('./rs-coding-task.ts', import.meta.url)
+  : new URL('dist/ec/codec/rs-coding-task.js', import.meta.resolve('needlework/package.json'));
 
 /**
  * Workers running the TypeScript sources need the loader the parent runs with (`--import tsx`, as

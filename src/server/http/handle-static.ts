@@ -5,7 +5,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
 
-const STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets/static');
+// From the package's root (its self-reference), not this module's place: in the built server every
+// module is inside one bundle.
+const STATIC_DIR = path.join(
+  path.dirname(fileURLToPath(import.meta.resolve('needlework/package.json'))),
+  'assets',
+  'static',
+);
 const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.ico': 'image/vnd.microsoft.icon',
