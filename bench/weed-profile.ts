@@ -3,7 +3,7 @@
 // written (and, unless --writes-only, read) as bench:weed drives it. It prints the functions with
 // the most self time, and where the .cpuprofile files are (open them in Chrome DevTools).
 // Run: npm run build && node --import tsx bench/weed-profile.ts [-- --sizes 1024 --files 20000 --top 40]
-import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -100,6 +100,8 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
     await master.peer.stop();
+    // The volumes (gigabytes at 1 MB) go; the profiles and the server's log stay.
+    await rm(dataDir, { recursive: true, force: true });
   }
   const profiles = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile'));
   for (const file of profiles) {

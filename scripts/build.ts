@@ -1,6 +1,6 @@
 // Builds dist/, what bin/needlework runs: the server as one ESM bundle (dist/cli/main.js) and
-// the erasure-coding worker's task module (dist/ec/codec/rs-coding-task.js, which worker threads
-// load by path), then the stamp bin/needlework checks. One bundle because Node's start-up was
+// the task modules worker threads load by path (the erasure coder's, dist/ec/codec/; the
+// start-up `.idx` scan's, dist/storage/), then the stamp bin/needlework checks. One bundle because Node's start-up was
 // mostly module loading: resolving, reading and compiling ~400 files (ours and the
 // dependencies') took `needlework -h` ~320 ms; bundled, ~165 ms, and the server reaches its first
 // /healthz 200 about that much sooner. Type checking is `npm run typecheck`, not this.
@@ -26,7 +26,7 @@ const dist = path.join(ROOT, 'dist');
 await rm(dist, { recursive: true, force: true });
 await build({
   absWorkingDir: ROOT,
-  entryPoints: ['src/cli/main.ts', 'src/ec/codec/rs-coding-task.ts'],
+  entryPoints: ['src/cli/main.ts', 'src/ec/codec/rs-coding-task.ts', 'src/storage/index-load-task.ts'],
   outbase: 'src',
   outdir: 'dist',
   bundle: true,

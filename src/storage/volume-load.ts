@@ -22,10 +22,12 @@ import { isZeroTail, scanDat } from './dat-scanner.ts';
 import { StorageError } from './errors.ts';
 import { nodeVolumeIo } from './io/node-volume-io.ts';
 import type { VolumeFile, VolumeIo } from './io/volume-io.ts';
-import { encodeIndexEntry, walkIndexRows } from './idx/entry.ts';
-import { NeedleMap } from './needle-map/needle-map.ts';
+import { encodeIndexEntry } from './idx/entry.ts';
+import { type IndexScan, IndexScanner } from './index-scan.ts';
+import { indexLoadPool } from './index-load-pool.ts';
+import type { NeedleMap } from './needle-map/needle-map.ts';
 import { decodeNeedleHeader } from './needle/needle.ts';
-import { type NeedleVersion, actualSize, isSupportedVersion } from './needle/version.ts';
+import { type NeedleVersion, isSupportedVersion } from './needle/version.ts';
 import { pathExists } from './path-exists.ts';
 import {
   type SuperBlock,
@@ -190,7 +192,7 @@ export async function loadVolume(
       note(`cut a torn trailing .idx row of ${partial} bytes`);
     }
 
-    let needleMap = await readIndex(idx, idxSizeBytes, width, version, datSizeBytes);
+    let needleMap = await readIndex(idx, idxSizeBytes, width, version, datSizeBytes, { path: idxPath, io });
     const damage: string[] = [];
     if (needleMap.firstRowPastDat >= 0) {
       if (needleMap.lastRowWithinDat < needleMap.firstRowPastDat) {
@@ -201,7 +203,7 @@ export async function loadVolume(
         await idx.sync();
         report.indexRowsDropped = dropped;
         note(`.idx was ahead of .dat: dropped ${dropped} trailing rows that pointed past its end`);
-        needleMap = await readIndex(idx, idxSizeBytes, width, version, datSizeBytes);
+        needleMap = await readIndex(idx, idxSizeBytes, width, version, datSizeBytes, { path: idxPath, io });
       } else {
         damage.push('.idx rows in the middle of the index point past the end of .dat');
         note(damage[damage.length - 1] as string);
@@ -360,7 +362,7 @@ async function loadTieredVolume(
     const partial = idxFileSizeBytes % entrySize;
     const idxSizeBytes = idxFileSizeBytes - partial;
     if (partial !== 0) note(`ignored a torn trailing .idx row of ${partial} bytes`);
-    const scan = await readIndex(idx, idxSizeBytes, width, superBlock.version, datSizeBytes);
+    const scan = await readIndex(idx, idxSizeBytes, width, superBlock.version, datSizeBytes, { path: idxPath, io });
     const damage: string[] = [];
     if (scan.rowsPastDat > 0) {
       // Not dropped: the rows are all there is of those needles, and the object may be the wrong one.
@@ -423,66 +425,31 @@ export async function readSuperBlock(
   return decodeSuperBlock(whole.subarray(0, bytesRead));
 }
 
-interface IndexScan {
-  map: NeedleMap;
-  /** The row with the highest offset: the record that must end the indexed part of `.dat`. */
-  tail: { key: bigint; offsetBytes: number; size: number } | null;
-  firstRowPastDat: number;
-  lastRowWithinDat: number;
-  /** Rows whose record would end past the end of `.dat`. */
-  rowsPastDat: number;
-}
-
 async function readIndex(
   idx: VolumeFile,
   idxSizeBytes: number,
   width: OffsetWidth,
   version: NeedleVersion,
   datSizeBytes: number,
+  /** The file by path, for the worker thread: only with node's own IO (a test's injected IO stays on this thread). */
+  file: { path: string; io: VolumeIo },
 ): Promise<IndexScan> {
+  if (file.io === nodeVolumeIo) {
+    const scanned = await indexLoadPool.tryScan({ path: file.path, idxSizeBytes, width, version, datSizeBytes });
+    if (scanned !== null) return scanned;
+  }
   const entrySize = indexEntrySizeBytes(width);
   const totalRows = idxSizeBytes / entrySize;
-  const map = new NeedleMap(version, totalRows);
-  const scan: IndexScan = { map, tail: null, firstRowPastDat: -1, lastRowWithinDat: -1, rowsPastDat: 0 };
-  let tailOffsetUnits = 0;
-  let tailHi = 0;
-  let tailLo = 0;
-  let tailSize = 0;
+  const scanner = new IndexScanner(totalRows, width, version, datSizeBytes);
   const chunk = Buffer.allocUnsafe(Math.min(totalRows, INDEX_READ_CHUNK_ROWS) * entrySize);
-  let rowBase = 0;
   for (let at = 0; at < idxSizeBytes; ) {
     const want = Math.min(chunk.length, idxSizeBytes - at);
     const { bytesRead } = await idx.read(chunk, 0, want, at);
     if (bytesRead !== want) throw new StorageError('io', `short read of .idx at ${at}`);
-    const base = rowBase;
-    walkIndexRows(chunk.subarray(0, bytesRead), width, (hi, lo, offsetUnits, size, row) => {
-      map.applyIndexRow(hi, lo, offsetUnits, size);
-      if (offsetUnits === 0) return;
-      const end = offsetUnits * NEEDLE_PADDING_SIZE_BYTES + actualSize(size, version);
-      if (end > datSizeBytes) {
-        scan.rowsPastDat++;
-        if (scan.firstRowPastDat < 0) scan.firstRowPastDat = base + row;
-      } else {
-        scan.lastRowWithinDat = base + row;
-        if (offsetUnits >= tailOffsetUnits) {
-          tailOffsetUnits = offsetUnits;
-          tailHi = hi;
-          tailLo = lo;
-          tailSize = size;
-        }
-      }
-    });
-    rowBase += bytesRead / entrySize;
+    scanner.scan(chunk.subarray(0, bytesRead));
     at += bytesRead;
   }
-  if (tailOffsetUnits > 0) {
-    scan.tail = {
-      key: (BigInt(tailHi) << 32n) | BigInt(tailLo),
-      offsetBytes: tailOffsetUnits * NEEDLE_PADDING_SIZE_BYTES,
-      size: tailSize,
-    };
-  }
-  return scan;
+  return scanner.result();
 }
 
 async function readHeaderAt(dat: PositionalReader, offsetBytes: number, datSizeBytes: number) {

@@ -4,6 +4,7 @@
 // goes further: workers read and write the files themselves (encodeDatRange).
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { taskModuleUrl, workerExecArgv } from '../../storage/worker-module.ts';
 import type { CodingResult, CodingTask } from './rs-coding-task.ts';
 import type { DatEncodeRange, FileParityCoder } from '../ec-encoder.ts';
 import { relaxedSimdSupported, simdSupported } from './gf-simd-kernel.ts';
@@ -46,24 +47,7 @@ const DEFAULT_MAX_QUEUE = 64;
  */
 const MIN_TRANSFER_BYTES = Buffer.poolSize + 1;
 
-// This module runs as TypeScript from the source tree (tests, scripts), beside the worker module,
-// or inside the server's bundle (bin/needlework), whose build puts the worker module at
-// dist/ec/codec/ (scripts/build.ts), found from the package's root.
-const RUNS_AS_SOURCE = import.meta.url.endsWith('.ts');
-const TASK_MODULE = RUNS_AS_SOURCE
-  ? new URL('./rs-coding-task.ts', import.meta.url)
-  : new URL('dist/ec/codec/rs-coding-task.js', import.meta.resolve('needlework/package.json'));
-
-/**
- * Workers running the TypeScript sources need the loader the parent runs with (`--import tsx`, as
- * the test runner uses); they inherit process.execArgv, and we add the loader if it is missing.
- * Compiled workers need nothing.
- */
-function workerExecArgv(): string[] | undefined {
-  if (!RUNS_AS_SOURCE) return undefined;
-  if (process.execArgv.some((arg) => arg.includes('tsx'))) return undefined; // inherited as is
-  return [...process.execArgv, '--import', import.meta.resolve('tsx')];
-}
+const TASK_MODULE = taskModuleUrl(import.meta.url, 'ec/codec/rs-coding-task.ts');
 
 interface TransferPlan<T> {
   values: T;
@@ -125,7 +109,7 @@ export function createCodingPool(options: CodingPoolOptions = {}): CodingPool {
     throw new RangeError(`maxQueue must be a non-negative integer, got ${maxQueue}`);
   // Settle the process-wide relaxed-SIMD switch here, once, rather than racing in every worker.
   if (simdSupported()) relaxedSimdSupported();
-  const execArgv = workerExecArgv();
+  const execArgv = workerExecArgv(import.meta.url);
   const piscina = new Piscina({
     filename: TASK_MODULE.href,
     minThreads: threads,

@@ -15,8 +15,10 @@ import { LoadLog } from './load-log.ts';
 import { PendingTable } from './pending-table.ts';
 import {
   SECTION_MAX_ENTRIES as SECTION_MAX_ENTRIES_IMPORTED,
-  type Section,
+  Section,
   SectionBuilder,
+  type SectionBuilderImage,
+  type SectionImage,
   decoded as decodedImported,
   keyLess as keyLessImported,
 } from './section.ts';
@@ -56,13 +58,24 @@ export interface NeedleValue {
   size: number;
 }
 
+/** A loaded map's state (see CompactNeedleMap.image): structured-clone friendly, arrays transferable. */
+export interface CompactMapImage {
+  sections: SectionImage[];
+  tail: SectionBuilderImage;
+  entryCount: number;
+  maxHi: number;
+  maxLo: number;
+  loadDeletedCount: number;
+  loadDeletedBytes: number;
+}
+
 export class CompactNeedleMap {
   private sections: Section[] = [];
   // First keys of the sections, contiguous, so the directory search does not chase pointers.
   private firstHis: number[] = [];
   private firstLos: number[] = [];
   private sectionBytes = 0;
-  private readonly tail: SectionBuilder;
+  private tail: SectionBuilder;
   private readonly pending = new PendingTable(INITIAL_PENDING_SLOTS);
   private readonly log = new LoadLog();
   /** Pending keys that trigger a merge. */
@@ -129,6 +142,37 @@ export class CompactNeedleMap {
       this.mergeBatch(this.log.take());
     }
     if (!keepLog) this.log.release();
+  }
+
+  /**
+   * The map's state once its load is over, for a worker thread that loaded it to hand it over
+   * (fromImage). The map must not be used afterwards: the image shares its arrays.
+   */
+  image(): CompactMapImage {
+    this.compact();
+    assert(this.pending.count === 0, 'a loaded map has no pending puts');
+    return {
+      sections: this.sections.map((section) => section.image()),
+      tail: this.tail.image(),
+      entryCount: this.entryCount,
+      maxHi: this.maxHi,
+      maxLo: this.maxLo,
+      loadDeletedCount: this.loadDeletedCount,
+      loadDeletedBytes: this.loadDeletedBytes,
+    };
+  }
+
+  static fromImage(image: CompactMapImage): CompactNeedleMap {
+    const map = new CompactNeedleMap(0);
+    for (const sectionImage of image.sections) map.appendSection(Section.fromImage(sectionImage));
+    map.tail = SectionBuilder.fromImage(image.tail);
+    map.entryCount = image.entryCount;
+    map.maxHi = image.maxHi;
+    map.maxLo = image.maxLo;
+    map.loadDeletedCount = image.loadDeletedCount;
+    map.loadDeletedBytes = image.loadDeletedBytes;
+    map.updateLimits();
+    return map;
   }
 
   /** Deletions caused by load rows (see applyLoadRow): count and bytes. */
@@ -350,7 +394,11 @@ export class CompactNeedleMap {
 
   private sealTail(): void {
     if (this.tail.count === 0) return;
-    const section = this.tail.build();
+    this.appendSection(this.tail.build());
+  }
+
+  /** Adds a section after every other one. */
+  private appendSection(section: Section): void {
     const last = this.sections[this.sections.length - 1];
     assert(
       last === undefined || keyLess(last.lastHi, last.lastLo, section.firstHi, section.firstLo),

@@ -3,7 +3,7 @@ import { walkIndexRows } from '../idx/entry.ts';
 import type { NeedleVersion } from '../needle/version.ts';
 import * as types from '../types.ts';
 import type { OffsetWidth } from '../types.ts';
-import { CompactNeedleMap, type NeedleValue } from './compact-map.ts';
+import { type CompactMapImage, CompactNeedleMap, type NeedleValue } from './compact-map.ts';
 
 // Module-local copies: under the TS loader the server runs with, each use of an imported binding
 // is a getter call, which the per-row load path would pay several times over.
@@ -21,6 +21,35 @@ export interface NeedleMapMetrics {
   maxFileKey: bigint;
   /** Largest offset + record size over indexed entries: where `.dat` must at least reach. */
   maxNeedleEndBytes: number;
+}
+
+/** A loaded needle map with its counters, as a worker thread hands it over (NeedleMap.image). */
+export interface NeedleMapImage {
+  version: NeedleVersion;
+  map: CompactMapImage;
+  maxKeyHi: number;
+  maxKeyLo: number;
+  fileCount: number;
+  deletedCount: number;
+  fileBytes: number;
+  deletedBytes: number;
+  maxNeedleEndBytes: number;
+}
+
+/** The ArrayBuffers of an image, to transfer rather than copy. */
+export function imageTransferList(image: NeedleMapImage): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  const add = (array: Uint8Array | Uint32Array | Int32Array | null): void => {
+    if (array !== null) buffers.add(array.buffer as ArrayBuffer);
+  };
+  for (const section of image.map.sections) {
+    add(section.words);
+    add(section.keyBytes);
+    add(section.offsetHi);
+  }
+  const { tail } = image.map;
+  for (const array of [tail.keyHi, tail.keyLo, tail.offsetLo, tail.offsetHi, tail.sizes]) add(array);
+  return [...buffers];
 }
 
 export class NeedleMap {
@@ -41,9 +70,11 @@ export class NeedleMap {
   constructor(
     readonly version: NeedleVersion,
     expectedEntries = 0,
+    /** A map loaded elsewhere (fromImage); a fresh one otherwise. */
+    loaded?: CompactNeedleMap,
   ) {
-    const rows = Math.max(0, Math.floor(expectedEntries));
-    this.map = new CompactNeedleMap(rows);
+    const rows = loaded === undefined ? Math.max(0, Math.floor(expectedEntries)) : 0;
+    this.map = loaded ?? new CompactNeedleMap(rows);
     this.loadRowsLeft = rows;
     this.fixedRecordBytes = FIXED_RECORD_BYTES_V1_V2 + (version === 3 ? TIMESTAMP_SIZE_BYTES : 0);
     // Counters live in plain fields, updated per row at load; `metrics` reads them through
@@ -115,6 +146,34 @@ export class NeedleMap {
     // The volume load sizes the map with the .idx's row count and applies every row: after the
     // last one the load is over, and the map can pack itself (see finishLoad).
     if (this.loadRowsLeft > 0 && --this.loadRowsLeft === 0) this.finishLoad();
+  }
+
+  /** The map once its load is over, for a worker thread to hand over; this map must not be used afterwards. */
+  image(): NeedleMapImage {
+    this.finishLoad();
+    return {
+      version: this.version,
+      map: this.map.image(),
+      maxKeyHi: this.maxKeyHi,
+      maxKeyLo: this.maxKeyLo,
+      fileCount: this.fileCount,
+      deletedCount: this.deletedCount,
+      fileBytes: this.fileBytes,
+      deletedBytes: this.deletedBytes,
+      maxNeedleEndBytes: this.maxNeedleEndBytes,
+    };
+  }
+
+  static fromImage(image: NeedleMapImage): NeedleMap {
+    const needleMap = new NeedleMap(image.version, 0, CompactNeedleMap.fromImage(image.map));
+    needleMap.maxKeyHi = image.maxKeyHi;
+    needleMap.maxKeyLo = image.maxKeyLo;
+    needleMap.fileCount = image.fileCount;
+    needleMap.deletedCount = image.deletedCount;
+    needleMap.fileBytes = image.fileBytes;
+    needleMap.deletedBytes = image.deletedBytes;
+    needleMap.maxNeedleEndBytes = image.maxNeedleEndBytes;
+    return needleMap;
   }
 
   /** Packs the map once a load is complete (runs by itself after the announced rows). */

@@ -67,6 +67,25 @@ function offsetHigh(offsetUnits: number): number {
   return offsetUnits < TWO_POW_32 ? 0 : Math.floor(offsetUnits / TWO_POW_32);
 }
 
+/** A section's arrays and entry count: structured-clone friendly, the arrays transferable. */
+export interface SectionImage {
+  count: number;
+  words: Uint32Array;
+  keyBytes: Uint8Array;
+  offsetHi: Uint8Array | null;
+}
+
+/** A builder's staged entries (arrays of its whole capacity, `count` used). */
+export interface SectionBuilderImage {
+  count: number;
+  highOffsets: boolean;
+  keyHi: Uint32Array;
+  keyLo: Uint32Array;
+  offsetLo: Uint32Array;
+  offsetHi: Uint8Array;
+  sizes: Int32Array;
+}
+
 export class Section {
   readonly blockCount: number;
   /** Block headers, then per entry [offset units low 32 bits, size as u32]. */
@@ -93,6 +112,15 @@ export class Section {
     this.decodeKey(count - 1);
     this.lastHi = decoded.hi;
     this.lastLo = decoded.lo;
+  }
+
+  /** The arrays that make the section, for handing a loaded map from a worker thread (fromImage). */
+  image(): SectionImage {
+    return { count: this.count, words: this.words, keyBytes: this.keyBytes, offsetHi: this.offsetHi };
+  }
+
+  static fromImage(image: SectionImage): Section {
+    return new Section(image.count, image.words, image.keyBytes, image.offsetHi);
   }
 
   get firstHi(): number {
@@ -213,6 +241,31 @@ export class SectionBuilder {
 
   get footprintBytes(): number {
     return this.capacity * 17 + 5 * OBJECT_OVERHEAD_BYTES;
+  }
+
+  /** The staged entries, for handing a loaded map from a worker thread (fromImage takes the arrays over). */
+  image(): SectionBuilderImage {
+    const { count, highOffsets, keyHi, keyLo, offsetLo, offsetHi, sizes } = this;
+    return { count, highOffsets, keyHi, keyLo, offsetLo, offsetHi, sizes };
+  }
+
+  static fromImage(image: SectionBuilderImage): SectionBuilder {
+    const capacity = image.keyHi.length;
+    assert(
+      [image.keyLo, image.offsetLo, image.offsetHi, image.sizes].every((a) => a.length === capacity),
+      'builder image arrays of one capacity',
+    );
+    assert(image.count <= capacity && capacity <= SECTION_MAX_ENTRIES, 'builder image count within capacity');
+    const builder = new SectionBuilder(0);
+    builder.capacity = capacity;
+    builder.keyHi = image.keyHi;
+    builder.keyLo = image.keyLo;
+    builder.offsetLo = image.offsetLo;
+    builder.offsetHi = image.offsetHi;
+    builder.sizes = image.sizes;
+    builder.highOffsets = image.highOffsets;
+    builder.count = image.count;
+    return builder;
   }
 
   private grow(): void {
