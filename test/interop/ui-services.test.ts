@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { tempDir } from '../support/helpers.ts';
-import { skipReason, startMaster, startOurVolumeServer } from '../support/peers.ts';
+import { assignFids, skipReason, startMaster, startOurVolumeServer } from '../support/peers.ts';
 import { PEER_PATIENCE, eventually } from '../support/eventually.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -64,7 +64,9 @@ describe('background services on the UI page', { skip: chromiumMissing() }, () =
     const ours = await startOurVolumeServer(root, path.join(root, 'data'), master.address);
     const base = `http://127.0.0.1:${ours.port}`;
     // A volume with data, then a verify run on it.
-    const assigned = (await (await fetch(`http://${master.address}/dir/assign`)).json()) as { fid: string };
+    // The master may still be growing volumes right after the heartbeat: assignFids waits for one.
+    const [fid] = await assignFids(master.address, 1);
+    const assigned = { fid: fid as string };
     const form = new FormData();
     form.append('file', new Blob(['x'.repeat(4096)]), 'a.bin');
     assert.equal((await fetch(`${base}/${assigned.fid}`, { method: 'POST', body: form })).status, 201);
