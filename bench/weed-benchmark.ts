@@ -92,10 +92,17 @@ async function runOne(weed: string, kind: Kind): Promise<RunResult> {
   await mkdir(dataDir);
   const master = await startMaster(workDir, undefined, VOLUME_SIZE_LIMIT_MB);
   const extra = (args['ours-args'] ?? '').split(',').filter((a) => a !== '');
-  const volume =
-    kind === 'go'
-      ? await startGoVolumeServer(workDir, dataDir, master.address, MAX_VOLUMES, GO_ENV)
-      : await startOurVolumeServer(workDir, dataDir, master.address, undefined, extra, MAX_VOLUMES);
+  let volume: Awaited<ReturnType<typeof startOurVolumeServer>>;
+  try {
+    volume =
+      kind === 'go'
+        ? await startGoVolumeServer(workDir, dataDir, master.address, MAX_VOLUMES, GO_ENV)
+        : await startOurVolumeServer(workDir, dataDir, master.address, undefined, extra, MAX_VOLUMES);
+  } catch (err) {
+    // A server that never came up must not leave its master running.
+    await master.peer.stop();
+    throw err;
+  }
   const bySize = new Map<number, Sample>();
   try {
     // The master learns of the volume server from its first heartbeat.
