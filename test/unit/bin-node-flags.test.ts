@@ -14,7 +14,6 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 describe('bin/needlework', () => {
   it('passes every flag of node-flags.txt to node, then the entry point and the arguments', async () => {
     const flags = await serverNodeFlags();
-    assert.ok(flags.length > 0, 'node-flags.txt names at least one flag');
     for (const flag of flags) assert.match(flag, /^--[a-z][a-z0-9-]*(=\S+)?$/, `one flag per line: ${flag}`);
 
     const shimDir = await tempDir('needlework-node-shim-');
