@@ -1,9 +1,8 @@
 // Builds dist/, what bin/needlework runs: the server as one ESM bundle (dist/cli/main.js) and
 // the task modules worker threads load by path (the erasure coder's, dist/ec/codec/; the
-// start-up `.idx` scan's, dist/storage/), then the stamp bin/needlework checks. One bundle because Node's start-up was
-// mostly module loading: resolving, reading and compiling ~400 files (ours and the
-// dependencies') took `needlework -h` ~320 ms; bundled, ~165 ms, and the server reaches its first
-// /healthz 200 about that much sooner. Type checking is `npm run typecheck`, not this.
+// start-up `.idx` scan's, dist/storage/), then the stamp bin/needlework checks. One bundle
+// because Node's start-up was mostly module loading: resolving, reading and compiling ~400 files
+// (ours and the dependencies') took `needlework -h` ~320 ms; bundled, ~200 ms. Type checking is `npm run typecheck`, not this.
 // Run: npm run build
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -4,12 +4,12 @@
 // Loading: piscina tries require() before import(). Under `--import tsx` (npm test) a worker
 // thread on Node 20 gets tsx's require hook but not its ESM hooks, so this module and everything
 // it imports are compiled to CommonJS by tsx. Hence: no top-level await in this graph.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { type IndexScanFacts, IndexScanner } from './index-scan.ts';
+import { type IndexScanFacts, type IndexScanner, scanIndexFile } from './index-scan.ts';
 import { type NeedleMapImage, imageTransferList } from './needle-map/needle-map.ts';
 import type { NeedleVersion } from './needle/version.ts';
-import { type OffsetWidth, indexEntrySizeBytes } from './types.ts';
+import type { OffsetWidth } from './types.ts';
 
 export interface IndexLoadJob {
   path: string;
@@ -24,26 +24,14 @@ export type IndexLoadOutcome =
   | { ok: true; image: NeedleMapImage; facts: IndexScanFacts }
   | { ok: false; message: string };
 
-/** Rows read per call: the same chunk the event-loop load reads. */
-const CHUNK_ROWS = 1 << 20;
-
-export default function loadIndex(job: IndexLoadJob): IndexLoadOutcome {
+export default async function loadIndex(job: IndexLoadJob): Promise<IndexLoadOutcome> {
   try {
-    const entrySize = indexEntrySizeBytes(job.width);
-    const totalRows = job.idxSizeBytes / entrySize;
-    const scanner = new IndexScanner(totalRows, job.width, job.version, job.datSizeBytes);
-    const chunk = Buffer.allocUnsafe(Math.min(totalRows, CHUNK_ROWS) * entrySize);
-    const fd = openSync(job.path, 'r');
+    const idx = await open(job.path, 'r');
+    let scanner: IndexScanner;
     try {
-      for (let at = 0; at < job.idxSizeBytes; ) {
-        const want = Math.min(chunk.length, job.idxSizeBytes - at);
-        const bytesRead = readSync(fd, chunk, 0, want, at);
-        if (bytesRead !== want) throw new Error(`short read of .idx at ${at}`);
-        scanner.scan(chunk.subarray(0, bytesRead));
-        at += bytesRead;
-      }
+      scanner = await scanIndexFile(idx, job.idxSizeBytes, job.width, job.version, job.datSizeBytes);
     } finally {
-      closeSync(fd);
+      await idx.close();
     }
     const image = scanner.map.image();
     const outcome: IndexLoadOutcome = { ok: true, image, facts: scanner.facts() };

@@ -1,11 +1,16 @@
 // A volume's `.idx` rows applied to a fresh needle map at load, noting where they point against
 // the `.dat`: what the load needs to tell an index that is ahead of its data (rows past the end)
 // from one that is damaged, and which record ends the indexed part. The same scan runs on the
-// event loop or in the index-load worker thread (index-load-worker.ts).
+// event loop or in the index-load worker thread (index-load-task.ts).
+import type { PositionalReader } from './backend/data-file.ts';
+import { StorageError } from './errors.ts';
 import { walkIndexRows } from './idx/entry.ts';
 import { NeedleMap } from './needle-map/needle-map.ts';
 import { type NeedleVersion, actualSize } from './needle/version.ts';
 import { type OffsetWidth, NEEDLE_PADDING_SIZE_BYTES, assert, indexEntrySizeBytes } from './types.ts';
+
+/** Rows read per call: a bounded buffer whatever the index's size. */
+const INDEX_READ_CHUNK_ROWS = 1 << 20;
 
 export interface IndexScan {
   map: NeedleMap;
@@ -88,4 +93,26 @@ export class IndexScanner {
   result(): IndexScan {
     return { map: this.map, ...this.facts() };
   }
+}
+
+/** Reads the whole rows `[0, idxSizeBytes)` of an `.idx` in bounded chunks and scans them. */
+export async function scanIndexFile(
+  idx: PositionalReader,
+  idxSizeBytes: number,
+  width: OffsetWidth,
+  version: NeedleVersion,
+  datSizeBytes: number,
+): Promise<IndexScanner> {
+  const entrySize = indexEntrySizeBytes(width);
+  const totalRows = idxSizeBytes / entrySize;
+  const scanner = new IndexScanner(totalRows, width, version, datSizeBytes);
+  const chunk = Buffer.allocUnsafe(Math.min(totalRows, INDEX_READ_CHUNK_ROWS) * entrySize);
+  for (let at = 0; at < idxSizeBytes; ) {
+    const want = Math.min(chunk.length, idxSizeBytes - at);
+    const { bytesRead } = await idx.read(chunk, 0, want, at);
+    if (bytesRead !== want) throw new StorageError('io', `short read of .idx at ${at}`);
+    scanner.scan(chunk.subarray(0, bytesRead));
+    at += bytesRead;
+  }
+  return scanner;
 }

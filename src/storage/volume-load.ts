@@ -23,7 +23,7 @@ import { StorageError } from './errors.ts';
 import { nodeVolumeIo } from './io/node-volume-io.ts';
 import type { VolumeFile, VolumeIo } from './io/volume-io.ts';
 import { encodeIndexEntry } from './idx/entry.ts';
-import { type IndexScan, IndexScanner } from './index-scan.ts';
+import { type IndexScan, scanIndexFile } from './index-scan.ts';
 import { indexLoadPool } from './index-load-pool.ts';
 import type { NeedleMap } from './needle-map/needle-map.ts';
 import { decodeNeedleHeader } from './needle/needle.ts';
@@ -90,7 +90,6 @@ export interface CreateOptions {
   superBlock: SuperBlock;
 }
 
-const INDEX_READ_CHUNK_ROWS = 1 << 20;
 const RECOVERED_ROWS_PER_WRITE = 1 << 16;
 
 async function openOrCreate(io: VolumeIo, path: string, create: boolean): Promise<VolumeFile | null> {
@@ -438,18 +437,7 @@ async function readIndex(
     const scanned = await indexLoadPool.tryScan({ path: file.path, idxSizeBytes, width, version, datSizeBytes });
     if (scanned !== null) return scanned;
   }
-  const entrySize = indexEntrySizeBytes(width);
-  const totalRows = idxSizeBytes / entrySize;
-  const scanner = new IndexScanner(totalRows, width, version, datSizeBytes);
-  const chunk = Buffer.allocUnsafe(Math.min(totalRows, INDEX_READ_CHUNK_ROWS) * entrySize);
-  for (let at = 0; at < idxSizeBytes; ) {
-    const want = Math.min(chunk.length, idxSizeBytes - at);
-    const { bytesRead } = await idx.read(chunk, 0, want, at);
-    if (bytesRead !== want) throw new StorageError('io', `short read of .idx at ${at}`);
-    scanner.scan(chunk.subarray(0, bytesRead));
-    at += bytesRead;
-  }
-  return scanner.result();
+  return (await scanIndexFile(idx, idxSizeBytes, width, version, datSizeBytes)).result();
 }
 
 async function readHeaderAt(dat: PositionalReader, offsetBytes: number, datSizeBytes: number) {
